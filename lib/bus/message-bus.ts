@@ -1,0 +1,44 @@
+// The one interface between services. RabbitMQ implements it for a fleet; an in-process
+// implementation serves `vigil up`. Nothing above this file knows which one it has.
+
+import type { PollJob, PollResult } from '../poll/poll-messages.ts';
+
+/** Each topic and the message it carries. */
+export interface Topics {
+  /** Work queue: each job goes to exactly one consumer. */
+  'poll.jobs': PollJob;
+  /** Fan-out: every subscription gets every result (the writer durably, the scheduler transiently). */
+  'poll.results': PollResult;
+}
+export type TopicName = keyof Topics;
+
+export interface SubscribeOptions {
+  /**
+   * Subscription name. On a fan-out topic each name gets its own copy of every message;
+   * consumers sharing a name share the messages (competing consumers).
+   */
+  name: string;
+  /** Durable subscriptions keep messages while no consumer runs; transient ones vanish with it. */
+  durable: boolean;
+  /** Most unacknowledged messages handed to this consumer at once. */
+  prefetch: number;
+}
+
+/**
+ * Resolve to acknowledge the message; reject to give it back for redelivery.
+ * The message counts as handled only when the promise settles, so a handler may hold it
+ * (for example until its batch is durable in PostgreSQL).
+ */
+export type MessageHandler<T> = (message: T) => Promise<void>;
+
+export interface Subscription {
+  /** Stop receiving, wait for in-flight handlers to settle, and acknowledge them. */
+  close(): Promise<void>;
+}
+
+export interface MessageBus {
+  /** Resolves once the broker has taken responsibility for the message (publisher confirm). */
+  publish<K extends TopicName>(topic: K, message: Topics[K]): Promise<void>;
+  subscribe<K extends TopicName>(topic: K, options: SubscribeOptions, handler: MessageHandler<Topics[K]>): Promise<Subscription>;
+  close(): Promise<void>;
+}
