@@ -1,0 +1,49 @@
+// `vigil up`: every service in one process, on an embedded PostgreSQL (PGlite in dataDir)
+// and the in-process bus. The services are the same code as in a fleet; only the
+// connections differ.
+import { MemoryBus } from '../lib/bus/memory-bus.ts';
+import type { VigilConfig } from '../lib/config.ts';
+import { migrateToLatest } from '../lib/db/migrate.ts';
+import { openDatabase } from '../lib/db/open-database.ts';
+import type { Logger } from '../lib/log.ts';
+import type { ShutdownStep } from '../lib/shutdown.ts';
+import { startInventoryScheduler } from '../services/scheduler/start-inventory-scheduler.ts';
+import { startWebServer } from '../services/web/main.ts';
+import { startWorker } from '../services/worker/worker-service.ts';
+import { startWriter } from '../services/writer/writer-service.ts';
+
+export interface AllInOne {
+  url: string;
+  /** In shutdown order: stop taking work first, drain, then close the connections. */
+  steps: ShutdownStep[];
+}
+
+export async function runAllInOne(config: VigilConfig, log: Logger): Promise<AllInOne> {
+  const database = config.databaseUrl
+    ? await openDatabase({ url: config.databaseUrl })
+    : await openDatabase({ dataDir: config.dataDir });
+  const steps: ShutdownStep[] = [{ name: 'database', run: () => database.close() }];
+  try {
+    await migrateToLatest(database.db);
+    const bus = new MemoryBus();
+    steps.unshift({ name: 'message bus', run: () => bus.close() });
+    const writer = await startWriter({ bus, db: database.db, log: log.child({ service: 'writer' }), downAfter: config.downAfter });
+    steps.unshift({ name: 'writer', run: () => writer.stop() });
+    const worker = await startWorker({ bus, log: log.child({ service: 'worker' }), maxInFlight: config.workerMaxInFlight });
+    steps.unshift({ name: 'worker', run: () => worker.stop() });
+    const web = await startWebServer(config, database.db, log.child({ service: 'web' }));
+    steps.unshift({ name: 'web server', run: () => web.stop() });
+    const scheduler = await startInventoryScheduler({
+      bus,
+      db: database.db,
+      log: log.child({ service: 'scheduler' }),
+      inventoryPath: config.inventory,
+    });
+    steps.unshift({ name: 'scheduler', run: () => scheduler.stop() });
+    return { url: web.url, steps };
+  } catch (error) {
+    // Whatever started before the failure is stopped again, so the process can exit cleanly.
+    for (const step of steps) await step.run().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+// How the bus topics map onto RabbitMQ exchanges, queues and message properties. Kept apart
+// from the connection handling so that a change of routing (such as the consistent-hash
+// exchange planned for 'poll.jobs') touches this file only.
+import type { TopicName, Topics } from './message-bus.ts';
+
+export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results'];
+
+/**
+ * Fanout for now. 'poll.jobs' is meant to become 'x-consistent-hash' (routed by host name,
+ * see routingKeyFor) so that each host sticks to one worker and its reused SSH connection.
+ */
+const EXCHANGE_TYPES: Record<TopicName, string> = {
+  'poll.jobs': 'fanout',
+  'poll.results': 'fanout',
+};
+
+export function exchangeTypeFor(topic: TopicName): string {
+  return EXCHANGE_TYPES[topic];
+}
+
+export function exchangeName(prefix: string, topic: TopicName): string {
+  return `${prefix}.${topic}`;
+}
+
+export function queueName(prefix: string, topic: TopicName, subscription: string): string {
+  return `${prefix}.${topic}.${subscription}`;
+}
+
+/** Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. */
+export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K]): string {
+  if (topic === 'poll.jobs') return (message as Topics['poll.jobs']).target.name;
+  if (topic === 'poll.results') return (message as Topics['poll.results']).host;
+  return '';
+}
+
+/**
+ * Per-message TTL in milliseconds as AMQP wants it (a decimal string), or undefined for no TTL.
+ * A poll job left in the queue past its expiry (a backlog after an outage) is dropped by the
+ * broker instead of being replayed as a burst of stale polls.
+ */
+export function expirationFor<K extends TopicName>(topic: K, message: Topics[K], now: number): string | undefined {
+  if (topic !== 'poll.jobs') return undefined;
+  const expiresAt = (message as Topics['poll.jobs']).expiresAt;
+  return String(Math.max(1, Math.floor(expiresAt - now)));
+}
+
+/** The broker URL fit for logs and error messages: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable AMQP URL>';
+  }
+}

@@ -1,0 +1,128 @@
+// The fleet overview: every host with the headline figures of its newest sample.
+import { sql } from 'kysely';
+import type { HostStatus, VigilDb } from '../database.ts';
+
+export interface HostLatestSample {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  cpuBusyPct: number | null;
+  memUsedPct: number | null;
+  diskUsedPctMax: number | null;
+  netRxBytesPerSec: number | null;
+  netTxBytesPerSec: number | null;
+  load1: number | null;
+  uptimeSec: number | null;
+  memTotalBytes: number | null;
+}
+
+export interface HostOverview {
+  name: string;
+  address: string;
+  groups: string[];
+  status: HostStatus;
+  statusReason: string | null;
+  statusMessage: string | null;
+  /** ISO 8601. */
+  lastSampleAt: string | null;
+  removed: boolean;
+  latest: HostLatestSample | null;
+}
+
+export async function listHosts(db: VigilDb): Promise<HostOverview[]> {
+  // One round trip: the lateral subquery walks the (host, ts) primary key backwards, one row per host,
+  // so the cost grows with the number of hosts, not with the history kept.
+  const rows = await db
+    .selectFrom('hosts')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('samples')
+          .select([
+            'samples.ts',
+            'samples.cpu_busy_pct',
+            'samples.mem_used_pct',
+            'samples.disk_used_pct_max',
+            'samples.net_rx_bps',
+            'samples.net_tx_bps',
+            'samples.load1',
+            'samples.uptime_sec',
+            'samples.mem_total_bytes',
+          ])
+          .whereRef('samples.host', '=', 'hosts.name')
+          .orderBy('samples.ts', 'desc')
+          .limit(1)
+          .as('latest'),
+      (join) => join.on(sql<boolean>`true`),
+    )
+    .select([
+      'hosts.name',
+      'hosts.address',
+      'hosts.groups',
+      'hosts.status',
+      'hosts.status_reason',
+      'hosts.status_message',
+      'hosts.last_sample_at',
+      'hosts.removed_at',
+      'latest.ts as latest_ts',
+      'latest.cpu_busy_pct',
+      'latest.mem_used_pct',
+      'latest.disk_used_pct_max',
+      'latest.net_rx_bps',
+      'latest.net_tx_bps',
+      'latest.load1',
+      'latest.uptime_sec',
+      'latest.mem_total_bytes',
+    ])
+    .orderBy('hosts.name')
+    .execute();
+
+  return rows.map((row) => ({
+    name: row.name,
+    address: row.address,
+    groups: parseGroups(row.groups),
+    status: row.status,
+    statusReason: row.status_reason,
+    statusMessage: row.status_message,
+    lastSampleAt: row.last_sample_at === null ? null : toDate(row.last_sample_at).toISOString(),
+    removed: row.removed_at !== null,
+    latest:
+      row.latest_ts === null || row.latest_ts === undefined
+        ? null
+        : {
+            ts: toDate(row.latest_ts).getTime(),
+            cpuBusyPct: toNumberOrNull(row.cpu_busy_pct),
+            memUsedPct: toNumberOrNull(row.mem_used_pct),
+            diskUsedPctMax: toNumberOrNull(row.disk_used_pct_max),
+            netRxBytesPerSec: toNumberOrNull(row.net_rx_bps),
+            netTxBytesPerSec: toNumberOrNull(row.net_tx_bps),
+            load1: toNumberOrNull(row.load1),
+            uptimeSec: toNumberOrNull(row.uptime_sec),
+            memTotalBytes: toNumberOrNull(row.mem_total_bytes),
+          },
+  }));
+}
+
+// bigint and numeric columns come back from pg as strings, so every figure goes through Number().
+function toNumberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+// Depending on the column type, drivers hand back a parsed array or its JSON text.
+function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string' && value !== '') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      return [value];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,20 @@
+import { connectAmqpBus } from '../../lib/bus/amqp-bus.ts';
+import { required, type VigilConfig } from '../../lib/config.ts';
+import { migrateToLatest } from '../../lib/db/migrate.ts';
+import { openDatabase } from '../../lib/db/open-database.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { ShutdownStep } from '../../lib/shutdown.ts';
+import { startInventoryScheduler } from './start-inventory-scheduler.ts';
+
+export async function runScheduler(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
+  const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL') });
+  await migrateToLatest(database.db);
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const scheduler = await startInventoryScheduler({ bus, db: database.db, log, inventoryPath: config.inventory });
+  return [
+    { name: 'scheduler', run: () => scheduler.stop() },
+    { name: 'message bus', run: () => bus.close() },
+    { name: 'database', run: () => database.close() },
+  ];
+}
+

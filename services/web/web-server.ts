@@ -1,0 +1,70 @@
+// The hapi server behind the dashboard and the JSON API. Created here, started and stopped by the caller.
+import Hapi from '@hapi/hapi';
+import type { Server } from '@hapi/hapi';
+import Inert from '@hapi/inert';
+import type { VigilDb } from '../../lib/db/database.ts';
+import type { Logger } from '../../lib/log.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { hostsRoutes } from './routes/hosts-routes.ts';
+import { staticRoutes } from './routes/static-routes.ts';
+
+export interface WebServerOptions {
+  db: VigilDb;
+  host: string;
+  port: number;
+  /** A directory made by buildWeb (index.html, app.js, CSS). */
+  staticDir: string;
+  log: Logger;
+  /** The clock the API's default time ranges are measured from; tests pin it. */
+  now?: () => number;
+}
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export async function createWebServer(options: WebServerOptions): Promise<Server> {
+  const server = Hapi.server({
+    host: options.host,
+    port: options.port,
+    routes: {
+      security: { hsts: false, xframe: 'deny', noSniff: true, referrer: 'no-referrer', xss: 'disabled', noOpen: true },
+      validate: {
+        // hapi's default answer hides what was wrong ("Invalid request query input"); the Joi message
+        // ('"from" must be an ISO 8601 date...') is what an API user needs, and it holds no secrets.
+        failAction: (_request, _h, err) => {
+          throw err ?? new Error('invalid request');
+        },
+      },
+    },
+  });
+
+  server.ext('onPreResponse', (request, h) => {
+    const response = request.response;
+    if (response === null) return h.continue;
+    if ('isBoom' in response && response.isBoom) {
+      response.output.headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
+      if (response.output.statusCode >= 500) {
+        options.log.error('request failed', { method: request.method, path: request.path, err: response });
+      }
+    } else if ('header' in response) {
+      response.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    }
+    return h.continue;
+  });
+
+  await server.register(Inert);
+  await server.register([
+    { plugin: healthRoutes, options: { db: options.db, log: options.log } },
+    { plugin: hostsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: staticRoutes, options: { staticDir: options.staticDir } },
+  ]);
+  return server;
+}

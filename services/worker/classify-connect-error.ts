@@ -1,0 +1,44 @@
+// Maps what net and ssh2 throw while connecting to the stable failure reasons.
+import type { FailureReason } from '../../lib/poll/poll-messages.ts';
+
+const BY_CODE: Record<string, FailureReason> = {
+  ECONNREFUSED: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_NONAME: 'dns',
+  EAI_NODATA: 'dns',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  EHOSTDOWN: 'unreachable',
+  ENETDOWN: 'unreachable',
+  ETIMEDOUT: 'timeout-connect',
+  ECONNRESET: 'protocol',
+  EPIPE: 'protocol',
+};
+
+export function classifyConnectError(err: unknown): FailureReason {
+  if (typeof err !== 'object' || err === null) return 'error';
+  const code = errorCode(err);
+  if (code !== undefined && BY_CODE[code] !== undefined) return BY_CODE[code];
+  const level = (err as { level?: unknown }).level;
+  if (level === 'client-authentication' || level === 'agent') return 'auth-failed';
+  if (level === 'client-timeout') return 'timeout-connect';
+  if (level === 'client-dns') return 'dns';
+  if (level === 'handshake' || level === 'protocol') return 'protocol';
+  return 'error';
+}
+
+function errorCode(err: object): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  // With happy eyeballs (autoSelectFamily) net reports an AggregateError of per-address errors.
+  const inner = (err as { errors?: unknown }).errors;
+  if (Array.isArray(inner)) {
+    for (const e of inner) {
+      if (typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string') {
+        return (e as { code: string }).code;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import { connectAmqpBus } from '../../lib/bus/amqp-bus.ts';
+import { required, type VigilConfig } from '../../lib/config.ts';
+import { migrateToLatest } from '../../lib/db/migrate.ts';
+import { openDatabase } from '../../lib/db/open-database.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { ShutdownStep } from '../../lib/shutdown.ts';
+import { startWriter } from './writer-service.ts';
+
+export async function runWriter(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
+  const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL') });
+  await migrateToLatest(database.db);
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const writer = await startWriter({ bus, db: database.db, log, downAfter: config.downAfter });
+  return [
+    { name: 'writer', run: () => writer.stop() },
+    { name: 'message bus', run: () => bus.close() },
+    { name: 'database', run: () => database.close() },
+  ];
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { migrateToLatest } from '../../lib/db/migrate.ts';
+import { openDatabase } from '../../lib/db/open-database.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  describe(`migrateToLatest on ${kind}`, () => {
+    let testDb: TestDatabase;
+    after(async () => testDb?.close());
+
+    test('creates the tables, and a second run is a no-op', async () => {
+      testDb = await createTestDatabase(kind);
+      const { db } = testDb;
+      await db.insertInto('hosts').values({ name: 'a', address: 'a', connection: 'ssh', groups: '[]', interval_sec: 10 }).execute();
+      await migrateToLatest(db);
+      const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+      assert.deepEqual(migrations.rows.map((row) => row.name), ['0001-initial']);
+      const hosts = await db.selectFrom('hosts').select(['name', 'status', 'consecutive_failures', 'groups']).execute();
+      assert.deepEqual(hosts, [{ name: 'a', status: 'unknown', consecutive_failures: 0, groups: [] }]);
+      const partitioned = await sql<{ relkind: string }>`SELECT relkind FROM pg_class WHERE relname = 'samples'`.execute(db);
+      assert.equal(partitioned.rows[0]?.relkind, 'p');
+    });
+
+    test('count(*) and bigint columns come back as numbers', async () => {
+      const { db } = testDb;
+      const row = await db.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      assert.equal(row.n, 1);
+      const big = await sql<{ b: unknown; n: unknown }>`SELECT 9007199254740993::int8 AS b, 2.5::numeric AS n`.execute(db);
+      assert.equal(typeof big.rows[0]?.b, 'number');
+      assert.equal(big.rows[0]?.n, 2.5);
+    });
+  });
+}
+
+describe('migrateToLatest on postgres, concurrently', () => {
+  test('two processes migrating a fresh database at once both succeed', async () => {
+    // An empty database, not migrated yet, opened through two separate pools.
+    const testDb = await createTestDatabase('postgres');
+    try {
+      await sql`DROP TABLE poll_failures, samples, hosts, kysely_migration, kysely_migration_lock`.execute(testDb.db);
+      const url = testDb.url as string;
+      const first = await openDatabase({ url });
+      const second = await openDatabase({ url });
+      try {
+        const outcomes = await Promise.allSettled([migrateToLatest(first.db), migrateToLatest(second.db)]);
+        assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled'], JSON.stringify(outcomes));
+        const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(first.db);
+        assert.deepEqual(migrations.rows.map((row) => row.name), ['0001-initial']);
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    } finally {
+      await testDb.close();
+    }
+  });
+});
+
+describe('openDatabase', () => {
+  test('a connection failure names the URL without its password', async () => {
+    await assert.rejects(openDatabase({ url: 'postgres://vigil:s3cret@127.0.0.1:1/vigil' }), (error: Error) => {
+      assert.match(error.message, /cannot connect to PostgreSQL at postgres:\/\/vigil:\*\*\*@127\.0\.0\.1:1\/vigil/);
+      assert.doesNotMatch(error.message, /s3cret/);
+      return true;
+    });
+  });
+});
