@@ -10,6 +10,7 @@ COPY services ./services
 COPY web ./web
 COPY inventory ./inventory
 ENV NODE_ENV=production
+RUN mkdir -p web/dist && chown node web/dist
 USER node
 ENTRYPOINT ["node", "bin/vigil.mjs"]
 CMD ["--help"]

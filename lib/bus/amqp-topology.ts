@@ -1,7 +1,11 @@
 // How the bus topics map onto RabbitMQ exchanges, queues and message properties. Kept apart
 // from the connection handling so that a change of routing (such as the consistent-hash
 // exchange planned for 'poll.jobs') touches this file only.
+import { createHash } from 'node:crypto';
 import type { TopicName, Topics } from './message-bus.ts';
+
+/** AMQP carries a routing key as a short string: at most 255 bytes. */
+const MAX_ROUTING_KEY_BYTES = 255;
 
 export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results'];
 
@@ -26,11 +30,18 @@ export function queueName(prefix: string, topic: TopicName, subscription: string
   return `${prefix}.${topic}.${subscription}`;
 }
 
+/** The key binding a subscription's queue to its topic's exchange; ignored by fanout. */
+export function bindingKeyFor(_topic: TopicName): string {
+  return '';
+}
+
 /** Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. */
 export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K]): string {
-  if (topic === 'poll.jobs') return (message as Topics['poll.jobs']).target.name;
-  if (topic === 'poll.results') return (message as Topics['poll.results']).host;
-  return '';
+  const host =
+    topic === 'poll.jobs' ? (message as Topics['poll.jobs']).target.name : (message as Topics['poll.results']).host;
+  // Inventory names are not bound by the AMQP limit; a digest keeps such a key stable per host.
+  if (Buffer.byteLength(host) <= MAX_ROUTING_KEY_BYTES) return host;
+  return createHash('sha256').update(host).digest('hex');
 }
 
 /**

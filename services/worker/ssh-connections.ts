@@ -19,6 +19,8 @@ import type { HostKeyVerifier } from './host-key-pins.ts';
 const { Client, utils } = ssh2;
 
 const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+/** Far above what the poll script prints; a host that sends more is broken or hostile. */
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export interface SshConnectionsOptions {
   /** TCP connect, up to the socket being open. */
@@ -27,6 +29,8 @@ export interface SshConnectionsOptions {
   handshakeTimeoutMs?: number;
   /** SSH-level keepalive, so that a dead peer or a dropped NAT entry is noticed between polls. */
   keepaliveIntervalMs?: number;
+  /** A connection unused this long is closed (a host gone from the inventory). Default 10 min. */
+  idleCloseMs?: number;
   verifyHostKey?: HostKeyVerifier;
   log?: Logger;
 }
@@ -36,7 +40,9 @@ interface HostConnection {
   /** Shared by every caller while the connect is under way (single flight). */
   ready: Promise<SshClient>;
   client: SshClient | null;
+  sock: net.Socket | null;
   closed: boolean;
+  lastUsedAt: number;
 }
 
 export class SshConnections {
@@ -48,6 +54,8 @@ export class SshConnections {
   private readonly keepaliveIntervalMs: number;
   private readonly verifyHostKey: HostKeyVerifier;
   private readonly log: Logger;
+  private readonly idleCloseMs: number;
+  private idleSweep: NodeJS.Timeout | null = null;
 
   constructor(options: SshConnectionsOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
@@ -55,6 +63,7 @@ export class SshConnections {
     this.keepaliveIntervalMs = options.keepaliveIntervalMs ?? 15_000;
     this.verifyHostKey = options.verifyHostKey ?? createHostKeyPins();
     this.log = options.log ?? silentLogger;
+    this.idleCloseMs = options.idleCloseMs ?? 10 * 60_000;
   }
 
   /** A runner bound to one host; closing it drops that host's connection. */
@@ -67,6 +76,7 @@ export class SshConnections {
 
   async exec(target: HostTarget, script: string, timeoutMs: number): Promise<CommandOutput> {
     const conn = this.connectionFor(target);
+    conn.lastUsedAt = Date.now();
     const client = await conn.ready;
     try {
       return await execScript(client, script, timeoutMs, describe(target));
@@ -86,6 +96,8 @@ export class SshConnections {
 
   closeAll(): void {
     for (const [name, conn] of [...this.byHost]) this.dropEntry(name, conn);
+    if (this.idleSweep) clearInterval(this.idleSweep);
+    this.idleSweep = null;
   }
 
   /** Hosts with a connection open or opening. */
@@ -98,18 +110,32 @@ export class SshConnections {
     const existing = this.byHost.get(target.name);
     if (existing && existing.key === key && !existing.closed) return existing;
     if (existing) this.dropEntry(target.name, existing);
-    const conn: HostConnection = { key, ready: Promise.resolve(null as unknown as SshClient), client: null, closed: false };
-    conn.ready = this.open(target, conn);
-    // The rejection reaches every caller through `ready`; this only keeps an unawaited copy quiet.
-    conn.ready.catch(() => {}) as unknown as void;
+    // `ready` is filled in at once: open() needs the entry itself to record its socket and client.
+    const conn = { key, client: null, sock: null, closed: false, lastUsedAt: Date.now() } as Omit<HostConnection, 'ready'> as HostConnection;
     this.byHost.set(target.name, conn);
+    this.startIdleSweep();
+    conn.ready = this.open(target, conn);
     return conn;
+  }
+
+  private startIdleSweep(): void {
+    if (this.idleSweep) return;
+    this.idleSweep = setInterval(() => {
+      const cutoff = Date.now() - this.idleCloseMs;
+      for (const [name, conn] of [...this.byHost]) {
+        if (conn.lastUsedAt < cutoff) {
+          this.log.debug('closing idle ssh connection', { host: name });
+          this.dropEntry(name, conn);
+        }
+      }
+    }, Math.max(1000, this.idleCloseMs / 2));
+    this.idleSweep.unref();
   }
 
   private dropEntry(hostName: string, conn: HostConnection): void {
     conn.closed = true;
     if (this.byHost.get(hostName) === conn) this.byHost.delete(hostName);
-    if (conn.client) destroyClient(conn.client);
+    closeConnection(conn);
   }
 
   private async open(target: HostTarget, conn: HostConnection): Promise<SshClient> {
@@ -118,6 +144,7 @@ export class SshConnections {
     try {
       const auth = await loadAuthMethods(target, label);
       const sock = await connectTcp(target.address, target.port, this.connectTimeoutMs, label);
+      conn.sock = sock;
       if (conn.closed) {
         sock.destroy();
         throw new PollError('error', `connection to ${label} was closed while it was being opened`);
@@ -126,7 +153,7 @@ export class SshConnections {
       conn.client = client;
       await this.handshake(client, sock, target, auth, label, conn);
       if (conn.closed) {
-        destroyClient(client);
+        closeConnection(conn);
         throw new PollError('error', `connection to ${label} was closed while it was being opened`);
       }
       this.log.debug('ssh connected', { host: target.name, address: `${target.address}:${target.port}` });
@@ -277,7 +304,6 @@ async function loadAuthMethods(target: HostTarget, label: string): Promise<AuthM
 function execScript(client: SshClient, script: string, timeoutMs: number, label: string): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    let channel: ClientChannel | null = null;
     const settle = (finish: () => void): void => {
       if (settled) return;
       settled = true;
@@ -294,12 +320,11 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
     client.once('close', onClientClose);
     // The script goes in on stdin to a POSIX sh, so the login shell's flavour (bash, zsh, fish)
     // and its quoting rules do not matter.
-    client.exec('exec /bin/sh', (err, stream) => {
+    const onChannel = (err: Error | undefined, stream: ClientChannel): void => {
       if (err) {
         settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${err.message}`, { cause: err })));
         return;
       }
-      channel = stream;
       if (settled) {
         stream.close();
         return;
@@ -307,8 +332,17 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let exitCode: number | null = null;
-      stream.on('data', (chunk: Buffer) => stdout.push(chunk));
-      stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      let received = 0;
+      const collect = (into: Buffer[]) => (chunk: Buffer): void => {
+        received += chunk.length;
+        if (received > MAX_OUTPUT_BYTES) {
+          settle(() => reject(new PollError('output-unparseable', `${label} sent more than ${MAX_OUTPUT_BYTES} bytes of poll output`)));
+          return;
+        }
+        into.push(chunk);
+      };
+      stream.on('data', collect(stdout));
+      stream.stderr.on('data', collect(stderr));
       stream.on('error', () => {});
       stream.on('exit', (code: unknown) => {
         exitCode = typeof code === 'number' ? code : null;
@@ -321,8 +355,13 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
         }));
       });
       stream.end(wrapScript(script));
-    });
-    void channel;
+    };
+    try {
+      client.exec('exec /bin/sh', onChannel);
+    } catch (err) {
+      // ssh2 throws at once when the socket is already gone.
+      settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${(err as Error).message}`, { cause: err })));
+    }
   });
 }
 
@@ -334,13 +373,11 @@ function wrapScript(script: string): string {
   return `LC_ALL=C; export LC_ALL\n{\n${script}\n} </dev/null\n`;
 }
 
-function destroyClient(client: SshClient): void {
-  try {
-    client.end();
-  } catch {
-    // Already closed.
-  }
-  // end() waits for the peer; a wedged peer must not keep the socket (and the worker) alive.
-  const sock = (client as unknown as { _sock?: net.Socket })._sock;
-  sock?.destroy();
+function closeConnection(conn: HostConnection): void {
+  conn.client?.end();
+  const sock = conn.sock;
+  if (!sock || sock.destroyed) return;
+  // end() says goodbye and waits for the peer; a wedged peer must not keep the socket
+  // (and so the worker process) alive.
+  setTimeout(() => sock.destroy(), 1000).unref();
 }

@@ -7,11 +7,11 @@ import { createTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
 for (const kind of ['postgres', 'pglite'] as const) {
-  describe(`migrateToLatest on ${kind}`, () => {
+  void describe(`migrateToLatest on ${kind}`, () => {
     let testDb: TestDatabase;
     after(async () => testDb?.close());
 
-    test('creates the tables, and a second run is a no-op', async () => {
+    void test('creates the tables, and a second run is a no-op', async () => {
       testDb = await createTestDatabase(kind);
       const { db } = testDb;
       await db.insertInto('hosts').values({ name: 'a', address: 'a', connection: 'ssh', groups: '[]', interval_sec: 10 }).execute();
@@ -24,7 +24,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.equal(partitioned.rows[0]?.relkind, 'p');
     });
 
-    test('count(*) and bigint columns come back as numbers', async () => {
+    void test('count(*) and bigint columns come back as numbers', async () => {
       const { db } = testDb;
       const row = await db.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       assert.equal(row.n, 1);
@@ -35,8 +35,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
   });
 }
 
-describe('migrateToLatest on postgres, concurrently', () => {
-  test('two processes migrating a fresh database at once both succeed', async () => {
+void describe('migrateToLatest on postgres, concurrently', () => {
+  void test('two processes migrating a fresh database at once both succeed', async () => {
     // An empty database, not migrated yet, opened through two separate pools.
     const testDb = await createTestDatabase('postgres');
     try {
@@ -59,8 +59,8 @@ describe('migrateToLatest on postgres, concurrently', () => {
   });
 });
 
-describe('openDatabase', () => {
-  test('a connection failure names the URL without its password', async () => {
+void describe('openDatabase', () => {
+  void test('a connection failure names the URL without its password', async () => {
     await assert.rejects(openDatabase({ url: 'postgres://vigil:s3cret@127.0.0.1:1/vigil' }), (error: Error) => {
       assert.match(error.message, /cannot connect to PostgreSQL at postgres:\/\/vigil:\*\*\*@127\.0\.0\.1:1\/vigil/);
       assert.doesNotMatch(error.message, /s3cret/);

@@ -3,7 +3,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE hosts (
@@ -63,7 +62,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE poll_failures`.execute(db);
   await sql`DROP TABLE samples`.execute(db);

@@ -48,7 +48,8 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
   const from = new Date(query.fromMs);
   const to = new Date(query.toMs);
 
-  // When the range holds few enough samples the grouping key is the sample's own (unique) ts, so
+  // Buckets count from the start of the range, the sample at exactly `to` joining the last one, so there
+  // are never more than maxPoints. When the range holds few enough samples the grouping key is the sample's own (unique) ts, so
   // the same statement returns raw points or bucket averages; array_agg then turns rows into columns.
   const result = await sql<SeriesRow>`
     select h.name as host, s.sample_count,
@@ -92,7 +93,8 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
             and samples.ts <= cast(${to.toISOString()} as timestamptz)
         ) r
         group by case when r.n > cast(${maxPoints} as bigint)
-          then floor(r.t / cast(${bucketSec} as float8)) else r.t end
+          then least(floor((r.t - cast(${query.fromMs / 1000} as float8)) / cast(${bucketSec} as float8)), cast(${maxPoints - 1} as float8))
+          else r.t end
       ) b
     ) s on true
     where h.name = ${query.host}

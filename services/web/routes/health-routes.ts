@@ -16,7 +16,8 @@ export const healthRoutes: Plugin<HealthRoutesOptions> = {
   name: 'vigil-health-routes',
   register(server, options) {
     const readyTimeoutMs = options.readyTimeoutMs ?? 2000;
-    const noInput = { query: Joi.object({}), params: Joi.object({}) };
+    // hapi refuses a params schema on a path without parameters, so only the query is pinned down.
+    const noInput = { query: Joi.object({}) };
 
     server.route({
       method: 'GET',

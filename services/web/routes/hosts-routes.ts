@@ -38,7 +38,7 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/hosts',
-      options: { validate: { query: Joi.object({}), params: Joi.object({}) } },
+      options: { validate: { query: Joi.object({}) } },
       handler: async () => ({ hosts: await listHosts(options.db) }),
     });
 

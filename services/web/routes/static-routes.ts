@@ -14,6 +14,16 @@ export const staticRoutes: Plugin<StaticRoutesOptions> = {
   register(server, options) {
     const indexFile = join(options.staticDir, 'index.html');
 
+    // Without this the catch-all below would answer an API typo with "dashboard not built" or an HTML-ish 404.
+    server.route({
+      // GET only: a wildcard method loses to the GET catch-all, and other methods get hapi's JSON 404 anyway.
+      method: 'GET',
+      path: '/api/{path*}',
+      options: { validate: { params: Joi.object({ path: Joi.string().max(1024).allow('') }), query: Joi.object({}).unknown(true) } },
+      handler: (request, h) =>
+        h.response({ statusCode: 404, error: 'Not Found', message: `no API route GET ${request.path}` }).code(404),
+    });
+
     server.route({
       method: 'GET',
       path: '/{path*}',

@@ -1,0 +1,70 @@
+// Makes the hosts table follow the inventory. A host that leaves keeps its row and history
+// (marked removed_at) so that its graphs stay readable; if it comes back, it is live again.
+import type { Kysely } from 'kysely';
+import type { HostTarget } from '../../poll/host-target.ts';
+import type { Database } from '../database.ts';
+
+export interface InventorySyncChanges {
+  /** New hosts, and removed hosts that came back. */
+  added: string[];
+  /** Hosts that left the inventory in this sync. */
+  removed: string[];
+  /** Present before and now, with a different address, connection, groups or interval. */
+  changed: string[];
+}
+
+export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarget[]): Promise<InventorySyncChanges> {
+  const wanted = new Map(targets.map((target) => [target.name, target]));
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('hosts')
+      .select(['name', 'address', 'connection', 'groups', 'interval_sec', 'removed_at'])
+      .orderBy('name')
+      .forUpdate()
+      .execute();
+    const existing = new Map(rows.map((row) => [row.name, row]));
+    const changes: InventorySyncChanges = { added: [], removed: [], changed: [] };
+    const upserts = [];
+    for (const target of [...wanted.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const row = existing.get(target.name);
+      const groups = JSON.stringify(target.groups);
+      if (!row || row.removed_at !== null) changes.added.push(target.name);
+      else if (
+        row.address !== target.address ||
+        row.connection !== target.connection ||
+        row.interval_sec !== target.intervalSec ||
+        JSON.stringify(row.groups) !== groups
+      )
+        changes.changed.push(target.name);
+      else continue;
+      upserts.push({
+        name: target.name,
+        address: target.address,
+        connection: target.connection,
+        groups,
+        interval_sec: target.intervalSec,
+        removed_at: null,
+      });
+    }
+    if (upserts.length > 0) {
+      await trx
+        .insertInto('hosts')
+        .values(upserts)
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({
+            address: eb.ref('excluded.address'),
+            connection: eb.ref('excluded.connection'),
+            groups: eb.ref('excluded.groups'),
+            interval_sec: eb.ref('excluded.interval_sec'),
+            removed_at: null,
+          })),
+        )
+        .execute();
+    }
+    for (const row of rows) if (row.removed_at === null && !wanted.has(row.name)) changes.removed.push(row.name);
+    if (changes.removed.length > 0) {
+      await trx.updateTable('hosts').set({ removed_at: new Date() }).where('name', 'in', changes.removed).execute();
+    }
+    return changes;
+  });
+}

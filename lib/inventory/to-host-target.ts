@@ -1,0 +1,160 @@
+// From Ansible's view of a host to what a worker needs to poll it. The INI reader keeps values
+// as the strings written, so numbers and booleans are read here from either a string or a
+// native value; a later reader that types values as Ansible does needs no change here.
+import { stat } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ConnectionKind, HostTarget } from '../poll/host-target.ts';
+import { iniInventoryReader } from './ini-inventory-reader.ts';
+import { InventoryError } from './inventory.ts';
+import type { InventoryHost, InventoryReader } from './inventory.ts';
+
+export interface HostTargetOptions {
+  /** Relative private key paths are taken relative to this directory. */
+  inventoryDir: string;
+  /** The user when the inventory sets no ansible_user (Ansible's default: the local user). */
+  defaultUser: string;
+  /** The inventory file, to name in errors; defaults to inventoryDir. */
+  source?: string;
+}
+
+/** A host variable with a value Vigil cannot use. */
+export class HostTargetError extends InventoryError {
+  readonly host: string;
+  readonly variable: string;
+  constructor(file: string, host: string, variable: string, message: string) {
+    super(file, null, `host '${host}': ${variable} ${message}`);
+    this.name = 'HostTargetError';
+    this.host = host;
+    this.variable = variable;
+  }
+}
+
+export const DEFAULT_INTERVAL_SEC = 10;
+
+const CONNECTIONS: Record<string, ConnectionKind> = {
+  ssh: 'ssh',
+  paramiko: 'ssh',
+  paramiko_ssh: 'ssh',
+  smart: 'ssh',
+  local: 'local',
+  'ansible.builtin.ssh': 'ssh',
+  'ansible.builtin.paramiko_ssh': 'ssh',
+  'ansible.builtin.local': 'local',
+};
+
+/** The poll target of one inventory host, or null when the host opts out with vigil_enabled=false. */
+export function toHostTarget(host: InventoryHost, options: HostTargetOptions): HostTarget | null {
+  const vars = host.vars;
+  const invalid = (variable: string, message: string): never => {
+    throw new HostTargetError(options.source ?? options.inventoryDir, host.name, variable, message);
+  };
+
+  if (!readBoolean(vars['vigil_enabled'], true, (message) => invalid('vigil_enabled', message))) return null;
+
+  const connectionName = readString(vars['ansible_connection'], 'ssh', (message) => invalid('ansible_connection', message));
+  const connection = CONNECTIONS[connectionName];
+  if (!connection) invalid('ansible_connection', `'${connectionName}' is not supported (use ssh or local)`);
+
+  const address = readString(vars['ansible_host'], host.name, (message) => invalid('ansible_host', message));
+  const port = readNumber(vars['ansible_port'], 22, (message) => invalid('ansible_port', message));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid('ansible_port', `must be an integer 1..65535, got ${show(vars['ansible_port'])}`);
+  const user = readString(vars['ansible_user'], options.defaultUser, (message) => invalid('ansible_user', message));
+  const intervalSec = readNumber(vars['vigil_interval'], DEFAULT_INTERVAL_SEC, (message) => invalid('vigil_interval', message));
+  // Whole seconds: the hosts table stores the interval as an integer.
+  if (!Number.isInteger(intervalSec) || intervalSec < 1) {
+    invalid('vigil_interval', `must be a whole number of seconds, at least 1, got ${show(vars['vigil_interval'])}`);
+  }
+
+  // Both names are Ansible's; the ssh_ one wins when both are set, as in its ssh plugin.
+  const keyVariable = vars['ansible_ssh_private_key_file'] !== undefined ? 'ansible_ssh_private_key_file' : 'ansible_private_key_file';
+  const keyFile = readString(vars[keyVariable], '', (message) => invalid(keyVariable, message));
+  const privateKeyFile = keyFile === '' ? null : resolveKeyPath(keyFile, options.inventoryDir, (message) => invalid(keyVariable, message));
+
+  return {
+    name: host.name,
+    connection: connection as ConnectionKind,
+    address,
+    port,
+    user,
+    privateKeyFile,
+    intervalSec,
+    groups: [...host.groups],
+  };
+}
+
+/**
+ * Reads the inventory and converts every enabled host. Throws InventoryError on a bad file,
+ * a bad variable or two hosts of the same name (which a merging reader never returns, but a
+ * reader over several sources could).
+ */
+export async function loadHostTargets(path: string, reader: InventoryReader = iniInventoryReader): Promise<HostTarget[]> {
+  const inventory = await reader.read(path);
+  const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
+  const options: HostTargetOptions = {
+    inventoryDir: resolve(isDirectory ? path : dirname(path)),
+    defaultUser: localUser(),
+    source: inventory.source,
+  };
+  const targets: HostTarget[] = [];
+  const seen = new Set<string>();
+  for (const host of inventory.hosts) {
+    if (seen.has(host.name)) throw new InventoryError(inventory.source, null, `host '${host.name}' appears twice`);
+    seen.add(host.name);
+    const target = toHostTarget(host, options);
+    if (target) targets.push(target);
+  }
+  return targets;
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // userInfo throws when the uid has no passwd entry (some containers).
+    return process.env['USER'] ?? process.env['LOGNAME'] ?? 'root';
+  }
+}
+
+function resolveKeyPath(path: string, inventoryDir: string, invalid: (message: string) => never): string {
+  if (path === '~') return homedir();
+  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
+  if (path.startsWith('~')) invalid(`'${path}': ~user paths are not supported, use an absolute path`);
+  return isAbsolute(path) ? path : resolve(inventoryDir, path);
+}
+
+function readString(value: unknown, fallback: string, invalid: (message: string) => never): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return invalid(`must be a string, got ${show(value)}`);
+  const trimmed = value.trim();
+  if (trimmed === '') return invalid('must not be empty');
+  return trimmed;
+}
+
+function readNumber(value: unknown, fallback: number, invalid: (message: string) => never): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return invalid(`must be a number, got ${show(value)}`);
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'on', 'y', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'off', 'n', '0']);
+
+// Ansible's boolean filter accepts these words in any case.
+function readBoolean(value: unknown, fallback: boolean, invalid: (message: string) => never): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+  }
+  return invalid(`must be true or false, got ${show(value)}`);
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}

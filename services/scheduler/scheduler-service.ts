@@ -1,0 +1,250 @@
+// Publishes one poll job per host per interval. Hosts are spread over their interval by a
+// stable phase, one timer serves them all (a due-time heap), and a host never has two jobs
+// in flight: the scheduler listens to poll results to know when a host's poll is done.
+import { randomUUID } from 'node:crypto';
+import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { HostTarget } from '../../lib/poll/host-target.ts';
+import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
+import { DueQueue } from './due-queue.ts';
+import { firstSlotFrom, nextSlotAfter, pollPhaseMs } from './poll-phase.ts';
+
+export interface SchedulerOptions {
+  bus: MessageBus;
+  log: Logger;
+  /** Called at start (a failure rejects the start) and on every reload (a failure keeps the last good set). */
+  loadTargets: () => Promise<HostTarget[]>;
+  /** Called with every successfully loaded set, before its hosts are scheduled; a failure is logged. */
+  onTargets?: (targets: HostTarget[]) => Promise<void>;
+  /** The clock, in milliseconds since the epoch. */
+  now?: () => number;
+}
+
+export interface SchedulerStats {
+  /** Jobs the bus accepted. */
+  published: number;
+  /** Due polls not published because the host's previous job was still in flight. */
+  skipped: number;
+  /** Jobs that expired without a result. */
+  lost: number;
+  /** Publishes the bus refused; the host is tried again at its next due time. */
+  publishFailed: number;
+}
+
+export interface Scheduler {
+  /** Loads the targets again and applies them; on failure logs and keeps the current set. Never rejects. */
+  reload(): Promise<void>;
+  /** Stops the timer and the result subscription; nothing is published after this resolves. */
+  stop(): Promise<void>;
+  /** The hosts being polled now. */
+  targets(): HostTarget[];
+}
+
+/** The scheduler as started, with its counters (for tests and, later, metrics). */
+export interface CountingScheduler extends Scheduler {
+  stats(): SchedulerStats;
+}
+
+interface HostSchedule {
+  target: HostTarget;
+  intervalMs: number;
+  phaseMs: number;
+  /** The due time of the one live heap entry; older entries for this host are stale. */
+  nextDue: number;
+  inFlight: { seq: number; expiresAt: number } | null;
+  removed: boolean;
+}
+
+// setTimeout overflows beyond this and fires at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export async function startScheduler(options: SchedulerOptions): Promise<CountingScheduler> {
+  const { bus, log, loadTargets, onTargets } = options;
+  const now = options.now ?? Date.now;
+
+  let hosts = new Map<string, HostSchedule>();
+  // Kept for hosts that leave and come back, so that a late result of the old host never
+  // matches a job of the new one.
+  const lastSeq = new Map<string, number>();
+  const queue = new DueQueue<HostSchedule>();
+  const pendingPublishes = new Set<Promise<void>>();
+  const stats: SchedulerStats = { published: 0, skipped: 0, lost: 0, publishFailed: 0 };
+  let timer: NodeJS.Timeout | null = null;
+  let armedFor = Infinity;
+  let stopped = false;
+
+  const arm = (): void => {
+    if (stopped) return;
+    const top = queue.peek();
+    if (!top || (timer && armedFor <= top.due)) return;
+    if (timer) clearTimeout(timer);
+    armedFor = top.due;
+    timer = setTimeout(tick, Math.min(MAX_TIMER_MS, Math.max(0, top.due - now())));
+  };
+
+  const tick = (): void => {
+    timer = null;
+    armedFor = Infinity;
+    if (stopped) return;
+    const time = now();
+    for (let top = queue.peek(); top && top.due <= time; top = queue.peek()) {
+      queue.pop();
+      const host = top.item;
+      if (host.removed || host.nextDue !== top.due) continue;
+      fire(host, top.due, time);
+    }
+    arm();
+  };
+
+  const fire = (host: HostSchedule, due: number, time: number): void => {
+    const { intervalMs, phaseMs } = host;
+    // Far behind (a blocked event loop, a suspended machine): poll once for the latest slot
+    // instead of catching up on every missed one, and never publish an already expired job.
+    const slot = time - due >= intervalMs ? nextSlotAfter(time, intervalMs, phaseMs) - intervalMs : due;
+    // Next due is the previous slot plus the interval, so timer lateness never accumulates.
+    host.nextDue = nextSlotAfter(slot, intervalMs, phaseMs);
+    queue.push(host.nextDue, host);
+
+    const name = host.target.name;
+    if (host.inFlight) {
+      if (host.inFlight.expiresAt > slot) {
+        stats.skipped++;
+        log.debug('poll skipped: previous job still in flight', { host: name, seq: host.inFlight.seq });
+        return;
+      }
+      stats.lost++;
+      log.debug('poll job expired without a result', { host: name, seq: host.inFlight.seq });
+      host.inFlight = null;
+    }
+    publish(host, slot);
+  };
+
+  const publish = (host: HostSchedule, scheduledAt: number): void => {
+    const name = host.target.name;
+    const seq = (lastSeq.get(name) ?? 0) + 1;
+    lastSeq.set(name, seq);
+    const job: PollJob = { target: host.target, seq, scheduledAt, expiresAt: scheduledAt + host.intervalMs };
+    host.inFlight = { seq, expiresAt: job.expiresAt };
+    let attempt: Promise<void>;
+    try {
+      attempt = bus.publish('poll.jobs', job);
+    } catch (err) {
+      attempt = Promise.reject(err);
+    }
+    const published = attempt.then(
+      () => {
+        stats.published++;
+      },
+      (err: unknown) => {
+        stats.publishFailed++;
+        if (host.inFlight?.seq === seq) host.inFlight = null;
+        log.warn('publishing a poll job failed; retrying at the next due time', { host: name, seq, error: err });
+      },
+    );
+    pendingPublishes.add(published);
+    void published.finally(() => pendingPublishes.delete(published));
+  };
+
+  const onResult = async (result: PollResult): Promise<void> => {
+    const host = hosts.get(result.host);
+    if (host?.inFlight && host.inFlight.seq === result.seq) host.inFlight = null;
+  };
+
+  const apply = (targets: HostTarget[]): void => {
+    const time = now();
+    const next = new Map<string, HostSchedule>();
+    for (const target of targets) {
+      if (next.has(target.name)) {
+        log.warn('duplicate host in targets; keeping the first', { host: target.name });
+        continue;
+      }
+      const intervalMs = Math.round(target.intervalSec * 1000);
+      const phaseMs = pollPhaseMs(target.name, intervalMs);
+      const existing = hosts.get(target.name);
+      if (existing) {
+        // A new address or user rides on the next job; a new interval moves the host onto
+        // its slots for that interval from now on.
+        existing.target = target;
+        if (existing.intervalMs !== intervalMs) {
+          existing.intervalMs = intervalMs;
+          existing.phaseMs = phaseMs;
+          existing.nextDue = nextSlotAfter(time, intervalMs, phaseMs);
+          queue.push(existing.nextDue, existing);
+        }
+        next.set(target.name, existing);
+      } else {
+        const schedule: HostSchedule = {
+          target,
+          intervalMs,
+          phaseMs,
+          nextDue: firstSlotFrom(time, intervalMs, phaseMs),
+          inFlight: null,
+          removed: false,
+        };
+        queue.push(schedule.nextDue, schedule);
+        next.set(target.name, schedule);
+      }
+    }
+    for (const [name, schedule] of hosts) if (!next.has(name)) schedule.removed = true;
+    hosts = next;
+    arm();
+  };
+
+  const notify = async (targets: HostTarget[]): Promise<void> => {
+    if (!onTargets) return;
+    try {
+      await onTargets(targets);
+    } catch (err) {
+      log.error('handling the loaded hosts failed', { hosts: targets.length, error: err });
+    }
+  };
+
+  const first = await loadTargets();
+  const subscription: Subscription = await bus.subscribe(
+    'poll.results',
+    { name: `scheduler-${randomUUID()}`, durable: false, prefetch: 1000 },
+    onResult,
+  );
+  await notify(first);
+  apply(first);
+  log.info('scheduler started', { hosts: hosts.size });
+
+  const reloadOnce = async (): Promise<void> => {
+    if (stopped) return;
+    let targets: HostTarget[];
+    try {
+      targets = await loadTargets();
+    } catch (err) {
+      log.error('reloading hosts failed; still polling the last good set', { hosts: hosts.size, error: err });
+      return;
+    }
+    if (stopped) return;
+    await notify(targets);
+    if (stopped) return;
+    apply(targets);
+    log.info('hosts reloaded', { hosts: hosts.size });
+  };
+
+  // Reloads run one at a time, in call order, so an older load never overwrites a newer one.
+  let reloading: Promise<void> = Promise.resolve();
+
+  return {
+    reload: () => {
+      reloading = reloading.then(reloadOnce);
+      return reloading;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      queue.clear();
+      await Promise.all(pendingPublishes);
+      // A reload still loading is not awaited (a hung loader must not hang shutdown); it
+      // checks `stopped` before applying anything.
+      await subscription.close();
+    },
+    targets: () => [...hosts.values()].map((schedule) => schedule.target),
+    stats: () => ({ ...stats }),
+  };
+}

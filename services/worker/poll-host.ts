@@ -1,0 +1,70 @@
+// One poll of one host: run the script, parse it, turn it into a sample. Every failure comes
+// back as a failure record, because a host that cannot be polled is itself a result.
+import { POLL_SCRIPT } from '../../lib/collect/poll-script.ts';
+import { parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
+import { buildSample } from '../../lib/collect/build-sample.ts';
+import type { HostSnapshot } from '../../lib/collect/sample.ts';
+import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
+import { PollError } from './command-runner.ts';
+import type { CommandOutput, CommandRunner } from './command-runner.ts';
+
+export interface PollHostOptions {
+  execTimeoutMs?: number;
+  /** The script to run; tests substitute one that misbehaves. */
+  script?: string;
+  now?: () => number;
+}
+
+export interface PollHostOutcome {
+  result: PollResult;
+  /** The parsed snapshot on success, to compute the next poll's rates from; null on failure. */
+  snapshot: HostSnapshot | null;
+}
+
+export async function pollHost(
+  runner: CommandRunner,
+  job: PollJob,
+  previous: HostSnapshot | undefined,
+  options: PollHostOptions = {},
+): Promise<PollHostOutcome> {
+  const now = options.now ?? Date.now;
+  const host = job.target.name;
+  const base = { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt: now() };
+  try {
+    const output = await runner.run(options.script ?? POLL_SCRIPT, options.execTimeoutMs ?? 10_000);
+    const finishedAt = now();
+    const snapshot = parseOrNull(output.stdout);
+    if (snapshot === null || isEmptySnapshot(snapshot)) {
+      return {
+        result: { ...base, finishedAt, kind: 'failure', reason: 'output-unparseable', message: describeUnparseable(host, output) },
+        snapshot: null,
+      };
+    }
+    const sample = buildSample(host, finishedAt, snapshot, previous);
+    return { result: { ...base, finishedAt, kind: 'sample', sample }, snapshot };
+  } catch (err) {
+    const reason = err instanceof PollError ? err.reason : 'error';
+    const message = err instanceof Error ? err.message : String(err);
+    return { result: { ...base, finishedAt: now(), kind: 'failure', reason, message }, snapshot: null };
+  }
+}
+
+function parseOrNull(stdout: string): HostSnapshot | null {
+  try {
+    return parsePollOutput(stdout);
+  } catch {
+    return null;
+  }
+}
+
+/** Not one section parsed: whatever answered was not our script on a Linux host. */
+function isEmptySnapshot(snapshot: HostSnapshot): boolean {
+  return POLL_SECTIONS.every((section) => snapshot.missing.includes(section));
+}
+
+function describeUnparseable(host: string, output: CommandOutput): string {
+  const status = output.exitCode === null ? 'no exit status' : `exit status ${output.exitCode}`;
+  const stderr = output.stderr.trim().slice(0, 300);
+  return `poll output from ${host} could not be parsed (${status}, ${output.stdout.length} bytes of output)`
+    + (stderr ? `; stderr: ${stderr}` : '');
+}

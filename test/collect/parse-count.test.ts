@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCount, parseUnsignedDecimal } from '../../lib/collect/parse-count.ts';
+
+void test('parseCount accepts plain digits only', () => {
+  assert.equal(parseCount('0'), 0);
+  assert.equal(parseCount('131981020'), 131981020);
+  assert.equal(parseCount('18446744073709551615'), 18446744073709551615);
+  for (const bad of [undefined, '', ' 1', '-1', '1.5', '0x1f', '1e3', 'Infinity', 'NaN', '123456789012345678901']) {
+    assert.equal(parseCount(bad), null, String(bad));
+  }
+});
+
+void test('parseUnsignedDecimal accepts load and uptime figures', () => {
+  assert.equal(parseUnsignedDecimal('33.89'), 33.89);
+  assert.equal(parseUnsignedDecimal('0.00'), 0);
+  assert.equal(parseUnsignedDecimal('7'), 7);
+  for (const bad of [undefined, '', '.5', '5.', '-0.1', '1e3', 'Infinity', '1.2.3']) {
+    assert.equal(parseUnsignedDecimal(bad), null, String(bad));
+  }
+});

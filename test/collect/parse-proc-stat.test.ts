@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
+
+const gpuStat = readFileSync(new URL('../fixtures/hosts/gpu-host-16core/proc-stat.txt', import.meta.url), 'utf8');
+
+void test('parses the total cpu line and counts the per-cpu lines of a 16-core host', () => {
+  assert.deepEqual(parseProcStat(gpuStat), {
+    cpuTotal: { user: 64, nice: 0, system: 497, idle: 51740, iowait: 112, irq: 0, softirq: 19, steal: 3, guest: 0, guestNice: 0 },
+    cpuCount: 16,
+  });
+});
+
+void test('a pre-2.6.11 line with only eight fields reads the absent ones as zero', () => {
+  const parsed = parseProcStat('cpu  10 1 20 300 4 5 6\ncpu0 10 1 20 300 4 5 6\n');
+  assert.deepEqual(parsed, {
+    cpuTotal: { user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 },
+    cpuCount: 1,
+  });
+});
+
+void test('only the cpu lines the poll script keeps are enough', () => {
+  const cpuLines = gpuStat.split('\n').filter((l) => l.startsWith('cpu')).join('\n');
+  assert.equal(parseProcStat(cpuLines)?.cpuCount, 16);
+});
+
+void test('text without a valid total line is null', () => {
+  assert.equal(parseProcStat(''), null);
+  assert.equal(parseProcStat('cpu0 1 2 3 4\n'), null);
+  assert.equal(parseProcStat('cpu  1 2 3\n'), null);
+  assert.equal(parseProcStat('cpu  1 2 -3 4\n'), null);
+  assert.equal(parseProcStat('cpu  1 2 x 4\n'), null);
+});
+
+void test('no per-cpu lines gives a null cpu count, not zero', () => {
+  assert.equal(parseProcStat('cpu  1 2 3 4\n')?.cpuCount, null);
+});

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Sample } from '../../../lib/collect/sample.ts';
+import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
+import { applyPollResults } from '../../../lib/db/queries/apply-poll-results.ts';
+import type { PollFailure, PollSuccess } from '../../../lib/poll/poll-messages.ts';
+import { createTestDatabase } from '../../support/test-database.ts';
+import type { TestDatabase } from '../../support/test-database.ts';
+
+const T0 = Date.now() - 600_000;
+
+function sample(host: string, ts: number): Sample {
+  return {
+    host, ts, cpuBusyPct: 5, cpuCount: 2, memTotalBytes: 1000, memAvailableBytes: 500, memUsedPct: 50,
+    swapTotalBytes: 0, swapUsedBytes: 0, load1: 0.1, load5: 0.2, load15: 0.3, uptimeSec: 100,
+    netRxBytesPerSec: 1, netTxBytesPerSec: 2, diskUsedPctMax: 30, filesystems: [], interfaces: [], missing: [],
+  };
+}
+
+function success(host: string, seq: number): PollSuccess {
+  const at = T0 + seq * 10_000;
+  return { kind: 'sample', host, seq, scheduledAt: at, startedAt: at, finishedAt: at + 50, sample: sample(host, at + 50) };
+}
+
+function failure(host: string, seq: number): PollFailure {
+  const at = T0 + seq * 10_000;
+  return { kind: 'failure', host, seq, scheduledAt: at, startedAt: at, finishedAt: at + 70, reason: 'timeout-connect', message: `no answer ${seq}` };
+}
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  void describe(`applyPollResults on ${kind}`, () => {
+    let testDb: TestDatabase;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await ensureSamplePartitions(testDb.db, T0);
+    });
+    after(async () => testDb?.close());
+
+    const host = async (name: string) =>
+      testDb.db
+        .selectFrom('hosts')
+        .select(['status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'address', 'connection', 'interval_sec', 'groups'])
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+    const count = async (table: 'samples' | 'poll_failures', name: string) =>
+      (await testDb.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('host', '=', name).executeTakeFirstOrThrow()).n;
+
+    void test('a failure on a new host leaves it unknown; a success makes it up', async () => {
+      await applyPollResults(testDb.db, [failure('fresh', 1)], { downAfter: 3 });
+      const first = await host('fresh');
+      assert.equal(first.status, 'unknown');
+      assert.equal(first.consecutive_failures, 1);
+      assert.deepEqual(
+        { address: first.address, connection: first.connection, interval_sec: first.interval_sec, groups: first.groups },
+        { address: 'fresh', connection: 'ssh', interval_sec: 10, groups: [] },
+      );
+      await applyPollResults(testDb.db, [success('fresh', 2)], { downAfter: 3 });
+      assert.equal((await host('fresh')).status, 'up');
+    });
+
+    void test('up → 1, 2 failures stay up with the reason → 3rd is down → a success is up at once', async () => {
+      await applyPollResults(testDb.db, [success('web', 1)], { downAfter: 3 });
+      const up = await host('web');
+      assert.deepEqual(
+        { status: up.status, reason: up.status_reason, failures: up.consecutive_failures, sampleAt: up.last_sample_at?.getTime(), pollAt: up.last_poll_at?.getTime() },
+        { status: 'up', reason: null, failures: 0, sampleAt: T0 + 10_050, pollAt: T0 + 10_050 },
+      );
+      await applyPollResults(testDb.db, [failure('web', 2)], { downAfter: 3 });
+      let state = await host('web');
+      assert.deepEqual([state.status, state.status_reason, state.status_message, state.consecutive_failures], ['up', 'timeout-connect', 'no answer 2', 1]);
+      await applyPollResults(testDb.db, [failure('web', 3)], { downAfter: 3 });
+      state = await host('web');
+      assert.deepEqual([state.status, state.consecutive_failures, state.last_poll_at?.getTime()], ['up', 2, T0 + 30_070]);
+      await applyPollResults(testDb.db, [failure('web', 4)], { downAfter: 3 });
+      state = await host('web');
+      assert.deepEqual([state.status, state.consecutive_failures], ['down', 3]);
+      await applyPollResults(testDb.db, [success('web', 5)], { downAfter: 3 });
+      state = await host('web');
+      assert.deepEqual(
+        [state.status, state.status_reason, state.status_message, state.consecutive_failures, state.last_sample_at?.getTime()],
+        ['up', null, null, 0, T0 + 50_050],
+      );
+      assert.equal(await count('poll_failures', 'web'), 3);
+      assert.equal(await count('samples', 'web'), 2);
+    });
+
+    void test('a batch is applied per host in seq order, whatever order it arrives in', async () => {
+      await applyPollResults(testDb.db, [success('db', 4), failure('db', 2), failure('db', 1), success('other', 1), failure('db', 3)], { downAfter: 3 });
+      const db = await host('db');
+      // Three failures (down), then the later success: up.
+      assert.deepEqual([db.status, db.consecutive_failures, db.status_reason], ['up', 0, null]);
+      await applyPollResults(testDb.db, [failure('db', 6), failure('db', 5), success('db', 7), failure('db', 8)], { downAfter: 3 });
+      const after = await host('db');
+      assert.deepEqual([after.status, after.consecutive_failures, after.status_message], ['up', 1, 'no answer 8']);
+      assert.equal((await host('other')).status, 'up');
+    });
+
+    void test('applying the same results twice stores them once and counts failures once', async () => {
+      const batch = [success('twice', 1), failure('twice', 2), failure('twice', 3)];
+      await applyPollResults(testDb.db, batch, { downAfter: 3 });
+      await applyPollResults(testDb.db, batch, { downAfter: 3 });
+      await applyPollResults(testDb.db, [...batch, failure('twice', 3)], { downAfter: 3 });
+      const state = await host('twice');
+      assert.deepEqual([state.status, state.consecutive_failures], ['up', 2]);
+      assert.equal(await count('samples', 'twice'), 1);
+      assert.equal(await count('poll_failures', 'twice'), 2);
+    });
+
+    void test('a failing batch changes nothing (one transaction)', async () => {
+      const bad = success('atomic', 2);
+      // Out of range for the integer column: the whole batch must roll back.
+      bad.sample.cpuCount = 1e12;
+      await assert.rejects(applyPollResults(testDb.db, [failure('atomic', 1), bad], { downAfter: 3 }));
+      const rows = await testDb.db.selectFrom('hosts').select('name').where('name', '=', 'atomic').execute();
+      assert.deepEqual(rows, []);
+      assert.equal(await count('poll_failures', 'atomic'), 0);
+    });
+  });
+}

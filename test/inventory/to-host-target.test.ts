@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { InventoryError } from '../../lib/inventory/inventory.ts';
+import type { InventoryHost, InventoryReader } from '../../lib/inventory/inventory.ts';
+import { HostTargetError, loadHostTargets, toHostTarget } from '../../lib/inventory/to-host-target.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'inventories');
+const OPTIONS = { inventoryDir: '/etc/vigil', defaultUser: 'monitor' };
+
+function inventoryHost(vars: Record<string, unknown>, groups: string[] = []): InventoryHost {
+  return { name: 'web1', groups, vars };
+}
+
+function targetError(vars: Record<string, unknown>): HostTargetError {
+  try {
+    toHostTarget(inventoryHost(vars), OPTIONS);
+  } catch (err) {
+    assert.ok(err instanceof HostTargetError, `expected a HostTargetError, got ${String(err)}`);
+    assert.ok(err instanceof InventoryError);
+    return err;
+  }
+  return assert.fail(`${JSON.stringify(vars)} should be rejected`);
+}
+
+void describe('toHostTarget', () => {
+  void it('fills in Ansible defaults', () => {
+    assert.deepEqual(toHostTarget(inventoryHost({}, ['web']), OPTIONS), {
+      name: 'web1',
+      connection: 'ssh',
+      address: 'web1',
+      port: 22,
+      user: 'monitor',
+      privateKeyFile: null,
+      intervalSec: 10,
+      groups: ['web'],
+    });
+  });
+
+  void it('reads address, user, port and interval from strings or numbers', () => {
+    const target = toHostTarget(
+      inventoryHost({ ansible_host: '10.0.0.5', ansible_user: 'ops', ansible_port: '2222', vigil_interval: 30 }),
+      OPTIONS,
+    );
+    assert.equal(target?.address, '10.0.0.5');
+    assert.equal(target?.user, 'ops');
+    assert.equal(target?.port, 2222);
+    assert.equal(target?.intervalSec, 30);
+    assert.equal(toHostTarget(inventoryHost({ ansible_port: 2200, vigil_interval: '5' }), OPTIONS)?.intervalSec, 5);
+  });
+
+  void it('resolves a relative key path against the inventory directory and expands ~', () => {
+    const relative = toHostTarget(inventoryHost({ ansible_ssh_private_key_file: 'keys/id_ed25519' }), OPTIONS);
+    assert.equal(relative?.privateKeyFile, '/etc/vigil/keys/id_ed25519');
+    const home = toHostTarget(inventoryHost({ ansible_private_key_file: '~/.ssh/id_rsa' }), OPTIONS);
+    assert.equal(home?.privateKeyFile, join(homedir(), '.ssh/id_rsa'));
+    const absolute = toHostTarget(
+      inventoryHost({ ansible_private_key_file: '/k/other', ansible_ssh_private_key_file: '/k/wins' }),
+      OPTIONS,
+    );
+    assert.equal(absolute?.privateKeyFile, '/k/wins');
+  });
+
+  void it('maps connection plugins: local stays local, paramiko and smart are ssh', () => {
+    assert.equal(toHostTarget(inventoryHost({ ansible_connection: 'local' }), OPTIONS)?.connection, 'local');
+    assert.equal(toHostTarget(inventoryHost({ ansible_connection: 'paramiko' }), OPTIONS)?.connection, 'ssh');
+    assert.equal(toHostTarget(inventoryHost({ ansible_connection: 'smart' }), OPTIONS)?.connection, 'ssh');
+    const err = targetError({ ansible_connection: 'winrm' });
+    assert.equal(err.host, 'web1');
+    assert.equal(err.variable, 'ansible_connection');
+    assert.match(err.message, /host 'web1': ansible_connection 'winrm' is not supported/);
+  });
+
+  void it('skips hosts with vigil_enabled false or no', () => {
+    for (const value of [false, 'false', 'no', 'False', 'NO']) {
+      assert.equal(toHostTarget(inventoryHost({ vigil_enabled: value }), OPTIONS), null, String(value));
+    }
+    assert.notEqual(toHostTarget(inventoryHost({ vigil_enabled: 'yes' }), OPTIONS), null);
+    assert.equal(targetError({ vigil_enabled: 'maybe' }).variable, 'vigil_enabled');
+  });
+
+  void it('rejects bad ports, naming the host and the variable', () => {
+    for (const port of ['0', 70000, 'ssh', '22.5', '']) {
+      const err = targetError({ ansible_port: port });
+      assert.equal(err.variable, 'ansible_port', String(port));
+      assert.match(err.message, /host 'web1': ansible_port/);
+    }
+  });
+
+  void it('rejects intervals under a second or not whole', () => {
+    for (const interval of ['0', 0.5, '2.5', 'often']) {
+      assert.equal(targetError({ vigil_interval: interval }).variable, 'vigil_interval', String(interval));
+    }
+  });
+
+  void it('names the source file in errors when given', () => {
+    try {
+      toHostTarget(inventoryHost({ ansible_port: 'x' }), { ...OPTIONS, source: '/etc/vigil/hosts' });
+      assert.fail('should throw');
+    } catch (err) {
+      assert.ok(err instanceof HostTargetError);
+      assert.equal(err.file, '/etc/vigil/hosts');
+    }
+  });
+});
+
+void describe('loadHostTargets', () => {
+  void it('reads an INI inventory and converts its enabled hosts', async () => {
+    const targets = await loadHostTargets(join(FIXTURES, 'targets.ini'));
+    assert.deepEqual(
+      targets.map((t) => [t.name, t.connection, t.address, t.port, t.intervalSec, t.groups]),
+      [
+        ['local1', 'local', 'local1', 22, 10, ['ungrouped']],
+        ['remote1', 'ssh', '127.0.0.1', 2222, 60, ['slow']],
+      ],
+    );
+    const remote = targets[1];
+    assert.equal(remote?.user, 'vigil');
+    assert.equal(remote?.privateKeyFile, join(FIXTURES, 'keys', 'id_ed25519'));
+  });
+
+  void it('rejects two hosts of the same name from a reader', async () => {
+    const reader: InventoryReader = {
+      read: async (path) => ({
+        source: path,
+        hosts: [
+          { name: 'a', groups: [], vars: {} },
+          { name: 'a', groups: [], vars: {} },
+        ],
+      }),
+    };
+    await assert.rejects(loadHostTargets(join(FIXTURES, 'targets.ini'), reader), (err: unknown) => {
+      assert.ok(err instanceof InventoryError);
+      assert.match(err.message, /host 'a' appears twice/);
+      return true;
+    });
+  });
+
+  void it('passes on the reader error for a broken inventory', async () => {
+    await assert.rejects(loadHostTargets(join(FIXTURES, 'children-cycle.ini')), (err: unknown) => {
+      assert.ok(err instanceof InventoryError);
+      assert.equal(err.line, 8);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { HostTarget } from '../../../lib/poll/host-target.ts';
+import type { PollJob } from '../../../lib/poll/poll-messages.ts';
+import { PollError } from '../../../services/worker/command-runner.ts';
+import type { CommandRunner } from '../../../services/worker/command-runner.ts';
+import { createLocalRunner } from '../../../services/worker/local-runner.ts';
+import { pollHost } from '../../../services/worker/poll-host.ts';
+
+const target: HostTarget = {
+  name: 'here',
+  connection: 'local',
+  address: 'localhost',
+  port: 22,
+  user: 'root',
+  privateKeyFile: null,
+  intervalSec: 10,
+  groups: [],
+};
+
+const job: PollJob = { target, seq: 7, scheduledAt: 1000, expiresAt: Date.now() + 60_000 };
+
+void test('a local poll of this machine yields a plausible sample', async () => {
+  const { result, snapshot } = await pollHost(createLocalRunner(), job, undefined);
+  assert.equal(result.kind, 'sample', JSON.stringify(result));
+  assert.ok(result.kind === 'sample' && snapshot);
+  assert.equal(result.host, 'here');
+  assert.equal(result.seq, 7);
+  assert.equal(result.scheduledAt, 1000);
+  assert.equal(result.sample.ts, result.finishedAt);
+  const memTotalKb = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]);
+  assert.equal(result.sample.memTotalBytes, memTotalKb * 1024);
+  assert.equal(result.sample.cpuBusyPct, null);
+  assert.ok(result.sample.filesystems.length >= 1);
+});
+
+void test('output that is not the poll script\'s is output-unparseable, with the exit status and stderr', async () => {
+  const { result, snapshot } = await pollHost(createLocalRunner(), job, undefined, {
+    script: 'echo "This account is currently not available."; echo nope >&2; exit 1',
+  });
+  assert.equal(result.kind, 'failure');
+  assert.ok(result.kind === 'failure');
+  assert.equal(result.reason, 'output-unparseable');
+  assert.match(result.message, /exit status 1/);
+  assert.match(result.message, /stderr: nope/);
+  assert.equal(snapshot, null);
+});
+
+void test('a runner timeout becomes a timeout-exec failure record', async () => {
+  const { result } = await pollHost(createLocalRunner(), job, undefined, { script: 'sleep 5', execTimeoutMs: 300 });
+  assert.ok(result.kind === 'failure');
+  assert.equal(result.reason, 'timeout-exec');
+});
+
+void test('an unexpected exception from the runner is an error record, never a rejection', async () => {
+  const runner: CommandRunner = {
+    run: () => Promise.reject(new TypeError('boom')),
+    close: () => {},
+  };
+  const { result } = await pollHost(runner, job, undefined);
+  assert.ok(result.kind === 'failure');
+  assert.equal(result.reason, 'error');
+  assert.equal(result.message, 'boom');
+});
+
+void test('a classified PollError keeps its reason', async () => {
+  const runner: CommandRunner = {
+    run: () => Promise.reject(new PollError('dns', 'cannot resolve db7.example')),
+    close: () => {},
+  };
+  const { result } = await pollHost(runner, job, undefined);
+  assert.ok(result.kind === 'failure');
+  assert.equal(result.reason, 'dns');
+  assert.equal(result.message, 'cannot resolve db7.example');
+});

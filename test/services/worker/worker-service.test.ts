@@ -1,0 +1,126 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
+import type { Subscription } from '../../../lib/bus/message-bus.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import type { HostTarget } from '../../../lib/poll/host-target.ts';
+import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
+import { startWorker } from '../../../services/worker/worker-service.ts';
+import type { Worker } from '../../../services/worker/worker-service.ts';
+import { createUnrelatedKey, findFreePort, startTestSshd } from '../../support/sshd.ts';
+import type { TestSshd } from '../../support/sshd.ts';
+
+let sshd: TestSshd;
+let bus: MemoryBus;
+let worker: Worker;
+let resultsSubscription: Subscription;
+const results: PollResult[] = [];
+let good: HostTarget;
+let refused: HostTarget;
+let wrongKey: HostTarget;
+const local: HostTarget = {
+  name: 'local',
+  connection: 'local',
+  address: 'localhost',
+  port: 22,
+  user: 'root',
+  privateKeyFile: null,
+  intervalSec: 10,
+  groups: [],
+};
+
+before(async () => {
+  sshd = await startTestSshd();
+  const base = { connection: 'ssh' as const, address: sshd.host, user: sshd.user, intervalSec: 10, groups: [] };
+  good = { ...base, name: 'good', port: sshd.port, privateKeyFile: sshd.clientKeyFile };
+  refused = { ...base, name: 'refused', port: await findFreePort(), privateKeyFile: sshd.clientKeyFile };
+  wrongKey = { ...base, name: 'wrong-key', port: sshd.port, privateKeyFile: await createUnrelatedKey(sshd.dir) };
+  bus = new MemoryBus();
+  // Subscribed before any job is published: the in-memory bus only copies to existing subscriptions.
+  resultsSubscription = await bus.subscribe('poll.results', { name: 'test', durable: false, prefetch: 100 }, async (r) => {
+    results.push(r);
+  });
+  worker = await startWorker({ bus, log: silentLogger, connectTimeoutMs: 3000, execTimeoutMs: 10_000 });
+});
+
+after(async () => {
+  await worker.stop();
+  await resultsSubscription.close();
+  await bus.close();
+  await sshd.stop();
+});
+
+let seq = 0;
+function job(target: HostTarget, expiresInMs = 60_000): PollJob {
+  const now = Date.now();
+  return { target, seq: ++seq, scheduledAt: now, expiresAt: now + expiresInMs };
+}
+
+async function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; results so far: ${JSON.stringify(results.map(summary))}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function summary(r: PollResult): string {
+  return `${r.host}#${r.seq}:${r.kind === 'sample' ? 'sample' : r.reason}`;
+}
+
+function resultFor(j: PollJob): PollResult | undefined {
+  return results.find((r) => r.host === j.target.name && r.seq === j.seq);
+}
+
+void test('a good host keeps giving samples while broken hosts give failure records with their reasons', async () => {
+  const goodResults: PollResult[] = [];
+  for (let round = 0; round < 4; round++) {
+    const jobs = [job(good), job(refused), job(wrongKey)];
+    for (const j of jobs) await bus.publish('poll.jobs', j);
+    const [g, r, w] = await Promise.all(jobs.map((j) => waitFor(`result of ${j.target.name}#${j.seq}`, () => resultFor(j))));
+    assert.ok(g && r && w);
+    assert.equal(g.kind, 'sample', JSON.stringify(g));
+    assert.ok(r.kind === 'failure' && w.kind === 'failure');
+    assert.equal(r.reason, 'refused', r.message);
+    assert.equal(w.reason, 'auth-failed', w.message);
+    goodResults.push(g);
+    // Let the host's CPU counters tick between polls, so that a rate can be computed.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  const samples = goodResults.flatMap((r) => (r.kind === 'sample' ? [r.sample] : []));
+  assert.equal(samples[0]?.cpuBusyPct, null, 'no rate without a previous poll');
+  assert.ok(samples.slice(1).some((s) => s.cpuBusyPct !== null), 'the worker keeps the previous snapshot for rates');
+});
+
+void test('an expired job is dropped without a result', async () => {
+  const host = { ...good, name: 'expiring' };
+  const expired = job(host, -1);
+  const fresh = job(host);
+  // Were the expired job polled, it would still be in flight when the fresh one arrives, so the
+  // fresh one would be the one dropped and the only result would carry the expired job's seq.
+  await bus.publish('poll.jobs', expired);
+  await bus.publish('poll.jobs', fresh);
+  await waitFor('a result for the host', () => results.find((r) => r.host === 'expiring'));
+  assert.deepEqual(results.filter((r) => r.host === 'expiring').map((r) => r.seq), [fresh.seq]);
+});
+
+void test('a job for a host already being polled is dropped', async () => {
+  const first = job(good);
+  const duplicate = job(good);
+  await bus.publish('poll.jobs', first);
+  await bus.publish('poll.jobs', duplicate);
+  await waitFor('the first job', () => resultFor(first));
+  const next = job(good);
+  await bus.publish('poll.jobs', next);
+  await waitFor('the next job', () => resultFor(next));
+  assert.equal(resultFor(duplicate), undefined);
+});
+
+void test('a host with ansible_connection=local is polled without SSH', async () => {
+  const j = job(local);
+  await bus.publish('poll.jobs', j);
+  const r = await waitFor('the local job', () => resultFor(j));
+  assert.equal(r.kind, 'sample', JSON.stringify(r));
+});

@@ -1,0 +1,230 @@
+// A real OpenSSH server on loopback for tests: its own host key, config and authorized key in a
+// fresh temp dir. Runs as root (sshd needs it) and logs in as the unprivileged `vigiltest` user,
+// whose shell is /bin/sh, so no heavy login rc file runs on every exec.
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const TEST_SSH_USER = 'vigiltest';
+const SSHD = '/usr/sbin/sshd';
+
+export interface TestSshdOptions {
+  passwordAuthentication?: boolean;
+  /** Listen on this port instead of a free one. */
+  port?: number;
+}
+
+export interface TestSshd {
+  port: number;
+  host: '127.0.0.1';
+  user: string;
+  /** Private key (OpenSSH format, no passphrase) that the server accepts for `user`. */
+  clientKeyFile: string;
+  /** The server's host public key, in authorized_keys format ("ssh-ed25519 AAAA..."). */
+  hostPublicKey: string;
+  /** Temp dir holding keys and config; removed by stop(). */
+  dir: string;
+  /** Restarts sshd on the same port with a newly generated host key. */
+  rotateHostKey(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
+  await ensureTestUser();
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-sshd-'));
+  // sshd reads AuthorizedKeysFile as the logging-in user, so the dir must be traversable.
+  await chmod(dir, 0o755);
+  const clientKeyFile = await generateKey(dir, 'client_key');
+  const authorizedKeys = join(dir, 'authorized_keys');
+  await writeFile(authorizedKeys, await readFile(clientKeyFile + '.pub'), { mode: 0o644 });
+  const hostKeyFile = join(dir, 'host_key');
+  let hostPublicKey = await regenerateHostKey(hostKeyFile);
+  const port = options.port ?? (await findFreePort());
+  const config = join(dir, 'sshd_config');
+  await writeFile(config, [
+    `ListenAddress 127.0.0.1:${port}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `HostKey ${hostKeyFile}`,
+    'UsePAM no',
+    'StrictModes no',
+    `AuthorizedKeysFile ${authorizedKeys}`,
+    `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin no',
+    `AllowUsers ${TEST_SSH_USER}`,
+    'LogLevel ERROR',
+    // Tests and benchmarks open many connections at once; the default drops some after 10.
+    'MaxStartups 200',
+    'MaxSessions 64',
+    'PrintMotd no',
+    'PrintLastLog no',
+    '',
+  ].join('\n'));
+
+  let server = await launch(config, port);
+  let stopped = false;
+  return {
+    port,
+    host: '127.0.0.1',
+    user: TEST_SSH_USER,
+    clientKeyFile,
+    get hostPublicKey() {
+      return hostPublicKey;
+    },
+    dir,
+    rotateHostKey: async () => {
+      await terminate(server);
+      hostPublicKey = await regenerateHostKey(hostKeyFile);
+      server = await launch(config, port);
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await terminate(server);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid private key that no test sshd accepts, for wrong-key tests. Written into `dir`. */
+export async function createUnrelatedKey(dir: string): Promise<string> {
+  return generateKey(dir, `unrelated_key_${process.pid}_${Date.now()}`);
+}
+
+async function generateKey(dir: string, name: string): Promise<string> {
+  const file = join(dir, name);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'vigil-test', '-f', file]);
+  return file;
+}
+
+async function regenerateHostKey(file: string): Promise<string> {
+  await rm(file, { force: true });
+  await rm(file + '.pub', { force: true });
+  await generateKey(file.slice(0, file.lastIndexOf('/')), file.slice(file.lastIndexOf('/') + 1));
+  return (await readFile(file + '.pub', 'utf8')).trim();
+}
+
+interface RunningSshd {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stderr: () => string;
+}
+
+async function launch(config: string, port: number): Promise<RunningSshd> {
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      hasExited = true;
+      resolve();
+    });
+    child.once('error', (err) => {
+      hasExited = true;
+      stderr += `\nspawn failed: ${err.message}`;
+      resolve();
+    });
+  });
+  const running: RunningSshd = { child, exited, stderr: () => stderr };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (hasExited) throw new Error(`test sshd exited at startup (port ${port}): ${stderr.trim()}`);
+    if (await readsSshBanner(port)) return running;
+    if (Date.now() > deadline) {
+      await terminate(running);
+      throw new Error(`test sshd did not answer on 127.0.0.1:${port} within 15 s: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function terminate(server: RunningSshd): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const killTimer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
+  await server.exited;
+  clearTimeout(killTimer);
+}
+
+/** True once something on the port sends an SSH identification string. */
+function readsSshBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let data = '';
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 2000);
+    sock.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      if (data.includes('SSH-2.0-')) done(true);
+    });
+    sock.on('error', () => done(false));
+    sock.on('close', () => done(false));
+  });
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Creates the login user if needed. Several test files may race here: useradd takes a lock on
+ * /etc/passwd and fails if it is held or the user appeared meanwhile, so retry until it exists.
+ */
+async function ensureTestUser(): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    if (!(await userExists())) {
+      try {
+        await run('useradd', ['--system', '--create-home', '--home-dir', `/var/lib/${TEST_SSH_USER}`, '--shell', '/bin/sh', TEST_SSH_USER]);
+      } catch (err) {
+        if (attempt >= 20) throw new Error(`cannot create test user ${TEST_SSH_USER}: ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+        continue;
+      }
+    }
+    // Without PAM, sshd refuses an account whose password is locked ("!"), which is how useradd
+    // leaves it; "*" means "no password" without "locked", so key logins work.
+    if (await passwordLocked()) {
+      try {
+        await run('usermod', ['-p', '*', TEST_SSH_USER]);
+      } catch (err) {
+        if (attempt >= 20) throw new Error(`cannot unlock test user ${TEST_SSH_USER}: ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+        continue;
+      }
+    }
+    return;
+  }
+}
+
+async function userExists(): Promise<boolean> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  return passwd.split('\n').some((line) => line.startsWith(TEST_SSH_USER + ':'));
+}
+
+async function passwordLocked(): Promise<boolean> {
+  const shadow = await readFile('/etc/shadow', 'utf8');
+  const line = shadow.split('\n').find((l) => l.startsWith(TEST_SSH_USER + ':'));
+  return line === undefined || line.split(':')[1]?.startsWith('!') === true;
+}

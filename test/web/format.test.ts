@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatAge, formatBytes, formatBytesPerSec, formatDuration, formatLoad, formatPercent } from '../../web/src/format.ts';
+
+void test('formatPercent', () => {
+  assert.equal(formatPercent(42.345), '42.3 %');
+  assert.equal(formatPercent(0), '0 %');
+  assert.equal(formatPercent(100), '100 %');
+  assert.equal(formatPercent(99.96), '100 %');
+  assert.equal(formatPercent(null), '—');
+  assert.equal(formatPercent(undefined), '—');
+  assert.equal(formatPercent(Number.NaN), '—');
+});
+
+void test('formatBytes and formatBytesPerSec use binary units', () => {
+  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(1024), '1.00 KiB');
+  assert.equal(formatBytes(1536), '1.50 KiB');
+  assert.equal(formatBytes(15 * 1024 * 1024), '15.0 MiB');
+  assert.equal(formatBytes(512 * 1024 ** 3), '512 GiB');
+  assert.equal(formatBytes(3 * 1024 ** 6), '3072 PiB');
+  assert.equal(formatBytesPerSec(2048), '2.00 KiB/s');
+  assert.equal(formatBytesPerSec(null), '—');
+});
+
+void test('formatLoad', () => {
+  assert.equal(formatLoad(0.5), '0.50');
+  assert.equal(formatLoad(null), '—');
+});
+
+void test('formatDuration shows the largest unit and the next one', () => {
+  assert.equal(formatDuration(0), '0 s');
+  assert.equal(formatDuration(0.9), '0 s');
+  assert.equal(formatDuration(45), '45 s');
+  assert.equal(formatDuration(200), '3 min 20 s');
+  assert.equal(formatDuration(7200), '2 h');
+  assert.equal(formatDuration(7500), '2 h 5 min');
+  assert.equal(formatDuration(86_400 + 60), '1 d');
+  assert.equal(formatDuration(4 * 86_400 + 3 * 3600 + 5), '4 d 3 h');
+  assert.equal(formatDuration(-5), '0 s');
+  assert.equal(formatDuration(null), '—');
+});
+
+void test('formatAge', () => {
+  assert.equal(formatAge(1_000_000, 1_012_500), '12 s ago');
+  assert.equal(formatAge(null, 1), '—');
+});

@@ -1,0 +1,57 @@
+// How figures read in the dashboard. Every function accepts null (no data) and shows a dash for it.
+
+const DASH = '—';
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return `${value.toFixed(value >= 99.95 || value === 0 ? 0 : 1)} %`;
+}
+
+export function formatBytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  let scaled = Math.abs(value);
+  let unit = 0;
+  while (scaled >= 1024 && unit < BYTE_UNITS.length - 1) {
+    scaled /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || scaled >= 100 ? 0 : scaled >= 10 ? 1 : 2;
+  return `${value < 0 ? '-' : ''}${scaled.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+export function formatBytesPerSec(value: number | null | undefined): string {
+  const bytes = formatBytes(value);
+  return bytes === DASH ? DASH : `${bytes}/s`;
+}
+
+export function formatLoad(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return value.toFixed(2);
+}
+
+/** A duration in seconds as its largest unit and the next one: "45 s", "3 min 20 s", "2 h 5 min", "4 d 3 h". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
+  const s = Math.max(0, Math.floor(seconds));
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ];
+  const first = units.findIndex(([, size]) => s >= size);
+  if (first === -1) return '0 s';
+  const [name, size] = units[first]!;
+  const text = `${Math.floor(s / size)} ${name}`;
+  const next = units[first + 1];
+  if (next === undefined) return text;
+  const rest = Math.floor((s % size) / next[1]);
+  return rest === 0 ? text : `${text} ${rest} ${next[0]}`;
+}
+
+/** How long ago a millisecond timestamp was, e.g. "12 s ago". */
+export function formatAge(tsMs: number | null | undefined, nowMs: number): string {
+  if (tsMs === null || tsMs === undefined || !Number.isFinite(tsMs)) return DASH;
+  return `${formatDuration((nowMs - tsMs) / 1000)} ago`;
+}
