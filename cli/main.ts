@@ -1,17 +1,14 @@
 // The one `vigil` command. Each subcommand parses its own flags and has --help.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Role } from '../lib/config.ts';
 import { createLogger } from '../lib/log.ts';
 import { WEB_DIST_DIR } from '../lib/paths.ts';
 import { onShutdownSignal, type ShutdownStep } from '../lib/shutdown.ts';
 
-interface Command {
-  summary: string;
-  usage: string;
-  details?: string;
-  options?: ParseArgsConfig['options'];
-  run(values: Record<string, unknown>, positionals: string[]): Promise<void>;
-}
+import type { Command } from './command.ts';
+import { commandsCommand } from './commands/commands-command.ts';
+import { inventoryCommand } from './commands/inventory-command.ts';
+import { pollCommand } from './commands/poll-command.ts';
 
 const ENV_HELP = `Configuration (environment variables):\n${CONFIG_VARIABLES.map(([name, text]) => `  ${name.padEnd(28)} ${text}`).join('\n')}`;
 
@@ -48,6 +45,9 @@ const COMMANDS: Record<string, Command> = {
   worker: serviceCommand('worker', 'Run a worker: polls hosts over SSH (start as many as you need)', async () => (await import('../services/worker/main.ts')).runWorker),
   writer: serviceCommand('writer', 'Run the writer: stores poll results in PostgreSQL', async () => (await import('../services/writer/main.ts')).runWriter),
   web: serviceCommand('web', 'Run the web server: dashboard and JSON API', async () => (await import('../services/web/main.ts')).runWeb),
+  inventory: inventoryCommand,
+  poll: pollCommand,
+  commands: commandsCommand,
   'build-web': {
     summary: 'Bundle the dashboard into web/dist (run by npm install)',
     usage: 'vigil build-web [--out DIR]',
