@@ -131,6 +131,8 @@ export class VigilApp extends LitElement {
       // A hidden tab keeps its last view; it catches up on the first tick after it is shown again.
       if (!document.hidden || !this.loaded) {
         this.hosts = await fetchHosts();
+        // A fleet of one (the first `vigil up`) opens its charts without a click.
+        if (this.selected === null && this.hosts.length === 1) this.selected = this.hosts[0]?.name ?? null;
         this.now = Date.now();
         this.error = null;
         this.loaded = true;
