@@ -7,7 +7,7 @@ import type { TopicName, Topics } from './message-bus.ts';
 /** AMQP carries a routing key as a short string: at most 255 bytes. */
 const MAX_ROUTING_KEY_BYTES = 255;
 
-export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results'];
+export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'alert.events'];
 
 /**
  * Fanout for now. 'poll.jobs' is meant to become 'x-consistent-hash' (routed by host name,
@@ -16,6 +16,7 @@ export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results'];
 const EXCHANGE_TYPES: Record<TopicName, string> = {
   'poll.jobs': 'fanout',
   'poll.results': 'fanout',
+  'alert.events': 'fanout',
 };
 
 export function exchangeTypeFor(topic: TopicName): string {
@@ -37,8 +38,7 @@ export function bindingKeyFor(_topic: TopicName): string {
 
 /** Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. */
 export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K]): string {
-  const host =
-    topic === 'poll.jobs' ? (message as Topics['poll.jobs']).target.name : (message as Topics['poll.results']).host;
+  const host = topic === 'poll.jobs' ? (message as Topics['poll.jobs']).target.name : (message as { host: string }).host;
   // Inventory names are not bound by the AMQP limit; a digest keeps such a key stable per host.
   if (Buffer.byteLength(host) <= MAX_ROUTING_KEY_BYTES) return host;
   return createHash('sha256').update(host).digest('hex');

@@ -1,6 +1,7 @@
 // The one interface between services. RabbitMQ implements it for a fleet; an in-process
 // implementation serves `vigil up`. Nothing above this file knows which one it has.
 
+import type { AlertEvent } from '../alerting/alert-event.ts';
 import type { PollJob, PollResult } from '../poll/poll-messages.ts';
 
 /** Each topic and the message it carries. */
@@ -9,6 +10,8 @@ export interface Topics {
   'poll.jobs': PollJob;
   /** Fan-out: every subscription gets every result (the writer durably, the scheduler transiently). */
   'poll.results': PollResult;
+  /** Fan-out: alerts starting and stopping to fire, from the rule evaluator to the alerter. */
+  'alert.events': AlertEvent;
 }
 export type TopicName = keyof Topics;
 

@@ -1,0 +1,29 @@
+// What the rule evaluator tells the alerter: an alert started or stopped firing.
+// Evaluation is stateless towards the alerter: it republishes 'firing' for an alert that is
+// still active (see AlertEvent.at), and the alerter deduplicates by key.
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface AlertEvent {
+  /** Stable identity of one alert: rule + host + labels (e.g. the mount point). */
+  key: string;
+  rule: string;
+  host: string;
+  /** Distinguishes several alerts of one rule on one host, e.g. { mount: '/data' }. */
+  labels: Record<string, string>;
+  state: 'firing' | 'resolved';
+  severity: Severity;
+  /** The value that breached (or recovered), and the level it was compared against. */
+  value: number | null;
+  threshold: number | null;
+  /** One line for people: "CPU busy 97.2 % > 95 % for 2m". Built from data, never from HTML. */
+  summary: string;
+  /** Milliseconds since the epoch when the condition began. */
+  startsAt: number;
+  /** Milliseconds since the epoch when this event was evaluated. */
+  at: number;
+  /** Receivers named by the rule (alerts.yml), or empty for the default receivers. */
+  receivers: string[];
+  /** Hosts behind this one (SSH bastion) whose own "down" alerts are suppressed by it. */
+  dependents?: string[];
+}

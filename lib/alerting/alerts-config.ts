@@ -1,0 +1,71 @@
+// The typed content of alerts.yml (beside the inventory by default): rules, receivers and
+// notification timing. lib/alerting/alerts-file.ts reads and validates the file into this.
+import type { Severity } from './alert-event.ts';
+
+export type RuleKind =
+  /** A collected metric compared with levels, held `for` a duration, with a recovery level. */
+  | 'threshold'
+  /** No sample from a host for `for`. */
+  | 'absent'
+  /** The value is more than `k` standard deviations from its own rolling baseline over `window`. */
+  | 'anomaly'
+  /** A filesystem is predicted full within `hours` by a linear fit of its recent fill rate. */
+  | 'predict-full'
+  /** Consecutive failed polls reached the host's down-after count. */
+  | 'host-down'
+  /** The host presented a different SSH host key: a security alert, never merged into down. */
+  | 'host-key-changed'
+  /** A watched process pattern (vigil_processes) matched no process. */
+  | 'process-missing'
+  /** Uptime went backwards between two polls. */
+  | 'reboot';
+
+export interface AlertRule {
+  name: string;
+  kind: RuleKind;
+  /** Sample field or per-item path, e.g. 'cpuBusyPct', 'filesystems.usedPct', 'gpus.temperatureC'. */
+  metric?: string;
+  /** 'above' (default) breaches when value > level; 'below' when value < level. */
+  direction?: 'above' | 'below';
+  /** Levels by severity; at least one for a threshold rule. */
+  levels?: Partial<Record<Severity, number>>;
+  /** Hysteresis: the alert resolves only once the value is back past this level. */
+  recoverAt?: number;
+  forMs?: number;
+  /** anomaly */
+  k?: number;
+  windowMs?: number;
+  /** predict-full */
+  hours?: number;
+  severity?: Severity;
+  receivers?: string[];
+  summary?: string;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  /** 'json' (Vigil's own body), 'slack' (incoming-webhook text), 'alertmanager' (webhook v4 body). */
+  format: 'json' | 'slack' | 'alertmanager';
+}
+
+export interface Receiver {
+  name: string;
+  email: string[];
+  webhooks: WebhookReceiver[];
+}
+
+export interface AlertsConfig {
+  /** The file it came from, for messages; null for the built-in defaults. */
+  source: string | null;
+  rules: AlertRule[];
+  receivers: Receiver[];
+  /** Receivers of rules that name none. */
+  defaultReceivers: string[];
+  /** Alerts firing within this window for the same receiver go out as one message. */
+  groupWaitMs: number;
+  /** A still-firing, unacknowledged alert is re-sent after this long. Default 4 h. */
+  repeatIntervalMs: number;
+  /** Flap detection: more than `flapMaxChanges` state changes within `flapWindowMs` = flapping. */
+  flapWindowMs: number;
+  flapMaxChanges: number;
+}
