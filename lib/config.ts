@@ -1,6 +1,7 @@
 // Configuration comes from VIGIL_* environment variables only, validated at start:
 // one error lists every problem, so an operator fixes them in one go.
 import path from 'node:path';
+import { redactUrl } from './redact-url.ts';
 
 export interface VigilConfig {
   /** postgres:// URL; null in `vigil up`, which embeds PGlite in dataDir. */
@@ -110,16 +111,6 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
   return config;
 }
 
-/** A URL with its password replaced, safe for logs and error messages. */
-export function redactUrl(raw: string): string {
-  try {
-    const parsed = new URL(raw);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
-}
 
 /** Narrows a URL that loadConfig(role) has already checked is set for this role. */
 export function required(value: string | null, name: string): string {

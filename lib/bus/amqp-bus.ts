@@ -4,6 +4,7 @@
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from '../log.ts';
+import { redactUrl } from '../redact-url.ts';
 import type { MessageBus, MessageHandler, SubscribeOptions, Subscription, TopicName, Topics } from './message-bus.ts';
 import {
   TOPIC_NAMES,
@@ -12,7 +13,6 @@ import {
   exchangeTypeFor,
   expirationFor,
   queueName,
-  redactUrl,
   routingKeyFor,
 } from './amqp-topology.ts';
 

@@ -55,13 +55,3 @@ export function expirationFor<K extends TopicName>(topic: K, message: Topics[K],
   return String(Math.max(1, Math.floor(expiresAt - now)));
 }
 
-/** The broker URL fit for logs and error messages: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable AMQP URL>';
-  }
-}

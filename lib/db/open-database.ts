@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { redactUrl } from '../redact-url.ts';
 import type { Database, VigilDb } from './database.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -72,13 +73,3 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   return { db, kind: 'pglite', close: () => db.destroy() };
 }
 
-/** The URL as safe to log: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-  }
-}

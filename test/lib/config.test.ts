@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../lib/config.ts';
+
+test('vigil up needs nothing: every default applies', () => {
+  const config = loadConfig('up', {});
+  assert.equal(config.databaseUrl, null);
+  assert.equal(config.amqpUrl, null);
+  assert.equal(config.httpHost, '127.0.0.1');
+  assert.equal(config.httpPort, 8080);
+  assert.equal(config.dataDir, path.resolve('data'));
+  assert.equal(config.inventory, path.resolve('inventory/hosts'));
+  assert.equal(config.downAfter, 3);
+});
+
+test('every problem is reported at once, naming the variable', () => {
+  const error = captureConfigError(() =>
+    loadConfig('writer', { VIGIL_HTTP_PORT: '80x', VIGIL_AMQP_URL: 'http://broker', VIGIL_DOWN_AFTER: '0', VIGIL_LOG_LEVEL: 'loud' }),
+  );
+  assert.equal(error.problems.length, 5, error.message);
+  assert.match(error.message, /VIGIL_DATABASE_URL is required by `vigil writer`/);
+  assert.match(error.message, /VIGIL_AMQP_URL must start with amqp: or amqps:/);
+  assert.match(error.message, /VIGIL_HTTP_PORT="80x" must be a whole number from 0 to 65535/);
+  assert.match(error.message, /VIGIL_DOWN_AFTER="0"/);
+  assert.match(error.message, /VIGIL_LOG_LEVEL="loud"/);
+});
+
+test('each service asks only for the connections it uses', () => {
+  assert.doesNotThrow(() => loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1' }));
+  assert.doesNotThrow(() => loadConfig('web', { VIGIL_DATABASE_URL: 'postgres://127.0.0.1/vigil' }));
+  assert.match(captureConfigError(() => loadConfig('web', {})).message, /VIGIL_DATABASE_URL is required/);
+  assert.match(captureConfigError(() => loadConfig('worker', {})).message, /VIGIL_AMQP_URL is required/);
+});
+
+test('a password in a bad URL never reaches the message', () => {
+  const error = captureConfigError(() => loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://u:topsecret@host:notaport' }));
+  assert.doesNotMatch(error.message, /topsecret/);
+});
+
+function captureConfigError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a ConfigError');
+}
