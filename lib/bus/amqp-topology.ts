@@ -2,7 +2,7 @@
 // from the connection handling so that a change of routing (such as the consistent-hash
 // exchange planned for 'poll.jobs') touches this file only.
 import { createHash } from 'node:crypto';
-import type { TopicName, Topics } from './message-bus.ts';
+import { TOPIC_DELIVERY, partitionKeyOf, type TopicName, type Topics } from './message-bus.ts';
 
 /** AMQP carries a routing key as a short string: at most 255 bytes. */
 const MAX_ROUTING_KEY_BYTES = 255;
@@ -10,17 +10,12 @@ const MAX_ROUTING_KEY_BYTES = 255;
 export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'alert.events'];
 
 /**
- * Fanout for now. 'poll.jobs' is meant to become 'x-consistent-hash' (routed by host name,
- * see routingKeyFor) so that each host sticks to one worker and its reused SSH connection.
+ * A partitioned topic is RabbitMQ's consistent-hash exchange (plugin
+ * rabbitmq_consistent_hash_exchange), routed by host name: each host sticks to one queue, and
+ * a queue that comes or goes moves only its share of the hosts.
  */
-const EXCHANGE_TYPES: Record<TopicName, string> = {
-  'poll.jobs': 'fanout',
-  'poll.results': 'fanout',
-  'alert.events': 'fanout',
-};
-
 export function exchangeTypeFor(topic: TopicName): string {
-  return EXCHANGE_TYPES[topic];
+  return TOPIC_DELIVERY[topic] === 'partitioned' ? 'x-consistent-hash' : 'fanout';
 }
 
 export function exchangeName(prefix: string, topic: TopicName): string {
@@ -31,14 +26,18 @@ export function queueName(prefix: string, topic: TopicName, subscription: string
   return `${prefix}.${topic}.${subscription}`;
 }
 
-/** The key binding a subscription's queue to its topic's exchange; ignored by fanout. */
-export function bindingKeyFor(_topic: TopicName): string {
-  return '';
+/**
+ * The key binding a subscription's queue to its topic's exchange: ignored by fanout; for the
+ * consistent-hash exchange the queue's weight, its number of points on the hash ring (more
+ * points spread hosts more evenly between few queues).
+ */
+export function bindingKeyFor(topic: TopicName): string {
+  return TOPIC_DELIVERY[topic] === 'partitioned' ? '100' : '';
 }
 
 /** Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. */
 export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K]): string {
-  const host = topic === 'poll.jobs' ? (message as Topics['poll.jobs']).target.name : (message as { host: string }).host;
+  const host = partitionKeyOf(topic, message);
   // Inventory names are not bound by the AMQP limit; a digest keeps such a key stable per host.
   if (Buffer.byteLength(host) <= MAX_ROUTING_KEY_BYTES) return host;
   return createHash('sha256').update(host).digest('hex');

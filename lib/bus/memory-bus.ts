@@ -1,7 +1,16 @@
 // The in-process bus of `vigil up`: the same semantics as the RabbitMQ one (a copy per
 // subscription name, competing consumers within a name, prefetch, ack on resolve, redelivery
 // on reject), so that code above the bus behaves the same in both modes.
-import type { MessageBus, MessageHandler, SubscribeOptions, Subscription, TopicName, Topics } from './message-bus.ts';
+import {
+  TOPIC_DELIVERY,
+  partitionKeyOf,
+  type MessageBus,
+  type MessageHandler,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicName,
+  type Topics,
+} from './message-bus.ts';
 
 interface Consumer {
   handler: MessageHandler<unknown>;
@@ -25,11 +34,39 @@ export class MemoryBus implements MessageBus {
     if (this.closed) throw new Error('message bus is closed');
     // Serialised like on the wire, so no subscriber shares an object with the publisher.
     const body = JSON.stringify(message);
+    const prefix = topic + '\0';
+    if (TOPIC_DELIVERY[topic] === 'partitioned') {
+      const queue = this.partitionFor(prefix, partitionKeyOf(topic, message));
+      if (queue) {
+        queue.messages.push(body);
+        this.dispatch(queue);
+      }
+      return;
+    }
     for (const [key, queue] of this.queues) {
-      if (!key.startsWith(topic + '\0')) continue;
+      if (!key.startsWith(prefix)) continue;
       queue.messages.push(body);
       this.dispatch(queue);
     }
+  }
+
+  /**
+   * Rendezvous hashing: the subscription with the highest hash of (key, name) takes the key,
+   * so a subscription that comes or goes moves only the keys it wins or held, like RabbitMQ's
+   * consistent-hash exchange does.
+   */
+  private partitionFor(prefix: string, key: string): Queue | undefined {
+    let best: Queue | undefined;
+    let bestScore = -1;
+    for (const [name, queue] of this.queues) {
+      if (!name.startsWith(prefix)) continue;
+      const score = hash32(key + '\0' + name);
+      if (score > bestScore) {
+        bestScore = score;
+        best = queue;
+      }
+    }
+    return best;
   }
 
   async subscribe<K extends TopicName>(
@@ -105,4 +142,19 @@ export class MemoryBus implements MessageBus {
       setImmediate(() => this.dispatch(queue));
     }
   }
+}
+
+/** FNV-1a with a final avalanche, so that similar names (worker-1, worker-2) spread well. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -6,7 +6,11 @@ import type { PollJob, PollResult } from '../poll/poll-messages.ts';
 
 /** Each topic and the message it carries. */
 export interface Topics {
-  /** Work queue: each job goes to exactly one consumer. */
+  /**
+   * Partitioned by host: each job goes to exactly one subscription, chosen by hashing the host
+   * name over the live subscriptions, so a host sticks to one worker (its SSH connection and its
+   * previous counters stay there) and a new or departed worker moves only a share of the hosts.
+   */
   'poll.jobs': PollJob;
   /** Fan-out: every subscription gets every result (the writer durably, the scheduler transiently). */
   'poll.results': PollResult;
@@ -14,6 +18,22 @@ export interface Topics {
   'alert.events': AlertEvent;
 }
 export type TopicName = keyof Topics;
+
+/**
+ * How a topic hands a message to its subscriptions: 'fanout', a copy to every subscription
+ * name; 'partitioned', to the one subscription its partition key hashes to. Within one
+ * subscription name, consumers always compete.
+ */
+export const TOPIC_DELIVERY: Record<TopicName, 'fanout' | 'partitioned'> = {
+  'poll.jobs': 'partitioned',
+  'poll.results': 'fanout',
+  'alert.events': 'fanout',
+};
+
+/** The host a message is about: the partition key of partitioned topics. */
+export function partitionKeyOf<K extends TopicName>(topic: K, message: Topics[K]): string {
+  return topic === 'poll.jobs' ? (message as PollJob).target.name : (message as { host: string }).host;
+}
 
 export interface SubscribeOptions {
   /**

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import { connectAmqpBus } from '../../lib/bus/amqp-bus.ts';
+import { TOPIC_NAMES } from '../../lib/bus/amqp-topology.ts';
 import type { MessageBus, TopicName, Topics } from '../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
@@ -17,7 +18,7 @@ import { QUIET_MS, collector, delay, describeBusContract, openable, pollJob, pol
 const BROKER_PORT = 5672;
 const BROKER_URL = `amqp://guest:guest@127.0.0.1:${BROKER_PORT}`;
 const PREFIX = `vigil-test-${randomBytes(4).toString('hex')}`;
-const TOPICS: TopicName[] = ['poll.jobs', 'poll.results'];
+const TOPICS: readonly TopicName[] = TOPIC_NAMES;
 
 /** Every queue any test subscribed, to delete at the end. */
 const usedQueues = new Set<string>();
@@ -192,6 +193,8 @@ void describe('AmqpBus on RabbitMQ', () => {
       assert.equal(await messageCount(`${PREFIX}.poll.jobs.expiry`), 0);
     } finally {
       await bus.close();
+      // poll.jobs is partitioned: a parked durable queue would keep its share of the hosts.
+      await withChannel((channel) => channel.deleteQueue(`${PREFIX}.poll.jobs.expiry`));
     }
   });
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import amqp from 'amqplib';
 import { sql } from 'kysely';
+import { TOPIC_NAMES } from '../../lib/bus/amqp-topology.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
@@ -69,18 +70,15 @@ after(async () => {
 });
 
 async function deleteBrokerObjects(): Promise<void> {
+  // Workers' queues are transient and went with them; the durable ones and the exchanges stay.
   const connection = await amqp.connect(AMQP_URL);
   try {
-    for (const topic of ['poll.jobs', 'poll.results']) {
-      for (const name of ['workers', 'writer']) {
-        const channel = await connection.createChannel();
-        await channel.deleteQueue(`${prefix}.${topic}.${name}`).catch(() => {});
-        await channel.close().catch(() => {});
-      }
-      const channel = await connection.createChannel();
-      await channel.deleteExchange(`${prefix}.${topic}`).catch(() => {});
-      await channel.close().catch(() => {});
+    const channel = await connection.createChannel();
+    for (const queue of ['poll.results.writer', 'poll.results.evaluator', 'alert.events.alerter']) {
+      await channel.deleteQueue(`${prefix}.${queue}`);
     }
+    for (const topic of TOPIC_NAMES) await channel.deleteExchange(`${prefix}.${topic}`);
+    await channel.close();
   } finally {
     await connection.close();
   }
