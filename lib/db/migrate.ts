@@ -4,11 +4,24 @@ import { Migrator } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
 import type { VigilDb } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as inventoryReloads from './migrations/0002-inventory-reloads.ts';
+import * as sampleDetails from './migrations/0003-sample-details.ts';
+import * as hostAlerting from './migrations/0004-host-alerting.ts';
+import * as alerts from './migrations/0005-alerts.ts';
+import * as rollups from './migrations/0006-rollups.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-inventory-reloads': inventoryReloads,
+  '0003-sample-details': sampleDetails,
+  '0004-host-alerting': hostAlerting,
+  '0005-alerts': alerts,
+  '0006-rollups': rollups,
 };
+
+/** Every migration's name, in order: what kysely_migration holds once the schema is current. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 const staticProvider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { migrateToLatest } from '../../lib/db/migrate.ts';
+import { MIGRATION_NAMES, migrateToLatest } from '../../lib/db/migrate.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
@@ -17,7 +17,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await db.insertInto('hosts').values({ name: 'a', address: 'a', connection: 'ssh', groups: '[]', interval_sec: 10 }).execute();
       await migrateToLatest(db);
       const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
-      assert.deepEqual(migrations.rows.map((row) => row.name), ['0001-initial']);
+      assert.deepEqual(migrations.rows.map((row) => row.name), MIGRATION_NAMES);
       const hosts = await db.selectFrom('hosts').select(['name', 'status', 'consecutive_failures', 'groups']).execute();
       assert.deepEqual(hosts, [{ name: 'a', status: 'unknown', consecutive_failures: 0, groups: [] }]);
       const partitioned = await sql<{ relkind: string }>`SELECT relkind FROM pg_class WHERE relname = 'samples'`.execute(db);
@@ -40,15 +40,16 @@ void describe('migrateToLatest on postgres, concurrently', () => {
     // An empty database, not migrated yet, opened through two separate pools.
     const testDb = await createTestDatabase('postgres');
     try {
-      await sql`DROP TABLE poll_failures, samples, hosts, kysely_migration, kysely_migration_lock`.execute(testDb.db);
+      await sql`DROP SCHEMA public CASCADE`.execute(testDb.db);
+      await sql`CREATE SCHEMA public`.execute(testDb.db);
       const url = testDb.url as string;
       const first = await openDatabase({ url });
       const second = await openDatabase({ url });
       try {
         const outcomes = await Promise.allSettled([migrateToLatest(first.db), migrateToLatest(second.db)]);
         assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled'], JSON.stringify(outcomes));
-        const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(first.db);
-        assert.deepEqual(migrations.rows.map((row) => row.name), ['0001-initial']);
+        const migrations = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(first.db);
+        assert.deepEqual(migrations.rows.map((row) => row.name), MIGRATION_NAMES);
       } finally {
         await first.close();
         await second.close();

@@ -1,7 +1,6 @@
 // Two `vigil scheduler` processes: only one publishes jobs, and when it is killed with -9 the
 // standby takes over within two poll intervals.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +11,8 @@ import { connectAmqpBus } from '../../lib/bus/amqp-bus.ts';
 import { TOPIC_NAMES } from '../../lib/bus/amqp-topology.ts';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../lib/log.ts';
-import { PROJECT_ROOT } from '../../lib/paths.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { killAll, spawnVigil, type VigilProcess } from '../support/vigil-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -23,7 +22,7 @@ let database: TestDatabase;
 let dir: string;
 let probe: MessageBus;
 const jobTimes: number[] = [];
-const schedulers: Array<{ child: ChildProcess; log: string }> = [];
+const schedulers: VigilProcess[] = [];
 
 before(async () => {
   database = await createTestDatabase('postgres');
@@ -35,24 +34,19 @@ before(async () => {
     jobTimes.push(Date.now());
   });
   for (let i = 0; i < 2; i++) {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/vigil.mjs'), 'scheduler'], {
-      env: {
-        ...process.env,
+    schedulers.push(
+      spawnVigil(['scheduler'], {
         VIGIL_DATABASE_URL: database.url,
         VIGIL_AMQP_URL: AMQP_URL,
         VIGIL_AMQP_PREFIX: prefix,
         VIGIL_INVENTORY: path.join(dir, 'hosts'),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const entry = { child, log: '' };
-    child.stderr?.on('data', (chunk: Buffer) => (entry.log += chunk.toString()));
-    schedulers.push(entry);
+      }),
+    );
   }
 });
 
 after(async () => {
-  for (const { child } of schedulers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await killAll(schedulers);
   await probe?.close();
   const connection = await amqp.connect(AMQP_URL);
   const channel = await connection.createChannel();
@@ -65,7 +59,9 @@ after(async () => {
 const ACTIVE = 'this scheduler is now the active one';
 
 test('one scheduler is active; killed with -9, the standby takes over within two intervals', async () => {
-  const active = await waitFor('one scheduler to become active', 60_000, () => schedulers.find((s) => s.log.includes(ACTIVE)));
+  const active = await waitFor('one scheduler to become active', 60_000, () => schedulers.find((s) => s.log.includes(ACTIVE))).catch(
+    (error: Error) => assert.fail(`${error.message}\n${schedulers.map((s) => s.log).join('\n---\n')}`),
+  );
   const standby = schedulers.find((s) => s !== active)!;
   await waitFor('jobs from the active scheduler', 30_000, () => (jobTimes.length >= 2 ? true : undefined));
   // Both are up and the standby waited the whole time.
