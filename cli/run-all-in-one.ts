@@ -29,7 +29,13 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
     steps.unshift({ name: 'message bus', run: () => bus.close() });
     const writer = await startWriter({ bus, db: database.db, log: log.child({ service: 'writer' }), downAfter: config.downAfter });
     steps.unshift({ name: 'writer', run: () => writer.stop() });
-    const worker = await startWorker({ bus, log: log.child({ service: 'worker' }), maxInFlight: config.workerMaxInFlight });
+    const worker = await startWorker({
+      bus,
+      log: log.child({ service: 'worker' }),
+      maxInFlight: config.workerMaxInFlight,
+      knownHostsFile: config.knownHostsFile,
+      hostKeyChecking: config.hostKeyChecking,
+    });
     steps.unshift({ name: 'worker', run: () => worker.stop() });
     const web = await startWebServer(config, database.db, log.child({ service: 'web' }));
     steps.unshift({ name: 'web server', run: () => web.stop() });

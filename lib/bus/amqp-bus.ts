@@ -12,6 +12,7 @@ import {
   exchangeName,
   exchangeTypeFor,
   expirationFor,
+  isPersistent,
   queueName,
   routingKeyFor,
 } from './amqp-topology.ts';
@@ -299,7 +300,7 @@ class AmqpBus implements MessageBus {
 
   private async publishOn<K extends TopicName>(publisher: Publisher, topic: K, message: Topics[K], body: Buffer): Promise<void> {
     while (publisher.drained) await publisher.drained;
-    const properties: Options.Publish = { persistent: true, contentType: 'application/json' };
+    const properties: Options.Publish = { persistent: isPersistent(topic), contentType: 'application/json' };
     // Computed at the moment of sending, so a publish that waited out an outage has less to live.
     const expiration = expirationFor(topic, message, Date.now());
     if (expiration !== undefined) properties.expiration = expiration;

@@ -54,3 +54,13 @@ export function expirationFor<K extends TopicName>(topic: K, message: Topics[K],
   return String(Math.max(1, Math.floor(expiresAt - now)));
 }
 
+
+/**
+ * Poll jobs are transient: they expire within one interval, so writing them to disk buys
+ * nothing, costs broker CPU, and would leave the SSH secrets some jobs carry (a password or
+ * key passphrase from the inventory) on the broker's disk. Results and alert events are
+ * persistent: losing them loses data.
+ */
+export function isPersistent(topic: TopicName): boolean {
+  return topic !== 'poll.jobs';
+}

@@ -141,6 +141,9 @@ void describe('AmqpBus on RabbitMQ', () => {
       await subscription.close();
       await bus.publish('poll.results', pollResult('web-1', 1));
       assert.equal(await messageCount(`${PREFIX}.poll.results.confirmed`), 1);
+      const stored = await withChannel((channel) => channel.get(`${PREFIX}.poll.results.confirmed`, { noAck: true }));
+      assert.ok(stored);
+      assert.equal(stored.properties.deliveryMode, 2, 'results are persistent');
     } finally {
       await bus.close();
     }
@@ -187,7 +190,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       assert.ok(fresh, 'the fresh job is in the queue');
       assert.equal((JSON.parse(fresh.content.toString()) as PollJob).seq, 2, 'the stale job was delivered');
       assert.equal(fresh.properties.contentType, 'application/json');
-      assert.equal(fresh.properties.deliveryMode, 2);
+      assert.notEqual(fresh.properties.deliveryMode, 2, 'poll jobs are transient: they never reach the disk');
       const expiration = Number(fresh.properties.expiration);
       assert.ok(expiration > 50_000 && expiration <= 60_000, `expiration ${expiration} ms`);
       assert.equal(await messageCount(`${PREFIX}.poll.jobs.expiry`), 0);
