@@ -1,14 +1,18 @@
 // The worker: takes poll jobs off the bus, polls each host over its persistent connection,
 // and publishes the result. A job is acknowledged only once its result is with the bus.
+import { randomUUID } from 'node:crypto';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { Logger } from '../../lib/log.ts';
 import { connectionKey } from '../../lib/poll/host-target.ts';
-import type { PollJob } from '../../lib/poll/poll-messages.ts';
+import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { pollHost } from './poll-host.ts';
+import { HostKeyStore } from './host-key-store.ts';
 import { SshConnections } from './ssh-connections.ts';
+import type { SshConnectionsOptions } from './ssh-connections.ts';
+import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
 
 export interface WorkerOptions {
   bus: MessageBus;
@@ -17,6 +21,20 @@ export interface WorkerOptions {
   maxInFlight?: number;
   connectTimeoutMs?: number;
   execTimeoutMs?: number;
+  /** VIGIL_HOST_KEY_CHECKING; a host's own ansible_host_key_checking wins. Default accept-new. */
+  hostKeyChecking?: HostKeyChecking;
+  /** VIGIL_KNOWN_HOSTS: read, and where accept-new pins go. Unset: pins live in memory only. */
+  knownHostsFile?: string | null;
+  /** Read-only known_hosts files; default the user's and the system's. */
+  userKnownHostsFiles?: string[];
+  /**
+   * After the first good poll of a host (new host, new or restarted worker), poll it again this
+   * much later, so that CPU and network rates show at once instead of one interval later.
+   * 0 turns it off. Default 1000.
+   */
+  primeDelayMs?: number;
+  /** Pacing and limits of the SSH pool (tests tune them). */
+  ssh?: Omit<SshConnectionsOptions, 'connectTimeoutMs' | 'hostKeys' | 'log'>;
 }
 
 export interface Worker {
@@ -32,10 +50,27 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { bus, log } = options;
   const maxInFlight = options.maxInFlight ?? 64;
   const execTimeoutMs = options.execTimeoutMs ?? 10_000;
-  const connections = new SshConnections({ connectTimeoutMs: options.connectTimeoutMs ?? 5000, log });
+  const primeDelayMs = options.primeDelayMs ?? 1000;
+  let stopping = false;
+  const hostKeys = new HostKeyStore({
+    mode: options.hostKeyChecking ?? 'accept-new',
+    pinFile: options.knownHostsFile ?? null,
+    ...(options.userKnownHostsFiles ? { knownHostsFiles: options.userKnownHostsFiles } : {}),
+  });
+  const connections = new SshConnections({ ...options.ssh, connectTimeoutMs: options.connectTimeoutMs ?? 5000, hostKeys, log });
   const localRunner = createLocalRunner();
   const hosts = new Map<string, HostState>();
   const polling = new Set<string>();
+
+  const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
+    const { result, snapshot } = await pollHost(runner, job, state.previous, { execTimeoutMs });
+    if (snapshot) state.previous = snapshot;
+    if (result.kind === 'failure') {
+      log.debug('poll failed', { host: job.target.name, seq: job.seq, reason: result.reason, message: result.message });
+    }
+    await bus.publish('poll.results', result);
+    return result.kind;
+  };
 
   const handleJob = async (job: PollJob): Promise<void> => {
     const name = job.target.name;
@@ -60,22 +95,25 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         hosts.set(name, state);
       }
       const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target);
-      const { result, snapshot } = await pollHost(runner, job, state.previous, { execTimeoutMs });
-      if (snapshot) state.previous = snapshot;
-      if (result.kind === 'failure') {
-        log.debug('poll failed', { host: name, seq: job.seq, reason: result.reason, message: result.message });
+      const firstContact = state.previous === undefined;
+      const polled = await pollAndPublish(runner, job, state);
+      if (firstContact && polled === 'sample' && primeDelayMs > 0 && !stopping) {
+        await new Promise((resolve) => setTimeout(resolve, primeDelayMs));
+        if (!stopping && Date.now() < job.expiresAt) await pollAndPublish(runner, job, state);
       }
-      await bus.publish('poll.results', result);
     } finally {
       polling.delete(name);
     }
   };
 
-  const subscription = await bus.subscribe('poll.jobs', { name: 'workers', durable: true, prefetch: maxInFlight }, handleJob);
-  log.info('worker started', { maxInFlight, execTimeoutMs });
+  // Each worker its own transient subscription: poll.jobs is partitioned by host over the live
+  // subscriptions, so a host sticks to this worker while it runs and moves when it stops.
+  const subscription = await bus.subscribe('poll.jobs', { name: `worker-${randomUUID()}`, durable: false, prefetch: maxInFlight }, handleJob);
+  log.info('worker started', { maxInFlight, execTimeoutMs, hostKeyChecking: hostKeys.mode, knownHostsFile: hostKeys.pinFile });
 
   return {
     stop: async () => {
+      stopping = true;
       await subscription.close();
       connections.closeAll();
       localRunner.close();

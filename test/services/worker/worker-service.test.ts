@@ -40,7 +40,7 @@ before(async () => {
   resultsSubscription = await bus.subscribe('poll.results', { name: 'test', durable: false, prefetch: 100 }, async (r) => {
     results.push(r);
   });
-  worker = await startWorker({ bus, log: silentLogger, connectTimeoutMs: 3000, execTimeoutMs: 10_000 });
+  worker = await startWorker({ bus, log: silentLogger, connectTimeoutMs: 3000, execTimeoutMs: 10_000, primeDelayMs: 0 });
 });
 
 after(async () => {
@@ -123,4 +123,29 @@ void test('a host with ansible_connection=local is polled without SSH', async ()
   await bus.publish('poll.jobs', j);
   const r = await waitFor('the local job', () => resultFor(j));
   assert.equal(r.kind, 'sample', JSON.stringify(r));
+});
+
+void test('the first contact with a host is polled again a second later, so its rates show at once', async () => {
+  const primingBus = new MemoryBus();
+  const seen: PollResult[] = [];
+  await primingBus.subscribe('poll.results', { name: 'test', durable: false, prefetch: 10 }, async (r) => {
+    seen.push(r);
+  });
+  const primingWorker = await startWorker({ bus: primingBus, log: silentLogger, primeDelayMs: 300 });
+  try {
+    const j = job({ ...local, name: 'primed' });
+    await primingBus.publish('poll.jobs', j);
+    await waitFor('two results for one job', () => (seen.length >= 2 ? true : undefined));
+    const [first, second] = seen.map((r) => (r.kind === 'sample' ? r.sample : assert.fail(JSON.stringify(r))));
+    assert.equal(first?.cpuBusyPct, null, 'the first poll has no previous counters');
+    assert.ok(second?.cpuBusyPct !== null && second!.cpuBusyPct! >= 0 && second!.cpuBusyPct! <= 100, 'the priming poll has rates');
+    assert.ok(second!.ts - first!.ts >= 300);
+    await primingBus.publish('poll.jobs', job({ ...local, name: 'primed' }));
+    await waitFor('the next job', () => (seen.length >= 3 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(seen.length, 3, 'later polls are not doubled');
+  } finally {
+    await primingWorker.stop();
+    await primingBus.close();
+  }
 });
