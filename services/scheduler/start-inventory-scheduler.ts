@@ -1,44 +1,87 @@
-// The scheduler as deployed: its hosts come from the inventory file, every reload is mirrored
-// into the hosts table (so the dashboard lists hosts before their first sample), and edits
-// to the file are applied live.
+// The scheduler as deployed: its hosts come from the inventory, every reload is mirrored into
+// the hosts table (so the dashboard lists hosts before their first sample) and recorded in
+// inventory_reloads, good or failed, and edits to the inventory are applied live. A failed
+// reload keeps the last good hosts polled; what went wrong (file, line, message, never a
+// variable's value) is logged and recorded for the API and the dashboard's banner.
+import path from 'node:path';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
+import { insertInventoryReload } from '../../lib/db/queries/insert-inventory-reload.ts';
+import type { NewInventoryReload } from '../../lib/db/queries/insert-inventory-reload.ts';
 import { syncInventoryHosts } from '../../lib/db/queries/sync-inventory-hosts.ts';
+import { describeReloadFailure, diffHostTargets, toRedactedInventoryError } from '../../lib/inventory/inventory-reloader.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 import { watchInventory } from '../../lib/inventory/watch-inventory.ts';
+import type { WatchInventoryOptions } from '../../lib/inventory/watch-inventory.ts';
 import type { Logger } from '../../lib/log.ts';
-import { startScheduler, type Scheduler } from './scheduler-service.ts';
+import type { HostTarget } from '../../lib/poll/host-target.ts';
+import { startScheduler } from './scheduler-service.ts';
+import type { CountingScheduler } from './scheduler-service.ts';
 
 export interface InventorySchedulerOptions {
   bus: MessageBus;
   db: VigilDb;
   log: Logger;
+  /** The inventory file or directory. */
   inventoryPath: string;
+  /** Reads the inventory into poll targets (with the vault password, if any); default: loadHostTargets(inventoryPath). */
+  loadTargets?: () => Promise<HostTarget[]>;
+  /** Timing of the edit watcher, or false for no watching (reload() by hand). */
+  watch?: WatchInventoryOptions | false;
+  /** The clock, for the scheduler. */
+  now?: () => number;
 }
 
-export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<Scheduler> {
-  const { bus, db, log, inventoryPath } = options;
+export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<CountingScheduler> {
+  const { bus, db, log } = options;
+  const source = path.resolve(options.inventoryPath);
+  const load = options.loadTargets ?? (() => loadHostTargets(options.inventoryPath));
+  // The hosts of the last good load, to tell what a reload added, removed or changed.
+  let current: HostTarget[] = [];
+
+  // Never rejects: a reload must go on whether or not the database takes its record.
+  const record = async (reload: NewInventoryReload): Promise<void> => {
+    try {
+      await insertInventoryReload(db, reload);
+    } catch (err) {
+      log.error('recording the inventory reload failed', { inventory: source, error: err });
+    }
+  };
+
+  const loadTargets = async (): Promise<HostTarget[]> => {
+    try {
+      return await load();
+    } catch (err) {
+      const failure = describeReloadFailure(err, source);
+      await record({ source, ok: false, hosts: current.length, error: failure });
+      // Rethrown redacted: the scheduler logs what it gets.
+      throw toRedactedInventoryError(failure, source);
+    }
+  };
+
   const scheduler = await startScheduler({
     bus,
     log,
-    loadTargets: () => loadHostTargets(inventoryPath),
+    loadTargets,
+    ...(options.now ? { now: options.now } : {}),
     onTargets: async (targets) => {
-      const change = await syncInventoryHosts(db, targets);
-      log.info('inventory loaded', {
-        inventory: inventoryPath,
-        hosts: targets.length,
-        added: change.added.length,
-        removed: change.removed.length,
-        changed: change.changed.length,
-      });
+      const change = diffHostTargets(current, targets);
+      current = targets;
+      const counts = { hosts: targets.length, added: change.added.length, removed: change.removed.length, changed: change.changed.length };
+      try {
+        await syncInventoryHosts(db, targets);
+      } finally {
+        log.info('inventory loaded', { inventory: source, ...counts });
+        await record({ source, ok: true, ...counts });
+      }
     },
   });
-  const watcher = watchInventory(inventoryPath, () => void scheduler.reload());
+
+  const watcher = options.watch === false ? null : watchInventory(options.inventoryPath, () => void scheduler.reload(), options.watch ?? {});
   return {
-    reload: () => scheduler.reload(),
-    targets: () => scheduler.targets(),
+    ...scheduler,
     stop: async () => {
-      watcher.close();
+      watcher?.close();
       await scheduler.stop();
     },
   };

@@ -5,6 +5,7 @@ import type { HostOverview } from './api-client.ts';
 import type { HostSelectDetail } from './host-table.ts';
 import './host-chart.ts';
 import './host-table.ts';
+import './inventory-status.ts';
 
 const HASH_PREFIX = '#host=';
 
@@ -108,6 +109,7 @@ export class VigilApp extends LitElement {
         </span>
         ${this.error === null ? '' : html`<span class="error" role="alert">${this.error}</span>`}
       </header>
+      <inventory-status .refreshMs=${this.refreshMs}></inventory-status>
       <section>
         ${this.loaded
           ? html`<host-table .hosts=${this.hosts} .selected=${this.selected} .now=${this.now} @host-select=${this.onHostSelect}></host-table>`
