@@ -42,3 +42,18 @@ function errorCode(err: object): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A bastion's refusal to open a direct-tcpip channel: OpenSSH puts the connect error of its own
+ * socket in the description ("Connection refused"), or "administratively prohibited" when
+ * forwarding is turned off.
+ */
+export function classifyForwardError(err: Error): FailureReason {
+  const text = err.message.toLowerCase();
+  if (text.includes('refused')) return 'refused';
+  if (text.includes('timed out')) return 'timeout-connect';
+  if (text.includes('name or service') || text.includes('not known') || text.includes('resolve') || text.includes('nodename')) return 'dns';
+  if (text.includes('unreachable')) return 'unreachable';
+  if (text.includes('prohibited')) return 'protocol';
+  return 'unreachable';
+}

@@ -6,7 +6,7 @@ import { startWorker } from './worker-service.ts';
 
 export async function runWorker(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
   const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
-  const worker = await startWorker({ bus, log, maxInFlight: config.workerMaxInFlight });
+  const worker = await startWorker({ bus, log, maxInFlight: config.workerMaxInFlight, knownHostsFile: config.knownHostsFile, hostKeyChecking: config.hostKeyChecking });
   return [
     { name: 'worker', run: () => worker.stop() },
     { name: 'message bus', run: () => bus.close() },

@@ -34,13 +34,20 @@ export async function pollHost(
     const output = await runner.run(options.script ?? POLL_SCRIPT, options.execTimeoutMs ?? 10_000);
     const finishedAt = now();
     const snapshot = parseOrNull(output.stdout);
+    if (snapshot?.unsupportedOs != null) {
+      const message = `${host} runs ${snapshot.unsupportedOs}, not Linux: Vigil reads /proc, which it does not have`;
+      return { result: { ...base, finishedAt, kind: 'failure', reason: 'unsupported-os', message }, snapshot: null };
+    }
     if (snapshot === null || isEmptySnapshot(snapshot)) {
       return {
         result: { ...base, finishedAt, kind: 'failure', reason: 'output-unparseable', message: describeUnparseable(host, output) },
         snapshot: null,
       };
     }
-    const sample = buildSample(host, finishedAt, snapshot, previous);
+    const sample = buildSample(host, finishedAt, snapshot, previous, {
+      processPatterns: job.target.processPatterns ?? [],
+      includePseudoFilesystems: job.target.includePseudoFilesystems ?? false,
+    });
     return { result: { ...base, finishedAt, kind: 'sample', sample }, snapshot };
   } catch (err) {
     const reason = err instanceof PollError ? err.reason : 'error';

@@ -1,29 +1,39 @@
 // One persistent SSH connection per host, reused across polls: a handshake costs far more
-// than a poll, on the worker and on the monitored host alike.
+// than a poll, on the worker and on the monitored host alike. Bastions (ProxyJump) are
+// connections too, shared by every host behind them.
 import net from 'node:net';
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, Client as SshClient, ClientChannel } from 'ssh2';
+import type { Client as SshClient, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { connectionKey } from '../../lib/poll/host-target.ts';
-import type { HostTarget } from '../../lib/poll/host-target.ts';
+import type { HostKeyChecking, HostTarget, JumpHost } from '../../lib/poll/host-target.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { Logger } from '../../lib/log.ts';
-import { classifyConnectError } from './classify-connect-error.ts';
+import { classifyConnectError, classifyForwardError } from './classify-connect-error.ts';
 import { PollError } from './command-runner.ts';
 import type { CommandOutput, CommandRunner } from './command-runner.ts';
-import { createHostKeyPins } from './host-key-pins.ts';
-import type { HostKeyVerifier } from './host-key-pins.ts';
+import { backoffDelayMs, DEFAULT_BACKOFF } from './connect-backoff.ts';
+import type { BackoffPolicy } from './connect-backoff.ts';
+import { createConnectGate } from './connect-gate.ts';
+import type { ConnectGate } from './connect-gate.ts';
+import { HostKeyStore } from './host-key-store.ts';
+import { createSemaphore } from './semaphore.ts';
+import type { Semaphore } from './semaphore.ts';
+import { hopAuthMethods, localUserName, targetAuthMethods } from './ssh-auth.ts';
+import type { AuthMethods } from './ssh-auth.ts';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
-const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 /** Far above what the poll script prints; a host that sends more is broken or hostile. */
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
+/** ssh2's host key algorithms, in its default order. */
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+];
+
 export interface SshConnectionsOptions {
-  /** TCP connect, up to the socket being open. */
+  /** TCP connect (or the bastion's forward to the host), up to the stream being open. */
   connectTimeoutMs?: number;
   /** SSH handshake and authentication, after the TCP connect. Defaults to connectTimeoutMs. */
   handshakeTimeoutMs?: number;
@@ -31,28 +41,64 @@ export interface SshConnectionsOptions {
   keepaliveIntervalMs?: number;
   /** A connection unused this long is closed (a host gone from the inventory). Default 10 min. */
   idleCloseMs?: number;
-  verifyHostKey?: HostKeyVerifier;
+  /** known_hosts checking; default accept-new with pins in memory only. */
+  hostKeys?: HostKeyStore;
+  /** New connections (hosts and bastions) per second across the pool. Default 25. */
+  connectRatePerSec?: number;
+  /** Connections that may start back to back before the rate applies. Default 10. */
+  connectBurst?: number;
+  /** Handshakes under way at once, below sshd's MaxStartups (10). Default 10. */
+  maxConcurrentConnects?: number;
+  /** Exec channels open at once on one connection, below sshd's MaxSessions (10). Default 8. */
+  maxChannelsPerConnection?: number;
+  backoff?: BackoffPolicy;
+  /** Called as each connection starts (after the rate cap let it through); for tests and metrics. */
+  onConnectStart?: (what: { host: string; bastion: boolean }) => void;
   log?: Logger;
 }
 
-interface HostConnection {
+interface Connection {
   key: string;
   /** Shared by every caller while the connect is under way (single flight). */
   ready: Promise<SshClient>;
   client: SshClient | null;
-  sock: net.Socket | null;
+  sock: Duplex | null;
   closed: boolean;
   lastUsedAt: number;
+  channels: Semaphore;
+  /** The bastion this connection goes through, holding one reference to it. */
+  via: Bastion | null;
+}
+
+interface Bastion extends Connection {
+  hop: JumpHost;
+  /** Connections going through this one; it closes when the last goes. */
+  users: number;
+}
+
+interface Backoff {
+  key: string;
+  failures: number;
+  until: number;
+  error: PollError;
 }
 
 export class SshConnections {
-  /** How many connections were opened (TCP connect attempted); for tests and metrics. */
+  /** How many host connections were started (bastions not counted); for tests and metrics. */
   connectsStarted = 0;
-  private readonly byHost = new Map<string, HostConnection>();
+  /** How many bastion connections were started. */
+  bastionConnectsStarted = 0;
+  private readonly byHost = new Map<string, Connection>();
+  private readonly bastions = new Map<string, Bastion>();
+  private readonly backoffs = new Map<string, Backoff>();
   private readonly connectTimeoutMs: number;
   private readonly handshakeTimeoutMs: number;
   private readonly keepaliveIntervalMs: number;
-  private readonly verifyHostKey: HostKeyVerifier;
+  private readonly hostKeys: HostKeyStore;
+  private readonly gate: ConnectGate;
+  private readonly maxChannels: number;
+  private readonly backoffPolicy: BackoffPolicy;
+  private readonly onConnectStart: SshConnectionsOptions['onConnectStart'];
   private readonly log: Logger;
   private readonly idleCloseMs: number;
   private idleSweep: NodeJS.Timeout | null = null;
@@ -61,7 +107,15 @@ export class SshConnections {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? this.connectTimeoutMs;
     this.keepaliveIntervalMs = options.keepaliveIntervalMs ?? 15_000;
-    this.verifyHostKey = options.verifyHostKey ?? createHostKeyPins();
+    this.hostKeys = options.hostKeys ?? new HostKeyStore();
+    this.gate = createConnectGate({
+      ratePerSec: options.connectRatePerSec ?? 25,
+      burst: options.connectBurst ?? 10,
+      maxConcurrent: options.maxConcurrentConnects ?? 10,
+    });
+    this.maxChannels = options.maxChannelsPerConnection ?? 8;
+    this.backoffPolicy = options.backoff ?? DEFAULT_BACKOFF;
+    this.onConnectStart = options.onConnectStart;
     this.log = options.log ?? silentLogger;
     this.idleCloseMs = options.idleCloseMs ?? 10 * 60_000;
   }
@@ -75,11 +129,12 @@ export class SshConnections {
   }
 
   async exec(target: HostTarget, script: string, timeoutMs: number): Promise<CommandOutput> {
+    this.failFastDuringBackoff(target);
     const conn = this.connectionFor(target);
     conn.lastUsedAt = Date.now();
     const client = await conn.ready;
     try {
-      return await execScript(client, script, timeoutMs, describe(target));
+      return await execScript(client, conn.channels, script, timeoutMs, describe(target));
     } catch (err) {
       // After a timeout or a failed channel the connection's state is unknown (a wedged
       // channel, a dead peer): start the next poll on a fresh one.
@@ -88,14 +143,17 @@ export class SshConnections {
     }
   }
 
-  /** Closes the host's connection, if any. */
+  /** Closes the host's connection, if any, and forgets its backoff. */
   drop(hostName: string): void {
+    this.backoffs.delete(hostName);
     const conn = this.byHost.get(hostName);
     if (conn) this.dropEntry(hostName, conn);
   }
 
   closeAll(): void {
     for (const [name, conn] of [...this.byHost]) this.dropEntry(name, conn);
+    for (const bastion of [...this.bastions.values()]) this.closeBastion(bastion);
+    this.backoffs.clear();
     if (this.idleSweep) clearInterval(this.idleSweep);
     this.idleSweep = null;
   }
@@ -105,17 +163,62 @@ export class SshConnections {
     return this.byHost.size;
   }
 
-  private connectionFor(target: HostTarget): HostConnection {
+  /** Bastion connections open or opening. */
+  get bastionCount(): number {
+    return this.bastions.size;
+  }
+
+  /** A host whose last connect failed is not tried again until its backoff has passed. */
+  private failFastDuringBackoff(target: HostTarget): void {
+    const backoff = this.backoffs.get(target.name);
+    if (!backoff) return;
+    if (backoff.key !== connectionKey(target)) {
+      // New address, port or user: a fresh start.
+      this.backoffs.delete(target.name);
+      return;
+    }
+    const waitMs = backoff.until - Date.now();
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new PollError(backoff.error.reason,
+      `${backoff.error.message} (after ${backoff.failures} failed connect${backoff.failures === 1 ? '' : 's'}, next attempt in ${seconds} s)`);
+  }
+
+  private connectionFor(target: HostTarget): Connection {
     const key = connectionKey(target);
     const existing = this.byHost.get(target.name);
     if (existing && existing.key === key && !existing.closed) return existing;
     if (existing) this.dropEntry(target.name, existing);
+    const hops = target.jumpHosts ?? [];
+    const via = hops.length > 0 ? this.bastionFor(hops, target) : null;
     // `ready` is filled in at once: open() needs the entry itself to record its socket and client.
-    const conn = { key, client: null, sock: null, closed: false, lastUsedAt: Date.now() } as Omit<HostConnection, 'ready'> as HostConnection;
+    const conn = {
+      key, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via,
+    } as Omit<Connection, 'ready'> as Connection;
     this.byHost.set(target.name, conn);
     this.startIdleSweep();
-    conn.ready = this.open(target, conn);
+    conn.ready = this.openHost(target, conn);
     return conn;
+  }
+
+  /** The shared connection to the last of `hops`, opened through the ones before it; takes a reference. */
+  private bastionFor(hops: JumpHost[], target: HostTarget): Bastion {
+    const key = JSON.stringify(hops);
+    const existing = this.bastions.get(key);
+    if (existing && !existing.closed) {
+      existing.users++;
+      return existing;
+    }
+    const hop = hops[hops.length - 1] as JumpHost;
+    const via = hops.length > 1 ? this.bastionFor(hops.slice(0, -1), target) : null;
+    const bastion = {
+      key, hop, users: 1, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via,
+    } as Omit<Bastion, 'ready'> as Bastion;
+    this.bastions.set(key, bastion);
+    bastion.ready = this.openBastion(bastion, target);
+    // Nobody may be waiting on it yet; the hosts behind it report its failure.
+    bastion.ready.catch(() => {});
+    return bastion;
   }
 
   private startIdleSweep(): void {
@@ -132,50 +235,139 @@ export class SshConnections {
     this.idleSweep.unref();
   }
 
-  private dropEntry(hostName: string, conn: HostConnection): void {
-    conn.closed = true;
+  private dropEntry(hostName: string, conn: Connection): void {
     if (this.byHost.get(hostName) === conn) this.byHost.delete(hostName);
+    if (conn.closed) return;
+    conn.closed = true;
     closeConnection(conn);
+    if (conn.via) this.releaseBastion(conn.via);
   }
 
-  private async open(target: HostTarget, conn: HostConnection): Promise<SshClient> {
+  private releaseBastion(bastion: Bastion): void {
+    bastion.users--;
+    if (bastion.users <= 0) this.closeBastion(bastion);
+  }
+
+  private closeBastion(bastion: Bastion): void {
+    if (this.bastions.get(bastion.key) === bastion) this.bastions.delete(bastion.key);
+    if (bastion.closed) return;
+    bastion.closed = true;
+    closeConnection(bastion);
+    if (bastion.via) this.releaseBastion(bastion.via);
+  }
+
+  private async openHost(target: HostTarget, conn: Connection): Promise<SshClient> {
     const label = describe(target);
-    this.connectsStarted++;
     try {
-      const auth = await loadAuthMethods(target, label);
-      const sock = await connectTcp(target.address, target.port, this.connectTimeoutMs, label);
-      conn.sock = sock;
-      if (conn.closed) {
-        sock.destroy();
-        throw new PollError('error', `connection to ${label} was closed while it was being opened`);
-      }
-      const client = new Client();
-      conn.client = client;
-      await this.handshake(client, sock, target, auth, label, conn);
-      if (conn.closed) {
-        closeConnection(conn);
-        throw new PollError('error', `connection to ${label} was closed while it was being opened`);
-      }
+      const auth = await targetAuthMethods(target, label);
+      const client = await this.open(conn, {
+        address: target.address,
+        port: target.port,
+        user: target.user,
+        label,
+        auth,
+        hostKeyChecking: target.hostKeyChecking ?? undefined,
+        onStart: () => {
+          this.connectsStarted++;
+          this.onConnectStart?.({ host: target.name, bastion: false });
+        },
+        onLost: () => this.dropEntry(target.name, conn),
+      });
+      this.backoffs.delete(target.name);
       this.log.debug('ssh connected', { host: target.name, address: `${target.address}:${target.port}` });
       return client;
     } catch (err) {
       this.dropEntry(target.name, conn);
+      const error = err instanceof PollError ? err : new PollError('error', `cannot connect to ${label}: ${String(err)}`, { cause: err });
+      this.recordFailure(target, error);
+      throw error;
+    }
+  }
+
+  private recordFailure(target: HostTarget, error: PollError): void {
+    const key = connectionKey(target);
+    const previous = this.backoffs.get(target.name);
+    const failures = previous && previous.key === key ? previous.failures + 1 : 1;
+    const until = Date.now() + backoffDelayMs(failures, this.backoffPolicy);
+    this.backoffs.set(target.name, { key, failures, until, error });
+  }
+
+  private async openBastion(bastion: Bastion, target: HostTarget): Promise<SshClient> {
+    const { hop } = bastion;
+    const user = hop.user ?? localUserName();
+    const label = `bastion ${user}@${hop.address}:${hop.port}`;
+    try {
+      const auth = await hopAuthMethods(target, user, label);
+      return await this.open(bastion, {
+        address: hop.address,
+        port: hop.port,
+        user,
+        label,
+        auth,
+        hostKeyChecking: target.hostKeyChecking ?? undefined,
+        onStart: () => {
+          this.bastionConnectsStarted++;
+          this.onConnectStart?.({ host: label, bastion: true });
+        },
+        onLost: () => this.closeBastion(bastion),
+      });
+    } catch (err) {
+      this.closeBastion(bastion);
       throw err;
     }
   }
 
-  private handshake(
-    client: SshClient,
-    sock: net.Socket,
-    target: HostTarget,
-    auth: AuthMethods,
-    label: string,
-    conn: HostConnection,
-  ): Promise<void> {
+  /** TCP (or a forward through the bastion), then the SSH handshake, paced by the gate. */
+  private async open(conn: Connection, how: OpenHow): Promise<SshClient> {
+    // The bastion comes first and outside the gate: a host waiting for its bastion must not
+    // hold a gate slot the bastion itself needs.
+    let viaClient: SshClient | null = null;
+    if (conn.via) {
+      try {
+        viaClient = await conn.via.ready;
+      } catch (err) {
+        const inner = err instanceof PollError ? err : new PollError('error', String(err));
+        throw new PollError(inner.reason, `${how.label} is reached through a bastion that failed: ${inner.message}`, { cause: err });
+      }
+    }
+    const algorithms = await this.hostKeyAlgorithms(how.address, how.port);
+    const leave = await this.gate.enter();
+    try {
+      if (conn.closed) throw new PollError('error', `connection to ${how.label} was closed while it was being opened`);
+      how.onStart();
+      const sock = viaClient
+        ? await forwardThrough(viaClient, how.address, how.port, this.connectTimeoutMs, how.label)
+        : await connectTcp(how.address, how.port, this.connectTimeoutMs, how.label);
+      conn.sock = sock;
+      if (conn.closed) {
+        closeConnection(conn);
+        throw new PollError('error', `connection to ${how.label} was closed while it was being opened`);
+      }
+      const client = new Client();
+      conn.client = client;
+      await this.handshake(client, sock, how, algorithms);
+      if (conn.closed) {
+        closeConnection(conn);
+        throw new PollError('error', `connection to ${how.label} was closed while it was being opened`);
+      }
+      return client;
+    } finally {
+      leave();
+    }
+  }
+
+  /** Key types already on file for the host go first, as ssh does, so a known host is not "changed" by algorithm choice. */
+  private async hostKeyAlgorithms(address: string, port: number): Promise<ServerHostKeyAlgorithm[]> {
+    const known = await this.hostKeys.knownKeyTypes(address, port);
+    const preferred = known.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+    const first = HOST_KEY_ALGORITHMS.filter((a) => preferred.includes(a));
+    return [...first, ...HOST_KEY_ALGORITHMS.filter((a) => !first.includes(a))];
+  }
+
+  private handshake(client: SshClient, sock: Duplex, how: OpenHow, algorithms: ServerHostKeyAlgorithm[]): Promise<void> {
     return new Promise((resolve, reject) => {
       let ready = false;
-      let hostKeyRejected = false;
-      const hostId = `[${target.address}]:${target.port}`;
+      let hostKeyRefusal: string | null = null;
       client.on('ready', () => {
         ready = true;
         resolve();
@@ -184,41 +376,60 @@ export class SshConnections {
       // keepalive timeout, and an 'error' without a listener would crash the worker.
       client.on('error', (err: Error & { level?: string }) => {
         if (ready) {
-          this.log.debug('ssh connection error', { host: target.name, err });
-          this.dropEntry(target.name, conn);
+          this.log.debug('ssh connection error', { connection: how.label, err });
+          how.onLost();
           return;
         }
-        if (hostKeyRejected) {
-          reject(new PollError('host-key-changed',
-            `host key of ${label} differs from the one it presented earlier; refusing to connect (possible man-in-the-middle, or the host was reinstalled)`));
+        if (hostKeyRefusal !== null) {
+          reject(new PollError('host-key-changed', hostKeyRefusal));
           return;
         }
-        reject(handshakeError(err, label, target.user, auth.description, this.handshakeTimeoutMs));
+        reject(handshakeError(err, how.label, how.user, how.auth.description, this.handshakeTimeoutMs));
       });
       client.on('close', () => {
-        this.dropEntry(target.name, conn);
-        if (!ready) reject(new PollError('protocol', `${label} closed the connection during the SSH handshake`));
+        how.onLost();
+        if (!ready) {
+          if (hostKeyRefusal !== null) reject(new PollError('host-key-changed', hostKeyRefusal));
+          else reject(new PollError('protocol', `${how.label} closed the connection during the SSH handshake`));
+        }
       });
       try {
         client.connect({
-          sock,
-          username: target.user,
-          authHandler: auth.methods,
+          sock: sock as net.Socket,
+          username: how.user,
+          authHandler: how.auth.methods,
           readyTimeout: this.handshakeTimeoutMs,
           keepaliveInterval: this.keepaliveIntervalMs,
           keepaliveCountMax: 3,
-          hostVerifier: (key: Buffer) => {
-            const ok = this.verifyHostKey(hostId, key);
-            if (!ok) hostKeyRejected = true;
-            return ok;
+          algorithms: { serverHostKey: algorithms },
+          hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+            this.hostKeys.verify(how.address, how.port, key, how.hostKeyChecking).then((verdict) => {
+              if (!verdict.ok) hostKeyRefusal = verdict.message;
+              verify(verdict.ok);
+            }, (err: unknown) => {
+              hostKeyRefusal = `cannot check the host key of ${how.label}: ${(err as Error).message}`;
+              verify(false);
+            });
           },
         });
       } catch (err) {
         sock.destroy();
-        reject(new PollError('error', `cannot start SSH to ${label}: ${(err as Error).message}`, { cause: err }));
+        reject(new PollError('error', `cannot start SSH to ${how.label}: ${(err as Error).message}`, { cause: err }));
       }
     });
   }
+}
+
+interface OpenHow {
+  address: string;
+  port: number;
+  user: string;
+  label: string;
+  auth: AuthMethods;
+  hostKeyChecking: HostKeyChecking | undefined;
+  onStart: () => void;
+  /** The established connection went away (peer closed, keepalive timeout). */
+  onLost: () => void;
 }
 
 function describe(target: HostTarget): string {
@@ -257,60 +468,50 @@ function connectTcp(address: string, port: number, timeoutMs: number, label: str
   });
 }
 
-interface AuthMethods {
-  methods: AnyAuthMethod[];
-  /** For error messages: which credentials were offered. */
-  description: string;
-}
-
-async function loadAuthMethods(target: HostTarget, label: string): Promise<AuthMethods> {
-  const username = target.user;
-  if (target.privateKeyFile !== null) {
-    const file = target.privateKeyFile;
-    let key: Buffer;
-    try {
-      key = await readFile(file);
-    } catch (err) {
-      throw new PollError('auth-failed', `cannot read private key file ${file} for ${label}: ${(err as Error).message}`, { cause: err });
-    }
-    const parsed = utils.parseKey(key);
-    if (parsed instanceof Error) {
-      throw new PollError('auth-failed', `cannot use private key file ${file} for ${label}: ${parsed.message}`, { cause: parsed });
-    }
-    return { methods: [{ type: 'publickey', username, key }], description: `key ${file}` };
-  }
-  const methods: AnyAuthMethod[] = [];
-  const tried: string[] = [];
-  for (const name of DEFAULT_KEY_FILES) {
-    const file = join(homedir(), '.ssh', name);
-    const key = await readFile(file).catch(() => null);
-    // An encrypted key needs a passphrase we do not have; the agent may hold it instead.
-    if (key === null || utils.parseKey(key) instanceof Error) continue;
-    methods.push({ type: 'publickey', username, key });
-    tried.push(`key ${file}`);
-  }
-  const agent = process.env['SSH_AUTH_SOCK'];
-  if (agent) {
-    methods.push({ type: 'agent', username, agent });
-    tried.push(`agent ${agent}`);
-  }
-  if (methods.length === 0) {
-    throw new PollError('auth-failed',
-      `no SSH credentials for ${label}: no private key file in the inventory, no usable ~/.ssh/id_ed25519, id_ecdsa or id_rsa, and no SSH_AUTH_SOCK`);
-  }
-  return { methods, description: tried.join(', ') };
-}
-
-function execScript(client: SshClient, script: string, timeoutMs: number, label: string): Promise<CommandOutput> {
+/** A direct-tcpip channel from the bastion to the host: the bastion resolves and connects. */
+function forwardThrough(bastion: SshClient, address: string, port: number, timeoutMs: number, label: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new PollError('timeout-connect', `the bastion's connect to ${label} did not complete within ${timeoutMs} ms`));
+    }, timeoutMs);
+    try {
+      bastion.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+        if (settled) {
+          if (!err) stream.close();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          reject(new PollError(classifyForwardError(err), `the bastion cannot connect to ${label}: ${err.message}`, { cause: err }));
+          return;
+        }
+        stream.on('error', () => {});
+        resolve(stream);
+      });
+    } catch (err) {
+      settled = true;
+      clearTimeout(timer);
+      reject(new PollError('error', `the bastion cannot connect to ${label}: ${(err as Error).message}`, { cause: err }));
+    }
+  });
+}
+
+function execScript(client: SshClient, channels: Semaphore, script: string, timeoutMs: number, label: string): Promise<CommandOutput> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let releaseChannel: (() => void) | null = null;
     const settle = (finish: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       client.removeListener('close', onClientClose);
+      releaseChannel?.();
       finish();
     };
+    // The timeout covers waiting for a free channel too: a poll is late however it got late.
     const timer = setTimeout(() => {
       settle(() => reject(new PollError('timeout-exec', `poll script on ${label} did not finish within ${timeoutMs} ms`)));
     }, timeoutMs);
@@ -320,7 +521,24 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
     client.once('close', onClientClose);
     // The script goes in on stdin to a POSIX sh, so the login shell's flavour (bash, zsh, fish)
     // and its quoting rules do not matter.
+    let attempts = 0;
+    const startChannel = (): void => {
+      if (settled) return;
+      attempts++;
+      try {
+        client.exec('exec /bin/sh', onChannel);
+      } catch (err) {
+        // ssh2 throws at once when the socket is already gone.
+        settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${(err as Error).message}`, { cause: err })));
+      }
+    };
     const onChannel = (err: Error | undefined, stream: ClientChannel): void => {
+      // sshd frees a session slot (MaxSessions) only a moment after the channel closed, so a
+      // refusal right after another poll's channel ended is worth a short retry.
+      if (err && /open failed/i.test(err.message) && attempts < 5) {
+        setTimeout(startChannel, 50 * attempts);
+        return;
+      }
       if (err) {
         settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${err.message}`, { cause: err })));
         return;
@@ -356,12 +574,14 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
       });
       stream.end(wrapScript(script));
     };
-    try {
-      client.exec('exec /bin/sh', onChannel);
-    } catch (err) {
-      // ssh2 throws at once when the socket is already gone.
-      settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${(err as Error).message}`, { cause: err })));
-    }
+    channels.acquire().then((release) => {
+      if (settled) {
+        release();
+        return;
+      }
+      releaseChannel = release;
+      startChannel();
+    }, (err: unknown) => settle(() => reject(err)));
   });
 }
 
@@ -369,11 +589,11 @@ function execScript(client: SshClient, script: string, timeoutMs: number, label:
  * The shell reads a whole compound command before running it, so the braces make sh take in
  * the entire script first; the redirect then keeps its commands from eating the script as input.
  */
-function wrapScript(script: string): string {
+export function wrapScript(script: string): string {
   return `LC_ALL=C; export LC_ALL\n{\n${script}\n} </dev/null\n`;
 }
 
-function closeConnection(conn: HostConnection): void {
+function closeConnection(conn: Connection): void {
   conn.client?.end();
   const sock = conn.sock;
   if (!sock || sock.destroyed) return;

@@ -3,7 +3,7 @@
 // whose shell is /bin/sh, so no heavy login rc file runs on every exec.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,20 @@ const run = promisify(execFile);
 export const TEST_SSH_USER = 'vigiltest';
 const SSHD = '/usr/sbin/sshd';
 
+/** The password of the test user once a sshd with passwordAuthentication has started. */
+export const TEST_SSH_PASSWORD = 'vigil-test-password';
+
 export interface TestSshdOptions {
+  /** Also accept TEST_SSH_PASSWORD for the test user (which this sets). */
   passwordAuthentication?: boolean;
   /** Listen on this port instead of a free one. */
   port?: number;
+  /** More public keys ("ssh-ed25519 AAAA…") to accept, e.g. another sshd's client key. */
+  authorizedKeys?: string[];
+  /** sshd's MaxSessions (default 64). */
+  maxSessions?: number;
+  /** sshd's LogLevel (default ERROR); INFO logs each accepted login, which log() then shows. */
+  logLevel?: 'ERROR' | 'INFO' | 'VERBOSE';
 }
 
 export interface TestSshd {
@@ -32,6 +42,10 @@ export interface TestSshd {
   dir: string;
   /** Restarts sshd on the same port with a newly generated host key. */
   rotateHostKey(): Promise<void>;
+  /** Accepts one more public key from now on. */
+  authorize(publicKey: string): Promise<void>;
+  /** What sshd logged so far (see logLevel). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -43,7 +57,9 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   await chmod(dir, 0o755);
   const clientKeyFile = await generateKey(dir, 'client_key');
   const authorizedKeys = join(dir, 'authorized_keys');
-  await writeFile(authorizedKeys, await readFile(clientKeyFile + '.pub'), { mode: 0o644 });
+  const extraKeys = (options.authorizedKeys ?? []).map((k) => k.trim() + '\n').join('');
+  await writeFile(authorizedKeys, (await readFile(clientKeyFile + '.pub', 'utf8')) + extraKeys, { mode: 0o644 });
+  if (options.passwordAuthentication) await setTestUserPassword();
   const hostKeyFile = join(dir, 'host_key');
   let hostPublicKey = await regenerateHostKey(hostKeyFile);
   const port = options.port ?? (await findFreePort());
@@ -59,10 +75,11 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
     'KbdInteractiveAuthentication no',
     'PermitRootLogin no',
     `AllowUsers ${TEST_SSH_USER}`,
-    'LogLevel ERROR',
+    `LogLevel ${options.logLevel ?? 'ERROR'}`,
+    'AllowTcpForwarding yes',
     // Tests and benchmarks open many connections at once; the default drops some after 10.
     'MaxStartups 200',
-    'MaxSessions 64',
+    `MaxSessions ${options.maxSessions ?? 64}`,
     'PrintMotd no',
     'PrintLastLog no',
     '',
@@ -70,6 +87,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
 
   let server = await launch(config, port);
   let stopped = false;
+  let previousLogs = '';
   return {
     port,
     host: '127.0.0.1',
@@ -79,8 +97,13 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       return hostPublicKey;
     },
     dir,
+    authorize: async (publicKey) => {
+      await appendFile(authorizedKeys, publicKey.trim() + '\n');
+    },
+    log: () => previousLogs + server.stderr(),
     rotateHostKey: async () => {
       await terminate(server);
+      previousLogs += server.stderr();
       hostPublicKey = await regenerateHostKey(hostKeyFile);
       server = await launch(config, port);
     },
@@ -91,6 +114,13 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new key pair encrypted with `passphrase`; returns the private key file (public key in `.pub`). */
+export async function createEncryptedKey(dir: string, passphrase: string): Promise<string> {
+  const file = join(dir, `encrypted_key_${process.pid}_${Date.now()}`);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'vigil-test', '-f', file]);
+  return file;
 }
 
 /** A valid private key that no test sshd accepts, for wrong-key tests. Written into `dir`. */
@@ -227,4 +257,20 @@ async function passwordLocked(): Promise<boolean> {
   const shadow = await readFile('/etc/shadow', 'utf8');
   const line = shadow.split('\n').find((l) => l.startsWith(TEST_SSH_USER + ':'));
   return line === undefined || line.split(':')[1]?.startsWith('!') === true;
+}
+
+/** Gives the test user TEST_SSH_PASSWORD (retrying like ensureTestUser: other files may hold the lock). */
+async function setTestUserPassword(): Promise<void> {
+  const { stdout } = await run('openssl', ['passwd', '-6', '-salt', 'vigiltestsalt', TEST_SSH_PASSWORD]);
+  const hash = stdout.trim();
+  for (let attempt = 0; ; attempt++) {
+    const shadow = await readFile('/etc/shadow', 'utf8');
+    if (shadow.split('\n').some((l) => l.startsWith(`${TEST_SSH_USER}:${hash}:`))) return;
+    try {
+      await run('usermod', ['-p', hash, TEST_SSH_USER]);
+    } catch (err) {
+      if (attempt >= 20) throw new Error(`cannot set the password of ${TEST_SSH_USER}: ${(err as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
 }

@@ -74,3 +74,36 @@ void test('a classified PollError keeps its reason', async () => {
   assert.equal(result.reason, 'dns');
   assert.equal(result.message, 'cannot resolve db7.example');
 });
+
+void test('a host that is not Linux is an unsupported-os failure naming what it runs', async () => {
+  const { result, snapshot } = await pollHost(createLocalRunner(), job, undefined, {
+    script: "printf '@@vigil 2\\n@@os\\nFreeBSD\\n@@end\\n'",
+  });
+  assert.ok(result.kind === 'failure');
+  assert.equal(result.reason, 'unsupported-os');
+  assert.match(result.message, /here runs FreeBSD, not Linux/);
+  assert.equal(snapshot, null);
+});
+
+void test('the host\'s process patterns and pseudo-filesystem choice reach the sample; the second poll has rates', async () => {
+  const patterned: PollJob = {
+    ...job,
+    target: { ...target, processPatterns: [`^${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'no-such-process-\\d{9}'], includePseudoFilesystems: true },
+  };
+  const first = await pollHost(createLocalRunner(), patterned, undefined);
+  assert.ok(first.result.kind === 'sample' && first.snapshot);
+  assert.ok(first.result.sample.facts?.kernel, 'facts come with a host\'s first poll');
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const second = await pollHost(createLocalRunner(), patterned, first.snapshot);
+  assert.ok(second.result.kind === 'sample');
+  const sample = second.result.sample;
+  const [node, none] = sample.processes?.matches ?? [];
+  assert.ok((node?.count ?? 0) >= 1, 'this test runner is a node process');
+  assert.equal(none?.count, 0);
+  assert.ok(sample.filesystems.some((fs) => fs.fsType === 'tmpfs' || fs.fsType === 'devtmpfs'));
+  assert.ok(sample.cpuBusyPct !== null && sample.cpuBusyPct >= 0 && sample.cpuBusyPct <= 100);
+  assert.equal(sample.perCoreBusyPct?.length, sample.cpuCount);
+  assert.equal(sample.facts, null);
+  assert.equal(sample.rebooted, false);
+  assert.deepEqual(sample.missing, []);
+});

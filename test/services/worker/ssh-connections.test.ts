@@ -1,7 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
 import { pollHost } from '../../../services/worker/poll-host.ts';
@@ -246,5 +249,155 @@ void test('a host flooding output is cut off as output-unparseable', async () =>
     assert.equal(pool.size, 0, 'the flooding connection is dropped');
   } finally {
     pool.closeAll();
+  }
+});
+
+void test('a refused host backs off: one connect, later polls fail fast with the same reason', async () => {
+  const pool = new SshConnections({ backoff: { baseMs: 60_000, maxMs: 60_000 } });
+  try {
+    const t = target({ name: 'down', port: await findFreePort() });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push((await pollHost(pool.runnerFor(t), job(t), undefined)).result);
+    for (const result of results) assertFailure(result, 'refused');
+    assert.equal(pool.connectsStarted, 1, 'polls during the backoff did not reconnect');
+    assert.match((results[3] as { message: string }).message, /after 1 failed connect, next attempt in \d+ s/);
+    // Dropping the host (it left the inventory, or an operator asked) forgets the backoff.
+    pool.drop(t.name);
+    assertFailure((await pollHost(pool.runnerFor(t), job(t), undefined)).result, 'refused');
+    assert.equal(pool.connectsStarted, 2);
+  } finally {
+    pool.closeAll();
+  }
+});
+
+void test('after the backoff a host that came back is connected again', async () => {
+  const port = await findFreePort();
+  const pool = new SshConnections({ backoff: { baseMs: 300, maxMs: 300 } });
+  const revived = await startTestSshd({ port: undefined });
+  try {
+    const down = target({ name: 'revived', port });
+    assertFailure((await pollHost(pool.runnerFor(down), job(down), undefined)).result, 'refused');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Same host name, now answering elsewhere: a new connection key also clears the backoff.
+    const up = target({ name: 'revived', port: revived.port, privateKeyFile: revived.clientKeyFile });
+    assert.equal((await pollHost(pool.runnerFor(up), job(up), undefined)).result.kind, 'sample');
+  } finally {
+    pool.closeAll();
+    await revived.stop();
+  }
+});
+
+void test('at most maxChannelsPerConnection scripts run at once on one connection', async () => {
+  const pool = new SshConnections({ maxChannelsPerConnection: 2 });
+  const shared = await mkdtemp(join(tmpdir(), 'vigil-channels-'));
+  await chmod(shared, 0o1777);
+  try {
+    // Each script counts, from the host's side, how many scripts are running alongside it.
+    const script = `touch ${shared}/$$; sleep 0.5; n=$(ls ${shared} | wc -l); rm -f ${shared}/$$; echo $n`;
+    const outputs = await Promise.all(Array.from({ length: 6 }, () => pool.exec(target({ name: 'channels' }), script, 30_000)));
+    const counts = outputs.map((o) => Number(o.stdout.trim()));
+    assert.ok(counts.every((n) => n >= 1 && n <= 2), `concurrent scripts seen: ${counts.join(',')}`);
+    assert.equal(pool.connectsStarted, 1);
+  } finally {
+    pool.closeAll();
+    await rm(shared, { recursive: true, force: true });
+  }
+});
+
+void test('sshd MaxSessions below the number of callers: a channel cap under it keeps every exec working', async () => {
+  // One below MaxSessions: sshd frees a session slot a moment after the channel has closed.
+  const tight = await startTestSshd({ maxSessions: 3 });
+  const pool = new SshConnections({ maxChannelsPerConnection: 2 });
+  try {
+    const t = target({ name: 'tight', port: tight.port, privateKeyFile: tight.clientKeyFile });
+    const outputs = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.exec(t, `sleep 0.2; echo ${i}`, 30_000)));
+    assert.deepEqual(outputs.map((o) => o.stdout), ['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
+  } finally {
+    pool.closeAll();
+    await tight.stop();
+  }
+});
+
+void test('new connections are paced: after the burst, starts follow the rate', async () => {
+  const starts: number[] = [];
+  const rate = 5;
+  const burst = 2;
+  const pool = new SshConnections({
+    connectRatePerSec: rate, connectBurst: burst, maxConcurrentConnects: 2,
+    onConnectStart: () => starts.push(performance.now()),
+  });
+  try {
+    const targets = Array.from({ length: 7 }, (_, i) => target({ name: `paced-${i}` }));
+    const outputs = await Promise.all(targets.map((t) => pool.exec(t, 'echo ok', 30_000)));
+    assert.ok(outputs.every((o) => o.stdout === 'ok\n'));
+    assert.equal(starts.length, 7);
+    assert.equal(pool.connectsStarted, 7);
+    // A lower bound only (a busy machine makes starts later, never earlier): start i cannot come
+    // before the tokens for it have accrued.
+    for (let i = burst; i < starts.length; i++) {
+      const earliestMs = ((i - burst + 1) / rate) * 1000;
+      const actual = (starts[i] as number) - (starts[0] as number);
+      assert.ok(actual >= earliestMs - 15, `start ${i} came ${actual.toFixed(0)} ms after the first, before ${earliestMs} ms`);
+    }
+  } finally {
+    pool.closeAll();
+  }
+});
+
+void test('bastions: one hop, two hops, and one bastion connection shared by the hosts behind it', async () => {
+  const clientKey = (await readFile(sshd.clientKeyFile + '.pub', 'utf8')).trim();
+  const outer = await startTestSshd({ authorizedKeys: [clientKey], logLevel: 'INFO' });
+  const inner = await startTestSshd({ authorizedKeys: [clientKey], logLevel: 'INFO' });
+  const pool = new SshConnections();
+  const logins = (server: TestSshd): number => server.log().split('\n').filter((l) => l.includes('Accepted publickey for')).length;
+  try {
+    const hop = (server: TestSshd) => ({ address: server.host, port: server.port, user: server.user });
+    const viaOuter = [hop(outer)];
+    const a = target({ name: 'behind-a', jumpHosts: viaOuter });
+    const b = target({ name: 'behind-b', jumpHosts: viaOuter });
+    const results = await Promise.all([a, b, a, b].map((t) => pollHost(pool.runnerFor(t), job(t), undefined)));
+    for (const { result } of results) assert.equal(result.kind, 'sample', JSON.stringify(result));
+    assert.equal(pool.connectsStarted, 2, 'one connection per host');
+    assert.equal(pool.bastionConnectsStarted, 1, 'one bastion connection for both');
+    assert.equal(logins(outer), 1, 'the bastion saw one login');
+
+    const deep = target({ name: 'two-hops', jumpHosts: [hop(outer), hop(inner)] });
+    const two = await pollHost(pool.runnerFor(deep), job(deep), undefined);
+    assert.equal(two.result.kind, 'sample', JSON.stringify(two.result));
+    assert.equal(pool.bastionConnectsStarted, 2, 'the outer bastion was reused, the inner one added');
+    assert.equal(logins(outer), 1);
+    assert.equal(logins(inner), 1);
+
+    // The bastion closes with the last host behind it.
+    pool.drop('behind-a');
+    pool.drop('behind-b');
+    assert.equal(pool.bastionCount, 2);
+    pool.drop('two-hops');
+    assert.equal(pool.bastionCount, 0);
+  } finally {
+    pool.closeAll();
+    await Promise.all([outer.stop(), inner.stop()]);
+  }
+});
+
+void test('behind a bastion: a refused host is refused, a dead bastion is named in the failure', async () => {
+  const clientKey = (await readFile(sshd.clientKeyFile + '.pub', 'utf8')).trim();
+  const bastion = await startTestSshd({ authorizedKeys: [clientKey] });
+  const pool = new SshConnections();
+  try {
+    const via = [{ address: bastion.host, port: bastion.port, user: bastion.user }];
+    const closedPort = await findFreePort();
+    const refused = target({ name: 'refused-behind', port: closedPort, jumpHosts: via });
+    const r1 = await pollHost(pool.runnerFor(refused), job(refused), undefined);
+    assertFailure(r1.result, 'refused');
+    assert.match(r1.result.message, /bastion cannot connect/);
+
+    const deadBastion = target({ name: 'dead-bastion', jumpHosts: [{ address: '127.0.0.1', port: closedPort, user: sshd.user }] });
+    const r2 = await pollHost(pool.runnerFor(deadBastion), job(deadBastion), undefined);
+    assertFailure(r2.result, 'refused');
+    assert.match(r2.result.message, new RegExp(`through a bastion that failed: cannot connect to bastion vigiltest@127\\.0\\.0\\.1:${closedPort}`));
+  } finally {
+    pool.closeAll();
+    await bastion.stop();
   }
 });

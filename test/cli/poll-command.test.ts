@@ -1,0 +1,110 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort, startTestSshd } from '../support/sshd.ts';
+import type { TestSshd } from '../support/sshd.ts';
+
+let sshd: TestSshd;
+let dir: string;
+let inventory: string;
+let refusedPort: number;
+
+before(async () => {
+  sshd = await startTestSshd();
+  dir = await mkdtemp(join(tmpdir(), 'vigil-poll-cli-'));
+  refusedPort = await findFreePort();
+  inventory = join(dir, 'hosts');
+  const common = `ansible_host=127.0.0.1 ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyFile}`;
+  await writeFile(inventory, [
+    '[web]',
+    `good ${common} ansible_port=${sshd.port}`,
+    `down ${common} ansible_port=${refusedPort}`,
+    '',
+  ].join('\n'));
+});
+
+after(async () => {
+  await sshd.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function vigil(args: string[]): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/vigil.mjs', ...args], {
+      env: { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_KNOWN_HOSTS: join(dir, 'known_hosts'), VIGIL_HOST_KEY_CHECKING: 'accept-new' },
+      timeout: 60_000,
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+void test('vigil poll HOST prints a readable table with CPU, memory and disks', async () => {
+  const { code, stdout, stderr } = await vigil(['poll', 'good', '-i', inventory]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, new RegExp(`^host +good \\(vigiltest@127\\.0\\.0\\.1:${sshd.port}\\)$`, 'm'));
+  assert.match(stdout, /^cpu +\d+\.\d % busy of \d+ cpus$/m);
+  assert.match(stdout, /^memory +[\d.]+ \w+ used of [\d.]+ GiB \(\d+\.\d %\)$/m);
+  assert.match(stdout, /^disk +fullest filesystem [\d.]+ % used$/m);
+  assert.match(stdout, /^ {2}mount +size +used +avail +use%$/m);
+  assert.match(stdout, /^ {2}\/ /m);
+  // The host key was pinned on first contact, as the worker would.
+  assert.match(await readFile(join(dir, 'known_hosts'), 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
+});
+
+void test('vigil poll HOST --json prints the sample as JSON', async () => {
+  const { code, stdout, stderr } = await vigil(['poll', 'good', '-i', inventory, '--json']);
+  assert.equal(code, 0, stderr);
+  const sample = JSON.parse(stdout) as { host: string; memTotalBytes: number; cpuBusyPct: number | null; filesystems: unknown[] };
+  assert.equal(sample.host, 'good');
+  assert.ok(sample.memTotalBytes > 0);
+  assert.equal(typeof sample.cpuBusyPct, 'number');
+  assert.ok(sample.filesystems.length >= 1);
+});
+
+void test('a host that is not in the inventory: exit 1, naming it', async () => {
+  const { code, stdout, stderr } = await vigil(['poll', 'nosuchhost', '-i', inventory]);
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  assert.match(stderr, /host 'nosuchhost' is not in the inventory/);
+});
+
+void test('a host that fails: exit 1 with its reason', async () => {
+  const { code, stderr } = await vigil(['poll', 'down', '-i', inventory]);
+  assert.equal(code, 1);
+  assert.match(stderr, /^vigil poll: down: refused: cannot connect to down \(127\.0\.0\.1:\d+\)/m);
+});
+
+void test('vigil poll --all checks every host and summarises failures by reason, exit 1 if any failed', async () => {
+  const { code, stdout, stderr } = await vigil(['poll', '--all', '-i', inventory]);
+  assert.equal(code, 1, stderr);
+  assert.match(stdout, /^2 hosts: 1 ok, 1 failed$/m);
+  assert.match(stdout, /^refused \(1\):$/m);
+  assert.match(stdout, new RegExp(`^ {2}down: cannot connect to down \\(127\\.0\\.0\\.1:${refusedPort}\\)`, 'm'));
+  assert.doesNotMatch(stdout, /^ {2}good:/m);
+});
+
+void test('vigil poll --all exits 0 when every host answers', async () => {
+  const onlyGood = join(dir, 'only-good');
+  const text = await readFile(inventory, 'utf8');
+  await writeFile(onlyGood, text.split('\n').filter((l) => !l.startsWith('down ')).join('\n'));
+  const { code, stdout, stderr } = await vigil(['poll', '--all', '-i', onlyGood]);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, '1 host: 1 ok, 0 failed\n');
+});
+
+void test('usage errors: neither HOST nor --all', async () => {
+  const { code, stderr } = await vigil(['poll', '-i', inventory]);
+  assert.equal(code, 1);
+  assert.match(stderr, /give one HOST, or --all/);
+});
