@@ -40,6 +40,34 @@ export interface AlertRule {
   severity?: Severity;
   receivers?: string[];
   summary?: string;
+  /** Printed after values in summaries: '%', '°C'. */
+  unit?: string;
+  /** Per item, keyed by the item's label value (a mount point, a GPU index, a process pattern). */
+  items?: Record<string, RuleOverride>;
+}
+
+/** Changes to one rule for one item, host or group; what it leaves out stays as the rule says. */
+export interface RuleOverride {
+  /** false: the rule does not apply here. */
+  enabled?: boolean;
+  /** A level set to null is removed (e.g. no critical level on this mount). */
+  levels?: Partial<Record<Severity, number | null>>;
+  recoverAt?: number;
+  forMs?: number;
+}
+
+export interface HostRuleOverride extends RuleOverride {
+  items?: Record<string, RuleOverride>;
+}
+
+/** A host's alerting settings from its inventory variables (vigil_thresholds, vigil_down_after). */
+export interface HostAlerting {
+  /** Consecutive failed polls before host-down fires; absent: the evaluator's default. */
+  downAfter?: number;
+  /** By rule name. */
+  thresholds?: Record<string, HostRuleOverride>;
+  /** vigil_maintenance as written (parsed from text when the inventory is INI); the alerter reads it. */
+  maintenance?: unknown;
 }
 
 export interface WebhookReceiver {

@@ -9,7 +9,7 @@ export interface InventorySyncChanges {
   added: string[];
   /** Hosts that left the inventory in this sync. */
   removed: string[];
-  /** Present before and now, with a different address, connection, groups or interval. */
+  /** Present before and now, with a different address, connection, groups, interval, alerting settings or bastions. */
   changed: string[];
 }
 
@@ -18,7 +18,7 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('hosts')
-      .select(['name', 'address', 'connection', 'groups', 'interval_sec', 'removed_at'])
+      .select(['name', 'address', 'connection', 'groups', 'interval_sec', 'removed_at', 'alerting', 'via'])
       .orderBy('name')
       .forUpdate()
       .execute();
@@ -28,12 +28,16 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
     for (const target of [...wanted.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const row = existing.get(target.name);
       const groups = JSON.stringify(target.groups);
+      const alerting = target.alerting ? JSON.stringify(target.alerting) : null;
+      const via = JSON.stringify(bastionNames(target, targets));
       if (!row || row.removed_at !== null) changes.added.push(target.name);
       else if (
         row.address !== target.address ||
         row.connection !== target.connection ||
         row.interval_sec !== target.intervalSec ||
-        JSON.stringify(row.groups) !== groups
+        JSON.stringify(row.groups) !== groups ||
+        jsonText(row.alerting) !== alerting ||
+        jsonText(row.via) !== via
       )
         changes.changed.push(target.name);
       else continue;
@@ -43,6 +47,8 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
         connection: target.connection,
         groups,
         interval_sec: target.intervalSec,
+        alerting,
+        via,
         removed_at: null,
       });
     }
@@ -56,6 +62,8 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
             connection: eb.ref('excluded.connection'),
             groups: eb.ref('excluded.groups'),
             interval_sec: eb.ref('excluded.interval_sec'),
+            alerting: eb.ref('excluded.alerting'),
+            via: eb.ref('excluded.via'),
             removed_at: null,
           })),
         )
@@ -67,4 +75,25 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
     }
     return changes;
   });
+}
+
+/**
+ * The inventory hosts that a host's ProxyJump hops are, by inventory name or by address and
+ * port: the evaluator holds back a host's "down" alert while one of them fails.
+ */
+export function bastionNames(target: HostTarget, targets: HostTarget[]): string[] {
+  const names: string[] = [];
+  for (const hop of target.jumpHosts ?? []) {
+    const bastion =
+      targets.find((t) => t.name !== target.name && t.address === hop.address && t.port === hop.port) ??
+      targets.find((t) => t.name !== target.name && t.name === hop.address);
+    if (bastion && !names.includes(bastion.name)) names.push(bastion.name);
+  }
+  return names;
+}
+
+/** A json column as text, whether the driver parsed it or not; null for SQL NULL. */
+function jsonText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

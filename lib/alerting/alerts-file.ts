@@ -1,0 +1,364 @@
+// Reads alerts.yml into AlertsConfig. Every problem in the file is collected and reported at
+// once, each as file:line, so that an operator fixes them in one go; a key Vigil does not know is
+// a problem too, since a misspelt `recover_at` would otherwise be silently ignored.
+//
+// The file is complete where it speaks: `rules:` present means exactly those rules run (the
+// shipped file lists the defaults to start from); a key left out takes the built-in default.
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
+import type { Severity } from './alert-event.ts';
+import type { AlertRule, AlertsConfig, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
+import { defaultAlerts } from './default-alerts.ts';
+
+export class AlertsFileError extends Error {
+  readonly file: string;
+  readonly problems: string[];
+  constructor(file: string, problems: string[]) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'AlertsFileError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+export const RULE_KINDS: readonly RuleKind[] = [
+  'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot',
+];
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
+const WEBHOOK_FORMATS: readonly WebhookReceiver['format'][] = ['json', 'slack', 'alertmanager'];
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** '2m', '4h', '30s', '1h30m', '500ms' → milliseconds; null when the text is not a duration. */
+export function parseDuration(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(trimmed)) return null;
+  let total = 0;
+  for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(match[1]) * (UNITS_MS[match[2] as string] as number);
+  return Math.round(total);
+}
+
+/** The inverse of parseDuration, for summaries: 120000 → '2m', 5400000 → '1h30m'. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = Math.round(ms);
+  let text = '';
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    if (rest >= size) {
+      text += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return text;
+}
+
+/** null, or a file that does not exist: the built-in defaults. */
+export async function loadAlertsFile(path: string | null): Promise<AlertsConfig> {
+  if (path === null) return defaultAlerts();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultAlerts();
+    throw error;
+  }
+  return parseAlertsFile(text, path);
+}
+
+/** Parses the text of an alerts file; `file` names it in messages. */
+export function parseAlertsFile(text: string, file: string): AlertsConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const problems: string[] = [];
+  const lineOf = (offset: number): number => lineCounter.linePos(offset).line;
+  for (const error of doc.errors) problems.push(`${file}:${lineOf(error.pos[0])}: ${error.message.split('\n')[0]}`);
+  if (problems.length > 0) throw new AlertsFileError(file, problems);
+
+  const reader = new NodeReader(file, lineOf, problems);
+  const config = defaultAlerts();
+  config.source = file;
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return config;
+  const top = reader.map(root, 'the file', ['rules', 'receivers', 'default_receivers', 'group_wait', 'repeat_interval', 'flap_window', 'flap_max_changes']);
+  if (top) {
+    const rules = top.get('rules');
+    if (rules) config.rules = reader.list(rules, 'rules', (node, index) => readRule(reader, node, index));
+    const receivers = top.get('receivers');
+    if (receivers) config.receivers = reader.list(receivers, 'receivers', (node, index) => readReceiver(reader, node, index));
+    const defaults = top.get('default_receivers');
+    if (defaults) config.defaultReceivers = reader.strings(defaults, 'default_receivers');
+    const groupWait = top.get('group_wait');
+    if (groupWait) config.groupWaitMs = reader.duration(groupWait, 'group_wait') ?? config.groupWaitMs;
+    const repeat = top.get('repeat_interval');
+    if (repeat) config.repeatIntervalMs = reader.duration(repeat, 'repeat_interval') ?? config.repeatIntervalMs;
+    const flapWindow = top.get('flap_window');
+    if (flapWindow) config.flapWindowMs = reader.duration(flapWindow, 'flap_window') ?? config.flapWindowMs;
+    const flapMax = top.get('flap_max_changes');
+    if (flapMax) config.flapMaxChanges = reader.number(flapMax, 'flap_max_changes', { integer: true, min: 1 }) ?? config.flapMaxChanges;
+    checkReferences(reader, top, config);
+  }
+  if (problems.length > 0) throw new AlertsFileError(file, problems);
+  return config;
+}
+
+const RULE_KEYS = [
+  'name', 'kind', 'metric', 'direction', 'levels', 'recover_at', 'for', 'k', 'window', 'hours', 'severity', 'receivers', 'summary', 'unit', 'items',
+];
+const OVERRIDE_KEYS = ['enabled', 'levels', 'recover_at', 'for'];
+
+function readRule(reader: NodeReader, node: Node, index: number): AlertRule | null {
+  const where = `rules[${index}]`;
+  const fields = reader.map(node, where, RULE_KEYS);
+  if (!fields) return null;
+  const name = reader.requiredString(fields, 'name', where, node);
+  const label = name === null ? where : `rule '${name}'`;
+  if (name !== null && !/^[A-Za-z0-9_.-]+$/.test(name)) reader.problem(fields.get('name') as Node, `${label}: name may hold only letters, digits, '_', '.' and '-'`);
+  const kindText = reader.requiredString(fields, 'kind', label, node);
+  let kind: RuleKind | null = null;
+  if (kindText !== null) {
+    if ((RULE_KINDS as readonly string[]).includes(kindText)) kind = kindText as RuleKind;
+    else reader.problem(fields.get('kind') as Node, `${label}: kind '${kindText}' is not one of ${RULE_KINDS.join(', ')}`);
+  }
+  if (name === null || kind === null) return null;
+
+  const rule: AlertRule = { name, kind };
+  const at = (key: string): Node | undefined => fields.get(key);
+  const metric = at('metric');
+  if (metric) rule.metric = reader.string(metric, `${label}: metric`) ?? undefined;
+  const direction = at('direction');
+  if (direction) {
+    const value = reader.string(direction, `${label}: direction`);
+    if (value === 'above' || value === 'below') rule.direction = value;
+    else if (value !== null) reader.problem(direction, `${label}: direction must be above or below, not '${value}'`);
+  }
+  const levels = at('levels');
+  if (levels) rule.levels = readLevels(reader, levels, label, false) as Partial<Record<Severity, number>>;
+  const recoverAt = at('recover_at');
+  if (recoverAt) rule.recoverAt = reader.number(recoverAt, `${label}: recover_at`) ?? undefined;
+  const forNode = at('for');
+  if (forNode) rule.forMs = reader.duration(forNode, `${label}: for`) ?? undefined;
+  const k = at('k');
+  if (k) rule.k = reader.number(k, `${label}: k`, { min: 0, exclusiveMin: true }) ?? undefined;
+  const window = at('window');
+  if (window) rule.windowMs = reader.duration(window, `${label}: window`) ?? undefined;
+  const hours = at('hours');
+  if (hours) rule.hours = reader.number(hours, `${label}: hours`, { min: 0, exclusiveMin: true }) ?? undefined;
+  const severity = at('severity');
+  if (severity) {
+    const value = reader.string(severity, `${label}: severity`);
+    if (value !== null && (SEVERITIES as readonly string[]).includes(value)) rule.severity = value as Severity;
+    else if (value !== null) reader.problem(severity, `${label}: severity must be one of ${SEVERITIES.join(', ')}, not '${value}'`);
+  }
+  const receivers = at('receivers');
+  if (receivers) rule.receivers = reader.strings(receivers, `${label}: receivers`);
+  const summary = at('summary');
+  if (summary) rule.summary = reader.string(summary, `${label}: summary`) ?? undefined;
+  const unit = at('unit');
+  if (unit) rule.unit = reader.string(unit, `${label}: unit`) ?? undefined;
+  const items = at('items');
+  if (items) {
+    const map = reader.map(items, `${label}: items`, null);
+    if (map) {
+      rule.items = {};
+      for (const [key, value] of map) {
+        const override = readOverride(reader, value, `${label}: items['${key}']`);
+        if (override) rule.items[key] = override;
+      }
+    }
+  }
+
+  const needs = (key: string, present: boolean, what: string): void => {
+    if (!present) reader.problem(node, `${label}: a ${kind} rule needs ${what} (${key})`);
+  };
+  if (kind === 'threshold' || kind === 'anomaly') needs('metric', rule.metric !== undefined, 'the metric it watches');
+  if (kind === 'threshold') needs('levels', rule.levels !== undefined && Object.keys(rule.levels).length > 0, 'at least one level');
+  if (kind === 'predict-full') needs('hours', rule.hours !== undefined, 'the horizon in hours');
+  if (kind === 'absent') needs('for', rule.forMs !== undefined, 'how long without data');
+  return rule;
+}
+
+function readLevels(reader: NodeReader, node: Node, label: string, nullable: boolean): Partial<Record<Severity, number | null>> {
+  const map = reader.map(node, `${label}: levels`, SEVERITIES);
+  const levels: Partial<Record<Severity, number | null>> = {};
+  if (!map) return levels;
+  for (const [key, value] of map) {
+    if (nullable && isScalar(value) && value.value === null) levels[key as Severity] = null;
+    else {
+      const level = reader.number(value, `${label}: levels.${key}`);
+      if (level !== null) levels[key as Severity] = level;
+    }
+  }
+  return levels;
+}
+
+function readOverride(reader: NodeReader, node: Node, label: string): RuleOverride | null {
+  if (isScalar(node) && node.value === false) return { enabled: false };
+  const map = reader.map(node, label, OVERRIDE_KEYS);
+  if (!map) return null;
+  const override: RuleOverride = {};
+  const enabled = map.get('enabled');
+  if (enabled) {
+    if (isScalar(enabled) && typeof enabled.value === 'boolean') override.enabled = enabled.value;
+    else reader.problem(enabled, `${label}: enabled must be true or false`);
+  }
+  const levels = map.get('levels');
+  if (levels) override.levels = readLevels(reader, levels, label, true);
+  const recoverAt = map.get('recover_at');
+  if (recoverAt) override.recoverAt = reader.number(recoverAt, `${label}: recover_at`) ?? undefined;
+  const forNode = map.get('for');
+  if (forNode) override.forMs = reader.duration(forNode, `${label}: for`) ?? undefined;
+  return override;
+}
+
+function readReceiver(reader: NodeReader, node: Node, index: number): Receiver | null {
+  const where = `receivers[${index}]`;
+  const fields = reader.map(node, where, ['name', 'email', 'webhooks']);
+  if (!fields) return null;
+  const name = reader.requiredString(fields, 'name', where, node);
+  if (name === null) return null;
+  const label = `receiver '${name}'`;
+  const receiver: Receiver = { name, email: [], webhooks: [] };
+  const email = fields.get('email');
+  if (email) {
+    receiver.email = isScalar(email) ? [reader.string(email, `${label}: email`) ?? ''].filter((a) => a !== '') : reader.strings(email, `${label}: email`);
+    for (const address of receiver.email) if (!/^[^\s@]+@[^\s@]+$/.test(address)) reader.problem(email, `${label}: '${address}' is not an email address`);
+  }
+  const webhooks = fields.get('webhooks');
+  if (webhooks) {
+    receiver.webhooks = reader.list(webhooks, `${label}: webhooks`, (hook, i) => {
+      const hookLabel = `${label}: webhooks[${i}]`;
+      const hookFields = reader.map(hook, hookLabel, ['url', 'format']);
+      if (!hookFields) return null;
+      const url = reader.requiredString(hookFields, 'url', hookLabel, hook);
+      if (url === null) return null;
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+      } catch {
+        reader.problem(hookFields.get('url') as Node, `${hookLabel}: url must be an http:// or https:// URL`);
+      }
+      let format: WebhookReceiver['format'] = 'json';
+      const formatNode = hookFields.get('format');
+      if (formatNode) {
+        const value = reader.string(formatNode, `${hookLabel}: format`);
+        if (value !== null && (WEBHOOK_FORMATS as readonly string[]).includes(value)) format = value as WebhookReceiver['format'];
+        else if (value !== null) reader.problem(formatNode, `${hookLabel}: format must be one of ${WEBHOOK_FORMATS.join(', ')}, not '${value}'`);
+      }
+      return { url, format };
+    });
+  }
+  return receiver;
+}
+
+function checkReferences(reader: NodeReader, top: Map<string, Node>, config: AlertsConfig): void {
+  const names = new Set<string>();
+  const rulesNode = top.get('rules');
+  for (const rule of config.rules) {
+    if (names.has(rule.name)) reader.problem(rulesNode ?? null, `rule '${rule.name}' is defined twice`);
+    names.add(rule.name);
+  }
+  const receiverNames = new Set(config.receivers.map((r) => r.name));
+  for (const name of config.defaultReceivers) {
+    if (!receiverNames.has(name)) reader.problem(top.get('default_receivers') ?? null, `default_receivers: no receiver is named '${name}'`);
+  }
+  for (const rule of config.rules) {
+    for (const name of rule.receivers ?? []) {
+      if (!receiverNames.has(name)) reader.problem(rulesNode ?? null, `rule '${rule.name}': no receiver is named '${name}'`);
+    }
+  }
+}
+
+/** Reads YAML nodes, recording a file:line problem for each thing that is not as expected. */
+class NodeReader {
+  private readonly file: string;
+  private readonly lineOf: (offset: number) => number;
+  private readonly problems: string[];
+
+  constructor(file: string, lineOf: (offset: number) => number, problems: string[]) {
+    this.file = file;
+    this.lineOf = lineOf;
+    this.problems = problems;
+  }
+
+  problem(node: Node | null, message: string): void {
+    const line = node?.range ? this.lineOf(node.range[0]) : 1;
+    this.problems.push(`${this.file}:${line}: ${message}`);
+  }
+
+  /** The entries of a mapping by key; unknown keys (when `known` is given) are problems. */
+  map(node: Node, label: string, known: readonly string[] | null): Map<string, Node> | null {
+    if (!isMap(node)) {
+      this.problem(node, `${label} must be a mapping (key: value)`);
+      return null;
+    }
+    const entries = new Map<string, Node>();
+    for (const pair of (node as YAMLMap<unknown, unknown>).items) {
+      const keyNode = pair.key as Node;
+      const key = isScalar(keyNode) ? String(keyNode.value) : null;
+      if (key === null) {
+        this.problem(keyNode, `${label}: keys must be plain values`);
+        continue;
+      }
+      if (known && !known.includes(key)) {
+        this.problem(keyNode, `${label}: unknown key '${key}' (known: ${known.join(', ')})`);
+        continue;
+      }
+      const value = (pair.value ?? keyNode) as Node;
+      entries.set(key, value);
+    }
+    return entries;
+  }
+
+  list<T>(node: Node, label: string, read: (item: Node, index: number) => T | null): T[] {
+    if (!isSeq(node)) {
+      this.problem(node, `${label} must be a list`);
+      return [];
+    }
+    const out: T[] = [];
+    node.items.forEach((item, index) => {
+      const value = read(item as Node, index);
+      if (value !== null) out.push(value);
+    });
+    return out;
+  }
+
+  string(node: Node, label: string): string | null {
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') && String(node.value).trim() !== '') return String(node.value);
+    this.problem(node, `${label} must be a non-empty string`);
+    return null;
+  }
+
+  requiredString(fields: Map<string, Node>, key: string, label: string, owner: Node): string | null {
+    const node = fields.get(key);
+    if (!node) {
+      this.problem(owner, `${label}: ${key} is required`);
+      return null;
+    }
+    return this.string(node, `${label}: ${key}`);
+  }
+
+  strings(node: Node, label: string): string[] {
+    return this.list(node, label, (item) => this.string(item, label));
+  }
+
+  number(node: Node, label: string, bounds: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {}): number | null {
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.problem(node, `${label} must be a number`);
+      return null;
+    }
+    if (bounds.integer && !Number.isInteger(value)) this.problem(node, `${label} must be a whole number`);
+    else if (bounds.min !== undefined && (bounds.exclusiveMin ? value <= bounds.min : value < bounds.min)) {
+      this.problem(node, `${label} must be ${bounds.exclusiveMin ? 'more than' : 'at least'} ${bounds.min}`);
+    } else return value;
+    return null;
+  }
+
+  duration(node: Node, label: string): number | null {
+    const value = isScalar(node) ? node.value : undefined;
+    const ms = typeof value === 'string' ? parseDuration(value) : value === 0 ? 0 : null;
+    if (ms === null) this.problem(node, `${label} must be a duration like 30s, 2m, 4h or 1d, not ${JSON.stringify(value ?? null)}`);
+    return ms;
+  }
+}

@@ -1,0 +1,59 @@
+// The rules Vigil runs without an alerts.yml: the levels operators expect. inventory/alerts.yml
+// states exactly these in YAML, for people to copy and edit; a test keeps the two equal.
+import type { AlertRule, AlertsConfig } from './alerts-config.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_RULES: AlertRule[] = [
+  {
+    name: 'cpu_busy', kind: 'threshold', metric: 'cpuBusyPct',
+    levels: { warning: 80, critical: 95 }, recoverAt: 75, forMs: 2 * MINUTE, summary: 'CPU busy', unit: '%',
+  },
+  {
+    name: 'memory_used', kind: 'threshold', metric: 'memUsedPct',
+    levels: { warning: 90 }, recoverAt: 85, forMs: 2 * MINUTE, summary: 'Memory used', unit: '%',
+  },
+  {
+    name: 'swap_used', kind: 'threshold', metric: 'swapUsedPct',
+    levels: { warning: 50 }, recoverAt: 40, forMs: 5 * MINUTE, summary: 'Swap used', unit: '%',
+  },
+  {
+    name: 'filesystem_used', kind: 'threshold', metric: 'filesystems.usedPct',
+    levels: { warning: 85, critical: 95 }, recoverAt: 83, summary: 'Filesystem used', unit: '%',
+  },
+  {
+    name: 'inodes_used', kind: 'threshold', metric: 'filesystems.inodesUsedPct',
+    levels: { warning: 90 }, recoverAt: 88, summary: 'Inodes used', unit: '%',
+  },
+  {
+    name: 'load_per_core', kind: 'threshold', metric: 'loadPerCore',
+    levels: { warning: 2 }, recoverAt: 1.5, forMs: 5 * MINUTE, summary: 'Load per core',
+  },
+  {
+    name: 'gpu_temperature', kind: 'threshold', metric: 'gpus.temperatureC',
+    levels: { warning: 85, critical: 95 }, recoverAt: 80, forMs: 2 * MINUTE, summary: 'GPU temperature', unit: '°C',
+  },
+  { name: 'filesystem_full_soon', kind: 'predict-full', hours: 24, windowMs: 6 * HOUR, severity: 'warning', summary: 'Filesystem full within' },
+  { name: 'host_down', kind: 'host-down', severity: 'critical', summary: 'Host down' },
+  { name: 'host_key_changed', kind: 'host-key-changed', severity: 'critical', summary: 'SSH host key changed' },
+  { name: 'process_missing', kind: 'process-missing', metric: 'processes.matches.count', severity: 'critical', summary: 'Watched process not running' },
+  { name: 'reboot', kind: 'reboot', forMs: 15 * MINUTE, severity: 'info', summary: 'Host rebooted' },
+  { name: 'no_data', kind: 'absent', forMs: 5 * MINUTE, severity: 'warning', summary: 'No poll results' },
+];
+
+export const DEFAULT_ALERTS: AlertsConfig = {
+  source: null,
+  rules: DEFAULT_RULES,
+  receivers: [],
+  defaultReceivers: [],
+  groupWaitMs: 30_000,
+  repeatIntervalMs: 4 * HOUR,
+  flapWindowMs: HOUR,
+  flapMaxChanges: 6,
+};
+
+/** A copy the caller may change. */
+export function defaultAlerts(): AlertsConfig {
+  return structuredClone(DEFAULT_ALERTS);
+}

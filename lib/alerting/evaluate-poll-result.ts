@@ -1,0 +1,251 @@
+// Every rule against one poll result, and the timer's view of the fleet (absence, hosts that
+// left). The per-rule evaluations are pure; this file keeps their states in one FleetState,
+// which it updates in place: the evaluator has one, and a test builds its own.
+import type { AlertEvent } from './alert-event.ts';
+import type { AlertRule, AlertsConfig } from './alerts-config.ts';
+import { evaluateAbsentData, evaluateAbsentTick, initialAbsentState } from './evaluate-absent.ts';
+import type { AbsentState } from './evaluate-absent.ts';
+import { evaluateAnomaly, INITIAL_ANOMALY_STATE } from './evaluate-anomaly.ts';
+import type { AnomalyState } from './evaluate-anomaly.ts';
+import { evaluateHostDown, INITIAL_HOST_DOWN_STATE, isFailing } from './evaluate-host-down.ts';
+import type { HostDownState } from './evaluate-host-down.ts';
+import { evaluateHostKeyChanged, INITIAL_HOST_KEY_STATE } from './evaluate-host-key-changed.ts';
+import type { HostKeyState } from './evaluate-host-key-changed.ts';
+import { itemKey, itemLabels, metricValues } from './evaluate-metric.ts';
+import type { MetricValue } from './evaluate-metric.ts';
+import { evaluatePredictFull, INITIAL_PREDICT_FULL_STATE } from './evaluate-predict-full.ts';
+import type { PredictFullState } from './evaluate-predict-full.ts';
+import { DEFAULT_PROCESS_METRIC, evaluateProcessMissing } from './evaluate-process-missing.ts';
+import { evaluateReboot, INITIAL_REBOOT_STATE } from './evaluate-reboot.ts';
+import type { RebootState } from './evaluate-reboot.ts';
+import { evaluateThreshold, INITIAL_THRESHOLD_STATE } from './evaluate-threshold.ts';
+import type { ThresholdState } from './evaluate-threshold.ts';
+import { alertKey, resolvedEvent } from './rule-state.ts';
+import type { AlertContext, AlertStateBase, Evaluation, HostSettings } from './rule-state.ts';
+import { effectiveRule } from './rule-state-overrides.ts';
+import type { Sample } from '../collect/sample.ts';
+import type { FailureReason, PollResult } from '../poll/poll-messages.ts';
+
+interface Tracked {
+  rule: string;
+  /** A rule renamed to another kind by a reload starts afresh, as its state has another shape. */
+  kind: AlertRule['kind'];
+  host: string;
+  labels: Record<string, string>;
+  state: AlertStateBase;
+}
+
+export interface FleetState {
+  /** By alertKey. */
+  alerts: Map<string, Tracked>;
+  /** The alert keys of each host, to find its items and to forget a host that left. */
+  byHost: Map<string, Set<string>>;
+  /** Newest result time seen per host: an older one (a late redelivery) is not evaluated. */
+  lastResultAt: Map<string, number>;
+  /** Whether each host's newest result was a failure. */
+  failing: Map<string, boolean>;
+}
+
+export function createFleetState(): FleetState {
+  return { alerts: new Map(), byHost: new Map(), lastResultAt: new Map(), failing: new Map() };
+}
+
+export interface FleetOptions {
+  /** Consecutive failures before host-down, for hosts without vigil_down_after. */
+  downAfter: number;
+}
+
+export const DEFAULT_DOWN_AFTER = 3;
+
+/** The events of one poll result; `settings` are the hosts' settings by name. */
+export function evaluatePollResult(
+  fleet: FleetState,
+  result: PollResult,
+  config: AlertsConfig,
+  settings: ReadonlyMap<string, HostSettings>,
+  options: FleetOptions,
+): AlertEvent[] {
+  const host = result.host;
+  const now = result.kind === 'sample' ? result.sample.ts : result.finishedAt;
+  const previous = fleet.lastResultAt.get(host);
+  if (previous !== undefined && now < previous) return [];
+  fleet.lastResultAt.set(host, now);
+  fleet.failing.set(host, result.kind === 'failure');
+  const hostSettings = settings.get(host) ?? null;
+  const alerting = hostSettings?.alerting ?? null;
+  const failure: FailureReason | null = result.kind === 'failure' ? result.reason : null;
+  const events: AlertEvent[] = [];
+
+  for (const rule of config.rules) {
+    const hostRule = effectiveRule(rule, alerting, '');
+    switch (rule.kind) {
+      case 'host-down': {
+        if (!hostRule) {
+          events.push(...forget(fleet, rule.name, host, {}, now));
+          break;
+        }
+        const failingBastion = hostSettings?.via.find((bastion) => isFailing(stateOf<HostDownState>(fleet, rule.name, bastion, {}))) ?? null;
+        const dependents = [...settings.values()].filter((s) => s.via.includes(host)).map((s) => s.name).sort();
+        const downAfter = alerting?.downAfter ?? options.downAfter;
+        events.push(...step(fleet, rule, host, {}, now, INITIAL_HOST_DOWN_STATE, (state, ctx) =>
+          evaluateHostDown(state, { failure, downAfter, failingBastion, dependents }, hostRule, ctx)));
+        break;
+      }
+      case 'host-key-changed':
+        if (!hostRule) events.push(...forget(fleet, rule.name, host, {}, now));
+        else events.push(...step<HostKeyState>(fleet, rule, host, {}, now, INITIAL_HOST_KEY_STATE, (state, ctx) => evaluateHostKeyChanged(state, failure, hostRule, ctx)));
+        break;
+      case 'absent': {
+        const seen = rule.metric === undefined || (result.kind === 'sample' && (metricValues(result.sample, rule.metric)?.length ?? 0) > 0);
+        if (!hostRule) events.push(...forget(fleet, rule.name, host, {}, now));
+        else if (seen) events.push(...step<AbsentState>(fleet, rule, host, {}, now, initialAbsentState(now), (state, ctx) => evaluateAbsentData(state, ctx)));
+        break;
+      }
+      default:
+        if (result.kind === 'sample') events.push(...evaluateSampleRule(fleet, rule, result.sample, alerting, now));
+    }
+  }
+  return events;
+}
+
+function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, alerting: HostSettings['alerting'], now: number): AlertEvent[] {
+  const host = sample.host;
+  if (rule.kind === 'reboot') {
+    const hostRule = effectiveRule(rule, alerting, '');
+    if (!hostRule) return forget(fleet, rule.name, host, {}, now);
+    return step<RebootState>(fleet, rule, host, {}, now, INITIAL_REBOOT_STATE, (state, ctx) => evaluateReboot(state, { uptimeSec: sample.uptimeSec, rebooted: sample.rebooted, bootTime: sample.bootTime }, hostRule, ctx));
+  }
+
+  let values: Array<MetricValue & { level?: { usedBytes: number; availableBytes: number } }> | null;
+  if (rule.kind === 'predict-full') values = fillLevels(sample, rule.metric ?? 'filesystems');
+  else values = metricValues(sample, rule.metric ?? (rule.kind === 'process-missing' ? DEFAULT_PROCESS_METRIC : ''));
+  if (values === null) return [];
+
+  const events: AlertEvent[] = [];
+  const present = new Set<string>();
+  for (const { labels, value, level } of values) {
+    const key = alertKey(rule.name, host, labels);
+    present.add(key);
+    const itemRule = effectiveRule(rule, alerting, itemKey(labels));
+    if (!itemRule) {
+      events.push(...forget(fleet, rule.name, host, labels, now));
+      continue;
+    }
+    switch (rule.kind) {
+      case 'threshold':
+        events.push(...step<ThresholdState>(fleet, rule, host, labels, now, INITIAL_THRESHOLD_STATE, (state, ctx) => evaluateThreshold(state, value, itemRule, ctx)));
+        break;
+      case 'process-missing':
+        events.push(...step<ThresholdState>(fleet, rule, host, labels, now, INITIAL_THRESHOLD_STATE, (state, ctx) => evaluateProcessMissing(state, value, itemRule, ctx)));
+        break;
+      case 'anomaly':
+        events.push(...step<AnomalyState>(fleet, rule, host, labels, now, INITIAL_ANOMALY_STATE, (state, ctx) => evaluateAnomaly(state, value, itemRule, ctx)));
+        break;
+      case 'predict-full':
+        events.push(...step<PredictFullState>(fleet, rule, host, labels, now, INITIAL_PREDICT_FULL_STATE, (state, ctx) => evaluatePredictFull(state, level ?? null, itemRule, ctx)));
+        break;
+      default:
+        break;
+    }
+  }
+  // An item the section no longer lists (an unmounted filesystem, a removed GPU) cannot recover
+  // by itself: its alert resolves and its state goes.
+  for (const key of [...(fleet.byHost.get(host) ?? [])]) {
+    const tracked = fleet.alerts.get(key);
+    if (tracked && tracked.rule === rule.name && !present.has(key)) events.push(...forget(fleet, rule.name, host, tracked.labels, now));
+  }
+  return events;
+}
+
+/** Per filesystem: used and available bytes, the inputs of a fill-rate prediction. */
+function fillLevels(sample: Sample, path: string): Array<MetricValue & { level: { usedBytes: number; availableBytes: number } }> | null {
+  const list = (sample as unknown as Record<string, unknown>)[path];
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const out = [];
+  for (const item of list as Array<Record<string, unknown>>) {
+    const used = item['usedBytes'];
+    const available = item['availableBytes'];
+    if (typeof used !== 'number' || typeof available !== 'number') continue;
+    out.push({ labels: itemLabels(item), value: used, level: { usedBytes: used, availableBytes: available } });
+  }
+  return out;
+}
+
+/**
+ * The timer's evaluation: absence of data, and hosts that left the inventory (their alerts
+ * resolve). `settings` must be the whole fleet, loaded at least once.
+ */
+export function evaluateFleetTick(fleet: FleetState, config: AlertsConfig, settings: ReadonlyMap<string, HostSettings>, now: number): AlertEvent[] {
+  const events: AlertEvent[] = [];
+  for (const [host, keys] of [...fleet.byHost]) {
+    if (settings.has(host)) continue;
+    for (const key of [...keys]) {
+      const tracked = fleet.alerts.get(key);
+      if (tracked) events.push(...forget(fleet, tracked.rule, host, tracked.labels, now));
+    }
+    fleet.byHost.delete(host);
+    fleet.lastResultAt.delete(host);
+    fleet.failing.delete(host);
+  }
+  const ruleNames = new Set(config.rules.map((r) => r.name));
+  // A rule taken out of alerts.yml by a reload: its alerts resolve.
+  for (const tracked of [...fleet.alerts.values()]) {
+    if (!ruleNames.has(tracked.rule)) events.push(...forget(fleet, tracked.rule, tracked.host, tracked.labels, now));
+  }
+  for (const rule of config.rules) {
+    if (rule.kind !== 'absent') continue;
+    for (const hostSettings of settings.values()) {
+      const hostRule = effectiveRule(rule, hostSettings.alerting, '');
+      if (!hostRule) {
+        events.push(...forget(fleet, rule.name, hostSettings.name, {}, now));
+        continue;
+      }
+      // Missing values of a metric while polls fail is host-down's business, not this rule's.
+      if (rule.metric !== undefined && fleet.failing.get(hostSettings.name) === true) continue;
+      events.push(...step<AbsentState>(fleet, rule, hostSettings.name, {}, now, initialAbsentState(now), (state, ctx) =>
+        evaluateAbsentTick(state, hostRule, hostSettings.intervalSec, ctx)));
+    }
+  }
+  return events;
+}
+
+/** The latest firing event of every active alert, for the periodic re-publication. */
+export function activeAlerts(fleet: FleetState): AlertEvent[] {
+  const out: AlertEvent[] = [];
+  for (const tracked of fleet.alerts.values()) if (tracked.state.active) out.push(tracked.state.active);
+  return out;
+}
+
+function stateOf<S extends AlertStateBase>(fleet: FleetState, rule: string, host: string, labels: Record<string, string>): S | undefined {
+  return fleet.alerts.get(alertKey(rule, host, labels))?.state as S | undefined;
+}
+
+function step<S extends AlertStateBase>(
+  fleet: FleetState,
+  rule: AlertRule,
+  host: string,
+  labels: Record<string, string>,
+  now: number,
+  initial: S,
+  evaluate: (state: S, ctx: AlertContext) => Evaluation<S>,
+): AlertEvent[] {
+  const key = alertKey(rule.name, host, labels);
+  const tracked = fleet.alerts.get(key);
+  const previous = tracked?.kind === rule.kind ? (tracked.state as S) : initial;
+  const { state, events } = evaluate(previous, { host, labels, now });
+  fleet.alerts.set(key, { rule: rule.name, kind: rule.kind, host, labels, state });
+  let keys = fleet.byHost.get(host);
+  if (!keys) fleet.byHost.set(host, (keys = new Set()));
+  keys.add(key);
+  return events;
+}
+
+/** Drops an alert's state, resolving it if it was active. */
+function forget(fleet: FleetState, rule: string, host: string, labels: Record<string, string>, now: number): AlertEvent[] {
+  const key = alertKey(rule, host, labels);
+  const tracked = fleet.alerts.get(key);
+  if (!tracked) return [];
+  fleet.alerts.delete(key);
+  fleet.byHost.get(host)?.delete(key);
+  return tracked.state.active ? [resolvedEvent(tracked.state.active, now, null)] : [];
+}

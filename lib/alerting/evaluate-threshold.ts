@@ -1,0 +1,71 @@
+// A value compared with levels. Each level counts from when the value first passed it without
+// a break; the alert fires at the highest level held for `for`, escalates when a higher one is
+// held, and resolves only once the value is back past the recovery level (hysteresis), so a
+// value hovering around a level gives one alert, not one per poll. It does not step down from
+// critical to warning while it fires: one alert, at the worst severity it reached.
+import type { Severity } from './alert-event.ts';
+import type { AlertRule } from './alerts-config.ts';
+import { describeBreach, firingEvent, resolvedEvent, SEVERITY_RANK } from './rule-state.ts';
+import type { AlertContext, AlertStateBase, Evaluation } from './rule-state.ts';
+
+export interface ThresholdState extends AlertStateBase {
+  /** Since when the value has been past each level, without a break. */
+  since: Partial<Record<Severity, number>>;
+}
+
+export const INITIAL_THRESHOLD_STATE: ThresholdState = { active: null, since: {} };
+
+export type Describe = (value: number, threshold: number, above: boolean, forMs: number) => string;
+
+/** `value` null: the sample lacks the metric, which neither fires nor resolves. */
+export function evaluateThreshold(
+  state: ThresholdState,
+  value: number | null,
+  rule: AlertRule,
+  ctx: AlertContext,
+  describe?: Describe,
+): Evaluation<ThresholdState> {
+  if (value === null) return { state, events: [] };
+  const above = rule.direction !== 'below';
+  const levels = Object.entries(rule.levels ?? {})
+    .filter((entry): entry is [Severity, number] => typeof entry[1] === 'number')
+    .sort((a, b) => SEVERITY_RANK[a[0]] - SEVERITY_RANK[b[0]]);
+  const forMs = rule.forMs ?? 0;
+  const say = describe ?? ((v, t, a, f) => describeBreach(rule, ctx.labels, v, t, a, f));
+
+  const since: Partial<Record<Severity, number>> = {};
+  let top: [Severity, number] | null = null;
+  for (const [severity, level] of levels) {
+    if (!(above ? value > level : value < level)) continue;
+    const from = state.since[severity] ?? ctx.now;
+    since[severity] = from;
+    if (ctx.now - from >= forMs) top = [severity, level];
+  }
+
+  const active = state.active;
+  if (active) {
+    if (recovered(rule, levels, value, above)) {
+      return { state: { active: null, since }, events: [resolvedEvent(active, ctx.now, value)] };
+    }
+    if (top && SEVERITY_RANK[top[0]] > SEVERITY_RANK[active.severity]) {
+      const event = firingEvent(rule, ctx, { severity: top[0], value, threshold: top[1], summary: say(value, top[1], above, forMs), startsAt: active.startsAt });
+      return { state: { active: event, since }, events: [event] };
+    }
+    return { state: { active: { ...active, value, at: ctx.now }, since }, events: [] };
+  }
+  if (!top) return { state: { active: null, since }, events: [] };
+  const startsAt = Math.min(...Object.values(since));
+  const event = firingEvent(rule, ctx, { severity: top[0], value, threshold: top[1], summary: say(value, top[1], above, forMs), startsAt });
+  return { state: { active: event, since }, events: [event] };
+}
+
+function recovered(rule: AlertRule, levels: Array<[Severity, number]>, value: number, above: boolean): boolean {
+  // No level left (an override removed them all): nothing to be in breach of.
+  if (levels.length === 0) return true;
+  const values = levels.map(([, level]) => level);
+  const outer = above ? Math.min(...values) : Math.max(...values);
+  // A recovery level on the wrong side of the levels (an override lowered them past it) would
+  // resolve an alert that is still in breach: the outermost level bounds it.
+  const at = rule.recoverAt === undefined ? outer : above ? Math.min(rule.recoverAt, outer) : Math.max(rule.recoverAt, outer);
+  return above ? value <= at : value >= at;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AlertsFileError, formatDuration, loadAlertsFile, parseAlertsFile, parseDuration } from '../../lib/alerting/alerts-file.ts';
+import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
+
+void test('durations', () => {
+  assert.equal(parseDuration('2m'), 120_000);
+  assert.equal(parseDuration('4h'), 14_400_000);
+  assert.equal(parseDuration('30s'), 30_000);
+  assert.equal(parseDuration('1h30m'), 5_400_000);
+  assert.equal(parseDuration('500ms'), 500);
+  assert.equal(parseDuration('2'), null);
+  assert.equal(parseDuration('2 minutes'), null);
+  assert.equal(formatDuration(120_000), '2m');
+  assert.equal(formatDuration(5_400_000), '1h30m');
+});
+
+void test('no file, or a missing one, gives the built-in defaults', async () => {
+  assert.deepEqual(await loadAlertsFile(null), DEFAULT_ALERTS);
+  assert.deepEqual(await loadAlertsFile('/nonexistent/alerts.yml'), DEFAULT_ALERTS);
+});
+
+void test('the shipped inventory/alerts.yml states exactly the built-in defaults', async () => {
+  const path = new URL('../../inventory/alerts.yml', import.meta.url).pathname;
+  const shipped = await loadAlertsFile(path);
+  assert.deepEqual({ ...shipped, source: null }, DEFAULT_ALERTS);
+});
+
+void test('a file sets rules, receivers and timing; keys it leaves out keep their defaults', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-alerts-'));
+  try {
+    const path = join(dir, 'alerts.yml');
+    await writeFile(path, [
+      'rules:',
+      '  - name: disk',
+      '    kind: threshold',
+      '    metric: filesystems.usedPct',
+      '    levels: { warning: 70, critical: 90 }',
+      '    recover_at: 65',
+      '    for: 1m30s',
+      '    receivers: [ops]',
+      '    items:',
+      "      /scratch: { levels: { critical: null } }",
+      '      /boot: false',
+      '  - { name: cpu_odd, kind: anomaly, metric: cpuBusyPct, k: 4, window: 12h }',
+      'receivers:',
+      '  - name: ops',
+      '    email: ops@example.com',
+      '    webhooks: [{ url: "http://127.0.0.1:9/hook", format: slack }]',
+      'default_receivers: [ops]',
+      'repeat_interval: 2h',
+    ].join('\n'));
+    const config = await loadAlertsFile(path);
+    assert.equal(config.source, path);
+    assert.deepEqual(config.rules, [
+      {
+        name: 'disk', kind: 'threshold', metric: 'filesystems.usedPct', levels: { warning: 70, critical: 90 }, recoverAt: 65, forMs: 90_000,
+        receivers: ['ops'], items: { '/scratch': { levels: { critical: null } }, '/boot': { enabled: false } },
+      },
+      { name: 'cpu_odd', kind: 'anomaly', metric: 'cpuBusyPct', k: 4, windowMs: 43_200_000 },
+    ]);
+    assert.deepEqual(config.receivers, [{ name: 'ops', email: ['ops@example.com'], webhooks: [{ url: 'http://127.0.0.1:9/hook', format: 'slack' }] }]);
+    assert.deepEqual(config.defaultReceivers, ['ops']);
+    assert.equal(config.repeatIntervalMs, 7_200_000);
+    assert.equal(config.groupWaitMs, DEFAULT_ALERTS.groupWaitMs);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+void test('every problem is reported at once, each with file:line', () => {
+  const text = [
+    'rules:', //                                   1
+    '  - name: cpu', //                            2
+    '    kind: threshold', //                      3
+    '    metric: cpuBusyPct', //                   4
+    '    levels: { warning: high }', //            5
+    '    recovr_at: 70', //                        6
+    '    for: 2 minutes', //                       7
+    '  - name: odd', //                            8
+    '    kind: sometimes', //                      9
+    '  - name: nolevels', //                       10
+    '    kind: threshold', //                      11
+    '    metric: memUsedPct', //                   12
+    '    receivers: [nobody]', //                  13
+    'group_wait: soon', //                         14
+    'colour: blue', //                             15
+  ].join('\n');
+  assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
+    assert.ok(error instanceof AlertsFileError);
+    const problems = error.problems;
+    const expect = (line: number, fragment: string): void => {
+      assert.ok(problems.some((p) => p.startsWith(`alerts.yml:${line}: `) && p.includes(fragment)), `no problem at line ${line} with "${fragment}" in:\n${problems.join('\n')}`);
+    };
+    expect(5, 'levels.warning must be a number');
+    expect(6, "unknown key 'recovr_at'");
+    expect(7, 'for must be a duration');
+    expect(9, "kind 'sometimes'");
+    expect(10, 'needs at least one level');
+    expect(14, 'group_wait must be a duration');
+    expect(15, "unknown key 'colour'");
+    assert.ok(problems.some((p) => p.includes("no receiver is named 'nobody'")));
+    return true;
+  });
+});
+
+void test('YAML syntax errors and duplicate keys carry their line', () => {
+  assert.throws(() => parseAlertsFile('rules:\n  - name: a\n    name: b\n', 'f.yml'), /f\.yml:3: /);
+  assert.throws(() => parseAlertsFile('rules: [\n', 'f.yml'), /f\.yml:\d+: /);
+});
+
+void test('an empty file is the defaults', () => {
+  assert.deepEqual({ ...parseAlertsFile('# nothing yet\n', 'x.yml'), source: null }, DEFAULT_ALERTS);
+});

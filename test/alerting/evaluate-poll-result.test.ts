@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
+import type { AlertsConfig, AlertRule } from '../../lib/alerting/alerts-config.ts';
+import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
+import { createFleetState, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
+import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
+import type { HostSettings } from '../../lib/alerting/rule-state.ts';
+import type { PollResult } from '../../lib/poll/poll-messages.ts';
+import { failure, filesystem, sample, success } from './synthetic-sample.ts';
+
+const T0 = Date.UTC(2025, 0, 1);
+
+function rules(...list: AlertRule[]): AlertsConfig {
+  return { ...DEFAULT_ALERTS, rules: list };
+}
+
+function hostsOf(...list: Array<Partial<HostSettings> & { name: string }>): Map<string, HostSettings> {
+  return new Map(list.map((h) => [h.name, { intervalSec: 10, alerting: null, via: [], ...h }]));
+}
+
+function brief(events: AlertEvent[]): string[] {
+  return events.map((e) => `${e.state} ${e.rule} ${e.host}${Object.values(e.labels).map((v) => ' ' + v).join('')} ${e.severity}${e.dependents ? ' [' + e.dependents.join(',') + ']' : ''}`);
+}
+
+function feed(fleet: FleetState, config: AlertsConfig, hosts: Map<string, HostSettings>, results: PollResult[], downAfter = 3): string[] {
+  return results.flatMap((r) => brief(evaluatePollResult(fleet, r, config, hosts, { downAfter })));
+}
+
+const disk = DEFAULT_ALERTS.rules.find((r) => r.name === 'filesystem_used') as AlertRule;
+
+void test('filesystem levels per mount, with per-mount overrides from alerts.yml and from the host', () => {
+  const config = rules({ ...disk, items: { '/scratch': { levels: { warning: 99, critical: null } } } });
+  const hosts = hostsOf({ name: 'db1', alerting: { thresholds: { filesystem_used: { items: { '/data': { levels: { warning: 95 } } } } } } });
+  const fleet = createFleetState();
+  const events = feed(fleet, config, hosts, [
+    success(sample('db1', T0, { filesystems: [filesystem('/', 90), filesystem('/data', 90), filesystem('/scratch', 97)] })),
+    success(sample('db1', T0 + 10_000, { filesystems: [filesystem('/', 96), filesystem('/data', 96), filesystem('/scratch', 99.5)] })),
+  ]);
+  assert.deepEqual(events, [
+    'firing filesystem_used db1 / warning',
+    'firing filesystem_used db1 / critical',
+    // /data: the host moved warning to 95 and kept the rule's critical 95.
+    'firing filesystem_used db1 /data critical',
+    'firing filesystem_used db1 /scratch warning',
+  ]);
+});
+
+void test('a host threshold change applies to the next sample; a host can switch a rule off', () => {
+  const cpu = DEFAULT_ALERTS.rules.find((r) => r.name === 'cpu_busy') as AlertRule;
+  const config = rules({ ...cpu, forMs: 0 });
+  const fleet = createFleetState();
+  let hosts = hostsOf({ name: 'a' });
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('a', T0, { cpuBusyPct: 85 }))]), ['firing cpu_busy a warning']);
+  hosts = hostsOf({ name: 'a', alerting: { thresholds: { cpu_busy: { levels: { warning: 90 }, recoverAt: 88 } } } });
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('a', T0 + 10_000, { cpuBusyPct: 85 }))]), ['resolved cpu_busy a warning']);
+  hosts = hostsOf({ name: 'a', alerting: { thresholds: { cpu_busy: { enabled: false } } } });
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('a', T0 + 20_000, { cpuBusyPct: 99 }))]), []);
+});
+
+void test('an item that disappears resolves; a sample without the section changes nothing', () => {
+  const config = rules({ ...disk, forMs: 0 });
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  assert.deepEqual(feed(fleet, config, hosts, [
+    success(sample('a', T0, { filesystems: [filesystem('/', 10), filesystem('/mnt', 99)] })),
+    success(sample('a', T0 + 10_000, { filesystems: [], missing: ['df'] })),
+    success(sample('a', T0 + 20_000, { filesystems: [filesystem('/', 10)] })),
+  ]), ['firing filesystem_used a /mnt critical', 'resolved filesystem_used a /mnt critical']);
+});
+
+void test('host down after N failures (the host setting wins), resolved by a good poll', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down', severity: 'critical' });
+  const hosts = hostsOf({ name: 'a' }, { name: 'b', alerting: { downAfter: 5 } });
+  const fleet = createFleetState();
+  const results: PollResult[] = [];
+  for (let i = 0; i < 5; i++) results.push(failure('a', T0 + i * 10_000), failure('b', T0 + i * 10_000));
+  results.push(success(sample('a', T0 + 60_000)), success(sample('b', T0 + 60_000)));
+  const events = results.map((r) => brief(evaluatePollResult(fleet, r, config, hosts, { downAfter: 3 })));
+  assert.deepEqual(events[4], ['firing host_down a critical']);
+  assert.deepEqual(events[9], ['firing host_down b critical']);
+  assert.deepEqual(events.flat(), ['firing host_down a critical', 'firing host_down b critical', 'resolved host_down a critical', 'resolved host_down b critical']);
+});
+
+void test('a changed host key is its own alert and never counts toward down', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' }, { name: 'host_key_changed', kind: 'host-key-changed' });
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const events = feed(fleet, config, hosts, [
+    failure('a', T0, 'timeout-connect'),
+    failure('a', T0 + 10_000, 'timeout-connect'),
+    failure('a', T0 + 20_000, 'host-key-changed'),
+    failure('a', T0 + 30_000, 'host-key-changed'),
+    failure('a', T0 + 40_000, 'host-key-changed'),
+    failure('a', T0 + 50_000, 'refused'),
+    success(sample('a', T0 + 60_000)),
+  ]);
+  assert.deepEqual(events, ['firing host_key_changed a critical', 'resolved host_key_changed a critical']);
+});
+
+void test('hosts behind a down bastion raise no down alert; the bastion names them', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  const hosts = hostsOf({ name: 'bastion' }, { name: 'app1', via: ['bastion'] }, { name: 'app2', via: ['bastion'] }, { name: 'other' });
+  const fleet = createFleetState();
+  const results: PollResult[] = [];
+  // The hosts behind fail first (they are polled earlier in the interval), then the bastion.
+  for (let i = 0; i < 4; i++) {
+    results.push(failure('app1', T0 + i * 10_000), failure('app2', T0 + i * 10_000 + 1), failure('other', T0 + i * 10_000 + 2));
+    results.push(failure('bastion', T0 + i * 10_000 + 5));
+  }
+  assert.deepEqual(feed(fleet, config, hosts, results), ['firing host_down other critical', 'firing host_down bastion critical [app1,app2]']);
+  // The bastion comes back and app1 still fails: now it is app1's own outage.
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('bastion', T0 + 50_000)), failure('app1', T0 + 50_001), success(sample('app2', T0 + 50_002))]), [
+    'resolved host_down bastion critical [app1,app2]',
+    'firing host_down app1 critical',
+  ]);
+});
+
+void test('reboot: uptime going backwards fires, and it resolves `for` after the boot', () => {
+  const config = rules({ name: 'reboot', kind: 'reboot', forMs: 600_000, severity: 'info' });
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const events = feed(fleet, config, hosts, [
+    success(sample('a', T0, { uptimeSec: 86_400 })),
+    success(sample('a', T0 + 10_000, { uptimeSec: 86_410 })),
+    success(sample('a', T0 + 120_000, { uptimeSec: 30 })),
+    success(sample('a', T0 + 300_000, { uptimeSec: 210 })),
+    success(sample('a', T0 + 700_000, { uptimeSec: 610 })),
+  ]);
+  assert.deepEqual(events, ['firing reboot a info', 'resolved reboot a info']);
+  // The worker's own verdict counts too.
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('a', T0 + 710_000, { uptimeSec: 620, rebooted: true, bootTime: T0 + 90_000 }))]), ['firing reboot a info']);
+});
+
+void test('process missing: a watched pattern with no match', () => {
+  const config = rules(DEFAULT_ALERTS.rules.find((r) => r.kind === 'process-missing') as AlertRule);
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const processes = (nginx: number, cron: number) => ({ running: 1, total: 100, topCpu: [], topMemory: [], matches: [{ pattern: 'nginx', count: nginx }, { pattern: 'cron', count: cron }] });
+  assert.deepEqual(feed(fleet, config, hosts, [
+    success(sample('a', T0, { processes: processes(4, 1) })),
+    success(sample('a', T0 + 10_000, { processes: processes(0, 1) })),
+    success(sample('a', T0 + 20_000, { processes: processes(0, 1) })),
+    success(sample('a', T0 + 30_000, { processes: null })),
+    success(sample('a', T0 + 40_000, { processes: processes(2, 1) })),
+  ]), ['firing process_missing a nginx critical', 'resolved process_missing a nginx critical']);
+});
+
+void test('absent: no result for `for` (at least three intervals) fires from the timer; data resolves', () => {
+  const config = rules({ name: 'no_data', kind: 'absent', forMs: 60_000 });
+  const hosts = hostsOf({ name: 'fast' }, { name: 'slow', intervalSec: 60 });
+  const fleet = createFleetState();
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hosts, T0)), []);
+  feed(fleet, config, hosts, [failure('fast', T0 + 5_000)]);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hosts, T0 + 64_000)), []);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hosts, T0 + 65_000)), ['firing no_data fast warning']);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hosts, T0 + 179_000)), []);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hosts, T0 + 180_000)), ['firing no_data slow warning']);
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('fast', T0 + 181_000))]), ['resolved no_data fast warning']);
+});
+
+void test('a host that leaves the inventory has its alerts resolved', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  const fleet = createFleetState();
+  feed(fleet, config, hostsOf({ name: 'a' }), [failure('a', T0), failure('a', T0 + 1), failure('a', T0 + 2)]);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hostsOf(), T0 + 10)), ['resolved host_down a critical']);
+  assert.equal(fleet.alerts.size, 0);
+});
+
+void test('a result older than one already evaluated is ignored', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  const fleet = createFleetState();
+  const hosts = hostsOf({ name: 'a' });
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('a', T0 + 100)), failure('a', T0), failure('a', T0 + 1), failure('a', T0 + 2)]), []);
+});
+
+void test('generic metric paths: nested lists labelled by index, and per-core values', async () => {
+  const { metricValues } = await import('../../lib/alerting/evaluate-metric.ts');
+  const gpu = (index: number, temperatureC: number | null) => ({
+    index, uuid: `GPU-${index}`, name: 'A100', utilizationPct: null, memoryUtilizationPct: null, memoryUsedBytes: null, memoryTotalBytes: null, temperatureC, powerDrawW: null, powerLimitW: null,
+  });
+  const s = sample('g', T0, { gpus: [gpu(0, 70), gpu(1, null)], perCoreBusyPct: [10, 90], swapTotalBytes: 1000, swapUsedBytes: 600, load1: 5, cpuCount: 2 });
+  assert.deepEqual(metricValues(s, 'gpus.temperatureC'), [{ labels: { index: '0' }, value: 70 }]);
+  assert.deepEqual(metricValues(s, 'perCoreBusyPct'), [{ labels: { index: '0' }, value: 10 }, { labels: { index: '1' }, value: 90 }]);
+  assert.deepEqual(metricValues(s, 'swapUsedPct'), [{ labels: {}, value: 60 }]);
+  assert.deepEqual(metricValues(s, 'loadPerCore'), [{ labels: {}, value: 2.5 }]);
+  assert.equal(metricValues(s, 'memUsedPct'), null);
+  assert.equal(metricValues(s, 'processes.matches.count'), null);
+  assert.equal(metricValues(sample('g', T0), 'gpus.temperatureC'), null);
+});

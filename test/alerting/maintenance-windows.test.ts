@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
+
+// 2025-03-02 is a Sunday.
+const at = (iso: string): number => Date.parse(iso);
+
+void describe('maintenance windows', () => {
+  void test('a weekly window in UTC covers its hours on its days only', () => {
+    const { windows, problems } = parseMaintenanceWindows([{ days: ['sun'], start: '02:00', end: '04:00', timezone: 'UTC' }]);
+    assert.deepEqual(problems, []);
+    assert.equal(isInMaintenance(windows, at('2025-03-02T01:59:59Z')), false);
+    assert.equal(isInMaintenance(windows, at('2025-03-02T02:00:00Z')), true);
+    assert.equal(isInMaintenance(windows, at('2025-03-02T03:59:59Z')), true);
+    assert.equal(isInMaintenance(windows, at('2025-03-02T04:00:00Z')), false);
+    assert.equal(isInMaintenance(windows, at('2025-03-03T02:30:00Z')), false, 'Monday');
+  });
+
+  void test('a time zone shifts the window, daylight saving included', () => {
+    const { windows } = parseMaintenanceWindows([{ days: ['sunday'], start: '02:00', end: '04:00', timezone: 'Europe/Berlin' }]);
+    // Winter: UTC+1.
+    assert.equal(isInMaintenance(windows, at('2025-03-02T01:30:00Z')), true);
+    assert.equal(isInMaintenance(windows, at('2025-03-02T03:30:00Z')), false);
+    // Summer: UTC+2.
+    assert.equal(isInMaintenance(windows, at('2025-06-01T00:30:00Z')), true);
+    assert.equal(isInMaintenance(windows, at('2025-06-01T02:30:00Z')), false);
+  });
+
+  void test('a window past midnight belongs to the day it starts on', () => {
+    const { windows } = parseMaintenanceWindows({ days: ['sat'], start: '22:00', end: '02:00' });
+    assert.equal(isInMaintenance(windows, at('2025-03-01T23:00:00Z')), true, 'Saturday night');
+    assert.equal(isInMaintenance(windows, at('2025-03-02T01:00:00Z')), true, 'early Sunday');
+    assert.equal(isInMaintenance(windows, at('2025-03-02T23:00:00Z')), false, 'Sunday night');
+    assert.equal(isInMaintenance(windows, at('2025-03-01T01:00:00Z')), false, 'early Saturday');
+  });
+
+  void test('no days means every day; 24:00 ends at midnight', () => {
+    const { windows } = parseMaintenanceWindows([{ start: '00:00', end: '24:00' }]);
+    assert.equal(isInMaintenance(windows, at('2025-03-04T12:00:00Z')), true);
+    assert.equal(isInMaintenance(windows, at('2025-03-05T23:59:00Z')), true);
+  });
+
+  void test('bad entries are left out with a reason; good ones still count', () => {
+    const { windows, problems } = parseMaintenanceWindows([
+      { days: ['sun'], start: '2am', end: '04:00' },
+      { days: ['someday'], start: '02:00', end: '04:00' },
+      { start: '02:00', end: '04:00', timezone: 'Mars/Olympus' },
+      'nightly',
+      { start: '25:00', end: '04:00' },
+      { days: ['mon'], start: '09:00', end: '10:00' },
+    ]);
+    assert.equal(windows.length, 1);
+    assert.equal(problems.length, 5);
+    assert.match(problems[0] ?? '', /window 1: start and end must be times as HH:MM/);
+    assert.match(problems[1] ?? '', /window 2: days must be/);
+    assert.match(problems[2] ?? '', /unknown time zone "Mars\/Olympus"/);
+    assert.match(problems[3] ?? '', /window 4 must be an object/);
+    assert.match(problems[4] ?? '', /window 5/);
+  });
+
+  void test('absent or null is no windows and no problems', () => {
+    assert.deepEqual(parseMaintenanceWindows(undefined), { windows: [], problems: [] });
+    assert.deepEqual(parseMaintenanceWindows(null), { windows: [], problems: [] });
+    assert.equal(isInMaintenance([], Date.now()), false);
+  });
+});

@@ -1,0 +1,158 @@
+// The evaluator against a real migrated database and a real bus: results in, alert events out,
+// host settings followed live from the hosts table.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { connect } from 'amqplib';
+import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
+import type { AlertsConfig, AlertRule } from '../../../lib/alerting/alerts-config.ts';
+import { DEFAULT_ALERTS } from '../../../lib/alerting/default-alerts.ts';
+import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
+import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
+import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
+import type { MessageBus } from '../../../lib/bus/message-bus.ts';
+import { syncInventoryHosts } from '../../../lib/db/queries/sync-inventory-hosts.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import type { HostTarget } from '../../../lib/poll/host-target.ts';
+import { startEvaluator } from '../../../services/evaluator/evaluator-service.ts';
+import { createTestDatabase } from '../../support/test-database.ts';
+import type { TestDatabase } from '../../support/test-database.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { failure, sample, success } from '../../alerting/synthetic-sample.ts';
+
+const cpu: AlertRule = { name: 'cpu_busy', kind: 'threshold', metric: 'cpuBusyPct', levels: { warning: 80, critical: 95 }, recoverAt: 75, summary: 'CPU busy', unit: '%' };
+const config: AlertsConfig = { ...DEFAULT_ALERTS, rules: [cpu, { name: 'host_down', kind: 'host-down', severity: 'critical' }] };
+
+function target(name: string, changes: Partial<HostTarget> = {}): HostTarget {
+  return { name, connection: 'ssh', address: `${name}.example`, port: 22, user: 'vigil', privateKeyFile: null, intervalSec: 10, groups: [], ...changes };
+}
+
+async function collect(bus: MessageBus): Promise<{ events: AlertEvent[]; close: () => Promise<void> }> {
+  const events: AlertEvent[] = [];
+  const subscription = await bus.subscribe('alert.events', { name: 'test-alerter', durable: false, prefetch: 100 }, async (event) => {
+    events.push(event);
+  });
+  return { events, close: () => subscription.close() };
+}
+
+const brief = (events: AlertEvent[]): string[] => events.map((e) => `${e.state} ${e.rule} ${e.host} ${e.severity}${e.dependents ? ` [${e.dependents.join(',')}]` : ''}`);
+
+void describe('evaluator service on the in-process bus and PostgreSQL', () => {
+  let testDb: TestDatabase;
+  before(async () => {
+    testDb = await createTestDatabase('postgres');
+  });
+  after(async () => testDb?.close());
+
+  void test('results in, alert events out; a threshold edited in the inventory applies live', async () => {
+    await syncInventoryHosts(testDb.db, [target('web1'), target('web2', { alerting: { thresholds: { cpu_busy: { levels: { warning: 90 } } } } })]);
+    const bus = new MemoryBus();
+    const received = await collect(bus);
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config, hostsRefreshMs: 100, tickMs: 50 });
+    try {
+      const t0 = Date.now();
+      await bus.publish('poll.results', success(sample('web1', t0, { cpuBusyPct: 85 })));
+      await bus.publish('poll.results', success(sample('web2', t0, { cpuBusyPct: 85 })));
+      await waitFor('web1 firing', 5000, () => (received.events.length >= 1 ? true : undefined));
+      assert.deepEqual(brief(received.events), ['firing cpu_busy web1 warning']);
+      assert.match(received.events[0]?.summary ?? '', /^CPU busy 85 % > 80 %$/);
+
+      // The inventory raises web1's levels and recovery level: the same 85 % now resolves.
+      await syncInventoryHosts(testDb.db, [
+        target('web1', { alerting: { thresholds: { cpu_busy: { levels: { warning: 99, critical: null }, recoverAt: 95 } } } }),
+        target('web2', { alerting: { thresholds: { cpu_busy: { levels: { warning: 90 } } } } }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await bus.publish('poll.results', success(sample('web1', t0 + 10_000, { cpuBusyPct: 85 })));
+      await waitFor('web1 resolved', 5000, () => (received.events.length >= 2 ? true : undefined));
+      assert.deepEqual(brief(received.events), ['firing cpu_busy web1 warning', 'resolved cpu_busy web1 warning']);
+    } finally {
+      await evaluator.stop();
+      await received.close();
+      await bus.close();
+    }
+  });
+
+  void test('bastions from ProxyJump: hosts behind a down bastion are named in its alert', async () => {
+    await syncInventoryHosts(testDb.db, [
+      target('jump', { address: '10.0.0.1', port: 2222 }),
+      target('app1', { jumpHosts: [{ address: '10.0.0.1', port: 2222, user: null }] }),
+      target('app2', { jumpHosts: [{ address: 'jump', port: 22, user: 'ops' }] }),
+    ]);
+    const bus = new MemoryBus();
+    const received = await collect(bus);
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config, downAfter: 2, tickMs: 50 });
+    try {
+      const t0 = Date.now();
+      for (let i = 0; i < 3; i++) {
+        await bus.publish('poll.results', failure('app1', t0 + i * 10_000));
+        await bus.publish('poll.results', failure('app2', t0 + i * 10_000 + 1));
+        await bus.publish('poll.results', failure('jump', t0 + i * 10_000 + 2));
+      }
+      await waitFor('the bastion down', 5000, () => (received.events.length >= 1 ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(brief(received.events), ['firing host_down jump critical [app1,app2]']);
+    } finally {
+      await evaluator.stop();
+      await received.close();
+      await bus.close();
+    }
+  });
+
+  void test('firing alerts are published again, and rules taken away resolve', async () => {
+    await syncInventoryHosts(testDb.db, [target('db1')]);
+    const bus = new MemoryBus();
+    const received = await collect(bus);
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config, tickMs: 50, republishMs: 200 });
+    try {
+      await bus.publish('poll.results', success(sample('db1', Date.now(), { cpuBusyPct: 99 })));
+      await waitFor('two re-publications', 5000, () => (received.events.filter((e) => e.state === 'firing').length >= 3 ? true : undefined));
+      const firing = received.events.filter((e) => e.state === 'firing');
+      assert.ok(firing.every((e) => e.key === 'cpu_busy|db1' && e.severity === 'critical'));
+      assert.ok((firing.at(-1)?.at ?? 0) > (firing[0]?.at ?? 0), 'a re-publication carries its own time');
+      evaluator.reloadRules({ ...config, rules: config.rules.filter((r) => r.name !== 'cpu_busy') });
+      await waitFor('resolved', 5000, () => (received.events.some((e) => e.state === 'resolved') ? true : undefined));
+    } finally {
+      await evaluator.stop();
+      await received.close();
+      await bus.close();
+    }
+  });
+});
+
+void describe('evaluator service on RabbitMQ', () => {
+  const url = 'amqp://guest:guest@127.0.0.1:5672';
+  const prefix = `vigil-test-evaluator-${randomBytes(4).toString('hex')}`;
+  let testDb: TestDatabase;
+  before(async () => {
+    testDb = await createTestDatabase('pglite');
+  });
+  after(async () => {
+    await testDb?.close();
+    const admin = await connect(url);
+    const channel = await admin.createChannel();
+    for (const queue of ['poll.results.evaluator', 'alert.events.test-alerter']) await channel.deleteQueue(`${prefix}.${queue}`);
+    for (const topic of TOPIC_NAMES) await channel.deleteExchange(`${prefix}.${topic}`);
+    await channel.close();
+    await admin.close();
+  });
+
+  void test('a result acknowledged after its events are published', async () => {
+    await syncInventoryHosts(testDb.db, [target('mq1')]);
+    const bus = await connectAmqpBus({ url, prefix, log: silentLogger });
+    const received = await collect(bus);
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config, downAfter: 2 });
+    try {
+      const t0 = Date.now();
+      await bus.publish('poll.results', failure('mq1', t0));
+      await bus.publish('poll.results', failure('mq1', t0 + 10_000));
+      await bus.publish('poll.results', success(sample('mq1', t0 + 20_000, { cpuBusyPct: 10 })));
+      await waitFor('down and back', 10_000, () => (received.events.length >= 2 ? true : undefined));
+      assert.deepEqual(brief(received.events), ['firing host_down mq1 critical', 'resolved host_down mq1 critical']);
+    } finally {
+      await evaluator.stop();
+      await received.close();
+      await bus.close();
+    }
+  });
+});
