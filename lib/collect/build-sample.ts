@@ -1,63 +1,148 @@
-import type { CpuTimes, HostSnapshot, InterfaceCounters, InterfaceRate, Sample } from './sample.ts';
+import type {
+  CpuModes,
+  CpuTimes,
+  DiskCounters,
+  DiskRate,
+  HostSnapshot,
+  InterfaceCounters,
+  InterfaceRate,
+  ProcessCounters,
+  ProcessSummary,
+  Sample,
+  TopProcess,
+} from './sample.ts';
 import { isPseudoFilesystem } from './is-pseudo-filesystem.ts';
+import { compileProcessPattern, MAX_PATTERNS } from './process-patterns.ts';
 
 const LOOPBACK = 'lo';
+const TOP_PROCESSES = 10;
+const SECTOR_BYTES = 512;
+
+export interface BuildSampleOptions {
+  /** `vigil_processes`: count the processes matching each. */
+  processPatterns?: readonly string[];
+  /** `vigil_filesystems_include_pseudo`: keep tmpfs, overlay, squashfs and the like. */
+  includePseudoFilesystems?: boolean;
+}
 
 /**
  * One stored sample: levels from `current`, rates from counter deltas against `previous` (the
- * same host's last snapshot). A rate that cannot be trusted is null, never negative: no previous
- * snapshot, a reboot in between (uptime went down), a counter that went backwards (interface
- * re-created, 32-bit wrap) or no time elapsed on the host's clock.
+ * same host's last snapshot). A rate that cannot be trusted is null (or the item is left out),
+ * never negative: no previous snapshot, a reboot in between (uptime went down), a counter that went
+ * backwards (interface or disk re-created, 32-bit wrap) or no time elapsed on the host's clock.
  */
-export function buildSample(host: string, ts: number, current: HostSnapshot, previous: HostSnapshot | undefined): Sample {
-  const comparable = previous !== undefined && !rebootedBetween(previous, current) ? previous : undefined;
+export function buildSample(
+  host: string,
+  ts: number,
+  current: HostSnapshot,
+  previous: HostSnapshot | undefined,
+  options: BuildSampleOptions = {},
+): Sample {
+  const rebooted = previous !== undefined && rebootedBetween(previous, current);
+  const comparable = previous !== undefined && !rebooted ? previous : undefined;
   const elapsedSec =
     comparable?.uptimeSec != null && current.uptimeSec !== null ? current.uptimeSec - comparable.uptimeSec : null;
-  const interfaceRates = rateInterfaces(current.interfaces, comparable?.interfaces ?? null, elapsedSec);
+  const usableElapsed = elapsedSec !== null && elapsedSec > 0 ? elapsedSec : null;
+  const interfaceRates = rateInterfaces(current.interfaces, comparable?.interfaces ?? null, usableElapsed, current.virtualInterfaces);
+  const diskRates = rateDisks(current.disks, comparable?.disks ?? null, usableElapsed);
   const memory = current.memory;
-  const realFilesystems = (current.filesystems ?? []).filter((fs) => !isPseudoFilesystem(fs));
+  const filesystems = (current.filesystems ?? []).filter((fs) => options.includePseudoFilesystems === true || !isPseudoFilesystem(fs));
+  const cpuModes = cpuModesPct(current.cpuTotal, comparable?.cpuTotal ?? null);
+  const load1 = current.load?.load1 ?? null;
   return {
     host,
     ts,
-    cpuBusyPct: cpuBusyPct(current.cpuTotal, comparable?.cpuTotal ?? null),
+    cpuBusyPct: cpuModes === null ? null : clampPct(100 - cpuModes.idle - cpuModes.iowait),
     cpuCount: current.cpuCount,
+    cpuModes,
+    perCoreBusyPct: perCoreBusy(current.cpuPerCore, comparable?.cpuPerCore ?? null),
     memTotalBytes: memory?.totalBytes ?? null,
     memAvailableBytes: memory?.availableBytes ?? null,
     memUsedPct:
       memory !== null && memory.totalBytes > 0
         ? clampPct(((memory.totalBytes - memory.availableBytes) / memory.totalBytes) * 100)
         : null,
+    memBuffersBytes: memory?.buffersBytes ?? null,
+    memCachedBytes: memory?.cachedBytes ?? null,
     swapTotalBytes: memory?.swapTotalBytes ?? null,
     swapUsedBytes: memory !== null ? Math.max(0, memory.swapTotalBytes - memory.swapFreeBytes) : null,
-    load1: current.load?.load1 ?? null,
+    load1,
     load5: current.load?.load5 ?? null,
     load15: current.load?.load15 ?? null,
+    loadPerCore: load1 !== null && current.cpuCount !== null && current.cpuCount > 0 ? load1 / current.cpuCount : null,
     uptimeSec: current.uptimeSec,
+    bootTime: bootTime(ts, current.uptimeSec),
+    rebooted,
     netRxBytesPerSec: interfaceRates.rxTotal,
     netTxBytesPerSec: interfaceRates.txTotal,
-    diskUsedPctMax: realFilesystems.length > 0 ? Math.max(...realFilesystems.map((fs) => fs.usedPct)) : null,
-    filesystems: realFilesystems,
+    diskUsedPctMax: filesystems.length > 0 ? Math.max(...filesystems.map((fs) => fs.usedPct)) : null,
+    diskReadBytesPerSec: diskRates.readTotal,
+    diskWriteBytesPerSec: diskRates.writeTotal,
+    filesystems,
     interfaces: interfaceRates.rates,
+    disks: diskRates.rates,
+    processes: summarizeProcesses(current, comparable, options.processPatterns ?? []),
+    pressure: current.pressure,
+    failedUnits: current.failedUnits,
+    gpus: current.gpus,
+    facts: previous === undefined || JSON.stringify(previous.facts) !== JSON.stringify(current.facts) ? current.facts : null,
     missing: [...current.missing],
   };
+}
+
+/** To the second, so that the jitter of consecutive polls does not make it wobble; null if before 1970 (a garbled uptime). */
+function bootTime(ts: number, uptimeSec: number | null): number | null {
+  if (uptimeSec === null) return null;
+  const at = Math.round((ts - uptimeSec * 1000) / 1000) * 1000;
+  return Number.isFinite(at) && at >= 0 ? at : null;
 }
 
 function rebootedBetween(previous: HostSnapshot, current: HostSnapshot): boolean {
   return previous.uptimeSec !== null && current.uptimeSec !== null && current.uptimeSec < previous.uptimeSec;
 }
 
+const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+
 /**
- * Share of CPU time not idle since the previous poll. guest and guestNice are left out of the
- * total because the kernel already counts them inside user and nice; iowait counts as idle (the CPU
- * was free to run something else). The counters are ticks, so this needs no wall clock.
+ * Share of CPU time in each mode since the previous poll. guest is shown but not added to the
+ * total, because the kernel already counts it inside user and nice. The counters are ticks, so
+ * this needs no wall clock.
  */
-function cpuBusyPct(current: CpuTimes | null, previous: CpuTimes | null): number | null {
+function cpuModesPct(current: CpuTimes | null, previous: CpuTimes | null): CpuModes | null {
   if (current === null || previous === null) return null;
-  const deltaTotal = cpuTotalTicks(current) - cpuTotalTicks(previous);
-  const deltaBusy = deltaTotal - (current.idle + current.iowait - (previous.idle + previous.iowait));
-  if (!(deltaTotal > 0) || !(deltaBusy >= 0)) return null;
-  // iowait may go backwards on a tickless kernel (proc(5)), which can push busy past the total.
-  return clampPct((deltaBusy / deltaTotal) * 100);
+  // iowait may go backwards on a tickless kernel (proc(5)); any other counter going backwards means
+  // the counters are not comparable (a reboot the uptime missed), and no figure beats a wrong one.
+  if (MODES.some((mode) => mode !== 'iowait' && current[mode] < previous[mode])) return null;
+  const deltas = MODES.map((mode) => Math.max(0, current[mode] - previous[mode]));
+  const total = deltas.reduce((sum, delta) => sum + delta, 0);
+  if (!(total > 0) || !Number.isFinite(total)) return null;
+  const pct = (delta: number | undefined): number => clampPct(((delta ?? 0) / total) * 100);
+  const guest = Math.max(0, current.guest - previous.guest) + Math.max(0, current.guestNice - previous.guestNice);
+  return {
+    user: pct(deltas[0]),
+    nice: pct(deltas[1]),
+    system: pct(deltas[2]),
+    idle: pct(deltas[3]),
+    iowait: pct(deltas[4]),
+    irq: pct(deltas[5]),
+    softirq: pct(deltas[6]),
+    steal: pct(deltas[7]),
+    guest: pct(guest),
+  };
+}
+
+/** Null unless both polls saw the same number of CPUs (a CPU taken offline shifts the others). */
+function perCoreBusy(current: CpuTimes[] | null, previous: CpuTimes[] | null): number[] | null {
+  if (current === null || previous === null || current.length !== previous.length) return null;
+  const busy: number[] = [];
+  for (let i = 0; i < current.length; i++) {
+    const now = current[i];
+    const before = previous[i];
+    const modes = now !== undefined && before !== undefined ? cpuModesPct(now, before) : null;
+    if (modes === null) return null;
+    busy.push(clampPct(100 - modes.idle - modes.iowait));
+  }
+  return busy;
 }
 
 function cpuTotalTicks(t: CpuTimes): number {
@@ -71,20 +156,21 @@ interface InterfaceRates {
 }
 
 /**
- * Per-interface byte rates over the host's own elapsed uptime, so network latency between the
- * worker and the host does not skew them. An interface new since the last poll has no rate yet.
- * The totals leave out loopback and are null when any interface seen both times cannot be rated,
- * since a sum missing one interface would look like a real drop in traffic.
+ * Per-interface rates over the host's own elapsed uptime, so network latency between the worker
+ * and the host does not skew them. An interface new since the last poll, or whose counters went
+ * backwards (re-created, wrapped), has no rate this time. The totals leave out loopback and are
+ * null when any interface seen both times cannot be rated, since a sum missing one interface would
+ * look like a real drop in traffic.
  */
 function rateInterfaces(
   current: InterfaceCounters[] | null,
   previous: InterfaceCounters[] | null,
   elapsedSec: number | null,
+  virtualNames: string[] | null,
 ): InterfaceRates {
-  if (current === null || previous === null || elapsedSec === null || !(elapsedSec > 0)) {
-    return { rates: [], rxTotal: null, txTotal: null };
-  }
+  if (current === null || previous === null || elapsedSec === null) return { rates: [], rxTotal: null, txTotal: null };
   const previousByName = new Map(previous.map((iface) => [iface.name, iface]));
+  const virtual = new Set(virtualNames ?? [LOOPBACK]);
   const rates: InterfaceRate[] = [];
   let rxTotal = 0;
   let txTotal = 0;
@@ -93,17 +179,38 @@ function rateInterfaces(
   for (const iface of current) {
     const before = previousByName.get(iface.name);
     if (before === undefined) continue;
-    const rxDelta = iface.rxBytes - before.rxBytes;
-    const txDelta = iface.txBytes - before.txBytes;
-    const rxBytesPerSec = rxDelta / elapsedSec;
-    const txBytesPerSec = txDelta / elapsedSec;
-    const usable = rxDelta >= 0 && txDelta >= 0 && Number.isFinite(rxBytesPerSec) && Number.isFinite(txBytesPerSec);
+    const deltas = {
+      rxBytes: iface.rxBytes - before.rxBytes,
+      txBytes: iface.txBytes - before.txBytes,
+      rxPackets: iface.rxPackets - before.rxPackets,
+      txPackets: iface.txPackets - before.txPackets,
+      rxErrors: iface.rxErrors - before.rxErrors,
+      txErrors: iface.txErrors - before.txErrors,
+      rxDrops: iface.rxDrops - before.rxDrops,
+      txDrops: iface.txDrops - before.txDrops,
+    };
+    const usable = Object.values(deltas).every((delta) => delta >= 0 && Number.isFinite(delta / elapsedSec));
+    const loopback = iface.name === LOOPBACK;
     if (!usable) {
-      if (iface.name !== LOOPBACK) totalsValid = false;
+      if (!loopback) totalsValid = false;
       continue;
     }
-    rates.push({ name: iface.name, rxBytesPerSec, txBytesPerSec });
-    if (iface.name !== LOOPBACK) {
+    const rxBytesPerSec = deltas.rxBytes / elapsedSec;
+    const txBytesPerSec = deltas.txBytes / elapsedSec;
+    rates.push({
+      name: iface.name,
+      rxBytesPerSec,
+      txBytesPerSec,
+      rxPacketsPerSec: deltas.rxPackets / elapsedSec,
+      txPacketsPerSec: deltas.txPackets / elapsedSec,
+      rxErrors: deltas.rxErrors,
+      txErrors: deltas.txErrors,
+      rxDrops: deltas.rxDrops,
+      txDrops: deltas.txDrops,
+      loopback,
+      virtual: loopback || virtual.has(iface.name),
+    });
+    if (!loopback) {
       rxTotal += rxBytesPerSec;
       txTotal += txBytesPerSec;
       rated++;
@@ -111,6 +218,123 @@ function rateInterfaces(
   }
   const totalsKnown = totalsValid && rated > 0;
   return { rates, rxTotal: totalsKnown ? rxTotal : null, txTotal: totalsKnown ? txTotal : null };
+}
+
+interface DiskRates {
+  rates: DiskRate[];
+  readTotal: number | null;
+  writeTotal: number | null;
+}
+
+/** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
+function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | null, elapsedSec: number | null): DiskRates {
+  if (current === null || previous === null || elapsedSec === null) return { rates: [], readTotal: null, writeTotal: null };
+  const previousByName = new Map(previous.map((disk) => [disk.name, disk]));
+  const rates: DiskRate[] = [];
+  let readTotal = 0;
+  let writeTotal = 0;
+  let totalsValid = true;
+  for (const disk of current) {
+    const before = previousByName.get(disk.name);
+    if (before === undefined) continue;
+    const reads = disk.readsCompleted - before.readsCompleted;
+    const writes = disk.writesCompleted - before.writesCompleted;
+    const sectorsRead = disk.sectorsRead - before.sectorsRead;
+    const sectorsWritten = disk.sectorsWritten - before.sectorsWritten;
+    const ioMs = disk.ioMs - before.ioMs;
+    if (reads < 0 || writes < 0 || sectorsRead < 0 || sectorsWritten < 0 || ioMs < 0) {
+      totalsValid = false;
+      continue;
+    }
+    const readBytesPerSec = (sectorsRead * SECTOR_BYTES) / elapsedSec;
+    const writeBytesPerSec = (sectorsWritten * SECTOR_BYTES) / elapsedSec;
+    if (!Number.isFinite(readBytesPerSec) || !Number.isFinite(writeBytesPerSec)) {
+      totalsValid = false;
+      continue;
+    }
+    rates.push({
+      name: disk.name,
+      readBytesPerSec,
+      writeBytesPerSec,
+      readIops: reads / elapsedSec,
+      writeIops: writes / elapsedSec,
+      busyPct: clampPct((ioMs / (elapsedSec * 1000)) * 100),
+    });
+    readTotal += readBytesPerSec;
+    writeTotal += writeBytesPerSec;
+  }
+  const totalsKnown = totalsValid && rates.length > 0;
+  return { rates, readTotal: totalsKnown ? readTotal : null, writeTotal: totalsKnown ? writeTotal : null };
+}
+
+/**
+ * Process counts, the top processes by CPU and by memory, and the pattern counts. CPU % is the
+ * process's ticks since the previous poll over all CPUs' ticks in the same span (so no clock rate
+ * is needed), times the CPU count: percent of one CPU, as top shows it. A process not seen last
+ * time (same pid and start time) gets its lifetime average instead. The poll's own shell and its
+ * children are left out.
+ */
+function summarizeProcesses(current: HostSnapshot, previous: HostSnapshot | undefined, patterns: readonly string[]): ProcessSummary | null {
+  if (current.processes === null) return null;
+  const shell = current.pollShellPid;
+  const processes = current.processes.filter((p) => shell === null || (p.pid !== shell && p.ppid !== shell));
+  const cpuCount = current.cpuCount ?? 1;
+  const previousByKey = new Map((previous?.processes ?? []).map((p) => [`${p.pid}:${p.startTicks}`, p]));
+  const totalTicksDelta =
+    current.cpuTotal !== null && previous?.cpuTotal != null ? cpuTotalTicks(current.cpuTotal) - cpuTotalTicks(previous.cpuTotal) : null;
+  const hz = ticksPerSecond(current);
+  const uptimeTicks = current.uptimeSec !== null && hz !== null ? current.uptimeSec * hz : null;
+  const maxPct = cpuCount * 100;
+  const cpuPctOf = (p: ProcessCounters): number => {
+    const before = previousByKey.get(`${p.pid}:${p.startTicks}`);
+    if (before !== undefined && totalTicksDelta !== null && totalTicksDelta > 0) {
+      return Math.min(maxPct, (Math.max(0, p.cpuTicks - before.cpuTicks) / totalTicksDelta) * cpuCount * 100);
+    }
+    const lifetimeTicks = uptimeTicks === null ? 0 : uptimeTicks - p.startTicks;
+    // Under a second old: too short an average to mean anything.
+    if (hz === null || !(lifetimeTicks >= hz)) return 0;
+    return Math.min(maxPct, (p.cpuTicks / lifetimeTicks) * 100);
+  };
+  const rows = processes.map((p) => ({ p, cpuPct: finiteOrZero(cpuPctOf(p)) }));
+  const toTop = ({ p, cpuPct }: { p: ProcessCounters; cpuPct: number }): TopProcess => ({
+    pid: p.pid,
+    user: null,
+    command: p.command,
+    cpuPct,
+    rssBytes: p.rssBytes,
+  });
+  const topCpu = rows.filter((row) => row.cpuPct > 0).sort((a, b) => b.cpuPct - a.cpuPct || a.p.pid - b.p.pid).slice(0, TOP_PROCESSES);
+  const topMemory = rows.filter((row) => row.p.rssBytes > 0).sort((a, b) => b.p.rssBytes - a.p.rssBytes || a.p.pid - b.p.pid).slice(0, TOP_PROCESSES);
+  const matches = patterns.slice(0, MAX_PATTERNS).map((pattern) => {
+    const regex = compileProcessPattern(pattern);
+    return { pattern, count: regex === null ? 0 : processes.filter((p) => regex.test(p.command)).length };
+  });
+  return {
+    running: processes.filter((p) => p.state === 'R').length,
+    total: processes.length,
+    topCpu: topCpu.map(toTop),
+    topMemory: topMemory.map(toTop),
+    matches,
+  };
+}
+
+const KNOWN_HZ = [100, 250, 300, 1000];
+
+/**
+ * USER_HZ, which the script cannot read without starting `getconf`: all CPUs' ticks since boot over
+ * the uptime, snapped to the values kernels use (nearly always 100). Null when it cannot be told.
+ */
+function ticksPerSecond(snapshot: HostSnapshot): number | null {
+  if (snapshot.cpuTotal === null || snapshot.uptimeSec === null || !(snapshot.uptimeSec > 0)) return 100;
+  const estimate = cpuTotalTicks(snapshot.cpuTotal) / ((snapshot.cpuCount ?? 1) * snapshot.uptimeSec);
+  if (!Number.isFinite(estimate) || estimate <= 0) return 100;
+  let best = 100;
+  for (const hz of KNOWN_HZ) if (Math.abs(Math.log(estimate / hz)) < Math.abs(Math.log(estimate / best))) best = hz;
+  return best;
+}
+
+function finiteOrZero(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 function clampPct(pct: number): number {

@@ -36,7 +36,7 @@ export function parseDfP(text: string): FilesystemUsage[] | null {
     const usedBytes = usedBlocks * blockSize;
     const availableBytes = availableBlocks * blockSize;
     const usedPct = usedBytes + availableBytes > 0 ? (usedBytes / (usedBytes + availableBytes)) * 100 : 0;
-    filesystems.push({ mount, device, sizeBytes: sizeBlocks * blockSize, usedBytes, availableBytes, usedPct });
+    filesystems.push({ mount, device, fsType: null, sizeBytes: sizeBlocks * blockSize, usedBytes, availableBytes, usedPct, inodesUsedPct: null });
   }
   return filesystems.length > 0 ? filesystems : null;
 }

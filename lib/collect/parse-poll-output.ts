@@ -1,33 +1,72 @@
-import type { HostSnapshot } from './sample.ts';
+import type { HostFacts, HostSnapshot, Pressure, ProcessCounters } from './sample.ts';
+import { parseCount } from './parse-count.ts';
+import { parseCpuModel } from './parse-cpu-model.ts';
+import { parseDfOutput } from './parse-df-output.ts';
 import { parseDfP } from './parse-df-p.ts';
+import { parseDiskstats } from './parse-diskstats.ts';
+import { parseFailedUnits } from './parse-failed-units.ts';
 import { parseLoadavg } from './parse-loadavg.ts';
 import { parseMeminfo } from './parse-meminfo.ts';
 import { parseNetDev } from './parse-net-dev.ts';
+import { parseNvidiaSmi } from './parse-nvidia-smi.ts';
+import { parseOsRelease } from './parse-os-release.ts';
+import { parsePressure } from './parse-pressure.ts';
 import { parseProcStat } from './parse-proc-stat.ts';
+import { parseProcessStat } from './parse-process-stat.ts';
 import { parseUptime } from './parse-uptime.ts';
+import { splitHeadOutput } from './split-head-output.ts';
+import type { HeadOutput } from './split-head-output.ts';
 
-/** The sections POLL_SCRIPT prints, in the order `missing` lists them. */
-export const POLL_SECTIONS = ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'df'] as const;
+/**
+ * The sections every Linux host provides, in the order `missing` lists them. Pressure (kernel 4.20+),
+ * GPUs and failed units are optional: their absence is normal and not named.
+ */
+export const POLL_SECTIONS = ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'df', 'diskstats', 'processes', 'facts'] as const;
 export type PollSection = (typeof POLL_SECTIONS)[number];
 
 const SECTION_MARKER = /^@@([a-z]+)(?: .*)?$/;
+/** Memory pages: 4 KiB on x86 and most ARM kernels; 64 KiB ARM/POWER kernels over-report by nothing worse than this factor's inverse. */
+const PAGE_BYTES = 4096;
+const MAX_COMMAND_LENGTH = 512;
+const V1_SECTIONS: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/loadavg': 'loadavg' };
 
 /**
- * Splits the poll script's stdout at its `@@name` lines and parses each section. A section that is
- * absent or unparseable becomes null and is named in `missing`; 'end' is named too when the final
- * `@@end` line is absent, i.e. the output was cut short. Never throws.
+ * Splits the poll script's stdout into its sections and parses each. A section that is absent or
+ * unparseable becomes null and is named in `missing`; 'end' is named too when the final `@@end`
+ * line is absent, i.e. the output was cut short. Never throws.
+ *
+ * Process command lines are arbitrary text and come inside the `@@files` section, so that section
+ * is bounded by its first marker and the LAST `@@df` marker: a command line imitating a marker
+ * can neither end it early nor stand in for a later section.
  */
 export function parsePollOutput(stdout: string): HostSnapshot {
-  const sections = splitSections(stdout);
-  const stat = parseSection(sections, 'stat', parseProcStat);
+  const { sections, head } = splitOutput(stdout);
+  const os = sections.get('os');
+  const unsupportedOs = os !== undefined && !sections.has('stat') ? (os.trim().split('\n')[0]?.slice(0, 100) || 'unknown') : null;
+  // Version 1 of the script printed these as sections of their own; its captures still parse.
+  const file = (path: string): string | undefined => head?.files.get(path) ?? sections.get(V1_SECTIONS[path] ?? '');
+  const stat = parseText(sections.get('stat'), parseProcStat);
+  const df = parseText(sections.get('df'), (text) => parseDfOutput(text) ?? parseDfP(text));
+  const processes = head === null ? null : parseProcesses(head);
+  const facts = parseFacts(sections, head);
   const snapshot: HostSnapshot = {
     cpuTotal: stat?.cpuTotal ?? null,
+    cpuPerCore: stat?.cpuPerCore ?? null,
     cpuCount: stat?.cpuCount ?? null,
-    memory: parseSection(sections, 'meminfo', parseMeminfo),
-    load: parseSection(sections, 'loadavg', parseLoadavg),
-    uptimeSec: parseSection(sections, 'uptime', parseUptime),
-    interfaces: parseSection(sections, 'netdev', parseNetDev),
-    filesystems: parseSection(sections, 'df', parseDfP),
+    memory: parseText(sections.get('meminfo'), parseMeminfo),
+    load: parseText(file('/proc/loadavg'), parseLoadavg),
+    uptimeSec: parseText(file('/proc/uptime'), parseUptime),
+    interfaces: parseText(trustedLines(head, '/proc/net/dev') ?? sections.get('netdev'), parseNetDev),
+    virtualInterfaces: parseText(sections.get('virtualnet'), parseNames),
+    filesystems: df,
+    disks: parseText(trustedLines(head, '/proc/diskstats'), parseDiskstats),
+    pressure: parsePressureFiles(head),
+    processes,
+    failedUnits: parseText(sections.get('units'), parseFailedUnits),
+    gpus: parseText(sections.get('gpu'), parseNvidiaSmi),
+    facts,
+    pollShellPid: parseText(sections.get('shell'), (text) => parseCount(text.trim())),
+    unsupportedOs,
     missing: [],
   };
   const parsed: Record<PollSection, boolean> = {
@@ -37,10 +76,31 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     loadavg: snapshot.load !== null,
     meminfo: snapshot.memory !== null,
     df: snapshot.filesystems !== null,
+    diskstats: snapshot.disks !== null,
+    processes: snapshot.processes !== null,
+    facts: snapshot.facts !== null,
   };
   snapshot.missing = POLL_SECTIONS.filter((name) => !parsed[name]);
   if (!sections.has('end')) snapshot.missing.push('end');
   return snapshot;
+}
+
+interface SplitOutput {
+  sections: Map<string, string>;
+  head: HeadOutput | null;
+}
+
+function splitOutput(stdout: string): SplitOutput {
+  const filesMarker = stdout.startsWith('@@files\n') ? 0 : stdout.indexOf('\n@@files\n');
+  if (filesMarker < 0) return { sections: splitSections(stdout), head: null };
+  const filesStart = stdout.indexOf('\n', filesMarker + 1) + 1;
+  const dfMarker = stdout.lastIndexOf('\n@@df\n');
+  if (dfMarker < filesStart) {
+    // Cut short inside the files: the last file's content may be partial, so none of it is used.
+    return { sections: splitSections(stdout.slice(0, filesMarker)), head: null };
+  }
+  const sections = splitSections(`${stdout.slice(0, filesMarker)}\n${stdout.slice(dfMarker + 1)}`);
+  return { sections, head: splitHeadOutput(stdout.slice(filesStart, dfMarker)) };
 }
 
 /**
@@ -75,8 +135,7 @@ function splitSections(stdout: string): Map<string, string> {
   return texts;
 }
 
-function parseSection<T>(sections: Map<string, string>, name: PollSection, parse: (text: string) => T | null): T | null {
-  const text = sections.get(name);
+function parseText<T>(text: string | undefined, parse: (text: string) => T | null): T | null {
   if (text === undefined) return null;
   try {
     return parse(text);
@@ -84,4 +143,68 @@ function parseSection<T>(sections: Map<string, string>, name: PollSection, parse
     // The parsers are written not to throw; this keeps one unforeseen input from losing the whole poll.
     return null;
   }
+}
+
+/** A capped file's last line may be cut mid-number, which would read as a smaller counter. */
+function trustedLines(head: HeadOutput | null, path: string): string | undefined {
+  const text = head?.files.get(path);
+  if (text === undefined || !head?.capped.has(path)) return text;
+  return text.slice(0, text.lastIndexOf('\n') + 1);
+}
+
+function parseNames(text: string): string[] {
+  return text.split('\n').map((line) => line.trim()).filter((name) => name !== '' && name.length <= 64);
+}
+
+function parsePressureFiles(head: HeadOutput | null): Pressure | null {
+  const read = (resource: string) => parseText(head?.files.get(`/proc/pressure/${resource}`), parsePressure);
+  const pressure = { cpu: read('cpu'), io: read('io'), memory: read('memory') };
+  return pressure.cpu === null && pressure.io === null && pressure.memory === null ? null : pressure;
+}
+
+function parseProcesses(head: HeadOutput): ProcessCounters[] | null {
+  const processes: ProcessCounters[] = [];
+  for (const [path, text] of head.files) {
+    const match = /^\/proc\/(\d+)\/stat$/.exec(path);
+    if (match === null) continue;
+    const stat = parseText(text, parseProcessStat);
+    if (stat === null || String(stat.pid) !== match[1]) continue;
+    const cmdline = head.commandLinesTrusted ? head.files.get(`/proc/${stat.pid}/cmdline`) : undefined;
+    const comm = cleanText(stat.comm).slice(0, 64);
+    const args = cmdline === undefined ? '' : cleanText(cmdline.replace(/\0+$/, '').replace(/\0/g, ' ')).trim();
+    processes.push({
+      pid: stat.pid,
+      comm,
+      command: (args === '' ? `[${comm}]` : args).slice(0, MAX_COMMAND_LENGTH),
+      state: stat.state,
+      ppid: stat.ppid,
+      cpuTicks: stat.cpuTicks,
+      startTicks: stat.startTicks,
+      rssBytes: stat.rssPages * PAGE_BYTES,
+    });
+  }
+  return processes.length > 0 ? processes : null;
+}
+
+/** Control characters (a newline in a command line) would break logs and tables downstream. */
+function cleanText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+function parseFacts(sections: Map<string, string>, head: HeadOutput | null): HostFacts | null {
+  if (head === null) return null;
+  const line = (path: string): string | null => {
+    const text = head.files.get(path)?.split('\n')[0]?.trim();
+    return text ? cleanText(text).slice(0, 200) : null;
+  };
+  const osRelease = parseText(head.files.get('/etc/os-release'), parseOsRelease);
+  const facts: HostFacts = {
+    hostname: line('/proc/sys/kernel/hostname'),
+    kernel: line('/proc/sys/kernel/osrelease'),
+    osName: osRelease?.name ?? null,
+    osVersion: osRelease?.version ?? null,
+    cpuModel: parseText(sections.get('cpuinfo'), parseCpuModel),
+    architecture: line('/proc/sys/kernel/arch'),
+  };
+  return facts.hostname === null && facts.kernel === null ? null : facts;
 }

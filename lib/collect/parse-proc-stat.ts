@@ -5,6 +5,8 @@ export interface ProcStat {
   cpuTotal: CpuTimes;
   /** Number of `cpuN` lines (online CPUs), or null when the host printed none. */
   cpuCount: number | null;
+  /** The `cpuN` lines in order; a malformed one makes the list null rather than shifting the others. */
+  cpuPerCore: CpuTimes[] | null;
 }
 
 const CPU_TIME_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guestNice'] as const;
@@ -17,6 +19,7 @@ const CPU_TIME_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'sof
 export function parseProcStat(text: string): ProcStat | null {
   let cpuTotal: CpuTimes | null = null;
   let cpuCount = 0;
+  let cpuPerCore: CpuTimes[] | null = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('cpu')) continue;
     const fields = line.trim().split(/\s+/);
@@ -25,10 +28,13 @@ export function parseProcStat(text: string): ProcStat | null {
       if (cpuTotal === null) cpuTotal = parseCpuTimes(fields.slice(1));
     } else if (label !== undefined && /^cpu\d+$/.test(label)) {
       cpuCount++;
+      const times = parseCpuTimes(fields.slice(1));
+      if (times === null) cpuPerCore = null;
+      else cpuPerCore?.push(times);
     }
   }
   if (cpuTotal === null) return null;
-  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null };
+  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null };
 }
 
 function parseCpuTimes(fields: string[]): CpuTimes | null {

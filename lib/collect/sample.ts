@@ -29,11 +29,84 @@ export interface InterfaceCounters {
 export interface FilesystemUsage {
   mount: string;
   device: string;
+  /** From `df --output` (GNU); null where df cannot say (busybox). */
+  fsType?: string | null;
   sizeBytes: number;
   usedBytes: number;
   availableBytes: number;
   /** As `df` reports it: used / (used + available), in percent. */
   usedPct: number;
+  /** Null where df cannot say or the filesystem has no inode limit (btrfs, vfat). */
+  inodesUsedPct?: number | null;
+}
+
+/** One block device's /proc/diskstats counters. */
+export interface DiskCounters {
+  name: string;
+  readsCompleted: number;
+  sectorsRead: number;
+  writesCompleted: number;
+  sectorsWritten: number;
+  /** Milliseconds the device had I/O in flight. */
+  ioMs: number;
+}
+
+/** Pressure stall information of one resource: share of time some (or all) tasks stalled, in percent. */
+export interface PressureAverages {
+  avg10: number;
+  avg60: number;
+  avg300: number;
+}
+
+export interface ResourcePressure {
+  some: PressureAverages;
+  /** Null for cpu on kernels before 5.13, which print no "full" line. */
+  full: PressureAverages | null;
+}
+
+export interface Pressure {
+  cpu: ResourcePressure | null;
+  io: ResourcePressure | null;
+  memory: ResourcePressure | null;
+}
+
+/** One process from /proc/<pid>/stat and /proc/<pid>/cmdline. */
+export interface ProcessCounters {
+  pid: number;
+  /** The kernel's 15-character name. */
+  comm: string;
+  /** The full command line, arguments joined by spaces; the comm in brackets for kernel threads. */
+  command: string;
+  state: string;
+  ppid: number;
+  /** utime + stime, in USER_HZ ticks. */
+  cpuTicks: number;
+  /** Start time after boot in ticks: with the pid, the process's identity across polls. */
+  startTicks: number;
+  rssBytes: number;
+}
+
+export interface GpuReading {
+  index: number;
+  uuid: string;
+  name: string;
+  utilizationPct: number | null;
+  memoryUtilizationPct: number | null;
+  memoryUsedBytes: number | null;
+  memoryTotalBytes: number | null;
+  temperatureC: number | null;
+  powerDrawW: number | null;
+  powerLimitW: number | null;
+}
+
+/** What rarely changes about a host; stored on the host's row, not in every sample. */
+export interface HostFacts {
+  hostname: string | null;
+  kernel: string | null;
+  osName: string | null;
+  osVersion: string | null;
+  cpuModel: string | null;
+  architecture: string | null;
 }
 
 /**
@@ -43,6 +116,8 @@ export interface FilesystemUsage {
  */
 export interface HostSnapshot {
   cpuTotal: CpuTimes | null;
+  /** Per online CPU, in /proc/stat order. */
+  cpuPerCore: CpuTimes[] | null;
   cpuCount: number | null;
   memory: {
     totalBytes: number;
@@ -57,7 +132,21 @@ export interface HostSnapshot {
   /** Seconds since boot, from /proc/uptime: the host's own monotonic clock, used for rate deltas. */
   uptimeSec: number | null;
   interfaces: InterfaceCounters[] | null;
+  /** Interface names under /sys/devices/virtual/net (bridges, veths, tunnels, loopback); null if unknown. */
+  virtualInterfaces: string[] | null;
   filesystems: FilesystemUsage[] | null;
+  disks: DiskCounters[] | null;
+  pressure: Pressure | null;
+  processes: ProcessCounters[] | null;
+  /** Null where systemd is not running (or systemctl is absent). */
+  failedUnits: string[] | null;
+  /** Null where nvidia-smi is absent. */
+  gpus: GpuReading[] | null;
+  facts: HostFacts | null;
+  /** The pid of the shell that ran the poll script: it and its children are left out of the process lists. */
+  pollShellPid: number | null;
+  /** `uname -s` of a host without /proc/stat; null on Linux. */
+  unsupportedOs: string | null;
   missing: string[];
 }
 
@@ -65,31 +154,111 @@ export interface InterfaceRate {
   name: string;
   rxBytesPerSec: number;
   txBytesPerSec: number;
+  rxPacketsPerSec?: number;
+  txPacketsPerSec?: number;
+  /** Errors and drops since the previous poll (counts, not rates: they are rare and each matters). */
+  rxErrors?: number;
+  txErrors?: number;
+  rxDrops?: number;
+  txDrops?: number;
+  loopback?: boolean;
+  /** A software interface (bridge, veth, tunnel, bond, loopback): its traffic may repeat a physical one's. */
+  virtual?: boolean;
 }
 
-/** One stored sample: levels now, rates since the previous poll of the same host. */
+export interface DiskRate {
+  name: string;
+  readBytesPerSec: number;
+  writeBytesPerSec: number;
+  readIops: number;
+  writeIops: number;
+  /** Share of the interval the device had I/O in flight (iostat's %util). */
+  busyPct: number;
+}
+
+/** CPU time split by mode since the previous poll, in percent of all CPUs' time; sums to 100. */
+export interface CpuModes {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+  /** Part of user and nice (the kernel counts guest time in both). */
+  guest: number;
+}
+
+export interface TopProcess {
+  pid: number;
+  /** Null: the script reads no owner (it would cost the host one more process per poll). */
+  user: string | null;
+  command: string;
+  /**
+   * CPU used since the previous poll, in percent of one CPU (top's %CPU; 200 = two busy cores).
+   * On a host's first poll, and for a process started since, the average over its lifetime.
+   */
+  cpuPct: number;
+  rssBytes: number;
+}
+
+export interface ProcessSummary {
+  running: number;
+  total: number;
+  topCpu: TopProcess[];
+  topMemory: TopProcess[];
+  /** Processes whose command line matches each `vigil_processes` pattern (0 is the alert). */
+  matches: Array<{ pattern: string; count: number }>;
+}
+
+/**
+ * One stored sample: levels now, rates since the previous poll of the same host. Fields added after
+ * the first release are optional: a worker of the previous version, still running during an upgrade,
+ * publishes samples without them.
+ */
 export interface Sample {
   host: string;
   /** Milliseconds since the epoch, the worker's clock when the poll output arrived. */
   ts: number;
   cpuBusyPct: number | null;
   cpuCount: number | null;
+  cpuModes?: CpuModes | null;
+  perCoreBusyPct?: number[] | null;
   memTotalBytes: number | null;
   memAvailableBytes: number | null;
   memUsedPct: number | null;
+  memBuffersBytes?: number | null;
+  memCachedBytes?: number | null;
   swapTotalBytes: number | null;
   swapUsedBytes: number | null;
   load1: number | null;
   load5: number | null;
   load15: number | null;
+  /** load1 / cpuCount. */
+  loadPerCore?: number | null;
   uptimeSec: number | null;
+  /** Milliseconds since the epoch, the host's boot by the worker's clock (to the second). */
+  bootTime?: number | null;
+  /** Uptime went down since the previous poll of this host. */
+  rebooted?: boolean;
   /** Sum over interfaces other than loopback. */
   netRxBytesPerSec: number | null;
   netTxBytesPerSec: number | null;
   /** The fullest filesystem's used %, the figure an operator scans first. */
   diskUsedPctMax: number | null;
+  /** Sums over whole disks. */
+  diskReadBytesPerSec?: number | null;
+  diskWriteBytesPerSec?: number | null;
   filesystems: FilesystemUsage[];
   interfaces: InterfaceRate[];
+  disks?: DiskRate[];
+  processes?: ProcessSummary | null;
+  pressure?: Pressure | null;
+  failedUnits?: string[] | null;
+  gpus?: GpuReading[] | null;
+  /** Present on a host's first poll by this worker and whenever they change; null otherwise. */
+  facts?: HostFacts | null;
   /** Sections that were absent or unparseable in this poll (e.g. "meminfo", "df"). */
   missing: string[];
 }

@@ -1,7 +1,19 @@
 // What a worker needs to know to poll one host. Built from the inventory by the scheduler
 // and carried inside each poll job, so workers need no inventory of their own.
+import type { HostAlerting } from '../alerting/alerts-config.ts';
 
 export type ConnectionKind = 'ssh' | 'local';
+
+/** strict: only keys in known_hosts; accept-new: pin a new host's key on first contact; off: no check. */
+export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
+
+/** One ProxyJump hop, outermost first. */
+export interface JumpHost {
+  address: string;
+  port: number;
+  /** Null: the user the worker runs as, as ssh does for a hop without `user@`. */
+  user: string | null;
+}
 
 export interface HostTarget {
   /** The inventory name of the host: the identity under which its samples are stored. */
@@ -12,11 +24,31 @@ export interface HostTarget {
   port: number;
   user: string;
   privateKeyFile: string | null;
+  // The three secrets below travel inside poll jobs; never log them or put them in a result.
+  /** Secret: ansible_password / ansible_ssh_pass. */
+  password?: string | null;
+  /** Secret: key material itself (ansible_ssh_private_key), instead of a file. */
+  privateKey?: string | null;
+  /** Secret: passphrase of the private key, file or inline (ansible_ssh_private_key_passphrase). */
+  privateKeyPassphrase?: string | null;
+  /** Bastions to hop through (ProxyJump in ansible_ssh_common_args); empty or absent: direct. */
+  jumpHosts?: JumpHost[];
+  /** From ansible_host_key_checking or StrictHostKeyChecking; absent: the worker's VIGIL_HOST_KEY_CHECKING. */
+  hostKeyChecking?: HostKeyChecking | null;
   intervalSec: number;
   groups: string[];
+  /** vigil_thresholds and vigil_down_after, for the rule evaluator; absent: the rules as alerts.yml says. */
+  alerting?: HostAlerting;
+  /** vigil_processes: extended regexes counted against each process's command line (pgrep -f). */
+  processPatterns?: string[];
+  /** vigil_filesystems_include_pseudo: keep tmpfs, overlay, squashfs… in the filesystem list. */
+  includePseudoFilesystems?: boolean;
 }
 
 /** A stable string of everything that affects the connection: a change means reconnect. */
 export function connectionKey(target: HostTarget): string {
-  return JSON.stringify([target.connection, target.address, target.port, target.user, target.privateKeyFile]);
+  return JSON.stringify([
+    target.connection, target.address, target.port, target.user, target.privateKeyFile,
+    target.jumpHosts ?? [], target.hostKeyChecking ?? null,
+  ]);
 }

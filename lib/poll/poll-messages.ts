@@ -12,6 +12,8 @@ export const FAILURE_REASONS = [
   'unreachable',
   'protocol',
   'output-unparseable',
+  /** The host answered but is not Linux (no /proc/stat); the message names its `uname -s`. */
+  'unsupported-os',
   'error',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -14,12 +14,22 @@ function fixture(path: string): string {
 function emptySnapshot(overrides: Partial<HostSnapshot>): HostSnapshot {
   return {
     cpuTotal: null,
+    cpuPerCore: null,
     cpuCount: null,
     memory: null,
     load: null,
     uptimeSec: null,
     interfaces: null,
+    virtualInterfaces: null,
     filesystems: null,
+    disks: null,
+    pressure: null,
+    processes: null,
+    failedUnits: null,
+    gpus: null,
+    facts: null,
+    pollShellPid: null,
+    unsupportedOs: null,
     missing: [],
     ...overrides,
   };
@@ -73,7 +83,8 @@ void test('two real captures of a busy 2-core VM taken 2 s apart', () => {
   // devtmpfs /dev, tmpfs /dev/shm and tmpfs /sys/fs/cgroup are left out.
   assert.deepEqual(sample.filesystems.map((fs) => fs.mount), ['/']);
   assert.equal(sample.diskUsedPctMax, (23876276 / (23876276 + 82514636)) * 100);
-  assert.deepEqual(sample.missing, []);
+  // Version 1 of the script, which these captures ran, printed none of these.
+  assert.deepEqual(sample.missing, ['diskstats', 'processes', 'facts']);
 });
 
 void test('interface rates divide byte deltas by the host uptime delta and leave loopback out of the sums', () => {
@@ -92,8 +103,13 @@ void test('interface rates divide byte deltas by the host uptime delta and leave
   );
   assert.equal(sample.netRxBytesPerSec, 2500);
   assert.equal(sample.netTxBytesPerSec, 500);
-  assert.deepEqual(sample.interfaces.find((i) => i.name === 'eth0'), { name: 'eth0', rxBytesPerSec: 2500, txBytesPerSec: 500 });
-  assert.deepEqual(sample.interfaces.find((i) => i.name === 'lo'), { name: 'lo', rxBytesPerSec: 999_999 / 2, txBytesPerSec: 999_999 / 2 });
+  const quiet = { rxPacketsPerSec: 0, txPacketsPerSec: 0, rxErrors: 0, txErrors: 0, rxDrops: 0, txDrops: 0 };
+  assert.deepEqual(sample.interfaces.find((i) => i.name === 'eth0'), {
+    name: 'eth0', rxBytesPerSec: 2500, txBytesPerSec: 500, ...quiet, loopback: false, virtual: false,
+  });
+  assert.deepEqual(sample.interfaces.find((i) => i.name === 'lo'), {
+    name: 'lo', rxBytesPerSec: 999_999 / 2, txBytesPerSec: 999_999 / 2, ...quiet, loopback: true, virtual: true,
+  });
 });
 
 void test('without a previous snapshot every rate is null and the levels are still there', () => {
@@ -163,4 +179,84 @@ void test('missing sections carry over and leave their fields null', () => {
   assert.equal(sample.diskUsedPctMax, null);
   assert.deepEqual(sample.filesystems, []);
   assert.equal(sample.cpuBusyPct, 100);
+});
+
+const vmFirst = parsePollOutput(fixture('debian12-vm-2core/poll-output-v2-1.txt'));
+const vmSecond = parsePollOutput(fixture('debian12-vm-2core/poll-output-v2-2.txt'));
+
+void test('two real version-2 captures 2 s apart: modes, cores, disks, processes and facts', () => {
+  const sample = buildSample('vm', 1_800_000_000_000, vmSecond, vmFirst, { processPatterns: ['postgres', 'nginx', '^redis-server '] });
+  assert.deepEqual(sample.missing, []);
+  const modes = sample.cpuModes;
+  assert.ok(modes);
+  const { guest, ...summed } = modes;
+  assert.ok(guest >= 0);
+  assert.ok(Math.abs(Object.values(summed).reduce((a, b) => a + b, 0) - 100) < 1e-9);
+  assert.equal(sample.cpuBusyPct, 100 - modes.idle - modes.iowait);
+  assert.equal(sample.perCoreBusyPct?.length, 2);
+  assert.equal(sample.loadPerCore, (sample.load1 ?? NaN) / 2);
+  assert.equal(sample.rebooted, false);
+  assert.equal(sample.bootTime, Math.round((1_800_000_000_000 - (vmSecond.uptimeSec ?? NaN) * 1000) / 1000) * 1000);
+  assert.deepEqual(sample.disks?.map((d) => d.name), ['vda']);
+  const elapsed = (vmSecond.uptimeSec ?? NaN) - (vmFirst.uptimeSec ?? NaN);
+  const vda = (s: typeof vmFirst) => s.disks?.find((d) => d.name === 'vda');
+  assert.equal(sample.disks?.[0]?.writeBytesPerSec, (((vda(vmSecond)?.sectorsWritten ?? NaN) - (vda(vmFirst)?.sectorsWritten ?? NaN)) * 512) / elapsed);
+  assert.equal(sample.diskWriteBytesPerSec, sample.disks?.[0]?.writeBytesPerSec);
+  assert.deepEqual(sample.interfaces.map((i) => [i.name, i.virtual, i.loopback]), [
+    ['lo', true, true], ['ifb0', true, false], ['ifb1', true, false], ['eth0', false, false],
+  ]);
+  const processes = sample.processes;
+  assert.ok(processes);
+  // The glob is expanded before head starts, so of the poll's own processes only its shell is listed.
+  assert.equal(processes.total, (vmSecond.processes?.length ?? 0) - 1, 'the poll shell is left out');
+  assert.ok(processes.topCpu.length > 0 && processes.topCpu.length <= 10);
+  assert.ok(processes.topCpu.every((p, i, all) => i === 0 || (all[i - 1]?.cpuPct ?? 0) >= p.cpuPct));
+  assert.ok(processes.topCpu.every((p) => p.cpuPct > 0 && p.cpuPct <= 200));
+  assert.ok(processes.topMemory.every((p, i, all) => i === 0 || (all[i - 1]?.rssBytes ?? 0) >= p.rssBytes));
+  assert.deepEqual(processes.matches, [
+    { pattern: 'postgres', count: 5 },
+    { pattern: 'nginx', count: 0 },
+    { pattern: '^redis-server ', count: 1 },
+  ]);
+  assert.equal(sample.facts, null, 'facts unchanged since the previous poll are not repeated');
+  assert.deepEqual(buildSample('vm', 1, vmSecond, undefined).facts, {
+    hostname: 'vm', kernel: '6.18.44-fc-v782', osName: 'Debian GNU/Linux', osVersion: '12', cpuModel: 'AMD EPYC', architecture: 'x86_64',
+  });
+});
+
+void test('CPU % of a process is its ticks since the previous poll over all CPU ticks, times the CPU count', () => {
+  const [first] = vmFirst.processes ?? [];
+  assert.ok(first && vmFirst.cpuTotal && vmSecond.cpuTotal);
+  const total = (t: NonNullable<typeof vmFirst.cpuTotal>) => t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal;
+  const busy = { ...first, pid: 424242, ppid: 1, command: 'busy-loop', cpuTicks: first.cpuTicks + 150 };
+  const before = { ...vmFirst, processes: [{ ...busy, cpuTicks: first.cpuTicks }] };
+  const after = { ...vmSecond, processes: [busy] };
+  const sample = buildSample('vm', 1, after, before);
+  const expected = (150 / (total(vmSecond.cpuTotal) - total(vmFirst.cpuTotal))) * 2 * 100;
+  assert.equal(sample.processes?.topCpu[0]?.cpuPct, Math.min(200, expected));
+});
+
+void test('a reboot sets rebooted and voids every rate; a disk counter that went backwards voids only that disk', () => {
+  const rebooted = buildSample('vm', 1, { ...vmSecond, uptimeSec: 5 }, vmFirst);
+  assert.equal(rebooted.rebooted, true);
+  assert.equal(rebooted.cpuModes, null);
+  assert.equal(rebooted.perCoreBusyPct, null);
+  assert.deepEqual(rebooted.disks, []);
+  assert.equal(rebooted.diskReadBytesPerSec, null);
+  const recreated = buildSample('vm', 1, { ...vmSecond, disks: (vmSecond.disks ?? []).map((d) => ({ ...d, sectorsRead: 0 })) }, vmFirst);
+  assert.deepEqual(recreated.disks, []);
+  assert.equal(recreated.diskReadBytesPerSec, null);
+  assert.equal(recreated.rebooted, false);
+});
+
+void test('pseudo filesystems are left out by type unless the host asks for them', () => {
+  assert.deepEqual(buildSample('vm', 1, vmSecond, vmFirst).filesystems.map((fs) => fs.mount), ['/']);
+  const all = buildSample('vm', 1, vmSecond, vmFirst, { includePseudoFilesystems: true }).filesystems;
+  assert.ok(all.some((fs) => fs.fsType === 'tmpfs'));
+  assert.equal(all.length, vmSecond.filesystems?.length);
+});
+
+void test('a changed fact is sent again', () => {
+  const renamed = { ...vmSecond, facts: vmSecond.facts && { ...vmSecond.facts, hostname: 'vm2' } };
+  assert.equal(buildSample('vm', 1, renamed, vmFirst).facts?.hostname, 'vm2');
 });

@@ -15,6 +15,8 @@ void test('parses the GPU host df -P rows in bytes', () => {
     usedBytes: 0,
     availableBytes: 134217728 * 1024,
     usedPct: 0,
+    fsType: null,
+    inodesUsedPct: null,
   });
   const root = filesystems?.[1];
   assert.equal(root?.mount, '/');
@@ -43,7 +45,7 @@ void test('keeps spaces inside mount points and device names', () => {
 void test('honours a 512-blocks header and clamps negative available to zero', () => {
   const text = 'Filesystem 512-blocks Used Available Capacity Mounted on\n/dev/sda1 2000 1800 -40 100% /\n';
   assert.deepEqual(parseDfP(text), [
-    { mount: '/', device: '/dev/sda1', sizeBytes: 2000 * 512, usedBytes: 1800 * 512, availableBytes: 0, usedPct: 100 },
+    { mount: '/', device: '/dev/sda1', fsType: null, sizeBytes: 2000 * 512, usedBytes: 1800 * 512, availableBytes: 0, usedPct: 100, inodesUsedPct: null },
   ]);
 });
 

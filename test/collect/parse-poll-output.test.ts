@@ -1,57 +1,131 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
+import { parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 
-const capture = readFileSync(new URL('../fixtures/hosts/ci-vm-2core/poll-output-1.txt', import.meta.url), 'utf8');
+function fixture(path: string): string {
+  return readFileSync(new URL(`../fixtures/hosts/${path}`, import.meta.url), 'utf8');
+}
 
-void test('parses every section of a real capture from a 2-core VM', () => {
+const capture = fixture('debian12-vm-2core/poll-output-v2-1.txt');
+const busybox = fixture('busybox-1.35-debian12-vm/poll-output-v2.txt');
+const v1Capture = fixture('ci-vm-2core/poll-output-1.txt');
+
+void test('parses every section of a real version-2 capture from a 2-core VM', () => {
   const snapshot = parsePollOutput(capture);
   assert.deepEqual(snapshot.missing, []);
-  assert.equal(snapshot.uptimeSec, 575.28);
+  assert.equal(snapshot.unsupportedOs, null);
   assert.equal(snapshot.cpuCount, 2);
-  assert.deepEqual(snapshot.cpuTotal, {
-    user: 26444, nice: 0, system: 5384, idle: 81552, iowait: 882, irq: 0, softirq: 329, steal: 46, guest: 0, guestNice: 0,
-  });
-  assert.deepEqual(snapshot.load, { load1: 5.79, load5: 1.93, load15: 0.76, runnable: 12, total: 238 });
+  assert.equal(snapshot.cpuPerCore?.length, 2);
+  assert.equal(snapshot.uptimeSec, 2128.35);
   assert.equal(snapshot.memory?.totalBytes, 24683656 * 1024);
-  assert.equal(snapshot.memory?.availableBytes, 23420448 * 1024);
   assert.deepEqual(snapshot.interfaces?.map((i) => i.name), ['lo', 'ifb0', 'ifb1', 'eth0']);
+  assert.deepEqual(snapshot.virtualInterfaces, ['ifb0', 'ifb1', 'lo']);
+  assert.deepEqual(snapshot.disks?.map((d) => d.name), ['vda']);
+  const root = snapshot.filesystems?.find((fs) => fs.mount === '/');
+  assert.equal(root?.fsType, 'ext4');
+  assert.ok(root?.inodesUsedPct != null && root.inodesUsedPct > 0 && root.inodesUsedPct < 100);
+  assert.ok(snapshot.pressure?.cpu?.some && snapshot.pressure.io?.full);
+  assert.equal(snapshot.failedUnits, null, 'no systemd on this VM');
+  assert.equal(snapshot.gpus, null);
+  assert.deepEqual(snapshot.facts, {
+    hostname: 'vm', kernel: '6.18.44-fc-v782', osName: 'Debian GNU/Linux', osVersion: '12', cpuModel: 'AMD EPYC', architecture: 'x86_64',
+  });
+  const processes = snapshot.processes ?? [];
+  assert.ok(processes.length > 50);
+  const pid1 = processes.find((p) => p.pid === 1);
+  assert.equal(pid1?.ppid, 0);
+  assert.ok(processes.some((p) => p.command === '[kthreadd]'), 'a kernel thread shows its comm in brackets');
+  assert.ok(processes.some((p) => p.command.startsWith('postgres: 15/main: checkpointer')));
+  assert.equal(snapshot.pollShellPid, Number(/^@@shell\n(\d+)$/m.exec(capture)?.[1]));
+});
+
+void test('a real busybox 1.35 capture: df -Pk fallback without types or inodes, everything else the same', () => {
+  const snapshot = parsePollOutput(busybox);
+  assert.deepEqual(snapshot.missing, []);
+  const root = snapshot.filesystems?.find((fs) => fs.mount === '/');
+  assert.equal(root?.fsType, null);
+  assert.equal(root?.inodesUsedPct, null);
+  assert.ok((snapshot.processes?.length ?? 0) > 50);
+  assert.deepEqual(snapshot.disks?.map((d) => d.name), ['vda']);
+  assert.equal(snapshot.facts?.osName, 'Debian GNU/Linux');
+});
+
+void test('a version-1 capture still parses the sections it has', () => {
+  const snapshot = parsePollOutput(v1Capture);
+  assert.deepEqual(snapshot.missing, ['diskstats', 'processes', 'facts']);
+  assert.equal(snapshot.uptimeSec, 575.28);
+  assert.deepEqual(snapshot.load, { load1: 5.79, load5: 1.93, load15: 0.76, runnable: 12, total: 238 });
   assert.equal(snapshot.interfaces?.[3]?.rxBytes, 262722526);
-  assert.deepEqual(snapshot.filesystems?.map((fs) => fs.mount), ['/dev', '/dev/shm', '/', '/sys/fs/cgroup']);
-  assert.equal(snapshot.filesystems?.[2]?.usedBytes, 23876264 * 1024);
+});
+
+void test('a host that is not Linux is named, with every section missing', () => {
+  const snapshot = parsePollOutput('@@vigil 2\n@@os\nFreeBSD\n@@end\n');
+  assert.equal(snapshot.unsupportedOs, 'FreeBSD');
+  assert.deepEqual(snapshot.missing, [...POLL_SECTIONS]);
 });
 
 void test('an empty section is null and named in missing, the others still parse', () => {
-  const withoutMeminfo = capture.replace(/@@meminfo\n[\s\S]*?(?=@@df\n)/, '@@meminfo\n');
+  const withoutMeminfo = capture.replace(/@@meminfo\n[\s\S]*?(?=@@cpuinfo\n)/, '@@meminfo\n');
   const snapshot = parsePollOutput(withoutMeminfo);
   assert.equal(snapshot.memory, null);
   assert.deepEqual(snapshot.missing, ['meminfo']);
   assert.equal(snapshot.cpuCount, 2);
 });
 
-void test('output cut short names the section it stopped in, the ones after it, and end', () => {
-  const cut = capture.slice(0, capture.indexOf('SwapTotal:'));
+void test('output cut short inside the files names what it lost, and end', () => {
+  const cut = capture.slice(0, capture.indexOf('==> /proc/1/stat <=='));
   const snapshot = parsePollOutput(cut);
-  // meminfo stopped before its swap lines: it must not read as "no swap".
-  assert.equal(snapshot.memory, null);
-  assert.deepEqual(snapshot.missing, ['meminfo', 'df', 'end']);
-  assert.equal(snapshot.load?.runnable, 12);
+  assert.deepEqual(snapshot.missing, ['uptime', 'netdev', 'loadavg', 'df', 'diskstats', 'processes', 'facts', 'end']);
+  assert.equal(snapshot.memory?.totalBytes, 24683656 * 1024);
 });
 
 void test('output cut at a line boundary inside df drops the incomplete df', () => {
-  const cut = capture.slice(0, capture.indexOf('/dev/vda'));
+  const cut = capture.slice(0, capture.indexOf('/dev/vda', capture.indexOf('@@df')));
   assert.deepEqual(parsePollOutput(cut).missing, ['df', 'end']);
 });
 
 void test('CRLF line endings parse the same', () => {
   const snapshot = parsePollOutput(capture.replaceAll('\n', '\r\n'));
-  assert.deepEqual(snapshot.missing, []);
-  assert.equal(snapshot.filesystems?.[2]?.mount, '/');
+  assert.equal(snapshot.filesystems?.find((fs) => fs.mount === '/')?.fsType, 'ext4');
+  assert.equal(snapshot.cpuCount, 2);
 });
 
 void test('nothing at all, or unrelated text, misses everything', () => {
-  const all = ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'df', 'end'];
+  const all = [...POLL_SECTIONS, 'end'];
   assert.deepEqual(parsePollOutput('').missing, all);
   assert.deepEqual(parsePollOutput('bash: sh: command not found\n').missing, all);
+});
+
+// Regression: any local user controls their processes' command lines, which the files section carries.
+void test('a command line imitating section markers cannot end the files early or replace df', () => {
+  const forged = '\n@@df\nFilesystem Type 1K-blocks Used Avail Inodes IUsed Mounted on\n/dev/evil ext4 100 100 0 10 10 /\n@@end\n';
+  const attacked = capture.replace(/(==> \/proc\/1\/cmdline <==\n)/, `$1${forged}`);
+  const snapshot = parsePollOutput(attacked);
+  assert.deepEqual(snapshot.missing, []);
+  assert.equal(snapshot.filesystems?.some((fs) => fs.device === '/dev/evil'), false);
+  assert.equal(snapshot.filesystems?.find((fs) => fs.mount === '/')?.device, '/dev/vda');
+});
+
+void test('a command line imitating head headers cannot add or rewrite processes', () => {
+  const pids = (parsePollOutput(capture).processes ?? []).map((p) => p.pid);
+  const fakeStat = '99999999 (nginx) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 1000 0 0';
+  const forged = `x\n==> /proc/99999999/stat <==\n${fakeStat}\n\n==> /proc/99999999/cmdline <==\nnginx: master`;
+  const attacked = capture.replace(/(==> \/proc\/1\/cmdline <==\n)/, `$1${forged}`);
+  const snapshot = parsePollOutput(attacked);
+  const processes = snapshot.processes ?? [];
+  assert.deepEqual(processes.map((p) => p.pid), pids);
+  assert.equal(processes.some((p) => p.command.includes('nginx')), false);
+  // Unsure which command line is whose, the parser shows every process by its kernel name instead.
+  assert.equal(processes.find((p) => p.pid === 1)?.command, `[${processes.find((p) => p.pid === 1)?.comm}]`);
+});
+
+void test('a file that reached head\'s byte cap loses its possibly cut last line, not its earlier ones', () => {
+  const diskLine = ' 254       0 vda 1 0 8 0 1 0 8 0 0 0 0 0 0 0 0 0 0\n';
+  const many = Array.from({ length: 400 }, (_, i) => diskLine.replace('vda', `vd${String.fromCharCode(97 + (i % 26))}${'x'.repeat(Math.floor(i / 26))}`)).join('');
+  const capped = `${many}${' 254 0 vdzz 1 0 8'}`.slice(0, 16384);
+  const attacked = capture.replace(/(==> \/proc\/diskstats <==\n)[^=]*?(\n==> )/, `$1${capped}$2`);
+  const snapshot = parsePollOutput(attacked);
+  assert.ok((snapshot.disks?.length ?? 0) > 100);
+  assert.ok(snapshot.disks?.every((d) => d.readsCompleted === 1 && d.sectorsRead === 8));
 });

@@ -6,10 +6,11 @@ import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
 const gpuStat = readFileSync(new URL('../fixtures/hosts/gpu-host-16core/proc-stat.txt', import.meta.url), 'utf8');
 
 void test('parses the total cpu line and counts the per-cpu lines of a 16-core host', () => {
-  assert.deepEqual(parseProcStat(gpuStat), {
-    cpuTotal: { user: 64, nice: 0, system: 497, idle: 51740, iowait: 112, irq: 0, softirq: 19, steal: 3, guest: 0, guestNice: 0 },
-    cpuCount: 16,
-  });
+  const parsed = parseProcStat(gpuStat);
+  assert.deepEqual(parsed?.cpuTotal, { user: 64, nice: 0, system: 497, idle: 51740, iowait: 112, irq: 0, softirq: 19, steal: 3, guest: 0, guestNice: 0 });
+  assert.equal(parsed?.cpuCount, 16);
+  assert.equal(parsed?.cpuPerCore?.length, 16);
+  assert.deepEqual(parsed?.cpuPerCore?.[9], { user: 4, nice: 0, system: 51, idle: 3129, iowait: 91, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0 });
 });
 
 void test('a pre-2.6.11 line with only eight fields reads the absent ones as zero', () => {
@@ -17,7 +18,14 @@ void test('a pre-2.6.11 line with only eight fields reads the absent ones as zer
   assert.deepEqual(parsed, {
     cpuTotal: { user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 },
     cpuCount: 1,
+    cpuPerCore: [{ user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 }],
   });
+});
+
+void test('a malformed per-cpu line voids the per-core list rather than shifting the cores after it', () => {
+  const parsed = parseProcStat('cpu  1 2 3 4\ncpu0 1 1 1 1\ncpu1 x 1 1 1\ncpu2 1 1 1 1\n');
+  assert.equal(parsed?.cpuCount, 3);
+  assert.equal(parsed?.cpuPerCore, null);
 });
 
 void test('only the cpu lines the poll script keeps are enough', () => {

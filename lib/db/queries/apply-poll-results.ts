@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { PollFailure, PollResult, PollSuccess } from '../../poll/poll-messages.ts';
+import type { HostFacts } from '../../collect/sample.ts';
 import type { Database, HostStatus } from '../database.ts';
 import { insertSamplesReturningKeys } from './insert-samples.ts';
 
@@ -19,6 +20,10 @@ interface HostState {
   consecutive_failures: number;
   last_poll_at: Date | null;
   last_sample_at: Date | null;
+  boot_time: Date | null;
+  /** The facts of the newest sample in the batch that carried any; null: leave the row's as they are. */
+  facts: HostFacts | null;
+  facts_at: Date | null;
 }
 
 export async function applyPollResults(
@@ -39,12 +44,12 @@ export async function applyPollResults(
       .execute();
     const rows = await trx
       .selectFrom('hosts')
-      .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at'])
+      .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'boot_time'])
       .where('name', 'in', hostNames)
       .orderBy('name')
       .forUpdate()
       .execute();
-    const states = new Map<string, HostState>(rows.map((row) => [row.name, { ...row }]));
+    const states = new Map<string, HostState>(rows.map((row) => [row.name, { ...row, facts: null, facts_at: null }]));
 
     const successes = ordered.filter((result): result is PollSuccess => result.kind === 'sample');
     const failures = ordered.filter((result): result is PollFailure => result.kind === 'failure');
@@ -81,7 +86,17 @@ function applyResult(state: HostState, result: PollResult, downAfter: number): v
     state.status_reason = null;
     state.status_message = null;
     state.consecutive_failures = 0;
-    state.last_sample_at = later(state.last_sample_at, new Date(result.sample.ts));
+    const sampleAt = new Date(result.sample.ts);
+    // Results of a batch may arrive out of order: only the newest sample's boot time and facts count.
+    if (state.last_sample_at === null || sampleAt.getTime() >= state.last_sample_at.getTime()) {
+      const bootTime = result.sample.bootTime;
+      if (bootTime != null && Number.isFinite(bootTime)) state.boot_time = new Date(bootTime);
+      if (result.sample.facts != null) {
+        state.facts = result.sample.facts;
+        state.facts_at = sampleAt;
+      }
+    }
+    state.last_sample_at = later(state.last_sample_at, sampleAt);
     return;
   }
   state.consecutive_failures += 1;
@@ -131,6 +146,16 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       ...state,
       last_poll_at: state.last_poll_at?.toISOString() ?? null,
       last_sample_at: state.last_sample_at?.toISOString() ?? null,
+      boot_time: state.boot_time?.toISOString() ?? null,
+      has_facts: state.facts !== null,
+      hostname: state.facts?.hostname ?? null,
+      kernel: state.facts?.kernel ?? null,
+      os_name: state.facts?.osName ?? null,
+      os_version: state.facts?.osVersion ?? null,
+      cpu_model: state.facts?.cpuModel ?? null,
+      architecture: state.facts?.architecture ?? null,
+      facts_at: state.facts_at?.toISOString() ?? null,
+      facts: undefined,
     })),
   );
   await sql`
@@ -140,9 +165,19 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       status_message = u.status_message,
       consecutive_failures = u.consecutive_failures,
       last_poll_at = u.last_poll_at,
-      last_sample_at = u.last_sample_at
+      last_sample_at = u.last_sample_at,
+      boot_time = u.boot_time,
+      hostname = CASE WHEN u.has_facts THEN u.hostname ELSE hosts.hostname END,
+      kernel = CASE WHEN u.has_facts THEN u.kernel ELSE hosts.kernel END,
+      os_name = CASE WHEN u.has_facts THEN u.os_name ELSE hosts.os_name END,
+      os_version = CASE WHEN u.has_facts THEN u.os_version ELSE hosts.os_version END,
+      cpu_model = CASE WHEN u.has_facts THEN u.cpu_model ELSE hosts.cpu_model END,
+      architecture = CASE WHEN u.has_facts THEN u.architecture ELSE hosts.architecture END,
+      facts_at = CASE WHEN u.has_facts THEN u.facts_at ELSE hosts.facts_at END
     FROM json_to_recordset(${payload}::json) AS u(
       name text, status text, status_reason text, status_message text,
-      consecutive_failures integer, last_poll_at timestamptz, last_sample_at timestamptz)
+      consecutive_failures integer, last_poll_at timestamptz, last_sample_at timestamptz,
+      boot_time timestamptz, has_facts boolean, hostname text, kernel text, os_name text,
+      os_version text, cpu_model text, architecture text, facts_at timestamptz)
     WHERE hosts.name = u.name`.execute(db);
 }

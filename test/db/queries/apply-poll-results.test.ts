@@ -45,6 +45,35 @@ for (const kind of ['postgres', 'pglite'] as const) {
     const count = async (table: 'samples' | 'poll_failures', name: string) =>
       (await testDb.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('host', '=', name).executeTakeFirstOrThrow()).n;
 
+    void test('boot time and facts land on the host row; a sample without facts keeps the stored ones', async () => {
+      const facts = { hostname: 'db7', kernel: '6.8.0-45-generic', osName: 'Ubuntu', osVersion: '24.04', cpuModel: 'AMD EPYC 7763', architecture: 'x86_64' };
+      const first = success('facts', 1);
+      first.sample = { ...first.sample, bootTime: T0 - 86_400_000, facts };
+      const second = success('facts', 2);
+      second.sample = { ...second.sample, bootTime: T0 - 86_400_000, facts: null };
+      await applyPollResults(testDb.db, [second, first], { downAfter: 3 });
+      const stored = async () =>
+        testDb.db
+          .selectFrom('hosts')
+          .select(['boot_time', 'hostname', 'kernel', 'os_name', 'os_version', 'cpu_model', 'architecture', 'facts_at'])
+          .where('name', '=', 'facts')
+          .executeTakeFirstOrThrow();
+      assert.deepEqual(await stored(), {
+        boot_time: new Date(T0 - 86_400_000),
+        hostname: 'db7', kernel: '6.8.0-45-generic', os_name: 'Ubuntu', os_version: '24.04', cpu_model: 'AMD EPYC 7763', architecture: 'x86_64',
+        facts_at: new Date(first.sample.ts),
+      });
+      // A reboot and a kernel upgrade: the newest sample in the batch wins, an older one does not undo it.
+      const rebooted = success('facts', 4);
+      rebooted.sample = { ...rebooted.sample, bootTime: T0 + 35_000, rebooted: true, facts: { ...facts, kernel: '6.8.0-50-generic' } };
+      const stale = success('facts', 3);
+      stale.sample = { ...stale.sample, bootTime: T0 - 86_400_000, facts: { ...facts, kernel: 'stale' } };
+      await applyPollResults(testDb.db, [rebooted, stale], { downAfter: 3 });
+      const after = await stored();
+      assert.equal(after.kernel, '6.8.0-50-generic');
+      assert.deepEqual(after.boot_time, new Date(T0 + 35_000));
+    });
+
     void test('a failure on a new host leaves it unknown; a success makes it up', async () => {
       await applyPollResults(testDb.db, [failure('fresh', 1)], { downAfter: 3 });
       const first = await host('fresh');

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { Sample } from '../../../lib/collect/sample.ts';
 import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
 import { insertSamples } from '../../../lib/db/queries/insert-samples.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
-function makeSample(host: string, ts: number, n = 0): Sample {
+/** A sample as the first release's workers sent it: no field added since. */
+function makeFirstReleaseSample(host: string, ts: number, n = 0): Sample {
   return {
     host,
     ts,
@@ -31,6 +33,48 @@ function makeSample(host: string, ts: number, n = 0): Sample {
     interfaces: [{ name: 'eth0', rxBytesPerSec: 1234.5678, txBytesPerSec: 0.1 }],
     missing: [],
   };
+}
+
+function makeSample(host: string, ts: number, n = 0): Sample {
+  const top = (pid: number) => ({ pid, user: null, command: `/usr/bin/worker --id ${pid}`, cpuPct: 12.3456, rssBytes: 104_857_600 + pid });
+  return {
+    ...makeFirstReleaseSample(host, ts, n),
+    cpuModes: { user: 8.123456, nice: 0, system: 3.2, idle: 87.6, iowait: 0.5, irq: 0, softirq: 0.2, steal: 0.4, guest: 0 },
+    perCoreBusyPct: Array.from({ length: 16 }, (_, i) => (i * 6.25) / 3),
+    memBuffersBytes: 123_456_512,
+    memCachedBytes: 9_876_543_488,
+    loadPerCore: 0.42 / 16,
+    bootTime: ts - 123_456_000,
+    rebooted: false,
+    diskReadBytesPerSec: 4096.5,
+    diskWriteBytesPerSec: 1_048_576.25,
+    filesystems: makeFirstReleaseSample(host, ts).filesystems.map((fs) => ({ ...fs, fsType: 'ext4', inodesUsedPct: 3.3333333 })),
+    interfaces: [{
+      name: 'eth0', rxBytesPerSec: 1234.5678, txBytesPerSec: 0.1, rxPacketsPerSec: 10.5, txPacketsPerSec: 2,
+      rxErrors: 0, txErrors: 0, rxDrops: 1, txDrops: 0, loopback: false, virtual: false,
+    }],
+    disks: [{ name: 'nvme0n1', readBytesPerSec: 4096.5, writeBytesPerSec: 1_048_576.25, readIops: 1, writeIops: 256.0625, busyPct: 1.5 }],
+    processes: {
+      running: 2,
+      total: 312,
+      topCpu: Array.from({ length: 10 }, (_, i) => top(1000 + i)),
+      topMemory: Array.from({ length: 10 }, (_, i) => top(2000 + i)),
+      matches: [{ pattern: 'nginx', count: 0 }, { pattern: 'postgres', count: 7 }],
+    },
+    pressure: {
+      cpu: { some: { avg10: 0.26, avg60: 0.42, avg300: 0.12 }, full: null },
+      io: { some: { avg10: 1.94, avg60: 0.82, avg300: 0.19 }, full: { avg10: 1.94, avg60: 0.82, avg300: 0.19 } },
+      memory: null,
+    },
+    failedUnits: [],
+    gpus: null,
+    facts: null,
+  };
+}
+
+/** What the json columns hold: numbers to two decimals. */
+function rounded<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v))) as T;
 }
 
 for (const kind of ['postgres', 'pglite'] as const) {
@@ -66,9 +110,38 @@ for (const kind of ['postgres', 'pglite'] as const) {
         net_rx_bps: written.netRxBytesPerSec,
         net_tx_bps: written.netTxBytesPerSec,
         disk_used_pct_max: written.diskUsedPctMax,
-        filesystems: written.filesystems,
-        interfaces: written.interfaces,
+        filesystems: rounded(written.filesystems),
+        interfaces: rounded(written.interfaces),
+        mem_buffers_bytes: written.memBuffersBytes,
+        mem_cached_bytes: written.memCachedBytes,
+        load_per_core: written.loadPerCore,
+        rebooted: false,
+        disk_read_bps: written.diskReadBytesPerSec,
+        disk_write_bps: written.diskWriteBytesPerSec,
+        processes_total: 312,
+        processes_running: 2,
+        cpu_modes: rounded(written.cpuModes),
+        per_core_busy_pct: rounded(written.perCoreBusyPct),
+        disks: rounded(written.disks),
+        processes: rounded(written.processes),
+        pressure: written.pressure,
+        failed_units: [],
+        gpus: null,
+        missing: null,
       });
+    });
+
+    void test('a first-release sample (a worker not yet upgraded) stores NULL in every newer column', async () => {
+      const ts = Date.now() - 99_000;
+      assert.equal(await insertSamples(testDb.db, [{ ...makeFirstReleaseSample('old-worker', ts), missing: ['df'] }]), 1);
+      const row = await testDb.db.selectFrom('samples').selectAll().where('host', '=', 'old-worker').executeTakeFirstOrThrow();
+      assert.equal(row.cpu_busy_pct, 12.345678901234);
+      assert.equal(row.rebooted, false);
+      assert.deepEqual(
+        [row.cpu_modes, row.per_core_busy_pct, row.disks, row.processes, row.pressure, row.failed_units, row.gpus, row.processes_total],
+        [null, null, null, null, null, null, null, null],
+      );
+      assert.deepEqual(row.missing, ['df']);
     });
 
     void test('an empty list inserts nothing', async () => {
@@ -92,5 +165,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
         .executeTakeFirstOrThrow();
       assert.equal(count.n, 10_000);
     });
+
+    if (kind === 'postgres') {
+      void test('bytes per stored row, first-release sample against a full one (measured, not asserted)', async () => {
+        const ts = Date.now() - 7_200_000;
+        await insertSamples(testDb.db, Array.from({ length: 100 }, (_, i) => makeFirstReleaseSample('size-old', ts + i * 10_000, i)));
+        await insertSamples(testDb.db, Array.from({ length: 100 }, (_, i) => makeSample('size-new', ts + i * 10_000, i)));
+        const sizes = await sql<{ host: string; bytes: number }>`
+          SELECT host, avg(pg_column_size(s.*))::float8 AS bytes FROM samples s WHERE host IN ('size-old', 'size-new') GROUP BY host`.execute(testDb.db);
+        const bytes = new Map(sizes.rows.map((r) => [r.host, Math.round(r.bytes)]));
+        console.log(`# bytes per sample row (pg_column_size): first release ${bytes.get('size-old')}, full ${bytes.get('size-new')}`);
+        assert.ok((bytes.get('size-new') ?? 0) > (bytes.get('size-old') ?? Infinity));
+      });
+    }
   });
 }
