@@ -1,0 +1,179 @@
+// One measured client of the poll benchmark, run as its own process so that its CPU time is its
+// own: `vigil` (the real worker with an in-process bus and a driver keeping K jobs in flight) or
+// `bare` (one persistent ssh2 connection per host that only execs the same script and reads all
+// of its output: the practical limit). Reads its config from the JSON file named by argv[2]
+// (thousands of targets are too long for a command line); prints JSON lines:
+// {"event":"measuring"} when the window opens and {"event":"done",...} with the figures.
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import type { Client as SshClient } from 'ssh2';
+import { MemoryBus } from '../lib/bus/memory-bus.ts';
+import { POLL_SCRIPT } from '../lib/collect/poll-script.ts';
+import { silentLogger } from '../lib/log.ts';
+import type { HostTarget } from '../lib/poll/host-target.ts';
+import type { PollResult } from '../lib/poll/poll-messages.ts';
+import { startWorker } from '../services/worker/worker-service.ts';
+
+export interface PollClientConfig {
+  mode: 'vigil' | 'bare';
+  targets: HostTarget[];
+  inFlight: number;
+  /** Steady-state seconds after every host has been polled once, before the window opens. */
+  warmupSec: number;
+  measureSec: number;
+}
+
+export interface PollClientResult {
+  event: 'done';
+  mode: 'vigil' | 'bare';
+  polls: number;
+  failures: number;
+  failureReasons: Record<string, number>;
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same script. */
+const WRAPPED_SCRIPT = `LC_ALL=C; export LC_ALL\n{\n${POLL_SCRIPT}\n} </dev/null\n`;
+
+type PollOnce = (target: HostTarget) => Promise<string | null>;
+
+const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as PollClientConfig;
+const { poll, close } = config.mode === 'bare' ? bareLoop() : await vigilWorker(config.inFlight);
+await drive(config, poll);
+await close();
+process.exit(0);
+
+/**
+ * K loops, each taking the host that waited longest, polling it and putting it back: every host
+ * is polled in turn and never twice at once, for both clients alike.
+ */
+async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
+  const idle = [...cfg.targets];
+  const polledOnce = new Set<string>();
+  let phase: 'warmup' | 'measuring' | 'done' = 'warmup';
+  let polls = 0;
+  let failures = 0;
+  const failureReasons: Record<string, number> = {};
+  let cpuStart = process.cpuUsage();
+  let wallStart = performance.now();
+  let result: PollClientResult | null = null;
+  const openWindow = (): void => {
+    phase = 'measuring';
+    process.stdout.write(JSON.stringify({ event: 'measuring' }) + '\n');
+    cpuStart = process.cpuUsage();
+    wallStart = performance.now();
+    setTimeout(() => {
+      const cpu = process.cpuUsage(cpuStart);
+      result = { event: 'done', mode: cfg.mode, polls, failures, failureReasons, wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
+      phase = 'done';
+      // At once, so the host-side meter stops with the window, not after the drain and close.
+      process.stdout.write(JSON.stringify(result) + '\n');
+    }, cfg.measureSec * 1000);
+  };
+  const loop = async (): Promise<void> => {
+    while (phase !== 'done') {
+      const target = idle.shift();
+      if (!target) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const failure = await pollOnce(target);
+      idle.push(target);
+      if (phase === 'measuring') {
+        polls++;
+        if (failure !== null) {
+          failures++;
+          failureReasons[failure] = (failureReasons[failure] ?? 0) + 1;
+        }
+      } else if (phase === 'warmup' && !polledOnce.has(target.name)) {
+        polledOnce.add(target.name);
+        if (polledOnce.size === cfg.targets.length) setTimeout(openWindow, cfg.warmupSec * 1000);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: cfg.inFlight }, () => loop()));
+  if (result === null) throw new Error('measurement ended without a result');
+}
+
+function bareLoop(): { poll: PollOnce; close: () => Promise<void> } {
+  const clients = new Map<string, Promise<SshClient>>();
+  const keys = new Map<string, Buffer>();
+  const connect = (t: HostTarget): Promise<SshClient> => new Promise((resolve, reject) => {
+    const file = t.privateKeyFile as string;
+    let key = keys.get(file);
+    if (!key) keys.set(file, (key = readFileSync(file)));
+    const client = new ssh2.Client();
+    client.on('ready', () => resolve(client));
+    client.on('error', (err) => reject(err));
+    client.on('close', () => clients.delete(t.name));
+    client.connect({ host: t.address, port: t.port, username: t.user, privateKey: key, readyTimeout: 60_000 });
+  });
+  const poll: PollOnce = async (t) => {
+    let pending = clients.get(t.name);
+    if (!pending) {
+      pending = connect(t);
+      clients.set(t.name, pending);
+    }
+    try {
+      const client = await pending;
+      await new Promise<Buffer>((resolve, reject) => {
+        client.exec('exec /bin/sh', (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.stderr.on('data', () => {});
+          stream.on('close', () => resolve(Buffer.concat(chunks)));
+          stream.end(WRAPPED_SCRIPT);
+        });
+      });
+      return null;
+    } catch (err) {
+      clients.delete(t.name);
+      return (err as Error).message.slice(0, 60);
+    }
+  };
+  return {
+    poll,
+    close: async () => {
+      for (const pending of clients.values()) pending.then((c) => c.end(), () => {});
+    },
+  };
+}
+
+async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: () => Promise<void> }> {
+  const bus = new MemoryBus();
+  const waiting = new Map<string, (result: PollResult) => void>();
+  const results = await bus.subscribe('poll.results', { name: 'bench', durable: false, prefetch: 100_000 }, async (r) => {
+    waiting.get(r.host)?.(r);
+  });
+  const worker = await startWorker({
+    bus,
+    log: silentLogger,
+    maxInFlight: inFlight,
+    connectTimeoutMs: 60_000,
+    execTimeoutMs: 60_000,
+    // The pool paces new connections to spare real sshds; lifted so the warm-up of 2,000 hosts
+    // takes seconds, not minutes. Steady state, which is what is measured, opens none.
+    ssh: { connectRatePerSec: 10_000, connectBurst: inFlight, maxConcurrentConnects: inFlight },
+  });
+  const seqs = new Map<string, number>();
+  const poll: PollOnce = async (target) => {
+    const seq = (seqs.get(target.name) ?? 0) + 1;
+    seqs.set(target.name, seq);
+    const done = new Promise<PollResult>((resolve) => waiting.set(target.name, resolve));
+    const now = Date.now();
+    await bus.publish('poll.jobs', { target, seq, scheduledAt: now, expiresAt: now + 600_000 });
+    const result = await done;
+    waiting.delete(target.name);
+    return result.kind === 'sample' ? null : result.reason;
+  };
+  return {
+    poll,
+    close: async () => {
+      await worker.stop();
+      await results.close();
+      await bus.close();
+    },
+  };
+}

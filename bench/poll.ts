@@ -1,0 +1,191 @@
+// The poll benchmark (`npm run bench:poll`): polls per second and CPU milliseconds per poll of one
+// worker process, against (a) real OpenSSH hosts on loopback and (b) simulated hosts, each side by
+// side with a bare ssh2 loop that only execs the same script on the same hosts. Every client runs
+// in its own process, and the simulator in another, so each one's CPU is its own. Results are
+// reported as ratios against the bare loop of the same run: the machine is shared and absolute
+// figures drift from run to run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { HostTarget } from '../lib/poll/host-target.ts';
+import type { PollClientConfig, PollClientResult } from './poll-client.ts';
+import { startTreeCpuMeter } from './proc-cpu.ts';
+import type { TreeCpuMeter } from './proc-cpu.ts';
+import { startSshdFleet } from './sshd-fleet.ts';
+
+const { values } = parseArgs({
+  options: {
+    'sshd-hosts': { type: 'string', default: '100' },
+    'sim-hosts': { type: 'string', default: '2000' },
+    'in-flight': { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '15' },
+    'warmup-seconds': { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const inFlight = Number(values['in-flight']);
+const measureSec = Number(values.seconds);
+const warmupSec = Number(values['warmup-seconds']);
+const rounds = Number(values.rounds);
+
+interface Measured extends PollClientResult {
+  /** CPU of the hosts' side (sshd trees, or the simulator process) over the same window. */
+  hostCpuMs: number;
+}
+
+interface FleetReport {
+  fleet: string;
+  hosts: number;
+  runs: Measured[];
+}
+
+const base = { connection: 'ssh' as const, intervalSec: 10, groups: [] };
+const reports: FleetReport[] = [];
+
+{
+  const count = Number(values['sshd-hosts']);
+  log(`starting ${count} sshd hosts`);
+  const fleet = await startSshdFleet(count);
+  try {
+    const targets: HostTarget[] = fleet.hosts.map((h, i) => ({
+      ...base, name: `sshd-${i + 1}`, address: '127.0.0.1', port: h.port, user: fleet.user, privateKeyFile: fleet.clientKeyFile,
+    }));
+    reports.push({ fleet: 'OpenSSH (one sshd per host)', hosts: count, runs: await runClients(targets, fleet.pids) });
+  } finally {
+    await fleet.stop();
+  }
+}
+
+{
+  const count = Number(values['sim-hosts']);
+  log(`starting the simulator with ${count} hosts`);
+  const sim = await startSimulator(count);
+  try {
+    const targets: HostTarget[] = sim.info.hosts.map((h) => ({
+      ...base, name: h.name, address: h.address, port: h.port, user: sim.info.user, privateKeyFile: sim.info.clientKeyFile,
+    }));
+    reports.push({ fleet: 'simulated (one ssh2 server process)', hosts: count, runs: await runClients(targets, [sim.info.pid]) });
+  } finally {
+    await sim.stop();
+  }
+}
+
+printReport(reports);
+
+async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Measured[]> {
+  const runs: Measured[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of ['bare', 'vigil'] as const) {
+      log(`  ${mode}: warming up (${targets.length} hosts, ${inFlight} in flight)`);
+      const run = await runClient({ mode, targets, inFlight, warmupSec, measureSec }, hostPids);
+      // Let the hosts finish tearing down this client's connections before the next one starts.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      log(`  ${mode}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
+        + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.failures} failures ${JSON.stringify(run.failureReasons)}`);
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
+function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+    const configFile = join(dir, 'client.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    let meter: Promise<TreeCpuMeter> | null = null;
+    let hostCpu: Promise<number> | null = null;
+    let done: PollClientResult | null = null;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as { event: string };
+      if (message.event === 'measuring') meter = startTreeCpuMeter(hostPids);
+      if (message.event === 'done') {
+        hostCpu = meter?.then((m) => m.stop()) ?? null;
+        done = message as PollClientResult;
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0 || done === null || hostCpu === null) {
+        reject(new Error(`poll client (${config.mode}) exited with ${code} before reporting`));
+        return;
+      }
+      const result = done;
+      hostCpu.then((hostCpuMs) => resolve({ ...result, hostCpuMs }), reject);
+    });
+  });
+}
+
+interface SimulatorInfo {
+  pid: number;
+  user: string;
+  clientKeyFile: string;
+  hosts: Array<{ name: string; address: string; port: number }>;
+}
+
+function startSimulator(count: number): Promise<{ info: SimulatorInfo; stop: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const script = new URL('../scripts/simulate-hosts.ts', import.meta.url).pathname;
+    // No random reboots: each would cost both clients a reconnect inside the window.
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--hosts', String(count), '--format', 'json', '--reboot-chance', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.on('error', reject);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code} at start`)));
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      resolve({
+        info: JSON.parse(line) as SimulatorInfo,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+function printReport(all: FleetReport[]): void {
+  const lines = [
+    '',
+    `poll benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, `
+      + `${inFlight} polls in flight, ${measureSec} s windows after ${warmupSec} s of steady state`,
+    '',
+    '| hosts | client | polls/s | client CPU ms/poll | host CPU ms/poll | failures | polls/s vs bare | CPU/poll vs bare |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const report of all) {
+    const bare = report.runs.filter((r) => r.mode === 'bare');
+    const bareRate = mean(bare.map(rate));
+    const bareCpu = mean(bare.map(cpuPerPoll));
+    for (const run of report.runs) {
+      lines.push(`| ${report.hosts} ${report.fleet} | ${run.mode} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
+        + `${(run.hostCpuMs / Math.max(1, run.polls)).toFixed(3)} | ${run.failures} | ${(rate(run) / bareRate).toFixed(2)} | ${(cpuPerPoll(run) / bareCpu).toFixed(2)} |`);
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function rate(run: Measured): number {
+  return run.polls / (run.wallMs / 1000);
+}
+
+function cpuPerPoll(run: Measured): number {
+  return run.cpuMs / Math.max(1, run.polls);
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
