@@ -45,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   worker: serviceCommand('worker', 'Run a worker: polls hosts over SSH (start as many as you need)', async () => (await import('../services/worker/main.ts')).runWorker),
   writer: serviceCommand('writer', 'Run the writer: stores poll results in PostgreSQL', async () => (await import('../services/writer/main.ts')).runWriter),
   web: serviceCommand('web', 'Run the web server: dashboard and JSON API', async () => (await import('../services/web/main.ts')).runWeb),
+  evaluator: serviceCommand('evaluator', 'Run the rule evaluator: turns samples into alert events (alerts.yml)', async () => (await import('../services/evaluator/main.ts')).runEvaluator),
   inventory: inventoryCommand,
   poll: pollCommand,
   commands: commandsCommand,

@@ -1,12 +1,14 @@
 // `vigil up`: every service in one process, on an embedded PostgreSQL (PGlite in dataDir)
 // and the in-process bus. The services are the same code as in a fleet; only the
 // connections differ.
+import { loadAlertsFile } from '../lib/alerting/alerts-file.ts';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
 import type { VigilConfig } from '../lib/config.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import type { Logger } from '../lib/log.ts';
 import type { ShutdownStep } from '../lib/shutdown.ts';
+import { startEvaluator } from '../services/evaluator/evaluator-service.ts';
 import { startInventoryScheduler } from '../services/scheduler/start-inventory-scheduler.ts';
 import { startWebServer } from '../services/web/main.ts';
 import { startWorker } from '../services/worker/worker-service.ts';
@@ -19,6 +21,8 @@ export interface AllInOne {
 }
 
 export async function runAllInOne(config: VigilConfig, log: Logger): Promise<AllInOne> {
+  // Read first: a broken rules file stops the start with every problem listed.
+  const rules = await loadAlertsFile(config.alertRules);
   const database = config.databaseUrl
     ? await openDatabase({ url: config.databaseUrl })
     : await openDatabase({ dataDir: config.dataDir });
@@ -29,6 +33,14 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
     steps.unshift({ name: 'message bus', run: () => bus.close() });
     const writer = await startWriter({ bus, db: database.db, log: log.child({ service: 'writer' }), downAfter: config.downAfter });
     steps.unshift({ name: 'writer', run: () => writer.stop() });
+    const evaluator = await startEvaluator({
+      bus,
+      db: database.db,
+      log: log.child({ service: 'evaluator' }),
+      config: rules,
+      downAfter: config.downAfter,
+    });
+    steps.unshift({ name: 'evaluator', run: () => evaluator.stop() });
     const worker = await startWorker({
       bus,
       log: log.child({ service: 'worker' }),
