@@ -1,21 +1,27 @@
 // One measured client of the poll benchmark, run as its own process so that its CPU time is its
 // own: `vigil` (the real worker with an in-process bus and a driver keeping K jobs in flight) or
-// `bare` (one persistent ssh2 connection per host that only execs the same script and reads all
-// of its output: the practical limit). Reads its config from the JSON file named by argv[2]
+// `bare` (one persistent ssh2 connection per host that only execs the same scripts, light or full
+// on the worker's schedule (lib/collect/poll-schedule.ts), and reads all of their output: the
+// practical limit). `bare` may also run one script only, to measure what each costs a host. Reads its config from the JSON file named by argv[2]
 // (thousands of targets are too long for a command line); prints JSON lines:
 // {"event":"measuring"} when the window opens and {"event":"done",...} with the figures.
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { Client as SshClient } from 'ssh2';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
-import { POLL_SCRIPT } from '../lib/collect/poll-script.ts';
+import { pollScriptFor } from '../lib/collect/poll-schedule.ts';
+import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
+import type { PollScriptKind } from '../lib/collect/poll-script.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { HostTarget } from '../lib/poll/host-target.ts';
 import type { PollResult } from '../lib/poll/poll-messages.ts';
+import { wrapScript } from '../services/worker/ssh-connections.ts';
 import { startWorker } from '../services/worker/worker-service.ts';
 
 export interface PollClientConfig {
   mode: 'vigil' | 'bare';
+  /** bare only: the worker's light/full schedule (the default), or one script on every poll. */
+  scripts?: 'schedule' | PollScriptKind;
   targets: HostTarget[];
   inFlight: number;
   /** Steady-state seconds after every host has been polled once, before the window opens. */
@@ -26,20 +32,24 @@ export interface PollClientConfig {
 export interface PollClientResult {
   event: 'done';
   mode: 'vigil' | 'bare';
+  scripts: 'schedule' | PollScriptKind;
   polls: number;
+  /** Polls in the window that ran the full script (bare: as scheduled; vigil: as its samples say). */
+  fullPolls: number;
   failures: number;
   failureReasons: Record<string, number>;
   wallMs: number;
   cpuMs: number;
 }
 
-/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same script. */
-const WRAPPED_SCRIPT = `LC_ALL=C; export LC_ALL\n{\n${POLL_SCRIPT}\n} </dev/null\n`;
+/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same scripts. */
+const WRAPPED_SCRIPTS: Record<PollScriptKind, string> = { full: wrapScript(POLL_SCRIPTS.full), light: wrapScript(POLL_SCRIPTS.light) };
 
-type PollOnce = (target: HostTarget) => Promise<string | null>;
+/** Null, or why the poll failed; and whether it ran the full script. */
+type PollOnce = (target: HostTarget) => Promise<{ failure: string | null; full: boolean }>;
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as PollClientConfig;
-const { poll, close } = config.mode === 'bare' ? bareLoop() : await vigilWorker(config.inFlight);
+const { poll, close } = config.mode === 'bare' ? bareLoop(config.scripts ?? 'schedule') : await vigilWorker(config.inFlight);
 await drive(config, poll);
 await close();
 process.exit(0);
@@ -53,6 +63,7 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   const polledOnce = new Set<string>();
   let phase: 'warmup' | 'measuring' | 'done' = 'warmup';
   let polls = 0;
+  let fullPolls = 0;
   let failures = 0;
   const failureReasons: Record<string, number> = {};
   let cpuStart = process.cpuUsage();
@@ -65,7 +76,7 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
     wallStart = performance.now();
     setTimeout(() => {
       const cpu = process.cpuUsage(cpuStart);
-      result = { event: 'done', mode: cfg.mode, polls, failures, failureReasons, wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
+      result = { event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'), polls, fullPolls, failures, failureReasons, wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
       phase = 'done';
       // At once, so the host-side meter stops with the window, not after the drain and close.
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -78,10 +89,11 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
-      const failure = await pollOnce(target);
+      const { failure, full } = await pollOnce(target);
       idle.push(target);
       if (phase === 'measuring') {
         polls++;
+        if (full) fullPolls++;
         if (failure !== null) {
           failures++;
           failureReasons[failure] = (failureReasons[failure] ?? 0) + 1;
@@ -96,8 +108,10 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   if (result === null) throw new Error('measurement ended without a result');
 }
 
-function bareLoop(): { poll: PollOnce; close: () => Promise<void> } {
+function bareLoop(scripts: 'schedule' | PollScriptKind): { poll: PollOnce; close: () => Promise<void> } {
   const clients = new Map<string, Promise<SshClient>>();
+  // The worker's bookkeeping for its schedule, nothing more: good light polls since the last full one.
+  const lightPollsSinceFull = new Map<string, number>();
   const keys = new Map<string, Buffer>();
   const connect = (t: HostTarget): Promise<SshClient> => new Promise((resolve, reject) => {
     const file = t.privateKeyFile as string;
@@ -115,6 +129,7 @@ function bareLoop(): { poll: PollOnce; close: () => Promise<void> } {
       pending = connect(t);
       clients.set(t.name, pending);
     }
+    const kind = scripts === 'schedule' ? pollScriptFor(t, lightPollsSinceFull.get(t.name) ?? null) : scripts;
     try {
       const client = await pending;
       await new Promise<Buffer>((resolve, reject) => {
@@ -124,13 +139,14 @@ function bareLoop(): { poll: PollOnce; close: () => Promise<void> } {
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.stderr.on('data', () => {});
           stream.on('close', () => resolve(Buffer.concat(chunks)));
-          stream.end(WRAPPED_SCRIPT);
+          stream.end(WRAPPED_SCRIPTS[kind]);
         });
       });
-      return null;
+      lightPollsSinceFull.set(t.name, kind === 'full' ? 0 : (lightPollsSinceFull.get(t.name) ?? -1) + 1);
+      return { failure: null, full: kind === 'full' };
     } catch (err) {
       clients.delete(t.name);
-      return (err as Error).message.slice(0, 60);
+      return { failure: (err as Error).message.slice(0, 60), full: kind === 'full' };
     }
   };
   return {
@@ -156,6 +172,9 @@ async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: (
     // The pool paces new connections to spare real sshds; lifted so the warm-up of 2,000 hosts
     // takes seconds, not minutes. Steady state, which is what is measured, opens none.
     ssh: { connectRatePerSec: 10_000, connectBurst: inFlight, maxConcurrentConnects: inFlight },
+    // The second poll a second after first contact (warm-up only) would hold the host while the
+    // driver sends its next job, which the worker then drops as a duplicate: the driver would wait forever.
+    primeDelayMs: 0,
   });
   const seqs = new Map<string, number>();
   const poll: PollOnce = async (target) => {
@@ -166,7 +185,9 @@ async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: (
     await bus.publish('poll.jobs', { target, seq, scheduledAt: now, expiresAt: now + 600_000 });
     const result = await done;
     waiting.delete(target.name);
-    return result.kind === 'sample' ? null : result.reason;
+    return result.kind === 'sample'
+      ? { failure: null, full: result.sample.pollScript !== 'light' }
+      : { failure: result.reason, full: false };
   };
   return {
     poll,

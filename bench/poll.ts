@@ -1,6 +1,8 @@
 // The poll benchmark (`npm run bench:poll`): polls per second and CPU milliseconds per poll of one
 // worker process, against (a) real OpenSSH hosts on loopback and (b) simulated hosts, each side by
-// side with a bare ssh2 loop that only execs the same script on the same hosts. Every client runs
+// side with a bare ssh2 loop that only execs the same scripts on the same hosts, light or full on the
+// worker's schedule; against the real hosts, the bare loop also runs each script alone, to measure
+// what a light and a full poll cost a host. Every client runs
 // in its own process, and the simulator in another, so each one's CPU is its own. Results are
 // reported as ratios against the bare loop of the same run: the machine is shared and absolute
 // figures drift from run to run.
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     'warmup-seconds': { type: 'string', default: '3' },
     rounds: { type: 'string', default: '1' },
+    /** Skip the bare loop's light-only and full-only runs against the sshd fleet. */
+    'skip-per-script': { type: 'boolean', default: false },
   },
 });
 const inFlight = Number(values['in-flight']);
@@ -54,7 +58,11 @@ const reports: FleetReport[] = [];
     const targets: HostTarget[] = fleet.hosts.map((h, i) => ({
       ...base, name: `sshd-${i + 1}`, address: '127.0.0.1', port: h.port, user: fleet.user, privateKeyFile: fleet.clientKeyFile,
     }));
-    reports.push({ fleet: 'OpenSSH (one sshd per host)', hosts: count, runs: await runClients(targets, fleet.pids) });
+    const runs = await runClients(targets, fleet.pids);
+    if (values['skip-per-script'] !== true) {
+      for (const scripts of ['light', 'full'] as const) runs.push(await measure({ mode: 'bare', scripts, targets, inFlight, warmupSec, measureSec }, fleet.pids));
+    }
+    reports.push({ fleet: 'OpenSSH (one sshd per host)', hosts: count, runs });
   } finally {
     await fleet.stop();
   }
@@ -79,17 +87,20 @@ printReport(reports);
 async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Measured[]> {
   const runs: Measured[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const mode of ['bare', 'vigil'] as const) {
-      log(`  ${mode}: warming up (${targets.length} hosts, ${inFlight} in flight)`);
-      const run = await runClient({ mode, targets, inFlight, warmupSec, measureSec }, hostPids);
-      // Let the hosts finish tearing down this client's connections before the next one starts.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      log(`  ${mode}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
-        + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.failures} failures ${JSON.stringify(run.failureReasons)}`);
-      runs.push(run);
-    }
+    for (const mode of ['bare', 'vigil'] as const) runs.push(await measure({ mode, targets, inFlight, warmupSec, measureSec }, hostPids));
   }
   return runs;
+}
+
+async function measure(config: PollClientConfig, hostPids: number[]): Promise<Measured> {
+  const label = `${config.mode}${config.scripts && config.scripts !== 'schedule' ? ` (${config.scripts} only)` : ''}`;
+  log(`  ${label}: warming up (${config.targets.length} hosts, ${config.inFlight} in flight)`);
+  const run = await runClient(config, hostPids);
+  // Let the hosts finish tearing down this client's connections before the next one starts.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  log(`  ${label}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
+    + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.fullPolls} of ${run.polls} full, ${run.failures} failures ${JSON.stringify(run.failureReasons)}`);
+  return run;
 }
 
 function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measured> {
@@ -159,15 +170,17 @@ function printReport(all: FleetReport[]): void {
     `poll benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, `
       + `${inFlight} polls in flight, ${measureSec} s windows after ${warmupSec} s of steady state`,
     '',
-    '| hosts | client | polls/s | client CPU ms/poll | host CPU ms/poll | failures | polls/s vs bare | CPU/poll vs bare |',
-    '|---|---|---|---|---|---|---|---|',
+    '| hosts | client | scripts | full polls | polls/s | client CPU ms/poll | host CPU ms/poll | failures | polls/s vs bare | CPU/poll vs bare |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const report of all) {
-    const bare = report.runs.filter((r) => r.mode === 'bare');
+    // The baseline is the bare loop on the worker's schedule, never a single-script run.
+    const bare = report.runs.filter((r) => r.mode === 'bare' && r.scripts === 'schedule');
     const bareRate = mean(bare.map(rate));
     const bareCpu = mean(bare.map(cpuPerPoll));
     for (const run of report.runs) {
-      lines.push(`| ${report.hosts} ${report.fleet} | ${run.mode} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
+      const fullShare = `${((100 * run.fullPolls) / Math.max(1, run.polls)).toFixed(0)}%`;
+      lines.push(`| ${report.hosts} ${report.fleet} | ${run.mode} | ${run.scripts} | ${fullShare} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
         + `${(run.hostCpuMs / Math.max(1, run.polls)).toFixed(3)} | ${run.failures} | ${(rate(run) / bareRate).toFixed(2)} | ${(cpuPerPoll(run) / bareCpu).toFixed(2)} |`);
     }
   }

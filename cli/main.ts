@@ -9,6 +9,8 @@ import type { Command } from './command.ts';
 import { commandsCommand } from './commands/commands-command.ts';
 import { inventoryCommand } from './commands/inventory-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
+import { silenceCommand } from './commands/silence-command.ts';
+import { statusCommand } from './commands/status-command.ts';
 
 const ENV_HELP = `Configuration (environment variables):\n${CONFIG_VARIABLES.map(([name, text]) => `  ${name.padEnd(28)} ${text}`).join('\n')}`;
 
@@ -45,10 +47,13 @@ const COMMANDS: Record<string, Command> = {
   worker: serviceCommand('worker', 'Run a worker: polls hosts over SSH (start as many as you need)', async () => (await import('../services/worker/main.ts')).runWorker),
   writer: serviceCommand('writer', 'Run the writer: stores poll results in PostgreSQL', async () => (await import('../services/writer/main.ts')).runWriter),
   web: serviceCommand('web', 'Run the web server: dashboard and JSON API', async () => (await import('../services/web/main.ts')).runWeb),
+  alerter: serviceCommand('alerter', 'Run the alerter: notifies by e-mail and webhook (alerts.yml)', async () => (await import('../services/alerter/main.ts')).runAlerter),
   evaluator: serviceCommand('evaluator', 'Run the rule evaluator: turns samples into alert events (alerts.yml)', async () => (await import('../services/evaluator/main.ts')).runEvaluator),
   inventory: inventoryCommand,
   poll: pollCommand,
   commands: commandsCommand,
+  status: statusCommand,
+  silence: silenceCommand,
   'build-web': {
     summary: 'Bundle the dashboard into web/dist (run by npm install)',
     usage: 'vigil build-web [--out DIR]',

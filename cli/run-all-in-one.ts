@@ -8,6 +8,7 @@ import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import type { Logger } from '../lib/log.ts';
 import type { ShutdownStep } from '../lib/shutdown.ts';
+import { startAlerter } from '../services/alerter/alerter-service.ts';
 import { startEvaluator } from '../services/evaluator/evaluator-service.ts';
 import { startInventoryScheduler } from '../services/scheduler/start-inventory-scheduler.ts';
 import { startWebServer } from '../services/web/main.ts';
@@ -31,8 +32,22 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
     await migrateToLatest(database.db);
     const bus = new MemoryBus();
     steps.unshift({ name: 'message bus', run: () => bus.close() });
-    const writer = await startWriter({ bus, db: database.db, log: log.child({ service: 'writer' }), downAfter: config.downAfter });
+    const writer = await startWriter({
+      bus,
+      db: database.db,
+      log: log.child({ service: 'writer' }),
+      downAfter: config.downAfter,
+      maintenance: { rawRetentionDays: config.rawRetentionDays, rollupRetentionDays: config.rollupRetentionDays },
+    });
     steps.unshift({ name: 'writer', run: () => writer.stop() });
+    const alerter = await startAlerter({
+      bus,
+      db: database.db,
+      log: log.child({ service: 'alerter' }),
+      config: rules,
+      mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
+    });
+    steps.unshift({ name: 'alerter', run: () => alerter.stop() });
     const evaluator = await startEvaluator({
       bus,
       db: database.db,

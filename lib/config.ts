@@ -1,5 +1,6 @@
 // Configuration comes from VIGIL_* environment variables only, validated at start:
 // one error lists every problem, so an operator fixes them in one go.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { redactUrl } from './redact-url.ts';
 
@@ -17,9 +18,24 @@ export interface VigilConfig {
   /** Consecutive failed polls before a host counts as down. */
   downAfter: number;
   workerMaxInFlight: number;
+  /** Days raw samples are kept; older ones live on as rollups. */
+  rawRetentionDays: number;
+  /** Days the 1-minute and 1-hour rollups are kept. */
+  rollupRetentionDays: number;
+  /** alerts.yml: the alert rules; a missing file means the built-in defaults. */
+  alertRules: string;
+  /** smtp:// or smtps:// URL the alerter sends mail through; null: no e-mail. */
+  smtpUrl: string | null;
+  /** Sender address of alert mail. */
+  mailFrom: string;
+  /** known_hosts file Vigil reads and pins new host keys to (accept-new). */
+  knownHostsFile: string;
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  /** VIGIL_METRICS_PORT: where a service without a web server serves /metrics; null: the service's own default. */
+  metricsPort: number | null;
 }
 
-export type Role = 'up' | 'scheduler' | 'worker' | 'writer' | 'web';
+export type Role = 'up' | 'scheduler' | 'worker' | 'writer' | 'web' | 'alerter' | 'evaluator';
 
 /** Which external services each role needs. */
 const NEEDS: Record<Role, { database: boolean; amqp: boolean }> = {
@@ -28,6 +44,8 @@ const NEEDS: Record<Role, { database: boolean; amqp: boolean }> = {
   worker: { database: false, amqp: true },
   writer: { database: true, amqp: true },
   web: { database: true, amqp: false },
+  alerter: { database: true, amqp: true },
+  evaluator: { database: true, amqp: true },
 };
 
 export const CONFIG_VARIABLES = [
@@ -40,6 +58,14 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_HTTP_PORT', 'Port of the web server (default 8080).'],
   ['VIGIL_DOWN_AFTER', 'Consecutive failed polls before a host is down (default 3).'],
   ['VIGIL_WORKER_MAX_IN_FLIGHT', 'Polls one worker runs at once (default 64).'],
+  ['VIGIL_RETENTION_RAW_DAYS', 'Days raw samples are kept (default 14).'],
+  ['VIGIL_RETENTION_ROLLUP_DAYS', 'Days the 1-minute and 1-hour rollups are kept (default 400).'],
+  ['VIGIL_KNOWN_HOSTS', 'known_hosts file the workers read besides ~/.ssh/known_hosts, and pin new host keys to (default VIGIL_DATA_DIR/known_hosts).'],
+  ['VIGIL_HOST_KEY_CHECKING', 'strict (only keys in known_hosts), accept-new (pin a new host\'s key on first contact) or off (default accept-new).'],
+  ['VIGIL_SMTP_URL', 'SMTP server for alert mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465 (TLS). Unset: no e-mail.'],
+  ['VIGIL_MAIL_FROM', 'Sender address of alert mail (default vigil@localhost).'],
+  ['VIGIL_ALERT_RULES', 'Alert rules file (default alerts.yml beside the inventory; missing: the built-in rules).'],
+  ['VIGIL_METRICS_PORT', 'Port of /metrics and /healthz of a scheduler, worker or writer (defaults 9464, 9465, 9466; 0: a free port, logged). The web server serves /metrics on its own port.'],
   ['VIGIL_LOG_LEVEL', 'debug, info, warn or error (default info).'],
 ] as const;
 
@@ -99,7 +125,18 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     httpPort: integer('VIGIL_HTTP_PORT', 8080, 0, 65535),
     downAfter: integer('VIGIL_DOWN_AFTER', 3, 1, 1000),
     workerMaxInFlight: integer('VIGIL_WORKER_MAX_IN_FLIGHT', 64, 1, 10000),
+    rawRetentionDays: integer('VIGIL_RETENTION_RAW_DAYS', 14, 1, 3650),
+    rollupRetentionDays: integer('VIGIL_RETENTION_ROLLUP_DAYS', 400, 1, 36500),
+    alertRules: path.resolve(text('VIGIL_ALERT_RULES') ?? defaultAlertRules(path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'))),
+    smtpUrl: url('VIGIL_SMTP_URL', ['smtp:', 'smtps:'], false),
+    mailFrom: text('VIGIL_MAIL_FROM') ?? 'vigil@localhost',
+    knownHostsFile: path.resolve(text('VIGIL_KNOWN_HOSTS') ?? path.join(text('VIGIL_DATA_DIR') ?? './data', 'known_hosts')),
+    hostKeyChecking: 'accept-new',
+    metricsPort: text('VIGIL_METRICS_PORT') === undefined ? null : integer('VIGIL_METRICS_PORT', 0, 0, 65535),
   };
+  const checking = text('VIGIL_HOST_KEY_CHECKING');
+  if (checking === 'strict' || checking === 'accept-new' || checking === 'off') config.hostKeyChecking = checking;
+  else if (checking !== undefined) problems.push(`VIGIL_HOST_KEY_CHECKING=${JSON.stringify(checking)} must be strict, accept-new or off`);
   if (!/^[A-Za-z0-9._-]+$/.test(config.amqpPrefix)) {
     problems.push(`VIGIL_AMQP_PREFIX=${JSON.stringify(config.amqpPrefix)} may hold only letters, digits, '.', '_' and '-'`);
   }
@@ -116,4 +153,15 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
 export function required(value: string | null, name: string): string {
   if (value === null) throw new ConfigError([`${name} is required`]);
   return value;
+}
+
+/** alerts.yml inside a directory inventory, or beside an inventory file. */
+function defaultAlertRules(inventory: string): string {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(inventory).isDirectory();
+  } catch {
+    // A missing inventory is reported by whoever reads it.
+  }
+  return path.join(isDirectory ? inventory : path.dirname(inventory), 'alerts.yml');
 }

@@ -1,24 +1,59 @@
-import { POLL_SCRIPT } from '../../lib/collect/poll-script.ts';
+import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
 import type { Command } from '../command.ts';
 
-// The script on stdout and nothing else, so `vigil commands > poll.sh` gives the exact file to
-// audit or to pin; the explanation lives in --help.
+const FILES: Record<string, string> = { full: POLL_SCRIPT, light: POLL_SCRIPT_LIGHT, 'forced-command': FORCED_COMMAND_WRAPPER };
+
+// Without an argument: both scripts, each under a labelled comment line, for reading. With one,
+// that file on stdout and nothing else, so `vigil commands light > poll-light.sh` gives the exact
+// file to audit or to pin; the explanation lives in --help.
 export const commandsCommand: Command = {
-  summary: 'Print the exact script Vigil runs on every host',
-  usage: 'vigil commands',
+  summary: 'Print the exact scripts Vigil runs on every host',
+  usage: 'vigil commands [full|light|forced-command]',
   details: [
-    'Each poll runs `exec /bin/sh` over SSH and feeds it this script on stdin (after `LC_ALL=C; export LC_ALL`).',
-    'The script is a constant: no inventory value is ever pasted into it. It needs no root.',
+    'Each poll runs `exec /bin/sh` over SSH and feeds it one of two constant scripts on stdin',
+    '(after `LC_ALL=C; export LC_ALL`, inside `{ … } </dev/null`). Neither needs root, and no',
+    'inventory value is ever pasted into them. Most polls run the light one; the full one adds every',
+    'process\'s stat and command line, the host facts and the failed systemd units, and runs on a',
+    'host\'s first poll, about once a minute and on every poll of',
+    'a host with vigil_processes. The first line of each script names it: `# vigil-poll-script N full|light`.',
     '',
-    'To allow Vigil\'s key to run nothing else, save the output on the host (e.g. /usr/local/lib/vigil/poll.sh)',
-    'and pin it as a forced command in the monitoring user\'s authorized_keys:',
+    '  vigil commands                  both scripts, labelled',
+    '  vigil commands full             the full script alone, byte for byte',
+    '  vigil commands light            the light script alone',
+    '  vigil commands forced-command   a wrapper that runs only the two pinned scripts',
     '',
-    '  command="/bin/sh /usr/local/lib/vigil/poll.sh </dev/null",no-pty,no-port-forwarding,no-agent-forwarding,no-X11-forwarding ssh-ed25519 AAAA…',
+    'To allow Vigil\'s key to run nothing else, pin the scripts with a forced command. sshd then',
+    'ignores what the client asks to run (always `exec /bin/sh` here, so it cannot tell the two',
+    'scripts apart); the wrapper reads the client\'s stdin only up to the script\'s first line and',
+    `sources the matching pinned copy. On the host, as root:`,
     '',
-    'sshd then runs the pinned script whatever the client asks for; its output is the same.',
-    'Re-pin after upgrading Vigil if `vigil commands` prints something different.',
+    `  mkdir -p ${PINNED_SCRIPT_DIR}`,
+    `  vigil commands full > ${PINNED_SCRIPT_DIR}/poll-full.sh`,
+    `  vigil commands light > ${PINNED_SCRIPT_DIR}/poll-light.sh`,
+    `  vigil commands forced-command > ${PINNED_SCRIPT_DIR}/forced-command.sh`,
+    '',
+    'and in the monitoring user\'s authorized_keys:',
+    '',
+    `  command="/bin/sh ${PINNED_SCRIPT_DIR}/forced-command.sh",no-pty,no-port-forwarding,no-agent-forwarding,no-X11-forwarding ssh-ed25519 AAAA…`,
+    '',
+    'A forced command of plain `/bin/sh` also works with both scripts, but pins nothing: it runs',
+    'whatever the key\'s holder sends. Pinning one script alone (`command="/bin/sh …/poll-full.sh',
+    '</dev/null"`) works too: every poll is then full, and costs the host what a full poll costs.',
+    'Re-pin after upgrading Vigil if `vigil commands` prints something different: the scripts\'',
+    'version is in their tag line, so the wrapper refuses a newer worker\'s scripts until you do.',
   ].join('\n'),
-  async run() {
-    process.stdout.write(POLL_SCRIPT.endsWith('\n') ? POLL_SCRIPT : POLL_SCRIPT + '\n');
+  async run(_values, positionals) {
+    const which = positionals[0];
+    if (which !== undefined) {
+      const text = FILES[which];
+      if (text === undefined) {
+        process.stderr.write(`vigil commands: unknown script ${JSON.stringify(which)}; one of: ${Object.keys(FILES).join(', ')}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      return;
+    }
+    process.stdout.write(`# ===== light: most polls =====\n${POLL_SCRIPT_LIGHT}\n# ===== full: first poll, about once a minute, every poll of hosts with vigil_processes =====\n${POLL_SCRIPT}`);
   },
 };

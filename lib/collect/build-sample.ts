@@ -3,6 +3,7 @@ import type {
   CpuTimes,
   DiskCounters,
   DiskRate,
+  HostFacts,
   HostSnapshot,
   InterfaceCounters,
   InterfaceRate,
@@ -23,6 +24,11 @@ export interface BuildSampleOptions {
   processPatterns?: readonly string[];
   /** `vigil_filesystems_include_pseudo`: keep tmpfs, overlay, squashfs and the like. */
   includePseudoFilesystems?: boolean;
+  /**
+   * The host's last snapshot from a full poll, when `previous` is a light one: process CPU is
+   * measured against it, and facts are sent when they differ from its. Absent: `previous`.
+   */
+  previousFull?: HostSnapshot;
 }
 
 /**
@@ -49,6 +55,9 @@ export function buildSample(
   const filesystems = (current.filesystems ?? []).filter((fs) => options.includePseudoFilesystems === true || !isPseudoFilesystem(fs));
   const cpuModes = cpuModesPct(current.cpuTotal, comparable?.cpuTotal ?? null);
   const load1 = current.load?.load1 ?? null;
+  const light = current.script === 'light';
+  const full = options.previousFull ?? previous;
+  const fullComparable = full !== undefined && !rebootedBetween(full, current) ? full : undefined;
   return {
     host,
     ts,
@@ -81,13 +90,21 @@ export function buildSample(
     filesystems,
     interfaces: interfaceRates.rates,
     disks: diskRates.rates,
-    processes: summarizeProcesses(current, comparable, options.processPatterns ?? []),
+    // A light poll did not look at processes or units: absent, not "none".
+    ...(light ? {} : { processes: summarizeProcesses(current, fullComparable, options.processPatterns ?? []) }),
     pressure: current.pressure,
-    failedUnits: current.failedUnits,
+    ...(light ? {} : { failedUnits: current.failedUnits }),
     gpus: current.gpus,
-    facts: previous === undefined || JSON.stringify(previous.facts) !== JSON.stringify(current.facts) ? current.facts : null,
+    facts: !light && (full === undefined || !sameFacts(full.facts, current.facts)) ? current.facts : null,
     missing: [...current.missing],
+    pollScript: current.script,
   };
+}
+
+function sameFacts(a: HostFacts | null, b: HostFacts | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.hostname === b.hostname && a.kernel === b.kernel && a.osName === b.osName && a.osVersion === b.osVersion
+    && a.cpuModel === b.cpuModel && a.architecture === b.architecture;
 }
 
 /** To the second, so that the jitter of consecutive polls does not make it wobble; null if before 1970 (a garbled uptime). */

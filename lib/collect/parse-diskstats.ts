@@ -1,5 +1,6 @@
 import type { DiskCounters } from './sample.ts';
 import { parseCount } from './parse-count.ts';
+import { splitFields } from './split-fields.ts';
 
 // Partitions repeat their disk's I/O; loop, ram and floppy devices are not storage an operator
 // watches. Device-mapper (LVM, LUKS) and md RAID devices are kept: they are what filesystems sit on.
@@ -14,7 +15,7 @@ export function parseDiskstats(text: string): DiskCounters[] | null {
   const disks: DiskCounters[] = [];
   let sawLine = false;
   for (const line of text.split('\n')) {
-    const fields = line.trim().split(/\s+/);
+    const fields = splitFields(line);
     if (fields.length < 14) continue;
     const name = fields[2];
     if (name === undefined || parseCount(fields[0]) === null || parseCount(fields[1]) === null) continue;

@@ -1,5 +1,6 @@
 import type { InterfaceCounters } from './sample.ts';
 import { parseCount } from './parse-count.ts';
+import { splitFields } from './split-fields.ts';
 
 /**
  * /proc/net/dev: two header lines, then "  name: 8 receive fields 8 transmit fields".
@@ -13,7 +14,7 @@ export function parseNetDev(text: string): InterfaceCounters[] | null {
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
     if (name === '' || /[\s|]/.test(name)) continue;
-    const fields = line.slice(colon + 1).trim().split(/\s+/);
+    const fields = splitFields(line, colon + 1);
     if (fields.length < 16) continue;
     const values = fields.slice(0, 16).map(parseCount);
     if (values.some((v) => v === null)) continue;

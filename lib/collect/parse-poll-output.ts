@@ -14,7 +14,7 @@ import { parsePressure } from './parse-pressure.ts';
 import { parseProcStat } from './parse-proc-stat.ts';
 import { parseProcessStat } from './parse-process-stat.ts';
 import { parseUptime } from './parse-uptime.ts';
-import { splitHeadOutput } from './split-head-output.ts';
+import { headFileGroup, splitHeadOutput } from './split-head-output.ts';
 import type { HeadOutput } from './split-head-output.ts';
 
 /**
@@ -24,10 +24,16 @@ import type { HeadOutput } from './split-head-output.ts';
 export const POLL_SECTIONS = ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'df', 'diskstats', 'processes', 'facts'] as const;
 export type PollSection = (typeof POLL_SECTIONS)[number];
 
-const SECTION_MARKER = /^@@([a-z]+)(?: .*)?$/;
+/** What the light script does not collect: null in its snapshot, and not missing. */
+export const FULL_POLL_SECTIONS: readonly PollSection[] = ['processes', 'facts'];
+
+const SECTION_MARKER = /^@@([a-z]+)(?: (.*))?$/;
 /** Memory pages: 4 KiB on x86 and most ARM kernels; 64 KiB ARM/POWER kernels over-report by nothing worse than this factor's inverse. */
 const PAGE_BYTES = 4096;
 const MAX_COMMAND_LENGTH = 512;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Where splitSections keeps the kind named on the `@@vigil <version> <kind>` line; no section name has a space. */
+const VIGIL_KIND = 'vigil kind';
 const V1_SECTIONS: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/loadavg': 'loadavg' };
 
 /**
@@ -41,15 +47,17 @@ const V1_SECTIONS: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/l
  */
 export function parsePollOutput(stdout: string): HostSnapshot {
   const { sections, head } = splitOutput(stdout);
+  const script = sections.get(VIGIL_KIND) === 'light' ? 'light' : 'full';
   const os = sections.get('os');
   const unsupportedOs = os !== undefined && !sections.has('stat') ? (os.trim().split('\n')[0]?.slice(0, 100) || 'unknown') : null;
   // Version 1 of the script printed these as sections of their own; its captures still parse.
   const file = (path: string): string | undefined => head?.files.get(path) ?? sections.get(V1_SECTIONS[path] ?? '');
   const stat = parseText(sections.get('stat'), parseProcStat);
   const df = parseText(sections.get('df'), (text) => parseDfOutput(text) ?? parseDfP(text));
-  const processes = head === null ? null : parseProcesses(head);
-  const facts = parseFacts(sections, head);
+  const processes = head === null || script === 'light' ? null : parseProcesses(head);
+  const facts = script === 'light' ? null : parseFacts(sections, head);
   const snapshot: HostSnapshot = {
+    script,
     cpuTotal: stat?.cpuTotal ?? null,
     cpuPerCore: stat?.cpuPerCore ?? null,
     cpuCount: stat?.cpuCount ?? null,
@@ -80,7 +88,7 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     processes: snapshot.processes !== null,
     facts: snapshot.facts !== null,
   };
-  snapshot.missing = POLL_SECTIONS.filter((name) => !parsed[name]);
+  snapshot.missing = POLL_SECTIONS.filter((name) => !parsed[name] && (script === 'full' || !FULL_POLL_SECTIONS.includes(name)));
   if (!sections.has('end')) snapshot.missing.push('end');
   return snapshot;
 }
@@ -106,33 +114,54 @@ function splitOutput(stdout: string): SplitOutput {
 /**
  * Section name → its text. The first occurrence of a name wins; text before the first marker is
  * dropped. Without `@@end`, the section being printed when the output stopped may lack rows (a
- * meminfo without its Swap lines would read as "no swap"), so it is dropped as well.
+ * meminfo without its Swap lines would read as "no swap"), so it is dropped as well. A line's one
+ * trailing "\r" is not part of it. Only lines starting with "@@" are looked at, found with indexOf.
  */
 function splitSections(stdout: string): Map<string, string> {
-  const sections = new Map<string, string[]>();
-  let current: string[] | null = null;
+  const texts = new Map<string, string>();
   let currentName: string | null = null;
-  for (const rawLine of stdout.split('\n')) {
+  let contentStart = -1;
+  const close = (end: number): void => {
+    if (currentName === null) return;
+    const content = contentStart > end ? '' : stdout.slice(contentStart, end);
+    texts.set(currentName, content.includes('\r') ? withoutLineEndCr(content) : content);
+  };
+  let lineStart: number = stdout.startsWith('@@') ? 0 : nextMarkerLine(stdout, 0);
+  while (lineStart >= 0) {
+    const newline = stdout.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? stdout.length : newline;
+    const rawLine = stdout.slice(lineStart, lineEnd);
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    const marker = line.startsWith('@@') ? SECTION_MARKER.exec(line) : null;
+    const marker = SECTION_MARKER.exec(line);
     const name = marker?.[1];
+    if (name === 'vigil' && !texts.has(VIGIL_KIND)) texts.set(VIGIL_KIND, marker?.[2]?.split(' ')[1] ?? '');
     if (name !== undefined) {
-      if (sections.has(name)) {
-        current = null;
+      close(lineStart - 1);
+      if (texts.has(name)) {
         currentName = null;
       } else {
-        current = [];
         currentName = name;
-        sections.set(name, current);
+        contentStart = lineEnd + 1;
+        // Reserves the name's place, so a later repeat of it is ignored even before this one closes.
+        texts.set(name, '');
       }
-      continue;
     }
-    current?.push(line);
+    lineStart = newline < 0 ? -1 : nextMarkerLine(stdout, newline);
   }
-  if (!sections.has('end') && currentName !== null) sections.delete(currentName);
-  const texts = new Map<string, string>();
-  for (const [name, lines] of sections) texts.set(name, lines.join('\n'));
+  close(stdout.length);
+  if (!texts.has('end') && currentName !== null) texts.delete(currentName);
   return texts;
+}
+
+/** The start of the next line beginning with "@@" after the newline at `from`, or -1. */
+function nextMarkerLine(text: string, from: number): number {
+  const at = text.indexOf('\n@@', from);
+  return at < 0 ? -1 : at + 1;
+}
+
+function withoutLineEndCr(text: string): string {
+  const joined = text.replaceAll('\r\n', '\n');
+  return joined.endsWith('\r') ? joined.slice(0, -1) : joined;
 }
 
 function parseText<T>(text: string | undefined, parse: (text: string) => T | null): T | null {
@@ -165,13 +194,14 @@ function parsePressureFiles(head: HeadOutput | null): Pressure | null {
 function parseProcesses(head: HeadOutput): ProcessCounters[] | null {
   const processes: ProcessCounters[] = [];
   for (const [path, text] of head.files) {
-    const match = /^\/proc\/(\d+)\/stat$/.exec(path);
-    if (match === null) continue;
+    if (headFileGroup(path) !== 1) continue;
     const stat = parseText(text, parseProcessStat);
-    if (stat === null || String(stat.pid) !== match[1]) continue;
+    // The pid in the line must be the pid in the path ("/proc/" pid "/stat").
+    if (stat === null || String(stat.pid) !== path.slice(6, -5)) continue;
     const cmdline = head.commandLinesTrusted ? head.files.get(`/proc/${stat.pid}/cmdline`) : undefined;
     const comm = cleanText(stat.comm).slice(0, 64);
-    const args = cmdline === undefined ? '' : cleanText(cmdline.replace(/\0+$/, '').replace(/\0/g, ' ')).trim();
+    // NULs separate (and end) the arguments: as control characters they become spaces, and the trailing ones go with trim.
+    const args = cmdline === undefined || cmdline === '' ? '' : cleanText(cmdline).trim();
     processes.push({
       pid: stat.pid,
       comm,
@@ -188,7 +218,7 @@ function parseProcesses(head: HeadOutput): ProcessCounters[] | null {
 
 /** Control characters (a newline in a command line) would break logs and tables downstream. */
 function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return !CONTROL_CHARACTER.test(text) ? text : text.replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
 function parseFacts(sections: Map<string, string>, head: HeadOutput | null): HostFacts | null {

@@ -1,5 +1,6 @@
 import type { CpuTimes } from './sample.ts';
 import { parseCount } from './parse-count.ts';
+import { splitFields } from './split-fields.ts';
 
 export interface ProcStat {
   cpuTotal: CpuTimes;
@@ -22,7 +23,7 @@ export function parseProcStat(text: string): ProcStat | null {
   let cpuPerCore: CpuTimes[] | null = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('cpu')) continue;
-    const fields = line.trim().split(/\s+/);
+    const fields = splitFields(line);
     const label = fields[0];
     if (label === 'cpu') {
       if (cpuTotal === null) cpuTotal = parseCpuTimes(fields.slice(1));

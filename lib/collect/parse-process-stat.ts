@@ -1,4 +1,4 @@
-import { parseCount } from './parse-count.ts';
+import { isSpace } from './split-fields.ts';
 
 export interface ProcessStat {
   pid: number;
@@ -10,26 +10,104 @@ export interface ProcessStat {
   rssPages: number;
 }
 
+// Fields counted from state (field 3 of proc(5)) as 0.
+const STATE = 0;
+const PPID = 1;
+const UTIME = 11;
+const STIME = 12;
+const START_TIME = 19;
+const RSS = 21;
+/** parseCount's limit: longer digit runs are not a counter. */
+const MAX_DIGITS = 20;
+/**
+ * The kernel's own layout, fields after the comm separated by single spaces: state, ppid, 9 more,
+ * utime, stime, 6 more, starttime, vsize, rss. \S+ cannot cross a space, so nothing backtracks.
+ * Anything else (other whitespace, a cut line) takes the general scan below, with the same result.
+ */
+const KERNEL_LAYOUT = /([A-Za-z]) (\d{1,20}) (?:\S+ ){9}(\d{1,20}) (\d{1,20}) (?:\S+ ){6}(\d{1,20}) \S+ (\d{1,20})(?=\s|$)/y;
+
 /**
  * One /proc/<pid>/stat line: "pid (comm) state ppid …". The comm may hold spaces, parentheses and
  * newlines, so it runs from the first "(" to the LAST ")"; the fields after it are numbered from
  * state (field 3). utime 14, stime 15, starttime 22, rss 24 (pages).
+ *
+ * Scanned in place (it runs for every process on every full poll): fields are separated by
+ * whitespace as `\s` defines it, and numbers are digits only, as parseCount reads them.
  */
 export function parseProcessStat(text: string): ProcessStat | null {
   const open = text.indexOf(' (');
   const close = text.lastIndexOf(') ');
   if (open < 1 || close < open) return null;
-  const pid = parseCount(text.slice(0, open));
-  const comm = text.slice(open + 2, close);
-  const rest = text.slice(close + 2).trim().split(/\s+/);
-  const state = rest[0];
-  const ppid = parseCount(rest[1]);
-  const utime = parseCount(rest[11]);
-  const stime = parseCount(rest[12]);
-  const startTicks = parseCount(rest[19]);
-  const rssPages = parseCount(rest[21]);
-  if (pid === null || ppid === null || state === undefined || !/^[A-Za-z]$/.test(state) || utime === null || stime === null || startTicks === null || rssPages === null) {
-    return null;
+  const pid = countAt(text, 0, open);
+  if (pid === null) return null;
+  KERNEL_LAYOUT.lastIndex = close + 2;
+  const fields = KERNEL_LAYOUT.exec(text);
+  if (fields !== null) {
+    const [, state = '', ppid = '', utime = '', stime = '', startTicks = '', rssPages = ''] = fields;
+    return {
+      pid, comm: text.slice(open + 2, close), state, ppid: Number(ppid), cpuTicks: Number(utime) + Number(stime),
+      startTicks: Number(startTicks), rssPages: Number(rssPages),
+    };
   }
-  return { pid, comm, state, ppid, cpuTicks: utime + stime, startTicks, rssPages };
+  return scanFields(text, pid, open, close);
+}
+
+function scanFields(text: string, pid: number, open: number, close: number): ProcessStat | null {
+  let state: string | null = null;
+  let ppid: number | null = null;
+  let utime: number | null = null;
+  let stime: number | null = null;
+  let startTicks: number | null = null;
+  let rssPages: number | null = null;
+  let field = 0;
+  let i = close + 2;
+  const length = text.length;
+  while (field <= RSS) {
+    while (i < length && isSpace(text.charCodeAt(i))) i++;
+    if (i >= length) break;
+    const start = i;
+    while (i < length && !isSpace(text.charCodeAt(i))) i++;
+    switch (field) {
+      case STATE:
+        state = i - start === 1 && isLetter(text.charCodeAt(start)) ? text[start] ?? null : null;
+        if (state === null) return null;
+        break;
+      case PPID:
+        ppid = countAt(text, start, i);
+        break;
+      case UTIME:
+        utime = countAt(text, start, i);
+        break;
+      case STIME:
+        stime = countAt(text, start, i);
+        break;
+      case START_TIME:
+        startTicks = countAt(text, start, i);
+        break;
+      case RSS:
+        rssPages = countAt(text, start, i);
+        break;
+    }
+    field++;
+  }
+  if (state === null || ppid === null || utime === null || stime === null || startTicks === null || rssPages === null) return null;
+  return { pid, comm: text.slice(open + 2, close), state, ppid, cpuTicks: utime + stime, startTicks, rssPages };
+}
+
+/** text[start, end) as a non-negative integer of 1 to 20 digits, or null. */
+function countAt(text: string, start: number, end: number): number | null {
+  const digits = end - start;
+  if (digits < 1 || digits > MAX_DIGITS) return null;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return null;
+    value = value * 10 + (code - 48);
+  }
+  // Past 2^53 the running sum may round differently from Number()'s correctly rounded result.
+  return digits > 15 ? Number(text.slice(start, end)) : value;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }

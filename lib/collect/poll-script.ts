@@ -1,23 +1,30 @@
-// The one script each poll runs on a host. It is a constant: no inventory value is ever pasted in,
-// so nothing a host name or variable contains can become shell syntax. What varies per host
-// (process patterns, which filesystems count) is applied on the worker, to the output.
+// The two scripts a poll runs on a host: POLL_SCRIPT (full) and POLL_SCRIPT_LIGHT. Both are
+// constants: no inventory value is ever pasted in, so nothing a host name or variable contains can
+// become shell syntax. What varies per host (process patterns, which filesystems count) is applied
+// on the worker, to the output; which of the two runs is the worker's choice (poll-schedule.ts).
 //
-// The monitored host pays for every poll, so the script starts as few processes as it can
-// (each costs the host ~1-1.5 ms of CPU; see BENCHMARKS.md and the poll-script cost test):
+// The monitored host pays for every poll, so the scripts start as few processes as they can
+// (each costs the host ~1-1.5 ms of CPU; see BENCHMARKS.md):
 // - /proc/stat's cpu lines, meminfo through SwapFree and the head of cpuinfo are copied with shell
 //   builtins; dash's `read` costs one system call per byte, so only short prefixes are read this way.
-// - ONE `head -c` copies every other /proc file, and each process's stat and cmdline, delimited by
-//   its own "==> path <==" headers: one process instead of a `cat` per file, and no per-byte reads.
-//   The byte cap bounds what a huge command line or mount table can cost; the parser knows it.
+// - ONE `head -c` copies every other /proc file delimited by its own "==> path <==" header: one
+//   process instead of a `cat` per file, and no per-byte reads (measured: for the light script's
+//   ~1.3 kB of files, `read` loops cost about what the one `head` does, and they grow with every
+//   disk and interface while head's cost stays flat). The byte cap bounds what a huge command
+//   line or mount table can cost; the parser knows it.
 // - ONE `df`: GNU's --output gives sizes, inodes and the filesystem type at once; busybox and old
 //   coreutils reject it and fall back to `df -Pk` (no type, no inodes) at the cost of one more exec.
-// - nvidia-smi and systemctl only where they exist (`command -v` is a builtin).
+// - nvidia-smi where it exists (`command -v` is a builtin).
+// The full script adds what changes slowly or costs most: every process's stat and cmdline (the
+// bulk of a busy host's cost, and of the worker's parsing), the facts (hostname, kernel, OS, CPU
+// model) and systemd's failed units (systemctl, and systemd's own work answering it).
 // A file that cannot be read, or a missing command, only leaves its own section empty; the script
 // always reaches `@@end`, so output that lacks it was cut short. A host without /proc/stat is not
 // Linux: it gets an `@@os` section with `uname -s` and nothing else. POSIX sh only: dash, busybox ash.
-// printf, not echo: dash's echo interprets backslashes.
+// printf, not echo: dash's echo interprets backslashes. The first line of each is a comment naming
+// it, which a forced-command wrapper reads to choose between its pinned copies (FORCED_COMMAND_WRAPPER).
 
-export const POLL_SCRIPT_VERSION = 2;
+export const POLL_SCRIPT_VERSION = 3;
 
 /** head's per-file byte cap; a file this long was cut and its last line is not trusted. */
 export const FILE_BYTE_CAP = 16384;
@@ -41,9 +48,18 @@ export const HEAD_FILES = [
 export const GPU_QUERY =
   'index,uuid,name,temperature.gpu,utilization.gpu,utilization.memory,memory.total,memory.used,memory.free,power.draw,power.limit';
 
-export const POLL_SCRIPT = `LC_ALL=C
+export type PollScriptKind = 'full' | 'light';
+
+/** The files of the light script's `head`: counters and levels wanted on every poll. */
+const LIGHT_HEAD_FILES = HEAD_FILES.filter((path) => !path.startsWith('/proc/sys/kernel/') && path !== '/etc/os-release');
+
+function pollScript(kind: PollScriptKind): string {
+  const full = kind === 'full';
+  const files = full ? `${HEAD_FILES.join(' ')} /proc/[0-9]*/stat /proc/[0-9]*/cmdline` : LIGHT_HEAD_FILES.join(' ');
+  return `# vigil-poll-script ${POLL_SCRIPT_VERSION} ${kind}
+LC_ALL=C
 export LC_ALL
-printf '@@vigil ${POLL_SCRIPT_VERSION}\\n'
+printf '@@vigil ${POLL_SCRIPT_VERSION} ${kind}\\n'
 if [ ! -r /proc/stat ]; then
   printf '@@os\\n'
   uname -s 2>/dev/null
@@ -63,7 +79,7 @@ while IFS= read -r vigil_line || [ -n "$vigil_line" ]; do
   printf '%s\\n' "$vigil_line"
   case $vigil_line in SwapFree:*) break ;; esac
 done < /proc/meminfo 2>/dev/null
-printf '@@cpuinfo\\n'
+${full ? `printf '@@cpuinfo\\n'
 while IFS= read -r vigil_line; do
   case $vigil_line in
     '') break ;;
@@ -71,21 +87,53 @@ while IFS= read -r vigil_line; do
   esac
   case $vigil_line in 'model name'*) break ;; esac
 done < /proc/cpuinfo 2>/dev/null
-printf '@@virtualnet\\n'
+` : ''}printf '@@virtualnet\\n'
 for vigil_path in /sys/devices/virtual/net/*; do
   [ -e "$vigil_path" ] && printf '%s\\n' "\${vigil_path##*/}"
 done
 printf '@@files\\n'
-head -c ${FILE_BYTE_CAP} ${HEAD_FILES.join(' ')} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null
+head -c ${FILE_BYTE_CAP} ${files} 2>/dev/null
 printf '\\n@@df\\n'
 df -k --output=source,fstype,size,used,avail,itotal,iused,target 2>/dev/null || df -Pk 2>/dev/null
 if command -v nvidia-smi >/dev/null 2>&1; then
   printf '@@gpu\\n'
   nvidia-smi --query-gpu=${GPU_QUERY} --format=csv,noheader,nounits 2>/dev/null
 fi
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+${full ? `if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   printf '@@units\\n'
   systemctl list-units --state=failed --no-legend --plain --no-pager 2>/dev/null
 fi
-printf '@@end\\n'
+` : ''}printf '@@end\\n'
+`;
+}
+
+/** Everything: run on a host's first poll, on every poll of a host with `vigil_processes`, and every so often (poll-schedule.ts). */
+export const POLL_SCRIPT = pollScript('full');
+
+/** Without the per-process files, the facts and the failed units: the poll most polls are. */
+export const POLL_SCRIPT_LIGHT = pollScript('light');
+
+export const POLL_SCRIPTS: Readonly<Record<PollScriptKind, string>> = { full: POLL_SCRIPT, light: POLL_SCRIPT_LIGHT };
+
+/** Where FORCED_COMMAND_WRAPPER expects the pinned copies of the two scripts. */
+export const PINNED_SCRIPT_DIR = '/usr/local/lib/vigil';
+
+/**
+ * A forced command for Vigil's key (authorized_keys `command="/bin/sh /usr/local/lib/vigil/forced-command.sh"`)
+ * that runs one of the two pinned scripts and never anything the client sent. The worker runs
+ * `exec /bin/sh` and writes the script on its stdin, so sshd's SSH_ORIGINAL_COMMAND is the same for
+ * both scripts: the wrapper reads stdin up to the script's first line (its `# vigil-poll-script`
+ * tag), sources the matching pinned copy with stdin closed, and refuses anything else. Sourced,
+ * not exec'd: a second shell would cost the host another millisecond per poll. A Vigil upgrade
+ * that changes the scripts changes the tag's version, and polls fail until the new ones are pinned.
+ */
+export const FORCED_COMMAND_WRAPPER = `# Vigil's forced command: runs a pinned poll script chosen by the tag line the client sends.
+while IFS= read -r vigil_line; do
+  case $vigil_line in
+    '# vigil-poll-script ${POLL_SCRIPT_VERSION} full') exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-full.sh; exit 0 ;;
+    '# vigil-poll-script ${POLL_SCRIPT_VERSION} light') exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-light.sh; exit 0 ;;
+  esac
+done
+printf 'vigil: not a pinned poll script (version ${POLL_SCRIPT_VERSION})\\n' >&2
+exit 1
 `;

@@ -1,4 +1,5 @@
 // The typed result of one poll. Everything here is JSON-safe: it crosses the queue as JSON.
+import type { PollScriptKind } from './poll-script.ts';
 
 /** CPU time counters from one /proc/stat line, in USER_HZ ticks. */
 export interface CpuTimes {
@@ -115,6 +116,11 @@ export interface HostFacts {
  * A section the host did not provide (missing file, unparseable text) is null and named in `missing`.
  */
 export interface HostSnapshot {
+  /**
+   * Which script ran: a light poll does not collect processes, facts or failed units, so those are
+   * null without being missing. Output of the scripts before version 3 counts as full.
+   */
+  script: PollScriptKind;
   cpuTotal: CpuTimes | null;
   /** Per online CPU, in /proc/stat order. */
   cpuPerCore: CpuTimes[] | null;
@@ -253,12 +259,16 @@ export interface Sample {
   filesystems: FilesystemUsage[];
   interfaces: InterfaceRate[];
   disks?: DiskRate[];
+  /** Absent after a light poll, which does not collect them (see `pollScript`). */
   processes?: ProcessSummary | null;
   pressure?: Pressure | null;
+  /** Absent after a light poll; null where systemd is not running. */
   failedUnits?: string[] | null;
   gpus?: GpuReading[] | null;
   /** Present on a host's first poll by this worker and whenever they change; null otherwise. */
   facts?: HostFacts | null;
-  /** Sections that were absent or unparseable in this poll (e.g. "meminfo", "df"). */
+  /** Sections that were absent or unparseable in this poll (e.g. "meminfo", "df"); never those the script did not collect. */
   missing: string[];
+  /** The script that ran: 'light' collects no processes, facts or failed units. Absent: full (workers before version 3). */
+  pollScript?: PollScriptKind;
 }

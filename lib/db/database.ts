@@ -1,6 +1,7 @@
 // The typed shape of Vigil's tables, as kysely sees them. Migrations in ./migrations create them.
+import type { HostAlerting } from '../alerting/alerts-config.ts';
 import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { FilesystemUsage, InterfaceRate } from '../collect/sample.ts';
+import type { CpuModes, DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure, ProcessSummary } from '../collect/sample.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -21,6 +22,20 @@ export interface HostsTable {
   last_sample_at: Timestamp | null;
   /** When the host left the inventory; its history stays. */
   removed_at: Timestamp | null;
+  /** From the latest sample: when the host booted, by the worker's clock. */
+  boot_time: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  // Host facts, written when a sample carries them (a worker's first poll of the host, or a change).
+  hostname: ColumnType<string | null, string | null | undefined, string | null>;
+  kernel: ColumnType<string | null, string | null | undefined, string | null>;
+  os_name: ColumnType<string | null, string | null | undefined, string | null>;
+  os_version: ColumnType<string | null, string | null | undefined, string | null>;
+  cpu_model: ColumnType<string | null, string | null | undefined, string | null>;
+  architecture: ColumnType<string | null, string | null | undefined, string | null>;
+  facts_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** vigil_thresholds, vigil_down_after and vigil_maintenance as the inventory set them (HostAlerting). */
+  alerting: ColumnType<HostAlerting | null, string | null | undefined, string | null>;
+  /** Inventory names of the SSH bastions the host is reached through, outermost first. */
+  via: ColumnType<string[], string | undefined, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
@@ -45,6 +60,23 @@ export interface SamplesTable {
   /** `json`, not `jsonb`: written once and read whole, and jsonb costs twice as much to store. */
   filesystems: ColumnType<FilesystemUsage[], string, string>;
   interfaces: ColumnType<InterfaceRate[], string, string>;
+  // Added by migration 0003; optional on insert so that rows written without them stay valid.
+  mem_buffers_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  mem_cached_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  load_per_core: ColumnType<number | null, number | null | undefined, number | null>;
+  rebooted: ColumnType<boolean, boolean | undefined, boolean>;
+  disk_read_bps: ColumnType<number | null, number | null | undefined, number | null>;
+  disk_write_bps: ColumnType<number | null, number | null | undefined, number | null>;
+  processes_total: ColumnType<number | null, number | null | undefined, number | null>;
+  processes_running: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_modes: ColumnType<CpuModes | null, string | null | undefined, string | null>;
+  per_core_busy_pct: ColumnType<number[] | null, string | null | undefined, string | null>;
+  disks: ColumnType<DiskRate[] | null, string | null | undefined, string | null>;
+  processes: ColumnType<ProcessSummary | null, string | null | undefined, string | null>;
+  pressure: ColumnType<Pressure | null, string | null | undefined, string | null>;
+  failed_units: ColumnType<string[] | null, string | null | undefined, string | null>;
+  gpus: ColumnType<GpuReading[] | null, string | null | undefined, string | null>;
+  missing: ColumnType<string[] | null, string | null | undefined, string | null>;
 }
 
 export interface PollFailuresTable {
@@ -55,10 +87,158 @@ export interface PollFailuresTable {
   message: string;
 }
 
+/** One inventory reload, good or failed; the error names file and line, never a variable's value. */
+export interface InventoryReloadsTable {
+  id: Generated<number>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  source: string;
+  ok: boolean;
+  /** Hosts polled after the reload (the last good set when it failed). */
+  hosts: number;
+  added: number;
+  removed: number;
+  changed: number;
+  error: string | null;
+  error_file: string | null;
+  error_line: number | null;
+}
+
+/** One alert (rule + host + labels), its state and what was told about it. */
+export interface AlertsTable {
+  key: string;
+  rule: string;
+  host: string;
+  labels: ColumnType<Record<string, string>, string, string>;
+  severity: string;
+  state: 'pending' | 'firing' | 'resolved';
+  summary: string;
+  value: number | null;
+  threshold: number | null;
+  receivers: ColumnType<string[], string, string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp | null;
+  last_event_at: Timestamp;
+  last_notified_at: Timestamp | null;
+  /** A firing notice went out (or is queued) for the current occurrence. */
+  notified_firing: boolean;
+  acked_by: string | null;
+  acked_at: Timestamp | null;
+  acked_comment: string | null;
+  flapping: boolean;
+  /** Milliseconds since the epoch of the recent state changes, for flap detection. */
+  state_changes: ColumnType<number[], string, string>;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  alert_key: string;
+  at: Timestamp;
+  /** firing, resolved, acked, flapping, settled, silenced, notified. */
+  event: string;
+  actor: string | null;
+  comment: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface SilenceMatchers {
+  host?: string;
+  group?: string;
+  rule?: string;
+}
+
+export interface SilencesTable {
+  id: Generated<number>;
+  matchers: ColumnType<SilenceMatchers, string, string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  comment: string;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expired_at: Timestamp | null;
+}
+
+/** The outbox: one message to one channel of one receiver, listing one or more alerts. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  receiver: string;
+  channel: 'email' | 'webhook';
+  target: ColumnType<Record<string, unknown>, string, string>;
+  kind: string;
+  alert_keys: ColumnType<string[], string, string>;
+  alerts: ColumnType<unknown[], string, string>;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+/**
+ * Per host and minute (samples_1m) or hour (samples_1h): min, max and average of each headline
+ * metric over the bucket's samples. Partitioned by month on bucket; built by lib/db/rollups.
+ */
+export interface SampleRollupsTable {
+  host: string;
+  /** Start of the bucket, aligned on UTC minutes or hours. */
+  bucket: Timestamp;
+  sample_count: number;
+  cpu_busy_pct_min: number | null;
+  cpu_busy_pct_max: number | null;
+  cpu_busy_pct_avg: number | null;
+  mem_used_pct_min: number | null;
+  mem_used_pct_max: number | null;
+  mem_used_pct_avg: number | null;
+  load1_min: number | null;
+  load1_max: number | null;
+  load1_avg: number | null;
+  net_rx_bps_min: number | null;
+  net_rx_bps_max: number | null;
+  net_rx_bps_avg: number | null;
+  net_tx_bps_min: number | null;
+  net_tx_bps_max: number | null;
+  net_tx_bps_avg: number | null;
+  disk_used_pct_max_min: number | null;
+  disk_used_pct_max_max: number | null;
+  disk_used_pct_max_avg: number | null;
+  disk_read_bps_min: number | null;
+  disk_read_bps_max: number | null;
+  disk_read_bps_avg: number | null;
+  disk_write_bps_min: number | null;
+  disk_write_bps_max: number | null;
+  disk_write_bps_avg: number | null;
+}
+
+/** Every bucket of `resolution` starting before rolled_until has been built from the raw samples. */
+export interface RollupProgressTable {
+  resolution: '1m' | '1h';
+  rolled_until: Timestamp;
+}
+
+/** One running Vigil process (lib/metrics/service-heartbeat.ts); seen_at by the database's clock. */
+export interface ServiceHeartbeatsTable {
+  service: string;
+  instance: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  info: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
 export interface Database {
   hosts: HostsTable;
   samples: SamplesTable;
   poll_failures: PollFailuresTable;
+  inventory_reloads: InventoryReloadsTable;
+  alerts: AlertsTable;
+  alert_history: AlertHistoryTable;
+  silences: SilencesTable;
+  notifications: NotificationsTable;
+  samples_1m: SampleRollupsTable;
+  samples_1h: SampleRollupsTable;
+  rollup_progress: RollupProgressTable;
+  service_heartbeats: ServiceHeartbeatsTable;
 }
 
 export type VigilDb = Kysely<Database>;

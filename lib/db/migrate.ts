@@ -9,6 +9,7 @@ import * as sampleDetails from './migrations/0003-sample-details.ts';
 import * as hostAlerting from './migrations/0004-host-alerting.ts';
 import * as alerts from './migrations/0005-alerts.ts';
 import * as rollups from './migrations/0006-rollups.ts';
+import * as serviceHeartbeats from './migrations/0007-service-heartbeats.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-host-alerting': hostAlerting,
   '0005-alerts': alerts,
   '0006-rollups': rollups,
+  '0007-service-heartbeats': serviceHeartbeats,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

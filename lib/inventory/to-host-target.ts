@@ -5,9 +5,13 @@ import { stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConnectionKind, HostTarget } from '../poll/host-target.ts';
-import { iniInventoryReader } from './ini-inventory-reader.ts';
+import { readProcessPatterns } from '../collect/process-patterns.ts';
+import { sshOptionsFromVars } from '../poll/ssh-options-from-vars.ts';
+import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { InventoryError } from './inventory.ts';
-import type { InventoryHost, InventoryReader } from './inventory.ts';
+import type { Inventory, InventoryHost } from './inventory.ts';
+import { EncryptedString, plainVariables } from './python-values.ts';
+import { readInventory } from './read-inventory.ts';
 
 export interface HostTargetOptions {
   /** Relative private key paths are taken relative to this directory. */
@@ -45,7 +49,8 @@ const CONNECTIONS: Record<string, ConnectionKind> = {
 
 /** The poll target of one inventory host, or null when the host opts out with vigil_enabled=false. */
 export function toHostTarget(host: InventoryHost, options: HostTargetOptions): HostTarget | null {
-  const vars = host.vars;
+  // Ansible's typed values (vault, unsafe text, whole floats) as plain strings and numbers.
+  const vars = plainVariables(host.vars);
   const invalid = (variable: string, message: string): never => {
     throw new HostTargetError(options.source ?? options.inventoryDir, host.name, variable, message);
   };
@@ -80,7 +85,21 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
     privateKeyFile,
     intervalSec,
     groups: [...host.groups],
+    // Only when set, so that targets without them compare equal to those built before they existed.
+    ...(vars['vigil_processes'] != null && { processPatterns: readProcessPatterns(vars['vigil_processes'], (message) => invalid('vigil_processes', message)) }),
+    ...(vars['vigil_filesystems_include_pseudo'] != null && {
+      includePseudoFilesystems: readBoolean(vars['vigil_filesystems_include_pseudo'], false, (message) => invalid('vigil_filesystems_include_pseudo', message)),
+    }),
+    ...sshOptionsFromVars(vars, invalid),
+    ...hostAlertingFromVars(vars, invalid),
   };
+}
+
+export interface LoadHostTargetsOptions {
+  /** Decrypts vaulted values and files; without it a vaulted connection variable is an error. */
+  vaultPassword?: string | undefined;
+  /** Reads the inventory; default readInventory (tests give their own). */
+  read?: (path: string, options: { vaultPassword?: string | undefined }) => Promise<Inventory>;
 }
 
 /**
@@ -88,10 +107,11 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
  * a bad variable or two hosts of the same name (which a merging reader never returns, but a
  * reader over several sources could).
  */
-export async function loadHostTargets(path: string, reader: InventoryReader = iniInventoryReader): Promise<HostTarget[]> {
-  const inventory = await reader.read(path);
+export async function loadHostTargets(path: string, options: LoadHostTargetsOptions = {}): Promise<HostTarget[]> {
+  const read = options.read ?? readInventory;
+  const inventory = await read(path, { vaultPassword: options.vaultPassword });
   const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
-  const options: HostTargetOptions = {
+  const hostOptions: HostTargetOptions = {
     inventoryDir: resolve(isDirectory ? path : dirname(path)),
     defaultUser: localUser(),
     source: inventory.source,
@@ -101,7 +121,7 @@ export async function loadHostTargets(path: string, reader: InventoryReader = in
   for (const host of inventory.hosts) {
     if (seen.has(host.name)) throw new InventoryError(inventory.source, null, `host '${host.name}' appears twice`);
     seen.add(host.name);
-    const target = toHostTarget(host, options);
+    const target = toHostTarget(host, hostOptions);
     if (target) targets.push(target);
   }
   return targets;
@@ -125,6 +145,7 @@ function resolveKeyPath(path: string, inventoryDir: string, invalid: (message: s
 
 function readString(value: unknown, fallback: string, invalid: (message: string) => never): string {
   if (value === undefined || value === null) return fallback;
+  if (value instanceof EncryptedString) return invalid('is vault-encrypted and no vault password was given');
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') return invalid(`must be a string, got ${show(value)}`);
   const trimmed = value.trim();

@@ -1,11 +1,12 @@
-// The simulated host's answer to the poll script: the same `@@section` stream POLL_SCRIPT prints
-// on a real Linux host, generated from the host's state instead of read from /proc.
-// The sections, their order and the files the script copies are read off POLL_SCRIPT itself, and
+// The simulated host's answer to a poll script: the same `@@section` stream POLL_SCRIPT (full) or
+// POLL_SCRIPT_LIGHT prints on a real Linux host, generated from the host's state instead of read
+// from /proc. The sections, their order and the files each script copies are read off the script itself, and
 // each has its generator here, keyed by name (sections) or path (files): when the script gains a
 // section or a file, its generator slots in; until then that part is absent from the output, as
 // an unreadable file is on a real host (and the simulator's tests, which demand that nothing is
 // missing, say so).
-import { POLL_SCRIPT, POLL_SCRIPT_VERSION } from '../collect/poll-script.ts';
+import { POLL_SCRIPT, POLL_SCRIPT_VERSION, POLL_SCRIPTS } from '../collect/poll-script.ts';
+import type { PollScriptKind } from '../collect/poll-script.ts';
 import type { SimulatedCpu, SimulatedHostState, SimulatedProcess } from './simulated-host-state.ts';
 
 /** The section's text without its `@@name` line, each line ending in a newline; null: the script prints no such section on this host. */
@@ -39,48 +40,58 @@ export const SECTION_GENERATORS: Readonly<Record<string, SectionGenerator>> = {
   shell: (s) => `${s.lastPid}\n`,
   cpuinfo: (s) => `vendor_id\t: ${s.cpuVendor}\ncpu family\t: ${s.cpuFamily}\nmodel name\t: ${s.cpuModel}\n`,
   virtualnet: (s) => s.interfaces.filter((i) => isVirtual(i.name)).map((i) => `${i.name}\n`).sort().join(''),
-  files: renderFiles,
+  files: (s) => renderFiles(s, 'full'),
   gpu: renderGpus,
   units: (s) => (s.hasSystemd ? s.failedUnits.map((u) => `${u} loaded failed failed ${u.replace(/\.service$/, '')}\n`).join('') : null),
 };
 
-const SCRIPT_SECTIONS = sectionsOfScript();
-const HEAD_FILE_PATHS = headFilesOfScript();
+interface ScriptShape {
+  sections: string[];
+  headFiles: string[];
+  /** Whether its `head` copies every process's stat and cmdline. */
+  processes: boolean;
+}
+
+const SHAPES: Record<PollScriptKind, ScriptShape> = { full: shapeOf(POLL_SCRIPTS.full), light: shapeOf(POLL_SCRIPTS.light) };
 const GNU_DF = POLL_SCRIPT.includes('--output=');
 
-/** The full output of one poll, in the order the script prints its sections. */
-export function renderPollOutput(state: SimulatedHostState): string {
-  let out = `@@vigil ${POLL_SCRIPT_VERSION}\n`;
-  for (const section of SCRIPT_SECTIONS) {
-    const text = SECTION_GENERATORS[section]?.(state);
+/** The output of one poll of the given script (the worker's choice), in the order it prints its sections. */
+export function renderPollOutput(state: SimulatedHostState, kind: PollScriptKind = 'full'): string {
+  let out = `@@vigil ${POLL_SCRIPT_VERSION} ${kind}\n`;
+  for (const section of SHAPES[kind].sections) {
+    const text = section === 'files' ? renderFiles(state, kind) : SECTION_GENERATORS[section]?.(state);
     if (text === undefined || text === null) continue;
     out += `@@${section}\n${text}`;
   }
   return out + '@@end\n';
 }
 
-/** Every `@@name` the script prints, in order, but the envelope and the non-Linux branch. */
-function sectionsOfScript(): string[] {
-  const names = [...POLL_SCRIPT.matchAll(/@@([a-z]+)/g)].map((m) => m[1] as string);
-  return [...new Set(names)].filter((name) => !['vigil', 'end', 'os'].includes(name));
-}
-
-/** The fixed paths of the script's `head -c N file...` line, in order; all known files if it has none. */
-function headFilesOfScript(): string[] {
-  const line = /head -c \S+ ([^\n]*)/.exec(POLL_SCRIPT)?.[1];
-  if (line === undefined) return Object.keys(FILE_GENERATORS);
-  return line.split(/\s+/).filter((word) => word.startsWith('/') && !word.includes('*') && !word.includes('['));
+/**
+ * Every `@@name` the script prints, in order, but the envelope and the non-Linux branch; the
+ * fixed paths of its `head -c N file...` line, in order (all known files if it has none).
+ */
+function shapeOf(script: string): ScriptShape {
+  const names = [...script.matchAll(/@@([a-z]+)/g)].map((m) => m[1] as string);
+  const line = /head -c \S+ ([^\n]*)/.exec(script)?.[1];
+  return {
+    sections: [...new Set(names)].filter((name) => !['vigil', 'end', 'os'].includes(name)),
+    headFiles: line === undefined
+      ? Object.keys(FILE_GENERATORS)
+      : line.split(/\s+/).filter((word) => word.startsWith('/') && !word.includes('*') && !word.includes('[')),
+    processes: line?.includes('/proc/[0-9]*/stat') ?? false,
+  };
 }
 
 /** What `head -c` prints for several files: a "==> path <==" header before each, a blank line between. */
-function renderFiles(state: SimulatedHostState): string {
+function renderFiles(state: SimulatedHostState, kind: PollScriptKind): string {
+  const shape = SHAPES[kind];
   const parts: string[] = [];
-  for (const path of HEAD_FILE_PATHS) {
+  for (const path of shape.headFiles) {
     const content = FILE_GENERATORS[path]?.(state);
     if (content !== undefined && content !== null) parts.push(`==> ${path} <==\n${content}`);
   }
   // The shell's glob sorts paths as strings: /proc/10/stat before /proc/2/stat.
-  const byPath = [...state.processes].sort((a, b) => (String(a.pid) < String(b.pid) ? -1 : 1));
+  const byPath = shape.processes ? [...state.processes].sort((a, b) => (String(a.pid) < String(b.pid) ? -1 : 1)) : [];
   for (const proc of byPath) parts.push(`==> /proc/${proc.pid}/stat <==\n${renderProcStat(proc)}`);
   for (const proc of byPath) parts.push(`==> /proc/${proc.pid}/cmdline <==\n${proc.argv.map((a) => a + '\0').join('')}`);
   // printf '\n@@df' follows; the last cmdline has no newline of its own.

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../lib/db/migrate.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 import type { Logger } from '../../lib/log.ts';
+import { startServiceObservability } from '../../lib/metrics/service-observability.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
 import type { Scheduler } from './scheduler-service.ts';
 import { startInventoryScheduler } from './start-inventory-scheduler.ts';
@@ -63,6 +64,14 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     process.exitCode = 1;
   });
 
+  const observability = await startServiceObservability({
+    service: 'scheduler',
+    config,
+    log,
+    db: database.db,
+    info: () => ({ active: scheduler !== null, hosts: scheduler?.targets().length ?? 0 }),
+  });
+
   return [
     {
       name: 'scheduler',
@@ -74,6 +83,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
       },
     },
     { name: 'message bus', run: () => bus.close() },
+    ...observability,
     { name: 'database', run: () => database.close() },
   ];
 }

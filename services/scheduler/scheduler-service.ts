@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { Logger } from '../../lib/log.ts';
+import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
+import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import { DueQueue } from './due-queue.ts';
@@ -18,6 +20,8 @@ export interface SchedulerOptions {
   onTargets?: (targets: HostTarget[]) => Promise<void>;
   /** The clock, in milliseconds since the epoch. */
   now?: () => number;
+  /** Where jobs and reloads are counted; default this process's registry. */
+  metrics?: VigilMetrics;
 }
 
 export interface SchedulerStats {
@@ -61,6 +65,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export async function startScheduler(options: SchedulerOptions): Promise<CountingScheduler> {
   const { bus, log, loadTargets, onTargets } = options;
   const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? processMetrics();
 
   let hosts = new Map<string, HostSchedule>();
   // Kept for hosts that leave and come back, so that a late result of the old host never
@@ -109,10 +114,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     if (host.inFlight) {
       if (host.inFlight.expiresAt > slot) {
         stats.skipped++;
+        metrics.jobSkipped();
         log.debug('poll skipped: previous job still in flight', { host: name, seq: host.inFlight.seq });
         return;
       }
       stats.lost++;
+      metrics.jobLost();
       log.debug('poll job expired without a result', { host: name, seq: host.inFlight.seq });
       host.inFlight = null;
     }
@@ -134,9 +141,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     const published = attempt.then(
       () => {
         stats.published++;
+        metrics.jobPublished();
       },
       (err: unknown) => {
         stats.publishFailed++;
+        metrics.jobPublishFailed();
         if (host.inFlight?.seq === seq) host.inFlight = null;
         log.warn('publishing a poll job failed; retrying at the next due time', { host: name, seq, error: err });
       },
@@ -199,7 +208,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     }
   };
 
-  const first = await loadTargets();
+  const first = await loadTargets().catch((err: unknown) => {
+    metrics.inventoryReloaded(false);
+    throw err;
+  });
+  metrics.inventoryReloaded(true);
   const subscription: Subscription = await bus.subscribe(
     'poll.results',
     { name: `scheduler-${randomUUID()}`, durable: false, prefetch: 1000 },
@@ -215,10 +228,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     try {
       targets = await loadTargets();
     } catch (err) {
+      metrics.inventoryReloaded(false);
       log.error('reloading hosts failed; still polling the last good set', { hosts: hosts.size, error: err });
       return;
     }
     if (stopped) return;
+    metrics.inventoryReloaded(true);
     await notify(targets);
     if (stopped) return;
     apply(targets);

@@ -3,6 +3,7 @@ import type { VigilDb } from '../../lib/db/database.ts';
 import { migrateToLatest } from '../../lib/db/migrate.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
 import type { Logger } from '../../lib/log.ts';
+import { startServiceObservability } from '../../lib/metrics/service-observability.ts';
 import { WEB_DIST_DIR } from '../../lib/paths.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
 import { buildWeb } from '../../lib/web/build-web.ts';
@@ -12,8 +13,10 @@ export async function runWeb(config: VigilConfig, log: Logger): Promise<Shutdown
   const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL') });
   await migrateToLatest(database.db);
   const web = await startWebServer(config, database.db, log);
+  const observability = await startServiceObservability({ service: 'web', config, log, db: database.db });
   return [
     { name: 'web server', run: () => web.stop() },
+    ...observability,
     { name: 'database', run: () => database.close() },
   ];
 }

@@ -4,8 +4,11 @@ import type { Server } from '@hapi/hapi';
 import Inert from '@hapi/inert';
 import type { VigilDb } from '../../lib/db/database.ts';
 import type { Logger } from '../../lib/log.ts';
+import { alertsRoutes } from './routes/alerts-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { hostsRoutes } from './routes/hosts-routes.ts';
+import { inventoryRoutes } from './routes/inventory-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 
 export interface WebServerOptions {
@@ -64,6 +67,9 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },
     { plugin: hostsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: alertsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: inventoryRoutes, options: { db: options.db } },
+    { plugin: metricsRoutes, options: {} },
     { plugin: staticRoutes, options: { staticDir: options.staticDir } },
   ]);
   return server;

@@ -1,7 +1,8 @@
 // One poll of one host: run the script, parse it, turn it into a sample. Every failure comes
 // back as a failure record, because a host that cannot be polled is itself a result.
-import { POLL_SCRIPT } from '../../lib/collect/poll-script.ts';
-import { parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
+import { POLL_SCRIPTS } from '../../lib/collect/poll-script.ts';
+import type { PollScriptKind } from '../../lib/collect/poll-script.ts';
+import { FULL_POLL_SECTIONS, parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 import { buildSample } from '../../lib/collect/build-sample.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
@@ -10,7 +11,11 @@ import type { CommandOutput, CommandRunner } from './command-runner.ts';
 
 export interface PollHostOptions {
   execTimeoutMs?: number;
-  /** The script to run; tests substitute one that misbehaves. */
+  /** Which of the two constant scripts runs (lib/collect/poll-schedule.ts chooses); default full. */
+  kind?: PollScriptKind;
+  /** The host's last full snapshot, when `previous` is light: process CPU and fact changes are measured against it. */
+  previousFull?: HostSnapshot;
+  /** The script to run instead; tests substitute one that misbehaves. */
   script?: string;
   now?: () => number;
 }
@@ -31,7 +36,7 @@ export async function pollHost(
   const host = job.target.name;
   const base = { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt: now() };
   try {
-    const output = await runner.run(options.script ?? POLL_SCRIPT, options.execTimeoutMs ?? 10_000);
+    const output = await runner.run(options.script ?? POLL_SCRIPTS[options.kind ?? 'full'], options.execTimeoutMs ?? 10_000);
     const finishedAt = now();
     const snapshot = parseOrNull(output.stdout);
     if (snapshot?.unsupportedOs != null) {
@@ -47,6 +52,7 @@ export async function pollHost(
     const sample = buildSample(host, finishedAt, snapshot, previous, {
       processPatterns: job.target.processPatterns ?? [],
       includePseudoFilesystems: job.target.includePseudoFilesystems ?? false,
+      ...(options.previousFull !== undefined && { previousFull: options.previousFull }),
     });
     return { result: { ...base, finishedAt, kind: 'sample', sample }, snapshot };
   } catch (err) {
@@ -66,7 +72,8 @@ function parseOrNull(stdout: string): HostSnapshot | null {
 
 /** Not one section parsed: whatever answered was not our script on a Linux host. */
 function isEmptySnapshot(snapshot: HostSnapshot): boolean {
-  return POLL_SECTIONS.every((section) => snapshot.missing.includes(section));
+  return POLL_SECTIONS.every((section) =>
+    snapshot.missing.includes(section) || (snapshot.script === 'light' && FULL_POLL_SECTIONS.includes(section)));
 }
 
 function describeUnparseable(host: string, output: CommandOutput): string {

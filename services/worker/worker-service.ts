@@ -4,10 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { Logger } from '../../lib/log.ts';
+import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
+import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import { connectionKey } from '../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
+import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
 import { pollHost } from './poll-host.ts';
 import { HostKeyStore } from './host-key-store.ts';
 import { SshConnections } from './ssh-connections.ts';
@@ -35,15 +38,23 @@ export interface WorkerOptions {
   primeDelayMs?: number;
   /** Pacing and limits of the SSH pool (tests tune them). */
   ssh?: Omit<SshConnectionsOptions, 'connectTimeoutMs' | 'hostKeys' | 'log'>;
+  /** Where polls are counted; default this process's registry. */
+  metrics?: VigilMetrics;
 }
 
 export interface Worker {
+  /** Its poll.jobs subscription, which names its queue on RabbitMQ. */
+  subscriptionName: string;
   stop(): Promise<void>;
 }
 
 interface HostState {
   key: string;
   previous: HostSnapshot | undefined;
+  /** The last full poll's snapshot: process CPU and fact changes are measured against it. */
+  previousFull: HostSnapshot | undefined;
+  /** Good light polls since the last good full one; null until there has been one (lib/collect/poll-schedule.ts). */
+  lightPollsSinceFull: number | null;
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
@@ -51,6 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const maxInFlight = options.maxInFlight ?? 64;
   const execTimeoutMs = options.execTimeoutMs ?? 10_000;
   const primeDelayMs = options.primeDelayMs ?? 1000;
+  const metrics = options.metrics ?? processMetrics();
   let stopping = false;
   const hostKeys = new HostKeyStore({
     mode: options.hostKeyChecking ?? 'accept-new',
@@ -63,8 +75,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const polling = new Set<string>();
 
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
-    const { result, snapshot } = await pollHost(runner, job, state.previous, { execTimeoutMs });
-    if (snapshot) state.previous = snapshot;
+    const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
+    const { result, snapshot } = await pollHost(runner, job, state.previous, {
+      execTimeoutMs, kind, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
+    });
+    if (snapshot) {
+      state.previous = snapshot;
+      if (snapshot.script === 'full') {
+        state.previousFull = snapshot;
+        state.lightPollsSinceFull = 0;
+      } else if (state.lightPollsSinceFull !== null) {
+        state.lightPollsSinceFull++;
+      }
+    }
+    metrics.recordPoll(result);
     if (result.kind === 'failure') {
       log.debug('poll failed', { host: job.target.name, seq: job.seq, reason: result.reason, message: result.message });
     }
@@ -91,7 +115,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         // Counters from another address or user are not this host's: no rate across the change.
         // The old connection goes too, also when the host switched to ansible_connection=local.
         if (state) connections.drop(name);
-        state = { key, previous: undefined };
+        state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null };
         hosts.set(name, state);
       }
       const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target);
@@ -108,10 +132,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Each worker its own transient subscription: poll.jobs is partitioned by host over the live
   // subscriptions, so a host sticks to this worker while it runs and moves when it stops.
-  const subscription = await bus.subscribe('poll.jobs', { name: `worker-${randomUUID()}`, durable: false, prefetch: maxInFlight }, handleJob);
+  const subscriptionName = `worker-${randomUUID()}`;
+  const subscription = await bus.subscribe('poll.jobs', { name: subscriptionName, durable: false, prefetch: maxInFlight }, handleJob);
   log.info('worker started', { maxInFlight, execTimeoutMs, hostKeyChecking: hostKeys.mode, knownHostsFile: hostKeys.pinFile });
 
   return {
+    subscriptionName,
     stop: async () => {
       stopping = true;
       await subscription.close();

@@ -6,7 +6,11 @@ import type { VigilDb } from '../../lib/db/database.ts';
 import { ensureSamplePartitions, startOfUtcDay } from '../../lib/db/ensure-sample-partitions.ts';
 import { applyPollResults } from '../../lib/db/queries/apply-poll-results.ts';
 import type { Logger } from '../../lib/log.ts';
+import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
+import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
+import { startMaintenance } from './maintenance.ts';
+import type { MaintenanceOptions } from './maintenance.ts';
 
 export interface WriterOptions {
   bus: MessageBus;
@@ -23,6 +27,10 @@ export interface WriterOptions {
   /** Delay before the first retry; doubles per attempt up to maxRetryDelayMs. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Rollups and retention (./maintenance.ts), tuned; false: not in this writer. */
+  maintenance?: Omit<MaintenanceOptions, 'db' | 'log'> | false;
+  /** Where batches are counted; default this process's registry. */
+  metrics?: VigilMetrics;
 }
 
 export interface Writer {
@@ -46,6 +54,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
   const maxAttempts = options.maxAttempts ?? 10;
   const retryDelayMs = options.retryDelayMs ?? 250;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+  const metrics = options.metrics ?? processMetrics();
 
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -85,8 +94,10 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
     const results = batch.map((entry) => entry.result);
     for (let attempt = 1; ; attempt++) {
       try {
+        const startedAt = performance.now();
         await ensurePartitionsFor(results);
         await applyPollResults(db, results, { downAfter });
+        metrics.recordWrite(results, (performance.now() - startedAt) / 1000);
         for (const entry of batch) entry.resolve();
         if (attempt > 1) log.info('stored poll results after retrying', { results: results.length, attempt });
         return;
@@ -129,6 +140,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
         else if (!timer && !flushDue) timer = setTimeout(requestFlush, flushIntervalMs);
       }),
   );
+  const maintenance = options.maintenance === false ? null : startMaintenance({ db, log, ...options.maintenance });
   log.info('writer started', { batchSize, flushIntervalMs, downAfter });
 
   return {
@@ -143,6 +155,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
         await flushing;
       }
       if (timer) clearTimeout(timer);
+      await maintenance?.stop();
       log.info('writer stopped');
     },
   };

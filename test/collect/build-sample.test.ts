@@ -13,6 +13,7 @@ function fixture(path: string): string {
 
 function emptySnapshot(overrides: Partial<HostSnapshot>): HostSnapshot {
   return {
+    script: 'full',
     cpuTotal: null,
     cpuPerCore: null,
     cpuCount: null,
@@ -259,4 +260,33 @@ void test('pseudo filesystems are left out by type unless the host asks for them
 void test('a changed fact is sent again', () => {
   const renamed = { ...vmSecond, facts: vmSecond.facts && { ...vmSecond.facts, hostname: 'vm2' } };
   assert.equal(buildSample('vm', 1, renamed, vmFirst).facts?.hostname, 'vm2');
+});
+
+void test('a light poll carries no process lists or failed units and repeats no facts; rates still come from the previous poll', () => {
+  const light: HostSnapshot = { ...vmSecond, script: 'light', processes: null, facts: null, failedUnits: null };
+  const sample = buildSample('vm', 1, light, vmFirst, { processPatterns: ['postgres'] });
+  assert.equal(sample.pollScript, 'light');
+  assert.equal('processes' in sample, false, 'absent: not collected, which null ("none") would misstate');
+  assert.equal('failedUnits' in sample, false);
+  assert.equal(sample.facts, null);
+  assert.deepEqual(sample.missing, []);
+  assert.ok(sample.cpuModes !== null && sample.disks?.length === 1);
+  assert.equal(buildSample('vm', 1, vmSecond, vmFirst).pollScript, 'full');
+});
+
+void test('after light polls, a full poll measures process CPU and fact changes against the last full one', () => {
+  const light: HostSnapshot = { ...vmSecond, script: 'light', processes: null, facts: null };
+  const [first] = vmFirst.processes ?? [];
+  assert.ok(first);
+  const busy = { ...first, pid: 424242, ppid: 1, command: 'busy-loop', cpuTicks: first.cpuTicks + 150 };
+  const previousFull = { ...vmFirst, processes: [{ ...busy, cpuTicks: first.cpuTicks }] };
+  const full = { ...vmSecond, processes: [busy] };
+  const withFull = buildSample('vm', 1, full, light, { previousFull });
+  const againstFull = buildSample('vm', 1, full, previousFull);
+  assert.equal(withFull.processes?.topCpu[0]?.cpuPct, againstFull.processes?.topCpu[0]?.cpuPct, 'the delta since the last full poll');
+  assert.equal(withFull.facts, null, 'facts unchanged since the last full poll are not repeated');
+  assert.notEqual(buildSample('vm', 1, full, light).facts, null, 'without the last full poll, facts are sent');
+  // A reboot since the last full poll: no process deltas across it, lifetime averages instead.
+  const rebooted = buildSample('vm', 1, { ...full, uptimeSec: 1000 }, light, { previousFull });
+  assert.notEqual(rebooted.processes?.topCpu[0]?.cpuPct, againstFull.processes?.topCpu[0]?.cpuPct);
 });

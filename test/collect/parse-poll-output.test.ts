@@ -129,3 +129,31 @@ void test('a file that reached head\'s byte cap loses its possibly cut last line
   assert.ok((snapshot.disks?.length ?? 0) > 100);
   assert.ok(snapshot.disks?.every((d) => d.readsCompleted === 1 && d.sectorsRead === 8));
 });
+
+/** What the light script prints on the same host: the capture without cpuinfo, per-process files, kernel files and units. */
+function lightOf(text: string): string {
+  const filesStart = text.indexOf('@@files\n') + '@@files\n'.length;
+  const filesEnd = text.lastIndexOf('\n@@df\n');
+  const kept = text.slice(filesStart, filesEnd).split(/\n(?===> )/).filter((part) => /^==> \/proc\/(uptime|net\/dev|diskstats|loadavg|pressure\/\w+) <==/.test(part));
+  return `${text.slice(0, filesStart)}${kept.join('\n')}${text.slice(filesEnd)}`
+    .replace(/^@@vigil 2$/m, '@@vigil 3 light')
+    .replace(/@@cpuinfo\n[\s\S]*?(?=@@virtualnet\n)/, '');
+}
+
+void test('a light poll: processes and facts are not collected, which is not missing', () => {
+  const snapshot = parsePollOutput(lightOf(capture));
+  assert.equal(snapshot.script, 'light');
+  assert.deepEqual(snapshot.missing, []);
+  assert.equal(snapshot.processes, null);
+  assert.equal(snapshot.facts, null);
+  assert.equal(snapshot.uptimeSec, 2128.35);
+  assert.deepEqual(snapshot.disks?.map((d) => d.name), ['vda']);
+  assert.equal(parsePollOutput(capture).script, 'full', 'output of earlier script versions counts as full');
+  // A light poll still names what it did collect and lost.
+  assert.deepEqual(parsePollOutput(lightOf(capture).replace(/@@meminfo\n[\s\S]*?(?=@@virtualnet\n)/, '@@meminfo\n')).missing, ['meminfo']);
+});
+
+void test('the kind on the @@vigil line is read from the first @@vigil line only', () => {
+  const twice = capture.replace(/^@@vigil 2$/m, '@@vigil 3 full\n@@vigil 3 light');
+  assert.equal(parsePollOutput(twice).script, 'full');
+});

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POLL_SCRIPT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
-import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
+import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
+import { FULL_POLL_SECTIONS, parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
+import { wrapScript } from '../../services/worker/ssh-connections.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 function memTotalBytesOfThisMachine(): number {
@@ -18,8 +19,9 @@ function runScript(
   shell: string,
   env: NodeJS.ProcessEnv = process.env,
   shellOptions: string[] = [],
+  script = POLL_SCRIPT,
 ): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(shell, [...shellOptions, '-c', POLL_SCRIPT], { encoding: 'utf8', env, timeout: 30_000 });
+  const result = spawnSync(shell, [...shellOptions, '-c', script], { encoding: 'utf8', env, timeout: 30_000 });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
@@ -32,7 +34,7 @@ void test('run by /bin/sh on this machine, every section parses and matches /pro
   const { stdout, stderr, status } = runScript('/bin/sh');
   assert.equal(status, 0);
   assert.equal(stderr, '');
-  assert.equal(stdout.split('\n')[0], `@@vigil ${POLL_SCRIPT_VERSION}`);
+  assert.equal(stdout.split('\n')[0], `@@vigil ${POLL_SCRIPT_VERSION} full`);
   assert.ok(stdout.endsWith('@@end\n'));
   const snapshot = parsePollOutput(stdout);
   assert.deepEqual(snapshot.missing, []);
@@ -89,14 +91,69 @@ void test('without /proc/stat the script says which OS it is and nothing else', 
   // The script's own test for Linux is `[ ! -r /proc/stat ]`; point it at a path that does not exist.
   const script = POLL_SCRIPT.replaceAll('/proc/stat', '/nonexistent/stat');
   const result = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(result.stdout, `@@vigil ${POLL_SCRIPT_VERSION}\n@@os\nLinux\n@@end\n`);
+  assert.equal(result.stdout, `@@vigil ${POLL_SCRIPT_VERSION} full\n@@os\nLinux\n@@end\n`);
   assert.equal(parsePollOutput(result.stdout).unsupportedOs, 'Linux');
 });
 
-void test('the script is a constant without anything to interpolate', () => {
-  // The one ${…} is the shell's own parameter expansion, stripping the directory off a path.
-  assert.deepEqual([...POLL_SCRIPT.matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]), ['${vigil_path##*/}']);
-  assert.doesNotMatch(POLL_SCRIPT, /\becho\b/);
+void test('the scripts are constants without anything to interpolate', () => {
+  for (const script of [POLL_SCRIPT, POLL_SCRIPT_LIGHT, FORCED_COMMAND_WRAPPER]) {
+    // The one ${…} is the shell's own parameter expansion, stripping the directory off a path.
+    const expansions = [...script.matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]);
+    assert.deepEqual(expansions, script === FORCED_COMMAND_WRAPPER ? [] : ['${vigil_path##*/}']);
+    assert.doesNotMatch(script, /\becho\b/);
+  }
+});
+
+void test('the light script collects every section but processes, facts and failed units, and starts no process but head and df', () => {
+  const { stdout, stderr, status } = runScript('/bin/sh', process.env, [], POLL_SCRIPT_LIGHT);
+  assert.equal(status, 0);
+  assert.equal(stderr, '');
+  assert.equal(stdout.split('\n')[0], `@@vigil ${POLL_SCRIPT_VERSION} light`);
+  const snapshot = parsePollOutput(stdout);
+  assert.equal(snapshot.script, 'light');
+  assert.deepEqual(snapshot.missing, [], 'what a light poll does not collect is not missing');
+  assert.equal(snapshot.processes, null);
+  assert.equal(snapshot.facts, null);
+  assert.equal(snapshot.memory?.totalBytes, memTotalBytesOfThisMachine());
+  assert.ok(snapshot.interfaces?.some((i) => i.name === 'lo'));
+  assert.ok(snapshot.filesystems?.some((fs) => fs.mount === '/'));
+  assert.ok(snapshot.disks !== null && snapshot.uptimeSec !== null && snapshot.load !== null);
+  assert.doesNotMatch(stdout, /==> \/proc\/\d+\//, 'no per-process file is read');
+  assert.deepEqual(FULL_POLL_SECTIONS, ['processes', 'facts']);
+  // Commands the light script may start; anything else would cost the host a process per poll.
+  const commands = POLL_SCRIPT_LIGHT.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((word): word is string => word !== undefined && /^[a-z][a-z-]+$/.test(word));
+  const builtins = ['printf', 'if', 'fi', 'then', 'while', 'done', 'case', 'esac', 'for', 'export', 'exit', 'uname', 'nvidia-smi'];
+  assert.deepEqual([...new Set(commands.filter((c) => !builtins.includes(c)))].sort(), ['df', 'head']);
+});
+
+void test('the forced-command wrapper runs the pinned script the client names, and nothing the client sends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-pinned-'));
+  try {
+    writeFileSync(join(dir, 'poll-full.sh'), POLL_SCRIPT);
+    writeFileSync(join(dir, 'poll-light.sh'), POLL_SCRIPT_LIGHT);
+    const wrapper = join(dir, 'forced-command.sh');
+    writeFileSync(wrapper, FORCED_COMMAND_WRAPPER.replaceAll(PINNED_SCRIPT_DIR, dir));
+    // Exactly what the worker writes on the channel's stdin (services/worker/ssh-connections.ts).
+    const send = (input: string) => spawnSync('/bin/sh', [wrapper], { input, encoding: 'utf8', timeout: 30_000 });
+    const light = send(wrapScript(POLL_SCRIPT_LIGHT));
+    assert.equal(light.status, 0);
+    assert.equal(parsePollOutput(light.stdout).script, 'light');
+    assert.deepEqual(parsePollOutput(light.stdout).missing, []);
+    const full = send(wrapScript(POLL_SCRIPT));
+    assert.equal(parsePollOutput(full.stdout).script, 'full');
+    assert.deepEqual(parsePollOutput(full.stdout).missing, []);
+    // The tag line followed by something else still runs the pinned script, never the sent one.
+    const marker = join(dir, 'ran');
+    const smuggled = send(wrapScript(`# vigil-poll-script ${POLL_SCRIPT_VERSION} light\ntouch ${marker}`));
+    assert.equal(parsePollOutput(smuggled.stdout).script, 'light');
+    const refused = send(wrapScript(`touch ${marker}`));
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /not a pinned poll script/);
+    assert.throws(() => readFileSync(marker), 'nothing the client sent ran');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // Regression: a command line is text any local user chooses, and the script copies every one.

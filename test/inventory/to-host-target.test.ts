@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InventoryError } from '../../lib/inventory/inventory.ts';
-import type { InventoryHost, InventoryReader } from '../../lib/inventory/inventory.ts';
+import type { Inventory, InventoryHost } from '../../lib/inventory/inventory.ts';
 import { HostTargetError, loadHostTargets, toHostTarget } from '../../lib/inventory/to-host-target.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'inventories');
@@ -121,16 +121,16 @@ void describe('loadHostTargets', () => {
   });
 
   void it('rejects two hosts of the same name from a reader', async () => {
-    const reader: InventoryReader = {
-      read: async (path) => ({
-        source: path,
-        hosts: [
-          { name: 'a', groups: [], vars: {} },
-          { name: 'a', groups: [], vars: {} },
-        ],
-      }),
-    };
-    await assert.rejects(loadHostTargets(join(FIXTURES, 'targets.ini'), reader), (err: unknown) => {
+    const read = async (path: string): Promise<Inventory> => ({
+      source: path,
+      sources: [path],
+      groups: [],
+      hosts: [
+        { name: 'a', groups: [], vars: {} },
+        { name: 'a', groups: [], vars: {} },
+      ],
+    });
+    await assert.rejects(loadHostTargets(join(FIXTURES, 'targets.ini'), { read }), (err: unknown) => {
       assert.ok(err instanceof InventoryError);
       assert.match(err.message, /host 'a' appears twice/);
       return true;

@@ -61,3 +61,16 @@ void test('the same name and seed give the same host; other names give other hos
   assert.equal(renderPollOutput(createHostState('a', 3, T0)), renderPollOutput(createHostState('a', 3, T0)));
   assert.notEqual(renderPollOutput(createHostState('a', 3, T0)), renderPollOutput(createHostState('b', 3, T0)));
 });
+
+void test('the light script is answered too: nothing missing, no processes or facts', () => {
+  for (let i = 0; i < 50; i++) {
+    const state = createHostState(`host-${i}`, 7, T0);
+    const light = renderPollOutput(state, 'light');
+    const snapshot = parsePollOutput(light);
+    assert.equal(snapshot.script, 'light');
+    assert.deepEqual(snapshot.missing, [], `host-${i}: ${snapshot.missing.join(', ')} missing`);
+    assert.equal(snapshot.processes, null);
+    assert.ok(light.length < renderPollOutput(state, 'full').length);
+    assert.doesNotMatch(light, /@@cpuinfo|@@units|\/cmdline/);
+  }
+});

@@ -4,11 +4,14 @@ import Joi from 'joi';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { listHosts } from '../../../lib/db/queries/list-hosts.ts';
 import { DEFAULT_MAX_POINTS, selectHostSeries } from '../../../lib/db/queries/select-host-series.ts';
+import type { SeriesResolution } from '../../../lib/db/queries/select-host-series.ts';
 
 export interface HostsRoutesOptions {
   db: VigilDb;
   /** The clock the default range is measured from; tests pin it. */
   now?: () => number;
+  /** Raw retention: a range reaching further back reads rollups (VIGIL_RETENTION_RAW_DAYS). */
+  rawRetentionDays?: number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -46,6 +49,7 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
       from: instant,
       to: instant,
       maxPoints: Joi.number().integer().min(2).max(20_000).default(DEFAULT_MAX_POINTS),
+      resolution: Joi.string().valid('auto', 'raw', '1m', '1h').default('auto'),
     }).custom((value: { from?: number; to?: number; maxPoints: number }, helpers) => {
       // With only "from" (the dashboard asking for what is new), "to" is now, or just after "from"
       // when the worker that stamped the last sample runs a little ahead of this server's clock.
@@ -67,8 +71,16 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
       },
       handler: async (request, h) => {
         const { name } = request.params as { name: string };
-        const { from, to, maxPoints } = request.query as { from: number; to: number; maxPoints: number };
-        const series = await selectHostSeries(options.db, { host: name, fromMs: from, toMs: to, maxPoints });
+        const { from, to, maxPoints, resolution } = request.query as { from: number; to: number; maxPoints: number; resolution: SeriesResolution | 'auto' };
+        const series = await selectHostSeries(options.db, {
+          host: name,
+          fromMs: from,
+          toMs: to,
+          maxPoints,
+          resolution,
+          nowMs: now(),
+          ...(options.rawRetentionDays === undefined ? {} : { rawRetentionDays: options.rawRetentionDays }),
+        });
         if (series === null) {
           return h.response({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` }).code(404);
         }

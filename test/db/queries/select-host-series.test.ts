@@ -6,6 +6,8 @@ import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+// The clock the queries see: these ranges are recent, so they read raw samples.
+const NOW = T0 + 60_000;
 
 async function insertHost(db: VigilDb, name: string): Promise<void> {
   await db.insertInto('hosts').values({ name, address: name, connection: 'ssh', groups: '[]', interval_sec: 10 }).execute();
@@ -55,11 +57,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
     after(async () => testDb?.close());
 
     void test('returns aligned columns in ts order, timestamps in seconds', async () => {
-      const series = await selectHostSeries(testDb.db, { host: 'a', fromMs: T0 - 1000, toMs: T0 + 60_000 });
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'a', fromMs: T0 - 1000, toMs: T0 + 60_000 });
       assert.deepEqual(series, {
         host: 'a',
         from: new Date(T0 - 1000).toISOString(),
         to: new Date(T0 + 60_000).toISOString(),
+        resolution: 'raw',
         bucketSec: null,
         ts: [T0 / 1000, T0 / 1000 + 10, T0 / 1000 + 20.5, T0 / 1000 + 30],
         // Insertion index i was [1, 2, 0, 3] for ts order [T0, +10, +20.5, +30].
@@ -73,14 +76,14 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     void test('keeps to the range, both ends included, and to the host', async () => {
-      const series = await selectHostSeries(testDb.db, { host: 'a', fromMs: T0 + 10_000, toMs: T0 + 20_500 });
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'a', fromMs: T0 + 10_000, toMs: T0 + 20_500 });
       assert.deepEqual(series?.ts, [T0 / 1000 + 10, T0 / 1000 + 20.5]);
       assert.deepEqual(series?.cpuBusyPct, [2, 0]);
     });
 
     void test('gives empty arrays for a known host without samples in the range', async () => {
       for (const host of ['empty', 'b']) {
-        const series = await selectHostSeries(testDb.db, { host, fromMs: T0 + 6000, toMs: T0 + 9000 });
+        const series = await selectHostSeries(testDb.db, { nowMs: NOW, host, fromMs: T0 + 6000, toMs: T0 + 9000 });
         assert.equal(series?.host, host);
         assert.deepEqual(series?.ts, []);
         assert.deepEqual(series?.cpuBusyPct, []);
@@ -89,12 +92,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     void test('gives null for an unknown host', async () => {
-      assert.equal(await selectHostSeries(testDb.db, { host: 'nope', fromMs: T0, toMs: T0 + 1000 }), null);
+      assert.equal(await selectHostSeries(testDb.db, { nowMs: NOW, host: 'nope', fromMs: T0, toMs: T0 + 1000 }), null);
     });
 
     void test('averages into time buckets when the range holds more than maxPoints samples', async () => {
       // Four samples, two buckets of 30 s: [T0, T0+10, T0+20.5] and [T0+30].
-      const series = await selectHostSeries(testDb.db, { host: 'a', fromMs: T0, toMs: T0 + 60_000, maxPoints: 2 });
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'a', fromMs: T0, toMs: T0 + 60_000, maxPoints: 2 });
       assert.equal(series?.bucketSec, 30);
       assert.deepEqual(series?.ts, [T0 / 1000, T0 / 1000 + 30]);
       assert.deepEqual(series?.cpuBusyPct, [1, 3]);
@@ -105,7 +108,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
     void test('never returns more than maxPoints buckets, whatever the range start', async () => {
       // Three buckets of 11 s from T0 - 3 s; the sample at exactly `to` joins the last one.
-      const series = await selectHostSeries(testDb.db, { host: 'a', fromMs: T0 - 3000, toMs: T0 + 30_000, maxPoints: 3 });
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'a', fromMs: T0 - 3000, toMs: T0 + 30_000, maxPoints: 3 });
       assert.ok(series?.bucketSec !== null && Math.abs((series?.bucketSec ?? 0) - 11) < 1e-9);
       // [-3,8) holds T0; [8,19) holds +10; the last bucket [19,30] holds +20.5 and +30.
       assert.deepEqual(series?.ts, [T0 / 1000, T0 / 1000 + 10, T0 / 1000 + 20.5]);
@@ -113,9 +116,57 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     void test('leaves samples raw when there are exactly maxPoints of them', async () => {
-      const series = await selectHostSeries(testDb.db, { host: 'a', fromMs: T0, toMs: T0 + 60_000, maxPoints: 4 });
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'a', fromMs: T0, toMs: T0 + 60_000, maxPoints: 4 });
       assert.equal(series?.bucketSec, null);
       assert.equal(series?.ts.length, 4);
+    });
+  });
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  void describe(`selectHostSeries from rollups on ${kind}`, () => {
+    let testDb: TestDatabase;
+    const M = 60_000;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await insertHost(testDb.db, 'r');
+      await testDb.db
+        .insertInto('samples_1m')
+        .values([
+          { host: 'r', bucket: new Date(T0 - 10 * M), sample_count: 6, cpu_busy_pct_avg: 10, mem_used_pct_avg: 50 },
+          { host: 'r', bucket: new Date(T0 - 9 * M), sample_count: 2, cpu_busy_pct_avg: 40, mem_used_pct_avg: null },
+        ])
+        .execute();
+      await testDb.db.insertInto('rollup_progress').values({ resolution: '1m', rolled_until: new Date(T0 - 8 * M) }).execute();
+      // Raw samples: one already counted in the first rollup, three after the mark (cpu 1, 2, 3).
+      await insertSamples(testDb.db, 'r', [T0 - 10 * M + 5000, T0 - 8 * M, T0 - 8 * M + 30_000, T0 - 7 * M]);
+    });
+    after(async () => testDb?.close());
+
+    void test('reads rolled-up buckets, and the buckets after the mark from the raw samples', async () => {
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'r', fromMs: T0 - 10 * M + 1, toMs: T0, resolution: '1m' });
+      assert.equal(series?.resolution, '1m');
+      assert.equal(series?.bucketSec, 60);
+      assert.deepEqual(series?.ts, [T0 - 10 * M, T0 - 9 * M, T0 - 8 * M, T0 - 7 * M].map((ms) => ms / 1000));
+      assert.deepEqual(series?.cpuBusyPct, [10, 40, 1.5, 3]);
+      assert.deepEqual(series?.memUsedPct, [50, null, 98.5, 97]);
+    });
+
+    void test('averages of buckets weigh each by its sample count', async () => {
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'r', fromMs: T0 - 10 * M, toMs: T0 - 6 * M, resolution: '1m', maxPoints: 2 });
+      assert.equal(series?.bucketSec, 120);
+      // (10 × 6 + 40 × 2) / 8 and (1 + 2 + 3) / 3; a null average carries no weight.
+      assert.deepEqual(series?.cpuBusyPct, [17.5, 2]);
+      assert.deepEqual(series?.memUsedPct, [50, 98]);
+    });
+
+    void test('auto reads a rollup for a short range past raw retention, raw samples for a recent one', async () => {
+      const old = await selectHostSeries(testDb.db, { nowMs: T0 + 30 * 86_400_000, host: 'r', fromMs: T0 - 10 * M, toMs: T0 });
+      assert.equal(old?.resolution, '1m');
+      assert.equal(old?.ts.length, 4);
+      const recent = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'r', fromMs: T0 - 10 * M, toMs: T0 });
+      assert.equal(recent?.resolution, 'raw');
+      assert.equal(recent?.ts.length, 4);
     });
   });
 }

@@ -4,6 +4,7 @@ import type { Server } from '@hapi/hapi';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import type { HostOverview } from '../../../lib/db/queries/list-hosts.ts';
 import type { HostSeries } from '../../../lib/db/queries/select-host-series.ts';
+import { recordRollupProgress } from '../../../lib/db/rollups/rollup-progress.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { createWebServer } from '../../../services/web/web-server.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
@@ -159,5 +160,41 @@ void describe('hosts routes', () => {
     const res = await server.inject('/api/v1/hosts/nope/samples');
     assert.equal(res.statusCode, 404);
     assert.match((JSON.parse(res.payload) as { message: string }).message, /nope/);
+  });
+
+  void test('a 90-day range reads the hourly rollups, an hour the raw samples', async () => {
+    const hourAgo30Days = NOW - 30 * 86_400_000;
+    await testDb.db.insertInto('samples_1h').values({ host: 'web-1', bucket: new Date(hourAgo30Days), sample_count: 360, cpu_busy_pct_avg: 42 }).execute();
+    await recordRollupProgress(testDb.db, '1h', NOW - 3 * 3_600_000);
+    const long = await server.inject(`/api/v1/hosts/web-1/samples?from=${NOW - 90 * 86_400_000}&to=${NOW}`);
+    assert.equal(long.statusCode, 200);
+    const body = JSON.parse(long.payload) as HostSeries;
+    assert.equal(body.resolution, '1h');
+    assert.equal(body.bucketSec, 3600);
+    // The rolled-up hour, then the hours after the mark (09:00), averaged here from the raw
+    // samples: 10:00 holds those 120, 110 and 100 minutes old, 11:00 those 60 to 10, 12:00 the last.
+    assert.equal(body.ts[0], hourAgo30Days / 1000);
+    assert.equal(body.cpuBusyPct[0], 42);
+    assert.deepEqual(body.ts.slice(1), [NOW - 2 * 3_600_000, NOW - 3_600_000, NOW].map((ms) => ms / 1000));
+    assert.deepEqual(body.cpuBusyPct.slice(1), [110, (60 + 50 + 30 + 10) / 4, 0]);
+    const short = await server.inject(`/api/v1/hosts/web-1/samples?from=${NOW - 3_600_000}&to=${NOW}`);
+    assert.equal((JSON.parse(short.payload) as HostSeries).resolution, 'raw');
+  });
+
+  void test('resolution= overrides the choice', async () => {
+    const minutes = await server.inject('/api/v1/hosts/web-1/samples?resolution=1m');
+    const perMinute = JSON.parse(minutes.payload) as HostSeries;
+    assert.equal(perMinute.resolution, '1m');
+    assert.equal(perMinute.bucketSec, 60);
+    assert.deepEqual(perMinute.cpuBusyPct, [60, 50, 30, 10, 0]);
+    const raw = await server.inject(`/api/v1/hosts/web-1/samples?from=${NOW - 90 * 86_400_000}&to=${NOW}&resolution=raw`);
+    const body = JSON.parse(raw.payload) as HostSeries;
+    assert.equal(body.resolution, 'raw');
+    assert.equal(body.ts.length, 8);
+    const auto = await server.inject('/api/v1/hosts/web-1/samples?resolution=auto');
+    assert.equal((JSON.parse(auto.payload) as HostSeries).resolution, 'raw');
+    const bad = await server.inject('/api/v1/hosts/web-1/samples?resolution=5m');
+    assert.equal(bad.statusCode, 400);
+    assert.match((JSON.parse(bad.payload) as { message: string }).message, /"resolution" must be one of/);
   });
 });

@@ -149,3 +149,33 @@ void test('the first contact with a host is polled again a second later, so its 
     await primingBus.close();
   }
 });
+
+void test('a host gets the full script on its first poll and then every Nth, light in between; with vigil_processes, always full', async () => {
+  // vigil_interval 20: a full poll every 60 / 20 = 3 polls.
+  const scheduled: HostTarget = { ...good, name: 'scheduled', intervalSec: 20 };
+  const watched: HostTarget = { ...good, name: 'watched', intervalSec: 20, processPatterns: ['sshd'] };
+  const scripts = async (target: HostTarget): Promise<Array<string | undefined>> => {
+    const seen: Array<string | undefined> = [];
+    for (let i = 0; i < 5; i++) {
+      const j = job(target);
+      await bus.publish('poll.jobs', j);
+      const r = await waitFor(`${target.name} poll ${i}`, () => resultFor(j));
+      assert.equal(r.kind, 'sample', summary(r));
+      if (r.kind !== 'sample') continue;
+      seen.push(r.sample.pollScript);
+      if (r.sample.pollScript === 'light') {
+        assert.equal(r.sample.processes, undefined, 'a light poll carries no process lists');
+        assert.equal(r.sample.facts, null);
+        assert.ok(!r.sample.missing.includes('processes') && !r.sample.missing.includes('facts'), 'not collected is not missing');
+      } else {
+        assert.ok((r.sample.processes?.total ?? 0) > 0);
+      }
+    }
+    return seen;
+  };
+  assert.deepEqual(await scripts(scheduled), ['full', 'light', 'light', 'full', 'light']);
+  const watchedScripts = await scripts(watched);
+  assert.deepEqual(watchedScripts, ['full', 'full', 'full', 'full', 'full']);
+  const last = results.filter((r) => r.host === 'watched').at(-1);
+  assert.ok(last?.kind === 'sample' && (last.sample.processes?.matches[0]?.count ?? 0) > 0, 'the watched pattern is counted on every poll');
+});

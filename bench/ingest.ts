@@ -1,0 +1,208 @@
+// The ingest benchmark (`npm run bench:ingest`): samples per second the writer's path stores
+// (applyPollResults in batches of 500, partitions ensured first, as services/writer does), against
+// the same rows sent bare through pg into the same table in the same run: one prepared multi-row
+// INSERT per 500 rows, no ON CONFLICT, no RETURNING, no host bookkeeping. (A bare COPY would need
+// pg-copy-streams, which is not installed.) Rounds alternate, the table emptied before each; the
+// result is the ratio of the medians. Also reports the stored bytes per sample and per host-day of
+// rollups. Samples are realistic: the simulator's poll output parsed by the real parsers.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildSample } from '../lib/collect/build-sample.ts';
+import { parsePollOutput } from '../lib/collect/parse-poll-output.ts';
+import type { HostSnapshot, Sample } from '../lib/collect/sample.ts';
+import type { VigilDb } from '../lib/db/database.ts';
+import { ensureSamplePartitions } from '../lib/db/ensure-sample-partitions.ts';
+import { migrateToLatest } from '../lib/db/migrate.ts';
+import { openDatabase } from '../lib/db/open-database.ts';
+import { applyPollResults } from '../lib/db/queries/apply-poll-results.ts';
+import { rollUpSamples } from '../lib/db/rollups/roll-up-samples.ts';
+import { ensureRollupPartitions } from '../lib/db/rollups/rollup-partitions.ts';
+import type { PollResult } from '../lib/poll/poll-messages.ts';
+import { renderPollOutput } from '../lib/simulator/render-poll-output.ts';
+import { advanceHostState, createHostState } from '../lib/simulator/simulated-host-state.ts';
+
+const { values } = parseArgs({
+  options: {
+    'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    hosts: { type: 'string', default: '200' },
+    polls: { type: 'string', default: '60' },
+    rounds: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '500' },
+  },
+});
+const hostCount = Number(values.hosts);
+const pollCount = Number(values.polls);
+const rounds = Number(values.rounds);
+const batchSize = Number(values.batch);
+const INTERVAL_MS = 10_000;
+
+async function admin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: values['admin-url'] });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** hostCount hosts polled pollCount times each, 10 s apart, in the order a writer receives them. */
+function generateResults(startMs: number): PollResult[] {
+  const hosts = Array.from({ length: hostCount }, (_, i) => createHostState(`bench-${String(i).padStart(4, '0')}`, 7, startMs));
+  const previous = new Map<string, HostSnapshot>();
+  const results: PollResult[] = [];
+  for (let poll = 0; poll <= pollCount; poll++) {
+    hosts.forEach((state, i) => {
+      const ts = startMs + poll * INTERVAL_MS + Math.floor((i / hostCount) * INTERVAL_MS);
+      advanceHostState(state, ts);
+      const snapshot = parsePollOutput(renderPollOutput(state));
+      const before = previous.get(state.name);
+      previous.set(state.name, snapshot);
+      // The first poll of a host only primes the counters, as in a worker.
+      if (before === undefined) return;
+      const sample: Sample = buildSample(state.name, ts, snapshot, before);
+      results.push({ kind: 'sample', host: state.name, seq: poll, scheduledAt: ts, startedAt: ts, finishedAt: ts, sample });
+    });
+  }
+  return results;
+}
+
+const BARE_COLUMNS = [
+  'host', 'ts', 'cpu_busy_pct', 'cpu_count', 'mem_total_bytes', 'mem_available_bytes', 'mem_used_pct', 'swap_total_bytes',
+  'swap_used_bytes', 'load1', 'load5', 'load15', 'uptime_sec', 'net_rx_bps', 'net_tx_bps', 'disk_used_pct_max', 'filesystems',
+  'interfaces', 'mem_buffers_bytes', 'mem_cached_bytes', 'load_per_core', 'rebooted', 'disk_read_bps', 'disk_write_bps',
+  'processes_total', 'processes_running', 'cpu_modes', 'per_core_busy_pct', 'disks', 'processes', 'pressure', 'failed_units', 'gpus',
+];
+
+const int = (v: number | null | undefined): number | null => (v == null || !Number.isFinite(v) ? null : Math.round(v));
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** The same values the writer stores, as positional parameters (built before timing starts). */
+function bareRow(s: Sample): unknown[] {
+  return [
+    s.host, new Date(s.ts), s.cpuBusyPct, int(s.cpuCount), int(s.memTotalBytes), int(s.memAvailableBytes), s.memUsedPct,
+    int(s.swapTotalBytes), int(s.swapUsedBytes), s.load1, s.load5, s.load15, s.uptimeSec, s.netRxBytesPerSec, s.netTxBytesPerSec,
+    s.diskUsedPctMax, JSON.stringify(s.filesystems), JSON.stringify(s.interfaces), int(s.memBuffersBytes), int(s.memCachedBytes),
+    s.loadPerCore ?? null, s.rebooted ?? false, s.diskReadBytesPerSec ?? null, s.diskWriteBytesPerSec ?? null,
+    int(s.processes?.total), int(s.processes?.running), json(s.cpuModes), json(s.perCoreBusyPct), json(s.disks), json(s.processes),
+    json(s.pressure), json(s.failedUnits), json(s.gpus),
+  ];
+}
+
+async function emptySamples(db: VigilDb): Promise<void> {
+  await sql`TRUNCATE samples, poll_failures`.execute(db);
+  await sql`DELETE FROM hosts`.execute(db);
+}
+
+async function timeWriterPath(db: VigilDb, results: PollResult[]): Promise<number> {
+  const started = performance.now();
+  const ensured = new Set<number>();
+  for (let i = 0; i < results.length; i += batchSize) {
+    const batch = results.slice(i, i + batchSize);
+    for (const result of batch) {
+      if (result.kind !== 'sample') continue;
+      const day = Math.floor(result.sample.ts / 86_400_000);
+      if (!ensured.has(day)) {
+        await ensureSamplePartitions(db, result.sample.ts, 1);
+        ensured.add(day);
+      }
+    }
+    await applyPollResults(db, batch, { downAfter: 3 });
+  }
+  return results.length / ((performance.now() - started) / 1000);
+}
+
+async function timeBareInsert(client: pg.Client, rows: unknown[][]): Promise<number> {
+  const statementFor = (n: number): string => {
+    const tuples = Array.from({ length: n }, (_, r) => `(${BARE_COLUMNS.map((_, c) => `$${r * BARE_COLUMNS.length + c + 1}`).join(',')})`);
+    return `INSERT INTO samples (${BARE_COLUMNS.join(',')}) VALUES ${tuples.join(',')}`;
+  };
+  const full = statementFor(batchSize);
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const chunk = rows.slice(i, i + batchSize);
+    const text = chunk.length === batchSize ? full : statementFor(chunk.length);
+    await client.query({ name: `bare-${chunk.length}`, text, values: chunk.flat() });
+  }
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const name = `vigil_bench_ingest_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = values['admin-url'].replace(/\/[^/]*$/, `/${name}`);
+  const database = await openDatabase({ url });
+  const bare = new pg.Client({ connectionString: url });
+  try {
+    await migrateToLatest(database.db);
+    await bare.connect();
+    // Whole UTC days away from midnight, so that the run needs one day's partition.
+    const startMs = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3_600_000;
+    console.log(`generating ${hostCount} hosts × ${pollCount} polls of simulator output, parsed…`);
+    const results = generateResults(startMs);
+    const rows = results.map((result) => bareRow((result as Extract<PollResult, { kind: 'sample' }>).sample));
+    console.log(`${results.length} samples; batches of ${batchSize}; ${rounds} rounds, alternating`);
+    const writerRates: number[] = [];
+    const bareRates: number[] = [];
+    await ensureSamplePartitions(database.db, startMs, 1);
+    for (let round = 1; round <= rounds; round++) {
+      await emptySamples(database.db);
+      bareRates.push(await timeBareInsert(bare, rows));
+      await emptySamples(database.db);
+      writerRates.push(await timeWriterPath(database.db, results));
+      console.log(`round ${round}: writer ${writerRates.at(-1)?.toFixed(0)} rows/s, bare INSERT ${bareRates.at(-1)?.toFixed(0)} rows/s`);
+    }
+    const writer = median(writerRates);
+    const bareRate = median(bareRates);
+    console.log(`median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, ratio ${(writer / bareRate).toFixed(2)} (aim ≥ 0.5)`);
+
+    // Storage, on the rows the writer stored last.
+    await sql`VACUUM ANALYZE samples`.execute(database.db);
+    const stored = await sizeOf(database.db, 'samples');
+    console.log(`raw: ${stored.rows} rows, ${stored.bytes} bytes with indexes and TOAST = ${(stored.bytes / stored.rows).toFixed(0)} bytes per sample`);
+    const widest = await sql<{ name: string; bytes: number }>`
+      SELECT a.attname AS name, 0::int8 AS bytes FROM pg_attribute a
+      WHERE a.attrelid = 'samples'::regclass AND a.attnum > 0 AND NOT a.attisdropped`.execute(database.db);
+    const perColumn: string[] = [];
+    for (const column of widest.rows) {
+      const avg = await sql<{ bytes: number | null }>`SELECT avg(pg_column_size(${sql.id(column.name)}))::float8 AS bytes FROM samples`.execute(database.db);
+      perColumn.push(`${column.name} ${Number(avg.rows[0]?.bytes ?? 0).toFixed(0)}`);
+    }
+    console.log(`average stored bytes per column: ${perColumn.join(', ')}`);
+    const endMs = startMs + (pollCount + 1) * INTERVAL_MS;
+    for (const resolution of ['1m', '1h'] as const) {
+      await ensureRollupPartitions(database.db, resolution, startMs, endMs);
+      await rollUpSamples(database.db, { resolution, fromMs: startMs, toMs: endMs });
+    }
+    await sql`VACUUM ANALYZE samples_1m, samples_1h`.execute(database.db);
+    const minute = await sizeOf(database.db, 'samples_1m');
+    const hour = await sizeOf(database.db, 'samples_1h');
+    const perMinuteRow = minute.bytes / minute.rows;
+    const perHourRow = hour.bytes / hour.rows;
+    console.log(`1m rollups: ${minute.rows} rows, ${perMinuteRow.toFixed(0)} bytes per row = ${((perMinuteRow * 1440) / 1024).toFixed(0)} KiB per host-day`);
+    console.log(`1h rollups: ${hour.rows} rows, ${perHourRow.toFixed(0)} bytes per row = ${((perHourRow * 24) / 1024).toFixed(1)} KiB per host-day`);
+    const tenHosts30Days = 10 * 30 * 8640 * (stored.bytes / stored.rows);
+    console.log(`10 hosts × 30 days at 10 s, raw: ${(tenHosts30Days / 1e6).toFixed(0)} MB (the comparable system: 480 MB)`);
+  } finally {
+    await bare.end().catch(() => {});
+    await database.close();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+/** Rows and bytes (heap, indexes, TOAST) of a partitioned table, all partitions summed. */
+async function sizeOf(db: VigilDb, table: string): Promise<{ rows: number; bytes: number }> {
+  const count = await sql<{ n: number }>`SELECT count(*)::int8 AS n FROM ${sql.id(table)}`.execute(db);
+  const size = await sql<{ bytes: number }>`
+    SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::int8 AS bytes FROM pg_partition_tree(${table}::regclass)`.execute(db);
+  return { rows: Number(count.rows[0]?.n ?? 0), bytes: Number(size.rows[0]?.bytes ?? 0) };
+}
+
+await main();

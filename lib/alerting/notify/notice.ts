@@ -1,0 +1,45 @@
+// What one notification says: a kind and the alerts it lists, snapshotted when it was queued
+// so that the message tells what happened then, whatever the alert did since.
+import type { Severity } from '../alert-event.ts';
+
+/**
+ * firing: started firing; reminder: still firing after repeat_interval; resolved: recovered;
+ * flapping: changes state too often, told once until it settles.
+ */
+export type NoticeKind = 'firing' | 'reminder' | 'resolved' | 'flapping';
+
+export interface NoticeAlert {
+  key: string;
+  rule: string;
+  host: string;
+  labels: Record<string, string>;
+  severity: Severity;
+  status: 'firing' | 'resolved';
+  summary: string;
+  value: number | null;
+  threshold: number | null;
+  /** Milliseconds since the epoch. */
+  startsAt: number;
+  endsAt: number | null;
+}
+
+export interface Notice {
+  kind: NoticeKind;
+  receiver: string;
+  alerts: NoticeAlert[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export function highestSeverity(alerts: NoticeAlert[]): Severity {
+  let highest: Severity = 'info';
+  for (const alert of alerts) if (SEVERITY_ORDER[alert.severity] > SEVERITY_ORDER[highest]) highest = alert.severity;
+  return highest;
+}
+
+/** Label text such as `mount=/data`, for lines that name an alert. */
+export function formatLabels(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+}

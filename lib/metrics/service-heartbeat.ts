@@ -1,0 +1,88 @@
+// A service's row in service_heartbeats, kept fresh while it runs, for `vigil status`.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { VigilDb } from '../db/database.ts';
+import type { Logger } from '../log.ts';
+
+export const HEARTBEAT_INTERVAL_MS = 5000;
+/** Rows of processes gone this long (killed, never stopped cleanly) are pruned by the next service to start. */
+const FORGET_AFTER = '1 day';
+
+export interface HeartbeatOptions {
+  db: VigilDb;
+  /** scheduler, worker, writer, web, ... */
+  service: string;
+  log: Logger;
+  intervalMs?: number;
+  /** What the service tells about itself (e.g. whether this scheduler is the active one), read at each beat. */
+  info?: () => Record<string, unknown>;
+}
+
+export interface Heartbeat {
+  /** This process's name in service_heartbeats: host, pid and a random suffix (pids repeat across containers). */
+  instance: string;
+  /** Writes the row now. Never rejects: a missed beat is logged and the next one tries again. */
+  beat(): Promise<void>;
+  /** Stops beating and deletes the row: a service stopped on purpose is not a service missing. */
+  stop(): Promise<void>;
+}
+
+/** Writes the first beat before it returns, so the service shows as soon as it has started. */
+export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbeat> {
+  const { db, service, log } = options;
+  const intervalMs = options.intervalMs ?? HEARTBEAT_INTERVAL_MS;
+  const host = hostname();
+  const instance = `${host}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  const startedAt = new Date();
+  let failing = false;
+  let stopped = false;
+  let beating: Promise<void> = Promise.resolve();
+
+  const writeBeat = async (): Promise<void> => {
+    const info = JSON.stringify(options.info?.() ?? {});
+    try {
+      await db
+        .insertInto('service_heartbeats')
+        .values({ service, instance, host, pid: process.pid, started_at: startedAt, seen_at: sql<Date>`now()`, info })
+        .onConflict((conflict) => conflict.columns(['service', 'instance']).doUpdateSet({ seen_at: sql<Date>`now()`, info }))
+        .execute();
+      if (failing) log.info('heartbeat written again', { service, instance });
+      failing = false;
+    } catch (error) {
+      // Once per outage: the database being down is reported loudly by whoever needs it.
+      if (!failing) log.warn('cannot write heartbeat', { service, instance, error });
+      failing = true;
+    }
+  };
+  // One beat at a time: a slow database must not pile them up.
+  const beat = (): Promise<void> => {
+    beating = beating.then(writeBeat);
+    return beating;
+  };
+
+  try {
+    await db.deleteFrom('service_heartbeats').where('seen_at', '<', sql<Date>`now() - ${FORGET_AFTER}::interval`).execute();
+  } catch (error) {
+    log.debug('cannot prune old heartbeats', { error });
+  }
+  await beat();
+  const timer = setInterval(() => void beat(), intervalMs);
+  timer.unref();
+
+  return {
+    instance,
+    beat: () => (stopped ? Promise.resolve() : beat()),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await beating;
+      try {
+        await db.deleteFrom('service_heartbeats').where('service', '=', service).where('instance', '=', instance).execute();
+      } catch (error) {
+        log.warn('cannot remove heartbeat; it ages out', { service, instance, error });
+      }
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Every metric Vigil exports, defined in one place, on one registry per process: in `vigil up`
+// all services share it and the web server serves it; in a fleet each process serves its own.
+// Services call the record* functions below; label children are created here once, so a poll
+// or a batch never builds a label object.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FAILURE_REASONS } from '../poll/poll-messages.ts';
+import type { FailureReason, PollResult } from '../poll/poll-messages.ts';
+import type { QueueStat } from './amqp-queue-stats.ts';
+
+export interface VigilMetrics {
+  registry: Registry;
+  /** Worker: one poll done (its result is about to be published). */
+  recordPoll(result: PollResult): void;
+  /** Scheduler: a poll job the bus accepted, skipped (previous still in flight), lost (expired without a result), or refused. */
+  jobPublished(): void;
+  jobSkipped(): void;
+  jobLost(): void;
+  jobPublishFailed(): void;
+  /** Scheduler: the inventory was (re)loaded, or a reload failed and the last good hosts stay. */
+  inventoryReloaded(ok: boolean): void;
+  /** Writer: one batch committed, and how long its transaction took. */
+  recordWrite(results: readonly PollResult[], seconds: number): void;
+  /** Where the queue gauges come from, read on each scrape; null: no queue gauges. */
+  watchQueues(read: (() => Promise<QueueStat[]>) | null): void;
+}
+
+export interface VigilMetricsOptions {
+  /** prom-client's process metrics (CPU, memory, event loop lag, GC, handles); default true. */
+  processMetrics?: boolean;
+  /** The clock of the write lag, in milliseconds since the epoch. */
+  now?: () => number;
+}
+
+// A poll is a shell script over SSH: milliseconds on a LAN, seconds over a bastion, 10 s at the exec timeout.
+const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
+const WRITE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Two scrapes this close together (the two queue gauges of one scrape) share one read of the broker. */
+const QUEUE_READ_REUSE_MS = 1000;
+
+export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const now = options.now ?? Date.now;
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const polls = new Counter({ name: 'vigil_polls_total', help: 'Polls done by this worker, by outcome (sample or failure).', labelNames: ['outcome'], registers });
+  const pollDuration = new Histogram({
+    name: 'vigil_poll_duration_seconds',
+    help: 'Time from starting a poll to having its result, by outcome.',
+    labelNames: ['outcome'],
+    buckets: POLL_BUCKETS,
+    registers,
+  });
+  const failures = new Counter({ name: 'vigil_poll_failures_total', help: 'Failed polls by reason (refused, timeout-connect, auth-failed, ...).', labelNames: ['reason'], registers });
+  const published = new Counter({ name: 'vigil_jobs_published_total', help: 'Poll jobs the message bus accepted.', registers });
+  const skipped = new Counter({ name: 'vigil_jobs_skipped_total', help: 'Due polls not published because the host\'s previous job was still in flight.', registers });
+  const lost = new Counter({ name: 'vigil_jobs_lost_total', help: 'Poll jobs that expired without a result.', registers });
+  const publishFailed = new Counter({ name: 'vigil_jobs_publish_failed_total', help: 'Poll jobs the message bus refused (retried at the next due time).', registers });
+  const reloads = new Counter({ name: 'vigil_inventory_reloads_total', help: 'Inventory loads, by outcome (ok, or failed: the last good hosts stay polled).', labelNames: ['outcome'], registers });
+  const batchSize = new Histogram({ name: 'vigil_write_batch_size', help: 'Poll results per committed write transaction.', buckets: BATCH_SIZE_BUCKETS, registers });
+  const writeDuration = new Histogram({ name: 'vigil_write_duration_seconds', help: 'Duration of one committed write transaction.', buckets: WRITE_BUCKETS, registers });
+  const samplesWritten = new Counter({ name: 'vigil_samples_written_total', help: 'Samples stored in the database.', registers });
+  const resultsWritten = new Counter({ name: 'vigil_results_written_total', help: 'Poll results (samples and failures) stored in the database.', registers });
+
+  let newestWrittenAt: number | null = null;
+  new Gauge({
+    name: 'vigil_write_lag_seconds',
+    help: 'Age of the newest poll result this writer has stored (NaN before the first): grows when the writer or the polling falls behind.',
+    registers,
+    collect() {
+      this.set(newestWrittenAt === null ? Number.NaN : Math.max(0, (now() - newestWrittenAt) / 1000));
+    },
+  });
+
+  let readQueues: (() => Promise<QueueStat[]>) | null = null;
+  let lastRead: { at: number; stats: Promise<QueueStat[]> } | null = null;
+  const queueStats = (): Promise<QueueStat[]> => {
+    if (!readQueues) return Promise.resolve([]);
+    const at = Date.now();
+    if (!lastRead || at - lastRead.at > QUEUE_READ_REUSE_MS) {
+      // A broker that does not answer leaves the gauges empty for this scrape, not the scrape failed.
+      lastRead = { at, stats: readQueues().catch(() => []) };
+    }
+    return lastRead.stats;
+  };
+  new Gauge({
+    name: 'vigil_queue_messages',
+    help: 'Messages ready in a RabbitMQ queue (a backlog when it grows).',
+    labelNames: ['queue'],
+    registers,
+    async collect() {
+      const stats = await queueStats();
+      this.reset();
+      for (const stat of stats) if (stat.exists) this.set({ queue: stat.queue }, stat.messages);
+    },
+  });
+  new Gauge({
+    name: 'vigil_queue_consumers',
+    help: 'Consumers of a RabbitMQ queue (0: nobody takes its messages).',
+    labelNames: ['queue'],
+    registers,
+    async collect() {
+      const stats = await queueStats();
+      this.reset();
+      for (const stat of stats) if (stat.exists) this.set({ queue: stat.queue }, stat.consumers);
+    },
+  });
+
+  const pollsBy = { sample: polls.labels('sample'), failure: polls.labels('failure') };
+  const durationBy = { sample: pollDuration.labels('sample'), failure: pollDuration.labels('failure') };
+  const failuresBy = new Map<string, Counter.Internal>();
+  // Created up front so that every reason shows (at 0) before it first happens.
+  for (const reason of FAILURE_REASONS) failuresBy.set(reason, failures.labels(reason));
+  const otherFailure = failuresBy.get('error' satisfies FailureReason)!;
+  const reloadsBy = { ok: reloads.labels('ok'), failed: reloads.labels('failed') };
+  for (const child of [pollsBy.sample, pollsBy.failure, reloadsBy.ok, reloadsBy.failed, ...failuresBy.values()]) child.inc(0);
+  for (const outcome of ['sample', 'failure']) pollDuration.zero({ outcome });
+
+  return {
+    registry,
+    recordPoll(result) {
+      pollsBy[result.kind].inc();
+      durationBy[result.kind].observe(Math.max(0, result.finishedAt - result.startedAt) / 1000);
+      // A reason this build does not know counts as 'error', so labels stay a closed set.
+      if (result.kind === 'failure') (failuresBy.get(result.reason) ?? otherFailure).inc();
+    },
+    jobPublished: () => published.inc(),
+    jobSkipped: () => skipped.inc(),
+    jobLost: () => lost.inc(),
+    jobPublishFailed: () => publishFailed.inc(),
+    inventoryReloaded: (ok) => (ok ? reloadsBy.ok : reloadsBy.failed).inc(),
+    recordWrite(results, seconds) {
+      let samples = 0;
+      let newest = newestWrittenAt ?? 0;
+      for (const result of results) {
+        if (result.kind === 'sample') samples++;
+        if (result.finishedAt > newest) newest = result.finishedAt;
+      }
+      if (results.length > 0) newestWrittenAt = newest;
+      batchSize.observe(results.length);
+      writeDuration.observe(seconds);
+      resultsWritten.inc(results.length);
+      samplesWritten.inc(samples);
+    },
+    watchQueues(read) {
+      readQueues = read;
+      lastRead = null;
+    },
+  };
+}
+
+let shared: VigilMetrics | null = null;
+
+/** The registry of this process, shared by every service it runs; created on first use. */
+export function processMetrics(): VigilMetrics {
+  shared ??= createVigilMetrics();
+  return shared;
+}

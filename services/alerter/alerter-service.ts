@@ -1,0 +1,266 @@
+// Turns alert events into notifications people trust. Each event's state change, its history
+// and the notifications it causes are committed in one transaction before the event is
+// acknowledged (the outbox pattern); the sender delivers from that outbox. So a restart
+// neither resends a notice already marked sent nor forgets an alert, and a mail server that
+// is down only delays mail.
+import { sql } from 'kysely';
+import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
+import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
+import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
+import type { NoticeAlert, NoticeKind } from '../../lib/alerting/notify/notice.ts';
+import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
+import type { VigilDb } from '../../lib/db/database.ts';
+import { enqueueNotification } from '../../lib/db/queries/enqueue-notification.ts';
+import { insertAlertHistory } from '../../lib/db/queries/insert-alert-history.ts';
+import { listSilences } from '../../lib/db/queries/list-silences.ts';
+import { saveAlert } from '../../lib/db/queries/save-alert.ts';
+import { selectAlertForUpdate } from '../../lib/db/queries/select-alert-for-update.ts';
+import { selectAlertsToReview } from '../../lib/db/queries/select-alerts-to-review.ts';
+import { selectHostAlerting } from '../../lib/db/queries/select-host-alerting.ts';
+import type { StoredAlert } from '../../lib/db/queries/stored-alert.ts';
+import type { StoredSilence } from '../../lib/db/queries/stored-silence.ts';
+import type { Logger } from '../../lib/log.ts';
+import { applyAlertEvent, reviewAlert, type Transition, type TransitionContext } from './alert-transition.ts';
+import { startNotificationSender, type NotificationSenderOptions } from './notification-sender.ts';
+import { silenceMatches } from './silence-matches.ts';
+
+export interface AlerterOptions {
+  bus: MessageBus;
+  db: VigilDb;
+  log: Logger;
+  config: AlertsConfig;
+  mail: { smtpUrl: string | null; from: string };
+  /** The clock of every decision and record; tests may pin it. Timers still run in real time. */
+  now?: () => number;
+  /** How long the first event of a batch waits for company before the batch is applied. */
+  batchWaitMs?: number;
+  /** How often reminders, settled flapping and ended silences are looked for. */
+  sweepIntervalMs?: number;
+  /** Tuning of the delivery loop (retries, backoff, timeouts). */
+  sender?: Omit<NotificationSenderOptions, 'db' | 'log' | 'mail' | 'now'>;
+}
+
+export interface Alerter {
+  /** Stops taking events, applies those pending, waits for sends in flight. */
+  stop(): Promise<void>;
+  /** Takes new receivers, timing and flap settings (alerts.yml edited). */
+  reloadConfig(config: AlertsConfig): void;
+}
+
+interface Pending {
+  event: AlertEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+// Any constant will do: it only has to be the same in every alerter process.
+const ALERTER_LOCK = 0x7669_6731;
+const MAX_BATCH = 200;
+
+export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
+  const { bus, db, log } = options;
+  const now = options.now ?? Date.now;
+  const batchWaitMs = options.batchWaitMs ?? 20;
+  let config = options.config;
+  const sweepIntervalMs = (): number =>
+    options.sweepIntervalMs ?? Math.max(100, Math.min(30_000, config.repeatIntervalMs / 4, config.flapWindowMs / 4));
+
+  const sender = startNotificationSender({ db, log, mail: options.mail, now, ...options.sender });
+  let pending: Pending[] = [];
+  let batchTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  // Batches and sweeps run one at a time, in order: grouping relies on it.
+  let work: Promise<void> = Promise.resolve();
+  const serialized = (task: () => Promise<void>): Promise<void> => {
+    const run = work.then(task);
+    work = run.catch(() => {});
+    return run;
+  };
+
+  const context = (muted: boolean, at: number): TransitionContext => ({
+    now: at,
+    muted,
+    repeatIntervalMs: config.repeatIntervalMs,
+    flapWindowMs: config.flapWindowMs,
+    flapMaxChanges: config.flapMaxChanges,
+  });
+
+  /** Mutes by silence or maintenance window, with what it learns of each host kept for one transaction. */
+  const muteChecker = (trx: VigilDb, silences: StoredSilence[], at: number) => {
+    const hosts = new Map<string, Promise<{ groups: string[]; inMaintenance: boolean }>>();
+    return async (alert: { host: string; rule: string }): Promise<boolean> => {
+      let info = hosts.get(alert.host);
+      if (!info) {
+        info = selectHostAlerting(trx, alert.host).then(({ groups, maintenance }) => {
+          const parsed = parseMaintenanceWindows(maintenance);
+          if (parsed.problems.length > 0) log.warn('ignoring invalid maintenance windows', { host: alert.host, problems: parsed.problems });
+          return { groups, inMaintenance: isInMaintenance(parsed.windows, at) };
+        });
+        hosts.set(alert.host, info);
+      }
+      const { groups, inMaintenance } = await info;
+      return inMaintenance || silences.some((silence) => silenceMatches(silence, { host: alert.host, groups, rule: alert.rule }));
+    };
+  };
+
+  /** Stores a transition with its history and notices; returns how many notifications it queued. */
+  const persist = async (trx: VigilDb, transition: Transition, at: number): Promise<number> => {
+    const { alert } = transition;
+    if (!alert) return 0;
+    await saveAlert(trx, alert);
+    await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
+    if (!transition.notice) return 0;
+    return enqueueNotice(trx, alert, transition.notice, at);
+  };
+
+  const enqueueNotice = async (trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number): Promise<number> => {
+    const names = [...new Set(alert.receivers.length > 0 ? alert.receivers : config.defaultReceivers)];
+    const snapshot = toNoticeAlert(alert);
+    let queued = 0;
+    for (const name of names) {
+      const receiver = config.receivers.find((r) => r.name === name);
+      if (!receiver) {
+        log.warn('alert names an unknown receiver', { alert: alert.key, receiver: name });
+        continue;
+      }
+      const common = { receiver: name, kind, alert: snapshot, now: at, groupWaitMs: config.groupWaitMs };
+      if (receiver.email.length > 0) {
+        const failure = options.mail.smtpUrl ? undefined : 'no SMTP server configured: set VIGIL_SMTP_URL';
+        await enqueueNotification(trx, { ...common, channel: 'email', target: { to: receiver.email }, ...(failure ? { failure } : {}) });
+        queued++;
+      }
+      for (const webhook of receiver.webhooks) {
+        await enqueueNotification(trx, { ...common, channel: 'webhook', target: { url: webhook.url, format: webhook.format } });
+        queued++;
+      }
+    }
+    return queued;
+  };
+
+  const applyEvents = async (events: AlertEvent[]): Promise<void> => {
+    const at = now();
+    let queued = 0;
+    await db.transaction().execute(async (trx) => {
+      // Serialises alerters sharing a database, so alerts firing together join one message.
+      await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
+      const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
+      for (const event of events) {
+        const previous = await selectAlertForUpdate(trx, event.key);
+        const transition = applyAlertEvent(previous, event, context(await isMuted(event), at));
+        queued += await persist(trx, transition, at);
+      }
+    });
+    if (queued > 0) sender.wake();
+  };
+
+  const sweep = async (): Promise<void> => {
+    const at = now();
+    let queued = 0;
+    await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
+      const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs });
+      if (alerts.length === 0) return;
+      const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
+      for (const alert of alerts) queued += await persist(trx, reviewAlert(alert, context(await isMuted(alert), at)), at);
+    });
+    if (queued > 0) sender.wake();
+  };
+
+  const scheduleSweep = (): void => {
+    if (stopping) return;
+    sweepTimer = setTimeout(() => {
+      void serialized(sweep)
+        .catch((error: unknown) => log.error('reviewing alerts failed', { error }))
+        .finally(scheduleSweep);
+    }, sweepIntervalMs());
+  };
+
+  const flush = (): void => {
+    if (batchTimer) clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (pending.length === 0) return;
+    const batch = pending.splice(0, MAX_BATCH);
+    if (pending.length > 0) flush();
+    void serialized(() => applyWithRetries(batch));
+  };
+
+  const applyWithRetries = async (batch: Pending[]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await applyEvents(batch.map((entry) => entry.event));
+        for (const entry of batch) entry.resolve();
+        return;
+      } catch (error) {
+        if (attempt >= 5 || stopping) {
+          log.error('giving alert events back to the bus: applying them failed', { events: batch.length, attempt, error });
+          for (const entry of batch) entry.reject(error);
+          return;
+        }
+        const delay = Math.min(5_000, 100 * 2 ** attempt);
+        log.warn('applying alert events failed; retrying', { events: batch.length, attempt, retryInMs: delay, error });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  const subscription: Subscription = await bus.subscribe('alert.events', { name: 'alerter', durable: true, prefetch: MAX_BATCH }, (event) => {
+    const problem = eventProblem(event);
+    if (problem) {
+      // Redelivering it would not make it valid; dropping it keeps the queue moving.
+      log.warn('dropping an invalid alert event', { problem, key: (event as { key?: unknown }).key });
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      pending.push({ event, resolve, reject });
+      if (pending.length >= MAX_BATCH || stopping) flush();
+      else if (!batchTimer) batchTimer = setTimeout(flush, batchWaitMs);
+    });
+  });
+  scheduleSweep();
+  log.info('alerter started', { receivers: config.receivers.length, smtp: options.mail.smtpUrl !== null, source: config.source });
+
+  return {
+    reloadConfig: (next) => {
+      config = next;
+      log.info('alerter configuration reloaded', { receivers: next.receivers.length, source: next.source });
+    },
+    stop: async () => {
+      stopping = true;
+      if (sweepTimer) clearTimeout(sweepTimer);
+      const closing = subscription.close();
+      flush();
+      await closing;
+      flush();
+      await work;
+      await sender.stop();
+      log.info('alerter stopped');
+    },
+  };
+}
+
+export function toNoticeAlert(alert: StoredAlert): NoticeAlert {
+  return {
+    key: alert.key,
+    rule: alert.rule,
+    host: alert.host,
+    labels: alert.labels,
+    severity: alert.severity,
+    status: alert.state === 'resolved' ? 'resolved' : 'firing',
+    summary: alert.summary,
+    value: alert.value,
+    threshold: alert.threshold,
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+  };
+}
+
+function eventProblem(event: AlertEvent): string | null {
+  const e = event as Partial<Record<keyof AlertEvent, unknown>>;
+  for (const field of ['key', 'rule', 'host', 'summary'] as const) if (typeof e[field] !== 'string' || (field !== 'summary' && e[field] === '')) return `${field} must be a non-empty string`;
+  if (e.state !== 'firing' && e.state !== 'resolved') return 'state must be firing or resolved';
+  if (e.severity !== 'info' && e.severity !== 'warning' && e.severity !== 'critical') return 'severity must be info, warning or critical';
+  if (typeof e.at !== 'number' || !Number.isFinite(e.at) || typeof e.startsAt !== 'number' || !Number.isFinite(e.startsAt)) return 'at and startsAt must be times in milliseconds';
+  if (!Array.isArray(e.receivers) || typeof e.labels !== 'object' || e.labels === null) return 'receivers must be a list and labels an object';
+  return null;
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { VigilDb } from '../../../lib/db/database.ts';
+import { rollUpSamples } from '../../../lib/db/rollups/roll-up-samples.ts';
+import { ensureRollupPartitions, listRollupPartitions } from '../../../lib/db/rollups/rollup-partitions.ts';
+import { createTestDatabase } from '../../support/test-database.ts';
+import type { TestDatabase } from '../../support/test-database.ts';
+
+const HOUR = Date.parse('2026-11-23T10:00:00.000Z');
+const MINUTE_MS = 60_000;
+
+interface Figures {
+  cpu: number;
+  tx: number | null;
+}
+
+async function insertSamples(db: VigilDb, host: string, rows: Array<[number, Figures]>): Promise<void> {
+  await db
+    .insertInto('samples')
+    .values(
+      rows.map(([ts, f]) => ({
+        host,
+        ts: new Date(ts),
+        cpu_busy_pct: f.cpu,
+        cpu_count: 2,
+        mem_total_bytes: 1000,
+        mem_available_bytes: 500,
+        mem_used_pct: 50,
+        swap_total_bytes: 0,
+        swap_used_bytes: 0,
+        load1: f.cpu / 100,
+        load5: 0,
+        load15: 0,
+        uptime_sec: 100,
+        net_rx_bps: 1000,
+        net_tx_bps: f.tx,
+        disk_used_pct_max: 30,
+        filesystems: '[]',
+        interfaces: '[]',
+      })),
+    )
+    .execute();
+}
+
+async function bucketOf(db: VigilDb, table: 'samples_1m' | 'samples_1h', host: string, bucketMs: number) {
+  return db.selectFrom(table).selectAll().where('host', '=', host).where('bucket', '=', new Date(bucketMs)).executeTakeFirst();
+}
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  void describe(`rollUpSamples on ${kind}`, () => {
+    let testDb: TestDatabase;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await ensureRollupPartitions(testDb.db, '1m', HOUR, HOUR);
+      // The hourly table gets no partition here: its rows land in the default partition.
+      await insertSamples(testDb.db, 'a', [
+        [HOUR + 0, { cpu: 10, tx: 1 }],
+        [HOUR + 10_000, { cpu: 40, tx: null }],
+        [HOUR + 20_000, { cpu: 25, tx: 3 }],
+        [HOUR + 59_999, { cpu: 5, tx: 8 }],
+        // The next minute, and the next hour.
+        [HOUR + MINUTE_MS, { cpu: 100, tx: 0 }],
+        [HOUR + 3_600_000, { cpu: 1, tx: 1 }],
+      ]);
+      await insertSamples(testDb.db, 'b', [[HOUR + 30_000, { cpu: 7, tx: 7 }]]);
+    });
+    after(async () => testDb?.close());
+
+    void test('a minute holds min, max, average and count of its samples, per host', async () => {
+      const written = await rollUpSamples(testDb.db, { resolution: '1m', fromMs: HOUR, toMs: HOUR + 2 * MINUTE_MS });
+      assert.equal(written, 3);
+      const a = await bucketOf(testDb.db, 'samples_1m', 'a', HOUR);
+      assert.equal(a?.sample_count, 4);
+      assert.deepEqual([a?.cpu_busy_pct_min, a?.cpu_busy_pct_max, a?.cpu_busy_pct_avg], [5, 40, 20]);
+      assert.deepEqual([a?.load1_min, a?.load1_max], [0.05, 0.4]);
+      // Null figures are left out: the average of 1, 3 and 8.
+      assert.deepEqual([a?.net_tx_bps_min, a?.net_tx_bps_max, a?.net_tx_bps_avg], [1, 8, 4]);
+      assert.deepEqual([a?.mem_used_pct_avg, a?.disk_used_pct_max_max, a?.net_rx_bps_avg], [50, 30, 1000]);
+      assert.equal(a?.disk_read_bps_avg, null);
+      const next = await bucketOf(testDb.db, 'samples_1m', 'a', HOUR + MINUTE_MS);
+      assert.deepEqual([next?.sample_count, next?.cpu_busy_pct_avg], [1, 100]);
+      const b = await bucketOf(testDb.db, 'samples_1m', 'b', HOUR);
+      assert.deepEqual([b?.sample_count, b?.cpu_busy_pct_min, b?.cpu_busy_pct_max], [1, 7, 7]);
+      // Sample at the range's end (HOUR + 1 h) is not in it.
+      assert.equal(await bucketOf(testDb.db, 'samples_1m', 'a', HOUR + 3_600_000), undefined);
+      // Routed to the month's partition.
+      const partitions = await listRollupPartitions(testDb.db, '1m');
+      assert.deepEqual(partitions.map((p) => p.name), ['samples_1m_p202611']);
+    });
+
+    void test('an hour is computed from the raw samples; bounds are rounded out to whole buckets', async () => {
+      const written = await rollUpSamples(testDb.db, { resolution: '1h', fromMs: HOUR + 5 * MINUTE_MS, toMs: HOUR + 10 * MINUTE_MS });
+      assert.equal(written, 2);
+      const a = await bucketOf(testDb.db, 'samples_1h', 'a', HOUR);
+      assert.equal(a?.sample_count, 5);
+      assert.deepEqual([a?.cpu_busy_pct_min, a?.cpu_busy_pct_max, a?.cpu_busy_pct_avg], [5, 100, 36]);
+      assert.deepEqual([a?.net_tx_bps_min, a?.net_tx_bps_max, a?.net_tx_bps_avg], [0, 8, 3]);
+      assert.equal(await bucketOf(testDb.db, 'samples_1h', 'a', HOUR + 3_600_000), undefined);
+    });
+
+    void test('a rerun writes nothing and changes nothing', async () => {
+      const before1m = await testDb.db.selectFrom('samples_1m').selectAll().orderBy('host').orderBy('bucket').execute();
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1m', fromMs: HOUR, toMs: HOUR + 2 * MINUTE_MS }), 0);
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1h', fromMs: HOUR, toMs: HOUR + 3_600_000 }), 0);
+      assert.deepEqual(await testDb.db.selectFrom('samples_1m').selectAll().orderBy('host').orderBy('bucket').execute(), before1m);
+    });
+
+    void test('a late sample updates its bucket on the next run', async () => {
+      await insertSamples(testDb.db, 'a', [[HOUR + 30_000, { cpu: 120, tx: 20 }]]);
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1m', fromMs: HOUR, toMs: HOUR + 2 * MINUTE_MS }), 1);
+      const a = await bucketOf(testDb.db, 'samples_1m', 'a', HOUR);
+      assert.equal(a?.sample_count, 5);
+      assert.deepEqual([a?.cpu_busy_pct_min, a?.cpu_busy_pct_max, a?.cpu_busy_pct_avg], [5, 120, 40]);
+      assert.deepEqual([a?.net_tx_bps_max, a?.net_tx_bps_avg], [20, 8]);
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1h', fromMs: HOUR, toMs: HOUR + 3_600_000 }), 1);
+      assert.equal((await bucketOf(testDb.db, 'samples_1h', 'a', HOUR))?.sample_count, 6);
+    });
+
+    void test('buckets whose raw samples are gone stay as they were', async () => {
+      await testDb.db.deleteFrom('samples').where('host', '=', 'b').execute();
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1m', fromMs: HOUR, toMs: HOUR + 2 * MINUTE_MS }), 0);
+      assert.equal((await bucketOf(testDb.db, 'samples_1m', 'b', HOUR))?.sample_count, 1);
+    });
+
+    void test('creating a month partition moves that month out of the default partition', async () => {
+      assert.equal(Number((await testDb.db.selectFrom('samples_1h').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 2);
+      assert.deepEqual(await ensureRollupPartitions(testDb.db, '1h', HOUR, HOUR + 20 * 86_400_000), ['samples_1h_p202611', 'samples_1h_p202612']);
+      assert.deepEqual(await ensureRollupPartitions(testDb.db, '1h', HOUR, HOUR), []);
+      const where = await testDb.db
+        .selectFrom('samples_1h_p202611' as 'samples_1h')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(where.n), 2);
+      assert.equal((await bucketOf(testDb.db, 'samples_1h', 'a', HOUR))?.sample_count, 6);
+    });
+  });
+}

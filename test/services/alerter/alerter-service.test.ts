@@ -1,0 +1,430 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'amqplib';
+import { sql } from 'kysely';
+import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
+import type { AlertsConfig } from '../../../lib/alerting/alerts-config.ts';
+import type { AlertmanagerBody } from '../../../lib/alerting/notify/alertmanager-body.ts';
+import type { SlackBody } from '../../../lib/alerting/notify/slack-body.ts';
+import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
+import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
+import { ackAlert } from '../../../lib/db/queries/ack-alert.ts';
+import { insertSilence } from '../../../lib/db/queries/insert-silence.ts';
+import { listAlertHistory } from '../../../lib/db/queries/list-alert-history.ts';
+import { listNotifications } from '../../../lib/db/queries/list-notifications.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import { startAlerter, type Alerter, type AlerterOptions } from '../../../services/alerter/alerter-service.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { startHttpReceiver, type HttpReceiver } from './http-receiver.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+
+const FROM = 'vigil@monitor.test';
+const QUIET_MS = 900;
+
+function firing(host: string, rule: string, extra: Partial<AlertEvent> = {}): AlertEvent {
+  const at = Date.now();
+  return {
+    key: `${rule}|${host}`,
+    rule,
+    host,
+    labels: {},
+    state: 'firing',
+    severity: 'critical',
+    value: 97.5,
+    threshold: 95,
+    summary: `${rule} on ${host}: 97.5 > 95`,
+    startsAt: at - 60_000,
+    at,
+    receivers: [],
+    ...extra,
+  };
+}
+
+function resolved(host: string, rule: string, extra: Partial<AlertEvent> = {}): AlertEvent {
+  return firing(host, rule, { state: 'resolved', value: 10, summary: `${rule} on ${host} recovered`, ...extra });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)', () => {
+  let testDb: TestDatabase;
+  let smtp: SmtpSink;
+  let hooks: HttpReceiver;
+  let bus: MemoryBus;
+  const running: Alerter[] = [];
+
+  const config = (over: Partial<AlertsConfig> = {}): AlertsConfig => ({
+    source: null,
+    rules: [],
+    receivers: [
+      {
+        name: 'ops',
+        email: ['ops@example.test', 'oncall@example.test'],
+        webhooks: [
+          { url: `${hooks.url}/slack`, format: 'slack' },
+          { url: `${hooks.url}/am`, format: 'alertmanager' },
+        ],
+      },
+      { name: 'db-team', email: ['db@example.test'], webhooks: [{ url: `${hooks.url}/json`, format: 'json' }] },
+    ],
+    defaultReceivers: ['ops'],
+    groupWaitMs: 300,
+    repeatIntervalMs: 60_000,
+    flapWindowMs: 3_000,
+    flapMaxChanges: 4,
+    ...over,
+  });
+
+  const start = async (over: Partial<AlerterOptions> = {}): Promise<Alerter> => {
+    const alerter = await startAlerter({
+      bus,
+      db: testDb.db,
+      log: silentLogger,
+      config: config(),
+      mail: { smtpUrl: smtp.url, from: FROM },
+      sender: { retryDelayMs: 100, maxRetryDelayMs: 400, pollIntervalMs: 200 },
+      ...over,
+    });
+    running.push(alerter);
+    return alerter;
+  };
+
+  const stop = async (alerter: Alerter): Promise<void> => {
+    running.splice(running.indexOf(alerter), 1);
+    await alerter.stop();
+  };
+
+  const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
+  const hooksAt = (path: string) => hooks.requests.filter((r) => r.path === path && r.status === 200);
+
+  before(async () => {
+    testDb = await createTestDatabase('postgres');
+    smtp = await startSmtpSink({ user: 'vigil', password: 's3cret pass' });
+    hooks = await startHttpReceiver();
+  });
+
+  beforeEach(async () => {
+    for (const alerter of running.splice(0)) await alerter.stop();
+    await bus?.close();
+    bus = new MemoryBus();
+    await sql`TRUNCATE alerts, alert_history, silences, notifications, hosts`.execute(testDb.db);
+    smtp.mails.length = 0;
+    hooks.requests.length = 0;
+    hooks.answer = () => 200;
+  });
+
+  after(async () => {
+    for (const alerter of running.splice(0)) await alerter.stop();
+    await bus?.close();
+    await hooks?.close();
+    await smtp?.close();
+    await testDb?.close();
+  });
+
+  void test('alerts firing together go out as one message per channel, listing every one of them', async () => {
+    await start();
+    const hosts = Array.from({ length: 20 }, (_, i) => `rack-${String(i).padStart(2, '0')}`);
+    for (const host of hosts) await bus.publish('alert.events', firing(host, 'host-down'));
+    await waitFor('the grouped mail', 10_000, () => (smtp.mails.length > 0 ? true : undefined));
+    await waitFor('both webhooks', 10_000, () => (hooksAt('/slack').length > 0 && hooksAt('/am').length > 0 ? true : undefined));
+    // The evaluator re-publishes still-firing alerts: that is no news.
+    for (const host of hosts) await bus.publish('alert.events', firing(host, 'host-down'));
+    await sleep(QUIET_MS);
+
+    assert.equal(smtp.mails.length, 1, 'one mail for twenty alerts');
+    const mail = smtp.mails[0]!;
+    assert.equal(mail.subject, '[CRITICAL] host-down on 20 hosts (20 alerts)');
+    assert.deepEqual(mail.to.sort(), ['oncall@example.test', 'ops@example.test']);
+    assert.equal(mail.from, FROM);
+    for (const host of hosts) {
+      assert.ok(mail.text.includes(`CRITICAL ${host}: host-down`), `the text lists ${host}`);
+      assert.ok(mail.html.includes(`<td>${host}</td>`), `the HTML lists ${host}`);
+    }
+
+    assert.equal(hooksAt('/slack').length, 1);
+    const slack = hooksAt('/slack')[0]!;
+    assert.match(slack.contentType, /^application\/json/);
+    const slackText = (slack.body as SlackBody).text;
+    assert.match(slackText, /^\*\[CRITICAL\] host-down on 20 hosts/);
+    for (const host of hosts) assert.ok(slackText.includes(`• ${host}: host-down`));
+
+    assert.equal(hooksAt('/am').length, 1);
+    const am = hooksAt('/am')[0]!.body as AlertmanagerBody;
+    assert.equal(am.version, '4');
+    assert.equal(am.status, 'firing');
+    assert.equal(am.receiver, 'ops');
+    assert.deepEqual(am.groupLabels, {});
+    assert.deepEqual(am.commonLabels, { alertname: 'host-down', severity: 'critical' });
+    assert.equal(am.alerts.length, 20);
+    assert.deepEqual(am.alerts.map((a) => a.labels['host']).sort(), hosts);
+    for (const alert of am.alerts) {
+      assert.equal(alert.status, 'firing');
+      assert.equal(alert.endsAt, '0001-01-01T00:00:00Z');
+      assert.match(alert.startsAt, /^\d{4}-\d\d-\d\dT/);
+      assert.match(alert.fingerprint, /^[0-9a-f]{16}$/);
+      assert.match(alert.annotations['summary'] ?? '', /^host-down on rack-/);
+    }
+  });
+
+  void test('one alert: fired, then resolved, each told once on every channel; rule receivers replace the default', async () => {
+    await start();
+    await bus.publish('alert.events', firing('web-1', 'cpu-high'));
+    await bus.publish('alert.events', firing('db-1', 'disk-full', { labels: { mount: '/data' }, severity: 'warning', receivers: ['db-team'] }));
+    await waitFor('two mails', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+    assert.deepEqual(mailsTo('ops@example.test').map((m) => m.subject), ['[CRITICAL] web-1: cpu-high']);
+    assert.deepEqual(mailsTo('db@example.test').map((m) => m.subject), ['[WARNING] db-1: disk-full']);
+    assert.match(mailsTo('db@example.test')[0]!.text, /WARNING db-1: disk-full \[mount=\/data\]/);
+
+    await bus.publish('alert.events', resolved('web-1', 'cpu-high'));
+    await bus.publish('alert.events', resolved('db-1', 'disk-full', { labels: { mount: '/data' }, severity: 'warning', receivers: ['db-team'] }));
+    await waitFor('two recovery mails', 10_000, () => (smtp.mails.length >= 4 ? true : undefined));
+    await waitFor('the resolved webhooks', 10_000, () => (hooksAt('/am').length >= 2 && hooksAt('/json').length >= 2 ? true : undefined));
+    // A late resolved is a duplicate, not news.
+    await bus.publish('alert.events', resolved('web-1', 'cpu-high'));
+    await sleep(QUIET_MS);
+
+    assert.deepEqual(mailsTo('ops@example.test').map((m) => m.subject), ['[CRITICAL] web-1: cpu-high', '[RESOLVED] web-1: cpu-high']);
+    assert.deepEqual(mailsTo('db@example.test').map((m) => m.subject), ['[WARNING] db-1: disk-full', '[RESOLVED] db-1: disk-full']);
+    const am = hooksAt('/am').map((r) => r.body as AlertmanagerBody);
+    assert.deepEqual(am.map((b) => b.status), ['firing', 'resolved']);
+    assert.notEqual(am[1]!.alerts[0]!.endsAt, '0001-01-01T00:00:00Z');
+    const json = hooksAt('/json').map((r) => r.body as { kind: string; alerts: Array<{ labels: Record<string, string> }> });
+    assert.deepEqual(json.map((b) => b.kind), ['firing', 'resolved']);
+    assert.deepEqual(json[0]!.alerts[0]!.labels, { mount: '/data' });
+    const history = await listAlertHistory(testDb.db, { limit: 100, key: 'cpu-high|web-1' });
+    assert.deepEqual(history.map((h) => h.event).filter((e) => e === 'firing' || e === 'resolved').reverse(), ['firing', 'resolved']);
+    assert.ok(history.some((h) => h.event === 'notified'), 'deliveries are in the history');
+  });
+
+  void test('a still-firing alert is reminded about after repeat_interval, and no more once acknowledged', async () => {
+    await start({ config: config({ repeatIntervalMs: 1_000, receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+    await bus.publish('alert.events', firing('web-2', 'mem-high'));
+    await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await waitFor('a reminder', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+    assert.equal(smtp.mails[1]!.subject, '[CRITICAL] web-2: mem-high (still firing)');
+    assert.match(smtp.mails[1]!.text, /still firing/);
+
+    const acked = await ackAlert(testDb.db, 'mem-high|web-2', { by: 'alice', comment: 'looking into it', at: Date.now() });
+    assert.equal(acked.ok, true);
+    const count = smtp.mails.length;
+    await sleep(2_500);
+    assert.equal(smtp.mails.length, count, 'no reminder after the ack');
+    const history = await listAlertHistory(testDb.db, { limit: 100, key: 'mem-high|web-2' });
+    const ack = history.find((h) => h.event === 'acked');
+    assert.equal(ack?.actor, 'alice');
+    assert.equal(ack?.comment, 'looking into it');
+
+    // Acknowledged or not, the recovery is told.
+    await bus.publish('alert.events', resolved('web-2', 'mem-high'));
+    await waitFor('the recovery mail', 10_000, () => (smtp.mails.some((m) => m.subject.startsWith('[RESOLVED]')) ? true : undefined));
+  });
+
+  void test('silences mute notices, never the state; a recovery of an alert told before the silence is still told', async () => {
+    await testDb.db.insertInto('hosts').values({ name: 'edge-1', address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify(['edge']), interval_sec: 10 }).execute();
+    await start({ config: config({ receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+    const now = Date.now();
+    await insertSilence(testDb.db, { matchers: { group: 'edge' }, startsAt: now - 1000, endsAt: now + 3_600_000, comment: 'switch swap', createdBy: 'bob' });
+
+    // Fired under the silence: recorded, not told; its recovery is not told either.
+    await bus.publish('alert.events', firing('edge-1', 'host-down'));
+    await waitFor('the alert to be recorded', 10_000, async () => {
+      const row = await testDb.db.selectFrom('alerts').select('state').where('key', '=', 'host-down|edge-1').executeTakeFirst();
+      return row?.state === 'firing' ? true : undefined;
+    });
+    await bus.publish('alert.events', resolved('edge-1', 'host-down'));
+    await waitFor('the recovery to be recorded', 10_000, async () => {
+      const row = await testDb.db.selectFrom('alerts').select('state').where('key', '=', 'host-down|edge-1').executeTakeFirst();
+      return row?.state === 'resolved' ? true : undefined;
+    });
+
+    // Told before a silence by host, recovered under it: the recovery is told.
+    await bus.publish('alert.events', firing('web-3', 'cpu-high'));
+    await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await insertSilence(testDb.db, { matchers: { host: 'web-3' }, startsAt: Date.now() - 1000, endsAt: Date.now() + 3_600_000, comment: 'reboot', createdBy: 'bob' });
+    await bus.publish('alert.events', firing('web-3', 'disk-full'));
+    await bus.publish('alert.events', resolved('web-3', 'cpu-high'));
+    await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+    await sleep(QUIET_MS);
+
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-3: cpu-high', '[RESOLVED] web-3: cpu-high']);
+    const edge = await listAlertHistory(testDb.db, { limit: 10, key: 'host-down|edge-1' });
+    assert.deepEqual(edge.map((h) => h.event).reverse(), ['firing', 'resolved']);
+    assert.equal(edge.at(-1)?.details['muted'], true);
+  });
+
+  void test('a maintenance window from the inventory mutes its host, and only its host', async () => {
+    for (const name of ['backup-1', 'backup-2']) {
+      await testDb.db.insertInto('hosts').values({ name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify(['backup']), interval_sec: 10 }).execute();
+    }
+    // All day, every day, in the host's time zone: whenever the test runs, backup-1 is in maintenance.
+    const allDay = { maintenance: [{ start: '00:00', end: '24:00', timezone: 'Europe/Berlin' }] };
+    await sql`UPDATE hosts SET alerting = ${JSON.stringify(allDay)}::json WHERE name = 'backup-1'`.execute(testDb.db);
+    await start({ config: config({ receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+    await bus.publish('alert.events', firing('backup-1', 'disk-full'));
+    await bus.publish('alert.events', firing('backup-2', 'disk-full'));
+    await waitFor('the mail for backup-2', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] backup-2: disk-full']);
+    const muted = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', 'disk-full|backup-1').executeTakeFirst();
+    assert.deepEqual(muted, { state: 'firing', notified_firing: false }, 'evaluated and recorded, not told');
+  });
+
+  void test('an alert whose silence ends while it still fires is told then', async () => {
+    await start({ config: config({ receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }), sweepIntervalMs: 200 });
+    const silence = await insertSilence(testDb.db, { matchers: { rule: 'load-high' }, startsAt: Date.now() - 1000, endsAt: Date.now() + 1_500, comment: 'batch job', createdBy: 'carol' });
+    await bus.publish('alert.events', firing('batch-1', 'load-high'));
+    await sleep(800);
+    assert.equal(smtp.mails.length, 0, 'muted while the silence lasts');
+    await waitFor('the mail once the silence has ended', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    assert.ok(Date.now() >= silence.endsAt);
+    assert.equal(smtp.mails[0]!.subject, '[CRITICAL] batch-1: load-high');
+  });
+
+  void test('a flapping alert is told once, then nothing until it settles', async () => {
+    await start({ config: config({ flapWindowMs: 2_000, flapMaxChanges: 3, receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }), sweepIntervalMs: 200 });
+    const flip = async (state: 'firing' | 'resolved'): Promise<void> => {
+      await bus.publish('alert.events', state === 'firing' ? firing('nas-1', 'nfs-latency') : resolved('nas-1', 'nfs-latency'));
+      await sleep(120);
+    };
+    await flip('firing');
+    await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    for (let i = 0; i < 3; i++) {
+      await flip('resolved');
+      await flip('firing');
+    }
+    await waitFor('the flapping mail', 10_000, () => (smtp.mails.some((m) => m.subject.startsWith('[FLAPPING]')) ? true : undefined));
+    const flappingAt = smtp.mails.length;
+    for (let i = 0; i < 3; i++) {
+      await flip('resolved');
+      await flip('firing');
+    }
+    // Settles firing: no change for the flap window, then one notice saying it fires.
+    await waitFor('the settled notice', 15_000, () => (smtp.mails.length > flappingAt ? true : undefined));
+    await sleep(QUIET_MS);
+
+    const subjects = smtp.mails.map((m) => m.subject);
+    assert.equal(subjects.filter((s) => s.startsWith('[FLAPPING]')).length, 1, subjects.join(' | '));
+    assert.equal(subjects.at(-1), '[CRITICAL] nas-1: nfs-latency', subjects.join(' | '));
+    assert.equal(smtp.mails.length, flappingAt + 1, subjects.join(' | '));
+    const history = await listAlertHistory(testDb.db, { limit: 200, key: 'nfs-latency|nas-1' });
+    assert.ok(history.some((h) => h.event === 'flapping'));
+    assert.ok(history.some((h) => h.event === 'settled'));
+  });
+
+  void test('SMTP down while an alert fires: retried with backoff, delivered exactly once when it is back', async () => {
+    await smtp.stop();
+    try {
+      await start({ config: config({ receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+      await bus.publish('alert.events', firing('app-1', 'http-5xx'));
+      const failing = await waitFor('three failed attempts', 15_000, async () => {
+        const [row] = await listNotifications(testDb.db, { limit: 1 });
+        return row && row.attempts >= 3 && row.status !== 'sent' ? row : undefined;
+      });
+      assert.match(failing.lastError ?? '', /ECONNREFUSED|connect/i);
+    } finally {
+      await smtp.start();
+    }
+    await waitFor('the mail after the outage', 15_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] app-1: http-5xx']);
+    const [row] = await listNotifications(testDb.db, { limit: 1 });
+    assert.equal(row?.status, 'sent');
+    assert.ok((row?.attempts ?? 0) >= 4);
+  });
+
+  void test('alerter stopped and restarted on the same database: the queued message is sent once, nothing is re-sent', async () => {
+    const first = await start({ config: config({ groupWaitMs: 2_000, receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+    for (let i = 0; i < 10; i++) await bus.publish('alert.events', firing(`node-${i}`, 'ntp-drift'));
+    await waitFor('the notification to be queued', 5_000, async () => ((await listNotifications(testDb.db, { limit: 5 })).length > 0 ? true : undefined));
+    // Stopped inside the group window: the message is in the outbox, not yet sent.
+    await stop(first);
+    assert.equal(smtp.mails.length, 0);
+
+    await start({ config: config({ groupWaitMs: 2_000, receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+    await waitFor('the grouped mail from the restarted alerter', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    // The evaluator keeps re-publishing; the restarted alerter knows these alerts were told.
+    for (let i = 0; i < 10; i++) await bus.publish('alert.events', firing(`node-${i}`, 'ntp-drift'));
+    await sleep(QUIET_MS + 1_000);
+    assert.equal(smtp.mails.length, 1);
+    assert.equal(smtp.mails[0]!.subject, '[CRITICAL] ntp-drift on 10 hosts (10 alerts)');
+  });
+
+  void test('on RabbitMQ: events published while the alerter is down are applied after its restart, without a duplicate', async () => {
+    const prefix = `vigil-alerter-test-${randomBytes(4).toString('hex')}`;
+    const amqp = await connectAmqpBus({ url: 'amqp://guest:guest@127.0.0.1:5672', prefix, log: silentLogger });
+    try {
+      const options = { bus: amqp, config: config({ receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) };
+      const first = await start(options);
+      await amqp.publish('alert.events', firing('mq-1', 'cpu-high'));
+      await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+      await stop(first);
+      // While it is down: a republished firing (no news) and a recovery (news), kept by the durable queue.
+      await amqp.publish('alert.events', firing('mq-1', 'cpu-high'));
+      await amqp.publish('alert.events', resolved('mq-1', 'cpu-high'));
+      await sleep(300);
+      assert.equal(smtp.mails.length, 1);
+      await start(options);
+      await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] mq-1: cpu-high', '[RESOLVED] mq-1: cpu-high']);
+    } finally {
+      for (const alerter of running.splice(0)) await alerter.stop();
+      await amqp.close();
+      // The durable queue and the exchange would otherwise stay on the broker.
+      const connection = await connect('amqp://guest:guest@127.0.0.1:5672');
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(`${prefix}.alert.events.alerter`);
+      for (const topic of ['alert.events', 'poll.results', 'poll.jobs']) await channel.deleteExchange(`${prefix}.${topic}`);
+      await connection.close();
+    }
+  });
+
+  void test('a webhook answering 500 is retried and does not hold up the mail', async () => {
+    hooks.answer = (path, earlier) => (path === '/slack' && earlier < 3 ? 500 : 200);
+    await start();
+    await bus.publish('alert.events', firing('lb-1', 'backend-down'));
+    await waitFor('the mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await waitFor('the slack webhook to get through', 15_000, () => (hooksAt('/slack').length >= 1 ? true : undefined));
+    const failed = hooks.requests.filter((r) => r.path === '/slack' && r.status === 500);
+    assert.equal(failed.length, 3);
+    assert.ok(smtp.mails[0]!.receivedAt < hooksAt('/slack')[0]!.receivedAt);
+    // The receiver has answered; the alerter records the delivery just after.
+    const slackRow = await waitFor('the slack notification marked sent', 5_000, async () =>
+      (await listNotifications(testDb.db, { limit: 10 })).find((n) => n.channel === 'webhook' && n.target['format'] === 'slack' && n.status === 'sent'),
+    );
+    assert.equal(slackRow?.attempts, 4);
+    assert.match(slackRow?.lastError ?? '', /answered 500/);
+    assert.equal(hooksAt('/slack').length, 1);
+    assert.equal(hooksAt('/am').length, 1);
+  });
+
+  void test('without VIGIL_SMTP_URL the e-mail is recorded as failed, and webhooks still go out', async () => {
+    await start({ mail: { smtpUrl: null, from: FROM } });
+    await bus.publish('alert.events', firing('web-9', 'cpu-high'));
+    await waitFor('the webhooks', 10_000, () => (hooksAt('/slack').length >= 1 && hooksAt('/am').length >= 1 ? true : undefined));
+    const email = (await listNotifications(testDb.db, { limit: 10 })).find((n) => n.channel === 'email');
+    assert.equal(email?.status, 'failed');
+    assert.match(email?.lastError ?? '', /VIGIL_SMTP_URL/);
+  });
+
+  void test('end to end: from a published alert event to the mail in the inbox', async (t) => {
+    // With the group window of the tests, and with none: the second is the alerter's own cost.
+    for (const groupWaitMs of [300, 0]) {
+      const alerter = await start({ config: config({ groupWaitMs, receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] }) });
+      const latencies: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const before = smtp.mails.length;
+        const published = Date.now();
+        await bus.publish('alert.events', firing(`e2e-${groupWaitMs}-${i}`, 'cpu-high'));
+        await waitFor('the mail', 10_000, () => (smtp.mails.length > before ? true : undefined), 5);
+        latencies.push(smtp.mails.at(-1)!.receivedAt - published);
+      }
+      await stop(alerter);
+      latencies.sort((a, b) => a - b);
+      t.diagnostic(`publish → mail received, groupWaitMs ${groupWaitMs}: median ${latencies[2]} ms, max ${latencies[4]} ms (${latencies.join(', ')})`);
+    }
+    assert.equal(smtp.mails.length, 10);
+  });
+});
