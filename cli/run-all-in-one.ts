@@ -71,6 +71,7 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
       db: database.db,
       log: log.child({ service: 'scheduler' }),
       inventoryPath: config.inventory,
+      vaultPasswordFile: config.vaultPasswordFile,
     });
     steps.unshift({ name: 'scheduler', run: () => scheduler.stop() });
     return { url: web.url, steps };

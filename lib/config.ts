@@ -28,6 +28,8 @@ export interface VigilConfig {
   smtpUrl: string | null;
   /** Sender address of alert mail. */
   mailFrom: string;
+  /** VIGIL_VAULT_PASSWORD_FILE: decrypts vaulted inventory values. */
+  vaultPasswordFile: string | null;
   /** known_hosts file Vigil reads and pins new host keys to (accept-new). */
   knownHostsFile: string;
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
@@ -66,6 +68,7 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_MAIL_FROM', 'Sender address of alert mail (default vigil@localhost).'],
   ['VIGIL_ALERT_RULES', 'Alert rules file (default alerts.yml beside the inventory; missing: the built-in rules).'],
   ['VIGIL_METRICS_PORT', 'Port of /metrics and /healthz of a scheduler, worker or writer (defaults 9464, 9465, 9466; 0: a free port, logged). The web server serves /metrics on its own port.'],
+  ['VIGIL_VAULT_PASSWORD_FILE', 'Ansible Vault password file for vaulted inventory values (an executable one is run).'],
   ['VIGIL_LOG_LEVEL', 'debug, info, warn or error (default info).'],
 ] as const;
 
@@ -129,6 +132,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     rollupRetentionDays: integer('VIGIL_RETENTION_ROLLUP_DAYS', 400, 1, 36500),
     alertRules: path.resolve(text('VIGIL_ALERT_RULES') ?? defaultAlertRules(path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'))),
     smtpUrl: url('VIGIL_SMTP_URL', ['smtp:', 'smtps:'], false),
+    vaultPasswordFile: text('VIGIL_VAULT_PASSWORD_FILE') === undefined ? null : path.resolve(text('VIGIL_VAULT_PASSWORD_FILE')!),
     mailFrom: text('VIGIL_MAIL_FROM') ?? 'vigil@localhost',
     knownHostsFile: path.resolve(text('VIGIL_KNOWN_HOSTS') ?? path.join(text('VIGIL_DATA_DIR') ?? './data', 'known_hosts')),
     hostKeyChecking: 'accept-new',

@@ -4,6 +4,7 @@ import { acquireLeadership, type Leadership } from '../../lib/db/leader-lock.ts'
 import { migrateToLatest } from '../../lib/db/migrate.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
+import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import type { Logger } from '../../lib/log.ts';
 import { startServiceObservability } from '../../lib/metrics/service-observability.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
@@ -18,7 +19,8 @@ const LEADER_CHECK_MS = 1000;
 export async function runScheduler(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
   const databaseUrl = required(config.databaseUrl, 'VIGIL_DATABASE_URL');
   // A broken inventory fails the start at once, on the active and the standby alike.
-  await loadHostTargets(config.inventory);
+  const vaultPassword = config.vaultPasswordFile ? await readVaultPasswordFile(config.vaultPasswordFile) : undefined;
+  await loadHostTargets(config.inventory, vaultPassword === undefined ? {} : { vaultPassword });
   const database = await openDatabase({ url: databaseUrl, log });
   await migrateToLatest(database.db);
   const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
@@ -51,7 +53,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     // The inventory may have broken since start: keep the lock and retry, as a standby could do no better.
     while (!lost && !abort.signal.aborted) {
       try {
-        return await startInventoryScheduler({ bus, db: database.db, log, inventoryPath: config.inventory });
+        return await startInventoryScheduler({ bus, db: database.db, log, inventoryPath: config.inventory, vaultPasswordFile: config.vaultPasswordFile });
       } catch (error) {
         log.error('cannot start scheduling; retrying', { error });
         await new Promise((resolve) => setTimeout(resolve, LEADER_CHECK_MS));

@@ -10,6 +10,7 @@ import { insertInventoryReload } from '../../lib/db/queries/insert-inventory-rel
 import type { NewInventoryReload } from '../../lib/db/queries/insert-inventory-reload.ts';
 import { syncInventoryHosts } from '../../lib/db/queries/sync-inventory-hosts.ts';
 import { describeReloadFailure, diffHostTargets, toRedactedInventoryError } from '../../lib/inventory/inventory-reloader.ts';
+import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 import { watchInventory } from '../../lib/inventory/watch-inventory.ts';
 import type { WatchInventoryOptions } from '../../lib/inventory/watch-inventory.ts';
@@ -26,6 +27,8 @@ export interface InventorySchedulerOptions {
   inventoryPath: string;
   /** Reads the inventory into poll targets (with the vault password, if any); default: loadHostTargets(inventoryPath). */
   loadTargets?: () => Promise<HostTarget[]>;
+  /** Ansible Vault password file for vaulted values; read at every load, so a rotated one applies. */
+  vaultPasswordFile?: string | null;
   /** Timing of the edit watcher, or false for no watching (reload() by hand). */
   watch?: WatchInventoryOptions | false;
   /** The clock, for the scheduler. */
@@ -35,7 +38,13 @@ export interface InventorySchedulerOptions {
 export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<CountingScheduler> {
   const { bus, db, log } = options;
   const source = path.resolve(options.inventoryPath);
-  const load = options.loadTargets ?? (() => loadHostTargets(options.inventoryPath));
+  const load =
+    options.loadTargets ??
+    (async () => {
+      const file = options.vaultPasswordFile;
+      const vaultPassword = file ? await readVaultPasswordFile(file) : undefined;
+      return loadHostTargets(options.inventoryPath, vaultPassword === undefined ? {} : { vaultPassword });
+    });
   // The hosts of the last good load, to tell what a reload added, removed or changed.
   let current: HostTarget[] = [];
 
