@@ -4,6 +4,7 @@
 // a reboot resets them, as a real kernel does.
 import { between, hashSeed, integerBetween, pick, seededRandom } from './seeded-random.ts';
 import type { Random } from './seeded-random.ts';
+import type { InterfaceCounters } from '../collect/sample.ts';
 
 /** The kernel's USER_HZ: /proc/stat counts CPU time in these ticks. */
 export const USER_HZ = 100;
@@ -21,16 +22,8 @@ export interface SimulatedCpu {
   steal: number;
 }
 
-export interface SimulatedInterface {
-  name: string;
-  rxBytes: number;
-  rxPackets: number;
-  rxErrors: number;
-  rxDrops: number;
-  txBytes: number;
-  txPackets: number;
-  txErrors: number;
-  txDrops: number;
+/** The counters /proc/net/dev prints, as the parser reads them, plus the traffic that drives them. */
+export interface SimulatedInterface extends InterfaceCounters {
   /** The interface's typical traffic; each poll's actual rate varies around it. */
   rxBytesPerSec: number;
   txBytesPerSec: number;

@@ -1,42 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Server } from '@hapi/hapi';
+import { describe, test } from 'node:test';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../../lib/db/database.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { createWebServer } from '../../../services/web/web-server.ts';
-import { createTestDatabase } from '../../support/test-database.ts';
-import type { TestDatabase } from '../../support/test-database.ts';
+import { useTestWebServer } from '../../support/test-web-server.ts';
 
 void describe('health routes', () => {
-  let testDb: TestDatabase;
-  let server: Server;
-
-  before(async () => {
-    testDb = await createTestDatabase('pglite');
-    server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
-  });
-
-  after(async () => {
-    await server?.stop();
-    await testDb?.close();
-  });
+  const web = useTestWebServer();
 
   void test('GET /healthz is 200 ok', async () => {
-    const res = await server.inject('/healthz');
+    const res = await web.server.inject('/healthz');
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.result, { status: 'ok' });
   });
 
   void test('GET /readyz is 200 when the database answers', async () => {
-    const res = await server.inject('/readyz');
+    const res = await web.server.inject('/readyz');
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.result, { status: 'ok' });
   });
 
   void test('GET /healthz with a query parameter is a 400', async () => {
-    const res = await server.inject('/healthz?verbose=1');
+    const res = await web.server.inject('/healthz?verbose=1');
     assert.equal(res.statusCode, 400);
     assert.match((JSON.parse(res.payload) as { message: string }).message, /"verbose" is not allowed/);
   });

@@ -1,36 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Hapi from '@hapi/hapi';
-import type { Server } from '@hapi/hapi';
-import { silentLogger } from '../../../lib/log.ts';
 import { createVigilMetrics, processMetrics } from '../../../lib/metrics/vigil-metrics.ts';
 import type { PollSuccess } from '../../../lib/poll/poll-messages.ts';
 import { metricsRoutes } from '../../../services/web/routes/metrics-routes.ts';
-import { createWebServer } from '../../../services/web/web-server.ts';
-import { createTestDatabase } from '../../support/test-database.ts';
-import type { TestDatabase } from '../../support/test-database.ts';
+import { useTestWebServer } from '../../support/test-web-server.ts';
 import { parsePrometheusText, valueOf } from '../../metrics/prometheus-text.ts';
 
 void describe('metrics routes', () => {
-  let testDb: TestDatabase;
-  let server: Server;
-
-  before(async () => {
-    testDb = await createTestDatabase('pglite');
-    server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
-  });
-
-  after(async () => {
-    await server?.stop();
-    await testDb?.close();
-  });
+  const web = useTestWebServer();
 
   void test('the web server serves the process\'s registry at GET /metrics: what the services beside it record', async () => {
     const now = Date.now();
     const result = { kind: 'failure', reason: 'dns', message: 'no such host', host: 'x', seq: 1, scheduledAt: now, startedAt: now, finishedAt: now + 30 } as const;
-    const before = valueOf(parsePrometheusText((await server.inject('/metrics')).payload), 'vigil_poll_failures_total', { reason: 'dns' }) ?? 0;
+    const before = valueOf(parsePrometheusText((await web.server.inject('/metrics')).payload), 'vigil_poll_failures_total', { reason: 'dns' }) ?? 0;
     processMetrics().recordPoll(result);
-    const res = await server.inject('/metrics');
+    const res = await web.server.inject('/metrics');
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4; charset=utf-8$/);
     const samples = parsePrometheusText(res.payload);
@@ -39,7 +24,7 @@ void describe('metrics routes', () => {
   });
 
   void test('GET /metrics with a query parameter is a 400', async () => {
-    const res = await server.inject('/metrics?x=1');
+    const res = await web.server.inject('/metrics?x=1');
     assert.equal(res.statusCode, 400);
   });
 
