@@ -13,8 +13,17 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+/**
+ * The CSRF token of the logged-in session (from GET/POST /api/v1/session). Every write made with
+ * the session cookie carries it in the x-csrf-token header; the server refuses writes without it.
+ */
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+async function readJson<T>(response: Response): Promise<T> {
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -23,9 +32,31 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): the status line is all there is.
     }
+    if (response.status === 401) window.dispatchEvent(new CustomEvent('vigil-unauthorized'));
     throw new ApiError(response.status, message);
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/** GET a JSON document under the page's base URL (paths are relative: 'api/v1/hosts'). */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
+  return readJson<T>(response);
+}
+
+/** A write (POST, PUT, PATCH, DELETE) with a JSON body, carrying the session's CSRF token. */
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return readJson<T>(response);
 }
 
 export async function fetchHosts(signal?: AbortSignal): Promise<HostOverview[]> {
