@@ -13,7 +13,8 @@ import { TOPIC_NAMES } from '../../lib/bus/amqp-topology.ts';
 import type { MessageBus, TopicName, Topics } from '../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../lib/log.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
-import { QUIET_MS, collector, delay, describeBusContract, openable, pollJob, pollResult, waitFor } from './bus-contract.ts';
+import { QUIET_MS, collector, delay, describeBusContract, openable, pollJob, pollResult } from './bus-contract.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 const BROKER_PORT = 5672;
 const BROKER_URL = `amqp://guest:guest@127.0.0.1:${BROKER_PORT}`;
@@ -157,7 +158,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       for (let seq = 1; seq <= 3; seq++) await bus.publish('poll.results', pollResult('web-2', seq));
       const c = collector<PollResult>();
       await bus.subscribe('poll.results', { name: 'durable', durable: true, prefetch: 5 }, c.handler);
-      await waitFor(() => c.handled.length === 3, 'the 3 kept messages');
+      await waitUntil('the 3 kept messages', 10_000, () => c.handled.length === 3, 10);
       assert.deepEqual(
         c.handled.map((result) => result.seq),
         [1, 2, 3],
@@ -221,7 +222,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       await bus.subscribe('poll.results', { name: 'long-name', durable: false, prefetch: 1 }, c.handler);
       const host = `${'h'.repeat(300)}.example`;
       await bus.publish('poll.results', pollResult(host, 1));
-      await waitFor(() => c.handled.length === 1, 'the message of the long-named host');
+      await waitUntil('the message of the long-named host', 10_000, () => c.handled.length === 1, 10);
       assert.equal(c.handled[0]?.host, host);
     } finally {
       await bus.close();
@@ -237,7 +238,7 @@ void describe('AmqpBus on RabbitMQ', () => {
         publishRaw(channel, 'poll.results', '{not json');
         publishRaw(channel, 'poll.results', pollResult('web-3', 7));
       });
-      await waitFor(() => c.handled.length === 1, 'the valid message after the garbage');
+      await waitUntil('the valid message after the garbage', 10_000, () => c.handled.length === 1, 10);
       await delay(QUIET_MS);
       assert.deepEqual(
         c.received.map((result) => result.seq),
@@ -258,18 +259,18 @@ void describe('AmqpBus on RabbitMQ', () => {
       const held = collector<PollJob>(gate.opened);
       await doomed.subscribe('poll.jobs', { name: 'handoff', durable: true, prefetch: 1 }, held.handler);
       await survivor.publish('poll.jobs', pollJob('db-2', 1));
-      await waitFor(() => held.inFlight === 1, 'the first consumer to hold the job');
+      await waitUntil('the first consumer to hold the job', 10_000, () => held.inFlight === 1, 10);
       const taker = collector<PollJob>();
       await survivor.subscribe('poll.jobs', { name: 'handoff', durable: true, prefetch: 1 }, taker.handler);
       await delay(QUIET_MS);
       assert.equal(taker.received.length, 0, 'the held job was delivered twice');
       relay.refuse(true);
       relay.cut();
-      await waitFor(() => taker.handled.length === 1, 'the job redelivered to the other consumer');
+      await waitUntil('the job redelivered to the other consumer', 10_000, () => taker.handled.length === 1, 10);
       assert.equal(taker.handled[0]?.seq, 1);
       // The held handler now settles on a dead channel: its ack must go nowhere, quietly.
       gate.open();
-      await waitFor(() => held.inFlight === 0, 'the held handler to finish');
+      await waitUntil('the held handler to finish', 10_000, () => held.inFlight === 0, 10);
     } finally {
       gate.open();
       await doomed.close();
@@ -285,7 +286,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       const c = collector<PollResult>();
       await bus.subscribe('poll.results', { name: 'reconnect', durable: false, prefetch: 5 }, c.handler);
       await bus.publish('poll.results', pollResult('web-4', 1));
-      await waitFor(() => c.handled.length === 1, 'the message before the outage');
+      await waitUntil('the message before the outage', 10_000, () => c.handled.length === 1, 10);
 
       relay.refuse(true);
       relay.cut();
@@ -299,7 +300,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       await duringOutage;
 
       await bus.publish('poll.results', pollResult('web-4', 3));
-      await waitFor(() => c.handled.length === 3, 'the messages after the reconnect');
+      await waitUntil('the messages after the reconnect', 10_000, () => c.handled.length === 3, 10);
       assert.deepEqual(
         c.handled.map((result) => result.seq),
         [1, 2, 3],
@@ -320,7 +321,7 @@ void describe('AmqpBus on RabbitMQ', () => {
       const closed = await closeBrokerConnections(`vigil ${prefix} pid ${process.pid}`);
       assert.equal(closed, 1, 'connections closed by rabbitmqctl');
       await bus.publish('poll.results', pollResult('web-5', 1));
-      await waitFor(() => c.handled.length === 1, 'a message after the forced close');
+      await waitUntil('a message after the forced close', 10_000, () => c.handled.length === 1, 10);
     } finally {
       await bus.close();
     }

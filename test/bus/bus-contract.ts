@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageBus, MessageHandler, Subscription } from '../../lib/bus/message-bus.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 export interface BusContractOptions {
   /** A fresh, connected bus; each test closes the buses it creates. */
@@ -28,7 +29,7 @@ export function describeBusContract(implementation: string, options: BusContract
         await bus.subscribe('poll.results', { name: 'copy-b', durable: false, prefetch: 10 }, b.handler);
         const sent = [1, 2, 3].map((seq) => pollResult('web-1', seq));
         for (const message of sent) await bus.publish('poll.results', message);
-        await waitFor(() => a.received.length === 3 && b.received.length === 3, 'both subscriptions to get 3 messages');
+        await waitUntil('both subscriptions to get 3 messages', 10_000, () => a.received.length === 3 && b.received.length === 3, 10);
         assert.deepEqual(sortBySeq(a.received), sent);
         assert.deepEqual(sortBySeq(b.received), sent);
         await delay(QUIET_MS);
@@ -50,10 +51,10 @@ export function describeBusContract(implementation: string, options: BusContract
         await bus.publish('poll.jobs', pollJob('db-1', 1));
         await bus.publish('poll.jobs', pollJob('db-1', 2));
         // With prefetch 1 and both handlers held, each consumer must hold exactly one.
-        await waitFor(() => a.inFlight === 1 && b.inFlight === 1, 'one message in flight at each consumer');
+        await waitUntil('one message in flight at each consumer', 10_000, () => a.inFlight === 1 && b.inFlight === 1, 10);
         gate.open();
         for (let seq = 3; seq <= 10; seq++) await bus.publish('poll.jobs', pollJob('db-1', seq));
-        await waitFor(() => a.handled.length + b.handled.length === 10, '10 messages handled');
+        await waitUntil('10 messages handled', 10_000, () => a.handled.length + b.handled.length === 10, 10);
         await delay(QUIET_MS);
         const seqs = [...a.handled, ...b.handled].map((job) => job.seq).sort((x, y) => x - y);
         assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -70,11 +71,11 @@ export function describeBusContract(implementation: string, options: BusContract
         const c = collector<PollJob>(gate.opened);
         await bus.subscribe('poll.jobs', { name: 'prefetch', durable: false, prefetch: 3 }, c.handler);
         for (let seq = 1; seq <= 8; seq++) await bus.publish('poll.jobs', pollJob('db-2', seq));
-        await waitFor(() => c.inFlight === 3, '3 handlers in flight');
+        await waitUntil('3 handlers in flight', 10_000, () => c.inFlight === 3, 10);
         await delay(QUIET_MS);
         assert.equal(c.maxInFlight, 3);
         gate.open();
-        await waitFor(() => c.handled.length === 8, '8 messages handled');
+        await waitUntil('8 messages handled', 10_000, () => c.handled.length === 8, 10);
         assert.equal(c.maxInFlight, 3);
       } finally {
         gate.open();
@@ -91,7 +92,7 @@ export function describeBusContract(implementation: string, options: BusContract
           if (attempts === 1) throw new Error('first attempt fails on purpose');
         });
         await bus.publish('poll.results', pollResult('web-2', 1));
-        await waitFor(() => attempts === 2, 'a second delivery after the rejection');
+        await waitUntil('a second delivery after the rejection', 10_000, () => attempts === 2, 10);
         await delay(QUIET_MS);
         assert.equal(attempts, 2);
         await subscription.close();
@@ -116,7 +117,7 @@ export function describeBusContract(implementation: string, options: BusContract
           c.handler,
         );
         await bus.publish('poll.results', pollResult('web-3', 1));
-        await waitFor(() => c.inFlight === 1, 'the handler to start');
+        await waitUntil('the handler to start', 10_000, () => c.inFlight === 1, 10);
         let closed = false;
         const closing = subscription.close().then(() => {
           closed = true;
@@ -144,7 +145,7 @@ export function describeBusContract(implementation: string, options: BusContract
         const seqs = Array.from({ length: 20 }, (_, i) => i + 1);
         // Not awaited one by one: a scheduler fires many publishes at once.
         await Promise.all(seqs.map((seq) => bus.publish('poll.results', pollResult('web-4', seq))));
-        await waitFor(() => c.handled.length === 20, '20 messages handled');
+        await waitUntil('20 messages handled', 10_000, () => c.handled.length === 20, 10);
         assert.deepEqual(
           c.handled.map((result) => result.seq),
           seqs,
@@ -212,14 +213,6 @@ export function openable(): Openable {
 }
 
 /** Bounded polling for a condition; fails with what was awaited. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
-  }
-}
-
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

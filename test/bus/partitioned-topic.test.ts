@@ -9,7 +9,8 @@ import { TOPIC_NAMES } from '../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../lib/bus/memory-bus.ts';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../lib/log.ts';
-import { pollJob, waitFor } from './bus-contract.ts';
+import { pollJob } from './bus-contract.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 const BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const HOSTS = Array.from({ length: 60 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
@@ -54,7 +55,7 @@ function describePartitioning(implementation: string, createBus: () => Promise<M
       try {
         const workers = [await startWorker(bus, 'w1'), await startWorker(bus, 'w2'), await startWorker(bus, 'w3')];
         for (let seq = 1; seq <= 3; seq++) await publishRound(bus, seq);
-        await waitFor(() => total(workers) === HOSTS.length * 3, 'all jobs of three rounds');
+        await waitUntil('all jobs of three rounds', 10_000, () => total(workers) === HOSTS.length * 3, 10);
         const before = owners(workers);
         assert.equal(before.size, HOSTS.length);
         for (const worker of workers) {
@@ -66,7 +67,7 @@ function describePartitioning(implementation: string, createBus: () => Promise<M
         await w3.subscription.close();
         for (const w of [w1, w2]) w.seen.clear();
         await publishRound(bus, 4);
-        await waitFor(() => total([w1, w2]) === HOSTS.length, 'the next round on the two remaining subscriptions');
+        await waitUntil('the next round on the two remaining subscriptions', 10_000, () => total([w1, w2]) === HOSTS.length, 10);
         const afterLeave = owners([w1, w2]);
         for (const [host, owner] of before) {
           if (owner !== 'w3') assert.equal(afterLeave.get(host), owner, `${host} stayed on ${owner}`);

@@ -18,3 +18,8 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => T
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** Polls `condition` until it holds; throws after `timeoutMs` naming what was awaited. */
+export async function waitUntil(what: string, timeoutMs: number, condition: () => boolean | Promise<boolean>, everyMs = 100): Promise<void> {
+  await waitFor(what, timeoutMs, async () => ((await condition()) ? true : undefined), everyMs);
+}
