@@ -8,20 +8,14 @@ import {
   samplePartitionName,
   startOfUtcDay,
 } from '../../lib/db/ensure-sample-partitions.ts';
-import type { Sample } from '../../lib/collect/sample.ts';
 import { insertSamples } from '../../lib/db/queries/insert-samples.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
+import { testSample } from '../support/test-samples.ts';
 
 const DAY_MS = 86_400_000;
 
-function sample(host: string, ts: number): Sample {
-  return {
-    host, ts, cpuBusyPct: 1, cpuCount: 1, memTotalBytes: 1, memAvailableBytes: 1, memUsedPct: 1,
-    swapTotalBytes: 0, swapUsedBytes: 0, load1: 0, load5: 0, load15: 0, uptimeSec: 1,
-    netRxBytesPerSec: 0, netTxBytesPerSec: 0, diskUsedPctMax: 1, filesystems: [], interfaces: [], missing: [],
-  };
-}
+const sample = testSample;
 
 async function partitionOf(testDb: TestDatabase, host: string, ts: number): Promise<string | undefined> {
   const result = await sql<{ part: string }>`

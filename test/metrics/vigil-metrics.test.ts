@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryBus } from '../../lib/bus/memory-bus.ts';
-import type { Sample } from '../../lib/collect/sample.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { createVigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
@@ -13,6 +12,7 @@ import type { TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { parsePrometheusText, valueOf } from './prometheus-text.ts';
 import type { PromSample } from './prometheus-text.ts';
+import { testSample } from '../support/test-samples.ts';
 
 let testDb: TestDatabase;
 
@@ -28,13 +28,7 @@ async function read(metrics: ReturnType<typeof createVigilMetrics>): Promise<Pro
   return parsePrometheusText(await metrics.registry.metrics());
 }
 
-function sample(host: string, ts: number): Sample {
-  return {
-    host, ts, cpuBusyPct: 5, cpuCount: 2, memTotalBytes: 1000, memAvailableBytes: 500, memUsedPct: 50,
-    swapTotalBytes: 0, swapUsedBytes: 0, load1: 0.1, load5: 0.2, load15: 0.3, uptimeSec: 100,
-    netRxBytesPerSec: 1, netTxBytesPerSec: 2, diskUsedPctMax: 30, filesystems: [], interfaces: [], missing: [],
-  };
-}
+const sample = testSample;
 
 function success(host: string, seq: number, finishedAt: number): PollSuccess {
   return { kind: 'sample', host, seq, scheduledAt: finishedAt - 50, startedAt: finishedAt - 40, finishedAt, sample: sample(host, finishedAt) };

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Sample } from '../../../lib/collect/sample.ts';
 import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
 import { applyPollResults } from '../../../lib/db/queries/apply-poll-results.ts';
 import type { PollFailure, PollSuccess } from '../../../lib/poll/poll-messages.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
+import { testSuccess } from '../../support/test-samples.ts';
 
 const T0 = Date.now() - 600_000;
 
-function sample(host: string, ts: number): Sample {
-  return {
-    host, ts, cpuBusyPct: 5, cpuCount: 2, memTotalBytes: 1000, memAvailableBytes: 500, memUsedPct: 50,
-    swapTotalBytes: 0, swapUsedBytes: 0, load1: 0.1, load5: 0.2, load15: 0.3, uptimeSec: 100,
-    netRxBytesPerSec: 1, netTxBytesPerSec: 2, diskUsedPctMax: 30, filesystems: [], interfaces: [], missing: [],
-  };
-}
-
-function success(host: string, seq: number): PollSuccess {
-  const at = T0 + seq * 10_000;
-  return { kind: 'sample', host, seq, scheduledAt: at, startedAt: at, finishedAt: at + 50, sample: sample(host, at + 50) };
-}
+const success = (host: string, seq: number): PollSuccess => testSuccess(host, seq, T0 + seq * 10_000 + 50, 50);
 
 function failure(host: string, seq: number): PollFailure {
   const at = T0 + seq * 10_000;

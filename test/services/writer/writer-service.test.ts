@@ -3,13 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { MessageBus, MessageHandler, SubscribeOptions, Subscription, TopicName, Topics } from '../../../lib/bus/message-bus.ts';
-import type { Sample } from '../../../lib/collect/sample.ts';
 import { openDatabase } from '../../../lib/db/open-database.ts';
 import type { OpenedDatabase } from '../../../lib/db/open-database.ts';
 import { createLogger, silentLogger } from '../../../lib/log.ts';
 import type { PollResult, PollSuccess } from '../../../lib/poll/poll-messages.ts';
 import { startWriter } from '../../../services/writer/writer-service.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
+import { testSuccess } from '../../support/test-samples.ts';
+import { waitUntil } from '../../support/wait-for.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
 /** The real in-process bus, reporting each message its subscriber acknowledged or gave back. */
@@ -38,28 +39,10 @@ class ObservedBus implements MessageBus {
   }
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const T0 = Date.now() - 3_600_000;
 
-function sample(host: string, ts: number): Sample {
-  return {
-    host, ts, cpuBusyPct: 5, cpuCount: 2, memTotalBytes: 1000, memAvailableBytes: 500, memUsedPct: 50,
-    swapTotalBytes: 0, swapUsedBytes: 0, load1: 0.1, load5: 0.2, load15: 0.3, uptimeSec: 100,
-    netRxBytesPerSec: 1, netTxBytesPerSec: 2, diskUsedPctMax: 30, filesystems: [], interfaces: [], missing: [],
-  };
-}
+const success = (host: string, seq: number): PollSuccess => testSuccess(host, seq, T0 + seq * 1000 + 5);
 
-function success(host: string, seq: number): PollSuccess {
-  const at = T0 + seq * 1000;
-  return { kind: 'sample', host, seq, scheduledAt: at, startedAt: at, finishedAt: at + 5, sample: sample(host, at + 5) };
-}
 
 async function countSamples(db: OpenedDatabase['db'] | TestDatabase['db'], hostPrefix: string): Promise<number> {
   const row = await db.selectFrom('samples').select((eb) => eb.fn.countAll().as('n')).where('host', 'like', `${hostPrefix}%`).executeTakeFirstOrThrow();
@@ -101,7 +84,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
         for (const result of results) await bus.publish('poll.results', result);
         // Redelivered: the same result again.
         await bus.publish('poll.results', results[500] as PollResult);
-        await waitFor('1,001 acknowledgements', () => acked === 1001);
+        await waitUntil('1,001 acknowledgements', 60_000, () => acked === 1001, 20);
         assert.equal(await countSamples(testDb.db, 'bulk-'), 1000);
         const seen = await Promise.all(checks);
         assert.equal(seen.filter((found) => !found).length, 0, 'a message was acknowledged before its sample was visible');
@@ -124,10 +107,10 @@ for (const kind of ['postgres', 'pglite'] as const) {
       try {
         await sql`ALTER TABLE samples RENAME TO samples_away`.execute(testDb.db);
         for (let seq = 1; seq <= 50; seq++) await bus.publish('poll.results', success('retry', seq));
-        await waitFor('two failed attempts', () => lines.filter((line) => line.includes('retrying')).length >= 2);
+        await waitUntil('two failed attempts', 60_000, () => lines.filter((line) => line.includes('retrying')).length >= 2, 20);
         assert.equal(acked, 0, 'nothing may be acknowledged while it is not stored');
         await sql`ALTER TABLE samples_away RENAME TO samples`.execute(testDb.db);
-        await waitFor('50 acknowledgements', () => acked === 50);
+        await waitUntil('50 acknowledgements', 60_000, () => acked === 50, 20);
         assert.equal(await countSamples(testDb.db, 'retry'), 50);
         assert.ok(lines.some((line) => line.includes('stored poll results after retrying')));
       } finally {
@@ -147,9 +130,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
       try {
         await sql`ALTER TABLE samples RENAME TO samples_away`.execute(testDb.db);
         for (let seq = 1; seq <= 20; seq++) await bus.publish('poll.results', success('given-back', seq));
-        await waitFor('messages given back', () => rejected >= 20);
+        await waitUntil('messages given back', 60_000, () => rejected >= 20, 20);
         await sql`ALTER TABLE samples_away RENAME TO samples`.execute(testDb.db);
-        await waitFor('20 acknowledgements', () => acked === 20);
+        await waitUntil('20 acknowledgements', 60_000, () => acked === 20, 20);
         assert.equal(await countSamples(testDb.db, 'given-back'), 20);
       } finally {
         await writer.stop();
