@@ -11,6 +11,8 @@ import { inventoryCommand } from './commands/inventory-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
 import { silenceCommand } from './commands/silence-command.ts';
 import { statusCommand } from './commands/status-command.ts';
+import { tokenCommand } from './commands/token-command.ts';
+import { userCommand } from './commands/user-command.ts';
 
 const ENV_HELP = `Configuration (environment variables):\n${CONFIG_VARIABLES.map(([name, text]) => `  ${name.padEnd(28)} ${text}`).join('\n')}`;
 
@@ -54,6 +56,8 @@ const COMMANDS: Record<string, Command> = {
   commands: commandsCommand,
   status: statusCommand,
   silence: silenceCommand,
+  user: userCommand,
+  token: tokenCommand,
   'build-web': {
     summary: 'Bundle the dashboard into web/dist (run by npm install)',
     usage: 'vigil build-web [--out DIR]',

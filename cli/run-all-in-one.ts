@@ -2,11 +2,14 @@
 // and the in-process bus. The services are the same code as in a fleet; only the
 // connections differ.
 import { loadAlertsFile } from '../lib/alerting/alerts-file.ts';
+import { watchAlertsFile } from '../lib/alerting/watch-alerts-file.ts';
+import { ensureFirstUser, firstUserNotice } from '../lib/auth/ensure-first-user.ts';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
 import type { VigilConfig } from '../lib/config.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import type { Logger } from '../lib/log.ts';
+import { startRoleHeartbeats } from '../lib/metrics/role-heartbeats.ts';
 import type { ShutdownStep } from '../lib/shutdown.ts';
 import { startAlerter } from '../services/alerter/alerter-service.ts';
 import { startEvaluator } from '../services/evaluator/evaluator-service.ts';
@@ -21,7 +24,7 @@ export interface AllInOne {
   steps: ShutdownStep[];
 }
 
-export async function runAllInOne(config: VigilConfig, log: Logger): Promise<AllInOne> {
+export async function runAllInOne(config: VigilConfig, log: Logger, tell: (text: string) => void = (text) => process.stderr.write(text)): Promise<AllInOne> {
   // Read first: a broken rules file stops the start with every problem listed.
   const rules = await loadAlertsFile(config.alertRules);
   const database = config.databaseUrl
@@ -30,6 +33,7 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
   const steps: ShutdownStep[] = [{ name: 'database', run: () => database.close() }];
   try {
     await migrateToLatest(database.db);
+    const firstUser = await ensureFirstUser(database.db);
     const bus = new MemoryBus();
     steps.unshift({ name: 'message bus', run: () => bus.close() });
     const writer = await startWriter({
@@ -56,6 +60,17 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
       downAfter: config.downAfter,
     });
     steps.unshift({ name: 'evaluator', run: () => evaluator.stop() });
+    // One watch for both: an edit of the rules file reaches the evaluator and the alerter alike.
+    const rulesFile = watchAlertsFile({
+      path: config.alertRules,
+      log,
+      current: rules,
+      onReload: (next) => {
+        evaluator.reloadRules(next);
+        alerter.reloadConfig(next);
+      },
+    });
+    steps.unshift({ name: 'alert rules watch', run: () => rulesFile.stop() });
     const worker = await startWorker({
       bus,
       log: log.child({ service: 'worker' }),
@@ -66,6 +81,8 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
     steps.unshift({ name: 'worker', run: () => worker.stop() });
     const web = await startWebServer(config, database.db, log.child({ service: 'web' }));
     steps.unshift({ name: 'web server', run: () => web.stop() });
+    // Printed, never logged: log lines get shipped and kept; this password must appear once, here.
+    if (firstUser) tell(firstUserNotice(firstUser, web.url));
     const scheduler = await startInventoryScheduler({
       bus,
       db: database.db,
@@ -74,6 +91,19 @@ export async function runAllInOne(config: VigilConfig, log: Logger): Promise<All
       vaultPasswordFile: config.vaultPasswordFile,
     });
     steps.unshift({ name: 'scheduler', run: () => scheduler.stop() });
+    // Last before the database closes: a role stopped on purpose leaves no stale row.
+    steps.splice(steps.length - 1, 0, await startRoleHeartbeats({
+      db: database.db,
+      log,
+      roles: {
+        scheduler: () => ({ active: true, hosts: scheduler.targets().length }),
+        worker: () => ({ subscription: worker.subscriptionName }),
+        writer: null,
+        evaluator: () => ({ rules: rulesFile.current().rules.length, ...rulesFile.status() }),
+        alerter: null,
+        web: null,
+      },
+    }));
     return { url: web.url, steps };
   } catch (error) {
     // Whatever started before the failure is stopped again, so the process can exit cleanly.

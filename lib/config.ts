@@ -35,6 +35,10 @@ export interface VigilConfig {
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
   /** VIGIL_METRICS_PORT: where a service without a web server serves /metrics; null: the service's own default. */
   metricsPort: number | null;
+  /** VIGIL_COOKIE_SECURE: the session cookie only travels over HTTPS (set it behind a TLS proxy). */
+  cookieSecure: boolean;
+  /** VIGIL_API_TOKEN: what `vigil` commands that call the web API send as "Authorization: Bearer …". */
+  apiToken: string | null;
 }
 
 export type Role = 'up' | 'scheduler' | 'worker' | 'writer' | 'web' | 'alerter' | 'evaluator';
@@ -68,6 +72,8 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_MAIL_FROM', 'Sender address of alert mail (default vigil@localhost).'],
   ['VIGIL_ALERT_RULES', 'Alert rules file (default alerts.yml beside the inventory; missing: the built-in rules).'],
   ['VIGIL_METRICS_PORT', 'Port of /metrics and /healthz of a scheduler, worker or writer (defaults 9464, 9465, 9466; 0: a free port, logged). The web server serves /metrics on its own port.'],
+  ['VIGIL_COOKIE_SECURE', 'true when the dashboard is served over HTTPS (e.g. behind a TLS proxy): the login cookie is then sent only over HTTPS, and HSTS is on (default false).'],
+  ['VIGIL_API_TOKEN', 'API token (vigil_…) that commands calling the web API, such as `vigil silence` beside a running `vigil up`, send.'],
   ['VIGIL_VAULT_PASSWORD_FILE', 'Ansible Vault password file for vaulted inventory values (an executable one is run).'],
   ['VIGIL_LOG_LEVEL', 'debug, info, warn or error (default info).'],
 ] as const;
@@ -137,7 +143,14 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     knownHostsFile: path.resolve(text('VIGIL_KNOWN_HOSTS') ?? path.join(text('VIGIL_DATA_DIR') ?? './data', 'known_hosts')),
     hostKeyChecking: 'accept-new',
     metricsPort: text('VIGIL_METRICS_PORT') === undefined ? null : integer('VIGIL_METRICS_PORT', 0, 0, 65535),
+    cookieSecure: false,
+    apiToken: text('VIGIL_API_TOKEN') ?? null,
   };
+  const cookieSecure = text('VIGIL_COOKIE_SECURE');
+  if (cookieSecure === 'true' || cookieSecure === 'false') config.cookieSecure = cookieSecure === 'true';
+  else if (cookieSecure !== undefined) problems.push(`VIGIL_COOKIE_SECURE=${JSON.stringify(cookieSecure)} must be true or false`);
+  // The token is a secret: the message never repeats it.
+  if (config.apiToken !== null && !/^vigil_[A-Za-z0-9_-]{20,}$/.test(config.apiToken)) problems.push('VIGIL_API_TOKEN is not a Vigil API token (vigil_ followed by at least 20 letters, digits, "_" or "-")');
   const checking = text('VIGIL_HOST_KEY_CHECKING');
   if (checking === 'strict' || checking === 'accept-new' || checking === 'off') config.hostKeyChecking = checking;
   else if (checking !== undefined) problems.push(`VIGIL_HOST_KEY_CHECKING=${JSON.stringify(checking)} must be strict, accept-new or off`);

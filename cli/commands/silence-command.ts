@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { parseDuration } from '../../lib/alerting/alerts-file.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { SilenceMatchers } from '../../lib/db/database.ts';
+import { runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
 
 export interface SilenceCommandIo {
@@ -43,6 +44,7 @@ export const silenceCommand: Command = {
     'list: the silences in force (--all: every one kept). expire ID: ends a silence now.',
     'Alerts stay evaluated and recorded while silenced; a recovery of an alert that was told before the silence is still told.',
     'Uses VIGIL_DATABASE_URL, or the embedded database in VIGIL_DATA_DIR (through the API of a running `vigil up`).',
+    'Through the API, the command sends VIGIL_API_TOKEN (an admin\'s token: create one on the dashboard\'s admin page), and the silence is recorded as that token\'s user, not --by.',
   ].join('\n'),
   options: {
     host: { type: 'string' },
@@ -142,9 +144,8 @@ async function withStore(io: SilenceCommandIo, fail: (message: string, code?: nu
 async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
   const config = loadConfig('up', env);
   if (config.databaseUrl === null) {
-    const host = config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost;
-    const api = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.httpPort}`;
-    if (await answers(`${api}/healthz`)) return apiStore(api);
+    const api = await runningVigilUp(config);
+    if (api !== null) return apiStore(api, config.apiToken);
   }
   const { openDatabase } = await import('../../lib/db/open-database.ts');
   const { migrateToLatest } = await import('../../lib/db/migrate.ts');
@@ -166,16 +167,6 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
   };
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 interface ApiSilence {
   id: number;
   host?: string;
@@ -188,14 +179,24 @@ interface ApiSilence {
   expiredAt: string | null;
 }
 
-function apiStore(api: string): SilenceStore {
+function apiStore(api: string, token: string | null): SilenceStore {
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+    const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
     const response = await fetch(`${api}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });
     const payload = (await response.json().catch(() => ({}))) as { message?: string };
+    if (response.status === 401) {
+      throw new Error(
+        token === null
+          ? `the running Vigil at ${api} needs a login: set VIGIL_API_TOKEN to an admin's API token (create one on the dashboard's admin page)`
+          : `the running Vigil at ${api} refused VIGIL_API_TOKEN: ${payload.message ?? 'unauthorized'}`,
+      );
+    }
+    if (response.status === 403) throw new Error(`VIGIL_API_TOKEN is not allowed to do this (${payload.message ?? 'forbidden'}): silences need an admin's token`);
     if (response.status === 404) throw new NotFound(payload.message ?? 'not found');
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${payload.message ?? ''}`);
     return payload;

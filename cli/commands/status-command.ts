@@ -17,8 +17,8 @@ export const statusCommand: Command = {
     `Exits 1 when something is unhealthy: a scheduler or writer never seen, a service not seen for over ${DEFAULT_THRESHOLDS.staleAfterSec} s,`,
     'hosts down, stored results falling behind, or a queue holding more than --max-backlog messages',
     `(default ${DEFAULT_THRESHOLDS.maxBacklog}); 0 when all is well.`,
-    'Workers have no database: they answer on their own /metrics and /healthz (VIGIL_METRICS_PORT), and',
-    'show here through the results they produce.',
+    'Workers have no database: their heartbeats go over RabbitMQ and the writer records them, so they show here',
+    'while a writer runs; each also answers on its own /metrics and /healthz (VIGIL_METRICS_PORT).',
   ].join('\n'),
   options: { json: { type: 'boolean' }, 'max-backlog': { type: 'string' } },
   async run(values) {

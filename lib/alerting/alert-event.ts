@@ -1,6 +1,6 @@
-// What the rule evaluator tells the alerter: an alert started or stopped firing.
-// Evaluation is stateless towards the alerter: it republishes 'firing' for an alert that is
-// still active (see AlertEvent.at), and the alerter deduplicates by key.
+// What the rule evaluator tells the alerter: an alert became pending, started or stopped firing.
+// Evaluation is stateless towards the alerter: it republishes 'firing' (and 'pending') for an
+// alert that is still active (see AlertEvent.at), and the alerter deduplicates by key.
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -11,7 +11,11 @@ export interface AlertEvent {
   host: string;
   /** Distinguishes several alerts of one rule on one host, e.g. { mount: '/data' }. */
   labels: Record<string, string>;
-  state: 'firing' | 'resolved';
+  /**
+   * pending: the condition holds but not yet for the rule's `for` (stored, never notified);
+   * firing: it has lasted; resolved: it ended (a pending one that ends was never announced).
+   */
+  state: 'pending' | 'firing' | 'resolved';
   severity: Severity;
   /** The value that breached (or recovered), and the level it was compared against. */
   value: number | null;
@@ -24,6 +28,9 @@ export interface AlertEvent {
   at: number;
   /** Receivers named by the rule (alerts.yml), or empty for the default receivers. */
   receivers: string[];
-  /** Hosts behind this one (SSH bastion) whose own "down" alerts are suppressed by it. */
+  /**
+   * Hosts behind this one (SSH bastion): while this alert fires, their own alerts are held back
+   * by the alerter, and this alert's notice names them instead.
+   */
   dependents?: string[];
 }

@@ -209,10 +209,13 @@ export function evaluateFleetTick(fleet: FleetState, config: AlertsConfig, setti
   return events;
 }
 
-/** The latest firing event of every active alert, for the periodic re-publication. */
+/** The latest firing (or pending) event of every active alert, for the periodic re-publication. */
 export function activeAlerts(fleet: FleetState): AlertEvent[] {
   const out: AlertEvent[] = [];
-  for (const tracked of fleet.alerts.values()) if (tracked.state.active) out.push(tracked.state.active);
+  for (const tracked of fleet.alerts.values()) {
+    const current = tracked.state.active ?? tracked.state.pending;
+    if (current) out.push(current);
+  }
   return out;
 }
 
@@ -240,12 +243,13 @@ function step<S extends AlertStateBase>(
   return events;
 }
 
-/** Drops an alert's state, resolving it if it was active. */
+/** Drops an alert's state, resolving it if it was active or pending. */
 function forget(fleet: FleetState, rule: string, host: string, labels: Record<string, string>, now: number): AlertEvent[] {
   const key = alertKey(rule, host, labels);
   const tracked = fleet.alerts.get(key);
   if (!tracked) return [];
   fleet.alerts.delete(key);
   fleet.byHost.get(host)?.delete(key);
-  return tracked.state.active ? [resolvedEvent(tracked.state.active, now, null)] : [];
+  const current = tracked.state.active ?? tracked.state.pending;
+  return current ? [resolvedEvent(current, now, null)] : [];
 }

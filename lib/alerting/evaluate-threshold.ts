@@ -3,9 +3,12 @@
 // held, and resolves only once the value is back past the recovery level (hysteresis), so a
 // value hovering around a level gives one alert, not one per poll. It does not step down from
 // critical to warning while it fires: one alert, at the worst severity it reached.
+// With a `for`, a level passed but not yet held that long is pending (as in Prometheus): one
+// pending event when it starts, and a resolved one if the value goes back before it fires,
+// which the alerter records without telling anyone.
 import type { Severity } from './alert-event.ts';
 import type { AlertRule } from './alerts-config.ts';
-import { describeBreach, firingEvent, resolvedEvent, SEVERITY_RANK } from './rule-state.ts';
+import { describeBreach, firingEvent, pendingEvent, resolvedEvent, SEVERITY_RANK } from './rule-state.ts';
 import type { AlertContext, AlertStateBase, Evaluation } from './rule-state.ts';
 
 export interface ThresholdState extends AlertStateBase {
@@ -13,7 +16,7 @@ export interface ThresholdState extends AlertStateBase {
   since: Partial<Record<Severity, number>>;
 }
 
-export const INITIAL_THRESHOLD_STATE: ThresholdState = { active: null, since: {} };
+export const INITIAL_THRESHOLD_STATE: ThresholdState = { active: null, since: {}, pending: null };
 
 export type Describe = (value: number, threshold: number, above: boolean, forMs: number) => string;
 
@@ -35,28 +38,40 @@ export function evaluateThreshold(
 
   const since: Partial<Record<Severity, number>> = {};
   let top: [Severity, number] | null = null;
+  let passed: [Severity, number] | null = null;
   for (const [severity, level] of levels) {
     if (!(above ? value > level : value < level)) continue;
     const from = state.since[severity] ?? ctx.now;
     since[severity] = from;
+    passed = [severity, level];
     if (ctx.now - from >= forMs) top = [severity, level];
   }
 
   const active = state.active;
   if (active) {
     if (recovered(rule, levels, value, above)) {
-      return { state: { active: null, since }, events: [resolvedEvent(active, ctx.now, value)] };
+      return { state: { active: null, since, pending: null }, events: [resolvedEvent(active, ctx.now, value)] };
     }
     if (top && SEVERITY_RANK[top[0]] > SEVERITY_RANK[active.severity]) {
       const event = firingEvent(rule, ctx, { severity: top[0], value, threshold: top[1], summary: say(value, top[1], above, forMs), startsAt: active.startsAt });
-      return { state: { active: event, since }, events: [event] };
+      return { state: { active: event, since, pending: null }, events: [event] };
     }
-    return { state: { active: { ...active, value, at: ctx.now }, since }, events: [] };
+    return { state: { active: { ...active, value, at: ctx.now }, since, pending: null }, events: [] };
   }
-  if (!top) return { state: { active: null, since }, events: [] };
+  const pending = state.pending ?? null;
+  if (!top) {
+    if (passed) {
+      if (pending) return { state: { active: null, since, pending: { ...pending, value, at: ctx.now } }, events: [] };
+      const startsAt = Math.min(...Object.values(since));
+      const event = pendingEvent(rule, ctx, { severity: passed[0], value, threshold: passed[1], summary: say(value, passed[1], above, forMs), startsAt });
+      return { state: { active: null, since, pending: event }, events: [event] };
+    }
+    if (pending) return { state: { active: null, since, pending: null }, events: [resolvedEvent(pending, ctx.now, value, `${pending.summary} (cleared before it fired)`)] };
+    return { state: { active: null, since, pending: null }, events: [] };
+  }
   const startsAt = Math.min(...Object.values(since));
   const event = firingEvent(rule, ctx, { severity: top[0], value, threshold: top[1], summary: say(value, top[1], above, forMs), startsAt });
-  return { state: { active: event, since }, events: [event] };
+  return { state: { active: event, since, pending: null }, events: [event] };
 }
 
 function recovered(rule: AlertRule, levels: Array<[Severity, number]>, value: number, above: boolean): boolean {

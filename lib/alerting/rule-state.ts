@@ -26,6 +26,8 @@ export interface AlertContext {
 /** Every rule's state has this: the last firing event while the alert is active, else null. */
 export interface AlertStateBase {
   active: AlertEvent | null;
+  /** The pending event while a condition holds but not yet for the rule's `for` (rules that have one). */
+  pending?: AlertEvent | null;
 }
 
 export interface Evaluation<S> {
@@ -63,7 +65,16 @@ export function firingEvent(
   return event;
 }
 
-/** The resolution of an active alert, with the value that ended it (null: the item is gone). */
+/** Like firingEvent, for a condition that holds but has not yet lasted the rule's `for`. */
+export function pendingEvent(
+  rule: AlertRule,
+  ctx: AlertContext,
+  fields: { severity: Severity; value: number | null; threshold: number | null; summary: string; startsAt: number },
+): AlertEvent {
+  return { ...firingEvent(rule, ctx, fields), state: 'pending' };
+}
+
+/** The resolution of an active (or pending) alert, with the value that ended it (null: the item is gone). */
 export function resolvedEvent(active: AlertEvent, now: number, value: number | null, summary?: string): AlertEvent {
   return { ...active, state: 'resolved', value, at: now, summary: summary ?? `${active.summary} (resolved)` };
 }

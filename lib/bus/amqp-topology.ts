@@ -7,7 +7,10 @@ import { TOPIC_DELIVERY, partitionKeyOf, type TopicName, type Topics } from './m
 /** AMQP carries a routing key as a short string: at most 255 bytes. */
 const MAX_ROUTING_KEY_BYTES = 255;
 
-export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'alert.events'];
+export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'alert.events', 'service.heartbeats'];
+
+/** A heartbeat older than a few beats says nothing a newer one does not: the broker drops it. */
+const HEARTBEAT_TTL_MS = 30_000;
 
 /**
  * A partitioned topic is RabbitMQ's consistent-hash exchange (plugin
@@ -49,6 +52,7 @@ export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K])
  * broker instead of being replayed as a burst of stale polls.
  */
 export function expirationFor<K extends TopicName>(topic: K, message: Topics[K], now: number): string | undefined {
+  if (topic === 'service.heartbeats') return String(HEARTBEAT_TTL_MS);
   if (topic !== 'poll.jobs') return undefined;
   const expiresAt = (message as Topics['poll.jobs']).expiresAt;
   return String(Math.max(1, Math.floor(expiresAt - now)));
@@ -58,9 +62,9 @@ export function expirationFor<K extends TopicName>(topic: K, message: Topics[K],
 /**
  * Poll jobs are transient: they expire within one interval, so writing them to disk buys
  * nothing, costs broker CPU, and would leave the SSH secrets some jobs carry (a password or
- * key passphrase from the inventory) on the broker's disk. Results and alert events are
- * persistent: losing them loses data.
+ * key passphrase from the inventory) on the broker's disk. Heartbeats are transient too: the
+ * next one replaces a lost one. Results and alert events are persistent: losing them loses data.
  */
 export function isPersistent(topic: TopicName): boolean {
-  return topic !== 'poll.jobs';
+  return topic !== 'poll.jobs' && topic !== 'service.heartbeats';
 }

@@ -2,6 +2,7 @@
 // implementation serves `vigil up`. Nothing above this file knows which one it has.
 
 import type { AlertEvent } from '../alerting/alert-event.ts';
+import type { ServiceBeat } from '../metrics/service-beat.ts';
 import type { PollJob, PollResult } from '../poll/poll-messages.ts';
 
 /** Each topic and the message it carries. */
@@ -16,6 +17,8 @@ export interface Topics {
   'poll.results': PollResult;
   /** Fan-out: alerts starting and stopping to fire, from the rule evaluator to the alerter. */
   'alert.events': AlertEvent;
+  /** Fan-out: heartbeats of services without a database (workers), which the writer records. */
+  'service.heartbeats': ServiceBeat;
 }
 export type TopicName = keyof Topics;
 
@@ -28,6 +31,7 @@ export const TOPIC_DELIVERY: Record<TopicName, 'fanout' | 'partitioned'> = {
   'poll.jobs': 'partitioned',
   'poll.results': 'fanout',
   'alert.events': 'fanout',
+  'service.heartbeats': 'fanout',
 };
 
 /** The host a message is about: the partition key of partitioned topics. */

@@ -1,5 +1,6 @@
 // The typed shape of Vigil's tables, as kysely sees them. Migrations in ./migrations create them.
 import type { HostAlerting } from '../alerting/alerts-config.ts';
+import type { InventorySnapshotGroup } from '../inventory/inventory-snapshot.ts';
 import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { CpuModes, DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure, ProcessSummary } from '../collect/sample.ts';
 
@@ -37,6 +38,8 @@ export interface HostsTable {
   /** Inventory names of the SSH bastions the host is reached through, outermost first. */
   via: ColumnType<string[], string | undefined, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
+  /** Set by a trigger (migration 0009) when what the live feed shows changes; xid8 as text. */
+  changed_xid: ColumnType<string | null, never, never>;
 }
 
 /** Partitioned by day on ts; (host, ts) is unique so that a redelivered result is stored once. */
@@ -127,6 +130,8 @@ export interface AlertsTable {
   flapping: boolean;
   /** Milliseconds since the epoch of the recent state changes, for flap detection. */
   state_changes: ColumnType<number[], string, string>;
+  /** Set by a trigger (migration 0009) on fire, resolve, ack and flapping; xid8 as text. */
+  changed_xid: ColumnType<string | null, never, never>;
 }
 
 export interface AlertHistoryTable {
@@ -207,6 +212,20 @@ export interface SampleRollupsTable {
   disk_write_bps_min: number | null;
   disk_write_bps_max: number | null;
   disk_write_bps_avg: number | null;
+  // Added by migration 0011 (averages only, for the host page's charts); NULL in older buckets.
+  cpu_user_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_nice_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_system_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_iowait_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_irq_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_softirq_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  cpu_steal_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  swap_used_pct_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  load5_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  load15_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  load_per_core_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Per-device averages as [kind, name, v1, v2, v3] tuples (lib/db/rollups/device-figures.ts). */
+  devices: ColumnType<[string, string, number | null, number | null, number | null][] | null, string | null | undefined, string | null>;
 }
 
 /** Every bucket of `resolution` starting before rolled_until has been built from the raw samples. */
@@ -226,6 +245,65 @@ export interface ServiceHeartbeatsTable {
   info: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export type UserRole = 'viewer' | 'admin';
+
+/** A person (or script owner) allowed in; password_hash is lib/auth/password-hash.ts's format. */
+export interface UsersTable {
+  name: string;
+  role: UserRole;
+  password_hash: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A browser login; id_hash is the sha256 of the cookie's value, which only the browser holds. */
+export interface SessionsTable {
+  id_hash: string;
+  user_name: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** A token for scripts; token_hash is the sha256 of the token, which was shown once. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  name: string;
+  user_name: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expires_at: Timestamp | null;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The inventory as the scheduler last read it, secrets masked (lib/inventory/inventory-snapshot.ts). */
+export interface InventorySnapshotsTable {
+  id: Generated<number>;
+  loaded_at: ColumnType<Date, Date | string | undefined, never>;
+  source: string;
+  /** sha256 of the snapshot's content: a reload that changed nothing writes nothing. */
+  hash: string;
+  groups: ColumnType<InventorySnapshotGroup[], string, string>;
+}
+
+export interface InventorySnapshotHostsTable {
+  snapshot_id: number;
+  name: string;
+  /** The host's place in Ansible's order. */
+  position: number;
+  groups: ColumnType<string[], string, string>;
+  vars: ColumnType<Record<string, unknown>, string, string>;
+}
+
+/** A host polled at a short interval until `until` (POST /api/v1/hosts/{name}/live). */
+export interface LivePollsTable {
+  host: string;
+  until: Timestamp;
+  interval_sec: number;
+  requested_by: string;
+  requested_at: Timestamp;
+}
+
 export interface Database {
   hosts: HostsTable;
   samples: SamplesTable;
@@ -239,6 +317,12 @@ export interface Database {
   samples_1h: SampleRollupsTable;
   rollup_progress: RollupProgressTable;
   service_heartbeats: ServiceHeartbeatsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  inventory_snapshots: InventorySnapshotsTable;
+  inventory_snapshot_hosts: InventorySnapshotHostsTable;
+  live_polls: LivePollsTable;
 }
 
 export type VigilDb = Kysely<Database>;

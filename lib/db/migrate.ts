@@ -10,6 +10,10 @@ import * as hostAlerting from './migrations/0004-host-alerting.ts';
 import * as alerts from './migrations/0005-alerts.ts';
 import * as rollups from './migrations/0006-rollups.ts';
 import * as serviceHeartbeats from './migrations/0007-service-heartbeats.ts';
+import * as usersAndSessions from './migrations/0008-users-and-sessions.ts';
+import * as livePolls from './migrations/0009-live-polls.ts';
+import * as inventorySnapshot from './migrations/0010-inventory-snapshot.ts';
+import * as rollupChartDetail from './migrations/0011-rollup-chart-detail.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +24,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-alerts': alerts,
   '0006-rollups': rollups,
   '0007-service-heartbeats': serviceHeartbeats,
+  '0008-users-and-sessions': usersAndSessions,
+  '0009-live-polls': livePolls,
+  '0010-inventory-snapshot': inventorySnapshot,
+  '0011-rollup-chart-detail': rollupChartDetail,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -6,6 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConnectionKind, HostTarget } from '../poll/host-target.ts';
 import { readProcessPatterns } from '../collect/process-patterns.ts';
+import { readProcessesEvery } from '../collect/processes-every.ts';
 import { sshOptionsFromVars } from '../poll/ssh-options-from-vars.ts';
 import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { InventoryError } from './inventory.ts';
@@ -87,6 +88,9 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
     groups: [...host.groups],
     // Only when set, so that targets without them compare equal to those built before they existed.
     ...(vars['vigil_processes'] != null && { processPatterns: readProcessPatterns(vars['vigil_processes'], (message) => invalid('vigil_processes', message)) }),
+    ...(vars['vigil_processes_every'] != null && {
+      processesEverySec: readProcessesEvery(vars['vigil_processes_every'], (message) => invalid('vigil_processes_every', message)),
+    }),
     ...(vars['vigil_filesystems_include_pseudo'] != null && {
       includePseudoFilesystems: readBoolean(vars['vigil_filesystems_include_pseudo'], false, (message) => invalid('vigil_filesystems_include_pseudo', message)),
     }),

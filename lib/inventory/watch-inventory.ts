@@ -21,6 +21,8 @@ export interface WatchInventoryOptions {
   maxWaitMs?: number;
   /** While the watched directory is missing, how often to look for it again. */
   retryMs?: number;
+  /** Beside a file, follow group_vars/ and host_vars/ too (default); false: the file alone (alerts.yml). */
+  varsDirs?: boolean;
 }
 
 // Editors' swap, lock and backup files: their churn while someone types is not an edit.
@@ -39,7 +41,8 @@ export function watchInventory(inventoryPath: string, onChange: () => void, opti
   const baseName = path.basename(target);
   // A directory inventory is read whole, subdirectories included, as Ansible does; beside a
   // file, only the vars directories are (the rest of its directory is not inventory).
-  const trees = isDirectory ? [target] : VARS_DIRS.map((name) => path.join(baseDir, name));
+  const varsDirs = options.varsDirs === false ? [] : VARS_DIRS;
+  const trees = isDirectory ? [target] : varsDirs.map((name) => path.join(baseDir, name));
 
   // By directory path, with the inode watched: a directory swapped for a new one under the same
   // name (a deploy tool's atomic switch) needs a new watcher, the old one follows the old inode.
@@ -70,7 +73,7 @@ export function watchInventory(inventoryPath: string, onChange: () => void, opti
     if (filename === null) return true;
     if (isDirectory) return !EDITOR_NOISE.test(filename);
     // Kubernetes mounts swap a "..data" symlink to update a ConfigMap's files atomically.
-    return filename === baseName || VARS_DIRS.includes(filename) || filename.startsWith('..');
+    return filename === baseName || varsDirs.includes(filename) || filename.startsWith('..');
   };
 
   const addWatcher = (dir: string, ino: number, filter: (filename: string | null) => boolean): void => {

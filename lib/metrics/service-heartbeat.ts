@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { VigilDb } from '../db/database.ts';
+import { deleteServiceHeartbeat, upsertServiceHeartbeat } from '../db/queries/service-heartbeat-rows.ts';
 import type { Logger } from '../log.ts';
 
 export const HEARTBEAT_INTERVAL_MS = 5000;
@@ -28,25 +29,32 @@ export interface Heartbeat {
   stop(): Promise<void>;
 }
 
+/** Who this process is in service_heartbeats. */
+export interface HeartbeatIdentity {
+  /** Host, pid and a random suffix (pids repeat across containers). */
+  instance: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+}
+
+export function heartbeatIdentity(): HeartbeatIdentity {
+  const host = hostname();
+  return { instance: `${host}-${process.pid}-${randomBytes(2).toString('hex')}`, host, pid: process.pid, startedAt: new Date() };
+}
+
 /** Writes the first beat before it returns, so the service shows as soon as it has started. */
 export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbeat> {
   const { db, service, log } = options;
   const intervalMs = options.intervalMs ?? HEARTBEAT_INTERVAL_MS;
-  const host = hostname();
-  const instance = `${host}-${process.pid}-${randomBytes(2).toString('hex')}`;
-  const startedAt = new Date();
+  const { instance, host, pid, startedAt } = heartbeatIdentity();
   let failing = false;
   let stopped = false;
   let beating: Promise<void> = Promise.resolve();
 
   const writeBeat = async (): Promise<void> => {
-    const info = JSON.stringify(options.info?.() ?? {});
     try {
-      await db
-        .insertInto('service_heartbeats')
-        .values({ service, instance, host, pid: process.pid, started_at: startedAt, seen_at: sql<Date>`now()`, info })
-        .onConflict((conflict) => conflict.columns(['service', 'instance']).doUpdateSet({ seen_at: sql<Date>`now()`, info }))
-        .execute();
+      await upsertServiceHeartbeat(db, { service, instance, host, pid, startedAt, info: options.info?.() ?? {} });
       if (failing) log.info('heartbeat written again', { service, instance });
       failing = false;
     } catch (error) {
@@ -79,7 +87,7 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       clearInterval(timer);
       await beating;
       try {
-        await db.deleteFrom('service_heartbeats').where('service', '=', service).where('instance', '=', instance).execute();
+        await deleteServiceHeartbeat(db, service, instance);
       } catch (error) {
         log.warn('cannot remove heartbeat; it ages out', { service, instance, error });
       }

@@ -1,12 +1,14 @@
 // What every service process adds to itself to be watched: /metrics on its own port, queue
 // gauges read from RabbitMQ on scrape, and a heartbeat row for `vigil status`. One call from
 // each services/*/main.ts, returning the shutdown steps that undo it.
+import type { MessageBus } from '../bus/message-bus.ts';
 import type { VigilConfig } from '../config.ts';
 import type { VigilDb } from '../db/database.ts';
 import type { Logger } from '../log.ts';
 import type { ShutdownStep } from '../shutdown.ts';
 import { createQueueInspector } from './amqp-queue-stats.ts';
 import { DEFAULT_METRICS_PORTS, startMetricsServer } from './metrics-server.ts';
+import { startBusHeartbeat } from './bus-heartbeat.ts';
 import { startHeartbeat } from './service-heartbeat.ts';
 import { processMetrics } from './vigil-metrics.ts';
 import type { VigilMetrics } from './vigil-metrics.ts';
@@ -17,8 +19,10 @@ export interface ServiceObservabilityOptions {
   log: Logger;
   /** Default: this process's shared registry. */
   metrics?: VigilMetrics;
-  /** Where the heartbeat goes; null for a service without a database (the worker: /metrics and /healthz only). */
+  /** Where the heartbeat goes; null for a service without a database (the worker), whose beat goes over `bus`. */
   db: VigilDb | null;
+  /** For a service without a database: its heartbeat is published here, and the writer records it. */
+  bus?: MessageBus;
   info?: () => Record<string, unknown>;
   /** RabbitMQ queues whose depth and consumers this process exports (needs VIGIL_AMQP_URL). */
   queues?: readonly string[];
@@ -56,8 +60,12 @@ export async function startServiceObservability(options: ServiceObservabilityOpt
         },
       });
     }
+    const info = options.info ? { info: options.info } : {};
     if (options.db) {
-      const heartbeat = await startHeartbeat({ db: options.db, service, log, ...(options.info ? { info: options.info } : {}) });
+      const heartbeat = await startHeartbeat({ db: options.db, service, log, ...info });
+      steps.unshift({ name: 'heartbeat', run: () => heartbeat.stop() });
+    } else if (options.bus) {
+      const heartbeat = await startBusHeartbeat({ bus: options.bus, service, log, ...info });
       steps.unshift({ name: 'heartbeat', run: () => heartbeat.stop() });
     }
   } catch (error) {

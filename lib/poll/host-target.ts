@@ -41,6 +41,8 @@ export interface HostTarget {
   alerting?: HostAlerting;
   /** vigil_processes: extended regexes counted against each process's command line (pgrep -f). */
   processPatterns?: string[];
+  /** vigil_processes_every: seconds between full polls (processes, facts, failed units); absent: about a minute. */
+  processesEverySec?: number;
   /** vigil_filesystems_include_pseudo: keep tmpfs, overlay, squashfs… in the filesystem list. */
   includePseudoFilesystems?: boolean;
 }

@@ -1,6 +1,7 @@
 // An SSH server impersonating a fleet of Linux hosts on loopback ports, one process for
 // thousands of hosts: each host has its own port, host key and evolving state, answers the poll
-// script with synthetic output, and may be given a fault mode. For tests and benchmarks of the
+// script with synthetic output (the light or the full script's sections, as its tag line asks),
+// and may be given a fault mode. For tests and benchmarks of the
 // worker at a scale no machine could reach with one real sshd per host.
 import net from 'node:net';
 import ssh2 from 'ssh2';
@@ -8,6 +9,8 @@ import type { AuthContext, Connection, ServerChannel, Server as SshServer } from
 import { faultFor, garbageOutput, truncateOutput } from './fault-mode.ts';
 import type { FaultMode } from './fault-mode.ts';
 import { renderPollOutput } from './render-poll-output.ts';
+import { requestedScriptKind, SCRIPT_TAG_WINDOW } from './requested-script-kind.ts';
+import type { PollScriptKind } from '../collect/poll-script.ts';
 import { hashSeed, seededRandom } from './seeded-random.ts';
 import type { Random } from './seeded-random.ts';
 import { advanceHostState, createHostState, rebootHostState } from './simulated-host-state.ts';
@@ -60,6 +63,8 @@ export interface SimulatorStats {
   authFailures: number;
   /** Poll script runs answered with output (healthy, slow, garbage, truncated, drop). */
   polls: number;
+  /** Of those, the runs of the light script (the rest ran the full one). */
+  lightPolls: number;
   reboots: number;
 }
 
@@ -111,7 +116,7 @@ export async function startHostSimulator(options: HostSimulatorOptions): Promise
   const faults = names.map((name) => faultFor(name, { ...options, seed }));
   const extraKeys = faults.filter((f) => f === 'changed-host-key').length;
   const keys = await loadHostKeys(count + extraKeys, cacheDir);
-  const stats: SimulatorStats = { connections: 0, logins: 0, authFailures: 0, polls: 0, reboots: 0 };
+  const stats: SimulatorStats = { connections: 0, logins: 0, authFailures: 0, polls: 0, lightPolls: 0, reboots: 0 };
   const runtimes = new Map<string, HostRuntime>();
   let closed = false;
 
@@ -199,15 +204,19 @@ export async function startHostSimulator(options: HostSimulatorOptions): Promise
           const stream = acceptExec();
           stream.on('error', () => {});
           let answered = false;
+          let head = '';
           let tail = '';
           const answer = (): void => {
             if (answered) return;
             answered = true;
             polls++;
-            answerPoll(runtime, conn, sock, stream, generation === 0 && runtime.hostKeys.length > 1 && polls === 1);
+            const kind = requestedScriptKind(head);
+            answerPoll(runtime, conn, sock, stream, kind, generation === 0 && runtime.hostKeys.length > 1 && polls === 1);
           };
           stream.on('data', (chunk: Buffer) => {
-            tail = (tail + chunk.toString('latin1')).slice(-WRAPPED_SCRIPT_END.length);
+            const text = chunk.toString('latin1');
+            if (head.length < SCRIPT_TAG_WINDOW) head += text.slice(0, SCRIPT_TAG_WINDOW - head.length);
+            tail = (tail + text).slice(-WRAPPED_SCRIPT_END.length);
             if (tail === WRAPPED_SCRIPT_END) answer();
           });
           stream.on('end', answer);
@@ -216,7 +225,9 @@ export async function startHostSimulator(options: HostSimulatorOptions): Promise
     });
   };
 
-  const answerPoll = (runtime: HostRuntime, conn: Connection, sock: net.Socket | undefined, stream: ServerChannel, lastOnThisKey: boolean): void => {
+  const answerPoll = (
+    runtime: HostRuntime, conn: Connection, sock: net.Socket | undefined, stream: ServerChannel, kind: PollScriptKind, lastOnThisKey: boolean,
+  ): void => {
     const fault = runtime.host.fault;
     if (fault === null && rebootChance > 0 && runtime.random() < rebootChance) {
       reboot(runtime);
@@ -225,7 +236,8 @@ export async function startHostSimulator(options: HostSimulatorOptions): Promise
     const render = (): string => {
       advanceHostState(runtime.state, Date.now());
       stats.polls++;
-      return renderPollOutput(runtime.state);
+      if (kind === 'light') stats.lightPolls++;
+      return renderPollOutput(runtime.state, kind);
     };
     switch (fault) {
       case 'slow': {

@@ -44,29 +44,19 @@ export function applyAlertEvent(previous: StoredAlert | undefined, event: AlertE
     lastEventAt: event.at,
   };
 
+  if (event.state === 'pending') return applyPending(previous, event, fromEvent, ctx);
+
   if (event.state === 'firing') {
     if (previous && previous.state === 'firing') {
       // The evaluator's periodic re-publication: refresh what people will read, then see
       // whether a reminder or a first notice (silence over) is due.
       return reviewAlert({ ...previous, ...fromEvent }, ctx, true);
     }
-    const alert: StoredAlert = {
-      ...fromEvent,
-      state: 'firing',
-      startsAt: event.startsAt,
-      endsAt: null,
-      lastNotifiedAt: previous?.lastNotifiedAt ?? null,
-      // While it flaps, people were told once and that notice still stands.
-      notifiedFiring: previous?.flapping ? previous.notifiedFiring : false,
-      ackedBy: null,
-      ackedAt: null,
-      ackedComment: null,
-      flapping: previous?.flapping ?? false,
-      stateChanges: previous ? recentChanges(previous.stateChanges, ctx) : [],
-    };
+    const alert = newOccurrence(previous, fromEvent, 'firing', event.startsAt, ctx);
     const history: HistoryNote[] = [{ event: 'firing', details: { value: event.value, threshold: event.threshold, muted: ctx.muted } }];
-    // The first firing of a new alert is its birth, not a change; flapping counts changes.
-    if (previous) alert.stateChanges.push(ctx.now);
+    // The first firing of a new alert is its birth, not a change (nor is the end of its
+    // pending time); flapping counts changes.
+    if (previous && previous.state !== 'pending') alert.stateChanges.push(ctx.now);
     const flap = startFlappingIfDue(alert, ctx, history);
     if (flap) return { alert, history, notice: flap };
     if (alert.flapping || ctx.muted) return { alert, history, notice: null };
@@ -75,6 +65,12 @@ export function applyAlertEvent(previous: StoredAlert | undefined, event: AlertE
     return { alert, history, notice: 'firing' };
   }
 
+  if (previous?.state === 'pending') {
+    // Over before it lasted its `for`: what `for` is there to absorb, so nobody hears of it
+    // and it does not count towards flapping.
+    const cleared: StoredAlert = { ...previous, ...fromEvent, state: 'resolved', endsAt: event.at };
+    return { alert: cleared, history: [{ event: 'cleared', details: { value: event.value } }], notice: null };
+  }
   if (!previous || previous.state !== 'firing') return NOTHING;
   const alert: StoredAlert = {
     ...previous,
@@ -92,6 +88,38 @@ export function applyAlertEvent(previous: StoredAlert | undefined, event: AlertE
   alert.notifiedFiring = false;
   return { alert, history, notice: 'resolved' };
 }
+
+/** A condition that holds but has not lasted its `for` yet: recorded (the dashboard shows it), never notified. */
+function applyPending(previous: StoredAlert | undefined, event: AlertEvent, fromEvent: Omit<StoredAlert, ConditionFields>, ctx: TransitionContext): Transition {
+  // Already firing (a late pending event) or already pending (a re-publication): keep the state.
+  if (previous?.state === 'firing') return NOTHING;
+  if (previous?.state === 'pending') return { alert: { ...previous, ...fromEvent }, history: [], notice: null };
+  const alert = newOccurrence(previous, fromEvent, 'pending', event.startsAt, ctx);
+  return { alert, history: [{ event: 'pending', details: { value: event.value, threshold: event.threshold } }], notice: null };
+}
+
+/** An alert that starts again (or for the first time): acks go, flapping and its recent changes stay. */
+function newOccurrence(
+  previous: StoredAlert | undefined, fromEvent: Omit<StoredAlert, ConditionFields>, state: 'pending' | 'firing', startsAt: number, ctx: TransitionContext,
+): StoredAlert {
+  return {
+    ...fromEvent,
+    state,
+    startsAt,
+    endsAt: null,
+    lastNotifiedAt: previous?.lastNotifiedAt ?? null,
+    // While it flaps, people were told once and that notice still stands.
+    notifiedFiring: previous?.flapping ? previous.notifiedFiring : false,
+    ackedBy: null,
+    ackedAt: null,
+    ackedComment: null,
+    flapping: previous?.flapping ?? false,
+    stateChanges: previous ? recentChanges(previous.stateChanges, ctx) : [],
+  };
+}
+
+/** The fields an event does not set: they come from the alert's own course. */
+type ConditionFields = 'state' | 'startsAt' | 'endsAt' | 'lastNotifiedAt' | 'notifiedFiring' | 'ackedBy' | 'ackedAt' | 'ackedComment' | 'flapping' | 'stateChanges';
 
 /**
  * What time alone brings to an alert: a flapping one settles, a firing one is reminded about

@@ -3,6 +3,9 @@
 // acknowledged (the outbox pattern); the sender delivers from that outbox. So a restart
 // neither resends a notice already marked sent nor forgets an alert, and a mail server that
 // is down only delays mail.
+// A firing alert that names dependents (hosts behind a bastion that is down) speaks for them:
+// their own alerts are held back while it fires (withdrawn from notices not yet sent, muted
+// after), and its notice lists them; once it resolves, those still firing are announced.
 import { sql } from 'kysely';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
@@ -15,10 +18,14 @@ import { insertAlertHistory } from '../../lib/db/queries/insert-alert-history.ts
 import { listSilences } from '../../lib/db/queries/list-silences.ts';
 import { saveAlert } from '../../lib/db/queries/save-alert.ts';
 import { selectAlertForUpdate } from '../../lib/db/queries/select-alert-for-update.ts';
+import { selectActiveAlertsOfHosts } from '../../lib/db/queries/select-active-alerts-of-hosts.ts';
 import { selectAlertsToReview } from '../../lib/db/queries/select-alerts-to-review.ts';
+import { selectDependentCover } from '../../lib/db/queries/select-dependent-cover.ts';
+import type { DependentCover } from '../../lib/db/queries/select-dependent-cover.ts';
 import { selectHostAlerting } from '../../lib/db/queries/select-host-alerting.ts';
 import type { StoredAlert } from '../../lib/db/queries/stored-alert.ts';
 import type { StoredSilence } from '../../lib/db/queries/stored-silence.ts';
+import { withdrawQueuedNotices } from '../../lib/db/queries/withdraw-queued-notices.ts';
 import type { Logger } from '../../lib/log.ts';
 import { applyAlertEvent, reviewAlert, type Transition, type TransitionContext } from './alert-transition.ts';
 import { startNotificationSender, type NotificationSenderOptions } from './notification-sender.ts';
@@ -105,18 +112,18 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   };
 
   /** Stores a transition with its history and notices; returns how many notifications it queued. */
-  const persist = async (trx: VigilDb, transition: Transition, at: number): Promise<number> => {
+  const persist = async (trx: VigilDb, transition: Transition, at: number, dependents: readonly string[] = []): Promise<number> => {
     const { alert } = transition;
     if (!alert) return 0;
     await saveAlert(trx, alert);
     await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
     if (!transition.notice) return 0;
-    return enqueueNotice(trx, alert, transition.notice, at);
+    return enqueueNotice(trx, alert, transition.notice, at, dependents);
   };
 
-  const enqueueNotice = async (trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number): Promise<number> => {
+  const enqueueNotice = async (trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number, dependents: readonly string[]): Promise<number> => {
     const names = [...new Set(alert.receivers.length > 0 ? alert.receivers : config.defaultReceivers)];
-    const snapshot = toNoticeAlert(alert);
+    const snapshot = toNoticeAlert(alert, dependents);
     let queued = 0;
     for (const name of names) {
       const receiver = config.receivers.find((r) => r.name === name);
@@ -138,6 +145,26 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     return queued;
   };
 
+  /** The firing alert that holds back this one's notices, if its host is another alert's dependent. */
+  const coverOf = (cover: DependentCover, alert: { key: string; host: string }): { key: string; host: string } | null => {
+    const by = cover.byHost.get(alert.host);
+    return by && by.key !== alert.key ? by : null;
+  };
+
+  /** Newly named dependents: their active alerts are held back, and queued notices of them withdrawn. */
+  const holdBack = async (trx: VigilDb, hosts: string[], by: { key: string; host: string }, at: number): Promise<void> => {
+    const alerts = await selectActiveAlertsOfHosts(trx, hosts);
+    const withdrawn = await withdrawQueuedNotices(trx, alerts.map((alert) => alert.key));
+    for (const alert of alerts) {
+      const details: Record<string, unknown> = { on: by.key, bastion: by.host, withdrawnNotice: withdrawn.has(alert.key) };
+      if (withdrawn.has(alert.key)) {
+        // Its notice never went: it is announced later if it still fires when the bastion is back.
+        await saveAlert(trx, { ...alert, notifiedFiring: false, lastNotifiedAt: null });
+      }
+      await insertAlertHistory(trx, [{ alertKey: alert.key, at, event: 'dependent', details }]);
+    }
+  };
+
   const applyEvents = async (events: AlertEvent[]): Promise<void> => {
     const at = now();
     let queued = 0;
@@ -145,10 +172,36 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       // Serialises alerters sharing a database, so alerts firing together join one message.
       await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
       const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
-      for (const event of events) {
+      const cover = await selectDependentCover(trx);
+      // Alerts that name dependents first: a batch with a bastion's alert and those of the
+      // hosts behind it then holds the latter back before any notice of theirs is queued.
+      const ordered = [...events].sort((a, b) => Number((b.dependents?.length ?? 0) > 0) - Number((a.dependents?.length ?? 0) > 0));
+      for (const event of ordered) {
         const previous = await selectAlertForUpdate(trx, event.key);
-        const transition = applyAlertEvent(previous, event, context(await isMuted(event), at));
-        queued += await persist(trx, transition, at);
+        const coveredBy = coverOf(cover, event);
+        const transition = applyAlertEvent(previous, event, context(coveredBy !== null || (await isMuted(event)), at));
+        const alert = transition.alert;
+        if (!alert) continue;
+        if (coveredBy && transition.history.some((note) => note.event === 'firing' || note.event === 'pending')) {
+          transition.history.push({ event: 'dependent', details: { on: coveredBy.key, bastion: coveredBy.host } });
+        }
+        const before = cover.byAlert.get(event.key) ?? [];
+        let dependents = before;
+        if (event.state === 'firing') {
+          dependents = [...new Set(event.dependents ?? [])].filter((host) => host !== event.host).sort();
+          // The history records whom the alert speaks for: selectDependentCover reads it back.
+          const firing = transition.history.find((note) => note.event === 'firing');
+          if (firing) firing.details = { ...firing.details, dependents };
+          else if (dependents.join('\n') !== before.join('\n')) transition.history.push({ event: 'dependents', details: { dependents } });
+          const added = dependents.filter((host) => !before.includes(host) && coverOf(cover, { key: event.key, host }) === null);
+          cover.byAlert.set(event.key, dependents);
+          for (const host of dependents) if (!cover.byHost.has(host)) cover.byHost.set(host, { key: event.key, host: event.host });
+          if (added.length > 0) await holdBack(trx, added, { key: event.key, host: event.host }, at);
+        } else if (alert.state === 'resolved') {
+          cover.byAlert.delete(event.key);
+          for (const [host, by] of cover.byHost) if (by.key === event.key) cover.byHost.delete(host);
+        }
+        queued += await persist(trx, transition, at, dependents);
       }
     });
     if (queued > 0) sender.wake();
@@ -162,7 +215,11 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs });
       if (alerts.length === 0) return;
       const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
-      for (const alert of alerts) queued += await persist(trx, reviewAlert(alert, context(await isMuted(alert), at)), at);
+      const cover = await selectDependentCover(trx);
+      for (const alert of alerts) {
+        const muted = coverOf(cover, alert) !== null || (await isMuted(alert));
+        queued += await persist(trx, reviewAlert(alert, context(muted, at)), at, cover.byAlert.get(alert.key) ?? []);
+      }
     });
     if (queued > 0) sender.wake();
   };
@@ -239,8 +296,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   };
 }
 
-export function toNoticeAlert(alert: StoredAlert): NoticeAlert {
-  return {
+export function toNoticeAlert(alert: StoredAlert, dependents: readonly string[] = []): NoticeAlert {
+  const notice: NoticeAlert = {
     key: alert.key,
     rule: alert.rule,
     host: alert.host,
@@ -253,14 +310,19 @@ export function toNoticeAlert(alert: StoredAlert): NoticeAlert {
     startsAt: alert.startsAt,
     endsAt: alert.endsAt,
   };
+  if (dependents.length > 0) notice.dependents = [...dependents];
+  return notice;
 }
 
 function eventProblem(event: AlertEvent): string | null {
   const e = event as Partial<Record<keyof AlertEvent, unknown>>;
   for (const field of ['key', 'rule', 'host', 'summary'] as const) if (typeof e[field] !== 'string' || (field !== 'summary' && e[field] === '')) return `${field} must be a non-empty string`;
-  if (e.state !== 'firing' && e.state !== 'resolved') return 'state must be firing or resolved';
+  if (e.state !== 'pending' && e.state !== 'firing' && e.state !== 'resolved') return 'state must be pending, firing or resolved';
   if (e.severity !== 'info' && e.severity !== 'warning' && e.severity !== 'critical') return 'severity must be info, warning or critical';
   if (typeof e.at !== 'number' || !Number.isFinite(e.at) || typeof e.startsAt !== 'number' || !Number.isFinite(e.startsAt)) return 'at and startsAt must be times in milliseconds';
   if (!Array.isArray(e.receivers) || typeof e.labels !== 'object' || e.labels === null) return 'receivers must be a list and labels an object';
+  if (e.dependents !== undefined && (!Array.isArray(e.dependents) || !e.dependents.every((host) => typeof host === 'string' && host !== ''))) {
+    return 'dependents must be a list of host names';
+  }
   return null;
 }

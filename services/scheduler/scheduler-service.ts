@@ -1,6 +1,7 @@
 // Publishes one poll job per host per interval. Hosts are spread over their interval by a
 // stable phase, one timer serves them all (a due-time heap), and a host never has two jobs
 // in flight: the scheduler listens to poll results to know when a host's poll is done.
+// A host being watched live is polled at a short interval until its live polling ends.
 import { randomUUID } from 'node:crypto';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -42,6 +43,18 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** The hosts being polled now. */
   targets(): HostTarget[];
+  /**
+   * The hosts to poll live now, replacing the previous set: each at its interval until its end,
+   * then (or when it leaves the set) at its usual interval again. Unknown hosts are ignored.
+   */
+  setLivePolls(polls: readonly LivePollRequest[]): void;
+}
+
+export interface LivePollRequest {
+  host: string;
+  intervalSec: number;
+  /** Milliseconds since the epoch. */
+  untilMs: number;
 }
 
 /** The scheduler as started, with its counters (for tests and, later, metrics). */
@@ -51,8 +64,12 @@ export interface CountingScheduler extends Scheduler {
 
 interface HostSchedule {
   target: HostTarget;
+  /** The inventory's interval. */
+  baseIntervalMs: number;
+  /** The interval polled at now: the live one while live. */
   intervalMs: number;
   phaseMs: number;
+  live: { intervalMs: number; untilMs: number } | null;
   /** The due time of the one live heap entry; older entries for this host are stale. */
   nextDue: number;
   inFlight: { seq: number; expiresAt: number } | null;
@@ -101,7 +118,24 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     arm();
   };
 
+  /** Moves the host onto the slots of the interval it should be polled at now. */
+  const reschedule = (host: HostSchedule, time: number): void => {
+    host.intervalMs = host.live?.intervalMs ?? host.baseIntervalMs;
+    host.phaseMs = pollPhaseMs(host.target.name, host.intervalMs);
+    // Going live, the first live poll comes within one live interval; going back, at the next usual slot.
+    host.nextDue = host.live ? firstSlotFrom(time, host.intervalMs, host.phaseMs) : nextSlotAfter(time, host.intervalMs, host.phaseMs);
+    queue.push(host.nextDue, host);
+  };
+
   const fire = (host: HostSchedule, due: number, time: number): void => {
+    // Ended here rather than by the next setLivePolls, so a database that stops answering
+    // cannot keep a host live.
+    if (host.live && due >= host.live.untilMs) {
+      host.live = null;
+      reschedule(host, time);
+      log.info('live polling ended', { host: host.target.name });
+      return;
+    }
     const { intervalMs, phaseMs } = host;
     // Far behind (a blocked event loop, a suspended machine): poll once for the latest slot
     // instead of catching up on every missed one, and never publish an already expired job.
@@ -130,7 +164,10 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     const name = host.target.name;
     const seq = (lastSeq.get(name) ?? 0) + 1;
     lastSeq.set(name, seq);
-    const job: PollJob = { target: host.target, seq, scheduledAt, expiresAt: scheduledAt + host.intervalMs };
+    // A live job says its live interval, so the worker keeps full polls at their usual period
+    // in time (lib/collect/poll-schedule.ts counts polls) instead of making every few polls full.
+    const target = host.live ? { ...host.target, intervalSec: host.live.intervalMs / 1000 } : host.target;
+    const job: PollJob = { target, seq, scheduledAt, expiresAt: scheduledAt + host.intervalMs };
     host.inFlight = { seq, expiresAt: job.expiresAt };
     let attempt: Promise<void>;
     try {
@@ -174,18 +211,18 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
         // A new address or user rides on the next job; a new interval moves the host onto
         // its slots for that interval from now on.
         existing.target = target;
-        if (existing.intervalMs !== intervalMs) {
-          existing.intervalMs = intervalMs;
-          existing.phaseMs = phaseMs;
-          existing.nextDue = nextSlotAfter(time, intervalMs, phaseMs);
-          queue.push(existing.nextDue, existing);
+        if (existing.baseIntervalMs !== intervalMs) {
+          existing.baseIntervalMs = intervalMs;
+          if (!existing.live) reschedule(existing, time);
         }
         next.set(target.name, existing);
       } else {
         const schedule: HostSchedule = {
           target,
+          baseIntervalMs: intervalMs,
           intervalMs,
           phaseMs,
+          live: null,
           nextDue: firstSlotFrom(time, intervalMs, phaseMs),
           inFlight: null,
           removed: false,
@@ -260,6 +297,29 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       await subscription.close();
     },
     targets: () => [...hosts.values()].map((schedule) => schedule.target),
+    setLivePolls: (polls) => {
+      if (stopped) return;
+      const time = now();
+      const wanted = new Map(polls.filter((poll) => poll.untilMs > time).map((poll) => [poll.host, poll]));
+      for (const host of hosts.values()) {
+        const want = wanted.get(host.target.name);
+        const intervalMs = want ? Math.round(want.intervalSec * 1000) : Infinity;
+        // Live never slows down a host whose usual interval is shorter already.
+        if (want && intervalMs < host.baseIntervalMs) {
+          const changed = host.live?.intervalMs !== intervalMs;
+          host.live = { intervalMs, untilMs: want.untilMs };
+          if (changed) {
+            reschedule(host, time);
+            log.info('live polling', { host: host.target.name, intervalSec: want.intervalSec, until: new Date(want.untilMs).toISOString() });
+          }
+        } else if (host.live) {
+          host.live = null;
+          reschedule(host, time);
+          log.info('live polling ended', { host: host.target.name });
+        }
+      }
+      arm();
+    },
     stats: () => ({ ...stats }),
   };
 }

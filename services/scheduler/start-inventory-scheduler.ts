@@ -2,20 +2,26 @@
 // the hosts table (so the dashboard lists hosts before their first sample) and recorded in
 // inventory_reloads, good or failed, and edits to the inventory are applied live. A failed
 // reload keeps the last good hosts polled; what went wrong (file, line, message, never a
-// variable's value) is logged and recorded for the API and the dashboard's banner.
+// variable's value) is logged and recorded for the API and the dashboard's banner. A good
+// reload also stores a snapshot of the inventory, secrets masked, for the inventory page.
 import path from 'node:path';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { insertInventoryReload } from '../../lib/db/queries/insert-inventory-reload.ts';
+import { insertInventorySnapshot } from '../../lib/db/queries/insert-inventory-snapshot.ts';
 import type { NewInventoryReload } from '../../lib/db/queries/insert-inventory-reload.ts';
 import { syncInventoryHosts } from '../../lib/db/queries/sync-inventory-hosts.ts';
+import type { Inventory } from '../../lib/inventory/inventory.ts';
+import { buildInventorySnapshot } from '../../lib/inventory/inventory-snapshot.ts';
 import { describeReloadFailure, diffHostTargets, toRedactedInventoryError } from '../../lib/inventory/inventory-reloader.ts';
+import { readInventory } from '../../lib/inventory/read-inventory.ts';
 import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 import { watchInventory } from '../../lib/inventory/watch-inventory.ts';
 import type { WatchInventoryOptions } from '../../lib/inventory/watch-inventory.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
+import { followLivePolls } from './follow-live-polls.ts';
 import { startScheduler } from './scheduler-service.ts';
 import type { CountingScheduler } from './scheduler-service.ts';
 
@@ -25,7 +31,10 @@ export interface InventorySchedulerOptions {
   log: Logger;
   /** The inventory file or directory. */
   inventoryPath: string;
-  /** Reads the inventory into poll targets (with the vault password, if any); default: loadHostTargets(inventoryPath). */
+  /**
+   * Reads the inventory into poll targets (with the vault password, if any); default:
+   * loadHostTargets(inventoryPath). Only the default stores inventory snapshots.
+   */
   loadTargets?: () => Promise<HostTarget[]>;
   /** Ansible Vault password file for vaulted values; read at every load, so a rotated one applies. */
   vaultPasswordFile?: string | null;
@@ -33,17 +42,26 @@ export interface InventorySchedulerOptions {
   watch?: WatchInventoryOptions | false;
   /** The clock, for the scheduler. */
   now?: () => number;
+  /** How often live_polls is read (services/scheduler/follow-live-polls.ts); default 1000 ms. */
+  livePollsEveryMs?: number;
 }
 
 export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<CountingScheduler> {
   const { bus, db, log } = options;
   const source = path.resolve(options.inventoryPath);
+  // The inventory each good load was read from, keyed by the targets the scheduler hands back.
+  const readFrom = new WeakMap<HostTarget[], Inventory>();
   const load =
     options.loadTargets ??
     (async () => {
       const file = options.vaultPasswordFile;
       const vaultPassword = file ? await readVaultPasswordFile(file) : undefined;
-      return loadHostTargets(options.inventoryPath, vaultPassword === undefined ? {} : { vaultPassword });
+      let inventory: Inventory | undefined;
+      const read = async (inventoryPath: string, readOptions: { vaultPassword?: string | undefined }): Promise<Inventory> =>
+        (inventory = await readInventory(inventoryPath, readOptions));
+      const targets = await loadHostTargets(options.inventoryPath, vaultPassword === undefined ? { read } : { vaultPassword, read });
+      if (inventory) readFrom.set(targets, inventory);
+      return targets;
     });
   // The hosts of the last good load, to tell what a reload added, removed or changed.
   let current: HostTarget[] = [];
@@ -54,6 +72,17 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       await insertInventoryReload(db, reload);
     } catch (err) {
       log.error('recording the inventory reload failed', { inventory: source, error: err });
+    }
+  };
+
+  // Never rejects either; masked before it is built into anything that is stored.
+  const storeSnapshot = async (inventory: Inventory | undefined): Promise<void> => {
+    if (!inventory) return;
+    try {
+      const stored = await insertInventorySnapshot(db, buildInventorySnapshot(inventory));
+      if (stored.written) log.debug('inventory snapshot stored', { inventory: source, version: stored.id });
+    } catch (err) {
+      log.error('storing the inventory snapshot failed', { inventory: source, error: err });
     }
   };
 
@@ -81,16 +110,24 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
         await syncInventoryHosts(db, targets);
       } finally {
         log.info('inventory loaded', { inventory: source, ...counts });
+        // Before the record: a page that sees the new reload then finds the new snapshot.
+        await storeSnapshot(readFrom.get(targets));
         await record({ source, ok: true, ...counts });
       }
     },
   });
 
   const watcher = options.watch === false ? null : watchInventory(options.inventoryPath, () => void scheduler.reload(), options.watch ?? {});
+  const livePolls = followLivePolls({
+    db, log, scheduler,
+    ...(options.livePollsEveryMs === undefined ? {} : { everyMs: options.livePollsEveryMs }),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     ...scheduler,
     stop: async () => {
       watcher?.close();
+      await livePolls.stop();
       await scheduler.stop();
     },
   };

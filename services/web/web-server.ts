@@ -3,12 +3,22 @@ import Hapi from '@hapi/hapi';
 import type { Server } from '@hapi/hapi';
 import Inert from '@hapi/inert';
 import type { VigilDb } from '../../lib/db/database.ts';
+import type { LoginLimiter } from '../../lib/auth/login-limiter.ts';
 import type { Logger } from '../../lib/log.ts';
+import { authPlugin } from './auth/auth-plugin.ts';
+import { securityHeaders } from './auth/security-headers.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
+import { tokenRoutes } from './auth/token-routes.ts';
+import { userRoutes } from './auth/user-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
+import { fleetRoutes } from './routes/fleet-routes.ts';
+import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { hostsRoutes } from './routes/hosts-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
+import { liveRoutes } from './routes/live-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
+import { openapiRoutes } from './routes/openapi-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 
 export interface WebServerOptions {
@@ -20,6 +30,16 @@ export interface WebServerOptions {
   log: Logger;
   /** The clock the API's default time ranges are measured from; tests pin it. */
   now?: () => number;
+  auth?: WebAuthOptions;
+}
+
+export interface WebAuthOptions {
+  /** VIGIL_COOKIE_SECURE: the session cookie only travels over HTTPS, and HSTS is sent. */
+  cookieSecure?: boolean;
+  /** The clock sessions and tokens expire by (default Date.now); tests move it. */
+  now?: () => number;
+  /** Failed-login counting; tests pass one with small limits. */
+  loginLimiter?: LoginLimiter;
 }
 
 export const CONTENT_SECURITY_POLICY = [
@@ -38,7 +58,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     host: options.host,
     port: options.port,
     routes: {
-      security: { hsts: false, xframe: 'deny', noSniff: true, referrer: 'no-referrer', xss: 'disabled', noOpen: true },
+      // HSTS only behind HTTPS (a secure cookie says so); over plain HTTP browsers ignore it anyway.
+      security: { hsts: options.auth?.cookieSecure === true ? { maxAge: 31_536_000, includeSubDomains: false } : false, xframe: 'deny', noSniff: true, referrer: 'no-referrer', xss: 'disabled', noOpen: true },
       validate: {
         // hapi's default answer hides what was wrong ("Invalid request query input"); the Joi message
         // ('"from" must be an ISO 8601 date...') is what an API user needs, and it holds no secrets.
@@ -63,13 +84,26 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     return h.continue;
   });
 
+  const authNow = options.auth?.now ? { now: options.auth.now } : {};
+  // First: routes that set auth.access need the default strategy to exist when they are added.
+  await server.register([
+    { plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } },
+    { plugin: securityHeaders, options: {} },
+  ]);
   await server.register(Inert);
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },
+    { plugin: sessionRoutes, options: { db: options.db, log: options.log, ...authNow, ...(options.auth?.loginLimiter ? { limiter: options.auth.loginLimiter } : {}) } },
+    { plugin: userRoutes, options: { db: options.db, log: options.log, ...authNow } },
+    { plugin: tokenRoutes, options: { db: options.db, log: options.log, ...authNow } },
     { plugin: hostsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: alertsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: fleetRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: inventoryRoutes, options: { db: options.db } },
+    { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: eventsRoutes, options: { db: options.db, log: options.log } },
     { plugin: metricsRoutes, options: {} },
+    { plugin: openapiRoutes, options: {} },
     { plugin: staticRoutes, options: { staticDir: options.staticDir } },
   ]);
   return server;

@@ -9,11 +9,20 @@ import { startWorker } from './worker-service.ts';
 export async function runWorker(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
   const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
   const worker = await startWorker({ bus, log, maxInFlight: config.workerMaxInFlight, knownHostsFile: config.knownHostsFile, hostKeyChecking: config.hostKeyChecking });
-  // No database: the worker is watched through its /metrics and /healthz, and its own queue's depth.
-  const observability = await startServiceObservability({ service: 'worker', config, log, db: null, queues: [queueName(config.amqpPrefix, 'poll.jobs', worker.subscriptionName)] });
+  // No database: /metrics and /healthz, its own queue's depth, and a heartbeat over the bus that the writer records.
+  const observability = await startServiceObservability({
+    service: 'worker',
+    config,
+    log,
+    db: null,
+    bus,
+    queues: [queueName(config.amqpPrefix, 'poll.jobs', worker.subscriptionName)],
+    info: () => ({ subscription: worker.subscriptionName }),
+  });
   return [
     { name: 'worker', run: () => worker.stop() },
-    { name: 'message bus', run: () => bus.close() },
+    // Before the bus closes: the heartbeat says goodbye over it.
     ...observability,
+    { name: 'message bus', run: () => bus.close() },
   ];
 }

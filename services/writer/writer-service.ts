@@ -10,6 +10,7 @@ import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
 import { startMaintenance } from './maintenance.ts';
+import { recordServiceBeats } from './service-beat-recorder.ts';
 import type { MaintenanceOptions } from './maintenance.ts';
 
 export interface WriterOptions {
@@ -140,6 +141,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
         else if (!timer && !flushDue) timer = setTimeout(requestFlush, flushIntervalMs);
       }),
   );
+  const beats = await recordServiceBeats({ bus, db, log });
   const maintenance = options.maintenance === false ? null : startMaintenance({ db, log, ...options.maintenance });
   log.info('writer started', { batchSize, flushIntervalMs, downAfter });
 
@@ -155,6 +157,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
         await flushing;
       }
       if (timer) clearTimeout(timer);
+      await beats.close();
       await maintenance?.stop();
       log.info('writer stopped');
     },

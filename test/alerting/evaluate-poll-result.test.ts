@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig, AlertRule } from '../../lib/alerting/alerts-config.ts';
 import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
-import { createFleetState, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
+import { activeAlerts, createFleetState, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { HostSettings } from '../../lib/alerting/rule-state.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
@@ -187,4 +187,19 @@ void test('generic metric paths: nested lists labelled by index, and per-core va
   assert.equal(metricValues(s, 'memUsedPct'), null);
   assert.equal(metricValues(s, 'processes.matches.count'), null);
   assert.equal(metricValues(sample('g', T0), 'gpus.temperatureC'), null);
+});
+
+void test('a pending alert is re-published like a firing one, and resolves when its host leaves or its rule goes', () => {
+  const cpu = DEFAULT_ALERTS.rules.find((r) => r.name === 'cpu_busy') as AlertRule;
+  const config = rules(cpu);
+  const fleet = createFleetState();
+  const hosts = hostsOf({ name: 'a' }, { name: 'b' });
+  assert.deepEqual(feed(fleet, config, hosts, [
+    success(sample('a', T0, { cpuBusyPct: 85 })),
+    success(sample('b', T0, { cpuBusyPct: 85 })),
+  ]), ['pending cpu_busy a warning', 'pending cpu_busy b warning']);
+  assert.deepEqual(brief(activeAlerts(fleet)), ['pending cpu_busy a warning', 'pending cpu_busy b warning']);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, config, hostsOf({ name: 'b' }), T0 + 5_000)), ['resolved cpu_busy a warning']);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, rules(), hostsOf({ name: 'b' }), T0 + 6_000)), ['resolved cpu_busy b warning']);
+  assert.deepEqual(activeAlerts(fleet), []);
 });

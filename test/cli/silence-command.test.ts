@@ -12,6 +12,7 @@ import { openDatabase } from '../../lib/db/open-database.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { createWebServer } from '../../services/web/web-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestUser } from '../support/test-users.ts';
 
 const NOW = Date.parse('2025-06-01T08:00:00.000Z');
 
@@ -95,7 +96,7 @@ void describe('vigil silence', () => {
     }
   });
 
-  void test('without VIGIL_DATABASE_URL: through the API of a running `vigil up`, which holds the embedded database', async () => {
+  void test('without VIGIL_DATABASE_URL: through the API of a running `vigil up` (which holds the embedded database), with an admin\'s VIGIL_API_TOKEN', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vigil-silence-api-'));
     const opened = await openDatabase({ dataDir });
     let server: Server | undefined;
@@ -104,13 +105,30 @@ void describe('vigil silence', () => {
       await migrateToLatest(opened.db);
       server = await createWebServer({ db: opened.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, now: () => NOW });
       await server.start();
-      const viaApi = { VIGIL_DATA_DIR: dataDir, VIGIL_HTTP_PORT: String(server.info.port), USER: 'tester' };
+      const admin = await createTestUser(opened.db, { name: 'opsadmin', role: 'admin' });
+      const viewer = await createTestUser(opened.db, { role: 'viewer' });
+      const port = String(server.info.port);
+
+      const anonymous = await run({ VIGIL_DATA_DIR: dataDir, VIGIL_HTTP_PORT: port }, ['list']);
+      assert.equal(anonymous.code, 1);
+      assert.match(anonymous.err, /needs a login: set VIGIL_API_TOKEN/);
+      const revoked = await run({ VIGIL_DATA_DIR: dataDir, VIGIL_HTTP_PORT: port, VIGIL_API_TOKEN: `vigil_${'x'.repeat(43)}` }, ['list']);
+      assert.equal(revoked.code, 1);
+      assert.match(revoked.err, /refused VIGIL_API_TOKEN: this API token is unknown, revoked or expired/);
+      const asViewer = { VIGIL_DATA_DIR: dataDir, VIGIL_HTTP_PORT: port, VIGIL_API_TOKEN: viewer.token };
+      assert.equal((await run(asViewer, ['list'])).code, 0, 'a viewer may list');
+      const refused = await run(asViewer, ['add'], { host: 'db-1', for: '1h', comment: 'x' });
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /silences need an admin's token/);
+
+      const viaApi = { VIGIL_DATA_DIR: dataDir, VIGIL_HTTP_PORT: port, USER: 'tester', VIGIL_API_TOKEN: admin.token };
       const added = await run(viaApi, ['add'], { host: 'db-1', for: '1h', comment: 'failover test' });
       assert.equal(added.code, 0, added.err);
       const stored = await listSilences(opened.db);
-      assert.deepEqual(stored.map((s) => [s.matchers, s.createdBy]), [[{ host: 'db-1' }, 'tester']]);
+      // Through the API the silence belongs to the token's user: $USER and --by are not proof of anything.
+      assert.deepEqual(stored.map((s) => [s.matchers, s.createdBy]), [[{ host: 'db-1' }, 'opsadmin']]);
       const id = stored[0]?.id as number;
-      assert.match((await run(viaApi, ['list'])).out, /host=db-1  by tester: failover test/);
+      assert.match((await run(viaApi, ['list'])).out, /host=db-1  by opsadmin: failover test/);
       assert.equal((await run(viaApi, ['expire', String(id)])).code, 0);
       assert.equal((await run(viaApi, ['expire', '424242'])).code, 1);
       assert.notEqual((await listSilences(opened.db))[0]?.expiredAt, null);

@@ -1,5 +1,6 @@
 // `vigil up` as a user runs it: the real CLI in a child process, on PGlite and the in-process
-// bus, polling a real sshd on loopback and the local machine, answered through the HTTP API.
+// bus, polling a real sshd on loopback and the local machine, answered through the HTTP API
+// after logging in as the admin that the first start created and printed.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,8 @@ let vigil: ChildProcess;
 let url: string;
 let stderr = '';
 const started = Date.now();
+/** The session of the first admin, logged in with the password `vigil up` printed. */
+let session: { cookie: string; csrfToken: string };
 
 before(async () => {
   sshd = await startTestSshd();
@@ -43,6 +46,16 @@ before(async () => {
     if (vigil.exitCode !== null) throw new Error(`vigil up exited with ${vigil.exitCode}:\n${stderr}`);
     return /Dashboard: (http:\/\/\S+)/.exec(stdout)?.[1];
   });
+  const printed = /Vigil created the first user: (\S+) \/ (\S+)\n/.exec(stderr);
+  assert.ok(printed, `the first start prints the admin's password on stderr:\n${stderr.slice(-2000)}`);
+  const login = await fetch(url + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: printed[1], password: printed[2] }),
+  });
+  assert.equal(login.status, 200, await login.clone().text());
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  session = { cookie, csrfToken: ((await login.json()) as { csrfToken: string }).csrfToken };
 });
 
 after(async () => {
@@ -56,7 +69,7 @@ interface HostsAnswer {
 }
 
 async function getJson<T>(route: string): Promise<T> {
-  const response = await fetch(url + route);
+  const response = await fetch(url + route, { headers: { cookie: session.cookie } });
   assert.equal(response.status, 200, `${route} answered ${response.status}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
@@ -89,6 +102,35 @@ test('vigil up polls an SSH host and the local machine and serves their samples'
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<script[^>]+src=/);
   assert.equal((await fetch(url + '/healthz')).status, 200);
+});
+
+test('the first start created one admin, printed once, and logs never carry the password; vigil up listens on loopback', async () => {
+  const printed = stderr.match(/Vigil created the first user: admin \/ (\S+)\n/g) ?? [];
+  assert.equal(printed.length, 1);
+  const password = /admin \/ (\S+)\n/.exec(printed[0] ?? '')?.[1] ?? '';
+  const logLines = stderr.split('\n').filter((line) => line.startsWith('{'));
+  assert.ok(logLines.length > 0);
+  assert.ok(logLines.every((line) => !line.includes(password)), 'no log line holds the password');
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('the API needs the login: 401 without the cookie; a write needs the CSRF token', async () => {
+  const anonymous = await fetch(url + '/api/v1/hosts');
+  assert.equal(anonymous.status, 401);
+  assert.match(((await anonymous.json()) as { message: string }).message, /log in first/);
+  assert.equal((await fetch(url + '/metrics')).status, 401);
+  const me = await getJson<{ user: { name: string; role: string } }>('/api/v1/session');
+  assert.deepEqual(me.user, { name: 'admin', role: 'admin' });
+  const silence = (headers: Record<string, string>) =>
+    fetch(url + '/api/v1/silences', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: session.cookie, ...headers },
+      body: JSON.stringify({ host: 'sshhost', duration: '10m', comment: 'e2e' }),
+    });
+  assert.equal((await silence({})).status, 403);
+  const created = await silence({ 'x-csrf-token': session.csrfToken });
+  assert.equal(created.status, 201, await created.clone().text());
+  assert.equal(((await created.json()) as { silence: { createdBy: string } }).silence.createdBy, 'admin');
 });
 
 test('vigil up stops cleanly on SIGTERM', async () => {

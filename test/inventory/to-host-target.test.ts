@@ -94,6 +94,25 @@ void describe('toHostTarget', () => {
     }
   });
 
+  void it('reads vigil_processes_every as seconds or a duration, and leaves it out when unset', () => {
+    const every = (value: unknown): number | undefined => toHostTarget(inventoryHost({ vigil_processes_every: value }), OPTIONS)?.processesEverySec;
+    assert.equal(every(60), 60);
+    assert.equal(every('300'), 300);
+    assert.equal(every('5m'), 300);
+    assert.equal(every(' 90s '), 90);
+    assert.equal(every('1h30m'), 5400);
+    assert.ok(!('processesEverySec' in (toHostTarget(inventoryHost({}), OPTIONS) ?? {})), 'unset: absent, so older targets compare equal');
+  });
+
+  void it('rejects a vigil_processes_every that is not a duration of a second or more, naming host and value', () => {
+    for (const value of ['soon', '5 minutes', '0', 0, -60, '500ms', '5x', true, [60]]) {
+      const err = targetError({ vigil_processes_every: value });
+      assert.equal(err.variable, 'vigil_processes_every', String(value));
+      assert.match(err.message, /host 'web1': vigil_processes_every must be a duration like 60 \(seconds\), 90s, 5m or 1h/);
+      assert.ok(err.message.includes(JSON.stringify(value)), `${err.message} names the value`);
+    }
+  });
+
   void it('names the source file in errors when given', () => {
     try {
       toHostTarget(inventoryHost({ ansible_port: 'x' }), { ...OPTIONS, source: '/etc/vigil/hosts' });

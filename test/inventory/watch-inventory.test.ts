@@ -138,6 +138,15 @@ void describe('watchInventory beside an inventory file', () => {
     await w.nextCall(seen, 'group_vars/all.yml in the new group_vars');
   });
 
+  void test('with varsDirs false (a lone file such as alerts.yml), only the file itself is followed', async (t) => {
+    const w = await watched(t, 'file', { varsDirs: false });
+    await mkdir(path.join(w.dir, 'group_vars'));
+    await writeFile(path.join(w.dir, 'group_vars', 'web.yml'), 'vigil_interval: 5\n');
+    await w.assertQuiet(0, 'group_vars beside it is not its business');
+    await writeFile(path.join(w.dir, 'hosts'), '[web]\nweb2\n');
+    await w.nextCall(0, 'the file itself');
+  });
+
   void test('close() stops the calls', async (t) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'vigil-watch-'));
     t.after(() => rm(dir, { recursive: true, force: true }));

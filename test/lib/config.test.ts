@@ -38,6 +38,28 @@ test('a password in a bad URL never reaches the message', () => {
   assert.doesNotMatch(error.message, /topsecret/);
 });
 
+test('vigil up listens on loopback only unless told otherwise', () => {
+  assert.equal(loadConfig('up', {}).httpHost, '127.0.0.1');
+  assert.equal(loadConfig('web', { VIGIL_DATABASE_URL: 'postgres://127.0.0.1/vigil' }).httpHost, '127.0.0.1');
+  assert.equal(loadConfig('up', { VIGIL_HTTP_HOST: '0.0.0.0' }).httpHost, '0.0.0.0');
+});
+
+test('VIGIL_COOKIE_SECURE is true or false (default false); anything else is an error', () => {
+  assert.equal(loadConfig('up', {}).cookieSecure, false);
+  assert.equal(loadConfig('up', { VIGIL_COOKIE_SECURE: 'true' }).cookieSecure, true);
+  assert.equal(loadConfig('up', { VIGIL_COOKIE_SECURE: 'false' }).cookieSecure, false);
+  assert.match(captureConfigError(() => loadConfig('up', { VIGIL_COOKIE_SECURE: 'yes' })).message, /VIGIL_COOKIE_SECURE="yes" must be true or false/);
+});
+
+test('VIGIL_API_TOKEN must look like a Vigil token, and a bad one is never echoed', () => {
+  const token = 'vigil_' + 'a'.repeat(43);
+  assert.equal(loadConfig('up', { VIGIL_API_TOKEN: token }).apiToken, token);
+  assert.equal(loadConfig('up', {}).apiToken, null);
+  const error = captureConfigError(() => loadConfig('up', { VIGIL_API_TOKEN: 'ghp_s3cretvalue' }));
+  assert.match(error.message, /VIGIL_API_TOKEN is not a Vigil API token/);
+  assert.doesNotMatch(error.message, /s3cretvalue/);
+});
+
 function captureConfigError(fn: () => unknown): ConfigError {
   try {
     fn();

@@ -1,6 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ssh2 from 'ssh2';
+import { readFileSync } from 'node:fs';
+import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
+import { POLL_SCRIPTS } from '../../lib/collect/poll-script.ts';
+import type { PollScriptKind } from '../../lib/collect/poll-script.ts';
+import type { HostSnapshot, Sample } from '../../lib/collect/sample.ts';
 import { MemoryBus } from '../../lib/bus/memory-bus.ts';
 import type { Subscription } from '../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -9,8 +14,11 @@ import type { PollJob, PollResult, PollSuccess } from '../../lib/poll/poll-messa
 import type { FaultMode } from '../../lib/simulator/fault-mode.ts';
 import { startHostSimulator } from '../../lib/simulator/host-simulator.ts';
 import type { HostSimulator } from '../../lib/simulator/host-simulator.ts';
+import { pollHost } from '../../services/worker/poll-host.ts';
+import { SshConnections, wrapScript } from '../../services/worker/ssh-connections.ts';
 import { startWorker } from '../../services/worker/worker-service.ts';
 import type { Worker } from '../../services/worker/worker-service.ts';
+import { startTestSshd } from '../support/sshd.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const FAULTS: Record<string, FaultMode> = {
@@ -119,8 +127,13 @@ void test('every fault mode gives its failure while every healthy host keeps pro
       assert.ok(sample.diskUsedPctMax !== null && sample.diskUsedPctMax > 0 && sample.diskUsedPctMax < 100);
       if (index === 0) {
         assert.equal(sample.cpuBusyPct, null, 'no rate without a previous poll');
+        assert.equal(sample.pollScript, 'full', `${name}: the first poll of a host is full`);
+        assert.ok((sample.processes?.total ?? 0) > 0, `${name}: a full poll counts processes`);
         continue;
       }
+      // The worker's first poll of a host is full; those after it light, and answered as such.
+      assert.equal(sample.pollScript, 'light', `${name} round ${index}`);
+      assert.equal(sample.processes, undefined);
       const previous = sampleOf(rounds[index - 1]?.get(name));
       assert.ok(sample.uptimeSec !== null && previous.uptimeSec !== null && sample.uptimeSec > previous.uptimeSec);
       assert.ok(sample.cpuBusyPct !== null && sample.cpuBusyPct >= 0 && sample.cpuBusyPct <= 100, `${name} busy ${sample.cpuBusyPct}`);
@@ -131,6 +144,7 @@ void test('every fault mode gives its failure while every healthy host keeps pro
   }
   const stats = sim.stats();
   assert.ok(stats.authFailures > 0 && stats.polls > 0);
+  assert.ok(stats.lightPolls > 0 && stats.lightPolls < stats.polls, `${stats.lightPolls} light of ${stats.polls} polls`);
 });
 
 void test('a simulated reboot gives null rates, not negative ones, and rates resume after it', async () => {
@@ -166,4 +180,118 @@ void test('a host answers password logins with the right password only', async (
   });
   assert.equal(await login(sim.password), true);
   assert.equal(await login('not-the-password'), false);
+});
+
+/** Runs one script on a simulated host the way the worker sends it, and returns its stdout. */
+function runScript(name: string, script: string): Promise<string> {
+  const host = sim.hosts.find((h) => h.name === name);
+  assert.ok(host, name);
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    client.on('error', reject);
+    client.on('ready', () => {
+      client.exec('exec /bin/sh', (err, stream) => {
+        if (err) return reject(err);
+        let out = '';
+        stream.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        stream.on('close', () => {
+          client.end();
+          resolve(out);
+        });
+        stream.end(wrapScript(script));
+      });
+    });
+    client.connect({ host: host.address, port: host.port, username: sim.user, privateKey: readFileSync(sim.clientKey.file), readyTimeout: 5000 });
+  });
+}
+
+void test('the light script is answered with its own sections only, the full one with all of them', async () => {
+  const name = 'sim-0010';
+  const before = sim.stats();
+  const light = await runScript(name, POLL_SCRIPTS.light);
+  assert.match(light, /^@@vigil \d+ light\n/);
+  assert.doesNotMatch(light, /^@@(cpuinfo|units)$/m, 'no facts or failed units');
+  assert.doesNotMatch(light, /^==> \/proc\/\d+\/(stat|cmdline) <==$/m, 'no processes');
+  assert.doesNotMatch(light, /^==> \/(proc\/sys\/kernel\/\w+|etc\/os-release) <==$/m, 'no facts files');
+  const lightSnapshot = parsePollOutput(light);
+  assert.equal(lightSnapshot.script, 'light');
+  assert.deepEqual(lightSnapshot.missing, []);
+  assert.equal(lightSnapshot.processes, null);
+  assert.equal(lightSnapshot.facts, null);
+  const afterLight = sim.stats();
+  assert.equal(afterLight.lightPolls - before.lightPolls, 1);
+
+  const full = await runScript(name, POLL_SCRIPTS.full);
+  assert.match(full, /^@@vigil \d+ full\n/);
+  assert.match(full, /^@@cpuinfo$/m);
+  assert.match(full, /^==> \/proc\/1\/stat <==$/m);
+  const fullSnapshot = parsePollOutput(full);
+  assert.equal(fullSnapshot.script, 'full');
+  assert.deepEqual(fullSnapshot.missing, []);
+  assert.ok(fullSnapshot.processes !== null && fullSnapshot.processes.length > 0);
+  assert.equal(sim.stats().lightPolls, afterLight.lightPolls, 'a full poll is not counted as light');
+  assert.ok(light.length < full.length, `light ${light.length} B, full ${full.length} B`);
+});
+
+/** The shape of a value: object keys with their shapes, the merged shape of array items, or the type. */
+function shapeOf(value: unknown): unknown {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'empty' : { items: shapeOf(value[0]) };
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]));
+  }
+  return typeof value;
+}
+
+void test('a sample from a simulated light poll has the structure of one from a real sshd host', async () => {
+  const sshd = await startTestSshd();
+  const connections = new SshConnections({ connectTimeoutMs: 5000 });
+  try {
+    const simHost = sim.hosts.find((h) => h.name === 'sim-0011');
+    assert.ok(simHost);
+    const targets: HostTarget[] = [
+      { ...targetOf('sim-0011'), name: 'simulated' },
+      { name: 'real', connection: 'ssh', address: sshd.host, port: sshd.port, user: sshd.user, privateKeyFile: sshd.clientKeyFile, intervalSec: 10, groups: [] },
+    ];
+    const samples = new Map<string, Sample>();
+    for (const target of targets) {
+      const runner = connections.runnerFor(target);
+      const job: PollJob = { target, seq: 1, scheduledAt: Date.now(), expiresAt: Date.now() + 60_000 };
+      // As the worker does it: a full poll first, then light ones with rates against it.
+      let previous: HostSnapshot | undefined;
+      let previousFull: HostSnapshot | undefined;
+      for (const kind of ['full', 'light'] as PollScriptKind[]) {
+        if (previous) await new Promise((resolve) => setTimeout(resolve, 1100));
+        const { result, snapshot } = await pollHost(runner, job, previous, { kind, ...(previousFull ? { previousFull } : {}) });
+        assert.ok(result.kind === 'sample' && snapshot, `${target.name} ${kind}: ${describe(result)}`);
+        previous = snapshot;
+        if (kind === 'full') previousFull = snapshot;
+        else samples.set(target.name, result.sample);
+      }
+    }
+    const simulated = samples.get('simulated');
+    const real = samples.get('real');
+    assert.ok(simulated && real);
+    for (const sample of [simulated, real]) {
+      assert.equal(sample.pollScript, 'light', sample.host);
+      assert.deepEqual(sample.missing, [], sample.host);
+      assert.equal(sample.facts, null, sample.host);
+      assert.equal(sample.processes, undefined, sample.host);
+      assert.equal(sample.failedUnits, undefined, sample.host);
+      assert.ok(sample.cpuBusyPct !== null && sample.netRxBytesPerSec !== null, `${sample.host}: rates against the full poll`);
+    }
+    assert.deepEqual(Object.keys(simulated).sort(), Object.keys(real).sort(), 'the same fields');
+    // Hardware differs (GPUs, swap, how many disks): where both hosts have a value, it has the same shape.
+    const realFields = real as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(simulated)) {
+      const other = realFields[key];
+      const simShape = shapeOf(value);
+      const realShape = shapeOf(other);
+      if (simShape === 'null' || realShape === 'null' || simShape === 'empty' || realShape === 'empty') continue;
+      assert.deepEqual(simShape, realShape, `field ${key}`);
+    }
+  } finally {
+    connections.closeAll();
+    await sshd.stop();
+  }
 });

@@ -36,7 +36,7 @@ void describe('buildWeb', () => {
     const js = await readFile(path.join(outDir, 'app.js'), 'utf8');
     assert.match(js, /\/\/# sourceMappingURL=app\.js\.map\s*$/);
     assert.match(js, /customElements\.define\("vigil-app"/);
-    assert.match(js, /customElements\.define\("host-chart"/);
+    assert.match(js, /customElements\.define\("vigil-chart"/);
     assert.match(js, /uplot/); // uPlot's CSS class prefix, "u-" classes and the "uplot" root class
     const map = JSON.parse(await readFile(path.join(outDir, 'app.js.map'), 'utf8')) as { sources: string[] };
     assert.ok(map.sources.some((s) => s.endsWith('web/src/vigil-app.ts')));

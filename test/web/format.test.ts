@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatBytes, formatBytesPerSec, formatDuration, formatLoad, formatPercent } from '../../web/src/format.ts';
+import { formatAge, formatBytes, formatBytesPerSec, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
 
 void test('formatPercent', () => {
   assert.equal(formatPercent(42.345), '42.3 %');
@@ -45,4 +45,20 @@ void test('formatDuration shows the largest unit and the next one', () => {
 void test('formatAge', () => {
   assert.equal(formatAge(1_000_000, 1_012_500), '12 s ago');
   assert.equal(formatAge(null, 1), '—');
+});
+
+void test('formatDateTime shows local date and time, a dash for nothing or nonsense', () => {
+  const local = new Date(2025, 2, 1, 9, 4, 5).getTime();
+  assert.equal(formatDateTime(local), '2025-03-01 09:04:05');
+  assert.equal(formatDateTime(new Date(local).toISOString()), '2025-03-01 09:04:05');
+  assert.equal(formatDateTime(null), '—');
+  assert.equal(formatDateTime('not a date'), '—');
+});
+
+void test('formatUntil counts down to a time and says when it has passed', () => {
+  const now = Date.parse('2025-03-01T12:00:00Z');
+  assert.equal(formatUntil('2025-03-01T16:00:00Z', now), 'in 4 h');
+  assert.equal(formatUntil(now + 90_000, now), 'in 1 min 30 s');
+  assert.equal(formatUntil(now - 1, now), 'ended');
+  assert.equal(formatUntil(null, now), '—');
 });

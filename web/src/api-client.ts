@@ -1,16 +1,29 @@
-// The dashboard's only way to the server: typed calls to the JSON API under /api/v1.
+// The dashboard's only way to the server: typed calls to the JSON API under api/v1. Paths are
+// relative, so the dashboard works behind a proxy that mounts it under a sub-path.
+import type { UserRole } from '../../lib/db/database.ts';
 import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
-import type { HostSeries } from '../../lib/db/queries/select-host-series.ts';
+import type { FleetSparklines } from '../../lib/db/queries/select-fleet-sparklines.ts';
+import type { FleetSummary } from '../../lib/db/queries/select-fleet-summary.ts';
+import type { ApiAlert } from '../../lib/web/api-alert.ts';
 
-export type { HostOverview, HostSeries };
+export type { ApiAlert, FleetSparklines, FleetSummary, HostOverview, UserRole };
 
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** Seconds, from a 429's Retry-After header. */
+  readonly retryAfterSec: number | null;
+  constructor(status: number, message: string, retryAfterSec: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.retryAfterSec = retryAfterSec;
   }
+}
+
+/** What to tell the user about a failed call: the server's message, or why there was none. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  return `cannot reach the server (${err instanceof Error ? err.message : String(err)})`;
 }
 
 /**
@@ -23,7 +36,10 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-async function readJson<T>(response: Response): Promise<T> {
+/** Paths whose 401 means "wrong password", not "your session is gone". */
+const LOGIN_PATH = 'api/v1/session';
+
+async function readJson<T>(response: Response, path: string, method: string): Promise<T> {
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -32,8 +48,9 @@ async function readJson<T>(response: Response): Promise<T> {
     } catch {
       // Not JSON (a proxy's error page): the status line is all there is.
     }
-    if (response.status === 401) window.dispatchEvent(new CustomEvent('vigil-unauthorized'));
-    throw new ApiError(response.status, message);
+    if (response.status === 401 && !(path === LOGIN_PATH && method === 'POST')) window.dispatchEvent(new CustomEvent('vigil-unauthorized'));
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(response.status, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
@@ -42,7 +59,7 @@ async function readJson<T>(response: Response): Promise<T> {
 /** GET a JSON document under the page's base URL (paths are relative: 'api/v1/hosts'). */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
-  return readJson<T>(response);
+  return readJson<T>(response, path, 'GET');
 }
 
 /** A write (POST, PUT, PATCH, DELETE) with a JSON body, carrying the session's CSRF token. */
@@ -56,25 +73,143 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
     credentials: 'same-origin',
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return readJson<T>(response);
+  return readJson<T>(response, path, method);
 }
+
+const segment = (value: string | number): string => encodeURIComponent(String(value));
+
+// --- Session -------------------------------------------------------------------------------
+
+export interface SessionUser {
+  name: string;
+  role: UserRole;
+}
+
+export interface Session {
+  user: SessionUser;
+  /** Null when the credentials are an API token (no cookie, so no CSRF). */
+  csrfToken: string | null;
+}
+
+export const fetchSession = (signal?: AbortSignal): Promise<Session> => getJson<Session>(LOGIN_PATH, signal);
+export const logIn = (name: string, password: string): Promise<Session> => sendJson<Session>('POST', LOGIN_PATH, { name, password });
+export const logOut = (): Promise<void> => sendJson<void>('DELETE', LOGIN_PATH);
+
+// --- Fleet ---------------------------------------------------------------------------------
 
 export async function fetchHosts(signal?: AbortSignal): Promise<HostOverview[]> {
-  const body = await getJson<{ hosts: HostOverview[] }>('api/v1/hosts', signal);
-  return body.hosts;
+  return (await getJson<{ hosts: HostOverview[] }>('api/v1/hosts', signal)).hosts;
 }
 
-export interface SeriesRange {
-  /** Milliseconds since the epoch. */
-  fromMs: number;
-  /** Milliseconds since the epoch; the server's now when absent. */
-  toMs?: number;
-  maxPoints?: number;
+export const fetchFleetSummary = (signal?: AbortSignal): Promise<FleetSummary> => getJson<FleetSummary>('api/v1/fleet/summary', signal);
+
+export const fetchSparklines = (minutes: number, points: number, signal?: AbortSignal): Promise<FleetSparklines> =>
+  getJson<FleetSparklines>(`api/v1/fleet/sparklines?minutes=${minutes}&points=${points}`, signal);
+
+// --- Alerts and silences -------------------------------------------------------------------
+
+export interface AlertHistoryItem {
+  id: number;
+  alertKey: string;
+  rule: string | null;
+  host: string | null;
+  /** ISO 8601. */
+  at: string;
+  event: string;
+  actor: string | null;
+  comment: string | null;
+  details: Record<string, unknown>;
 }
 
-export async function fetchHostSeries(host: string, range: SeriesRange, signal?: AbortSignal): Promise<HostSeries> {
-  const query = new URLSearchParams({ from: String(Math.floor(range.fromMs)) });
-  if (range.toMs !== undefined) query.set('to', String(Math.ceil(range.toMs)));
-  if (range.maxPoints !== undefined) query.set('maxPoints', String(range.maxPoints));
-  return getJson<HostSeries>(`api/v1/hosts/${encodeURIComponent(host)}/samples?${query.toString()}`, signal);
+export interface ApiSilence {
+  id: number;
+  host?: string;
+  group?: string;
+  rule?: string;
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdBy: string;
+  createdAt: string;
+  expiredAt: string | null;
+  active: boolean;
 }
+
+export interface NewSilence {
+  host?: string;
+  group?: string;
+  rule?: string;
+  /** "1h", "4h", "1d", "90m": what the server's duration parser takes. */
+  duration?: string;
+  /** ISO 8601, instead of a duration. */
+  endsAt?: string;
+  comment: string;
+}
+
+export async function fetchActiveAlerts(signal?: AbortSignal): Promise<ApiAlert[]> {
+  return (await getJson<{ alerts: ApiAlert[] }>('api/v1/alerts?state=active', signal)).alerts;
+}
+
+/** The newest history entries, or those older than entry `beforeId` (the next page). */
+export async function fetchAlertHistory(limit: number, beforeId?: number, signal?: AbortSignal): Promise<AlertHistoryItem[]> {
+  const before = beforeId === undefined ? '' : `&before=${beforeId}`;
+  return (await getJson<{ history: AlertHistoryItem[] }>(`api/v1/alerts?state=history&limit=${limit}${before}`, signal)).history;
+}
+
+export async function acknowledgeAlert(key: string, comment: string): Promise<ApiAlert> {
+  return (await sendJson<{ alert: ApiAlert }>('POST', `api/v1/alerts/${segment(key)}/ack`, { comment })).alert;
+}
+
+export async function fetchSilences(state: 'active' | 'all', signal?: AbortSignal): Promise<ApiSilence[]> {
+  return (await getJson<{ silences: ApiSilence[] }>(`api/v1/silences?state=${state}`, signal)).silences;
+}
+
+export async function createSilence(silence: NewSilence): Promise<ApiSilence> {
+  return (await sendJson<{ silence: ApiSilence }>('POST', 'api/v1/silences', silence)).silence;
+}
+
+export async function expireSilence(id: number): Promise<ApiSilence> {
+  return (await sendJson<{ silence: ApiSilence }>('POST', `api/v1/silences/${segment(id)}/expire`)).silence;
+}
+
+// --- Users and API tokens (admins) ---------------------------------------------------------
+
+export interface ApiUser {
+  name: string;
+  role: UserRole;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  user: string;
+  createdAt: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export async function fetchUsers(signal?: AbortSignal): Promise<ApiUser[]> {
+  return (await getJson<{ users: ApiUser[] }>('api/v1/users', signal)).users;
+}
+
+export async function createUser(user: { name: string; role: UserRole; password: string }): Promise<ApiUser> {
+  return (await sendJson<{ user: ApiUser }>('POST', 'api/v1/users', user)).user;
+}
+
+export async function updateUser(name: string, change: { role?: UserRole; password?: string }): Promise<ApiUser> {
+  return (await sendJson<{ user: ApiUser }>('PATCH', `api/v1/users/${segment(name)}`, change)).user;
+}
+
+export const deleteUser = (name: string): Promise<void> => sendJson<void>('DELETE', `api/v1/users/${segment(name)}`);
+
+export async function fetchTokens(signal?: AbortSignal): Promise<ApiToken[]> {
+  return (await getJson<{ tokens: ApiToken[] }>('api/v1/tokens', signal)).tokens;
+}
+
+/** The answer holds the token itself, which the server never shows again. */
+export const createToken = (token: { name: string; user?: string; expiresInDays?: number }): Promise<ApiToken & { token: string }> =>
+  sendJson<ApiToken & { token: string }>('POST', 'api/v1/tokens', token);
+
+export const revokeToken = (id: number): Promise<void> => sendJson<void>('DELETE', `api/v1/tokens/${segment(id)}`);

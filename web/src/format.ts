@@ -55,3 +55,20 @@ export function formatAge(tsMs: number | null | undefined, nowMs: number): strin
   if (tsMs === null || tsMs === undefined || !Number.isFinite(tsMs)) return DASH;
   return `${formatDuration((nowMs - tsMs) / 1000)} ago`;
 }
+
+/** An ISO 8601 time (or milliseconds) as the reader's local date and time: "2025-03-01 12:04:05". */
+export function formatDateTime(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  const date = new Date(typeof value === 'number' ? value : Date.parse(value));
+  if (Number.isNaN(date.getTime())) return DASH;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** How long until a time, e.g. "in 3 h 59 min", or "ended" once it has passed. */
+export function formatUntil(value: string | number | null | undefined, nowMs: number): string {
+  if (value === null || value === undefined) return DASH;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) return DASH;
+  return ms <= nowMs ? 'ended' : `in ${formatDuration((ms - nowMs) / 1000)}`;
+}

@@ -1,355 +1,253 @@
-// <host-chart>: one host's recent history as two uPlot charts (CPU and memory %, network rx/tx),
-// kept live by fetching only the samples newer than the last one shown.
+// <vigil-chart>: one uPlot chart of the host page, drawn from a ChartSpec and the shared time
+// column. Its cursor is synced with every chart of the same syncKey; dragging across it asks for
+// that span ("chart-zoom"), a click asks what ran at that moment ("chart-pick").
 import { LitElement, css, html } from 'lit';
 import uPlot from 'uplot';
-import { fetchHostSeries } from './api-client.ts';
-import type { HostSeries } from './api-client.ts';
-import { formatBytesPerSec, formatPercent } from './format.ts';
+import type { ChartSpec, ChartUnit } from './chart-specs.ts';
+import { stackColumns } from './chart-stack.ts';
+import { readChartTheme, withAlpha } from './chart-theme.ts';
+import type { ChartTheme } from './chart-theme.ts';
+import { formatBytesPerSec, formatLoad, formatPercent } from './format.ts';
 
-export const CHART_RANGES: { label: string; ms: number }[] = [
-  { label: '15 min', ms: 15 * 60_000 },
-  { label: '1 h', ms: 60 * 60_000 },
-  { label: '6 h', ms: 6 * 60 * 60_000 },
-  { label: '24 h', ms: 24 * 60 * 60_000 },
-  { label: '7 d', ms: 7 * 24 * 60 * 60_000 },
-];
-
-/** The columns the charts draw, in the API's own columnar form. */
-interface Columns {
-  ts: number[];
-  cpu: (number | null)[];
-  mem: (number | null)[];
-  rx: (number | null)[];
-  tx: (number | null)[];
+export interface ChartZoomDetail {
+  fromMs: number;
+  toMs: number;
 }
 
-const CHART_HEIGHT = 220;
+export interface ChartPickDetail {
+  atMs: number;
+}
 
-export class HostChart extends LitElement {
+const PLOT_HEIGHT = 170;
+/** A drag shorter than this is a click. */
+const CLICK_SLOP_PX = 4;
+
+export class VigilChart extends LitElement {
   static override properties = {
-    host: {},
-    rangeMs: { attribute: false },
-    refreshMs: { attribute: false },
-    error: { state: true },
-    pointCount: { state: true },
+    spec: { attribute: false },
+    ts: { attribute: false },
+    xRange: { attribute: false },
+    syncKey: { attribute: false },
   };
 
-  declare host: string;
-  declare rangeMs: number;
-  declare refreshMs: number;
-  declare error: string | null;
-  declare pointCount: number;
+  declare spec: ChartSpec | null;
+  /** Unix seconds, ascending; spec's columns are aligned with it. */
+  declare ts: number[];
+  /** The x axis's [from, to] in Unix seconds: the range asked for, whatever the data covers. */
+  declare xRange: [number, number];
+  declare syncKey: string;
 
-  private columns: Columns = emptyColumns();
-  /** True while the shown points are bucket averages: new raw points cannot simply be appended to them. */
-  private bucketed = false;
-  private cpuChart: uPlot | null = null;
-  private netChart: uPlot | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  /** Bumped whenever host or range changes, so that an answer to an older request is dropped. */
-  private generation = 0;
-  private abort: AbortController | null = null;
+  private chart: uPlot | null = null;
+  /** What the chart was built for: a change of series, units or colours rebuilds it. */
+  private builtFor = '';
+  private theme: ChartTheme | null = null;
+  private dragFromX: number | null = null;
   private resizeObserver: ResizeObserver | null = null;
-  private readonly darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
-  private readonly onSchemeChange = (): void => this.rebuildCharts();
 
   constructor() {
     super();
-    this.host = '';
-    this.rangeMs = 60 * 60_000;
-    this.refreshMs = 2000;
-    this.error = null;
-    this.pointCount = 0;
+    this.spec = null;
+    this.ts = [];
+    this.xRange = [0, 1];
+    this.syncKey = 'vigil-host';
   }
 
   static override styles = css`
     :host {
       display: block;
-    }
-    header {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: baseline;
-      gap: 0.75rem;
-      margin-bottom: 0.5rem;
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.15rem;
-    }
-    .ranges {
-      display: flex;
-      gap: 0.25rem;
-    }
-    .ranges button {
-      font: inherit;
-      font-size: 0.85rem;
-      padding: 0.15rem 0.55rem;
-      border: 1px solid var(--vigil-border);
-      border-radius: 4px;
-      background: transparent;
-      color: inherit;
-      cursor: pointer;
-    }
-    .ranges button[aria-pressed='true'] {
-      background: var(--vigil-accent);
-      border-color: var(--vigil-accent);
-      color: #fff;
-    }
-    .meta,
-    .error {
-      font-size: 0.85rem;
-      color: var(--vigil-muted);
-    }
-    .error {
-      color: var(--vigil-down);
+      min-width: 0;
     }
     h3 {
-      margin: 0.75rem 0 0.25rem;
+      margin: 0 0 0.25rem;
       font-size: 0.9rem;
       font-weight: 600;
+      color: var(--vigil-fg);
+      overflow-wrap: anywhere;
+    }
+    .plot {
+      min-height: ${PLOT_HEIGHT}px;
+    }
+    .plot .u-legend {
+      font-size: 0.78rem;
       color: var(--vigil-muted);
     }
-    .chart {
-      min-height: ${CHART_HEIGHT}px;
+    .plot .u-select {
+      background: var(--vigil-selected);
     }
   `;
 
   override render() {
     return html`
       <link rel="stylesheet" href="uplot.css" />
-      <header>
-        <h2>${this.host}</h2>
-        <div class="ranges" role="group" aria-label="Time range">
-          ${CHART_RANGES.map(
-            (range) =>
-              html`<button aria-pressed=${range.ms === this.rangeMs ? 'true' : 'false'} @click=${() => (this.rangeMs = range.ms)}>
-                ${range.label}
-              </button>`,
-          )}
-        </div>
-        <span class="meta">${this.pointCount} points</span>
-        ${this.error === null ? '' : html`<span class="error">${this.error}</span>`}
-      </header>
-      <h3>CPU and memory</h3>
-      <div class="chart" id="cpu"></div>
-      <h3>Network</h3>
-      <div class="chart" id="net"></div>
+      <h3>${this.spec?.title ?? ''}</h3>
+      <div class="plot" part="plot"></div>
     `;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.darkQuery.addEventListener('change', this.onSchemeChange);
-    this.resizeObserver = new ResizeObserver(() => this.resizeCharts());
+    this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this);
-    // Reconnected after a move in the DOM: the charts were destroyed on disconnect.
-    if (this.hasUpdated) this.restart();
+    window.addEventListener('mouseup', this.onMouseUp);
+    if (this.hasUpdated) this.draw();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.darkQuery.removeEventListener('change', this.onSchemeChange);
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
-    this.stop();
-    this.destroyCharts();
+    window.removeEventListener('mouseup', this.onMouseUp);
+    this.destroy();
   }
 
-  protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('host') || changed.has('rangeMs')) this.restart();
+  protected override updated(): void {
+    this.draw();
   }
 
-  private restart(): void {
-    this.stop();
-    this.generation++;
-    this.columns = emptyColumns();
-    this.bucketed = false;
-    this.rebuildCharts();
-    if (this.host !== '') void this.refresh(true);
+  /** The theme's colours changed: build again with the new ones. */
+  refreshTheme(): void {
+    this.theme = null;
+    this.builtFor = '';
+    this.draw();
   }
 
-  private stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.abort?.abort();
-    this.abort = null;
-  }
-
-  /** Fetches the whole range (first load, or when bucketed) or only what is newer, then schedules the next run. */
-  private async refresh(full: boolean): Promise<void> {
-    const generation = this.generation;
-    const abort = new AbortController();
-    this.abort = abort;
-    const now = Date.now();
-    const lastTs = this.columns.ts[this.columns.ts.length - 1];
-    const whole = full || this.bucketed || lastTs === undefined;
-    const fromMs = whole ? now - this.rangeMs : Math.round(lastTs * 1000) + 1;
-    try {
-      const series = await fetchHostSeries(this.host, { fromMs, maxPoints: this.maxPoints() }, abort.signal);
-      if (generation !== this.generation) return;
-      this.columns = whole ? toColumns(series) : appendColumns(this.columns, toColumns(series));
-      this.bucketed = series.bucketSec !== null;
-      this.columns = dropBefore(this.columns, (Date.now() - this.rangeMs) / 1000);
-      this.error = null;
-      this.draw();
-    } catch (err) {
-      if (generation !== this.generation || abort.signal.aborted) return;
-      this.error = err instanceof Error ? err.message : String(err);
-    } finally {
-      if (generation === this.generation) {
-        this.abort = null;
-        this.timer = setTimeout(() => void this.refresh(false), this.refreshMs);
-      }
-    }
-  }
-
-  /** About one point per horizontal pixel: more would not show. */
-  private maxPoints(): number {
-    return Math.max(100, Math.min(5000, Math.round(this.clientWidth || 1000)));
+  /** How many points the chart holds now (for tests and the page's counters). */
+  get pointCount(): number {
+    return this.chart?.data[0]?.length ?? 0;
   }
 
   private draw(): void {
-    this.pointCount = this.columns.ts.length;
-    const { ts, cpu, mem, rx, tx } = this.columns;
-    this.cpuChart?.setData([ts, cpu, mem]);
-    this.netChart?.setData([ts, rx, tx]);
+    const spec = this.spec;
+    const target = this.renderRoot.querySelector<HTMLElement>('.plot');
+    if (spec === null || target === null || !this.isConnected) return;
+    this.theme ??= readChartTheme(this);
+    const shape = JSON.stringify([spec.id, spec.unit, spec.rightUnit, spec.stacked, spec.max, spec.series.map((s) => [s.label, s.color, s.right])]);
+    const data = this.alignedData(spec);
+    if (this.chart !== null && shape === this.builtFor) {
+      this.chart.setData(data);
+      return;
+    }
+    this.destroy();
+    this.builtFor = shape;
+    this.chart = new uPlot(this.options(spec, this.theme), data, target);
+    this.chart.over.addEventListener('mousedown', this.onMouseDown);
   }
 
-  private rebuildCharts(): void {
-    this.destroyCharts();
-    const cpuTarget = this.renderRoot.querySelector<HTMLElement>('#cpu');
-    const netTarget = this.renderRoot.querySelector<HTMLElement>('#net');
-    if (cpuTarget === null || netTarget === null) return;
-    const theme = readTheme(this);
-    const width = this.chartWidth();
-    // The x scale follows the clock rather than the data, so that the chart scrolls and a silent host shows as a gap.
-    const xRange = (): uPlot.Range.MinMax => [(Date.now() - this.rangeMs) / 1000, Date.now() / 1000];
-    const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
-      stroke: theme.fg,
-      grid: { stroke: theme.grid, width: 1 },
+  private alignedData(spec: ChartSpec): uPlot.AlignedData {
+    const columns = spec.series.map((s) => s.values);
+    return [this.ts, ...(spec.stacked ? stackColumns(columns).columns : columns)];
+  }
+
+  private options(spec: ChartSpec, theme: ChartTheme): uPlot.Options {
+    const axis = (unit: ChartUnit, side?: 1): uPlot.Axis => ({
+      stroke: theme.muted,
+      grid: side === 1 ? { show: false } : { stroke: theme.grid, width: 1 },
       ticks: { stroke: theme.grid, width: 1 },
-      ...(values ? { values, size: 80 } : {}),
+      values: (_u, splits) => splits.map((v) => formatValue(unit, v)),
+      size: unit === 'bytesPerSec' ? 84 : 56,
+      ...(side === 1 ? { side, scale: 'y2' } : {}),
     });
-    const { ts, cpu, mem, rx, tx } = this.columns;
-    this.cpuChart = new uPlot(
-      {
-        width,
-        height: CHART_HEIGHT,
-        scales: { x: { time: true, range: xRange }, y: { range: [0, 100] } },
-        axes: [axis(), axis((_u, splits) => splits.map((v) => formatPercent(v)))],
-        series: [
-          {},
-          { label: 'CPU', stroke: theme.cpu, width: 1.5, value: (_u, v) => formatPercent(v) },
-          { label: 'Memory', stroke: theme.mem, width: 1.5, value: (_u, v) => formatPercent(v) },
-        ],
+    const yRange = (max: number | undefined): uPlot.Scale['range'] =>
+      max !== undefined ? [0, max] : (_u, _min, dataMax) => [0, dataMax > 0 ? dataMax * 1.1 : 1];
+    const scales: uPlot.Scales = {
+      x: { time: true, range: () => this.xRange },
+      y: { range: yRange(spec.max) },
+    };
+    const axes: uPlot.Axis[] = [{ stroke: theme.muted, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } }, axis(spec.unit)];
+    if (spec.rightUnit !== undefined) {
+      scales['y2'] = { range: yRange(spec.rightUnit === 'percent' ? 100 : undefined) };
+      axes.push(axis(spec.rightUnit, 1));
+    }
+    const series: uPlot.Series[] = [
+      {},
+      ...spec.series.map((s): uPlot.Series => {
+        const colour = theme.colours[s.color];
+        const unit = s.right ? (spec.rightUnit ?? spec.unit) : spec.unit;
+        return {
+          label: s.label,
+          stroke: colour,
+          width: 1.5,
+          scale: s.right ? 'y2' : 'y',
+          // The legend shows each series' own value, not the stacked sum it is drawn at.
+          value: (_u, _v, _si, idx) => (idx === null ? '—' : formatValue(unit, s.values[idx] ?? null)),
+          ...(spec.stacked ? { fill: withAlpha(colour, 0.45) } : {}),
+        };
+      }),
+    ];
+    return {
+      width: this.chartWidth(),
+      height: PLOT_HEIGHT,
+      scales,
+      axes,
+      series,
+      ...(spec.stacked ? { bands: stackColumns(spec.series.map((s) => s.values)).bands } : {}),
+      cursor: {
+        sync: { key: this.syncKey },
+        drag: { x: true, y: false, setScale: false },
       },
-      [ts, cpu, mem],
-      cpuTarget,
-    );
-    this.netChart = new uPlot(
-      {
-        width,
-        height: CHART_HEIGHT,
-        scales: { x: { time: true, range: xRange }, y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.1)] } },
-        axes: [axis(), axis((_u, splits) => splits.map((v) => formatBytesPerSec(v)))],
-        series: [
-          {},
-          { label: 'Received', stroke: theme.rx, width: 1.5, value: (_u, v) => formatBytesPerSec(v) },
-          { label: 'Sent', stroke: theme.tx, width: 1.5, value: (_u, v) => formatBytesPerSec(v) },
-        ],
-      },
-      [ts, rx, tx],
-      netTarget,
-    );
+      legend: { live: true },
+    };
   }
 
-  private destroyCharts(): void {
-    this.cpuChart?.destroy();
-    this.netChart?.destroy();
-    this.cpuChart = null;
-    this.netChart = null;
-  }
+  private readonly onMouseDown = (event: MouseEvent): void => {
+    if (event.button !== 0) return;
+    this.dragFromX = event.clientX;
+  };
+
+  // On window, so that it runs after uPlot's own handler on document, which leaves the dragged
+  // span selected here and, through the cursor sync, on every other chart: each clears its own.
+  private readonly onMouseUp = (event: MouseEvent): void => {
+    const chart = this.chart;
+    const fromX = this.dragFromX;
+    this.dragFromX = null;
+    if (chart === null) return;
+    if (chart.select.width > 0) chart.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    if (fromX === null) return;
+    const rect = chart.over.getBoundingClientRect();
+    const toLeft = (clientX: number): number => Math.min(rect.width, Math.max(0, clientX - rect.left));
+    const a = chart.posToVal(toLeft(fromX), 'x') * 1000;
+    const b = chart.posToVal(toLeft(event.clientX), 'x') * 1000;
+    if (Math.abs(event.clientX - fromX) > CLICK_SLOP_PX) {
+      this.dispatchEvent(new CustomEvent<ChartZoomDetail>('chart-zoom', { detail: { fromMs: Math.min(a, b), toMs: Math.max(a, b) }, bubbles: true, composed: true }));
+    } else {
+      this.dispatchEvent(new CustomEvent<ChartPickDetail>('chart-pick', { detail: { atMs: b }, bubbles: true, composed: true }));
+    }
+  };
 
   private chartWidth(): number {
-    return Math.max(300, Math.floor(this.getBoundingClientRect().width));
+    return Math.max(240, Math.floor(this.getBoundingClientRect().width));
   }
 
-  private resizeCharts(): void {
+  private resize(): void {
     const width = this.chartWidth();
-    for (const chart of [this.cpuChart, this.netChart]) {
-      if (chart !== null && chart.width !== width) chart.setSize({ width, height: CHART_HEIGHT });
-    }
+    if (this.chart !== null && this.chart.width !== width) this.chart.setSize({ width, height: PLOT_HEIGHT });
+  }
+
+  private destroy(): void {
+    this.chart?.over.removeEventListener('mousedown', this.onMouseDown);
+    this.chart?.destroy();
+    this.chart = null;
+    this.builtFor = '';
   }
 }
 
-function emptyColumns(): Columns {
-  return { ts: [], cpu: [], mem: [], rx: [], tx: [] };
+export function formatValue(unit: ChartUnit, value: number | null): string {
+  switch (unit) {
+    case 'percent':
+      return formatPercent(value);
+    case 'bytesPerSec':
+      return formatBytesPerSec(value);
+    case 'load':
+      return formatLoad(value);
+    case 'celsius':
+      return value === null || !Number.isFinite(value) ? '—' : `${value.toFixed(0)} °C`;
+  }
 }
 
-function toColumns(series: HostSeries): Columns {
-  return {
-    ts: series.ts,
-    cpu: series.cpuBusyPct,
-    mem: series.memUsedPct,
-    rx: series.netRxBytesPerSec,
-    tx: series.netTxBytesPerSec,
-  };
-}
-
-function appendColumns(a: Columns, b: Columns): Columns {
-  // A point at or before the last shown one would break uPlot's ascending x: skip such repeats.
-  const last = a.ts[a.ts.length - 1] ?? -Infinity;
-  const start = b.ts.findIndex((t) => t > last);
-  if (start === -1) return a;
-  return {
-    ts: a.ts.concat(b.ts.slice(start)),
-    cpu: a.cpu.concat(b.cpu.slice(start)),
-    mem: a.mem.concat(b.mem.slice(start)),
-    rx: a.rx.concat(b.rx.slice(start)),
-    tx: a.tx.concat(b.tx.slice(start)),
-  };
-}
-
-function dropBefore(c: Columns, minTsSec: number): Columns {
-  const start = c.ts.findIndex((t) => t >= minTsSec);
-  if (start <= 0) return start === 0 ? c : emptyColumns();
-  return {
-    ts: c.ts.slice(start),
-    cpu: c.cpu.slice(start),
-    mem: c.mem.slice(start),
-    rx: c.rx.slice(start),
-    tx: c.tx.slice(start),
-  };
-}
-
-interface ChartTheme {
-  fg: string;
-  grid: string;
-  cpu: string;
-  mem: string;
-  rx: string;
-  tx: string;
-}
-
-// Canvas cannot use CSS variables, so the colours of the current scheme are read once per chart build.
-function readTheme(element: Element): ChartTheme {
-  const style = getComputedStyle(element);
-  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  return {
-    fg: read('--vigil-muted', '#666'),
-    grid: read('--vigil-grid', 'rgba(128,128,128,0.2)'),
-    cpu: read('--vigil-cpu', '#e8590c'),
-    mem: read('--vigil-mem', '#1c7ed6'),
-    rx: read('--vigil-rx', '#2f9e44'),
-    tx: read('--vigil-tx', '#ae3ec9'),
-  };
-}
-
-customElements.define('host-chart', HostChart);
+customElements.define('vigil-chart', VigilChart);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'host-chart': HostChart;
+    'vigil-chart': VigilChart;
   }
 }

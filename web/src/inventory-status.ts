@@ -1,16 +1,36 @@
 // <inventory-status>: whether the scheduler's latest reading of the inventory worked. While the
 // latest reload failed, a banner says where (file:line) and what is wrong, and that the last
 // good inventory is still being polled; otherwise one quiet line with the last good reload.
+// Silent on the inventory page (#/inventory), which shows the same and the reload history.
 import { LitElement, css, html } from 'lit';
 import type { InventoryReload, InventoryStatus } from '../../lib/db/queries/select-inventory-status.ts';
+import { getJson } from './api-client.ts';
 import { formatAge } from './format.ts';
 
 export type { InventoryReload, InventoryStatus };
 
-export async function fetchInventoryStatus(signal?: AbortSignal): Promise<InventoryStatus> {
-  const response = await fetch('api/v1/inventory?recent=1', { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-  return (await response.json()) as InventoryStatus;
+/** The status with the `recent` latest reloads (the banner needs only the latest). */
+export async function fetchInventoryStatus(signal?: AbortSignal, recent = 1): Promise<InventoryStatus> {
+  return getJson<InventoryStatus>(`api/v1/inventory?recent=${recent}`, signal);
+}
+
+/** A failed reload's heading (in .banner) and its "file:line: message" (.where); the inventory page shows them too. */
+export const reloadErrorStyles = css`
+  .banner strong {
+    color: var(--vigil-down);
+  }
+  .where {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.85rem;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    margin: 0.35rem 0;
+  }
+`;
+
+/** The inventory page's own route, where this element would repeat what the page shows. */
+export function isInventoryPage(hash: string): boolean {
+  return hash === '#/inventory' || hash.startsWith('#/inventory/') || hash.startsWith('#/inventory?');
 }
 
 /** "file:line: message", as a compiler or Ansible would put it. */
@@ -41,7 +61,9 @@ export class InventoryStatusElement extends LitElement {
     this.now = Date.now();
   }
 
-  static override styles = css`
+  static override styles = [
+    reloadErrorStyles,
+    css`
     :host {
       display: block;
     }
@@ -53,37 +75,32 @@ export class InventoryStatusElement extends LitElement {
       padding: 0.6rem 0.75rem;
       margin-bottom: 1rem;
     }
-    .banner strong {
-      color: var(--vigil-down);
-    }
-    .where {
-      font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-      font-size: 0.85rem;
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-      margin: 0.35rem 0;
-    }
     .quiet {
       color: var(--vigil-muted);
       font-size: 0.85rem;
       margin: 0 0 0.75rem;
     }
-  `;
+  `,
+  ];
+
+  private readonly onHashChange = (): void => this.requestUpdate();
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
     void this.refresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
   override render() {
     const status = this.status;
-    if (status === null) return html``;
+    if (status === null || isInventoryPage(location.hash)) return html``;
     const current = status.current;
     const lastGood = current
       ? html`Still polling the last good inventory: ${current.hosts} ${current.hosts === 1 ? 'host' : 'hosts'}, loaded

@@ -1,159 +1,309 @@
-// <vigil-app>: the dashboard's root. Keeps the host list fresh and shows the charts of the chosen host.
+// <vigil-app>: the dashboard's shell. Asks who is logged in; without a session it shows the login
+// form, with one the header (navigation, user, live indicator, theme) and the page the hash names
+// (app-route.ts). A 401 from any call (`vigil-unauthorized`) brings the login form back.
 import { LitElement, css, html } from 'lit';
-import { fetchHosts } from './api-client.ts';
-import type { HostOverview } from './api-client.ts';
-import type { HostSelectDetail } from './host-table.ts';
-import './host-chart.ts';
-import './host-table.ts';
+import { ApiError, fetchSession, logOut, setCsrfToken } from './api-client.ts';
+import type { Session } from './api-client.ts';
+import { parseRoute } from './app-route.ts';
+import type { AppRoute } from './app-route.ts';
+import { liveConnection, onLiveConnection } from './live-events.ts';
+import type { LiveConnection } from './live-events.ts';
+import { sharedStyles } from './shared-styles.ts';
+import { applyStoredTheme } from './theme-toggle.ts';
+import './admin-page.ts';
+import './alerts-page.ts';
+import './fleet-overview.ts';
+import './host-page.ts';
+import './inventory-page.ts';
 import './inventory-status.ts';
+import './login-form.ts';
+import './theme-toggle.ts';
+import './toast-stack.ts';
 
-const HASH_PREFIX = '#host=';
+type SessionState = { kind: 'checking' } | { kind: 'anonymous' } | { kind: 'failed'; message: string } | { kind: 'ready'; session: Session };
+
+const NAV: { page: AppRoute['page']; href: string; label: string; adminOnly: boolean }[] = [
+  { page: 'overview', href: '#/', label: 'Overview', adminOnly: false },
+  { page: 'alerts', href: '#/alerts', label: 'Alerts', adminOnly: false },
+  { page: 'inventory', href: '#/inventory', label: 'Inventory', adminOnly: false },
+  { page: 'admin', href: '#/admin', label: 'Admin', adminOnly: true },
+];
+
+const LIVE_TEXT: Record<LiveConnection, string> = { open: 'Live', connecting: 'Connecting…', closed: 'Offline' };
 
 export class VigilApp extends LitElement {
   static override properties = {
-    refreshMs: { attribute: false },
-    hosts: { state: true },
-    selected: { state: true },
-    now: { state: true },
-    error: { state: true },
-    loaded: { state: true },
+    state: { state: true },
+    route: { state: true },
+    live: { state: true },
   };
 
-  declare refreshMs: number;
-  declare hosts: HostOverview[];
-  declare selected: string | null;
-  declare now: number;
-  declare error: string | null;
-  declare loaded: boolean;
+  declare state: SessionState;
+  declare route: AppRoute;
+  declare live: LiveConnection;
 
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopLiveListener: (() => void) | null = null;
   private readonly onHashChange = (): void => {
-    this.selected = hostFromHash(location.hash);
+    this.route = parseRoute(location.hash);
+    // A new page: its content is where keyboard and screen reader users should be.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true }));
+  };
+  private readonly onUnauthorized = (): void => {
+    if (this.state.kind === 'ready') setCsrfToken(null);
+    this.state = { kind: 'anonymous' };
   };
 
   constructor() {
     super();
-    this.refreshMs = 2000;
-    this.hosts = [];
-    this.selected = hostFromHash(location.hash);
-    this.now = Date.now();
-    this.error = null;
-    this.loaded = false;
+    applyStoredTheme();
+    this.state = { kind: 'checking' };
+    this.route = parseRoute(location.hash);
+    this.live = liveConnection();
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 1400px;
-      margin: 0 auto;
-      padding: 1rem 1.25rem 2rem;
-    }
-    header {
-      display: flex;
-      align-items: baseline;
-      gap: 1rem;
-      flex-wrap: wrap;
-      margin-bottom: 1rem;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.4rem;
-      letter-spacing: 0.02em;
-    }
-    .summary {
-      color: var(--vigil-muted);
-      font-size: 0.9rem;
-    }
-    .down {
-      color: var(--vigil-down);
-      font-weight: 600;
-    }
-    .error {
-      color: var(--vigil-down);
-      font-size: 0.9rem;
-    }
-    section {
-      background: var(--vigil-panel);
-      border: 1px solid var(--vigil-border);
-      border-radius: 6px;
-      padding: 0.75rem;
-      margin-bottom: 1rem;
-    }
-    .hint {
-      color: var(--vigil-muted);
-      margin: 0;
-    }
-  `;
+  static override styles = [
+    sharedStyles,
+    css`
+      .skip {
+        position: absolute;
+        left: -999px;
+        top: 0.5rem;
+        z-index: 30;
+        background: var(--vigil-panel);
+        padding: 0.4rem 0.7rem;
+      }
+      .skip:focus {
+        left: 0.5rem;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1.25rem;
+        padding: 0.55rem 1.25rem;
+        background: var(--vigil-panel);
+        border-bottom: 1px solid var(--vigil-border);
+      }
+      .brand {
+        font-size: 1.3rem;
+        font-weight: 700;
+        letter-spacing: 0.02em;
+        color: inherit;
+        text-decoration: none;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: block;
+        padding: 0.3rem 0.7rem;
+        border-radius: 4px;
+        color: inherit;
+        text-decoration: none;
+      }
+      nav a:hover {
+        background: var(--vigil-hover);
+      }
+      nav a[aria-current='page'] {
+        background: var(--vigil-selected);
+        font-weight: 600;
+      }
+      .end {
+        margin-left: auto;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 0.9rem;
+      }
+      .live {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+        font-size: 0.85rem;
+        color: var(--vigil-muted);
+      }
+      .dot {
+        width: 0.6rem;
+        height: 0.6rem;
+        border-radius: 50%;
+        background: var(--vigil-unknown);
+      }
+      .live.open .dot {
+        background: var(--vigil-up);
+      }
+      .live.closed .dot {
+        background: var(--vigil-crit);
+      }
+      .user {
+        font-size: 0.9rem;
+      }
+      main {
+        max-width: 1680px;
+        margin: 0 auto;
+        padding: 1rem 1.25rem 2rem;
+      }
+      /* Focused by the router so that a page change starts reading at the page; no ring needed. */
+      main:focus,
+      main:focus-visible {
+        outline: none;
+      }
+      .centered {
+        padding: 3rem 1rem;
+        text-align: center;
+      }
+      @media (max-width: 760px) {
+        header,
+        main {
+          padding-left: 0.6rem;
+          padding-right: 0.6rem;
+        }
+        .end {
+          margin-left: 0;
+        }
+      }
+    `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
-    void this.refresh();
+    window.addEventListener('vigil-unauthorized', this.onUnauthorized);
+    this.stopLiveListener = onLiveConnection((state) => (this.live = state));
+    void this.checkSession();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    window.removeEventListener('vigil-unauthorized', this.onUnauthorized);
+    this.stopLiveListener?.();
+    this.stopLiveListener = null;
+  }
+
+  protected override updated(): void {
+    document.title = this.state.kind === 'ready' ? `${pageTitle(this.route)} · Vigil` : 'Vigil';
   }
 
   override render() {
-    const down = this.hosts.filter((h) => h.status === 'down' && !h.removed).length;
-    const active = this.hosts.filter((h) => !h.removed).length;
+    switch (this.state.kind) {
+      case 'checking':
+        return html`<p class="centered muted">Loading…</p>`;
+      case 'failed':
+        return html`<div class="centered">
+          <p class="error" role="alert">${this.state.message}</p>
+          <button type="button" @click=${() => void this.checkSession()}>Try again</button>
+        </div>`;
+      case 'anonymous':
+        return html`<vigil-login-form @vigil-login=${this.onLogin}></vigil-login-form>`;
+      case 'ready':
+        return this.renderApp(this.state.session);
+    }
+  }
+
+  private renderApp(session: Session) {
+    const isAdmin = session.user.role === 'admin';
+    const current = this.route.page === 'host' ? 'overview' : this.route.page;
     return html`
+      <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       <header>
-        <h1>Vigil</h1>
-        <span class="summary">
-          ${active} ${active === 1 ? 'host' : 'hosts'}${down > 0 ? html`, <span class="down">${down} down</span>` : ''}
-        </span>
-        ${this.error === null ? '' : html`<span class="error" role="alert">${this.error}</span>`}
+        <a class="brand" href="#/">Vigil</a>
+        <nav aria-label="Main">
+          <ul>
+            ${NAV.filter((item) => isAdmin || !item.adminOnly).map(
+              (item) => html`<li><a href=${item.href} aria-current=${current === item.page ? 'page' : 'false'}>${item.label}</a></li>`,
+            )}
+          </ul>
+        </nav>
+        <div class="end">
+          <span class="live ${this.live}" role="status" title="Updates from the server's live stream">
+            <span class="dot" aria-hidden="true"></span>${LIVE_TEXT[this.live]}
+          </span>
+          <span class="user">${session.user.name} <span class="muted">(${session.user.role})</span></span>
+          <button type="button" class="logout" @click=${() => void this.logOut()}>Log out</button>
+          <vigil-theme-toggle></vigil-theme-toggle>
+        </div>
       </header>
-      <inventory-status .refreshMs=${this.refreshMs}></inventory-status>
-      <section>
-        ${this.loaded
-          ? html`<host-table .hosts=${this.hosts} .selected=${this.selected} .now=${this.now} @host-select=${this.onHostSelect}></host-table>`
-          : html`<p class="hint">Loading…</p>`}
-      </section>
-      ${this.selected === null
-        ? html`<p class="hint">Choose a host to see its charts.</p>`
-        : html`<section><host-chart .host=${this.selected} .refreshMs=${this.refreshMs}></host-chart></section>`}
+      <main id="main" tabindex="-1">
+        <inventory-status></inventory-status>
+        ${this.renderPage(isAdmin, session)}
+      </main>
+      <vigil-toast-stack></vigil-toast-stack>
     `;
   }
 
-  private onHostSelect(event: CustomEvent<HostSelectDetail>): void {
-    this.selected = event.detail.name;
-    // In the URL, so that a reload or a shared link opens the same host.
-    history.replaceState(null, '', `${HASH_PREFIX}${encodeURIComponent(event.detail.name)}`);
+  private renderPage(isAdmin: boolean, session: Session) {
+    const route = this.route;
+    switch (route.page) {
+      case 'overview':
+        return html`<vigil-fleet-overview></vigil-fleet-overview>`;
+      case 'host':
+        return html`<vigil-host-page .host=${route.host}></vigil-host-page>`;
+      case 'alerts':
+        return html`<vigil-alerts-page ?isAdmin=${isAdmin}></vigil-alerts-page>`;
+      case 'inventory':
+        return html`<vigil-inventory-page></vigil-inventory-page>`;
+      case 'admin':
+        return isAdmin
+          ? html`<vigil-admin-page .currentUser=${session.user.name}></vigil-admin-page>`
+          : html`<p class="panel">Only admins manage users and tokens.</p>`;
+      case 'not-found':
+        return html`<p class="panel">There is no page at <code>${route.hash}</code>. <a href="#/">Go to the overview.</a></p>`;
+    }
   }
 
-  private async refresh(): Promise<void> {
-    this.timer = null;
+  private skipToMain(event: Event): void {
+    // The hash belongs to the router; move focus without changing it.
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  private async checkSession(): Promise<void> {
+    this.state = { kind: 'checking' };
     try {
-      // A hidden tab keeps its last view; it catches up on the first tick after it is shown again.
-      if (!document.hidden || !this.loaded) {
-        this.hosts = await fetchHosts();
-        // A fleet of one (the first `vigil up`) opens its charts without a click.
-        if (this.selected === null && this.hosts.length === 1) this.selected = this.hosts[0]?.name ?? null;
-        this.now = Date.now();
-        this.error = null;
-        this.loaded = true;
-      }
+      const session = await fetchSession();
+      setCsrfToken(session.csrfToken);
+      this.state = { kind: 'ready', session };
     } catch (err) {
-      this.error = `cannot load hosts: ${err instanceof Error ? err.message : String(err)}`;
-    } finally {
-      if (this.isConnected) this.timer = setTimeout(() => void this.refresh(), this.refreshMs);
+      if (err instanceof ApiError && err.status === 401) this.state = { kind: 'anonymous' };
+      else this.state = { kind: 'failed', message: `Cannot reach the Vigil server: ${err instanceof Error ? err.message : String(err)}` };
     }
+  }
+
+  private onLogin(event: CustomEvent<Session>): void {
+    setCsrfToken(event.detail.csrfToken);
+    this.state = { kind: 'ready', session: event.detail };
+  }
+
+  private async logOut(): Promise<void> {
+    try {
+      await logOut();
+    } catch {
+      // Already gone (expired session): logged out either way.
+    }
+    setCsrfToken(null);
+    this.state = { kind: 'anonymous' };
   }
 }
 
-function hostFromHash(hash: string): string | null {
-  if (!hash.startsWith(HASH_PREFIX)) return null;
-  try {
-    const name = decodeURIComponent(hash.slice(HASH_PREFIX.length));
-    return name === '' ? null : name;
-  } catch {
-    return null;
+function pageTitle(route: AppRoute): string {
+  switch (route.page) {
+    case 'overview':
+      return 'Overview';
+    case 'host':
+      return route.host;
+    case 'alerts':
+      return 'Alerts';
+    case 'inventory':
+      return 'Inventory';
+    case 'admin':
+      return 'Admin';
+    case 'not-found':
+      return 'Not found';
   }
 }
 

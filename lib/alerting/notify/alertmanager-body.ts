@@ -51,6 +51,7 @@ function toAlertmanagerAlert(alert: NoticeAlert, notice: Notice, externalUrl: st
   if (alert.value !== null) annotations['value'] = String(alert.value);
   if (alert.threshold !== null) annotations['threshold'] = String(alert.threshold);
   if (notice.kind === 'flapping') annotations['flapping'] = 'true';
+  if (alert.dependents && alert.dependents.length > 0) annotations['dependents'] = alert.dependents.join(',');
   return {
     status: alert.status,
     labels,

@@ -62,6 +62,7 @@ function renderText(notice: Notice): string {
   for (const alert of notice.alerts) {
     lines.push(`- ${alertLine(alert)}`);
     if (alert.summary) lines.push(`  ${alert.summary}`);
+    if (alert.dependents && alert.dependents.length > 0) lines.push(`  ${dependentsLine(alert.dependents)}`);
     lines.push(`  ${alertTimes(alert)}`);
   }
   lines.push('', `Receiver: ${notice.receiver}`);
@@ -73,7 +74,9 @@ function renderHtml(notice: Notice): string {
     .map(
       (alert) =>
         `<tr><td><b>${escapeHtml(alert.severity.toUpperCase())}</b></td><td>${escapeHtml(alert.host)}</td><td>${escapeHtml(alert.rule)}</td>` +
-        `<td>${escapeHtml(formatLabels(alert.labels))}</td><td>${escapeHtml(alert.summary)}</td><td>${escapeHtml(alertTimes(alert))}</td></tr>`,
+        `<td>${escapeHtml(formatLabels(alert.labels))}</td><td>${escapeHtml(alert.summary)}` +
+        `${alert.dependents && alert.dependents.length > 0 ? `<br>${escapeHtml(dependentsLine(alert.dependents))}` : ''}</td>` +
+        `<td>${escapeHtml(alertTimes(alert))}</td></tr>`,
     )
     .join('\n');
   return [
@@ -87,6 +90,11 @@ function renderHtml(notice: Notice): string {
     `<p>Receiver: ${escapeHtml(notice.receiver)}</p>`,
     '</body></html>',
   ].join('\n');
+}
+
+/** The hosts behind a bastion, whose own alerts this one stands for. */
+function dependentsLine(dependents: string[]): string {
+  return `Behind it (their own alerts held back): ${dependents.join(', ')}`;
 }
 
 // A host or rule name carrying a line break must not start a new mail header.

@@ -21,6 +21,8 @@ export interface NoticeAlert {
   /** Milliseconds since the epoch. */
   startsAt: number;
   endsAt: number | null;
+  /** Hosts reached through this one (a bastion that is down), whose own alerts are held back. */
+  dependents?: string[];
 }
 
 export interface Notice {

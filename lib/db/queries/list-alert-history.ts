@@ -14,7 +14,7 @@ export interface AlertHistoryItem {
   details: Record<string, unknown>;
 }
 
-export async function listAlertHistory(db: VigilDb, options: { limit: number; key?: string; host?: string }): Promise<AlertHistoryItem[]> {
+export async function listAlertHistory(db: VigilDb, options: { limit: number; key?: string; host?: string; beforeId?: number }): Promise<AlertHistoryItem[]> {
   let query = db
     .selectFrom('alert_history')
     .leftJoin('alerts', 'alerts.key', 'alert_history.alert_key')
@@ -31,6 +31,7 @@ export async function listAlertHistory(db: VigilDb, options: { limit: number; ke
     ]);
   if (options.key !== undefined) query = query.where('alert_history.alert_key', '=', options.key);
   if (options.host !== undefined) query = query.where('alerts.host', '=', options.host);
+  if (options.beforeId !== undefined) query = query.where('alert_history.id', '<', options.beforeId);
   const rows = await query.orderBy('alert_history.id', 'desc').limit(options.limit).execute();
   return rows.map((row) => ({
     id: Number(row.id),

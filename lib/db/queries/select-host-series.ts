@@ -1,4 +1,5 @@
-// One host's metrics over a time range, in uPlot's columnar form, built by the database.
+// One host's metrics over a time range, in uPlot's columnar form, built by the database: every
+// chart of the host page from one statement, so that all columns share one time axis.
 // Short recent ranges read the raw samples; longer ones the 1-minute or 1-hour rollups
 // (chooseSeriesResolution), so that no chart reads more than about ten thousand rows.
 import { sql } from 'kysely';
@@ -7,8 +8,11 @@ import type { VigilDb } from '../database.ts';
 import { chooseSeriesResolution } from '../rollups/choose-series-resolution.ts';
 import type { SeriesResolution } from '../rollups/choose-series-resolution.ts';
 import { DEFAULT_RAW_RETENTION_DAYS } from '../rollups/apply-retention.ts';
-import { ROLLUP_BUCKET_MS, ROLLUP_TABLES, bucketStart } from '../rollups/rollup-metrics.ts';
+import { rollupDeviceRowsSql, sampleDeviceRowsSql } from '../rollups/device-figures.ts';
+import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_TABLES, bucketStart } from '../rollups/rollup-metrics.ts';
 import type { RollupResolution } from '../rollups/rollup-metrics.ts';
+import { assembleDeviceSeries } from './host-device-series.ts';
+import type { DeviceTuple, HostDeviceSeries } from './host-device-series.ts';
 
 export const DEFAULT_MAX_POINTS = 2000;
 
@@ -27,7 +31,9 @@ export interface HostSeriesQuery {
   rawRetentionDays?: number;
 }
 
-export interface HostSeries {
+type Column = (number | null)[];
+
+export interface HostSeries extends HostDeviceSeries {
   host: string;
   /** The requested range, ISO 8601. */
   from: string;
@@ -41,28 +47,75 @@ export interface HostSeries {
   bucketSec: number | null;
   /** Unix SECONDS (uPlot's convention), ascending; every other array is aligned with it. */
   ts: number[];
-  cpuBusyPct: (number | null)[];
-  memUsedPct: (number | null)[];
-  load1: (number | null)[];
-  netRxBytesPerSec: (number | null)[];
-  netTxBytesPerSec: (number | null)[];
-  diskUsedPctMax: (number | null)[];
+  cpuBusyPct: Column;
+  /** CPU time by mode, in percent of all CPUs' time (idle and guest left out: see CpuModes). */
+  cpuUserPct: Column;
+  cpuNicePct: Column;
+  cpuSystemPct: Column;
+  cpuIowaitPct: Column;
+  cpuIrqPct: Column;
+  cpuSoftirqPct: Column;
+  cpuStealPct: Column;
+  memUsedPct: Column;
+  swapUsedPct: Column;
+  load1: Column;
+  load5: Column;
+  load15: Column;
+  /** load1 / cores. */
+  loadPerCore: Column;
+  netRxBytesPerSec: Column;
+  netTxBytesPerSec: Column;
+  diskUsedPctMax: Column;
+  diskReadBytesPerSec: Column;
+  diskWriteBytesPerSec: Column;
 }
+
+interface Metric {
+  /** The column's name in the answer. */
+  key: keyof Omit<HostSeries, 'host' | 'from' | 'to' | 'resolution' | 'bucketSec' | 'ts' | keyof HostDeviceSeries>;
+  /** SQL over a `samples` row. */
+  raw: string;
+  /** Its average's column in the rollup tables. */
+  rollup: string;
+}
+
+const headline = (key: Metric['key'], column: string): Metric => ({ key, raw: column, rollup: `${column}_avg` });
+const detail = (key: Metric['key'], name: keyof typeof ROLLUP_DETAIL_METRICS): Metric => ({ key, raw: ROLLUP_DETAIL_METRICS[name], rollup: `${name}_avg` });
+
+/** The charted metrics. The SQL alias of each is m0, m1…: names from a constant list, never input. */
+const METRICS: readonly Metric[] = [
+  headline('cpuBusyPct', 'cpu_busy_pct'),
+  detail('cpuUserPct', 'cpu_user_pct'),
+  detail('cpuNicePct', 'cpu_nice_pct'),
+  detail('cpuSystemPct', 'cpu_system_pct'),
+  detail('cpuIowaitPct', 'cpu_iowait_pct'),
+  detail('cpuIrqPct', 'cpu_irq_pct'),
+  detail('cpuSoftirqPct', 'cpu_softirq_pct'),
+  detail('cpuStealPct', 'cpu_steal_pct'),
+  headline('memUsedPct', 'mem_used_pct'),
+  detail('swapUsedPct', 'swap_used_pct'),
+  headline('load1', 'load1'),
+  detail('load5', 'load5'),
+  detail('load15', 'load15'),
+  detail('loadPerCore', 'load_per_core'),
+  headline('netRxBytesPerSec', 'net_rx_bps'),
+  headline('netTxBytesPerSec', 'net_tx_bps'),
+  headline('diskUsedPctMax', 'disk_used_pct_max'),
+  headline('diskReadBytesPerSec', 'disk_read_bps'),
+  headline('diskWriteBytesPerSec', 'disk_write_bps'),
+];
+
+const alias = (i: number): string => `m${i}`;
+const list = (f: (m: Metric, i: number) => string, separator = ',\n      '): RawBuilder<unknown> => sql.raw(METRICS.map(f).join(separator));
 
 interface SeriesRow {
   host: string;
   point_count: number | string | null;
-  ts: number[];
-  cpu_busy_pct: (number | null)[];
-  mem_used_pct: (number | null)[];
-  load1: (number | null)[];
-  net_rx_bps: (number | null)[];
-  net_tx_bps: (number | null)[];
-  disk_used_pct_max: (number | null)[];
+  ts: (number | string)[];
+  /** m0, m1…: the metrics' columns, in METRICS order. */
+  [metric: `m${number}`]: (number | string | null)[];
+  devices: DeviceTuple[] | string | null;
 }
-
-/** The charted metrics: sample column, and the name of its array in the answer. */
-const METRICS = ['cpu_busy_pct', 'mem_used_pct', 'load1', 'net_rx_bps', 'net_tx_bps', 'disk_used_pct_max'] as const;
 
 /** Resolves to null when the host is not known at all (as opposed to known but without samples). */
 export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Promise<HostSeries | null> {
@@ -79,32 +132,39 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
           rawRetentionDays: query.rawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS,
         })
       : query.resolution;
-  const points = resolution === 'raw' ? rawPoints(from, to) : rollupPoints(resolution, query.fromMs, to);
+  const source = resolution === 'raw' ? rawSource(query.host, from, to) : rollupSource(query.host, resolution, query.fromMs, to);
 
-  // Buckets count from the start of the range, the point at exactly `to` joining the last one, so
-  // there are never more than maxPoints. When the range holds few enough points the grouping key
+  // Buckets count from the start of the range, the point at exactly `to` joining the last one and
+  // a rollup bucket that starts before `from` the first one, so there are never more than maxPoints. When the range holds few enough points the grouping key
   // is the point's own (unique) t, so the same statement returns the points or bucket averages,
-  // each point weighing as many samples as it stands for; array_agg then turns rows into columns.
+  // each point weighing as many samples as it stands for. Device rows get their key from the same
+  // expression over the same t, and name their point by its index in the answer's ts.
+  const key = (t: string): RawBuilder<unknown> => sql`case when n.n > cast(${maxPoints} as bigint)
+      then least(greatest(floor((${sql.raw(t)} - cast(${query.fromMs / 1000} as float8)) / cast(${bucketSec} as float8)), 0), cast(${maxPoints - 1} as float8))
+      else ${sql.raw(t)} end`;
+  const weighted = (v: string, w: string): string => `sum(${v} * ${w}) / nullif(sum(${w}) filter (where ${v} is not null), 0)`;
   const result = await sql<SeriesRow>`
-    select h.name as host, s.point_count,
-      coalesce(s.ts, '{}') as ts,
-      ${sql.raw(METRICS.map((m) => `coalesce(s.${m}, '{}') as ${m}`).join(',\n      '))}
+    with p as (${source.points}),
+    d as (${source.devices}),
+    n as (select count(*) as n from p),
+    b as (
+      select k, min(t) as t, ${list((_m, i) => `${weighted(`pk.${alias(i)}`, 'pk.w')} as ${alias(i)}`)}
+      from (select p.*, ${key('p.t')} as k from p cross join n) pk
+      group by k
+    ),
+    bi as (select b.*, (row_number() over (order by b.t) - 1)::integer as i from b),
+    dg as (
+      select dk.k, dk.kind, dk.name, ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${weighted(`dk.${v}`, 'dk.w')} as ${v}`).join(', '))}
+      from (select d.*, ${key('d.t')} as k from d cross join n) dk
+      group by dk.k, dk.kind, dk.name
+    )
+    select h.name as host, (select n from n) as point_count,
+      coalesce(c.ts, '{}') as ts,
+      ${list((_m, i) => `coalesce(c.${alias(i)}, '{}') as ${alias(i)}`)},
+      (select json_agg(json_build_array(bi.i, dg.kind, dg.name, dg.v1, dg.v2, dg.v3) order by dg.kind, dg.name, bi.i)
+        from dg join bi on bi.k = dg.k) as devices
     from hosts h
-    left join lateral (
-      select max(b.n) as point_count,
-        array_agg(b.t order by b.t) as ts,
-        ${sql.raw(METRICS.map((m) => `array_agg(b.${m} order by b.t) as ${m}`).join(',\n        '))}
-      from (
-        select min(r.t) as t, max(r.n) as n,
-          ${sql.raw(METRICS.map((m) => `sum(r.${m} * r.w) / nullif(sum(r.w) filter (where r.${m} is not null), 0) as ${m}`).join(',\n          '))}
-        from (
-          select p.*, count(*) over () as n from (${points}) p
-        ) r
-        group by case when r.n > cast(${maxPoints} as bigint)
-          then least(floor((r.t - cast(${query.fromMs / 1000} as float8)) / cast(${bucketSec} as float8)), cast(${maxPoints - 1} as float8))
-          else r.t end
-      ) b
-    ) s on true
+    cross join (select array_agg(t order by t) as ts, ${list((_m, i) => `array_agg(${alias(i)} order by t) as ${alias(i)}`, ', ')} from bi) c
     where h.name = ${query.host}
   `.execute(db);
 
@@ -112,31 +172,45 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
   if (row === undefined) return null;
   const pointCount = Number(row.point_count ?? 0);
   const rollupSec = resolution === 'raw' ? null : ROLLUP_BUCKET_MS[resolution] / 1000;
-  return {
+  const ts = row.ts.map(Number);
+  const series = {
     host: row.host,
     from: from.toISOString(),
     to: to.toISOString(),
     resolution,
     bucketSec: pointCount > maxPoints ? bucketSec : rollupSec,
-    ts: row.ts.map(Number),
-    cpuBusyPct: toNumbers(row.cpu_busy_pct),
-    memUsedPct: toNumbers(row.mem_used_pct),
-    load1: toNumbers(row.load1),
-    netRxBytesPerSec: toNumbers(row.net_rx_bps),
-    netTxBytesPerSec: toNumbers(row.net_tx_bps),
-    diskUsedPctMax: toNumbers(row.disk_used_pct_max),
-  };
+    ts,
+  } as HostSeries;
+  METRICS.forEach((metric, i) => {
+    series[metric.key] = toNumbers(row[`m${i}`] ?? []);
+  });
+  const devices = typeof row.devices === 'string' ? (JSON.parse(row.devices) as DeviceTuple[]) : (row.devices ?? []);
+  return Object.assign(series, assembleDeviceSeries(devices, ts.length));
+}
+
+interface Source {
+  /** Rows of (t seconds, w weight, m0…): one per point. */
+  points: RawBuilder<unknown>;
+  /** Rows of (t, w, kind, name, v1, v2, v3): one per device and point. */
+  devices: RawBuilder<unknown>;
 }
 
 /** Each raw sample in [from, to]: its time t in seconds, weight 1, and the metrics. */
-function rawPoints(from: Date, to: Date): RawBuilder<unknown> {
-  return sql`
-    select extract(epoch from samples.ts)::float8 as t, 1::float8 as w,
-      ${sql.raw(METRICS.map((m) => `samples.${m}::float8 as ${m}`).join(', '))}
-    from samples
-    where samples.host = h.name
-      and samples.ts >= cast(${from.toISOString()} as timestamptz)
-      and samples.ts <= cast(${to.toISOString()} as timestamptz)`;
+function rawSource(host: string, from: Date, to: Date): Source {
+  const where = sql`s.host = ${host}
+      and s.ts >= cast(${from.toISOString()} as timestamptz)
+      and s.ts <= cast(${to.toISOString()} as timestamptz)`;
+  return {
+    points: sql`
+      select extract(epoch from s.ts)::float8 as t, 1::float8 as w,
+        ${list((m, i) => `(${m.raw})::float8 as ${alias(i)}`, ', ')}
+      from samples s
+      where ${where}`,
+    devices: sql`
+      select extract(epoch from s.ts)::float8 as t, 1::float8 as w, dv.kind, dv.name, dv.v1, dv.v2, dv.v3
+      from samples s cross join lateral ${sql.raw(sampleDeviceRowsSql('s'))} dv
+      where ${where} and dv.name is not null`,
+  };
 }
 
 /**
@@ -144,27 +218,41 @@ function rawPoints(from: Date, to: Date): RawBuilder<unknown> {
  * Buckets the maintenance job has built come from the rollup table; the later ones, not rolled up
  * yet, are computed here from the raw samples, so a chart shows the last minutes too.
  */
-function rollupPoints(resolution: RollupResolution, fromMs: number, to: Date): RawBuilder<unknown> {
+function rollupSource(host: string, resolution: RollupResolution, fromMs: number, to: Date): Source {
   const first = new Date(bucketStart(resolution, fromMs)).toISOString();
   const width = resolution === '1m' ? '1 minute' : '1 hour';
+  const table = sql.id(ROLLUP_TABLES[resolution]);
   const rolledUntil = sql`coalesce((select rolled_until from rollup_progress where resolution = ${resolution}), '-infinity'::timestamptz)`;
-  return sql`
-    select extract(epoch from x.bucket)::float8 as t, x.sample_count::float8 as w,
-      ${sql.raw(METRICS.map((m) => `x.${m}_avg as ${m}`).join(', '))}
-    from ${sql.id(ROLLUP_TABLES[resolution])} x
-    where x.host = h.name
+  const rolled = sql`x.host = ${host}
       and x.bucket >= cast(${first} as timestamptz)
       and x.bucket <= cast(${to.toISOString()} as timestamptz)
-      and x.bucket < ${rolledUntil}
-    union all
-    select extract(epoch from date_bin(${sql.lit(width)}::interval, samples.ts, timestamptz '1970-01-01 00:00:00+00'))::float8 as t,
-      count(*)::float8 as w,
-      ${sql.raw(METRICS.map((m) => `avg(samples.${m})::float8 as ${m}`).join(', '))}
-    from samples
-    where samples.host = h.name
-      and samples.ts >= greatest(cast(${first} as timestamptz), ${rolledUntil})
-      and samples.ts <= cast(${to.toISOString()} as timestamptz)
-    group by 1`;
+      and x.bucket < ${rolledUntil}`;
+  const tail = sql`s.host = ${host}
+      and s.ts >= greatest(cast(${first} as timestamptz), ${rolledUntil})
+      and s.ts <= cast(${to.toISOString()} as timestamptz)`;
+  const binned = sql`extract(epoch from date_bin(${sql.lit(width)}::interval, s.ts, timestamptz '1970-01-01 00:00:00+00'))::float8`;
+  return {
+    points: sql`
+      select extract(epoch from x.bucket)::float8 as t, x.sample_count::float8 as w,
+        ${list((m, i) => `x.${m.rollup} as ${alias(i)}`, ', ')}
+      from ${table} x
+      where ${rolled}
+      union all
+      select ${binned} as t, count(*)::float8 as w,
+        ${list((m, i) => `avg(${m.raw})::float8 as ${alias(i)}`, ', ')}
+      from samples s
+      where ${tail}
+      group by 1`,
+    devices: sql`
+      select extract(epoch from x.bucket)::float8 as t, x.sample_count::float8 as w, dv.kind, dv.name, dv.v1, dv.v2, dv.v3
+      from ${table} x cross join lateral ${sql.raw(rollupDeviceRowsSql('x'))} dv
+      where ${rolled}
+      union all
+      select ${binned} as t, count(*)::float8 as w, dv.kind, dv.name, avg(dv.v1), avg(dv.v2), avg(dv.v3)
+      from samples s cross join lateral ${sql.raw(sampleDeviceRowsSql('s'))} dv
+      where ${tail} and dv.name is not null
+      group by 1, 3, 4`,
+  };
 }
 
 // Drivers differ in whether they parse float8[] elements; normalise so the JSON is always numbers.

@@ -12,9 +12,10 @@ import { listAlertHistory } from '../../../lib/db/queries/list-alert-history.ts'
 import { listActiveAlerts } from '../../../lib/db/queries/list-alerts.ts';
 import { listNotifications } from '../../../lib/db/queries/list-notifications.ts';
 import { listSilences } from '../../../lib/db/queries/list-silences.ts';
-import type { StoredAlert } from '../../../lib/db/queries/stored-alert.ts';
 import type { StoredNotification } from '../../../lib/db/queries/stored-notification.ts';
 import { isSilenceActive, type StoredSilence } from '../../../lib/db/queries/stored-silence.ts';
+import { toApiAlert } from '../../../lib/web/api-alert.ts';
+import { ADMIN_ONLY, credentialsOf } from '../auth/auth-plugin.ts';
 
 export interface AlertsRoutesOptions {
   db: VigilDb;
@@ -61,17 +62,20 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
       method: 'GET',
       path: '/api/v1/alerts',
       options: {
+        description: 'Active alerts, or the alert history',
         validate: {
           query: Joi.object({
             state: Joi.string().valid('active', 'history').default('active'),
             host: name,
             key: Joi.string().min(1).max(1000),
             limit: Joi.number().integer().min(1).max(5000).default(200),
+            // History paging: entries older than this id (the last id of the page before).
+            before: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER),
           }),
         },
       },
       handler: async (request) => {
-        const query = request.query as { state: 'active' | 'history'; host?: string; key?: string; limit: number };
+        const query = request.query as { state: 'active' | 'history'; host?: string; key?: string; limit: number; before?: number };
         if (query.state === 'active') {
           let alerts = await listActiveAlerts(db);
           if (query.host !== undefined) alerts = alerts.filter((a) => a.host === query.host);
@@ -82,6 +86,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
           limit: query.limit,
           ...(query.host !== undefined ? { host: query.host } : {}),
           ...(query.key !== undefined ? { key: query.key } : {}),
+          ...(query.before !== undefined ? { beforeId: query.before } : {}),
         });
         return { history: history.map((item) => ({ ...item, at: new Date(item.at).toISOString() })) };
       },
@@ -91,15 +96,19 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
       method: 'POST',
       path: '/api/v1/alerts/{key}/ack',
       options: {
+        description: 'Acknowledge a firing alert',
+        // Acknowledging and silencing change what people get told: admins only.
+        auth: ADMIN_ONLY,
         validate: {
           params: Joi.object({ key: Joi.string().min(1).max(1000).required() }),
-          payload: Joi.object({ by: person.required(), comment: comment.allow('').default('') }),
+          // "by" is accepted for older clients and ignored: the acting user is whoever is logged in.
+          payload: Joi.object({ by: person, comment: comment.allow('').default('') }),
         },
       },
       handler: async (request, h) => {
         const { key } = request.params as { key: string };
-        const { by, comment: text } = request.payload as { by: string; comment: string };
-        const result = await ackAlert(db, key, { by, comment: text, at: now() });
+        const { comment: text } = request.payload as { comment: string };
+        const result = await ackAlert(db, key, { by: credentialsOf(request).user.name, comment: text, at: now() });
         if (result.ok) return { alert: toApiAlert(result.alert) };
         if (result.reason === 'not-found') return h.response(notFound(`no alert with key ${JSON.stringify(key)}`)).code(404);
         return h.response({ statusCode: 409, error: 'Conflict', message: `alert ${JSON.stringify(key)} is not firing; only a firing alert can be acknowledged` }).code(409);
@@ -110,6 +119,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
       method: 'GET',
       path: '/api/v1/silences',
       options: {
+        description: 'List silences',
         validate: {
           query: Joi.object({ state: Joi.string().valid('active', 'all').default('all'), limit: Joi.number().integer().min(1).max(5000).default(500) }),
         },
@@ -126,6 +136,8 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
       method: 'POST',
       path: '/api/v1/silences',
       options: {
+        description: 'Create a silence: mute notifications by host, group or rule',
+        auth: ADMIN_ONLY,
         validate: {
           payload: Joi.object({
             host: name,
@@ -135,7 +147,8 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
             endsAt: instant,
             duration,
             comment: comment.min(1).required(),
-            createdBy: person.required(),
+            // Accepted for older clients and ignored: the silence is created by whoever is logged in.
+            createdBy: person,
           })
             .or('host', 'group', 'rule')
             .xor('endsAt', 'duration')
@@ -146,7 +159,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
         },
       },
       handler: async (request, h) => {
-        const body = request.payload as { host?: string; group?: string; rule?: string; startsAt?: number; endsAt?: number; duration?: number; comment: string; createdBy: string };
+        const body = request.payload as { host?: string; group?: string; rule?: string; startsAt?: number; endsAt?: number; duration?: number; comment: string };
         const at = now();
         const startsAt = body.startsAt ?? at;
         const endsAt = body.endsAt ?? startsAt + (body.duration ?? 0);
@@ -159,7 +172,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
           startsAt,
           endsAt,
           comment: body.comment,
-          createdBy: body.createdBy,
+          createdBy: credentialsOf(request).user.name,
         });
         return h.response({ silence: toApiSilence(silence, at) }).code(201);
       },
@@ -168,7 +181,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
     server.route({
       method: 'POST',
       path: '/api/v1/silences/{id}/expire',
-      options: { validate: { params: Joi.object({ id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).required() }) } },
+      options: { description: 'End a silence now', auth: ADMIN_ONLY, validate: { params: Joi.object({ id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).required() }) } },
       handler: async (request, h) => {
         const { id } = request.params as { id: number };
         const at = now();
@@ -182,6 +195,7 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
       method: 'GET',
       path: '/api/v1/notifications',
       options: {
+        description: 'The notification outbox: what was sent, retried or given up',
         validate: {
           query: Joi.object({
             status: Joi.string().valid('pending', 'sending', 'sent', 'failed'),
@@ -199,26 +213,6 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function toApiAlert(alert: StoredAlert) {
-  return {
-    key: alert.key,
-    rule: alert.rule,
-    host: alert.host,
-    labels: alert.labels,
-    severity: alert.severity,
-    state: alert.state,
-    summary: alert.summary,
-    value: alert.value,
-    threshold: alert.threshold,
-    startsAt: iso(alert.startsAt),
-    endsAt: iso(alert.endsAt),
-    lastEventAt: iso(alert.lastEventAt),
-    lastNotifiedAt: iso(alert.lastNotifiedAt),
-    flapping: alert.flapping,
-    ack: alert.ackedBy === null ? null : { by: alert.ackedBy, at: iso(alert.ackedAt), comment: alert.ackedComment },
-  };
-}
 
 function toApiSilence(silence: StoredSilence, at: number) {
   return {

@@ -18,18 +18,26 @@ export const healthRoutes: Plugin<HealthRoutesOptions> = {
     const readyTimeoutMs = options.readyTimeoutMs ?? 2000;
     // hapi refuses a params schema on a path without parameters, so only the query is pinned down.
     const noInput = { query: Joi.object({}) };
+    // Probes (systemd, load balancers, Kubernetes) carry no login; the answers reveal nothing.
+    const auth = false;
 
     server.route({
       method: 'GET',
       path: '/healthz',
-      options: { validate: noInput },
+      options: { auth, description: 'Liveness: the process answers', tags: ['health'], validate: noInput },
       handler: () => ({ status: 'ok' }),
     });
 
     server.route({
       method: 'GET',
       path: '/readyz',
-      options: { validate: noInput },
+      options: {
+        auth,
+        description: 'Readiness: the database answers',
+        notes: '200 {"status":"ok"} when the database answers within the timeout, else 503 {"status":"unavailable","reason":"database"}.',
+        tags: ['health'],
+        validate: noInput,
+      },
       handler: async (_request, h) => {
         try {
           await withTimeout(sql`select 1`.execute(options.db), readyTimeoutMs);

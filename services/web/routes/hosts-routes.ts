@@ -1,10 +1,13 @@
-// The JSON API the dashboard reads: the fleet overview and one host's time series.
+// The JSON API the dashboard reads: the fleet overview, and one host's detail, time series and
+// top processes at a moment.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { listHosts } from '../../../lib/db/queries/list-hosts.ts';
 import { DEFAULT_MAX_POINTS, selectHostSeries } from '../../../lib/db/queries/select-host-series.ts';
 import type { SeriesResolution } from '../../../lib/db/queries/select-host-series.ts';
+import { selectHostDetail } from '../../../lib/db/queries/select-host-detail.ts';
+import { PROCESSES_LOOKBACK_MS, selectProcessesAt } from '../../../lib/db/queries/select-processes-at.ts';
 
 export interface HostsRoutesOptions {
   db: VigilDb;
@@ -33,6 +36,10 @@ function isoDate(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
 }
 
+const hostParams = Joi.object({ name: Joi.string().min(1).max(255).required().description('The inventory name of the host') });
+
+const noHost = (name: string) => ({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` });
+
 export const hostsRoutes: Plugin<HostsRoutesOptions> = {
   name: 'vigil-hosts-routes',
   register(server, options) {
@@ -41,15 +48,56 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/hosts',
-      options: { validate: { query: Joi.object({}) } },
+      options: { description: 'Every host with its status and latest sample', validate: { query: Joi.object({}) } },
       handler: async () => ({ hosts: await listHosts(options.db) }),
     });
 
+    server.route({
+      method: 'GET',
+      path: '/api/v1/hosts/{name}',
+      options: {
+        description: 'One host: status, inventory place, facts, and the devices of its newest sample',
+        notes: "Facts (hostname, OS, kernel, CPU, boot time) as the host last reported them; filesystems, interfaces, disks, GPUs and pressure from the newest sample; systemd's failed units from the newest full poll of the last day.",
+        tags: ['hosts'],
+        validate: { params: hostParams, query: Joi.object({}) },
+      },
+      handler: async (request, h) => {
+        const { name } = request.params as { name: string };
+        const detail = await selectHostDetail(options.db, name);
+        return detail === null ? h.response(noHost(name)).code(404) : { host: detail };
+      },
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/api/v1/hosts/{name}/processes',
+      options: {
+        description: 'The top processes by CPU and by memory at a moment',
+        notes: `From the newest full poll at or before "at" (light polls do not list processes), at most ${PROCESSES_LOOKBACK_MS / 60_000} minutes earlier; "sample" is null when there is none, e.g. past raw retention.`,
+        tags: ['hosts'],
+        validate: {
+          params: hostParams,
+          query: Joi.object({ at: instant.description('The moment: ISO 8601 or milliseconds since the epoch; default now') }),
+        },
+      },
+      handler: async (request, h) => {
+        const { name } = request.params as { name: string };
+        const atMs = (request.query as { at?: number }).at ?? now();
+        const found = await selectProcessesAt(options.db, { host: name, atMs });
+        if (found === undefined) return h.response(noHost(name)).code(404);
+        return {
+          host: name,
+          at: new Date(atMs).toISOString(),
+          sample: found === null ? null : { ts: new Date(found.ts).toISOString(), ...found.processes },
+        };
+      },
+    });
+
     const samplesQuery = Joi.object({
-      from: instant,
-      to: instant,
-      maxPoints: Joi.number().integer().min(2).max(20_000).default(DEFAULT_MAX_POINTS),
-      resolution: Joi.string().valid('auto', 'raw', '1m', '1h').default('auto'),
+      from: instant.description('Start: ISO 8601 or milliseconds since the epoch; default an hour before "to"'),
+      to: instant.description('End: ISO 8601 or milliseconds since the epoch; default now'),
+      maxPoints: Joi.number().integer().min(2).max(20_000).default(DEFAULT_MAX_POINTS).description('Most points returned; about the chart\'s width in pixels'),
+      resolution: Joi.string().valid('auto', 'raw', '1m', '1h').default('auto').description('What to read: raw samples, a rollup, or chosen from the range'),
     }).custom((value: { from?: number; to?: number; maxPoints: number }, helpers) => {
       // With only "from" (the dashboard asking for what is new), "to" is now, or just after "from"
       // when the worker that stamped the last sample runs a little ahead of this server's clock.
@@ -64,8 +112,12 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
       method: 'GET',
       path: '/api/v1/hosts/{name}/samples',
       options: {
+        description: "Every chart's columns of one host over a time range",
+        notes:
+          'uPlot\'s columnar form: ts in Unix seconds, and one array per figure aligned with it; per-device figures (filesystems, interfaces, disks, GPUs) as lists of { name, …arrays }. Raw samples for short recent ranges, the 1-minute or 1-hour rollups beyond; more than maxPoints points are averaged into equal buckets.',
+        tags: ['hosts'],
         validate: {
-          params: Joi.object({ name: Joi.string().min(1).max(255).required() }),
+          params: hostParams,
           query: samplesQuery,
         },
       },
@@ -81,9 +133,7 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
           nowMs: now(),
           ...(options.rawRetentionDays === undefined ? {} : { rawRetentionDays: options.rawRetentionDays }),
         });
-        if (series === null) {
-          return h.response({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` }).code(404);
-        }
+        if (series === null) return h.response(noHost(name)).code(404);
         return series;
       },
     });

@@ -18,7 +18,12 @@ export const metricsRoutes: Plugin<MetricsRoutesOptions> = {
       method: 'GET',
       path: '/metrics',
       // hapi refuses a params schema on a path without parameters, so only the query is pinned down.
-      options: { validate: { query: Joi.object({}) } },
+      options: {
+        description: 'Prometheus metrics',
+        notes: 'The Prometheus text format; in `vigil up` it covers every service of the process.',
+        tags: ['metrics'],
+        validate: { query: Joi.object({}) },
+      },
       handler: async (_request, h) => {
         const text = await registry.metrics();
         return h.response(text).type(registry.contentType);

@@ -28,6 +28,8 @@ export const staticRoutes: Plugin<StaticRoutesOptions> = {
       method: 'GET',
       path: '/{path*}',
       options: {
+        // The dashboard's files hold no data and must load for its login form to show.
+        auth: false,
         validate: {
           params: Joi.object({ path: Joi.string().max(1024).allow('') }),
           query: Joi.object({}).unknown(true),

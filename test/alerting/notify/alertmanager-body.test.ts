@@ -10,6 +10,12 @@ function alert(over: Partial<NoticeAlert> = {}): NoticeAlert {
 }
 
 void describe('Alertmanager webhook body (v4)', () => {
+  void test('the hosts behind a bastion are an annotation', () => {
+    const body = renderAlertmanagerBody({ kind: 'firing', receiver: 'ops', alerts: [alert({ dependents: ['app-1', 'app-2'] })] });
+    assert.equal(body.alerts[0]?.annotations['dependents'], 'app-1,app-2');
+    assert.equal(renderAlertmanagerBody({ kind: 'firing', receiver: 'ops', alerts: [alert()] }).alerts[0]?.annotations['dependents'], undefined);
+  });
+
   void test('has every field an Alertmanager receiver reads', () => {
     const body = renderAlertmanagerBody({ kind: 'firing', receiver: 'ops', alerts: [alert(), alert({ key: 'other', host: 'db-2', summary: '/data 93 % full', value: 93 })] });
     assert.deepEqual(Object.keys(body).sort(), ['alerts', 'commonAnnotations', 'commonLabels', 'externalURL', 'groupKey', 'groupLabels', 'receiver', 'status', 'truncatedAlerts', 'version']);

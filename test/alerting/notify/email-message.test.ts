@@ -20,6 +20,13 @@ void describe('e-mail message', () => {
     assert.match(mail.html, /<td>web-1<\/td><td>cpu-high<\/td>/);
   });
 
+  void test('a bastion\'s alert lists the hosts behind it, escaped in the HTML', () => {
+    const mail = renderEmail(notice('firing', [alert({ rule: 'host_down', dependents: ['app-1', '<b>app-2</b>'] })]));
+    assert.match(mail.text, /\n {2}Behind it \(their own alerts held back\): app-1, <b>app-2<\/b>\n/);
+    assert.ok(mail.html.includes('<br>Behind it (their own alerts held back): app-1, &lt;b&gt;app-2&lt;/b&gt;</td>'), mail.html);
+    assert.doesNotMatch(renderEmail(notice('firing', [alert()])).text, /Behind it/);
+  });
+
   void test('subjects of reminders, recoveries, flapping and groups', () => {
     assert.equal(renderEmail(notice('reminder', [alert({ severity: 'warning' })])).subject, '[WARNING] web-1: cpu-high (still firing)');
     assert.equal(renderEmail(notice('resolved', [alert({ status: 'resolved', endsAt: T + 60_000 })])).subject, '[RESOLVED] web-1: cpu-high');

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectHostSeries } from '../../../lib/db/queries/select-host-series.ts';
+import { rollUpSamples } from '../../../lib/db/rollups/roll-up-samples.ts';
+import { recordRollupProgress } from '../../../lib/db/rollups/rollup-progress.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
@@ -72,6 +74,24 @@ for (const kind of ['pglite', 'postgres'] as const) {
         netRxBytesPerSec: [1000, 2000, 0, 3000],
         netTxBytesPerSec: [null, 20, 0, 30],
         diskUsedPctMax: [50, 50, 50, 50],
+        // Samples without CPU modes, swap, load per core, disk rates or devices.
+        cpuUserPct: [null, null, null, null],
+        cpuNicePct: [null, null, null, null],
+        cpuSystemPct: [null, null, null, null],
+        cpuIowaitPct: [null, null, null, null],
+        cpuIrqPct: [null, null, null, null],
+        cpuSoftirqPct: [null, null, null, null],
+        cpuStealPct: [null, null, null, null],
+        swapUsedPct: [null, null, null, null],
+        load5: [0, 0, 0, 0],
+        load15: [0, 0, 0, 0],
+        loadPerCore: [null, null, null, null],
+        diskReadBytesPerSec: [null, null, null, null],
+        diskWriteBytesPerSec: [null, null, null, null],
+        filesystems: [],
+        interfaces: [],
+        disks: [],
+        gpus: [],
       });
     });
 
@@ -160,6 +180,14 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(series?.memUsedPct, [50, 98]);
     });
 
+    void test('a rollup bucket that starts before "from" joins the first bucket: never more than maxPoints', async () => {
+      // From the middle of the first minute: its bucket starts 30 s before the range.
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'r', fromMs: T0 - 10 * M + 30_000, toMs: T0 - 6 * M, resolution: '1m', maxPoints: 2 });
+      // Buckets of 105 s from the range's start: the minutes from T0 - 10 min to T0 - 8 min, then T0 - 7 min.
+      assert.deepEqual(series?.ts, [T0 - 10 * M, T0 - 7 * M].map((ms) => ms / 1000));
+      assert.deepEqual(series?.cpuBusyPct, [(10 * 6 + 40 * 2 + 1.5 * 2) / 10, 3]);
+    });
+
     void test('auto reads a rollup for a short range past raw retention, raw samples for a recent one', async () => {
       const old = await selectHostSeries(testDb.db, { nowMs: T0 + 30 * 86_400_000, host: 'r', fromMs: T0 - 10 * M, toMs: T0 });
       assert.equal(old?.resolution, '1m');
@@ -167,6 +195,113 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const recent = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'r', fromMs: T0 - 10 * M, toMs: T0 });
       assert.equal(recent?.resolution, 'raw');
       assert.equal(recent?.ts.length, 4);
+    });
+  });
+}
+
+/** A sample of host `host` at tsMs whose every chart figure derives from k; devices come and go with k. */
+function detailedSample(host: string, tsMs: number, k: number) {
+  return {
+    host,
+    ts: new Date(tsMs),
+    cpu_busy_pct: 10 * k,
+    cpu_count: 4,
+    mem_total_bytes: 1000,
+    mem_available_bytes: 500,
+    mem_used_pct: 50,
+    swap_total_bytes: 1000,
+    swap_used_bytes: 100 * k,
+    load1: k,
+    load5: 2 * k,
+    load15: 3 * k,
+    load_per_core: k / 4,
+    uptime_sec: 100,
+    net_rx_bps: 100 * k,
+    net_tx_bps: 10 * k,
+    disk_used_pct_max: 10 * k,
+    disk_read_bps: 1000 * k,
+    disk_write_bps: 2000 * k,
+    cpu_modes: JSON.stringify({ user: 5 * k, nice: 1, system: 2 * k, idle: 80, iowait: k, irq: 0.25, softirq: 0.5, steal: 0.1, guest: 0 }),
+    filesystems: JSON.stringify([{ mount: '/', device: '/dev/sda1', sizeBytes: 100, usedBytes: 10 * k, availableBytes: 100 - 10 * k, usedPct: 10 * k }]),
+    interfaces: JSON.stringify([
+      { name: 'lo', rxBytesPerSec: 5, txBytesPerSec: 5, loopback: true },
+      { name: 'eth0', rxBytesPerSec: 100 * k, txBytesPerSec: 10 * k },
+      // Only in odd samples: a device that comes and goes leaves nulls where it was absent.
+      ...(k % 2 === 1 ? [{ name: '__proto__', rxBytesPerSec: k, txBytesPerSec: 0 }] : []),
+    ]),
+    disks: JSON.stringify([{ name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 1, busyPct: k }]),
+    gpus: JSON.stringify([
+      { index: 0, uuid: 'u', name: 'H100', utilizationPct: 20 * k, memoryUtilizationPct: 1, memoryUsedBytes: 100 * k, memoryTotalBytes: 1000, temperatureC: 40 + k, powerDrawW: null, powerLimitW: null },
+    ]),
+  };
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  void describe(`selectHostSeries of chart detail and devices on ${kind}`, () => {
+    let testDb: TestDatabase;
+    const M = 60_000;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await insertHost(testDb.db, 'd');
+      // k = 1..4, one sample per 30 s from T0 - 2 min.
+      await testDb.db
+        .insertInto('samples')
+        .values([1, 2, 3, 4].map((k) => detailedSample('d', T0 - 2 * M + (k - 1) * 30_000, k)))
+        .execute();
+    });
+    after(async () => testDb?.close());
+
+    void test('raw: every chart column, and one entry per device aligned to ts (loopback left out)', async () => {
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'd', fromMs: T0 - 3 * M, toMs: T0 });
+      assert.equal(series?.resolution, 'raw');
+      assert.deepEqual(series?.ts, [120, 90, 60, 30].map((s) => T0 / 1000 - s));
+      assert.deepEqual(series?.cpuUserPct, [5, 10, 15, 20]);
+      assert.deepEqual(series?.cpuSystemPct, [2, 4, 6, 8]);
+      assert.deepEqual(series?.cpuIowaitPct, [1, 2, 3, 4]);
+      assert.deepEqual(series?.cpuIrqPct, [0.25, 0.25, 0.25, 0.25]);
+      assert.deepEqual(series?.cpuStealPct, [0.1, 0.1, 0.1, 0.1]);
+      assert.deepEqual(series?.swapUsedPct, [10, 20, 30, 40]);
+      assert.deepEqual(series?.load15, [3, 6, 9, 12]);
+      assert.deepEqual(series?.loadPerCore, [0.25, 0.5, 0.75, 1]);
+      assert.deepEqual(series?.diskWriteBytesPerSec, [2000, 4000, 6000, 8000]);
+      assert.deepEqual(series?.filesystems, [{ name: '/', usedPct: [10, 20, 30, 40] }]);
+      assert.deepEqual(series?.interfaces, [
+        { name: '__proto__', rxBytesPerSec: [1, null, 3, null], txBytesPerSec: [0, null, 0, null] },
+        { name: 'eth0', rxBytesPerSec: [100, 200, 300, 400], txBytesPerSec: [10, 20, 30, 40] },
+      ]);
+      assert.deepEqual(series?.disks, [{ name: 'sda', readBytesPerSec: [1000, 2000, 3000, 4000], writeBytesPerSec: [2000, 4000, 6000, 8000], busyPct: [1, 2, 3, 4] }]);
+      assert.deepEqual(series?.gpus, [{ name: '0', utilizationPct: [20, 40, 60, 80], memoryUsedPct: [10, 20, 30, 40], temperatureC: [41, 42, 43, 44] }]);
+    });
+
+    void test('raw, bucketed: devices are averaged into the same buckets as the headline figures', async () => {
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'd', fromMs: T0 - 2 * M, toMs: T0, maxPoints: 2 });
+      assert.equal(series?.bucketSec, 60);
+      assert.deepEqual(series?.ts, [T0 / 1000 - 120, T0 / 1000 - 60]);
+      assert.deepEqual(series?.cpuUserPct, [7.5, 17.5]);
+      assert.deepEqual(series?.filesystems, [{ name: '/', usedPct: [15, 35] }]);
+      // Each bucket's average over the samples that had the device.
+      assert.deepEqual(series?.interfaces[0], { name: '__proto__', rxBytesPerSec: [1, 3], txBytesPerSec: [0, 0] });
+      assert.deepEqual(series?.gpus[0]?.temperatureC, [41.5, 43.5]);
+    });
+
+    void test('rollups: rolled buckets and the raw tail after the mark carry the same columns', async () => {
+      // The first minute is rolled up; the second is past the mark, read from the raw samples.
+      await rollUpSamples(testDb.db, { resolution: '1m', fromMs: T0 - 2 * M, toMs: T0 - M });
+      await recordRollupProgress(testDb.db, '1m', T0 - M);
+      const series = await selectHostSeries(testDb.db, { nowMs: NOW, host: 'd', fromMs: T0 - 2 * M, toMs: T0, resolution: '1m' });
+      assert.equal(series?.resolution, '1m');
+      assert.deepEqual(series?.ts, [T0 / 1000 - 120, T0 / 1000 - 60]);
+      assert.deepEqual(series?.cpuUserPct, [7.5, 17.5]);
+      assert.deepEqual(series?.swapUsedPct, [15, 35]);
+      assert.deepEqual(series?.load5, [3, 7]);
+      assert.deepEqual(series?.diskReadBytesPerSec, [1500, 3500]);
+      assert.deepEqual(series?.filesystems, [{ name: '/', usedPct: [15, 35] }]);
+      assert.deepEqual(series?.interfaces, [
+        { name: '__proto__', rxBytesPerSec: [1, 3], txBytesPerSec: [0, 0] },
+        { name: 'eth0', rxBytesPerSec: [150, 350], txBytesPerSec: [15, 35] },
+      ]);
+      assert.deepEqual(series?.disks[0]?.busyPct, [1.5, 3.5]);
+      assert.deepEqual(series?.gpus[0]?.memoryUsedPct, [15, 35]);
     });
   });
 }

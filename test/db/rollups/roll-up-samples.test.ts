@@ -135,3 +135,73 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
   });
 }
+
+/** Two samples of host d in the minute after HOUR, with CPU modes, swap and every kind of device. */
+async function insertDetailedSamples(db: VigilDb): Promise<void> {
+  const sample = (offsetMs: number, k: number) => ({
+    host: 'd',
+    ts: new Date(HOUR + offsetMs),
+    cpu_busy_pct: 10 * k,
+    cpu_count: 4,
+    mem_total_bytes: 1000,
+    mem_available_bytes: 500,
+    mem_used_pct: 50,
+    swap_total_bytes: 1000,
+    swap_used_bytes: 100 * k,
+    load1: k,
+    load5: 2 * k,
+    load15: 3 * k,
+    load_per_core: k / 4,
+    uptime_sec: 100,
+    net_rx_bps: 1000,
+    net_tx_bps: 10,
+    disk_used_pct_max: 30,
+    cpu_modes: JSON.stringify({ user: 5 * k, nice: 1, system: 2 * k, idle: 80, iowait: k, irq: 0, softirq: 0.5, steal: 0, guest: 0 }),
+    filesystems: JSON.stringify([
+      { mount: '/', device: '/dev/sda1', sizeBytes: 100, usedBytes: 10 * k, availableBytes: 100 - 10 * k, usedPct: 10 * k },
+      { mount: '/data "x"', device: '/dev/sdb1', sizeBytes: 100, usedBytes: 50, availableBytes: 50, usedPct: 50 },
+    ]),
+    interfaces: JSON.stringify([
+      { name: 'lo', rxBytesPerSec: 999, txBytesPerSec: 999, loopback: true },
+      { name: 'eth0', rxBytesPerSec: 100 * k, txBytesPerSec: 10 * k },
+    ]),
+    disks: JSON.stringify([{ name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 2, busyPct: 5 * k }]),
+    gpus: JSON.stringify([
+      {
+        index: 0, uuid: 'GPU-1', name: 'H100', utilizationPct: 20 * k, memoryUtilizationPct: 1,
+        memoryUsedBytes: 250 * k, memoryTotalBytes: 1000, temperatureC: 40 + k, powerDrawW: null, powerLimitW: null,
+      },
+    ]),
+  });
+  await db.insertInto('samples').values([sample(1000, 1), sample(31_000, 3)]).execute();
+}
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  void describe(`rollUpSamples of chart detail on ${kind}`, () => {
+    let testDb: TestDatabase;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await insertDetailedSamples(testDb.db);
+    });
+    after(async () => testDb?.close());
+
+    for (const resolution of ['1m', '1h'] as const) {
+      void test(`a ${resolution} bucket keeps the averages of CPU modes, swap, load and of each device but loopback`, async () => {
+        assert.equal(await rollUpSamples(testDb.db, { resolution, fromMs: HOUR, toMs: HOUR + MINUTE_MS }), 1);
+        const row = await bucketOf(testDb.db, resolution === '1m' ? 'samples_1m' : 'samples_1h', 'd', HOUR);
+        assert.deepEqual(
+          [row?.cpu_user_pct_avg, row?.cpu_nice_pct_avg, row?.cpu_system_pct_avg, row?.cpu_iowait_pct_avg, row?.cpu_softirq_pct_avg, row?.cpu_steal_pct_avg],
+          [10, 1, 4, 2, 0.5, 0],
+        );
+        assert.deepEqual([row?.swap_used_pct_avg, row?.load5_avg, row?.load15_avg, row?.load_per_core_avg], [20, 4, 6, 0.5]);
+        assert.deepEqual(row?.devices, [
+          ['disk', 'sda', 2000, 4000, 10],
+          ['fs', '/', 20, null, null],
+          ['fs', '/data "x"', 50, null, null],
+          ['gpu', '0', 40, 50, 42],
+          ['net', 'eth0', 200, 20, null],
+        ]);
+      });
+    }
+  });
+}

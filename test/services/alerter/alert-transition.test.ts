@@ -35,6 +35,29 @@ void describe('alert transitions', () => {
     assert.equal(alert?.lastEventAt, T + 180_000);
   });
 
+  void test('pending is recorded, never told; firing after it is told once and is not a flapping change', () => {
+    const { alert, notices, history } = run([event('pending', T), event('pending', T + 10_000), event('firing', T + 120_000), event('resolved', T + 180_000)]);
+    assert.deepEqual(notices, ['firing', 'resolved']);
+    assert.deepEqual(history, ['pending', 'firing', 'resolved']);
+    assert.equal(alert?.startsAt, T);
+    assert.deepEqual(alert?.stateChanges, [T + 180_000], 'only firing → resolved counts');
+  });
+
+  void test('a pending alert that clears before it fires is recorded as cleared, without a notice', () => {
+    const { alert, notices, history } = run([event('pending', T), event('resolved', T + 30_000)]);
+    assert.deepEqual(notices, []);
+    assert.deepEqual(history, ['pending', 'cleared']);
+    assert.equal(alert?.state, 'resolved');
+    assert.equal(alert?.endsAt, T + 30_000);
+    assert.deepEqual(alert?.stateChanges, []);
+  });
+
+  void test('a pending event for an alert already firing changes nothing', () => {
+    const { alert, notices } = run([event('firing', T), event('pending', T + 10_000)]);
+    assert.deepEqual(notices, ['firing']);
+    assert.equal(alert?.state, 'firing');
+  });
+
   void test('an event older than the last one applied is ignored (redelivery after a newer event)', () => {
     const { alert, notices } = run([event('firing', T), event('resolved', T + 10_000), event('firing', T + 5_000)]);
     assert.deepEqual(notices, ['firing', 'resolved']);

@@ -8,6 +8,7 @@ import type { AlertsConfig } from '../../../lib/alerting/alerts-config.ts';
 import type { AlertmanagerBody } from '../../../lib/alerting/notify/alertmanager-body.ts';
 import type { SlackBody } from '../../../lib/alerting/notify/slack-body.ts';
 import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
+import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import { ackAlert } from '../../../lib/db/queries/ack-alert.ts';
 import { insertSilence } from '../../../lib/db/queries/insert-silence.ts';
@@ -15,6 +16,8 @@ import { listAlertHistory } from '../../../lib/db/queries/list-alert-history.ts'
 import { listNotifications } from '../../../lib/db/queries/list-notifications.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startAlerter, type Alerter, type AlerterOptions } from '../../../services/alerter/alerter-service.ts';
+import { startEvaluator } from '../../../services/evaluator/evaluator-service.ts';
+import { sample, success } from '../../alerting/synthetic-sample.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { startHttpReceiver, type HttpReceiver } from './http-receiver.ts';
@@ -109,7 +112,8 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     for (const alerter of running.splice(0)) await alerter.stop();
     await bus?.close();
     bus = new MemoryBus();
-    await sql`TRUNCATE alerts, alert_history, silences, notifications, hosts`.execute(testDb.db);
+    // CASCADE: tables of other features (live polls) refer to hosts.
+    await sql`TRUNCATE alerts, alert_history, silences, notifications, hosts CASCADE`.execute(testDb.db);
     smtp.mails.length = 0;
     hooks.requests.length = 0;
     hooks.answer = () => 200;
@@ -313,6 +317,105 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.ok(history.some((h) => h.event === 'settled'));
   });
 
+  void test('with `for`, a breach is pending first and told only once it lasted; one that ends while pending is never told', async () => {
+    const opsByMail = { receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] };
+    // In the inventory: the evaluator resolves the alerts of hosts that are not.
+    for (const name of ['steady-1', 'blip-1']) {
+      await testDb.db.insertInto('hosts').values({ name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify([]), interval_sec: 10 }).execute();
+    }
+    await start({ config: config(opsByMail) });
+    const rules: AlertsConfig = {
+      ...config(opsByMail),
+      rules: [{ name: 'cpu-high', kind: 'threshold', metric: 'cpuBusyPct', levels: { critical: 90 }, recoverAt: 80, forMs: 20_000, summary: 'CPU busy', unit: '%' }],
+    };
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config: rules, tickMs: 50 });
+    const stateOf = async (host: string): Promise<string | undefined> =>
+      (await testDb.db.selectFrom('alerts').select('state').where('key', '=', `cpu-high|${host}`).executeTakeFirst())?.state;
+    try {
+      // Results carry their own times: 10 s apart without waiting for them.
+      const t0 = Date.now();
+      await bus.publish('poll.results', success(sample('steady-1', t0, { cpuBusyPct: 95 })));
+      await bus.publish('poll.results', success(sample('blip-1', t0, { cpuBusyPct: 95 })));
+      await waitFor('both pending', 10_000, async () => ((await stateOf('steady-1')) === 'pending' && (await stateOf('blip-1')) === 'pending' ? true : undefined));
+      await bus.publish('poll.results', success(sample('steady-1', t0 + 10_000, { cpuBusyPct: 96 })));
+      await bus.publish('poll.results', success(sample('blip-1', t0 + 10_000, { cpuBusyPct: 40 })));
+      await waitFor('the blip cleared', 10_000, async () => ((await stateOf('blip-1')) === 'resolved' ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.equal(smtp.mails.length, 0, 'nothing is told while pending, nor when a pending alert clears');
+      assert.equal(await stateOf('steady-1'), 'pending');
+
+      await bus.publish('poll.results', success(sample('steady-1', t0 + 20_000, { cpuBusyPct: 97 })));
+      await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+      await bus.publish('poll.results', success(sample('steady-1', t0 + 30_000, { cpuBusyPct: 50 })));
+      await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] steady-1: cpu-high', '[RESOLVED] steady-1: cpu-high']);
+      const row = await testDb.db.selectFrom('alerts').select(['starts_at', 'state_changes']).where('key', '=', 'cpu-high|steady-1').executeTakeFirstOrThrow();
+      assert.equal(new Date(row.starts_at).getTime(), t0, 'the alert started when the breach did, not when it fired');
+      assert.equal((row.state_changes as unknown as number[]).length, 1, 'pending to firing is not a change that counts towards flapping');
+      const steady = await listAlertHistory(testDb.db, { limit: 20, key: 'cpu-high|steady-1' });
+      assert.deepEqual(steady.map((h) => h.event).filter((e) => e !== 'notified').reverse(), ['pending', 'firing', 'resolved']);
+      const blip = await listAlertHistory(testDb.db, { limit: 20, key: 'cpu-high|blip-1' });
+      assert.deepEqual(blip.map((h) => h.event).reverse(), ['pending', 'cleared']);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  void test('a bastion\'s alert speaks for the hosts behind it: one notice naming them, their own held back until it resolves', async () => {
+    const options = { config: config({ groupWaitMs: 1_500 }), sweepIntervalMs: 200 };
+    let alerter = await start(options);
+    const down = (host: string, extra: Partial<AlertEvent> = {}): AlertEvent =>
+      firing(host, 'host_down', { summary: `${host} failed 3 polls in a row`, value: 3, threshold: 3, ...extra });
+    const up = (host: string): AlertEvent => resolved(host, 'host_down', { value: 0 });
+    // Two hosts behind the bastion were declared down before it was: their notices wait out the group window.
+    await bus.publish('alert.events', down('app-1'));
+    await bus.publish('alert.events', down('app-2'));
+    await waitFor('their notices queued', 5_000, async () => ((await listNotifications(testDb.db, { limit: 10 })).length > 0 ? true : undefined));
+    await bus.publish('alert.events', down('jump-1', { dependents: ['app-1', 'app-2', 'app-3'], summary: 'jump-1 failed 3 polls in a row; unreachable behind it: app-1, app-2, app-3' }));
+    await waitFor('the bastion mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await waitFor('the bastion webhook', 10_000, () => (hooksAt('/am').length >= 1 ? true : undefined));
+    // Reported down after the bastion: held back too.
+    await bus.publish('alert.events', down('app-3'));
+    await sleep(QUIET_MS + 1_500);
+
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] jump-1: host_down'], 'one notice, for the bastion');
+    assert.match(smtp.mails[0]!.text, /Behind it \(their own alerts held back\): app-1, app-2, app-3/);
+    assert.match(smtp.mails[0]!.html, /Behind it \(their own alerts held back\): app-1, app-2, app-3/);
+    const am = hooksAt('/am').map((r) => r.body as AlertmanagerBody);
+    assert.equal(am.length, 1);
+    assert.deepEqual(am[0]!.alerts.map((a) => [a.labels['host'], a.annotations['dependents']]), [['jump-1', 'app-1,app-2,app-3']]);
+    for (const host of ['app-1', 'app-2', 'app-3']) {
+      const row = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', `host_down|${host}`).executeTakeFirst();
+      assert.deepEqual(row, { state: 'firing', notified_firing: false }, `${host}: recorded, not told`);
+      const history = await listAlertHistory(testDb.db, { limit: 20, key: `host_down|${host}` });
+      const dependent = history.find((h) => h.event === 'dependent');
+      assert.equal(dependent?.details['on'], 'host_down|jump-1', host);
+    }
+
+    // The cover is in the database: a restarted alerter holds back the next host behind the bastion too.
+    await stop(alerter);
+    alerter = await start(options);
+    await bus.publish('alert.events', down('app-4'));
+    await bus.publish('alert.events', down('jump-1', { dependents: ['app-1', 'app-2', 'app-3', 'app-4'] }));
+    await sleep(QUIET_MS + 1_500);
+    assert.equal(smtp.mails.length, 1, smtp.mails.map((m) => m.subject).join(' | '));
+
+    // The bastion is back and app-1 with it; app-2, app-3 and app-4 still fail on their own: now they are told.
+    await bus.publish('alert.events', up('jump-1'));
+    await bus.publish('alert.events', up('app-1'));
+    await waitFor('the recovery and the hosts still down', 15_000, () => (smtp.mails.length >= 3 ? true : undefined));
+    await sleep(QUIET_MS + 1_500);
+    assert.deepEqual(smtp.mails.map((m) => m.subject).sort(), [
+      '[CRITICAL] host_down on 3 hosts (3 alerts)',
+      '[CRITICAL] jump-1: host_down',
+      '[RESOLVED] jump-1: host_down',
+    ]);
+    const late = smtp.mails.find((m) => m.subject === '[CRITICAL] host_down on 3 hosts (3 alerts)')!;
+    for (const host of ['app-2', 'app-3', 'app-4']) assert.ok(late.text.includes(`CRITICAL ${host}: host_down`), host);
+    assert.ok(!late.text.includes('app-1'), 'app-1 recovered with the bastion and was never told');
+  });
+
   void test('SMTP down while an alert fires: retried with backoff, delivered exactly once when it is back', async () => {
     await smtp.stop();
     try {
@@ -376,7 +479,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       const connection = await connect('amqp://guest:guest@127.0.0.1:5672');
       const channel = await connection.createChannel();
       await channel.deleteQueue(`${prefix}.alert.events.alerter`);
-      for (const topic of ['alert.events', 'poll.results', 'poll.jobs']) await channel.deleteExchange(`${prefix}.${topic}`);
+      for (const topic of TOPIC_NAMES) await channel.deleteExchange(`${prefix}.${topic}`);
       await connection.close();
     }
   });

@@ -315,3 +315,49 @@ void describe('startScheduler', { concurrency: true }, () => {
     assert.deepEqual(unhandled, []);
   });
 });
+
+void describe('startScheduler with live polls', { concurrency: true }, () => {
+  /** The gaps between consecutive scheduledAt of these jobs. */
+  const gaps = (jobs: PollJob[]): number[] => jobs.slice(1).map((job, i) => job.scheduledAt - (jobs[i] as PollJob).scheduledAt);
+
+  void it('a live host is polled at its live interval until its end, then at its usual one again; others are untouched', async (t) => {
+    const h = await harness(t);
+    const scheduler = await h.start({ loadTargets: async () => [target('watched', 3), target('other', 3)] });
+    const untilMs = Date.now() + 3500;
+    scheduler.setLivePolls([{ host: 'watched', intervalSec: 1, untilMs }, { host: 'not-polled', intervalSec: 1, untilMs }]);
+    // Only setLivePolls call: the scheduler ends the live polling by itself.
+    await waitFor('two usual polls after the live ones', () => h.jobsOf('watched').filter((job) => job.scheduledAt >= untilMs).length >= 2, 15_000);
+
+    const watched = h.jobsOf('watched');
+    const live = watched.filter((job) => job.target.intervalSec === 1);
+    const after = watched.filter((job) => job.scheduledAt >= untilMs);
+    assert.ok(live.length >= 3, `${live.length} live jobs`);
+    assert.ok(live.every((job) => job.scheduledAt < untilMs && job.expiresAt - job.scheduledAt === 1000));
+    assert.deepEqual(gaps(live), live.slice(1).map(() => 1000));
+    // The live job says its live interval; everything else in the target is the inventory's.
+    assert.deepEqual({ ...(live[0] as PollJob).target, intervalSec: 3 }, target('watched', 3));
+    assert.ok(after.every((job) => job.target.intervalSec === 3 && job.expiresAt - job.scheduledAt === 3000));
+    assert.deepEqual(gaps(after), after.slice(1).map(() => 3000));
+    assert.ok(h.jobsOf('other').every((job) => job.target.intervalSec === 3));
+    assert.deepEqual(gaps(h.jobsOf('other')), h.jobsOf('other').slice(1).map(() => 3000));
+    assert.equal(h.jobsOf('not-polled').length, 0);
+  });
+
+  void it('leaving the set ends live polling early; a live poll already over, or slower than usual, is ignored', async (t) => {
+    const h = await harness(t);
+    const scheduler = await h.start({ loadTargets: async () => [target('early', 4), target('late', 4), target('quick', 1)] });
+    scheduler.setLivePolls([
+      { host: 'early', intervalSec: 1, untilMs: Date.now() + 600_000 },
+      { host: 'late', intervalSec: 1, untilMs: Date.now() - 1 },
+      { host: 'quick', intervalSec: 2, untilMs: Date.now() + 600_000 },
+    ]);
+    await waitFor('two live jobs', () => h.jobsOf('early').filter((job) => job.target.intervalSec === 1).length >= 2);
+    const endedAt = Date.now();
+    scheduler.setLivePolls([]);
+    await waitFor('a usual job after the end', () => h.jobsOf('early').some((job) => job.scheduledAt > endedAt && job.target.intervalSec === 4), 10_000);
+    assert.ok(h.jobsOf('early').every((job) => job.target.intervalSec === 4 || job.scheduledAt <= endedAt));
+    assert.ok(h.jobsOf('late').every((job) => job.target.intervalSec === 4));
+    assert.ok(h.jobsOf('quick').length >= 3 && h.jobsOf('quick').every((job) => job.target.intervalSec === 1));
+    assert.deepEqual(gaps(h.jobsOf('quick')), h.jobsOf('quick').slice(1).map(() => 1000));
+  });
+});

@@ -13,6 +13,8 @@ import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import type { InventoryStatus } from '../../../lib/db/queries/select-inventory-status.ts';
 import { selectInventoryStatus } from '../../../lib/db/queries/select-inventory-status.ts';
+import { selectInventoryTree } from '../../../lib/db/queries/select-inventory-tree.ts';
+import { MASKED } from '../../../lib/inventory/mask-variables.ts';
 import { createLogger, silentLogger } from '../../../lib/log.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
 import { startInventoryScheduler } from '../../../services/scheduler/start-inventory-scheduler.ts';
@@ -21,6 +23,7 @@ import { createWebServer } from '../../../services/web/web-server.ts';
 import { startWorker } from '../../../services/worker/worker-service.ts';
 import { startTestSshd } from '../../support/sshd.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
+import { createTestUser } from '../../support/test-users.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 // The promise of the issue: an edit takes effect within 2 s.
@@ -80,6 +83,7 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
   const log = createLogger({}, { level: 'debug', write: (line) => logs.push(line) });
   const scheduler = await startInventoryScheduler({ bus, db: testDb.db, log, inventoryPath: hostsFile });
   const server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
+  const viewer = await createTestUser(testDb.db, { role: 'viewer' });
   t.after(async () => {
     await scheduler.stop();
     await server.stop();
@@ -111,7 +115,7 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
     },
     reloadCount,
     api: async () => {
-      const res = await server.inject('/api/v1/inventory');
+      const res = await server.inject({ url: '/api/v1/inventory', headers: viewer.headers });
       assert.equal(res.statusCode, 200);
       return JSON.parse(res.payload) as InventoryStatus;
     },
@@ -288,6 +292,47 @@ void describe('startInventoryScheduler with live edits', () => {
     const rows = await live.db.selectFrom('inventory_reloads').selectAll().execute();
     const everything = [JSON.stringify(rows), JSON.stringify(await live.api()), ...live.logs].join('\n');
     assert.ok(!everything.includes(secret), `a secret leaked:\n${everything}`);
+  });
+
+  void test('a good reload stores a masked snapshot of the inventory, once per change; a failed one stores none', async (t) => {
+    const secret = 'hunter3-do-not-store';
+    const live = await startLive(t, `${TWO_HOSTS}[web:vars]\nansible_password=${secret}\nhttp_port=8080\n`);
+    const snapshots = () => live.db.selectFrom('inventory_snapshots').select(['id', 'source']).orderBy('id').execute();
+    const first = await waitFor('the first snapshot', APPLY_WITHIN_MS, async () => ((await snapshots()).length === 1 ? selectInventoryTree(live.db) : undefined), 20);
+    assert.equal(first?.source, live.hostsFile);
+    assert.deepEqual(first?.groups.map((g) => [g.name, g.children, g.hosts]), [
+      ['all', ['ungrouped', 'web'], []],
+      ['ungrouped', [], []],
+      ['web', [], ['web1', 'web2']],
+    ]);
+    assert.deepEqual(first?.groups[2]?.vars, { ansible_password: MASKED, http_port: 8080 });
+    assert.deepEqual(first?.hosts['web1'], {
+      groups: ['web'],
+      vars: { ansible_password: MASKED, http_port: 8080, ansible_host: '127.0.0.11', vigil_interval: 1 },
+    });
+
+    // A save that changes nothing Ansible sees (a comment) is a reload but no new snapshot.
+    let seen = await live.reloadCount();
+    await writeFile(live.hostsFile, `# edited\n${TWO_HOSTS}[web:vars]\nansible_password=${secret}\nhttp_port=8080\n`);
+    await live.nextReload(seen, 'the reload after a comment');
+    assert.equal((await snapshots()).length, 1);
+
+    seen = await live.reloadCount();
+    await writeFile(live.hostsFile, '[web\nweb1\n');
+    await live.nextReload(seen, 'the failed reload');
+    assert.equal((await snapshots()).length, 1);
+
+    seen = await live.reloadCount();
+    await writeFile(live.hostsFile, `${TWO_HOSTS}db1 ansible_host=127.0.0.31 vigil_interval=1\n`);
+    await live.nextReload(seen, 'the reload adding db1');
+    const latest = await selectInventoryTree(live.db);
+    assert.equal((await snapshots()).length, 2);
+    assert.ok((latest?.version ?? 0) > (first?.version ?? Infinity));
+    assert.deepEqual(latest?.hosts['db1'], { groups: ['web'], vars: { ansible_host: '127.0.0.31', vigil_interval: 1 } });
+
+    const stored = JSON.stringify(await live.db.selectFrom('inventory_snapshot_hosts').selectAll().execute());
+    assert.ok(!stored.includes(secret), 'the secret is stored');
+    assert.ok(!JSON.stringify(await live.db.selectFrom('inventory_snapshots').selectAll().execute()).includes(secret), 'the secret is stored');
   });
 });
 

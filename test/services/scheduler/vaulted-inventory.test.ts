@@ -1,5 +1,5 @@
 // A vaulted ansible_password in group_vars reaches the poll jobs decrypted (never the hosts
-// table), given VIGIL_VAULT_PASSWORD_FILE; without the password the start fails clearly.
+// table or the inventory snapshot), given VIGIL_VAULT_PASSWORD_FILE; without the password the start fails clearly.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { PollJob } from '../../../lib/poll/poll-messages.ts';
+import { selectInventoryTree } from '../../../lib/db/queries/select-inventory-tree.ts';
+import { MASKED } from '../../../lib/inventory/mask-variables.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startInventoryScheduler } from '../../../services/scheduler/start-inventory-scheduler.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -56,6 +58,15 @@ test('the vaulted password is decrypted into the poll jobs and stored nowhere', 
     const rows = await database.db.selectFrom('hosts').selectAll().execute();
     assert.equal(rows.length, 1);
     assert.doesNotMatch(JSON.stringify(rows), /s3cret/);
+    // The inventory page's snapshot shows the variable, masked, and holds the secret nowhere.
+    const tree = await waitFor('the inventory snapshot', 10_000, () => selectInventoryTree(database.db).then((t) => t ?? undefined));
+    assert.equal(tree.hosts['web1']?.vars['ansible_password'], MASKED);
+    assert.equal(tree.groups.find((g) => g.name === 'web')?.vars['ansible_password'], MASKED);
+    const stored = [
+      await database.db.selectFrom('inventory_snapshots').selectAll().execute(),
+      await database.db.selectFrom('inventory_snapshot_hosts').selectAll().execute(),
+    ];
+    assert.doesNotMatch(JSON.stringify(stored), /s3cret|ANSIBLE_VAULT/);
   } finally {
     await scheduler.stop();
     await bus.close();

@@ -13,9 +13,9 @@ void describe('metrics routes', () => {
   void test('the web server serves the process\'s registry at GET /metrics: what the services beside it record', async () => {
     const now = Date.now();
     const result = { kind: 'failure', reason: 'dns', message: 'no such host', host: 'x', seq: 1, scheduledAt: now, startedAt: now, finishedAt: now + 30 } as const;
-    const before = valueOf(parsePrometheusText((await web.server.inject('/metrics')).payload), 'vigil_poll_failures_total', { reason: 'dns' }) ?? 0;
+    const before = valueOf(parsePrometheusText((await web.server.inject({ url: '/metrics', headers: web.asViewer })).payload), 'vigil_poll_failures_total', { reason: 'dns' }) ?? 0;
     processMetrics().recordPoll(result);
-    const res = await web.server.inject('/metrics');
+    const res = await web.server.inject({ url: '/metrics', headers: web.asViewer });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4; charset=utf-8$/);
     const samples = parsePrometheusText(res.payload);
@@ -23,8 +23,14 @@ void describe('metrics routes', () => {
     assert.ok((valueOf(samples, 'process_resident_memory_bytes') ?? 0) > 0);
   });
 
+  void test('GET /metrics needs a login or an API token (Prometheus sends a bearer token): 401 without', async () => {
+    const res = await web.server.inject('/metrics');
+    assert.equal(res.statusCode, 401);
+    assert.doesNotMatch(res.payload, /vigil_poll/);
+  });
+
   void test('GET /metrics with a query parameter is a 400', async () => {
-    const res = await web.server.inject('/metrics?x=1');
+    const res = await web.server.inject({ url: '/metrics?x=1', headers: web.asViewer });
     assert.equal(res.statusCode, 400);
   });
 

@@ -8,6 +8,7 @@ import { silentLogger } from '../../../lib/log.ts';
 import { buildWeb } from '../../../lib/web/build-web.ts';
 import { CONTENT_SECURITY_POLICY, createWebServer } from '../../../services/web/web-server.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
+import { createTestUser, type TestUser } from '../../support/test-users.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
 void describe('static routes', () => {
@@ -16,6 +17,7 @@ void describe('static routes', () => {
   let emptyDir: string;
   let server: Server;
   let unbuiltServer: Server;
+  let viewer: TestUser;
 
   before(async () => {
     testDb = await createTestDatabase('pglite');
@@ -24,6 +26,7 @@ void describe('static routes', () => {
     await buildWeb({ outDir: builtDir });
     server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: builtDir, log: silentLogger });
     unbuiltServer = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: emptyDir, log: silentLogger });
+    viewer = await createTestUser(testDb.db, { role: 'viewer' });
   });
 
   after(async () => {
@@ -65,8 +68,9 @@ void describe('static routes', () => {
     assert.doesNotMatch(escape.payload, /root:/);
   });
 
-  void test('an unknown API path is a JSON 404, not a file lookup', async () => {
-    const res = await server.inject('/api/v2/hosts');
+  void test('an unknown API path is a JSON 404, not a file lookup (and, like all of /api, needs a login)', async () => {
+    assert.equal((await server.inject('/api/v2/hosts')).statusCode, 401);
+    const res = await server.inject({ url: '/api/v2/hosts', headers: viewer.headers });
     assert.equal(res.statusCode, 404);
     assert.match((JSON.parse(res.payload) as { message: string }).message, /no API route GET \/api\/v2\/hosts/);
   });
@@ -78,6 +82,6 @@ void describe('static routes', () => {
     assert.equal(body.statusCode, 503);
     assert.match(body.message, /npm run build:web/);
     // The API does not depend on the build.
-    assert.equal((await unbuiltServer.inject('/api/v1/hosts')).statusCode, 200);
+    assert.equal((await unbuiltServer.inject({ url: '/api/v1/hosts', headers: viewer.headers })).statusCode, 200);
   });
 });

@@ -5,14 +5,18 @@ import { silentLogger } from '../../../lib/log.ts';
 import { CONTENT_SECURITY_POLICY, createWebServer } from '../../../services/web/web-server.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
+import { createTestUser } from '../../support/test-users.ts';
+import { EXTRA_SECURITY_HEADERS } from '../../../services/web/auth/security-headers.ts';
 
 void describe('createWebServer', () => {
   let testDb: TestDatabase;
   let server: Server;
+  let headers: { authorization: string };
 
   before(async () => {
     testDb = await createTestDatabase('pglite');
     server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
+    headers = (await createTestUser(testDb.db, { role: 'viewer' })).headers;
   });
 
   after(async () => {
@@ -35,19 +39,40 @@ void describe('createWebServer', () => {
       ['/api/v1/hosts/x/samples', 404],
       ['/api/v1/nothing-here', 404],
       ['/', 503],
+      ['/api/v1/users', 403],
     ];
     for (const [url, status] of cases) {
-      const res = await server.inject(url);
+      const res = await server.inject({ url, headers });
       assert.equal(res.statusCode, status, url);
       assert.equal(res.headers['content-security-policy'], CONTENT_SECURITY_POLICY, url);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
       assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
       assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.equal(res.headers['x-download-options'], 'noopen', url);
+      for (const [name, value] of Object.entries(EXTRA_SECURITY_HEADERS)) assert.equal(res.headers[name], value, `${url} ${name}`);
+      // Over plain HTTP (no VIGIL_COOKIE_SECURE) HSTS would only be ignored.
+      assert.equal(res.headers['strict-transport-security'], undefined, url);
+    }
+    const unauthenticated = await server.inject('/api/v1/hosts');
+    assert.equal(unauthenticated.statusCode, 401);
+    assert.equal(unauthenticated.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
+  });
+
+  void test('with VIGIL_COOKIE_SECURE (served over HTTPS) every answer carries HSTS', async () => {
+    const secure = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, auth: { cookieSecure: true } });
+    try {
+      for (const [url, status] of [['/healthz', 200], ['/api/v1/hosts', 401]] as const) {
+        const res = await secure.inject(url);
+        assert.equal(res.statusCode, status);
+        assert.equal(res.headers['strict-transport-security'], 'max-age=31536000', url);
+      }
+    } finally {
+      await secure.stop();
     }
   });
 
   void test('a failed validation answers 400 with the validation message, not a generic one', async () => {
-    const res = await server.inject('/api/v1/hosts/x/samples?maxPoints=many');
+    const res = await server.inject({ url: '/api/v1/hosts/x/samples?maxPoints=many', headers });
     assert.equal(res.statusCode, 400);
     const body = JSON.parse(res.payload) as Record<string, unknown>;
     assert.equal(body['statusCode'], 400);

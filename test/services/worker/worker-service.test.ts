@@ -179,3 +179,22 @@ void test('a host gets the full script on its first poll and then every Nth, lig
   const last = results.filter((r) => r.host === 'watched').at(-1);
   assert.ok(last?.kind === 'sample' && (last.sample.processes?.matches[0]?.count ?? 0) > 0, 'the watched pattern is counted on every poll');
 });
+
+void test('vigil_processes_every sets how often the full script runs, counted in the host\'s polls', async () => {
+  const kinds = async (target: HostTarget, polls: number): Promise<Array<string | undefined>> => {
+    const seen: Array<string | undefined> = [];
+    for (let i = 0; i < polls; i++) {
+      const j = job(target);
+      await bus.publish('poll.jobs', j);
+      const r = await waitFor(`${target.name} poll ${i}`, () => resultFor(j));
+      assert.ok(r.kind === 'sample', summary(r));
+      seen.push(r.sample.pollScript);
+    }
+    return seen;
+  };
+  // 40 s at a 10 s interval: every 4th poll; the default would be every 6th.
+  assert.deepEqual(await kinds({ ...local, name: 'every-40s', processesEverySec: 40 }, 6), ['full', 'light', 'light', 'light', 'full', 'light']);
+  // Shorter than the interval: every poll is full.
+  assert.deepEqual(await kinds({ ...local, name: 'every-5s', processesEverySec: 5 }, 3), ['full', 'full', 'full']);
+  assert.deepEqual(await kinds({ ...local, name: 'default-every' }, 7), ['full', 'light', 'light', 'light', 'light', 'light', 'full']);
+});

@@ -1,0 +1,58 @@
+// API tokens for scripts and Prometheus, keyed by the sha256 of the token (shown once, at
+// creation). An expired token is never returned by selectLiveApiToken.
+import type { UserRole, VigilDb } from '../database.ts';
+
+export interface StoredApiToken {
+  id: number;
+  name: string;
+  user: string;
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface LiveApiToken {
+  id: number;
+  user: { name: string; role: UserRole };
+  lastUsedAt: number | null;
+}
+
+const time = (value: Date | null): number | null => (value === null ? null : value.getTime());
+
+export async function insertApiToken(db: VigilDb, token: { tokenHash: string; name: string; userName: string; at: number; expiresAt: number | null }): Promise<StoredApiToken> {
+  const row = await db
+    .insertInto('api_tokens')
+    .values({ token_hash: token.tokenHash, name: token.name, user_name: token.userName, created_at: new Date(token.at), expires_at: token.expiresAt === null ? null : new Date(token.expiresAt) })
+    .returning(['id', 'name', 'user_name', 'created_at', 'expires_at', 'last_used_at'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: row.name, user: row.user_name, createdAt: row.created_at.getTime(), expiresAt: time(row.expires_at), lastUsedAt: time(row.last_used_at) };
+}
+
+export async function listApiTokens(db: VigilDb, filter: { user?: string } = {}): Promise<StoredApiToken[]> {
+  let query = db.selectFrom('api_tokens').select(['id', 'name', 'user_name', 'created_at', 'expires_at', 'last_used_at']).orderBy('id');
+  if (filter.user !== undefined) query = query.where('user_name', '=', filter.user);
+  const rows = await query.execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, user: row.user_name, createdAt: row.created_at.getTime(), expiresAt: time(row.expires_at), lastUsedAt: time(row.last_used_at) }));
+}
+
+export async function selectLiveApiToken(db: VigilDb, tokenHash: string, now: number): Promise<LiveApiToken | null> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.name', 'api_tokens.user_name')
+    .select(['api_tokens.id', 'api_tokens.last_used_at', 'api_tokens.expires_at', 'users.name', 'users.role'])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', new Date(now))]))
+    .executeTakeFirst();
+  if (!row) return null;
+  return { id: row.id, user: { name: row.name, role: row.role }, lastUsedAt: time(row.last_used_at) };
+}
+
+export async function touchApiToken(db: VigilDb, id: number, at: number): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: new Date(at) }).where('id', '=', id).execute();
+}
+
+/** True when a token was deleted. */
+export async function deleteApiToken(db: VigilDb, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

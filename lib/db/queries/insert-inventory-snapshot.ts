@@ -1,0 +1,47 @@
+// Stores the scheduler's snapshot of the inventory (secrets already masked) when its content
+// differs from the latest stored one, in one transaction so that a reader sees the old snapshot
+// or the new one, never half of it. Only the latest KEEP_SNAPSHOTS are kept.
+import { sql } from 'kysely';
+import type { VigilDb } from '../database.ts';
+import type { InventorySnapshot } from '../../inventory/inventory-snapshot.ts';
+
+export const KEEP_SNAPSHOTS = 5;
+
+// Five parameters a row: well under PostgreSQL's 65,535 bind parameters per statement.
+const HOSTS_PER_INSERT = 2000;
+
+export interface StoredSnapshot {
+  /** The snapshot's version: its id. */
+  id: number;
+  /** false when the latest stored snapshot already had this content. */
+  written: boolean;
+}
+
+export async function insertInventorySnapshot(db: VigilDb, snapshot: InventorySnapshot, keep = KEEP_SNAPSHOTS): Promise<StoredSnapshot> {
+  return db.transaction().execute(async (trx) => {
+    // Two writers (a scheduler failing over) take turns, so both cannot store the same content.
+    await sql`LOCK TABLE inventory_snapshots IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+    const latest = await trx.selectFrom('inventory_snapshots').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (latest?.hash === snapshot.hash) return { id: latest.id, written: false };
+    const { id } = await trx
+      .insertInto('inventory_snapshots')
+      .values({ source: snapshot.source, hash: snapshot.hash, groups: JSON.stringify(snapshot.groups) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (let start = 0; start < snapshot.hosts.length; start += HOSTS_PER_INSERT) {
+      const rows = snapshot.hosts.slice(start, start + HOSTS_PER_INSERT).map((host, i) => ({
+        snapshot_id: id,
+        name: host.name,
+        position: start + i,
+        groups: JSON.stringify(host.groups),
+        vars: JSON.stringify(host.vars),
+      }));
+      await trx.insertInto('inventory_snapshot_hosts').values(rows).execute();
+    }
+    await trx
+      .deleteFrom('inventory_snapshots')
+      .where('id', 'not in', (eb) => eb.selectFrom('inventory_snapshots').select('id').orderBy('id', 'desc').limit(Math.max(1, keep)))
+      .execute();
+    return { id, written: true };
+  });
+}

@@ -1,0 +1,82 @@
+// Every host's recent CPU busy % in a few points, for the sparklines of the fleet table: one
+// query for the whole fleet. Minutes the writer has rolled up come from samples_1m; the minutes
+// after its mark (at most a couple) from the raw samples, so the line reaches the present.
+import { sql } from 'kysely';
+import type { VigilDb } from '../database.ts';
+import { bucketStart } from '../rollups/rollup-metrics.ts';
+
+export interface FleetSparklineQuery {
+  nowMs: number;
+  /** How far back the lines reach. */
+  minutes: number;
+  /** Points per line; each averages minutes / points of CPU busy %. */
+  points: number;
+}
+
+export interface FleetSparklines {
+  /** ISO 8601; the range ends with the minute that holds now. */
+  from: string;
+  to: string;
+  /** Seconds each point covers; point i covers [from + i·step, from + (i+1)·step). */
+  step: number;
+  /** Host name → `points` values, null where the host had no sample. Hosts without any are left out. */
+  hosts: Record<string, (number | null)[]>;
+}
+
+interface SparklineRow {
+  host: string;
+  /** Start of each point's time bin, epoch seconds. */
+  bin: (number | string)[] | null;
+  cpu: (number | string | null)[] | null;
+}
+
+export async function selectFleetSparklines(db: VigilDb, query: FleetSparklineQuery): Promise<FleetSparklines> {
+  const toMs = bucketStart('1m', query.nowMs) + 60_000;
+  const fromMs = toMs - query.minutes * 60_000;
+  const step = (query.minutes * 60) / query.points;
+  const from = new Date(fromMs).toISOString();
+  const to = new Date(toMs).toISOString();
+  const rolledUntil = sql`coalesce((select rolled_until from rollup_progress where resolution = '1m'), '-infinity'::timestamptz)`;
+  // A lateral probe per host walks the (host, bucket) and (host, ts) primary keys: the cost grows
+  // with the fleet, never with the history kept. Each point weighs its minutes by their samples.
+  const result = await sql<SparklineRow>`
+    select h.name as host, p.bin, p.cpu
+    from hosts h
+    cross join lateral (
+      select array_agg(extract(epoch from b.bin)::float8 order by b.bin) as bin, array_agg(b.cpu order by b.bin) as cpu
+      from (
+        select date_bin(make_interval(secs => ${step}), q.t, cast(${from} as timestamptz)) as bin,
+          sum(q.v * q.w) / nullif(sum(q.w) filter (where q.v is not null), 0) as cpu
+        from (
+          select x.bucket as t, x.sample_count::float8 as w, x.cpu_busy_pct_avg as v
+          from samples_1m x
+          where x.host = h.name
+            and x.bucket >= cast(${from} as timestamptz) and x.bucket < cast(${to} as timestamptz)
+            and x.bucket < ${rolledUntil}
+          union all
+          select s.ts as t, 1::float8 as w, s.cpu_busy_pct::float8 as v
+          from samples s
+          where s.host = h.name
+            and s.ts >= greatest(cast(${from} as timestamptz), ${rolledUntil}) and s.ts < cast(${to} as timestamptz)
+        ) q
+        group by 1
+      ) b
+    ) p
+    where h.removed_at is null or h.removed_at >= cast(${from} as timestamptz)
+  `.execute(db);
+
+  const lines: [string, (number | null)[]][] = [];
+  for (const row of result.rows) {
+    if (row.bin === null || row.cpu === null) continue;
+    const line: (number | null)[] = new Array<number | null>(query.points).fill(null);
+    row.bin.forEach((bin, i) => {
+      const value = row.cpu?.[i];
+      // Bins start at from + k·step; rounding absorbs the microseconds of a fractional step.
+      const index = Math.min(query.points - 1, Math.round((Number(bin) * 1000 - fromMs) / (step * 1000)));
+      line[index] = value === null || value === undefined ? null : Math.round(Number(value) * 10) / 10;
+    });
+    lines.push([row.host, line]);
+  }
+  // fromEntries defines own properties, so a host named "__proto__" is a key like any other.
+  return { from, to, step, hosts: Object.fromEntries(lines) };
+}

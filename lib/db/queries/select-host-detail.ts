@@ -1,0 +1,195 @@
+// One host as its page shows it: inventory place and status, facts, and the devices of its newest
+// sample. Nothing here comes from inventory variables beyond the address and groups: no secrets.
+import { sql } from 'kysely';
+import type { DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure } from '../../collect/sample.ts';
+import type { HostStatus, VigilDb } from '../database.ts';
+
+export interface HostFactsDetail {
+  hostname: string | null;
+  osName: string | null;
+  osVersion: string | null;
+  kernel: string | null;
+  cpuModel: string | null;
+  architecture: string | null;
+  /** From the newest sample. */
+  cpuCount: number | null;
+  memTotalBytes: number | null;
+  swapTotalBytes: number | null;
+  /** ISO 8601, by the worker's clock. */
+  bootTime: string | null;
+  uptimeSec: number | null;
+  /** When the facts were last collected, ISO 8601. */
+  factsAt: string | null;
+}
+
+export interface HostLatestDevices {
+  /** ISO 8601. */
+  ts: string;
+  filesystems: FilesystemUsage[];
+  interfaces: InterfaceRate[];
+  disks: DiskRate[];
+  gpus: GpuReading[];
+  pressure: Pressure | null;
+  /** Sections the host did not provide in that poll. */
+  missing: string[];
+}
+
+export interface HostDetail {
+  name: string;
+  address: string;
+  connection: string;
+  groups: string[];
+  /** Bastions the host is reached through, outermost first. */
+  via: string[];
+  intervalSec: number;
+  status: HostStatus;
+  statusReason: string | null;
+  statusMessage: string | null;
+  lastPollAt: string | null;
+  lastSampleAt: string | null;
+  removed: boolean;
+  facts: HostFactsDetail;
+  latest: HostLatestDevices | null;
+  /**
+   * systemd's failed units from the newest full poll of the last day (light polls do not ask);
+   * units null: systemd is not running there. Null when no full poll in that day.
+   */
+  failedUnits: { ts: string; units: string[] | null } | null;
+}
+
+/** How far back the newest full poll is looked for: full polls come about once a minute. */
+const FULL_POLL_LOOKBACK = '1 day';
+
+interface DetailRow {
+  name: string;
+  address: string;
+  connection: string;
+  groups: unknown;
+  via: unknown;
+  interval_sec: number;
+  status: HostStatus;
+  status_reason: string | null;
+  status_message: string | null;
+  last_poll_at: Date | string | null;
+  last_sample_at: Date | string | null;
+  removed_at: Date | string | null;
+  boot_time: Date | string | null;
+  hostname: string | null;
+  kernel: string | null;
+  os_name: string | null;
+  os_version: string | null;
+  cpu_model: string | null;
+  architecture: string | null;
+  facts_at: Date | string | null;
+  latest_ts: Date | string | null;
+  cpu_count: number | string | null;
+  mem_total_bytes: number | string | null;
+  swap_total_bytes: number | string | null;
+  uptime_sec: number | string | null;
+  filesystems: unknown;
+  interfaces: unknown;
+  disks: unknown;
+  gpus: unknown;
+  pressure: unknown;
+  missing: unknown;
+  full_ts: Date | string | null;
+  failed_units: unknown;
+}
+
+/** Null when no host has that name. */
+export async function selectHostDetail(db: VigilDb, name: string): Promise<HostDetail | null> {
+  // Both lateral subqueries walk the (host, ts) primary key backwards from the newest sample.
+  const result = await sql<DetailRow>`
+    select h.name, h.address, h.connection, h.groups, h.via, h.interval_sec, h.status, h.status_reason, h.status_message,
+      h.last_poll_at, h.last_sample_at, h.removed_at, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
+      h.cpu_model, h.architecture, h.facts_at,
+      l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
+      l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing,
+      f.ts as full_ts, f.failed_units
+    from hosts h
+    left join lateral (
+      select s.ts, s.cpu_count, s.mem_total_bytes, s.swap_total_bytes, s.uptime_sec,
+        s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.missing
+      from samples s where s.host = h.name order by s.ts desc limit 1
+    ) l on true
+    left join lateral (
+      select s.ts, s.failed_units
+      from samples s
+      where s.host = h.name and s.processes is not null
+        and s.ts >= l.ts - ${sql.lit(FULL_POLL_LOOKBACK)}::interval
+      order by s.ts desc limit 1
+    ) f on true
+    where h.name = ${name}`.execute(db);
+  const row = result.rows[0];
+  if (row === undefined) return null;
+  return {
+    name: row.name,
+    address: row.address,
+    connection: row.connection,
+    groups: stringList(row.groups),
+    via: stringList(row.via),
+    intervalSec: row.interval_sec,
+    status: row.status,
+    statusReason: row.status_reason,
+    statusMessage: row.status_message,
+    lastPollAt: iso(row.last_poll_at),
+    lastSampleAt: iso(row.last_sample_at),
+    removed: row.removed_at !== null,
+    facts: {
+      hostname: row.hostname,
+      osName: row.os_name,
+      osVersion: row.os_version,
+      kernel: row.kernel,
+      cpuModel: row.cpu_model,
+      architecture: row.architecture,
+      cpuCount: numberOrNull(row.cpu_count),
+      memTotalBytes: numberOrNull(row.mem_total_bytes),
+      swapTotalBytes: numberOrNull(row.swap_total_bytes),
+      bootTime: iso(row.boot_time),
+      uptimeSec: numberOrNull(row.uptime_sec),
+      factsAt: iso(row.facts_at),
+    },
+    latest:
+      row.latest_ts === null
+        ? null
+        : {
+            ts: iso(row.latest_ts) ?? '',
+            filesystems: jsonList<FilesystemUsage>(row.filesystems),
+            interfaces: jsonList<InterfaceRate>(row.interfaces),
+            disks: jsonList<DiskRate>(row.disks),
+            gpus: jsonList<GpuReading>(row.gpus),
+            pressure: (json(row.pressure) as Pressure | null) ?? null,
+            missing: stringList(row.missing),
+          },
+    failedUnits: row.full_ts === null ? null : { ts: iso(row.full_ts) ?? '', units: row.failed_units === null ? null : stringList(row.failed_units) },
+  };
+}
+
+// Drivers hand json back parsed (pg, PGlite) but jsonb-as-text and the like as strings: accept both.
+function json(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function jsonList<T>(value: unknown): T[] {
+  const parsed = json(value);
+  return Array.isArray(parsed) ? (parsed as T[]) : [];
+}
+
+function stringList(value: unknown): string[] {
+  return jsonList<unknown>(value).map(String);
+}
+
+function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+function numberOrNull(value: number | string | null): number | null {
+  if (value === null) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hostHref, parseRoute } from '../../web/src/app-route.ts';
+
+void test('the pages by their hash', () => {
+  assert.deepEqual(parseRoute(''), { page: 'overview' });
+  assert.deepEqual(parseRoute('#/'), { page: 'overview' });
+  assert.deepEqual(parseRoute('#/alerts'), { page: 'alerts' });
+  assert.deepEqual(parseRoute('#/alerts/'), { page: 'alerts' });
+  assert.deepEqual(parseRoute('#/inventory'), { page: 'inventory' });
+  assert.deepEqual(parseRoute('#/admin'), { page: 'admin' });
+  assert.deepEqual(parseRoute('#/nope'), { page: 'not-found', hash: '#/nope' });
+});
+
+void test('any host name round-trips through hostHref and parseRoute', () => {
+  for (const name of ['web-1', 'db/primary', 'a b', '<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', '%41', '#/admin', 'ünïcode', '?x=1']) {
+    const href = hostHref(name);
+    assert.match(href, /^#\/hosts\/[^#?/<>"' ]+$/, href);
+    assert.deepEqual(parseRoute(href), { page: 'host', host: name });
+  }
+});
+
+void test('a malformed or empty host is not found; the old #host= links still open the host', () => {
+  assert.equal(parseRoute('#/hosts/%E0%A4%A').page, 'not-found');
+  assert.equal(parseRoute('#/hosts/').page, 'not-found');
+  assert.deepEqual(parseRoute('#host=web%201'), { page: 'host', host: 'web 1' });
+});

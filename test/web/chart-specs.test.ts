@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_DEVICE_CHARTS, buildChartSpecs } from '../../web/src/chart-specs.ts';
+import { seriesFixture } from './series-fixture.ts';
+
+void test('the fixed charts come first, then filesystems, each disk, each interface and each GPU', () => {
+  const series = seriesFixture([1, 2, 3]);
+  series.gpus = [{ name: '0', utilizationPct: [1, 2, 3], memoryUsedPct: [4, 5, 6], temperatureC: [40, 41, 42] }];
+  const { charts, hidden } = buildChartSpecs(series, new Map([['0', 'NVIDIA H100']]));
+  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:sda', 'net:eth0', 'gpu:0']);
+  assert.deepEqual(hidden, []);
+  const cpu = charts[0];
+  assert.equal(cpu?.stacked, true);
+  assert.deepEqual(cpu?.series.map((s) => s.label), ['user', 'nice', 'system', 'iowait', 'irq', 'softirq', 'steal']);
+  // The columns are the API's own arrays, not copies: what is charted is what the CSV writes.
+  assert.equal(cpu?.series[0]?.values, series.cpuUserPct);
+  const gpu = charts.find((c) => c.id === 'gpu:0');
+  assert.equal(gpu?.title, 'GPU 0 (NVIDIA H100)');
+  assert.equal(gpu?.rightUnit, 'celsius');
+  assert.deepEqual(gpu?.series.filter((s) => s.right).map((s) => s.label), ['temperature']);
+  assert.deepEqual(charts.find((c) => c.id === 'disk:sda')?.series.map((s) => s.csv), ['disk[sda]_read_bytes_per_sec', 'disk[sda]_write_bytes_per_sec', 'disk[sda]_busy_pct']);
+});
+
+void test('a host without devices gets the fixed charts only', () => {
+  const { charts } = buildChartSpecs(seriesFixture([1], { devices: false }));
+  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io']);
+});
+
+void test(`more than ${MAX_DEVICE_CHARTS} interfaces: the busiest are charted, in name order, the rest named as hidden`, () => {
+  const series = seriesFixture([1, 2]);
+  series.interfaces = Array.from({ length: MAX_DEVICE_CHARTS + 2 }, (_v, i) => ({ name: `veth${i}`, rxBytesPerSec: [i, i], txBytesPerSec: [0, null] }));
+  const { charts, hidden } = buildChartSpecs(series);
+  const nics = charts.filter((c) => c.id.startsWith('net:')).map((c) => c.id);
+  assert.equal(nics.length, MAX_DEVICE_CHARTS);
+  assert.deepEqual(nics, Array.from({ length: MAX_DEVICE_CHARTS }, (_v, i) => `net:veth${i + 2}`));
+  assert.deepEqual(hidden, [{ kind: 'interfaces', names: ['veth1', 'veth0'] }]);
+});

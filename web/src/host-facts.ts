@@ -1,0 +1,80 @@
+// <vigil-host-facts>: what the host is (OS, kernel, CPU, memory, boot) and where it sits in the
+// inventory. Everything here was reported by the host or read from the inventory: text only.
+import { LitElement, css, html } from 'lit';
+import type { HostDetail } from './host-api.ts';
+import { formatBytes, formatDuration } from './format.ts';
+
+export class VigilHostFacts extends LitElement {
+  static override properties = {
+    detail: { attribute: false },
+    now: { attribute: false },
+  };
+
+  declare detail: HostDetail | null;
+  declare now: number;
+
+  constructor() {
+    super();
+    this.detail = null;
+    this.now = Date.now();
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(220px, 1fr));
+      gap: 0.4rem 1rem;
+      margin: 0;
+    }
+    dt {
+      font-size: 0.75rem;
+      color: var(--vigil-muted);
+    }
+    dd {
+      margin: 0;
+      font-size: 0.88rem;
+      overflow-wrap: anywhere;
+    }
+    .failed {
+      color: var(--vigil-down);
+    }
+  `;
+
+  override render() {
+    const d = this.detail;
+    if (d === null) return html``;
+    const f = d.facts;
+    const os = [f.osName, f.osVersion].filter((part) => part !== null && part !== '').join(' ');
+    const cpu = [f.cpuModel, f.cpuCount === null ? null : `${f.cpuCount} ${f.cpuCount === 1 ? 'core' : 'cores'}`].filter((part) => part !== null).join(', ');
+    const booted = f.bootTime === null ? null : new Date(f.bootTime);
+    const uptime = booted === null ? f.uptimeSec : (this.now - booted.getTime()) / 1000;
+    const failed = d.failedUnits?.units ?? null;
+    return html`<dl>
+      ${this.item('Hostname', f.hostname)} ${this.item('Address', d.address)} ${this.item('Operating system', os)} ${this.item('Kernel', f.kernel)}
+      ${this.item('CPU', cpu)} ${this.item('Architecture', f.architecture)} ${this.item('Memory', f.memTotalBytes === null ? null : formatBytes(f.memTotalBytes))}
+      ${this.item('Swap', f.swapTotalBytes === null ? null : formatBytes(f.swapTotalBytes))}
+      ${this.item('Booted', booted === null ? null : `${booted.toLocaleString()} (up ${formatDuration(uptime)})`)}
+      ${this.item('Groups', d.groups.length === 0 ? null : d.groups.join(', '))} ${d.via.length === 0 ? '' : this.item('Reached via', d.via.join(' → '))}
+      ${this.item('Poll interval', `${d.intervalSec} s`)}
+      ${this.item('Last sample', d.lastSampleAt === null ? null : new Date(d.lastSampleAt).toLocaleString())}
+      ${failed === null || failed.length === 0
+        ? this.item('Failed units', d.failedUnits === null ? null : failed === null ? 'no systemd' : 'none')
+        : html`<div><dt>Failed units</dt><dd class="failed">${failed.join(', ')}</dd></div>`}
+    </dl>`;
+  }
+
+  private item(label: string, value: string | null) {
+    return html`<div><dt>${label}</dt><dd>${value === null || value === '' ? '—' : value}</dd></div>`;
+  }
+}
+
+customElements.define('vigil-host-facts', VigilHostFacts);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vigil-host-facts': VigilHostFacts;
+  }
+}

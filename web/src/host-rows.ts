@@ -1,0 +1,96 @@
+// Which hosts the fleet table shows, and in what order: filters by group, status and free text,
+// and sorting by any column. Pure functions, so that 5,000 hosts cost one pass each.
+import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
+import { sparklineMean } from './sparkline.ts';
+
+export type SortKey = 'status' | 'name' | 'groups' | 'cpu' | 'mem' | 'disk' | 'net' | 'trend';
+export type SortDirection = 'asc' | 'desc';
+
+export interface HostSort {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+export type StatusFilter = '' | 'up' | 'down' | 'unknown' | 'removed';
+
+export interface HostFilter {
+  /** '' for every group. */
+  group: string;
+  status: StatusFilter;
+  /** Matched case-insensitively against name, address and groups. */
+  text: string;
+}
+
+export const NO_FILTER: HostFilter = { group: '', status: '', text: '' };
+
+/** What the table shows for a removed host, and what the status filter and sort see. */
+export function displayStatus(host: HostOverview): StatusFilter {
+  return host.removed ? 'removed' : host.status;
+}
+
+export function filterHosts(hosts: readonly HostOverview[], filter: HostFilter): HostOverview[] {
+  const text = filter.text.trim().toLowerCase();
+  return hosts.filter((host) => {
+    if (filter.group !== '' && !host.groups.includes(filter.group)) return false;
+    if (filter.status !== '' && displayStatus(host) !== filter.status) return false;
+    if (text === '') return true;
+    return host.name.toLowerCase().includes(text) || host.address.toLowerCase().includes(text) || host.groups.some((g) => g.toLowerCase().includes(text));
+  });
+}
+
+/** Every group any host is in, sorted, for the group filter's options. */
+export function groupsOf(hosts: readonly HostOverview[]): string[] {
+  const groups = new Set<string>();
+  for (const host of hosts) for (const group of host.groups) groups.add(group);
+  return [...groups].sort((a, b) => a.localeCompare(b));
+}
+
+// Down first: what needs attention leads an ascending sort by status.
+const STATUS_RANK: Record<StatusFilter, number> = { down: 0, unknown: 1, up: 2, removed: 3, '': 4 };
+
+type SortValue = number | string | null;
+
+function sortValue(host: HostOverview, key: SortKey, sparklines: ReadonlyMap<string, (number | null)[]>): SortValue {
+  const latest = host.latest;
+  switch (key) {
+    case 'status':
+      return STATUS_RANK[displayStatus(host)];
+    case 'name':
+      return host.name;
+    case 'groups':
+      return host.groups.length === 0 ? null : host.groups.join(', ');
+    case 'cpu':
+      return latest?.cpuBusyPct ?? null;
+    case 'mem':
+      return latest?.memUsedPct ?? null;
+    case 'disk':
+      return latest?.diskUsedPctMax ?? null;
+    case 'net':
+      return latest && (latest.netRxBytesPerSec !== null || latest.netTxBytesPerSec !== null)
+        ? (latest.netRxBytesPerSec ?? 0) + (latest.netTxBytesPerSec ?? 0)
+        : null;
+    case 'trend':
+      return sparklineMean(sparklines.get(host.name));
+  }
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * A sorted copy. Hosts without a figure go last in either direction (a dash is not "lowest");
+ * ties keep name order, so rows do not jump around between refreshes.
+ */
+export function sortHosts(hosts: readonly HostOverview[], sort: HostSort, sparklines: ReadonlyMap<string, (number | null)[]> = new Map()): HostOverview[] {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const keyed = hosts.map((host) => ({ host, value: sortValue(host, sort.key, sparklines) }));
+  keyed.sort((a, b) => {
+    if (a.value === null || b.value === null) {
+      if (a.value !== b.value) return a.value === null ? 1 : -1;
+    } else if (a.value !== b.value) {
+      const order = typeof a.value === 'string' || typeof b.value === 'string' ? collator.compare(String(a.value), String(b.value)) : a.value - b.value;
+      if (order !== 0) return sign * order;
+    }
+    return collator.compare(a.host.name, b.host.name);
+  });
+  return keyed.map((k) => k.host);
+}
