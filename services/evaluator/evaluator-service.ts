@@ -1,8 +1,8 @@
 // Evaluates the alert rules as poll results arrive and publishes alerts starting and stopping
 // to fire on 'alert.events'. A result is acknowledged only once its events are published, so
 // a broker outage holds results back instead of losing alerts. State lives in memory: after a
-// restart, conditions are re-learned from new results, and firing alerts are re-published every
-// few minutes so that a restarted alerter re-learns them too.
+// restart, conditions are re-learned from new results, and firing (and pending) alerts are
+// re-published every few minutes so that a restarted alerter re-learns them too.
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
 import {

@@ -9,8 +9,9 @@ import { chooseSeriesResolution } from '../rollups/choose-series-resolution.ts';
 import type { SeriesResolution } from '../rollups/choose-series-resolution.ts';
 import { DEFAULT_RAW_RETENTION_DAYS } from '../rollups/apply-retention.ts';
 import { rollupDeviceRowsSql, sampleDeviceRowsSql } from '../rollups/device-figures.ts';
-import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_TABLES, bucketStart } from '../rollups/rollup-metrics.ts';
+import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_TABLES, bucketStart, cpuModesJoinSql } from '../rollups/rollup-metrics.ts';
 import type { RollupResolution } from '../rollups/rollup-metrics.ts';
+import { withoutJit } from '../without-jit.ts';
 import { assembleDeviceSeries } from './host-device-series.ts';
 import type { DeviceTuple, HostDeviceSeries } from './host-device-series.ts';
 
@@ -73,7 +74,7 @@ export interface HostSeries extends HostDeviceSeries {
 interface Metric {
   /** The column's name in the answer. */
   key: keyof Omit<HostSeries, 'host' | 'from' | 'to' | 'resolution' | 'bucketSec' | 'ts' | keyof HostDeviceSeries>;
-  /** SQL over a `samples` row. */
+  /** SQL over a `samples` row joined with cpuModesJoinSql. */
   raw: string;
   /** Its average's column in the rollup tables. */
   rollup: string;
@@ -114,7 +115,13 @@ interface SeriesRow {
   ts: (number | string)[];
   /** m0, m1…: the metrics' columns, in METRICS order. */
   [metric: `m${number}`]: (number | string | null)[];
-  devices: DeviceTuple[] | string | null;
+  /** One element per device and point, null when there are none: arrays are cheaper to build and parse than json. */
+  device_point: (number | string)[] | null;
+  device_kind: string[] | null;
+  device_name: string[] | null;
+  device_v1: (number | string | null)[] | null;
+  device_v2: (number | string | null)[] | null;
+  device_v3: (number | string | null)[] | null;
 }
 
 /** Resolves to null when the host is not known at all (as opposed to known but without samples). */
@@ -143,7 +150,7 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
       then least(greatest(floor((${sql.raw(t)} - cast(${query.fromMs / 1000} as float8)) / cast(${bucketSec} as float8)), 0), cast(${maxPoints - 1} as float8))
       else ${sql.raw(t)} end`;
   const weighted = (v: string, w: string): string => `sum(${v} * ${w}) / nullif(sum(${w}) filter (where ${v} is not null), 0)`;
-  const result = await sql<SeriesRow>`
+  const statement = sql<SeriesRow>`
     with p as (${source.points}),
     d as (${source.devices}),
     n as (select count(*) as n from p),
@@ -161,12 +168,17 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
     select h.name as host, (select n from n) as point_count,
       coalesce(c.ts, '{}') as ts,
       ${list((_m, i) => `coalesce(c.${alias(i)}, '{}') as ${alias(i)}`)},
-      (select json_agg(json_build_array(bi.i, dg.kind, dg.name, dg.v1, dg.v2, dg.v3) order by dg.kind, dg.name, bi.i)
-        from dg join bi on bi.k = dg.k) as devices
+      d.*
     from hosts h
     cross join (select array_agg(t order by t) as ts, ${list((_m, i) => `array_agg(${alias(i)} order by t) as ${alias(i)}`, ', ')} from bi) c
+    cross join (
+      select array_agg(bi.i) as device_point, array_agg(dg.kind) as device_kind, array_agg(dg.name) as device_name,
+        array_agg(dg.v1) as device_v1, array_agg(dg.v2) as device_v2, array_agg(dg.v3) as device_v3
+      from dg join bi on bi.k = dg.k
+    ) d
     where h.name = ${query.host}
-  `.execute(db);
+  `;
+  const result = await withoutJit(db, (tx) => statement.execute(tx));
 
   const row = result.rows[0];
   if (row === undefined) return null;
@@ -184,7 +196,9 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
   METRICS.forEach((metric, i) => {
     series[metric.key] = toNumbers(row[`m${i}`] ?? []);
   });
-  const devices = typeof row.devices === 'string' ? (JSON.parse(row.devices) as DeviceTuple[]) : (row.devices ?? []);
+  const devices = (row.device_point ?? []).map(
+    (point, j): DeviceTuple => [Number(point), row.device_kind?.[j] ?? '', row.device_name?.[j] ?? '', row.device_v1?.[j] ?? null, row.device_v2?.[j] ?? null, row.device_v3?.[j] ?? null],
+  );
   return Object.assign(series, assembleDeviceSeries(devices, ts.length));
 }
 
@@ -204,7 +218,7 @@ function rawSource(host: string, from: Date, to: Date): Source {
     points: sql`
       select extract(epoch from s.ts)::float8 as t, 1::float8 as w,
         ${list((m, i) => `(${m.raw})::float8 as ${alias(i)}`, ', ')}
-      from samples s
+      from samples s ${sql.raw(cpuModesJoinSql('s'))}
       where ${where}`,
     devices: sql`
       select extract(epoch from s.ts)::float8 as t, 1::float8 as w, dv.kind, dv.name, dv.v1, dv.v2, dv.v3
@@ -240,7 +254,7 @@ function rollupSource(host: string, resolution: RollupResolution, fromMs: number
       union all
       select ${binned} as t, count(*)::float8 as w,
         ${list((m, i) => `avg(${m.raw})::float8 as ${alias(i)}`, ', ')}
-      from samples s
+      from samples s ${sql.raw(cpuModesJoinSql('s'))}
       where ${tail}
       group by 1`,
     devices: sql`

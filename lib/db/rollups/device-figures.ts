@@ -15,35 +15,39 @@ export const DEVICE_FIELDS = {
   gpu: ['utilizationPct', 'memoryUsedPct', 'temperatureC'],
 } as const satisfies Record<DeviceKind, readonly string[]>;
 
-const num = (element: string, key: string): string => `(${element}->>'${key}')::float8`;
-
 /**
- * A lateral subquery giving the device rows of the samples row `s` (an SQL alias). Loopback is
- * left out: its traffic is the host talking to itself. GPUs are named by index, which nvidia-smi
- * keeps stable across polls; their model name is in the host's detail.
+ * A lateral subquery giving the device rows of the samples row `s` (an SQL alias). Each json
+ * array is parsed once, into typed columns (json_to_recordset): reading fields with ->> would
+ * parse every element again for every field. Loopback is left out: its traffic is the host
+ * talking to itself. GPUs are named by index, which nvidia-smi keeps stable across polls; their
+ * model name is in the host's detail.
  */
 export function sampleDeviceRowsSql(s: string): string {
   return `(
-      select 'fs'::text as kind, f->>'mount' as name, ${num('f', 'usedPct')} as v1, null::float8 as v2, null::float8 as v3
-      from json_array_elements(${s}.filesystems) f
+      select 'fs'::text as kind, f.mount as name, f."usedPct" as v1, null::float8 as v2, null::float8 as v3
+      from json_to_recordset(${s}.filesystems) as f(mount text, "usedPct" float8)
       union all
-      select 'net', i->>'name', ${num('i', 'rxBytesPerSec')}, ${num('i', 'txBytesPerSec')}, null::float8
-      from json_array_elements(${s}.interfaces) i
-      where coalesce((i->>'loopback')::boolean, false) = false
+      select 'net', i.name, i."rxBytesPerSec", i."txBytesPerSec", null::float8
+      from json_to_recordset(${s}.interfaces) as i(name text, "rxBytesPerSec" float8, "txBytesPerSec" float8, loopback boolean)
+      where i.loopback is not true
       union all
-      select 'disk', d->>'name', ${num('d', 'readBytesPerSec')}, ${num('d', 'writeBytesPerSec')}, ${num('d', 'busyPct')}
-      from json_array_elements(coalesce(${s}.disks, '[]'::json)) d
+      select 'disk', d.name, d."readBytesPerSec", d."writeBytesPerSec", d."busyPct"
+      from json_to_recordset(coalesce(${s}.disks, '[]'::json)) as d(name text, "readBytesPerSec" float8, "writeBytesPerSec" float8, "busyPct" float8)
       union all
-      select 'gpu', g->>'index', ${num('g', 'utilizationPct')},
-        100.0 * ${num('g', 'memoryUsedBytes')} / nullif(${num('g', 'memoryTotalBytes')}, 0), ${num('g', 'temperatureC')}
-      from json_array_elements(coalesce(${s}.gpus, '[]'::json)) g
+      select 'gpu', g.index::text, g."utilizationPct", 100.0 * g."memoryUsedBytes" / nullif(g."memoryTotalBytes", 0), g."temperatureC"
+      from json_to_recordset(coalesce(${s}.gpus, '[]'::json))
+        as g(index integer, "utilizationPct" float8, "memoryUsedBytes" float8, "memoryTotalBytes" float8, "temperatureC" float8)
     )`;
 }
 
-/** A lateral subquery giving the device rows stored in the rollup row `x` (an SQL alias). */
+/**
+ * A lateral subquery giving the device rows stored in the rollup row `x` (an SQL alias). The
+ * tuples are arrays, which json_to_recordset cannot read: the cast to jsonb parses them once, and
+ * jsonb's ->> then reads without parsing again.
+ */
 export function rollupDeviceRowsSql(x: string): string {
   return `(
       select t->>0 as kind, t->>1 as name, (t->>2)::float8 as v1, (t->>3)::float8 as v2, (t->>4)::float8 as v3
-      from json_array_elements(coalesce(${x}.devices, '[]'::json)) t
+      from jsonb_array_elements(coalesce(${x}.devices, '[]'::json)::jsonb) t
     )`;
 }

@@ -3,8 +3,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { withoutJit } from '../without-jit.ts';
 import { sampleDeviceRowsSql } from './device-figures.ts';
-import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_DETAIL_METRIC_NAMES, ROLLUP_METRICS, ROLLUP_TABLES, bucketStart } from './rollup-metrics.ts';
+import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_DETAIL_METRIC_NAMES, ROLLUP_METRICS, ROLLUP_TABLES, bucketStart, cpuModesJoinSql } from './rollup-metrics.ts';
 import type { RollupResolution } from './rollup-metrics.ts';
 
 export interface RollUpRange {
@@ -43,7 +44,7 @@ export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): P
   const columns = [...figures.map(([column]) => column), 'devices'];
   // Device averages are rounded to two decimals, as the samples' json columns are: finer than any
   // chart reads, and half the bytes of a double's seventeen digits.
-  const result = await sql`
+  const statement = sql`
     WITH device_avg AS (
       SELECT s.host, date_bin(${sql.lit(BIN_WIDTH[range.resolution])}::interval, s.ts, timestamptz '1970-01-01 00:00:00+00') AS bucket,
         d.kind, d.name,
@@ -61,7 +62,7 @@ export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): P
     FROM (
       SELECT host, ${bin} AS bucket, count(*)::integer AS sample_count,
         ${sql.raw(figures.map(([column, aggregate]) => `${aggregate} AS ${column}`).join(',\n        '))}
-      FROM samples
+      FROM samples s ${sql.raw(cpuModesJoinSql('s'))}
       WHERE ${inRange}
       GROUP BY 1, 2
     ) a
@@ -69,6 +70,7 @@ export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): P
     ON CONFLICT (host, bucket) DO UPDATE SET
       sample_count = excluded.sample_count,
       ${sql.raw(columns.map((c) => `${c} = excluded.${c}`).join(', '))}
-    WHERE ${table}.sample_count IS DISTINCT FROM excluded.sample_count`.execute(db);
+    WHERE ${table}.sample_count IS DISTINCT FROM excluded.sample_count`;
+  const result = await withoutJit(db, (tx) => statement.execute(tx));
   return Number(result.numAffectedRows ?? 0);
 }

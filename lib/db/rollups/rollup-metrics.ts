@@ -14,23 +14,29 @@ export const ROLLUP_METRICS = [
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
 /**
- * Figures only the host page's charts draw, each with the SQL that reads it from a `samples` row.
- * Only their average is kept: a chart draws averages, and min and max of every CPU mode would
- * double the width of a table that holds a row per host and minute for a year.
+ * Figures only the host page's charts draw, each with the SQL that reads it from a `samples` row
+ * joined with CPU_MODES_JOIN. Only their average is kept: a chart draws averages, and min and max
+ * of every CPU mode would double the width of a table that holds a row per host and minute.
  */
 export const ROLLUP_DETAIL_METRICS = {
-  cpu_user_pct: `(cpu_modes->>'user')::float8`,
-  cpu_nice_pct: `(cpu_modes->>'nice')::float8`,
-  cpu_system_pct: `(cpu_modes->>'system')::float8`,
-  cpu_iowait_pct: `(cpu_modes->>'iowait')::float8`,
-  cpu_irq_pct: `(cpu_modes->>'irq')::float8`,
-  cpu_softirq_pct: `(cpu_modes->>'softirq')::float8`,
-  cpu_steal_pct: `(cpu_modes->>'steal')::float8`,
-  swap_used_pct: `100.0 * swap_used_bytes / nullif(swap_total_bytes, 0)`,
-  load5: `load5`,
-  load15: `load15`,
-  load_per_core: `load_per_core`,
+  cpu_user_pct: 'cm."user"',
+  cpu_nice_pct: 'cm.nice',
+  cpu_system_pct: 'cm.system',
+  cpu_iowait_pct: 'cm.iowait',
+  cpu_irq_pct: 'cm.irq',
+  cpu_softirq_pct: 'cm.softirq',
+  cpu_steal_pct: 'cm.steal',
+  swap_used_pct: '100.0 * swap_used_bytes / nullif(swap_total_bytes, 0)',
+  load5: 'load5',
+  load15: 'load15',
+  load_per_core: 'load_per_core',
 } as const;
+
+/** The CPU modes of the samples row `s` as columns of `cm`, the json parsed once per row. */
+export function cpuModesJoinSql(s: string): string {
+  return `left join lateral json_to_record(${s}.cpu_modes)
+      as cm("user" float8, nice float8, system float8, iowait float8, irq float8, softirq float8, steal float8) on true`;
+}
 
 export type RollupDetailMetric = keyof typeof ROLLUP_DETAIL_METRICS;
 
