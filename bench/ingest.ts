@@ -1,14 +1,19 @@
 // The ingest benchmark (`npm run bench:ingest`): samples per second the writer's path stores
 // (applyPollResults in batches of 500, partitions ensured first, as services/writer does), against
 // the same rows sent bare through pg into the same table in the same run: one prepared multi-row
-// INSERT per 500 rows, no ON CONFLICT, no RETURNING, no host bookkeeping. (A bare COPY would need
-// pg-copy-streams, which is not installed.) Rounds alternate, the table emptied before each; the
-// result is the ratio of the medians. Also reports the stored bytes per sample and per host-day of
-// rollups. Samples are realistic: the simulator's poll output parsed by the real parsers.
+// INSERT per 500 rows, and one `COPY samples FROM STDIN` (text format) per 500 rows, their values
+// built before the timing starts; and the same COPY with its text (JSON included) built from the
+// samples inside the timing, as the writer's are. None has ON CONFLICT, RETURNING or host
+// bookkeeping. Rounds alternate, the table emptied before each; the results are ratios of the
+// medians. Also reports the stored bytes per sample (heap, indexes, TOAST, per column) and per
+// host-day of rollups. Samples are realistic: the simulator's poll output parsed by the real parsers.
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { buildSample } from '../lib/collect/build-sample.ts';
 import { parsePollOutput } from '../lib/collect/parse-poll-output.ts';
 import type { HostSnapshot, Sample } from '../lib/collect/sample.ts';
@@ -129,6 +134,40 @@ async function timeBareInsert(client: pg.Client, rows: unknown[][]): Promise<num
   return rows.length / ((performance.now() - started) / 1000);
 }
 
+// COPY's text format: tab-separated, \N for NULL, backslash escapes for the four characters
+// that would otherwise end a field or a row.
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** One COPY per batch, the lines built before timing starts, as the bare INSERT's parameters are. */
+async function timeBareCopy(client: pg.Client, rows: unknown[][]): Promise<number> {
+  const batches: string[] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(copyText(rows.slice(i, i + batchSize)));
+  const started = performance.now();
+  for (const text of batches) await copyBatch(client, text);
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+/** As timeBareCopy, but the rows' values and text (JSON included) built from the samples inside the timing, as the writer's are. */
+async function timeBareCopyFromSamples(client: pg.Client, samples: Sample[]): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < samples.length; i += batchSize) await copyBatch(client, copyText(samples.slice(i, i + batchSize).map(bareRow)));
+  return samples.length / ((performance.now() - started) / 1000);
+}
+
+function copyText(rows: unknown[][]): string {
+  return rows.map((row) => row.map(copyField).join('\t') + '\n').join('');
+}
+
+async function copyBatch(client: pg.Client, text: string): Promise<void> {
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY samples (${BARE_COLUMNS.join(',')}) FROM STDIN`)));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -147,35 +186,57 @@ async function main(): Promise<void> {
     const startMs = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3_600_000;
     console.log(`generating ${hostCount} hosts × ${pollCount} polls of simulator output, parsed…`);
     const results = generateResults(startMs);
-    const rows = results.map((result) => bareRow((result as Extract<PollResult, { kind: 'sample' }>).sample));
+    const samples = results.map((result) => (result as Extract<PollResult, { kind: 'sample' }>).sample);
+    const rows = samples.map(bareRow);
     console.log(`${results.length} samples; batches of ${batchSize}; ${rounds} rounds, alternating`);
     const writerRates: number[] = [];
     const bareRates: number[] = [];
+    const copyRates: number[] = [];
+    const copyBuiltRates: number[] = [];
     await ensureSamplePartitions(database.db, startMs, 1);
     for (let round = 1; round <= rounds; round++) {
       await emptySamples(database.db);
       bareRates.push(await timeBareInsert(bare, rows));
       await emptySamples(database.db);
+      copyRates.push(await timeBareCopy(bare, rows));
+      await emptySamples(database.db);
+      copyBuiltRates.push(await timeBareCopyFromSamples(bare, samples));
+      await emptySamples(database.db);
       writerRates.push(await timeWriterPath(database.db, results));
-      console.log(`round ${round}: writer ${writerRates.at(-1)?.toFixed(0)} rows/s, bare INSERT ${bareRates.at(-1)?.toFixed(0)} rows/s`);
+      console.log(
+        `round ${round}: writer ${writerRates.at(-1)?.toFixed(0)} rows/s, bare INSERT ${bareRates.at(-1)?.toFixed(0)} rows/s, ` +
+          `bare COPY ${copyRates.at(-1)?.toFixed(0)} rows/s, bare COPY built in the timing ${copyBuiltRates.at(-1)?.toFixed(0)} rows/s`,
+      );
     }
     const writer = median(writerRates);
     const bareRate = median(bareRates);
-    console.log(`median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, ratio ${(writer / bareRate).toFixed(2)} (aim ≥ 0.5)`);
+    const copyRate = median(copyRates);
+    const copyBuiltRate = median(copyBuiltRates);
+    console.log(
+      `median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, bare COPY ${copyRate.toFixed(0)} rows/s, ` +
+        `bare COPY built in the timing ${copyBuiltRate.toFixed(0)} rows/s; writer/INSERT ${(writer / bareRate).toFixed(2)}, ` +
+        `writer/COPY ${(writer / copyRate).toFixed(2)} (aim ≥ 0.5), writer/COPY built in the timing ${(writer / copyBuiltRate).toFixed(2)}`,
+    );
 
     // Storage, on the rows the writer stored last.
     await sql`VACUUM ANALYZE samples`.execute(database.db);
     const stored = await sizeOf(database.db, 'samples');
-    console.log(`raw: ${stored.rows} rows, ${stored.bytes} bytes with indexes and TOAST = ${(stored.bytes / stored.rows).toFixed(0)} bytes per sample`);
+    const perRow = (n: number): string => (n / stored.rows).toFixed(0);
+    console.log(
+      `raw: ${stored.rows} rows, ${stored.bytes} bytes with indexes and TOAST = ${perRow(stored.bytes)} bytes per sample ` +
+        `(heap ${perRow(stored.heap)}, indexes ${perRow(stored.indexes)}, TOAST ${perRow(stored.toast)})`,
+    );
     const widest = await sql<{ name: string; bytes: number }>`
       SELECT a.attname AS name, 0::int8 AS bytes FROM pg_attribute a
       WHERE a.attrelid = 'samples'::regclass AND a.attnum > 0 AND NOT a.attisdropped`.execute(database.db);
     const perColumn: string[] = [];
     for (const column of widest.rows) {
-      const avg = await sql<{ bytes: number | null }>`SELECT avg(pg_column_size(${sql.id(column.name)}))::float8 AS bytes FROM samples`.execute(database.db);
+      // Averaged over every row, NULLs as 0, so that the columns add up to the row.
+      const avg = await sql<{ bytes: number | null }>`
+        SELECT avg(coalesce(pg_column_size(${sql.id(column.name)}), 0))::float8 AS bytes FROM samples`.execute(database.db);
       perColumn.push(`${column.name} ${Number(avg.rows[0]?.bytes ?? 0).toFixed(0)}`);
     }
-    console.log(`average stored bytes per column: ${perColumn.join(', ')}`);
+    console.log(`average stored bytes per column and row: ${perColumn.join(', ')}`);
     const endMs = startMs + (pollCount + 1) * INTERVAL_MS;
     for (const resolution of ['1m', '1h'] as const) {
       await ensureRollupPartitions(database.db, resolution, startMs, endMs);
@@ -198,11 +259,17 @@ async function main(): Promise<void> {
 }
 
 /** Rows and bytes (heap, indexes, TOAST) of a partitioned table, all partitions summed. */
-async function sizeOf(db: VigilDb, table: string): Promise<{ rows: number; bytes: number }> {
+async function sizeOf(db: VigilDb, table: string): Promise<{ rows: number; bytes: number; heap: number; indexes: number; toast: number }> {
   const count = await sql<{ n: number }>`SELECT count(*)::int8 AS n FROM ${sql.id(table)}`.execute(db);
-  const size = await sql<{ bytes: number }>`
-    SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::int8 AS bytes FROM pg_partition_tree(${table}::regclass)`.execute(db);
-  return { rows: Number(count.rows[0]?.n ?? 0), bytes: Number(size.rows[0]?.bytes ?? 0) };
+  const size = await sql<{ bytes: number; heap: number; indexes: number }>`
+    SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::int8 AS bytes,
+      coalesce(sum(pg_relation_size(relid)), 0)::int8 AS heap,
+      coalesce(sum(pg_indexes_size(relid)), 0)::int8 AS indexes
+    FROM pg_partition_tree(${table}::regclass)`.execute(db);
+  const bytes = Number(size.rows[0]?.bytes ?? 0);
+  const heap = Number(size.rows[0]?.heap ?? 0);
+  const indexes = Number(size.rows[0]?.indexes ?? 0);
+  return { rows: Number(count.rows[0]?.n ?? 0), bytes, heap, indexes, toast: bytes - heap - indexes };
 }
 
 await main();

@@ -403,6 +403,7 @@ export class VigilHostPage extends LitElement {
 
   /** Fetches the whole range and draws it. */
   private async loadSeries(): Promise<void> {
+    if (this.host === '') return;
     this.generation++;
     this.abort?.abort();
     const abort = new AbortController();

@@ -37,18 +37,20 @@ export async function applyPollResults(
   const hostNames = [...new Set(ordered.map((result) => result.host))];
 
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('hosts')
-      .values(hostNames.map((name) => ({ name, address: name, connection: 'ssh', groups: '[]', interval_sec: 10 })))
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const rows = await trx
-      .selectFrom('hosts')
-      .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'boot_time'])
-      .where('name', 'in', hostNames)
-      .orderBy('name')
-      .forUpdate()
-      .execute();
+    // Hosts normally exist already (inventory sync creates them): lock them first, and insert
+    // only those missing, which saves a statement on nearly every batch.
+    const rows = await lockHosts(trx, hostNames);
+    if (rows.length < hostNames.length) {
+      const found = new Set(rows.map((row) => row.name));
+      const missing = hostNames.filter((name) => !found.has(name));
+      await trx
+        .insertInto('hosts')
+        .values(missing.map((name) => ({ name, address: name, connection: 'ssh', groups: '[]', interval_sec: 10 })))
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      // A later statement, so it also sees a row another writer committed meanwhile.
+      rows.push(...(await lockHosts(trx, missing)));
+    }
     const states = new Map<string, HostState>(rows.map((row) => [row.name, { ...row, facts: null, facts_at: null }]));
 
     const successes = ordered.filter((result): result is PollSuccess => result.kind === 'sample');
@@ -77,6 +79,16 @@ export async function applyPollResults(
     }
     if (touched.size > 0) await updateHostStates(trx, [...touched].map((name) => states.get(name) as HostState));
   });
+}
+
+async function lockHosts(db: Kysely<Database>, names: string[]) {
+  return db
+    .selectFrom('hosts')
+    .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'boot_time'])
+    .where('name', 'in', names)
+    .orderBy('name')
+    .forUpdate()
+    .execute();
 }
 
 function applyResult(state: HostState, result: PollResult, downAfter: number): void {

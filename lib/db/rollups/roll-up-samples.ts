@@ -1,10 +1,11 @@
-// Builds rollup buckets from the raw samples. Every run recomputes its buckets whole, so reruns
-// are harmless and a late sample corrects its bucket the next time its range is rolled up.
+// Builds rollup buckets from the raw samples (an hour's per-device figures from its minutes).
+// Every run recomputes its changed buckets whole, so reruns are harmless and a late sample
+// corrects its bucket the next time its range is rolled up.
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../database.ts';
 import { withoutJit } from '../without-jit.ts';
-import { sampleDeviceRowsSql } from './device-figures.ts';
+import { rollupDeviceRowsSql, sampleDeviceRowsSql } from './device-figures.ts';
 import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_DETAIL_METRIC_NAMES, ROLLUP_METRICS, ROLLUP_TABLES, bucketStart, cpuModesJoinSql } from './rollup-metrics.ts';
 import type { RollupResolution } from './rollup-metrics.ts';
 
@@ -19,19 +20,44 @@ export interface RollUpRange {
 const BIN_WIDTH: Record<RollupResolution, string> = { '1m': '1 minute', '1h': '1 hour' };
 
 /**
- * Recomputes from the raw samples every bucket that starts in the range, and returns how many
- * buckets it wrote. A bucket whose sample count has not changed is left as it is: samples are
- * never updated, only added, so the same count means the same samples, and skipping the rewrite
- * spares the table a dead row per bucket per run. Buckets whose raw samples are gone stay.
+ * Recomputes from the raw samples every bucket that starts in the range and whose sample count
+ * changed, and returns how many buckets it wrote. Samples are never updated, only added, so the
+ * same count means the same samples: an unchanged bucket is neither computed again (expanding
+ * every sample's device json is most of the cost, and a pass re-rolls its last minutes for late
+ * samples) nor rewritten (which would leave the table a dead row per bucket per run). Buckets
+ * whose raw samples are gone stay. An hour's per-device figures come from its 1-minute buckets,
+ * a sixtieth of the rows and already expanded: roll the minutes up first (the maintenance pass does).
  */
 export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): Promise<number> {
   const width = ROLLUP_BUCKET_MS[range.resolution];
   const fromMs = bucketStart(range.resolution, range.fromMs);
   const toMs = bucketStart(range.resolution, range.toMs - 1) + width;
   if (toMs <= fromMs) return 0;
-  const table = sql.id(ROLLUP_TABLES[range.resolution]);
-  const bin = sql`date_bin(${sql.lit(BIN_WIDTH[range.resolution])}::interval, ts, timestamptz '1970-01-01 00:00:00+00')`;
-  const inRange = sql`ts >= ${new Date(fromMs).toISOString()}::timestamptz AND ts < ${new Date(toMs).toISOString()}::timestamptz`;
+  return withoutJit(db, async (tx) => {
+    const changed = await changedSpan(tx, range.resolution, fromMs, toMs);
+    return changed === null ? 0 : rollUp(tx, range.resolution, changed.fromMs, changed.toMs);
+  });
+}
+
+/** The span from the first to the last bucket whose sample count differs from the stored one. */
+async function changedSpan(db: Kysely<Database>, resolution: RollupResolution, fromMs: number, toMs: number): Promise<{ fromMs: number; toMs: number } | null> {
+  const result = await sql<{ first: Date | string | null; last: Date | string | null }>`
+    SELECT min(c.bucket) AS first, max(c.bucket) AS last
+    FROM (
+      SELECT host, ${binOf(resolution, 'ts')} AS bucket, count(*)::integer AS sample_count
+      FROM samples
+      WHERE ${inRange(fromMs, toMs)}
+      GROUP BY 1, 2
+    ) c
+    LEFT JOIN ${sql.id(ROLLUP_TABLES[resolution])} x ON x.host = c.host AND x.bucket = c.bucket
+    WHERE x.sample_count IS DISTINCT FROM c.sample_count`.execute(db);
+  const row = result.rows[0];
+  if (row?.first == null || row.last == null) return null;
+  return { fromMs: new Date(row.first).getTime(), toMs: new Date(row.last).getTime() + ROLLUP_BUCKET_MS[resolution] };
+}
+
+async function rollUp(db: Kysely<Database>, resolution: RollupResolution, fromMs: number, toMs: number): Promise<number> {
+  const table = sql.id(ROLLUP_TABLES[resolution]);
   // Column names and expressions come from constant lists, never from input.
   const figures: [column: string, aggregate: string][] = [
     ...ROLLUP_METRICS.flatMap((m): [string, string][] => [
@@ -42,16 +68,25 @@ export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): P
     ...ROLLUP_DETAIL_METRIC_NAMES.map((m): [string, string] => [`${m}_avg`, `avg(${ROLLUP_DETAIL_METRICS[m]})`]),
   ];
   const columns = [...figures.map(([column]) => column), 'devices'];
-  // Device averages are rounded to two decimals, as the samples' json columns are: finer than any
-  // chart reads, and half the bytes of a double's seventeen digits.
-  const statement = sql`
-    WITH device_avg AS (
-      SELECT s.host, date_bin(${sql.lit(BIN_WIDTH[range.resolution])}::interval, s.ts, timestamptz '1970-01-01 00:00:00+00') AS bucket,
-        d.kind, d.name,
-        round(avg(d.v1)::numeric, 2) AS v1, round(avg(d.v2)::numeric, 2) AS v2, round(avg(d.v3)::numeric, 2) AS v3
+  // Averages are rounded to two decimals, as the samples' json columns are: finer than any chart
+  // reads, and half the bytes of a double's seventeen digits.
+  const rounded = (expression: string): string => `round((${expression})::numeric, 2)`;
+  const deviceAverages =
+    resolution === '1m'
+      ? sql`
+      SELECT s.host, ${binOf(resolution, 's.ts')} AS bucket, d.kind, d.name,
+        ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${rounded(`avg(d.${v})`)} AS ${v}`).join(', '))}
       FROM samples s CROSS JOIN LATERAL ${sql.raw(sampleDeviceRowsSql('s'))} d
-      WHERE ${inRange} AND d.name IS NOT NULL
-      GROUP BY 1, 2, 3, 4
+      WHERE ${inRange(fromMs, toMs, 's.ts')} AND d.name IS NOT NULL
+      GROUP BY 1, 2, 3, 4`
+      : sql`
+      SELECT m.host, ${binOf(resolution, 'm.bucket')} AS bucket, d.kind, d.name,
+        ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${rounded(`sum(d.${v} * m.sample_count) / nullif(sum(m.sample_count) FILTER (WHERE d.${v} IS NOT NULL), 0)`)} AS ${v}`).join(', '))}
+      FROM samples_1m m CROSS JOIN LATERAL ${sql.raw(rollupDeviceRowsSql('m'))} d
+      WHERE ${inRange(fromMs, toMs, 'm.bucket')}
+      GROUP BY 1, 2, 3, 4`;
+  const result = await sql`
+    WITH device_avg AS (${deviceAverages}
     ), device_json AS (
       SELECT host, bucket, json_agg(json_build_array(kind, name, v1, v2, v3) ORDER BY kind, name) AS devices
       FROM device_avg
@@ -60,17 +95,24 @@ export async function rollUpSamples(db: Kysely<Database>, range: RollUpRange): P
     INSERT INTO ${table} (host, bucket, sample_count, ${sql.raw(columns.join(', '))})
     SELECT a.*, d.devices
     FROM (
-      SELECT host, ${bin} AS bucket, count(*)::integer AS sample_count,
+      SELECT s.host, ${binOf(resolution, 's.ts')} AS bucket, count(*)::integer AS sample_count,
         ${sql.raw(figures.map(([column, aggregate]) => `${aggregate} AS ${column}`).join(',\n        '))}
       FROM samples s ${sql.raw(cpuModesJoinSql('s'))}
-      WHERE ${inRange}
+      WHERE ${inRange(fromMs, toMs, 's.ts')}
       GROUP BY 1, 2
     ) a
     LEFT JOIN device_json d ON d.host = a.host AND d.bucket = a.bucket
     ON CONFLICT (host, bucket) DO UPDATE SET
       sample_count = excluded.sample_count,
       ${sql.raw(columns.map((c) => `${c} = excluded.${c}`).join(', '))}
-    WHERE ${table}.sample_count IS DISTINCT FROM excluded.sample_count`;
-  const result = await withoutJit(db, (tx) => statement.execute(tx));
+    WHERE ${table}.sample_count IS DISTINCT FROM excluded.sample_count`.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+function binOf(resolution: RollupResolution, column: string): RawBuilder<unknown> {
+  return sql`date_bin(${sql.lit(BIN_WIDTH[resolution])}::interval, ${sql.raw(column)}, timestamptz '1970-01-01 00:00:00+00')`;
+}
+
+function inRange(fromMs: number, toMs: number, column = 'ts'): RawBuilder<unknown> {
+  return sql`${sql.raw(column)} >= ${new Date(fromMs).toISOString()}::timestamptz AND ${sql.raw(column)} < ${new Date(toMs).toISOString()}::timestamptz`;
 }

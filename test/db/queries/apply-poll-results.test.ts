@@ -63,6 +63,20 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.deepEqual(after.boot_time, new Date(T0 + 35_000));
     });
 
+    void test('a batch of known and unknown hosts creates only the unknown ones and updates all', async () => {
+      await testDb.db
+        .insertInto('hosts')
+        .values({ name: 'known', address: '10.0.0.7', connection: 'ssh', groups: '["db"]', interval_sec: 30 })
+        .execute();
+      await applyPollResults(testDb.db, [success('unknown-b', 1), success('known', 1), failure('unknown-a', 1)], { downAfter: 3 });
+      const known = await host('known');
+      assert.deepEqual([known.address, known.interval_sec, known.groups, known.status], ['10.0.0.7', 30, ['db'], 'up']);
+      const [a, b] = [await host('unknown-a'), await host('unknown-b')];
+      assert.deepEqual([a.address, a.connection, a.status, a.consecutive_failures], ['unknown-a', 'ssh', 'unknown', 1]);
+      assert.deepEqual([b.address, b.status, b.last_sample_at?.getTime()], ['unknown-b', 'up', success('unknown-b', 1).sample.ts]);
+      assert.equal(await count('samples', 'known'), 1);
+    });
+
     void test('a failure on a new host leaves it unknown; a success makes it up', async () => {
       await applyPollResults(testDb.db, [failure('fresh', 1)], { downAfter: 3 });
       const first = await host('fresh');

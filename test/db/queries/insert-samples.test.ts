@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Sample } from '../../../lib/collect/sample.ts';
 import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
-import { insertSamples } from '../../../lib/db/queries/insert-samples.ts';
+import { insertSamples, insertSamplesReturningKeys } from '../../../lib/db/queries/insert-samples.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
@@ -144,11 +144,54 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.deepEqual(row.missing, ['df']);
     });
 
+    void test('host names and json text with quotes, backslashes, braces, commas and newlines go in and out unchanged', async () => {
+      const ts = Date.now() - 555_000;
+      const hosts = ['q"uote', 'back\\slash\\', '{brace},comma', 'new\nline\ttab', 'NULL', 'N', ' spaced ', 'ünïcode-ホスト'];
+      const samples = hosts.map((host, i) => ({
+        ...makeSample(host, ts + i),
+        // A command line is whatever the host says it is.
+        failedUnits: ['N', '', 'a\nb', 'c\\d', '"e"', '{f,g}'],
+        processes: { running: 1, total: 1, topCpu: [{ pid: 1, user: 'r"o\\ot', command: 'sh -c "echo \\n\n{x}"', cpuPct: 1, rssBytes: 1 }], topMemory: [], matches: [] },
+      }));
+      assert.equal(await insertSamples(testDb.db, samples), hosts.length);
+      const rows = await testDb.db.selectFrom('samples').select(['host', 'ts', 'failed_units', 'processes']).where('host', 'in', hosts).execute();
+      assert.deepEqual(
+        rows.map((row) => [row.host, row.ts.getTime(), row.failed_units, row.processes]).sort((a, b) => (a[1] as number) - (b[1] as number)),
+        samples.map((sample) => [sample.host, sample.ts, sample.failedUnits, sample.processes]),
+      );
+    });
+
+    void test('null and non-null json columns mix in any position of a batch, a batch of one included', async () => {
+      const ts = Date.now() - 777_000;
+      const full = (i: number): Sample => makeSample('mix', ts + i * 1000, i);
+      const bare = (i: number): Sample => makeFirstReleaseSample('mix', ts + i * 1000, i);
+      assert.equal(await insertSamples(testDb.db, [bare(0)]), 1);
+      assert.equal(await insertSamples(testDb.db, [full(1)]), 1);
+      assert.equal(await insertSamples(testDb.db, [bare(2), full(3), bare(4), bare(5), full(6)]), 5);
+      const rows = await testDb.db.selectFrom('samples').select(['ts', 'gpus', 'disks', 'cpu_modes', 'missing']).where('host', '=', 'mix').orderBy('ts').execute();
+      assert.deepEqual(
+        rows.map((row) => [row.disks === null, row.cpu_modes === null, row.gpus, row.missing]),
+        [true, false, true, false, true, true, false].map((isBare) => [isBare, isBare, null, null]),
+      );
+      assert.deepEqual(rows[1]?.disks, rounded(full(1).disks));
+    });
+
+    void test('a redelivered sample inside one batch, and one already stored, are each skipped', async () => {
+      const ts = Date.now() - 888_000;
+      const first = makeSample('dup', ts, 1);
+      assert.equal(await insertSamples(testDb.db, [first]), 1);
+      const keys = await insertSamplesReturningKeys(testDb.db, [makeSample('dup', ts + 1000, 2), first, makeSample('dup', ts + 1000, 3)]);
+      assert.deepEqual(keys, [{ host: 'dup', ts: ts + 1000 }]);
+      const rows = await testDb.db.selectFrom('samples').select(['ts', 'cpu_busy_pct']).where('host', '=', 'dup').orderBy('ts').execute();
+      // The first of two copies wins; the stored one is not overwritten.
+      assert.deepEqual(rows.map((row) => [row.ts.getTime(), row.cpu_busy_pct]), [[ts, first.cpuBusyPct], [ts + 1000, makeSample('dup', 0, 2).cpuBusyPct]]);
+    });
+
     void test('an empty list inserts nothing', async () => {
       assert.equal(await insertSamples(testDb.db, []), 0);
     });
 
-    void test('10,000 rows go in across statement chunks, and again as no-ops (rows/s reported)', async () => {
+    void test('10,000 rows go in across statements, and again as no-ops (rows/s reported)', async () => {
       const start = Date.now() - 3_600_000;
       const samples = Array.from({ length: 10_000 }, (_, i) => makeSample(`bulk-${i % 100}`, start + Math.floor(i / 100) * 10_000, i));
       const began = performance.now();

@@ -205,3 +205,41 @@ for (const kind of ['postgres', 'pglite'] as const) {
     }
   });
 }
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  void describe(`rollUpSamples of an hour's devices on ${kind}`, () => {
+    let testDb: TestDatabase;
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      // Three samples in the first minute at 10 B/s, one in the second at 50 B/s.
+      await testDb.db
+        .insertInto('samples')
+        .values(
+          [
+            [HOUR, 10],
+            [HOUR + 10_000, 10],
+            [HOUR + 20_000, 10],
+            [HOUR + MINUTE_MS, 50],
+          ].map(([ts, rx]) => ({
+            host: 'w', ts: new Date(ts ?? 0), cpu_busy_pct: 1, cpu_count: 1, mem_total_bytes: 1, mem_available_bytes: 1, mem_used_pct: 1,
+            swap_total_bytes: 0, swap_used_bytes: 0, load1: 0, load5: 0, load15: 0, uptime_sec: 1, net_rx_bps: rx ?? 0, net_tx_bps: 0, disk_used_pct_max: 1,
+            filesystems: '[]', interfaces: JSON.stringify([{ name: 'eth0', rxBytesPerSec: rx, txBytesPerSec: 0 }]),
+          })),
+        )
+        .execute();
+    });
+    after(async () => testDb?.close());
+
+    void test('come from its minutes, each weighing its sample count; without them the hour has none', async () => {
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1h', fromMs: HOUR, toMs: HOUR + 3_600_000 }), 1);
+      assert.equal((await bucketOf(testDb.db, 'samples_1h', 'w', HOUR))?.devices, null);
+      await testDb.db.deleteFrom('samples_1h').execute();
+      await rollUpSamples(testDb.db, { resolution: '1m', fromMs: HOUR, toMs: HOUR + 2 * MINUTE_MS });
+      assert.equal(await rollUpSamples(testDb.db, { resolution: '1h', fromMs: HOUR, toMs: HOUR + 3_600_000 }), 1);
+      const hour = await bucketOf(testDb.db, 'samples_1h', 'w', HOUR);
+      assert.equal(hour?.sample_count, 4);
+      assert.equal(hour?.net_rx_bps_avg, 20);
+      assert.deepEqual(hour?.devices, [['net', 'eth0', 20, 0, null]]);
+    });
+  });
+}
