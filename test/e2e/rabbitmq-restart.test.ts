@@ -74,9 +74,13 @@ test('after a RabbitMQ restart every service reconnects by itself and nothing pu
     (error: Error) => assert.fail(`${error.message}\n${services.map((s) => s.log).join('\n---\n')}`),
   );
   const resumedAfterMs = Date.now() - restartedAt;
+  // Hosts can be polled again before a service whose reconnect is in a longer backoff step (the
+  // writer, say) is back, so each service gets its own wait.
   for (const service of services) {
     assert.equal(service.child.exitCode, null, `a service exited:\n${service.log}`);
-    assert.match(service.log, /reconnected to message broker/);
+    await waitFor(`service ${services.indexOf(service) + 1} (writer, worker, scheduler) to reconnect`, 60_000, () => (/reconnected to message broker/.test(service.log) ? true : undefined)).catch(
+      (error: Error) => assert.fail(`${error.message}\n${service.log}`),
+    );
   }
 
   // Polling stops (a graceful stop, which also drains), so that the two sets can settle.
