@@ -4,7 +4,7 @@
 import type { MessageBus } from '../bus/message-bus.ts';
 import type { Logger } from '../log.ts';
 import type { ServiceBeat } from './service-beat.ts';
-import { HEARTBEAT_INTERVAL_MS, heartbeatIdentity } from './service-heartbeat.ts';
+import { HEARTBEAT_INTERVAL_MS, heartbeatIdentity, startBeatLoop } from './service-heartbeat.ts';
 import type { Heartbeat } from './service-heartbeat.ts';
 
 export interface BusHeartbeatOptions {
@@ -21,8 +21,6 @@ export async function startBusHeartbeat(options: BusHeartbeatOptions): Promise<H
   const intervalMs = options.intervalMs ?? HEARTBEAT_INTERVAL_MS;
   const identity = heartbeatIdentity();
   let failing = false;
-  let stopped = false;
-  let beating: Promise<void> = Promise.resolve();
 
   const send = async (state: ServiceBeat['state']): Promise<void> => {
     const beat: ServiceBeat = {
@@ -43,24 +41,13 @@ export async function startBusHeartbeat(options: BusHeartbeatOptions): Promise<H
       failing = true;
     }
   };
-  const beat = (): Promise<void> => {
-    beating = beating.then(() => send('beat'));
-    return beating;
-  };
-
-  await beat();
-  const timer = setInterval(() => void beat(), intervalMs);
-  timer.unref();
+  const loop = await startBeatLoop(() => send('beat'), intervalMs);
 
   return {
     instance: identity.instance,
-    beat: () => (stopped ? Promise.resolve() : beat()),
+    beat: loop.beat,
     stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      await beating;
-      await send('stopped');
+      if (await loop.stop()) await send('stopped');
     },
   };
 }

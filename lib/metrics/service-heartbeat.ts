@@ -49,8 +49,6 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
   const intervalMs = options.intervalMs ?? HEARTBEAT_INTERVAL_MS;
   const { instance, host, pid, startedAt } = heartbeatIdentity();
   let failing = false;
-  let stopped = false;
-  let beating: Promise<void> = Promise.resolve();
 
   const writeBeat = async (): Promise<void> => {
     try {
@@ -63,34 +61,57 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       failing = true;
     }
   };
-  // One beat at a time: a slow database must not pile them up.
-  const beat = (): Promise<void> => {
-    beating = beating.then(writeBeat);
-    return beating;
-  };
 
   try {
     await db.deleteFrom('service_heartbeats').where('seen_at', '<', sql<Date>`now() - ${FORGET_AFTER}::interval`).execute();
   } catch (error) {
     log.debug('cannot prune old heartbeats', { error });
   }
-  await beat();
-  const timer = setInterval(() => void beat(), intervalMs);
-  timer.unref();
+  const loop = await startBeatLoop(writeBeat, intervalMs);
 
   return {
     instance,
-    beat: () => (stopped ? Promise.resolve() : beat()),
+    beat: loop.beat,
     stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      await beating;
+      if (!(await loop.stop())) return;
       try {
         await deleteServiceHeartbeat(db, service, instance);
       } catch (error) {
         log.warn('cannot remove heartbeat; it ages out', { service, instance, error });
       }
+    },
+  };
+}
+
+export interface BeatLoop {
+  /** Beats now (after the one under way); after stop(), does nothing. */
+  beat(): Promise<void>;
+  /** Stops the timer and waits for the beat under way; false if it was stopped already. */
+  stop(): Promise<boolean>;
+}
+
+/**
+ * What both heartbeats (database and bus) share: `send` now, then every intervalMs, one at a
+ * time, so that a slow database or broker does not pile beats up. `send` must not reject.
+ */
+export async function startBeatLoop(send: () => Promise<void>, intervalMs: number): Promise<BeatLoop> {
+  let stopped = false;
+  let beating: Promise<void> = Promise.resolve();
+  const beat = (): Promise<void> => {
+    beating = beating.then(send);
+    return beating;
+  };
+  await beat();
+  const timer = setInterval(() => void beat(), intervalMs);
+  timer.unref();
+  return {
+    beat: () => (stopped ? Promise.resolve() : beat()),
+    stop: async () => {
+      if (stopped) return false;
+      stopped = true;
+      clearInterval(timer);
+      await beating;
+      return true;
     },
   };
 }

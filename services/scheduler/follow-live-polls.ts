@@ -32,7 +32,7 @@ export function followLivePolls(options: FollowLivePollsOptions): LivePollFollow
     try {
       const polls = await listActiveLivePolls(db, { nowMs: now() });
       if (stopped) return;
-      scheduler.setLivePolls(polls.map((poll) => ({ host: poll.host, intervalSec: poll.intervalSec, untilMs: poll.untilMs })));
+      scheduler.setLivePolls(polls);
       if (failing) log.info('reading live polls works again');
       failing = false;
     } catch (error) {

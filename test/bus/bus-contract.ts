@@ -212,7 +212,6 @@ export function openable(): Openable {
   return { opened, open };
 }
 
-/** Bounded polling for a condition; fails with what was awaited. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
