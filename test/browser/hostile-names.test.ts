@@ -6,29 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Dialog, Page } from 'playwright-core';
 import { hostHref } from '../../web/src/app-route.ts';
 import { logIn, startBrowserPipeline, type BrowserPipeline } from '../support/browser-pipeline.ts';
-import { saveScreenshot, useTestBrowser } from '../support/browser.ts';
+import { deepCount, saveScreenshot, useTestBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '"><script>alert(2)</script>';
 // Unreachable, so that it also fires host_down and shows on the alerts page and in a toast.
 const SVG = '<svg onload=alert(3)>';
-
-/** Elements in the page and in every shadow root below it that match the selector. */
-async function deepCount(page: Page, selector: string): Promise<number> {
-  // Source text, not a function: tsx's transform would give a nested named function a helper
-  // (__name) that does not exist in the page.
-  return page.evaluate(`(() => {
-    let count = 0;
-    const roots = [document];
-    while (roots.length > 0) {
-      const root = roots.pop();
-      count += root.querySelectorAll(${JSON.stringify(selector)}).length;
-      for (const element of root.querySelectorAll('*')) if (element.shadowRoot) roots.push(element.shadowRoot);
-    }
-    return count;
-  })()`);
-}
 
 void describe('hostile host names', () => {
   const chromium = useTestBrowser();

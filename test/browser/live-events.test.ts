@@ -25,11 +25,12 @@ const T0 = Date.now() - 600_000;
 
 // Two subscribers, as two components of one page would be; each logs what it is told.
 const HARNESS = `
-import { liveConnection, onLiveConnection, subscribeLive } from './web/src/live-events.ts';
+import { followLive, liveConnection, onLiveConnection, subscribeLive } from './web/src/live-events.ts';
 const w = window;
 w.logs = { a: [], b: [] };
 w.states = [];
 w.unauthorized = 0;
+w.polls = 0;
 window.addEventListener('vigil-unauthorized', () => w.unauthorized++);
 onLiveConnection((state) => w.states.push(state));
 const subscribe = (name) => subscribeLive({
@@ -38,7 +39,7 @@ const subscribe = (name) => subscribeLive({
   alert: (data) => w.logs[name].push(['alert', data]),
   open: () => w.logs[name].push(['open']),
 });
-w.start = () => { w.stopA = subscribe('a'); w.stopB = subscribe('b'); };
+w.start = () => { w.stopA = subscribe('a'); w.stopB = subscribe('b'); w.stopFollow = followLive({}, 100, () => w.polls++); };
 w.connection = () => liveConnection();
 `;
 
@@ -47,9 +48,12 @@ interface HarnessWindow {
   logs: Record<'a' | 'b', LogEntry[]>;
   states: string[];
   unauthorized: number;
+  /** Calls of a followLive subscriber's fallback poll. */
+  polls: number;
   start(): void;
   stopA(): void;
   stopB(): void;
+  stopFollow(): void;
   connection(): string;
 }
 
@@ -144,6 +148,10 @@ void describe('live-events.ts in Chromium', () => {
     const opensBefore = (await logOf('a')).filter(([type]) => type === 'open').length;
     await server.stop();
     await waitFor('the connection to be lost', 10_000, async () => ((await states()).at(-1) === 'connecting' ? true : undefined));
+    // While no events can arrive, a followLive subscriber polls instead.
+    const pollsBefore = await page.evaluate(() => (window as unknown as HarnessWindow).polls);
+    await waitFor('the fallback to poll', 10_000, async () =>
+      (await page.evaluate(() => (window as unknown as HarnessWindow).polls)) > pollsBefore ? true : undefined);
     server = await startServer(port);
     await waitFor('the stream to reopen', 20_000, async () =>
       (await logOf('a')).filter(([type]) => type === 'open').length > opensBefore ? true : undefined, 200);
@@ -180,6 +188,7 @@ void describe('live-events.ts in Chromium', () => {
       const w = window as unknown as HarnessWindow;
       w.stopA();
       w.stopA();
+      w.stopFollow();
     });
     assert.equal(await page.evaluate(() => (window as unknown as HarnessWindow).connection()), 'open', 'b still listens; a second stopA changes nothing');
     await page.evaluate(() => (window as unknown as HarnessWindow).stopB());

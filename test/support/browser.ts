@@ -40,3 +40,27 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+// Page-side helpers are source text, not functions: tsx's transform would give a nested named
+// function a helper (__name) that exists in Node but not in the page.
+const DEEP_WALK = `
+  const walkText = (node) => {
+    let text = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '') : '';
+    if (node instanceof Element && node.shadowRoot) text += walkText(node.shadowRoot);
+    for (const child of Array.from(node.childNodes)) text += walkText(child);
+    return text;
+  };
+  const countAll = (root, selector) =>
+    root.querySelectorAll(selector).length +
+    Array.from(root.querySelectorAll('*')).reduce((n, el) => n + (el.shadowRoot ? countAll(el.shadowRoot, selector) : 0), 0);
+`;
+
+/** The text of the page, shadow roots included (page.content() stops at them). */
+export async function deepText(page: Page): Promise<string> {
+  return String(await page.evaluate(`(() => { ${DEEP_WALK} return walkText(document.body); })()`));
+}
+
+/** Elements matching `selector` anywhere, shadow roots included. */
+export async function deepCount(page: Page, selector: string): Promise<number> {
+  return Number(await page.evaluate(`(() => { ${DEEP_WALK} return countAll(document, ${JSON.stringify(selector)}); })()`));
+}

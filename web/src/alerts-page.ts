@@ -8,7 +8,7 @@ import { acknowledgeAlert, errorMessage, expireSilence, fetchActiveAlerts, fetch
 import type { AlertHistoryItem, ApiAlert, ApiSilence } from './api-client.ts';
 import { hostHref } from './app-route.ts';
 import { formatAge, formatDateTime, formatUntil } from './format.ts';
-import { liveConnection, subscribeLive } from './live-events.ts';
+import { followLive } from './live-events.ts';
 import { RefreshCoalescer } from './refresh-coalescer.ts';
 import type { SilenceDialog } from './silence-dialog.ts';
 import { sharedStyles } from './shared-styles.ts';
@@ -44,8 +44,7 @@ export class AlertsPage extends LitElement {
 
   /** The `before` cursor of each page shown so far: [undefined] is the newest page. */
   private historyCursors: (number | undefined)[] = [undefined];
-  private unsubscribe: (() => void) | null = null;
-  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private unfollow: (() => void) | null = null;
   private refresher: RefreshCoalescer | null = null;
 
   constructor() {
@@ -111,19 +110,15 @@ export class AlertsPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.refresher = new RefreshCoalescer(() => this.refresh(false), MIN_REFRESH_GAP_MS);
-    this.unsubscribe = subscribeLive({ alert: () => this.requestRefresh(), open: () => this.requestRefresh() });
-    this.pollTimer = setInterval(() => {
-      if (liveConnection() !== 'open') this.requestRefresh();
-    }, FALLBACK_POLL_MS);
+    const refresh = (): void => this.requestRefresh();
+    this.unfollow = followLive({ alert: refresh, open: refresh }, FALLBACK_POLL_MS, refresh);
     void this.refresh(true);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.pollTimer !== null) clearInterval(this.pollTimer);
-    this.pollTimer = null;
+    this.unfollow?.();
+    this.unfollow = null;
     this.refresher?.stop();
     this.refresher = null;
   }

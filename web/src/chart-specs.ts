@@ -164,8 +164,9 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
 /** The MAX_DEVICE_CHARTS devices with the most traffic, in name order; the others go to `hidden`. */
 function busiest<T extends { name: string }>(devices: readonly T[], columns: (device: T) => Column[], kind: string, hidden: ChartSpecs['hidden']): T[] {
   if (devices.length <= MAX_DEVICE_CHARTS) return [...devices];
-  const total = (device: T): number => columns(device).reduce((sum, column) => sum + column.reduce<number>((s, v) => s + (v ?? 0), 0), 0);
-  const ranked = [...devices].sort((a, b) => total(b) - total(a));
+  // Summed once per device, not per comparison: this runs on every live update of the charts.
+  const totals = new Map(devices.map((device) => [device, columns(device).reduce((sum, column) => sum + column.reduce<number>((s, v) => s + (v ?? 0), 0), 0)]));
+  const ranked = [...devices].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
   const shown = new Set(ranked.slice(0, MAX_DEVICE_CHARTS));
   hidden.push({ kind, names: ranked.slice(MAX_DEVICE_CHARTS).map((d) => d.name) });
   return devices.filter((d) => shown.has(d));

@@ -9,7 +9,7 @@ import { formatBytesPerSec, formatPercent } from './format.ts';
 import { NO_FILTER, filterHosts, groupsOf, sortHosts } from './host-rows.ts';
 import type { HostFilter, HostSort, StatusFilter } from './host-rows.ts';
 import type { SortChangeDetail } from './host-table.ts';
-import { liveConnection, subscribeLive } from './live-events.ts';
+import { followLive } from './live-events.ts';
 import { RefreshCoalescer } from './refresh-coalescer.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './host-table.ts';
@@ -44,8 +44,7 @@ export class FleetOverview extends LitElement {
   /** The rows the table shows: filtered and sorted again only when an input changed. */
   private rows: HostOverview[] = [];
   private groups: string[] = [];
-  private unsubscribe: (() => void) | null = null;
-  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private unfollow: (() => void) | null = null;
   private refresher: RefreshCoalescer | null = null;
   private lastSparklinesAt = 0;
   private abort: AbortController | null = null;
@@ -141,26 +140,16 @@ export class FleetOverview extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.refresher = new RefreshCoalescer(() => this.refresh(), MIN_REFRESH_GAP_MS);
-    this.unsubscribe = subscribeLive({
-      samples: () => this.requestRefresh(),
-      host: () => this.requestRefresh(),
-      alert: () => this.requestRefresh(),
-      open: () => this.requestRefresh(),
-    });
-    // The fallback: while the stream is not open, nothing else would refresh the page.
-    this.pollTimer = setInterval(() => {
-      if (liveConnection() !== 'open') this.requestRefresh();
-    }, POLL_MS);
+    const refresh = (): void => this.requestRefresh();
+    this.unfollow = followLive({ samples: refresh, host: refresh, alert: refresh, open: refresh }, POLL_MS, refresh);
     document.addEventListener('visibilitychange', this.onVisibility);
     this.requestRefresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.pollTimer !== null) clearInterval(this.pollTimer);
-    this.pollTimer = null;
+    this.unfollow?.();
+    this.unfollow = null;
     this.refresher?.stop();
     this.refresher = null;
     this.abort?.abort();

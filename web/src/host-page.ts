@@ -4,6 +4,7 @@
 // and drag-to-zoom; the top processes at a clicked moment; a CSV of what is shown; and live
 // updates: new samples are fetched alone when the live stream says they were stored.
 import { LitElement, css, html } from 'lit';
+import { errorMessage } from './api-client.ts';
 import { buildChartSpecs } from './chart-specs.ts';
 import type { ChartSpecs } from './chart-specs.ts';
 import { watchTheme } from './chart-theme.ts';
@@ -377,7 +378,7 @@ export class VigilHostPage extends LitElement {
         if (this.series !== null) this.specs = buildChartSpecs(this.series, gpuNames(detail));
       })
       .catch((err: unknown) => {
-        if (same()) this.error = `cannot load ${host}: ${message(err)}`;
+        if (same()) this.error = `cannot load ${host}: ${errorMessage(err)}`;
       });
     fetchLive(host)
       .then((live) => {
@@ -397,7 +398,7 @@ export class VigilHostPage extends LitElement {
       const alerts = await fetchHostAlerts(host);
       if (host === this.host) this.alerts = alerts;
     } catch (err) {
-      if (host === this.host) this.error = `cannot load alerts: ${message(err)}`;
+      if (host === this.host) this.error = `cannot load alerts: ${errorMessage(err)}`;
     }
   }
 
@@ -419,7 +420,7 @@ export class VigilHostPage extends LitElement {
       await this.show(series, { ...window, toMs: window.follows ? Math.max(window.toMs, Date.parse(series.to)) : window.toMs });
       this.error = null;
     } catch (err) {
-      if (generation === this.generation && !abort.signal.aborted) this.error = `cannot load the charts: ${message(err)}`;
+      if (generation === this.generation && !abort.signal.aborted) this.error = `cannot load the charts: ${errorMessage(err)}`;
     } finally {
       if (generation === this.generation) {
         this.loading = false;
@@ -467,7 +468,7 @@ export class VigilHostPage extends LitElement {
       }
       await this.show(merged, window);
     } catch (err) {
-      if (generation === this.generation) this.error = `cannot update the charts: ${message(err)}`;
+      if (generation === this.generation) this.error = `cannot update the charts: ${errorMessage(err)}`;
     } finally {
       if (generation === this.generation) {
         this.seriesInFlight = false;
@@ -531,7 +532,7 @@ export class VigilHostPage extends LitElement {
       this.processes = processes;
       this.processesError = null;
     } catch (err) {
-      if (!abort.signal.aborted) this.processesError = `cannot load processes: ${message(err)}`;
+      if (!abort.signal.aborted) this.processesError = `cannot load processes: ${errorMessage(err)}`;
     } finally {
       if (this.processesAbort === abort) this.processesLoading = false;
     }
@@ -558,7 +559,7 @@ export class VigilHostPage extends LitElement {
       const hour = RANGE_PRESETS[0];
       if (hour !== undefined && (this.range.kind !== 'preset' || this.range.preset.ms > hour.ms)) this.range = { kind: 'preset', preset: hour };
     } catch (err) {
-      this.liveError = `live polling: ${message(err)}`;
+      this.liveError = `live polling: ${errorMessage(err)}`;
     }
   }
 
@@ -593,10 +594,6 @@ function storeRange(presetId: string): void {
 
 function gpuNames(detail: HostDetail): Map<string, string> {
   return new Map((detail.latest?.gpus ?? []).map((gpu) => [String(gpu.index), gpu.name]));
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 customElements.define('vigil-host-page', VigilHostPage);

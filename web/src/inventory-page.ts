@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { InventoryTree as InventoryTreeData } from '../../lib/db/queries/select-inventory-tree.ts';
-import { ApiError, getJson } from './api-client.ts';
+import { ApiError, errorMessage, getJson } from './api-client.ts';
 import { formatAge } from './format.ts';
 import { describeReloadError, fetchInventoryStatus, reloadErrorStyles } from './inventory-status.ts';
 import type { InventoryReload, InventoryStatus } from './inventory-status.ts';
@@ -346,7 +346,7 @@ export class VigilInventoryPage extends LitElement {
         this.error = null;
       }
     } catch (err) {
-      this.error = `cannot load the inventory: ${err instanceof Error ? err.message : String(err)}`;
+      this.error = `cannot load the inventory: ${errorMessage(err)}`;
     } finally {
       if (this.isConnected) this.timer = setTimeout(() => void this.refresh(), this.refreshMs);
     }

@@ -1,7 +1,7 @@
 // <inventory-status>: whether the scheduler's latest reading of the inventory worked. While the
 // latest reload failed, a banner says where (file:line) and what is wrong, and that the last
 // good inventory is still being polled; otherwise one quiet line with the last good reload.
-// Silent on the inventory page (#/inventory), which shows the same and the reload history.
+// The shell leaves it off the inventory page, which shows the same and the reload history.
 import { LitElement, css, html } from 'lit';
 import type { InventoryReload, InventoryStatus } from '../../lib/db/queries/select-inventory-status.ts';
 import { getJson } from './api-client.ts';
@@ -27,11 +27,6 @@ export const reloadErrorStyles = css`
     margin: 0.35rem 0;
   }
 `;
-
-/** The inventory page's own route, where this element would repeat what the page shows. */
-export function isInventoryPage(hash: string): boolean {
-  return hash === '#/inventory' || hash.startsWith('#/inventory/') || hash.startsWith('#/inventory?');
-}
 
 /** "file:line: message", as a compiler or Ansible would put it. */
 export function describeReloadError(reload: InventoryReload): string {
@@ -83,24 +78,20 @@ export class InventoryStatusElement extends LitElement {
   `,
   ];
 
-  private readonly onHashChange = (): void => this.requestUpdate();
-
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('hashchange', this.onHashChange);
     void this.refresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('hashchange', this.onHashChange);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
   override render() {
     const status = this.status;
-    if (status === null || isInventoryPage(location.hash)) return html``;
+    if (status === null) return html``;
     const current = status.current;
     const lastGood = current
       ? html`Still polling the last good inventory: ${current.hosts} ${current.hosts === 1 ? 'host' : 'hosts'}, loaded

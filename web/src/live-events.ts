@@ -46,6 +46,21 @@ export function subscribeLive(handlers: LiveHandlers): () => void {
   };
 }
 
+/**
+ * subscribeLive, plus `poll` every `pollMs` while the stream is not open: a page kept fresh by
+ * events falls back to polling while they cannot arrive. The returned function stops both.
+ */
+export function followLive(handlers: LiveHandlers, pollMs: number, poll: () => void): () => void {
+  const unsubscribe = subscribeLive(handlers);
+  const timer = setInterval(() => {
+    if (connection !== 'open') poll();
+  }, pollMs);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}
+
 export function liveConnection(): LiveConnection {
   return connection;
 }

@@ -3,8 +3,9 @@
 // preset (1 h, 4 h, 1 d) or typed ("90m", "3d"); a comment is required, so the next person on
 // call knows why. A native modal <dialog>: focus stays inside, Escape closes it.
 import { LitElement, css, html } from 'lit';
-import { createSilence, errorMessage, getJson } from './api-client.ts';
+import { createSilence, errorMessage } from './api-client.ts';
 import type { ApiAlert, ApiSilence, NewSilence } from './api-client.ts';
+import { fetchHostDetail } from './host-api.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 export const DURATION_PRESETS = ['1h', '4h', '1d'] as const;
@@ -192,8 +193,7 @@ export class SilenceDialog extends LitElement {
   /** The host's first inventory group, offered (not ticked) as a wider matcher. */
   private async offerGroup(host: string): Promise<void> {
     try {
-      const detail = await getJson<{ host: { groups: string[] } }>(`api/v1/hosts/${encodeURIComponent(host)}`);
-      const group = detail.host.groups[0];
+      const group = (await fetchHostDetail(host)).groups[0];
       if (group !== undefined && this.alert?.host === host && this.fields.group.value === '') this.setField('group', { value: group });
     } catch {
       // No detail (an older server, a removed host): the group can still be typed.

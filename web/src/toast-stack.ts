@@ -6,7 +6,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { fetchActiveAlerts } from './api-client.ts';
 import type { ApiAlert } from './api-client.ts';
 import { hostHref } from './app-route.ts';
-import { liveConnection, subscribeLive } from './live-events.ts';
+import { followLive } from './live-events.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 const MAX_TOASTS = 5;
@@ -27,8 +27,7 @@ export class ToastStack extends LitElement {
 
   private readonly seen = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private unsubscribe: (() => void) | null = null;
-  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private unfollow: (() => void) | null = null;
   /** Until the first list of active alerts arrives, what is firing already is not news. */
   private seeded = false;
 
@@ -94,19 +93,14 @@ export class ToastStack extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.unsubscribe = subscribeLive({ alert: (alert) => this.onAlert(alert) });
-    this.pollTimer = setInterval(() => {
-      if (liveConnection() !== 'open') void this.poll();
-    }, FALLBACK_POLL_MS);
+    this.unfollow = followLive({ alert: (alert) => this.onAlert(alert) }, FALLBACK_POLL_MS, () => void this.poll());
     void this.poll();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (this.pollTimer !== null) clearInterval(this.pollTimer);
-    this.pollTimer = null;
+    this.unfollow?.();
+    this.unfollow = null;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

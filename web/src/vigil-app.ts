@@ -229,7 +229,7 @@ export class VigilApp extends LitElement {
         </div>
       </header>
       <main id="main" tabindex="-1">
-        <inventory-status></inventory-status>
+        ${this.route.page === 'inventory' ? '' : html`<inventory-status></inventory-status>`}
         ${this.renderPage(isAdmin, session)}
       </main>
       <vigil-toast-stack></vigil-toast-stack>
