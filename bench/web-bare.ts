@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths.ts';
 
 /** The same options as lib/web/build-web.ts, so that the sizes compare like for like. */
-async function bundle(source: string, minify = true): Promise<Uint8Array> {
+async function bundle(source: string): Promise<Uint8Array> {
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
     stdin: { contents: source, resolveDir: PROJECT_ROOT, sourcefile: 'bare.ts', loader: 'ts' },
@@ -18,7 +18,7 @@ async function bundle(source: string, minify = true): Promise<Uint8Array> {
     platform: 'browser',
     target: ['es2022'],
     tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-    minify,
+    minify: true,
     legalComments: 'eof',
     charset: 'utf8',
     write: false,

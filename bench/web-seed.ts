@@ -18,7 +18,7 @@ import type { HostTarget } from '../lib/poll/host-target.ts';
 import { renderPollOutput } from '../lib/simulator/render-poll-output.ts';
 import { advanceHostState, createHostState } from '../lib/simulator/simulated-host-state.ts';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 const INTERVAL_MS = 10_000;
 const GROUPS = ['web', 'db', 'cache', 'batch', 'edge', 'monitoring'];
 

@@ -19,20 +19,26 @@ export interface LiveApiToken {
 
 const time = (value: Date | null): number | null => (value === null ? null : value.getTime());
 
+const STORED_COLUMNS = ['id', 'name', 'user_name', 'created_at', 'expires_at', 'last_used_at'] as const;
+
+function toStoredApiToken(row: { id: number; name: string; user_name: string; created_at: Date; expires_at: Date | null; last_used_at: Date | null }): StoredApiToken {
+  return { id: row.id, name: row.name, user: row.user_name, createdAt: row.created_at.getTime(), expiresAt: time(row.expires_at), lastUsedAt: time(row.last_used_at) };
+}
+
 export async function insertApiToken(db: VigilDb, token: { tokenHash: string; name: string; userName: string; at: number; expiresAt: number | null }): Promise<StoredApiToken> {
   const row = await db
     .insertInto('api_tokens')
     .values({ token_hash: token.tokenHash, name: token.name, user_name: token.userName, created_at: new Date(token.at), expires_at: token.expiresAt === null ? null : new Date(token.expiresAt) })
-    .returning(['id', 'name', 'user_name', 'created_at', 'expires_at', 'last_used_at'])
+    .returning(STORED_COLUMNS)
     .executeTakeFirstOrThrow();
-  return { id: row.id, name: row.name, user: row.user_name, createdAt: row.created_at.getTime(), expiresAt: time(row.expires_at), lastUsedAt: time(row.last_used_at) };
+  return toStoredApiToken(row);
 }
 
 export async function listApiTokens(db: VigilDb, filter: { user?: string } = {}): Promise<StoredApiToken[]> {
-  let query = db.selectFrom('api_tokens').select(['id', 'name', 'user_name', 'created_at', 'expires_at', 'last_used_at']).orderBy('id');
+  let query = db.selectFrom('api_tokens').select(STORED_COLUMNS).orderBy('id');
   if (filter.user !== undefined) query = query.where('user_name', '=', filter.user);
   const rows = await query.execute();
-  return rows.map((row) => ({ id: row.id, name: row.name, user: row.user_name, createdAt: row.created_at.getTime(), expiresAt: time(row.expires_at), lastUsedAt: time(row.last_used_at) }));
+  return rows.map(toStoredApiToken);
 }
 
 export async function selectLiveApiToken(db: VigilDb, tokenHash: string, now: number): Promise<LiveApiToken | null> {

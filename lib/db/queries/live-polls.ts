@@ -12,7 +12,7 @@ export interface LivePoll {
   requestedAtMs: number;
 }
 
-export function toLivePoll(row: Selectable<LivePollsTable>): LivePoll {
+function toLivePoll(row: Selectable<LivePollsTable>): LivePoll {
   return {
     host: row.host,
     untilMs: new Date(row.until).getTime(),

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure } from '../../collect/sample.ts';
 import type { HostStatus, VigilDb } from '../database.ts';
+import { parseJson } from './stored-alert.ts';
 
 export interface HostFactsDetail {
   hostname: string | null;
@@ -158,25 +159,15 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
             interfaces: jsonList<InterfaceRate>(row.interfaces),
             disks: jsonList<DiskRate>(row.disks),
             gpus: jsonList<GpuReading>(row.gpus),
-            pressure: (json(row.pressure) as Pressure | null) ?? null,
+            pressure: parseJson(row.pressure, null) as Pressure | null,
             missing: stringList(row.missing),
           },
     failedUnits: row.full_ts === null ? null : { ts: iso(row.full_ts) ?? '', units: row.failed_units === null ? null : stringList(row.failed_units) },
   };
 }
 
-// Drivers hand json back parsed (pg, PGlite) but jsonb-as-text and the like as strings: accept both.
-function json(value: unknown): unknown {
-  if (typeof value !== 'string') return value ?? null;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 function jsonList<T>(value: unknown): T[] {
-  const parsed = json(value);
+  const parsed = parseJson(value, null);
   return Array.isArray(parsed) ? (parsed as T[]) : [];
 }
 

@@ -57,9 +57,9 @@ export type UserChangeResult = { ok: true; user: StoredUser } | { ok: false; rea
  */
 export async function updateUser(db: VigilDb, name: string, change: { role?: UserRole; passwordHash?: string; at: number }): Promise<UserChangeResult> {
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('users').select(['name', 'role']).where('name', '=', name).forUpdate().executeTakeFirst();
+    const { current, otherAdmins } = await lockUserAndAdmins(trx, name);
     if (!current) return { ok: false, reason: 'not-found' } as const;
-    if (current.role === 'admin' && change.role === 'viewer' && (await otherAdmins(trx, name)) === 0) return { ok: false, reason: 'last-admin' } as const;
+    if (current.role === 'admin' && change.role === 'viewer' && otherAdmins === 0) return { ok: false, reason: 'last-admin' } as const;
     const row = await trx
       .updateTable('users')
       .set({
@@ -77,9 +77,9 @@ export async function updateUser(db: VigilDb, name: string, change: { role?: Use
 /** Deletes a user with their sessions and tokens; refuses to delete the last admin. */
 export async function deleteUser(db: VigilDb, name: string): Promise<{ ok: true } | { ok: false; reason: 'not-found' | 'last-admin' }> {
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('users').select(['name', 'role']).where('name', '=', name).forUpdate().executeTakeFirst();
+    const { current, otherAdmins } = await lockUserAndAdmins(trx, name);
     if (!current) return { ok: false, reason: 'not-found' } as const;
-    if (current.role === 'admin' && (await otherAdmins(trx, name)) === 0) return { ok: false, reason: 'last-admin' } as const;
+    if (current.role === 'admin' && otherAdmins === 0) return { ok: false, reason: 'last-admin' } as const;
     await trx.deleteFrom('users').where('name', '=', name).execute();
     return { ok: true } as const;
   });
@@ -96,8 +96,18 @@ export async function countUsers(db: VigilDb): Promise<{ total: number; admins: 
   return { total, admins };
 }
 
-async function otherAdmins(db: VigilDb, name: string): Promise<number> {
-  // Locks the other admins' rows too, so two concurrent demotions cannot both see one left.
-  const rows = await db.selectFrom('users').select('name').where('role', '=', 'admin').where('name', '<>', name).forUpdate().execute();
-  return rows.length;
+/**
+ * Locks the user's row and every admin's, so that two concurrent demotions cannot both see one
+ * admin left. One statement in name order: locking the user first and the other admins after
+ * made two admins demoting each other deadlock.
+ */
+async function lockUserAndAdmins(db: VigilDb, name: string): Promise<{ current: { name: string; role: UserRole } | undefined; otherAdmins: number }> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['name', 'role'])
+    .where((eb) => eb.or([eb('name', '=', name), eb('role', '=', 'admin')]))
+    .orderBy('name')
+    .forUpdate()
+    .execute();
+  return { current: rows.find((row) => row.name === name), otherAdmins: rows.filter((row) => row.name !== name).length };
 }

@@ -15,7 +15,7 @@ export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
 /**
  * Figures only the host page's charts draw, each with the SQL that reads it from a `samples` row
- * joined with CPU_MODES_JOIN. Only their average is kept: a chart draws averages, and min and max
+ * joined with cpuModesJoinSql. Only their average is kept: a chart draws averages, and min and max
  * of every CPU mode would double the width of a table that holds a row per host and minute.
  */
 export const ROLLUP_DETAIL_METRICS = {
