@@ -1,12 +1,13 @@
-// The database for commands that manage it directly (`vigil user`, `vigil token`): PostgreSQL
-// at VIGIL_DATABASE_URL, or the embedded database of `vigil up` in VIGIL_DATA_DIR — but only
-// while no `vigil up` runs, since two processes must never open one embedded database.
+// The database for commands that manage it directly (`vigil user`, `vigil token`, and
+// `vigil silence` when no `vigil up` answers): PostgreSQL at VIGIL_DATABASE_URL, or the embedded
+// database of `vigil up` in VIGIL_DATA_DIR — but only while no `vigil up` runs, since two
+// processes must never open one embedded database.
 import { loadConfig, type VigilConfig } from '../lib/config.ts';
 import type { VigilDb } from '../lib/db/database.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase, type OpenedDatabase } from '../lib/db/open-database.ts';
 
-export async function openCommandDatabase(env: NodeJS.ProcessEnv): Promise<OpenedDatabase> {
+async function openCommandDatabase(env: NodeJS.ProcessEnv): Promise<OpenedDatabase> {
   const config = loadConfig('up', env);
   if (config.databaseUrl === null) {
     const api = await runningVigilUp(config);
@@ -14,6 +15,11 @@ export async function openCommandDatabase(env: NodeJS.ProcessEnv): Promise<Opene
       throw new Error(`a running \`vigil up\` (${api}) holds the embedded database in ${config.dataDir}: use the dashboard's admin page, or stop vigil up first`);
     }
   }
+  return openMigratedDatabase(config);
+}
+
+/** The configured database, migrated: PostgreSQL at VIGIL_DATABASE_URL, else the embedded one. */
+export async function openMigratedDatabase(config: VigilConfig): Promise<OpenedDatabase> {
   const database = config.databaseUrl ? await openDatabase({ url: config.databaseUrl, maxConnections: 2 }) : await openDatabase({ dataDir: config.dataDir });
   try {
     await migrateToLatest(database.db);

@@ -1,6 +1,6 @@
 // npm run api-doc: writes the README's "API reference" section from the OpenAPI document the
 // web server builds from its routes. `--check` only compares, and fails when the README is out
-// of date (for CI).
+// of date (test/services/web/openapi-routes.test.ts checks the same in `npm test`).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';

@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { parseDuration } from '../../lib/alerting/alerts-file.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { SilenceMatchers } from '../../lib/db/database.ts';
-import { runningVigilUp } from '../command-database.ts';
+import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
 
 export interface SilenceCommandIo {
@@ -147,18 +147,10 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
     const api = await runningVigilUp(config);
     if (api !== null) return apiStore(api, config.apiToken);
   }
-  const { openDatabase } = await import('../../lib/db/open-database.ts');
-  const { migrateToLatest } = await import('../../lib/db/migrate.ts');
   const { insertSilence } = await import('../../lib/db/queries/insert-silence.ts');
   const { listSilences } = await import('../../lib/db/queries/list-silences.ts');
   const { expireSilence } = await import('../../lib/db/queries/expire-silence.ts');
-  const database = config.databaseUrl ? await openDatabase({ url: config.databaseUrl, maxConnections: 2 }) : await openDatabase({ dataDir: config.dataDir });
-  try {
-    await migrateToLatest(database.db);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const database = await openMigratedDatabase(config);
   return {
     add: (silence) => insertSilence(database.db, silence),
     list: (activeOnly, at) => listSilences(database.db, activeOnly ? { activeAt: at } : {}),

@@ -7,6 +7,8 @@ import { newApiToken, sha256Hex } from './secrets.ts';
 
 /** Letters, digits and . _ @ - : safe in a shell, a URL path and a log line. */
 export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/** USER_NAME_PATTERN in words, for the messages of the CLI and the API. */
+export const USER_NAME_RULE = '1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit';
 export const PASSWORD_MIN_LENGTH = 8;
 /** scrypt would take any length; a cap keeps a megabyte "password" from being a cheap attack. */
 export const PASSWORD_MAX_LENGTH = 1024;
@@ -19,7 +21,7 @@ export function passwordProblem(password: string): string | null {
 }
 
 export function userNameProblem(name: string): string | null {
-  return USER_NAME_PATTERN.test(name) ? null : 'a user name has 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit';
+  return USER_NAME_PATTERN.test(name) ? null : `a user name has ${USER_NAME_RULE}`;
 }
 
 /** Throws DuplicateUserError when the name is taken, and Error for a bad name or password. */

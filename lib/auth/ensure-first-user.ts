@@ -22,13 +22,13 @@ export async function ensureFirstUser(db: VigilDb): Promise<{ name: string; pass
 }
 
 /** The block `vigil up` prints to stderr, once, when it created the first user. */
-export function firstUserNotice(user: { name: string; password: string }, url?: string): string {
+export function firstUserNotice(user: { name: string; password: string }, url: string): string {
   const rule = '='.repeat(72);
   return [
     '',
     rule,
     `Vigil created the first user: ${user.name} / ${user.password}`,
-    url ? `Log in at ${url} with it. This password is not shown again.` : 'Log in to the dashboard with it. This password is not shown again.',
+    `Log in at ${url} with it. This password is not shown again.`,
     'Change it on the dashboard\'s admin page, or (with vigil up stopped) with',
     `  vigil user passwd ${user.name} --password-stdin`,
     rule,

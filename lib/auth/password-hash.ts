@@ -9,7 +9,7 @@ export interface ScryptParameters {
   p: number;
 }
 
-/** 2^15 × 8 × 128 bytes = 32 MiB and about 0.1 s per hash on one core: slow for guessing, fine for a login. */
+/** 2^15 × 8 × 128 bytes = 32 MiB and 0.1–0.2 s per hash on one core: slow for guessing, fine for a login. */
 export const DEFAULT_SCRYPT: ScryptParameters = { N: 2 ** 15, r: 8, p: 1 };
 
 const SALT_BYTES = 16;

@@ -76,7 +76,7 @@ const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 /** The routes an API reference lists: catch-alls (the dashboard's files, the API's 404) are no operations. */
-export function isDocumentedRoute(route: RequestRoute): boolean {
+function isDocumentedRoute(route: RequestRoute): boolean {
   return !route.path.includes('*') && route.method !== '*';
 }
 

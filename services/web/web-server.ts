@@ -6,7 +6,7 @@ import type { VigilDb } from '../../lib/db/database.ts';
 import type { LoginLimiter } from '../../lib/auth/login-limiter.ts';
 import type { Logger } from '../../lib/log.ts';
 import { authPlugin } from './auth/auth-plugin.ts';
-import { securityHeaders } from './auth/security-headers.ts';
+import { EXTRA_SECURITY_HEADERS } from './auth/security-headers.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
@@ -53,6 +53,9 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Set on every answer, errors included. */
+const RESPONSE_HEADERS: Readonly<Record<string, string>> = { 'content-security-policy': CONTENT_SECURITY_POLICY, ...EXTRA_SECURITY_HEADERS };
+
 export async function createWebServer(options: WebServerOptions): Promise<Server> {
   const server = Hapi.server({
     host: options.host,
@@ -74,22 +77,19 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     const response = request.response;
     if (response === null) return h.continue;
     if ('isBoom' in response && response.isBoom) {
-      response.output.headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
+      Object.assign(response.output.headers, RESPONSE_HEADERS);
       if (response.output.statusCode >= 500) {
         options.log.error('request failed', { method: request.method, path: request.path, err: response });
       }
     } else if ('header' in response) {
-      response.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      for (const [name, value] of Object.entries(RESPONSE_HEADERS)) response.header(name, value);
     }
     return h.continue;
   });
 
   const authNow = options.auth?.now ? { now: options.auth.now } : {};
   // First: routes that set auth.access need the default strategy to exist when they are added.
-  await server.register([
-    { plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } },
-    { plugin: securityHeaders, options: {} },
-  ]);
+  await server.register({ plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } });
   await server.register(Inert);
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },

@@ -2,8 +2,7 @@
 // revoke. A token acts as its user, with that user's current role.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { createApiToken } from '../../../lib/auth/create-user.ts';
-import { USER_NAME_PATTERN } from '../../../lib/auth/create-user.ts';
+import { createApiToken, USER_NAME_PATTERN } from '../../../lib/auth/create-user.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { deleteApiToken, listApiTokens, type StoredApiToken } from '../../../lib/db/queries/api-tokens.ts';
 import { selectUser } from '../../../lib/db/queries/user-accounts.ts';

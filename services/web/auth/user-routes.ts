@@ -3,7 +3,7 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { USER_ROLES } from '../../../lib/auth/credentials.ts';
-import { createUser, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from '../../../lib/auth/create-user.ts';
+import { createUser, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN, USER_NAME_RULE } from '../../../lib/auth/create-user.ts';
 import { hashPassword } from '../../../lib/auth/password-hash.ts';
 import type { UserRole, VigilDb } from '../../../lib/db/database.ts';
 import { deleteUserSessions } from '../../../lib/db/queries/sessions.ts';
@@ -17,11 +17,10 @@ export interface UserRoutesOptions {
   now?: () => number;
 }
 
-
 const userName = Joi.string()
   .pattern(USER_NAME_PATTERN)
   .required()
-  .messages({ 'string.pattern.base': '{{#label}} must have 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit' });
+  .messages({ 'string.pattern.base': `{{#label}} must have ${USER_NAME_RULE}` });
 const role = Joi.string().valid(...USER_ROLES);
 const password = Joi.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 

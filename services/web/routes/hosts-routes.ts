@@ -36,9 +36,10 @@ function isoDate(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
 }
 
-const hostParams = Joi.object({ name: Joi.string().min(1).max(255).required().description('The inventory name of the host') });
+/** The {name} of every /api/v1/hosts/{name}/… route. */
+export const hostParams = Joi.object({ name: Joi.string().min(1).max(255).required().description('The inventory name of the host') });
 
-const noHost = (name: string) => ({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` });
+export const noHost = (name: string) => ({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` });
 
 export const hostsRoutes: Plugin<HostsRoutesOptions> = {
   name: 'vigil-hosts-routes',

@@ -7,6 +7,7 @@ import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectInventoryHost } from '../../../lib/db/queries/select-inventory-host.ts';
 import { selectInventoryTree } from '../../../lib/db/queries/select-inventory-tree.ts';
 import { DEFAULT_RECENT_RELOADS, selectInventoryStatus } from '../../../lib/db/queries/select-inventory-status.ts';
+import { hostParams } from './hosts-routes.ts';
 
 export interface InventoryRoutesOptions {
   db: VigilDb;
@@ -62,7 +63,7 @@ export const inventoryRoutes: Plugin<InventoryRoutesOptions> = {
         notes: 'Its groups and its variables merged as Ansible merges them, secrets masked as "********".',
         tags: ['inventory'],
         validate: {
-          params: Joi.object({ name: Joi.string().min(1).max(255).required().description('The inventory name of the host') }),
+          params: hostParams,
           query: Joi.object({}),
         },
       },

@@ -1,10 +1,11 @@
 // Live polling of one host: while somebody watches it closely, the scheduler polls it every
 // second or so (light polls) for a few minutes, then goes back to its usual interval.
-import type { Plugin, Request } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import type { VigilCredentials } from '../../../lib/auth/credentials.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { endLivePoll, selectLivePoll, startLivePoll, type LivePoll } from '../../../lib/db/queries/live-polls.ts';
+import { credentialsOf } from '../auth/auth-plugin.ts';
+import { hostParams, noHost } from './hosts-routes.ts';
 
 export interface LiveRoutesOptions {
   db: VigilDb;
@@ -15,10 +16,6 @@ export interface LiveRoutesOptions {
 }
 
 export const DEFAULT_MAX_LIVE_HOSTS = 20;
-
-const params = Joi.object({ name: Joi.string().min(1).max(255).required().description('The inventory name of the host') });
-
-const notFound = (name: string) => ({ statusCode: 404, error: 'Not Found', message: `no host named ${JSON.stringify(name)}` });
 
 export const liveRoutes: Plugin<LiveRoutesOptions> = {
   name: 'vigil-live-routes',
@@ -34,12 +31,12 @@ export const liveRoutes: Plugin<LiveRoutesOptions> = {
         description: 'Whether the host is polled live, and until when',
         notes: '"until" and "intervalSec" are null while the host is polled at its usual interval.',
         tags: ['hosts'],
-        validate: { params, query: Joi.object({}) },
+        validate: { params: hostParams, query: Joi.object({}) },
       },
       handler: async (request, h) => {
         const { name } = request.params as { name: string };
         const found = await selectLivePoll(db, { host: name, nowMs: now() });
-        if (!found) return h.response(notFound(name)).code(404);
+        if (!found) return h.response(noHost(name)).code(404);
         return toApiLive(name, found.livePoll);
       },
     });
@@ -52,7 +49,7 @@ export const liveRoutes: Plugin<LiveRoutesOptions> = {
         notes: `Light polls at intervalSec until "until", then the usual interval again; asking again extends it. At most ${maxLiveHosts} hosts at once (429 with Retry-After beyond). The scheduler picks it up within about a second.`,
         tags: ['hosts'],
         validate: {
-          params,
+          params: hostParams,
           // An empty body (no JSON at all) means the defaults.
           payload: Joi.object({
             minutes: Joi.number().integer().min(1).max(15).default(5).description('How long, from now'),
@@ -68,12 +65,12 @@ export const liveRoutes: Plugin<LiveRoutesOptions> = {
           host: name,
           intervalSec: body.intervalSec ?? 1,
           untilMs: at + (body.minutes ?? 5) * 60_000,
-          requestedBy: requesterName(request),
+          requestedBy: credentialsOf(request).user.name,
           nowMs: at,
           maxLiveHosts,
         });
         if (result.ok) return toApiLive(name, result.livePoll);
-        if (result.reason === 'no-host') return h.response(notFound(name)).code(404);
+        if (result.reason === 'no-host') return h.response(noHost(name)).code(404);
         const retryAfterSec = Math.max(1, Math.ceil((result.firstEndsAtMs - at) / 1000));
         return h
           .response({
@@ -93,11 +90,11 @@ export const liveRoutes: Plugin<LiveRoutesOptions> = {
         description: 'End live polling of the host now',
         notes: 'Ending it when it is not running is fine.',
         tags: ['hosts'],
-        validate: { params },
+        validate: { params: hostParams },
       },
       handler: async (request, h) => {
         const { name } = request.params as { name: string };
-        if (!(await endLivePoll(db, { host: name }))) return h.response(notFound(name)).code(404);
+        if (!(await endLivePoll(db, { host: name }))) return h.response(noHost(name)).code(404);
         return toApiLive(name, null);
       },
     });
@@ -111,11 +108,4 @@ function toApiLive(host: string, livePoll: LivePoll | null) {
     intervalSec: livePoll?.intervalSec ?? null,
     requestedBy: livePoll?.requestedBy ?? null,
   };
-}
-
-// Before the login scheme is registered a request has no credentials: the request is then
-// recorded as anonymous rather than refused.
-function requesterName(request: Request): string {
-  const credentials = request.auth.credentials as Partial<VigilCredentials> | null | undefined;
-  return credentials?.user?.name ?? 'anonymous';
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_MAX_POINTS } from '../../../lib/db/queries/select-host-series.ts';
+import { PROJECT_ROOT } from '../../../lib/paths.ts';
+import { renderApiReference, replaceApiReference } from '../../../lib/web/api-reference-markdown.ts';
 import type { OpenApiDocument } from '../../../lib/web/openapi.ts';
 import { useTestWebServer } from '../../support/test-web-server.ts';
 
@@ -54,6 +58,12 @@ void describe('GET /api/v1/openapi.json', () => {
     assert.deepEqual(doc.paths['/api/v1/users']?.['post']?.security, [{ session: ['admin'] }, { bearer: ['admin'] }]);
     assert.deepEqual(doc.paths['/api/v1/inventory/tree']?.['get']?.security, [{ session: [] }, { bearer: [] }]);
     assert.equal(doc.paths['/api/v1/inventory/tree']?.['get']?.summary, 'Groups and hosts of the inventory');
+  });
+
+  void test("the README's API reference is this document rendered (npm run api-doc writes it)", async () => {
+    const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const updated = replaceApiReference(readme, renderApiReference(await fetchDocument()));
+    assert.ok(updated === readme, 'README.md: the API reference is out of date; run `npm run api-doc`');
   });
 
   void test('passes a structural check: unique operationIds, path parameters match the templates, every $ref resolves', async () => {
