@@ -8,6 +8,7 @@ import { loadConfig } from '../../lib/config.ts';
 import type { SilenceMatchers } from '../../lib/db/database.ts';
 import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
+import type { ApiSilence } from '../../lib/web/api-silence.ts';
 
 export interface SilenceCommandIo {
   env: NodeJS.ProcessEnv;
@@ -157,18 +158,6 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
     expire: (id, at) => expireSilence(database.db, id, at),
     close: () => database.close(),
   };
-}
-
-interface ApiSilence {
-  id: number;
-  host?: string;
-  group?: string;
-  rule?: string;
-  startsAt: string;
-  endsAt: string;
-  comment: string;
-  createdBy: string;
-  expiredAt: string | null;
 }
 
 function apiStore(api: string, token: string | null): SilenceStore {

@@ -5,8 +5,9 @@ import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
 import type { FleetSparklines } from '../../lib/db/queries/select-fleet-sparklines.ts';
 import type { FleetSummary } from '../../lib/db/queries/select-fleet-summary.ts';
 import type { ApiAlert } from '../../lib/web/api-alert.ts';
+import type { ApiSilence } from '../../lib/web/api-silence.ts';
 
-export type { ApiAlert, FleetSparklines, FleetSummary, HostOverview, UserRole };
+export type { ApiAlert, ApiSilence, FleetSparklines, FleetSummary, HostOverview, UserRole };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -119,20 +120,6 @@ export interface AlertHistoryItem {
   actor: string | null;
   comment: string | null;
   details: Record<string, unknown>;
-}
-
-export interface ApiSilence {
-  id: number;
-  host?: string;
-  group?: string;
-  rule?: string;
-  startsAt: string;
-  endsAt: string;
-  comment: string;
-  createdBy: string;
-  createdAt: string;
-  expiredAt: string | null;
-  active: boolean;
 }
 
 export interface NewSilence {

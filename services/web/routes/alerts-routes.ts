@@ -13,7 +13,7 @@ import { listActiveAlerts } from '../../../lib/db/queries/list-alerts.ts';
 import { listNotifications } from '../../../lib/db/queries/list-notifications.ts';
 import { listSilences } from '../../../lib/db/queries/list-silences.ts';
 import type { StoredNotification } from '../../../lib/db/queries/stored-notification.ts';
-import { isSilenceActive, type StoredSilence } from '../../../lib/db/queries/stored-silence.ts';
+import { toApiSilence } from '../../../lib/web/api-silence.ts';
 import { toApiAlert } from '../../../lib/web/api-alert.ts';
 import { ADMIN_ONLY, credentialsOf } from '../auth/auth-plugin.ts';
 
@@ -213,20 +213,6 @@ export const alertsRoutes: Plugin<AlertsRoutesOptions> = {
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function toApiSilence(silence: StoredSilence, at: number) {
-  return {
-    id: silence.id,
-    ...silence.matchers,
-    startsAt: iso(silence.startsAt),
-    endsAt: iso(silence.endsAt),
-    comment: silence.comment,
-    createdBy: silence.createdBy,
-    createdAt: iso(silence.createdAt),
-    expiredAt: iso(silence.expiredAt),
-    active: isSilenceActive(silence, at),
-  };
-}
 
 // A webhook URL may carry its secret (Slack's do); only the origin is shown.
 function toApiNotification(notification: StoredNotification) {
