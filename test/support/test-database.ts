@@ -1,8 +1,9 @@
 // A fresh, migrated database per test file, on either store, removed again by close().
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, cp, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { migrateToLatest } from '../../lib/db/migrate.ts';
@@ -67,10 +68,13 @@ async function adminQuery(text: string): Promise<void> {
 }
 
 async function createPgliteDatabase(): Promise<TestDatabase> {
+  const template = await migratedPgliteTemplate();
   const dataDir = await mkdtemp(join(tmpdir(), 'vigil-test-pglite-'));
   let opened;
   try {
+    await cp(template, dataDir, { recursive: true });
     opened = await openDatabase({ dataDir });
+    // A no-op on the template's schema; it still proves the copy is at the latest version.
     await migrateToLatest(opened.db);
   } catch (error) {
     await opened?.close();
@@ -86,4 +90,50 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A closed, migrated PGlite data directory that test databases start as copies of. PGlite's
+ * initdb runs in WebAssembly and took 8-19 s a database on this loaded machine (a copy and
+ * open: 2-3 s), and some forty test files each open one. The directory is named after the
+ * migrations' source and PGlite's version, so changing either makes a new one; test
+ * processes running at once may each build it, and the first rename wins.
+ */
+async function migratedPgliteTemplate(): Promise<string> {
+  const dir = join(tmpdir(), `vigil-test-pglite-template-${await schemaFingerprint()}`);
+  if (await exists(join(dir, 'PG_VERSION'))) return dir;
+  const building = await mkdtemp(`${dir}.building-`);
+  try {
+    const opened = await openDatabase({ dataDir: building });
+    try {
+      await migrateToLatest(opened.db);
+    } finally {
+      await opened.close();
+    }
+    await rename(building, dir).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+async function schemaFingerprint(): Promise<string> {
+  const hash = createHash('sha256');
+  const dbDir = fileURLToPath(new URL('../../lib/db/', import.meta.url));
+  const migrations = (await readdir(join(dbDir, 'migrations'))).sort();
+  for (const file of [join(dbDir, 'migrate.ts'), ...migrations.map((name) => join(dbDir, 'migrations', name))]) {
+    hash.update(file).update(await readFile(file));
+  }
+  const pglitePackage = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
+  hash.update(await readFile(pglitePackage));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
