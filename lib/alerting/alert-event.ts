@@ -26,7 +26,7 @@ export interface AlertEvent {
   startsAt: number;
   /** Milliseconds since the epoch when this event was evaluated. */
   at: number;
-  /** Receivers named by the rule (alerts.yml), or empty for the default receivers. */
+  /** Receivers named by the rule (alerts.yml); empty: the alerter routes it (routes, then default receivers). */
   receivers: string[];
   /**
    * Hosts behind this one (SSH bastion): while this alert fires, their own alerts are held back

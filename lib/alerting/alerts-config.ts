@@ -82,12 +82,30 @@ export interface Receiver {
   webhooks: WebhookReceiver[];
 }
 
+/**
+ * Who hears of an alert whose rule names no receivers, by the host's inventory groups (and the
+ * rule and severity), as Alertmanager routes do. lib/alerting/route-alert.ts applies them.
+ */
+export interface AlertRoute {
+  /** The host is in one of these groups (the groups that list it and their ancestors). */
+  groups?: string[];
+  /** The alert is of one of these rules. */
+  rules?: string[];
+  /** The alert has one of these severities. */
+  severities?: Severity[];
+  receivers: string[];
+  /** true: the routes below are checked too, and those that match add their receivers. */
+  continue: boolean;
+}
+
 export interface AlertsConfig {
   /** The file it came from, for messages; null for the built-in defaults. */
   source: string | null;
   rules: AlertRule[];
   receivers: Receiver[];
-  /** Receivers of rules that name none. */
+  /** Checked in order for alerts of rules that name no receivers; the first match decides (see AlertRoute.continue). */
+  routes: AlertRoute[];
+  /** Receivers of alerts that neither their rule nor a route sends anywhere. */
   defaultReceivers: string[];
   /** Alerts firing within this window for the same receiver go out as one message. */
   groupWaitMs: number;

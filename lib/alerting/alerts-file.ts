@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Severity } from './alert-event.ts';
-import type { AlertRule, AlertsConfig, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
+import type { AlertRoute, AlertRule, AlertsConfig, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
 import { defaultAlerts } from './default-alerts.ts';
 
 export class AlertsFileError extends Error {
@@ -80,14 +80,17 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
   config.source = file;
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return config;
-  const top = reader.map(root, 'the file', ['rules', 'receivers', 'default_receivers', 'group_wait', 'repeat_interval', 'flap_window', 'flap_max_changes']);
+  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'repeat_interval', 'flap_window', 'flap_max_changes']);
   if (top) {
+    const refs: References = { receivers: [], rules: [] };
     const rules = top.get('rules');
-    if (rules) config.rules = reader.list(rules, 'rules', (node, index) => readRule(reader, node, index));
+    if (rules) config.rules = reader.list(rules, 'rules', (node, index) => readRule(reader, node, index, refs));
     const receivers = top.get('receivers');
     if (receivers) config.receivers = reader.list(receivers, 'receivers', (node, index) => readReceiver(reader, node, index));
+    const routes = top.get('routes');
+    if (routes) config.routes = reader.list(routes, 'routes', (node, index) => readRoute(reader, node, index, refs));
     const defaults = top.get('default_receivers');
-    if (defaults) config.defaultReceivers = reader.strings(defaults, 'default_receivers');
+    if (defaults) config.defaultReceivers = reader.nameList(defaults, 'default_receivers', refs.receivers);
     const groupWait = top.get('group_wait');
     if (groupWait) config.groupWaitMs = reader.duration(groupWait, 'group_wait') ?? config.groupWaitMs;
     const repeat = top.get('repeat_interval');
@@ -96,7 +99,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
     if (flapWindow) config.flapWindowMs = reader.duration(flapWindow, 'flap_window') ?? config.flapWindowMs;
     const flapMax = top.get('flap_max_changes');
     if (flapMax) config.flapMaxChanges = reader.number(flapMax, 'flap_max_changes', { integer: true, min: 1 }) ?? config.flapMaxChanges;
-    checkReferences(reader, top, config);
+    checkReferences(reader, top, config, refs);
   }
   if (problems.length > 0) throw new AlertsFileError(file, problems);
   return config;
@@ -107,7 +110,20 @@ const RULE_KEYS = [
 ];
 const OVERRIDE_KEYS = ['enabled', 'levels', 'recover_at', 'for'];
 
-function readRule(reader: NodeReader, node: Node, index: number): AlertRule | null {
+/** Names the file uses that must name something the file defines, with where each is written. */
+interface References {
+  receivers: NameAt[];
+  rules: NameAt[];
+}
+
+interface NameAt {
+  name: string;
+  node: Node;
+  /** Who uses the name, for the message: "rule 'cpu'", "routes[0]", "default_receivers". */
+  by: string;
+}
+
+function readRule(reader: NodeReader, node: Node, index: number, refs: References): AlertRule | null {
   const where = `rules[${index}]`;
   const fields = reader.map(node, where, RULE_KEYS);
   if (!fields) return null;
@@ -151,7 +167,7 @@ function readRule(reader: NodeReader, node: Node, index: number): AlertRule | nu
     else if (value !== null) reader.problem(severity, `${label}: severity must be one of ${SEVERITIES.join(', ')}, not '${value}'`);
   }
   const receivers = at('receivers');
-  if (receivers) rule.receivers = reader.strings(receivers, `${label}: receivers`);
+  if (receivers) rule.receivers = reader.nameList(receivers, `rule '${name}'`, refs.receivers, 'receivers');
   const summary = at('summary');
   if (summary) rule.summary = reader.string(summary, `${label}: summary`) ?? undefined;
   const unit = at('unit');
@@ -211,6 +227,42 @@ function readOverride(reader: NodeReader, node: Node, label: string): RuleOverri
   return override;
 }
 
+const ROUTE_KEYS = ['groups', 'rules', 'severity', 'receivers', 'continue'];
+
+function readRoute(reader: NodeReader, node: Node, index: number, refs: References): AlertRoute | null {
+  const where = `routes[${index}]`;
+  const fields = reader.map(node, where, ROUTE_KEYS);
+  if (!fields) return null;
+  const route: AlertRoute = { receivers: [], continue: false };
+  const groups = fields.get('groups');
+  if (groups) route.groups = reader.scalarOrStrings(groups, `${where}: groups`);
+  const rules = fields.get('rules');
+  if (rules) route.rules = reader.nameList(rules, where, refs.rules, 'rules');
+  const severity = fields.get('severity');
+  if (severity) {
+    route.severities = [];
+    for (const value of reader.scalarOrStrings(severity, `${where}: severity`)) {
+      if ((SEVERITIES as readonly string[]).includes(value)) route.severities.push(value as Severity);
+      else reader.problem(severity, `${where}: severity must be one of ${SEVERITIES.join(', ')}, not '${value}'`);
+    }
+  }
+  const receivers = fields.get('receivers');
+  if (receivers) route.receivers = reader.nameList(receivers, where, refs.receivers, 'receivers');
+  if (!receivers || route.receivers.length === 0) reader.problem(receivers ?? node, `${where}: receivers must list at least one receiver`);
+  const cont = fields.get('continue');
+  if (cont) {
+    if (isScalar(cont) && typeof cont.value === 'boolean') route.continue = cont.value;
+    else reader.problem(cont, `${where}: continue must be true or false`);
+  }
+  // A route without matchers would catch every alert: that is what default_receivers says.
+  if (!groups && !rules && !severity) reader.problem(node, `${where}: a route needs groups, rules or severity to match (default_receivers covers every other alert)`);
+  // An empty matcher would match nothing: the route could never apply.
+  for (const [key, matcher] of [['groups', groups], ['rules', rules], ['severity', severity]] as const) {
+    if (matcher && isSeq(matcher) && matcher.items.length === 0) reader.problem(matcher, `${where}: ${key} is empty, so the route never matches`);
+  }
+  return route;
+}
+
 function readReceiver(reader: NodeReader, node: Node, index: number): Receiver | null {
   const where = `receivers[${index}]`;
   const fields = reader.map(node, where, ['name', 'email', 'webhooks']);
@@ -221,7 +273,7 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   const receiver: Receiver = { name, email: [], webhooks: [] };
   const email = fields.get('email');
   if (email) {
-    receiver.email = isScalar(email) ? [reader.string(email, `${label}: email`) ?? ''].filter((a) => a !== '') : reader.strings(email, `${label}: email`);
+    receiver.email = reader.scalarOrStrings(email, `${label}: email`);
     for (const address of receiver.email) if (!/^[^\s@]+@[^\s@]+$/.test(address)) reader.problem(email, `${label}: '${address}' is not an email address`);
   }
   const webhooks = fields.get('webhooks');
@@ -251,7 +303,7 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   return receiver;
 }
 
-function checkReferences(reader: NodeReader, top: Map<string, Node>, config: AlertsConfig): void {
+function checkReferences(reader: NodeReader, top: Map<string, Node>, config: AlertsConfig, refs: References): void {
   const names = new Set<string>();
   const rulesNode = top.get('rules');
   for (const rule of config.rules) {
@@ -259,13 +311,12 @@ function checkReferences(reader: NodeReader, top: Map<string, Node>, config: Ale
     names.add(rule.name);
   }
   const receiverNames = new Set(config.receivers.map((r) => r.name));
-  for (const name of config.defaultReceivers) {
-    if (!receiverNames.has(name)) reader.problem(top.get('default_receivers') ?? null, `default_receivers: no receiver is named '${name}'`);
+  for (const ref of refs.receivers) {
+    if (!receiverNames.has(ref.name)) reader.problem(ref.node, `${ref.by}: no receiver is named '${ref.name}'`);
   }
-  for (const rule of config.rules) {
-    for (const name of rule.receivers ?? []) {
-      if (!receiverNames.has(name)) reader.problem(rulesNode ?? null, `rule '${rule.name}': no receiver is named '${name}'`);
-    }
+  // Without a `rules:` list the built-in rules run, so a route may name those.
+  for (const ref of refs.rules) {
+    if (!names.has(ref.name)) reader.problem(ref.node, `${ref.by}: no rule is named '${ref.name}'`);
   }
 }
 
@@ -340,6 +391,23 @@ class NodeReader {
 
   strings(node: Node, label: string): string[] {
     return this.list(node, label, (item) => this.string(item, label));
+  }
+
+  /** One value or a list of them: `severity: critical` and `severity: [warning, critical]` alike. */
+  scalarOrStrings(node: Node, label: string): string[] {
+    if (!isScalar(node)) return this.strings(node, label);
+    const value = this.string(node, label);
+    return value === null ? [] : [value];
+  }
+
+  /** A list of names of things the file defines; each is kept in `refs` with its node, to be checked once all are read. */
+  nameList(node: Node, by: string, refs: NameAt[], key?: string): string[] {
+    const label = key ? `${by}: ${key}` : by;
+    return this.list(node, label, (item) => {
+      const name = this.string(item, label);
+      if (name !== null) refs.push({ name, node: item, by });
+      return name;
+    });
   }
 
   number(node: Node, label: string, bounds: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {}): number | null {

@@ -46,6 +46,7 @@ export const DEFAULT_ALERTS: AlertsConfig = {
   source: null,
   rules: DEFAULT_RULES,
   receivers: [],
+  routes: [],
   defaultReceivers: [],
   groupWaitMs: 30_000,
   repeatIntervalMs: 4 * HOUR,

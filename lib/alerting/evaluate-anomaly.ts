@@ -70,5 +70,5 @@ export function evaluateAnomaly(state: AnomalyState, value: number | null, rule:
   const describe = (zValue: number): string =>
     `${subjectOf(rule, ctx.labels)} ${formatValue(value)}${rule.unit ? ` ${rule.unit}` : ''} is ${formatValue(zValue)}σ from its ${formatDuration(windowMs)} mean ${formatValue(mean)}`;
   const evaluated = evaluateThreshold(state.threshold, z === null ? null : Math.round(z * 100) / 100, thresholdRule, ctx, describe);
-  return { state: { active: evaluated.state.active, buckets: next, threshold: evaluated.state }, events: evaluated.events };
+  return { state: { active: evaluated.state.active, pending: evaluated.state.pending ?? null, buckets: next, threshold: evaluated.state }, events: evaluated.events };
 }

@@ -26,7 +26,7 @@ import { effectiveRule } from './rule-state-overrides.ts';
 import type { Sample } from '../collect/sample.ts';
 import type { FailureReason, PollResult } from '../poll/poll-messages.ts';
 
-interface Tracked {
+export interface Tracked {
   rule: string;
   /** A rule renamed to another kind by a reload starts afresh, as its state has another shape. */
   kind: AlertRule['kind'];
@@ -85,7 +85,7 @@ export function evaluatePollResult(
           break;
         }
         const failingBastion = hostSettings?.via.find((bastion) => isFailing(stateOf<HostDownState>(fleet, rule.name, bastion, {}))) ?? null;
-        const dependents = [...settings.values()].filter((s) => s.via.includes(host)).map((s) => s.name).sort();
+        const dependents = dependentsOf(settings, host);
         const downAfter = alerting?.downAfter ?? options.downAfter;
         events.push(...step(fleet, rule, host, {}, now, INITIAL_HOST_DOWN_STATE, (state, ctx) =>
           evaluateHostDown(state, { failure, downAfter, failingBastion, dependents }, hostRule, ctx)));
@@ -219,6 +219,19 @@ export function activeAlerts(fleet: FleetState): AlertEvent[] {
   return out;
 }
 
+/** The hosts reached through `host` (it is one of their SSH bastions), by name. */
+export function dependentsOf(settings: ReadonlyMap<string, HostSettings>, host: string): string[] {
+  return [...settings.values()].filter((s) => s.via.includes(host)).map((s) => s.name).sort();
+}
+
+/** Keeps an alert's state in the fleet, under its key and its host. */
+export function track(fleet: FleetState, key: string, tracked: Tracked): void {
+  fleet.alerts.set(key, tracked);
+  let keys = fleet.byHost.get(tracked.host);
+  if (!keys) fleet.byHost.set(tracked.host, (keys = new Set()));
+  keys.add(key);
+}
+
 function stateOf<S extends AlertStateBase>(fleet: FleetState, rule: string, host: string, labels: Record<string, string>): S | undefined {
   return fleet.alerts.get(alertKey(rule, host, labels))?.state as S | undefined;
 }
@@ -236,10 +249,7 @@ function step<S extends AlertStateBase>(
   const tracked = fleet.alerts.get(key);
   const previous = tracked?.kind === rule.kind ? (tracked.state as S) : initial;
   const { state, events } = evaluate(previous, { host, labels, now });
-  fleet.alerts.set(key, { rule: rule.name, kind: rule.kind, host, labels, state });
-  let keys = fleet.byHost.get(host);
-  if (!keys) fleet.byHost.set(host, (keys = new Set()));
-  keys.add(key);
+  track(fleet, key, { rule: rule.name, kind: rule.kind, host, labels, state });
   return events;
 }
 

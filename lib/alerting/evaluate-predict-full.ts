@@ -51,7 +51,7 @@ export function evaluatePredictFull(state: PredictFullState, level: FillLevel | 
   const describe = (left: number): string =>
     `${subjectOf(rule, ctx.labels)} ${hours} h: at the rate of the last ${formatDuration(windowMs)}, full in ${formatValue(left)} h`;
   const evaluated = evaluateThreshold(state.threshold, hoursLeft === null ? null : Math.round(hoursLeft * 100) / 100, thresholdRule, ctx, describe);
-  return { state: { active: evaluated.state.active, points, threshold: evaluated.state }, events: evaluated.events };
+  return { state: { active: evaluated.state.active, pending: evaluated.state.pending ?? null, points, threshold: evaluated.state }, events: evaluated.events };
 }
 
 /** Bytes per millisecond. Times are taken relative to the first point to keep precision. */

@@ -11,6 +11,7 @@ import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
 import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
 import type { NoticeAlert, NoticeKind } from '../../lib/alerting/notify/notice.ts';
+import { receiversOf } from '../../lib/alerting/route-alert.ts';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { enqueueNotification } from '../../lib/db/queries/enqueue-notification.ts';
@@ -54,6 +55,9 @@ export interface Alerter {
   reloadConfig(config: AlertsConfig): void;
 }
 
+/** A host's inventory groups and whether a maintenance window covers it now. */
+type HostFacts = (host: string) => Promise<{ groups: string[]; inMaintenance: boolean }>;
+
 interface Pending {
   event: AlertEvent;
   resolve: () => void;
@@ -93,36 +97,44 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     flapMaxChanges: config.flapMaxChanges,
   });
 
-  /** Mutes by silence or maintenance window, with what it learns of each host kept for one transaction. */
-  const muteChecker = (trx: VigilDb, silences: StoredSilence[], at: number) => {
+  /** What muting and routing need of each host (its groups, whether it is in maintenance), read once per transaction. */
+  const hostFacts = (trx: VigilDb, at: number): HostFacts => {
     const hosts = new Map<string, Promise<{ groups: string[]; inMaintenance: boolean }>>();
-    return async (alert: { host: string; rule: string }): Promise<boolean> => {
-      let info = hosts.get(alert.host);
+    return (host) => {
+      let info = hosts.get(host);
       if (!info) {
-        info = selectHostAlerting(trx, alert.host).then(({ groups, maintenance }) => {
+        info = selectHostAlerting(trx, host).then(({ groups, maintenance }) => {
           const parsed = parseMaintenanceWindows(maintenance);
-          if (parsed.problems.length > 0) log.warn('ignoring invalid maintenance windows', { host: alert.host, problems: parsed.problems });
+          if (parsed.problems.length > 0) log.warn('ignoring invalid maintenance windows', { host, problems: parsed.problems });
           return { groups, inMaintenance: isInMaintenance(parsed.windows, at) };
         });
-        hosts.set(alert.host, info);
+        hosts.set(host, info);
       }
-      const { groups, inMaintenance } = await info;
-      return inMaintenance || silences.some((silence) => silenceMatches(silence, { host: alert.host, groups, rule: alert.rule }));
+      return info;
     };
   };
 
+  /** Mutes by silence or maintenance window. */
+  const muteChecker = (facts: HostFacts, silences: StoredSilence[]) => async (alert: { host: string; rule: string }): Promise<boolean> => {
+    const { groups, inMaintenance } = await facts(alert.host);
+    return inMaintenance || silences.some((silence) => silenceMatches(silence, { host: alert.host, groups, rule: alert.rule }));
+  };
+
   /** Stores a transition with its history and notices; returns how many notifications it queued. */
-  const persist = async (trx: VigilDb, transition: Transition, at: number, dependents: readonly string[] = []): Promise<number> => {
+  const persist = async (trx: VigilDb, facts: HostFacts, transition: Transition, at: number, dependents: readonly string[] = []): Promise<number> => {
     const { alert } = transition;
     if (!alert) return 0;
     await saveAlert(trx, alert);
     await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
     if (!transition.notice) return 0;
-    return enqueueNotice(trx, alert, transition.notice, at, dependents);
+    return enqueueNotice(trx, alert, transition.notice, at, dependents, (await facts(alert.host)).groups);
   };
 
-  const enqueueNotice = async (trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number, dependents: readonly string[]): Promise<number> => {
-    const names = [...new Set(alert.receivers.length > 0 ? alert.receivers : config.defaultReceivers)];
+  const enqueueNotice = async (
+    trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number, dependents: readonly string[], groups: readonly string[],
+  ): Promise<number> => {
+    // Routed when the notice is queued, with the alerts file and inventory groups of now.
+    const names = receiversOf(config, alert, groups);
     const snapshot = toNoticeAlert(alert, dependents);
     let queued = 0;
     for (const name of names) {
@@ -171,7 +183,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     await db.transaction().execute(async (trx) => {
       // Serialises alerters sharing a database, so alerts firing together join one message.
       await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
-      const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
+      const facts = hostFacts(trx, at);
+      const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
       // Alerts that name dependents first: a batch with a bastion's alert and those of the
       // hosts behind it then holds the latter back before any notice of theirs is queued.
@@ -201,7 +214,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
           cover.byAlert.delete(event.key);
           for (const [host, by] of cover.byHost) if (by.key === event.key) cover.byHost.delete(host);
         }
-        queued += await persist(trx, transition, at, dependents);
+        queued += await persist(trx, facts, transition, at, dependents);
       }
     });
     if (queued > 0) sender.wake();
@@ -214,11 +227,12 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
       const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs });
       if (alerts.length === 0) return;
-      const isMuted = muteChecker(trx, await listSilences(trx, { activeAt: at }), at);
+      const facts = hostFacts(trx, at);
+      const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
       for (const alert of alerts) {
         const muted = coverOf(cover, alert) !== null || (await isMuted(alert));
-        queued += await persist(trx, reviewAlert(alert, context(muted, at)), at, cover.byAlert.get(alert.key) ?? []);
+        queued += await persist(trx, facts, reviewAlert(alert, context(muted, at)), at, cover.byAlert.get(alert.key) ?? []);
       }
     });
     if (queued > 0) sender.wake();

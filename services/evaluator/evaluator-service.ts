@@ -1,8 +1,10 @@
 // Evaluates the alert rules as poll results arrive and publishes alerts starting and stopping
 // to fire on 'alert.events'. A result is acknowledged only once its events are published, so
-// a broker outage holds results back instead of losing alerts. State lives in memory: after a
-// restart, conditions are re-learned from new results, and firing (and pending) alerts are
-// re-published every few minutes so that a restarted alerter re-learns them too.
+// a broker outage holds results back instead of losing alerts. State lives in memory: on start
+// it takes back the pending and firing alerts the alerter stored (so that the first result
+// after a restart can end them), re-learns everything else from new results, and re-publishes
+// firing (and pending) alerts every few minutes so that a restarted alerter re-learns them too.
+import { adoptStoredAlerts } from '../../lib/alerting/adopt-stored-alerts.ts';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
 import {
@@ -15,6 +17,7 @@ import {
 import type { HostSettings } from '../../lib/alerting/rule-state.ts';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
+import { listActiveAlerts } from '../../lib/db/queries/list-alerts.ts';
 import { selectHostsForEvaluation } from '../../lib/db/queries/select-hosts-for-evaluation.ts';
 import type { Logger } from '../../lib/log.ts';
 
@@ -57,6 +60,7 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
   const fleet = createFleetState();
   // Loaded before the first result is taken, so that no result is judged without its host's settings.
   let hosts: Map<string, HostSettings> = await selectHostsForEvaluation(db);
+  const adoption = adoptStoredAlerts(fleet, config, hosts, await listActiveAlerts(db), now());
   let lastRefresh = now();
   let lastRepublish = now();
   let stopping = false;
@@ -120,6 +124,8 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
     }, tickMs);
   };
 
+  logEvents(adoption.events);
+  await publishAll(adoption.events);
   const subscription: Subscription = await bus.subscribe('poll.results', { name: 'evaluator', durable: true, prefetch: 500 }, async (result) => {
     const events = evaluatePollResult(fleet, result, config, hosts, { downAfter });
     if (events.length === 0) return;
@@ -127,7 +133,7 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
     await publishAll(events);
   });
   scheduleTick();
-  log.info('evaluator started', { rules: config.rules.length, source: config.source, hosts: hosts.size, downAfter });
+  log.info('evaluator started', { rules: config.rules.length, source: config.source, hosts: hosts.size, downAfter, adoptedAlerts: adoption.adopted });
 
   return {
     reloadRules: (next) => {

@@ -115,3 +115,83 @@ void test('YAML syntax errors and duplicate keys carry their line', () => {
 void test('an empty file is the defaults', () => {
   assert.deepEqual({ ...parseAlertsFile('# nothing yet\n', 'x.yml'), source: null }, DEFAULT_ALERTS);
 });
+
+void test('routes by inventory group, rule and severity; each line of a bad one is reported', () => {
+  const receivers = [
+    'receivers:',
+    '  - { name: ops, email: ops@example.com }',
+    '  - { name: dba, email: [dba@example.com] }',
+    '  - { name: pager, webhooks: [{ url: "http://127.0.0.1:9/page" }] }',
+    'default_receivers: [ops]',
+  ];
+  const good = parseAlertsFile([
+    ...receivers,
+    'routes:',
+    '  - groups: [dbservers]',
+    '    severity: critical',
+    '    receivers: [pager]',
+    '    continue: true',
+    '  - { groups: [dbservers, replicas], rules: [memory_used, filesystem_used], receivers: [dba] }',
+    '  - { severity: [warning, critical], receivers: [ops] }',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(good.routes, [
+    { groups: ['dbservers'], severities: ['critical'], receivers: ['pager'], continue: true },
+    { groups: ['dbservers', 'replicas'], rules: ['memory_used', 'filesystem_used'], receivers: ['dba'], continue: false },
+    { severities: ['warning', 'critical'], receivers: ['ops'], continue: false },
+  ]);
+
+  const text = [
+    ...receivers, //                                                  1-5
+    'routes:', //                                                     6
+    '  - groups: [dbservers]', //                                     7
+    '    receivers: [dba, dbas]', //                                  8
+    '    contine: true', //                                           9
+    '  - groups: [web]', //                                           10
+    '    rules: [cpu_busy, cpu_bussy]', //                            11
+    '    severity: urgent', //                                        12
+    '    receivers: [ops]', //                                        13
+    '    continue: maybe', //                                         14
+    '  - receivers: [ops]', //                                        15
+    '  - groups: [lab]', //                                           16
+    '  - { groups: [], receivers: [ops] }', //                        17
+  ].join('\n');
+  assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
+    assert.ok(error instanceof AlertsFileError);
+    const expect = (line: number, fragment: string): void => {
+      assert.ok(error.problems.some((p) => p.startsWith(`alerts.yml:${line}: `) && p.includes(fragment)), `no problem at line ${line} with "${fragment}" in:\n${error.problems.join('\n')}`);
+    };
+    expect(8, "routes[0]: no receiver is named 'dbas'");
+    expect(9, "routes[0]: unknown key 'contine'");
+    expect(11, "routes[1]: no rule is named 'cpu_bussy'");
+    expect(12, "routes[1]: severity must be one of info, warning, critical, not 'urgent'");
+    expect(14, 'routes[1]: continue must be true or false');
+    expect(15, 'routes[2]: a route needs groups, rules or severity');
+    expect(16, 'routes[3]: receivers must list at least one receiver');
+    expect(17, 'routes[4]: groups is empty, so the route never matches');
+    assert.equal(error.problems.length, 8, error.problems.join('\n'));
+    return true;
+  });
+});
+
+void test('an unknown receiver is reported on the line that names it, in rules and default_receivers too', () => {
+  const text = [
+    'rules:', //                                                      1
+    '  - name: cpu', //                                               2
+    '    kind: threshold', //                                         3
+    '    metric: cpuBusyPct', //                                      4
+    '    levels: { warning: 80 }', //                                 5
+    '    receivers:', //                                              6
+    '      - ops', //                                                 7
+    '      - secops', //                                              8
+    'receivers: [{ name: ops, email: ops@example.com }]', //          9
+    'default_receivers: [ops, oncall]', //                            10
+  ].join('\n');
+  assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
+    assert.ok(error instanceof AlertsFileError);
+    assert.deepEqual(error.problems, [
+      "alerts.yml:8: rule 'cpu': no receiver is named 'secops'",
+      "alerts.yml:10: default_receivers: no receiver is named 'oncall'",
+    ]);
+    return true;
+  });
+});

@@ -72,6 +72,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       },
       { name: 'db-team', email: ['db@example.test'], webhooks: [{ url: `${hooks.url}/json`, format: 'json' }] },
     ],
+    routes: [],
     defaultReceivers: ['ops'],
     groupWaitMs: 300,
     repeatIntervalMs: 60_000,
@@ -200,6 +201,49 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const history = await listAlertHistory(testDb.db, { limit: 100, key: 'cpu-high|web-1' });
     assert.deepEqual(history.map((h) => h.event).filter((e) => e === 'firing' || e === 'resolved').reverse(), ['firing', 'resolved']);
     assert.ok(history.some((h) => h.event === 'notified'), 'deliveries are in the history');
+  });
+
+  void test('routes by inventory group: a dbservers host\'s alerts reach only the dba address, grouped per receiver; others go to the default', async () => {
+    const groupsOf: Record<string, string[]> = { 'db-1': ['dbservers', 'datacenter'], 'db-2': ['dbservers'], 'web-1': ['web', 'datacenter'] };
+    for (const [name, groups] of Object.entries(groupsOf)) {
+      await testDb.db.insertInto('hosts').values({ name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify(groups), interval_sec: 10 }).execute();
+    }
+    await start({
+      config: config({
+        receivers: [
+          { name: 'ops', email: ['ops@example.test'], webhooks: [] },
+          { name: 'dba', email: ['dba@example.test'], webhooks: [] },
+          { name: 'db-team', email: ['db@example.test'], webhooks: [] },
+        ],
+        routes: [{ groups: ['dbservers'], receivers: ['dba'], continue: false }],
+      }),
+    });
+    await bus.publish('alert.events', firing('db-1', 'cpu-high'));
+    await bus.publish('alert.events', firing('web-1', 'cpu-high'));
+    await bus.publish('alert.events', firing('db-2', 'cpu-high'));
+    // A rule that names its receivers keeps them on a dbservers host too.
+    await bus.publish('alert.events', firing('db-1', 'disk-full', { receivers: ['db-team'] }));
+    await waitFor('three mails', 10_000, () => (smtp.mails.length >= 3 ? true : undefined));
+    await sleep(QUIET_MS);
+
+    assert.equal(smtp.mails.length, 3, smtp.mails.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | '));
+    const dba = mailsTo('dba@example.test');
+    assert.equal(dba.length, 1, 'the two dbservers alerts went out together, as one message to dba');
+    assert.deepEqual(dba[0]!.to, ['dba@example.test']);
+    assert.equal(dba[0]!.subject, '[CRITICAL] cpu-high on 2 hosts (2 alerts)');
+    assert.match(dba[0]!.text, /CRITICAL db-1: cpu-high/);
+    assert.match(dba[0]!.text, /CRITICAL db-2: cpu-high/);
+    assert.doesNotMatch(dba[0]!.text, /web-1/);
+    assert.match(dba[0]!.text, /Receiver: dba/);
+    assert.deepEqual(mailsTo('ops@example.test').map((m) => [m.to, m.subject]), [[['ops@example.test'], '[CRITICAL] web-1: cpu-high']]);
+    assert.deepEqual(mailsTo('db@example.test').map((m) => m.subject), ['[CRITICAL] db-1: disk-full']);
+
+    // The recovery is routed the same way.
+    await bus.publish('alert.events', resolved('db-1', 'cpu-high'));
+    await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 4 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(mailsTo('dba@example.test').map((m) => m.subject), ['[CRITICAL] cpu-high on 2 hosts (2 alerts)', '[RESOLVED] db-1: cpu-high']);
+    assert.equal(smtp.mails.length, 4);
   });
 
   void test('a still-firing alert is reminded about after repeat_interval, and no more once acknowledged', async () => {

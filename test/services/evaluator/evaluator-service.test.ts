@@ -11,14 +11,17 @@ import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
 import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { MessageBus } from '../../../lib/bus/message-bus.ts';
+import { listAlertHistory } from '../../../lib/db/queries/list-alert-history.ts';
 import { syncInventoryHosts } from '../../../lib/db/queries/sync-inventory-hosts.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
+import { startAlerter } from '../../../services/alerter/alerter-service.ts';
 import { startEvaluator } from '../../../services/evaluator/evaluator-service.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { failure, sample, success } from '../../alerting/synthetic-sample.ts';
+import { startSmtpSink } from '../alerter/smtp-sink.ts';
 
 const cpu: AlertRule = { name: 'cpu_busy', kind: 'threshold', metric: 'cpuBusyPct', levels: { warning: 80, critical: 95 }, recoverAt: 75, summary: 'CPU busy', unit: '%' };
 const config: AlertsConfig = { ...DEFAULT_ALERTS, rules: [cpu, { name: 'host_down', kind: 'host-down', severity: 'critical' }] };
@@ -116,6 +119,81 @@ void describe('evaluator service on the in-process bus and PostgreSQL', () => {
       await evaluator.stop();
       await received.close();
       await bus.close();
+    }
+  });
+});
+
+void describe('evaluator restarted beside a running alerter (PostgreSQL, real SMTP server)', () => {
+  void test('the alerts it left pending or firing are taken back: an ended breach clears, a held one fires only after a whole `for`, a bastion still speaks for its hosts', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const smtp = await startSmtpSink();
+    const bus = new MemoryBus();
+    const cpuFor: AlertRule = { ...cpu, levels: { critical: 90 }, recoverAt: 80, forMs: 20_000 };
+    const rules: AlertsConfig = {
+      ...config,
+      rules: [cpuFor, { name: 'host_down', kind: 'host-down', severity: 'critical' }],
+      receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }],
+      defaultReceivers: ['ops'],
+      groupWaitMs: 200,
+    };
+    await syncInventoryHosts(testDb.db, [
+      target('ended'), target('held'), target('hot'), target('jump'),
+      target('app', { jumpHosts: [{ address: 'jump', port: 22, user: 'ops' }] }),
+    ]);
+    const alerter = await startAlerter({ bus, db: testDb.db, log: silentLogger, config: rules, mail: { smtpUrl: smtp.url, from: 'vigil@monitor.test' }, sender: { pollIntervalMs: 200 } });
+    const received = await collect(bus);
+    const stateOf = async (key: string): Promise<string | undefined> =>
+      (await testDb.db.selectFrom('alerts').select('state').where('key', '=', key).executeTakeFirst())?.state;
+    const result = (host: string, at: number, cpuBusyPct: number) => bus.publish('poll.results', success(sample(host, at, { cpuBusyPct })));
+    const mailAbout = (pattern: RegExp) => smtp.mails.find((m) => pattern.test(m.text));
+    let evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config: rules, downAfter: 2, tickMs: 50 });
+    try {
+      const t0 = Date.now();
+      await result('ended', t0, 95);
+      await result('held', t0, 95);
+      await result('hot', t0, 95);
+      await result('hot', t0 + 20_000, 96);
+      await bus.publish('poll.results', failure('jump', t0));
+      await bus.publish('poll.results', failure('jump', t0 + 10_000));
+      await waitFor('two pending and two firing', 10_000, async () =>
+        (await stateOf('cpu_busy|ended')) === 'pending' && (await stateOf('cpu_busy|held')) === 'pending'
+          && (await stateOf('cpu_busy|hot')) === 'firing' && (await stateOf('host_down|jump')) === 'firing' ? true : undefined);
+      await waitFor('the firing mails', 10_000, () => (mailAbout(/CRITICAL hot: cpu_busy/) && mailAbout(/CRITICAL jump: host_down/) ? true : undefined));
+      assert.match(mailAbout(/CRITICAL jump: host_down/)!.text, /Behind it \(their own alerts held back\): app/, 'the bastion\'s notice names the host behind it');
+
+      await evaluator.stop();
+      received.events.length = 0;
+      evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config: rules, downAfter: 2, tickMs: 50, republishMs: 300 });
+
+      // held: 30 s after its breach began, but the new evaluator has seen none of its `for` yet.
+      await result('held', t0 + 30_000, 95);
+      await result('held', t0 + 40_000, 95);
+      await result('ended', t0 + 30_000, 40);
+      await result('hot', t0 + 30_000, 50);
+      await waitFor('the ended breach cleared', 10_000, async () => ((await stateOf('cpu_busy|ended')) === 'resolved' ? true : undefined));
+      assert.equal(await stateOf('cpu_busy|held'), 'pending', 'not fired early');
+      await waitFor('the recovery mail of hot', 10_000, () => (smtp.mails.some((m) => m.subject === '[RESOLVED] hot: cpu_busy') ? true : undefined));
+      const ended = await listAlertHistory(testDb.db, { limit: 10, key: 'cpu_busy|ended' });
+      assert.deepEqual(ended.map((h) => h.event).reverse(), ['pending', 'cleared']);
+
+      const republished = await waitFor('the bastion\'s alert re-published', 10_000, () => received.events.find((e) => e.key === 'host_down|jump' && e.state === 'firing'));
+      assert.deepEqual(republished.dependents, ['app']);
+      await waitFor('held re-published as pending', 10_000, () => (received.events.some((e) => e.key === 'cpu_busy|held' && e.state === 'pending') ? true : undefined));
+      const jump = await listAlertHistory(testDb.db, { limit: 20, key: 'host_down|jump' });
+      assert.ok(!jump.some((h) => h.event === 'dependents'), 'the alerter still has the same hosts behind the bastion');
+
+      await result('held', t0 + 50_000, 95);
+      await waitFor('held firing once its `for` was seen whole', 10_000, () => (mailAbout(/CRITICAL held: cpu_busy/) ? true : undefined));
+      assert.ok(!smtp.mails.some((m) => /ended/.test(m.text)), 'the breach that ended while pending was never told');
+      const hotFiring = smtp.mails.filter((m) => !m.subject.startsWith('[RESOLVED]') && /CRITICAL hot: cpu_busy/.test(m.text));
+      assert.equal(hotFiring.length, 1, 'hot was told firing once, before the restart');
+    } finally {
+      await evaluator.stop();
+      await alerter.stop();
+      await received.close();
+      await bus.close();
+      await smtp.close();
+      await testDb.close();
     }
   });
 });

@@ -1,0 +1,37 @@
+// Which receivers hear of an alert. A rule that names receivers keeps them whatever the host:
+// its author said who owns that problem, and a group route added later must not take it away
+// silently. Otherwise the routes decide, top to bottom, as Alertmanager's routes do: the first
+// that matches stops the search, unless it says `continue: true`, in which case the routes below
+// are checked as well and each match adds its receivers. Only when no route matches do the
+// default receivers hear of it.
+import type { Severity } from './alert-event.ts';
+import type { AlertRoute, AlertsConfig } from './alerts-config.ts';
+
+export interface RoutedAlert {
+  rule: string;
+  severity: Severity;
+  /** The receivers its rule names; empty when the rule names none. */
+  receivers: readonly string[];
+}
+
+/** Receiver names, each once, in the order the file gives them. */
+export function receiversOf(config: Pick<AlertsConfig, 'routes' | 'defaultReceivers'>, alert: RoutedAlert, hostGroups: readonly string[]): string[] {
+  if (alert.receivers.length > 0) return [...new Set(alert.receivers)];
+  const names: string[] = [];
+  let matched = false;
+  for (const route of config.routes) {
+    if (!routeMatches(route, alert, hostGroups)) continue;
+    matched = true;
+    names.push(...route.receivers);
+    if (!route.continue) break;
+  }
+  return [...new Set(matched ? names : config.defaultReceivers)];
+}
+
+/** Every matcher the route sets must match (groups AND rules AND severity); within one, any value does. */
+export function routeMatches(route: AlertRoute, alert: RoutedAlert, hostGroups: readonly string[]): boolean {
+  if (route.groups && !route.groups.some((group) => hostGroups.includes(group))) return false;
+  if (route.rules && !route.rules.includes(alert.rule)) return false;
+  if (route.severities && !route.severities.includes(alert.severity)) return false;
+  return true;
+}
