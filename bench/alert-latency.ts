@@ -10,11 +10,18 @@
 //
 // Each run raises one idle host's CPU and waits for its mail; the time runs from the breaching
 // sample's timestamp (the worker's clock when that poll's output arrived; it is the alert's
-// starts_at) to the moment the SMTP server had received the message.
-//   node --import tsx bench/alert-latency.ts --runs 7 --for 0s,5s --group-wait 0s,1s
+// starts_at) to the moment the SMTP server had received the message. Every host has a receiver of
+// its own, so each run is a first notice, which group_interval never holds back.
+//
+// The storm case raises the CPU of --storm-hosts hosts of one receiver one after another over
+// --storm-spread (as a failed switch shows: polls are spread over the hosts' interval), with the
+// shipped group_wait and group_interval and no `for`: how many mails, when the first came, and
+// how long the rest waited for the follow-up.
+//   node --import tsx bench/alert-latency.ts --runs 7 --for 0s,5s --group-wait 0s,1s --group-interval 1m --storm-hosts 10 --storm-spread 5s
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../lib/alerting/alerts-file.ts';
+import { formatDuration, parseDuration } from '../lib/alerting/alerts-file.ts';
+import { DEFAULT_ALERTS } from '../lib/alerting/default-alerts.ts';
 import { createMailSender } from '../lib/alerting/notify/mail-sender.ts';
 import { startAlertPipeline, type AlertPipeline } from '../test/support/alert-pipeline.ts';
 import { waitFor } from '../test/support/wait-for.ts';
@@ -24,12 +31,15 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     for: { type: 'string', default: '0s,5s' },
     'group-wait': { type: 'string', default: '0s,1s' },
+    'group-interval': { type: 'string', default: formatDuration(DEFAULT_ALERTS.groupIntervalMs) },
+    'storm-hosts': { type: 'string', default: '10' },
+    'storm-spread': { type: 'string', default: '5s' },
     'bare-sends': { type: 'string', default: '7' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write('usage: alert-latency.ts [--runs 7] [--for 0s,5s] [--group-wait 0s,1s] [--bare-sends 7]\n');
+  process.stdout.write('usage: alert-latency.ts [--runs 7] [--for 0s,5s] [--group-wait 0s,1s] [--group-interval 1m] [--storm-hosts 10 (0: none)] [--storm-spread 5s] [--bare-sends 7]\n');
   process.exit(0);
 }
 
@@ -37,6 +47,14 @@ const runs = wholeNumber('--runs', values.runs);
 const bareSends = wholeNumber('--bare-sends', values['bare-sends']);
 const fors = durations('--for', values.for);
 const groupWaits = durations('--group-wait', values['group-wait']);
+const groupInterval = durations('--group-interval', values['group-interval']);
+if (groupInterval.length !== 1) throw new Error(`--group-interval takes one duration, not ${JSON.stringify(values['group-interval'])}`);
+const groupIntervalText = groupInterval[0]!.text;
+const stormHosts = values['storm-hosts'] === '0' ? 0 : wholeNumber('--storm-hosts', values['storm-hosts']);
+const stormSpread = durations('--storm-spread', values['storm-spread']);
+if (stormSpread.length !== 1) throw new Error(`--storm-spread takes one duration, not ${JSON.stringify(values['storm-spread'])}`);
+const stormSpreadMs = stormSpread[0]!.ms;
+const SHIPPED = { groupWait: formatDuration(DEFAULT_ALERTS.groupWaitMs), groupInterval: formatDuration(DEFAULT_ALERTS.groupIntervalMs) };
 
 function wholeNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -93,7 +111,16 @@ interface CaseResult {
 }
 
 async function measureCase(forText: string, forMs: number, groupWaitText: string, groupWaitMs: number): Promise<CaseResult> {
-  const pipeline = await startAlertPipeline({ hosts: runs, for: forText, groupWait: groupWaitText });
+  const own = Array.from({ length: runs }, (_, i) => i);
+  const pipeline = await startAlertPipeline({
+    hosts: runs,
+    for: forText,
+    groupWait: groupWaitText,
+    groupInterval: groupIntervalText,
+    groups: Object.fromEntries(own.map((i) => [i, `run${i}`])),
+    receivers: Object.fromEntries(own.map((i) => [`run${i}`, `run${i}@example.test`])),
+    routes: own.map((i) => `{ groups: [run${i}], receivers: [run${i}] }`),
+  });
   try {
     await pipeline.waitForCpuFigures(120_000);
     const loadBefore = load();
@@ -115,13 +142,71 @@ async function measureCase(forText: string, forMs: number, groupWaitText: string
   }
 }
 
+interface StormResult {
+  hosts: number;
+  /** Hosts named by each mail, in the order the mails came. */
+  perMail: number[];
+  /** Earliest breaching sample → first mail; first mail → second mail. */
+  firstMail: number;
+  betweenMails: number | null;
+  /** Each host's breaching sample → the mail that named it. */
+  fromBreach: number[];
+  loadBefore: string;
+  loadAfter: string;
+}
+
+async function measureStorm(hostCount: number): Promise<StormResult> {
+  const pipeline = await startAlertPipeline({ hosts: hostCount, for: '0s', groupWait: SHIPPED.groupWait, groupInterval: SHIPPED.groupInterval });
+  try {
+    await pipeline.waitForCpuFigures(120_000);
+    const loadBefore = load();
+    const names = (mail: { text: string }, host: string): boolean => mail.text.includes(`WARNING ${host}: cpu_busy`);
+    const raisedAt = Date.now();
+    for (const [i, host] of pipeline.hosts.entries()) {
+      const at = raisedAt + (hostCount > 1 ? (i * stormSpreadMs) / (hostCount - 1) : 0);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+      pipeline.setBusy(host, true);
+    }
+    await waitFor('mails naming every host', 120_000 + DEFAULT_ALERTS.groupWaitMs + DEFAULT_ALERTS.groupIntervalMs, () =>
+      (pipeline.hosts.every((host) => pipeline.smtp.mails.some((mail) => names(mail, host))) ? true : undefined), 20);
+    // Every host has been told; with nothing left in the outbox no further mail can come.
+    await waitFor('an empty outbox', 30_000, async () => {
+      const left = await pipeline.database.db.selectFrom('notifications').select('id').where('status', 'in', ['pending', 'sending']).execute();
+      return left.length === 0 ? true : undefined;
+    });
+    const mails = [...pipeline.smtp.mails].sort((a, b) => a.receivedAt - b.receivedAt);
+    const breaches = new Map<string, number>();
+    for (const host of pipeline.hosts) {
+      const alert = await pipeline.cpuAlert(host);
+      if (!alert || alert.state !== 'firing') throw new Error(`${host}: told, but the alert is ${alert?.state ?? 'not stored'}`);
+      breaches.set(host, alert.startsAt);
+    }
+    const fromBreach = pipeline.hosts.map((host) => mails.find((mail) => names(mail, host))!.receivedAt - breaches.get(host)!);
+    const first = mails[0]!;
+    const second = mails[1];
+    process.stderr.write(`storm of ${hostCount}: ${mails.length} mails naming ${mails.map((m) => pipeline.hosts.filter((h) => names(m, h)).length).join(' + ')} hosts\n`);
+    return {
+      hosts: hostCount,
+      perMail: mails.map((mail) => pipeline.hosts.filter((host) => names(mail, host)).length),
+      firstMail: first.receivedAt - Math.min(...breaches.values()),
+      betweenMails: second ? second.receivedAt - first.receivedAt : null,
+      fromBreach,
+      loadBefore,
+      loadAfter: load(),
+    };
+  } finally {
+    await pipeline.close();
+  }
+}
+
 const results: CaseResult[] = [];
 for (const f of fors) {
   for (const g of groupWaits) results.push(await measureCase(f.text, f.ms, g.text, g.ms));
 }
+const storm = stormHosts > 0 ? await measureStorm(stormHosts) : null;
 
 const ms = (x: number): string => `${Math.round(x)}`;
-process.stdout.write(`\nalert latency, ${runs} runs per case, hosts polled every 1 s; times in ms\n\n`);
+process.stdout.write(`\nalert latency, ${runs} runs per case, hosts polled every 1 s, group_interval ${groupIntervalText}, each run a first notice; times in ms\n\n`);
 process.stdout.write('| for | group_wait | floor (for + group_wait) | breaching sample → mail: median / max | median − floor | median ÷ floor | firing sample → mail: median / max | bare SMTP delivery: median / max | load average before → after |\n');
 process.stdout.write('|---|---|---|---|---|---|---|---|---|\n');
 for (const r of results) {
@@ -133,5 +218,15 @@ for (const r of results) {
   );
 }
 process.stdout.write(`\nall runs (breaching sample → mail): ${results.map((r) => `for ${r.forText}/gw ${r.groupWaitText}: ${r.fromBreach.join(', ')}`).join('; ')}\n`);
+if (storm) {
+  process.stdout.write(`\nstorm: ${storm.hosts} hosts of one receiver raised one after another over ${stormSpread[0]!.text}, for 0s, shipped group_wait ${SHIPPED.groupWait} and group_interval ${SHIPPED.groupInterval}; times in ms\n\n`);
+  process.stdout.write('| hosts | mails | hosts per mail | earliest breach → first mail | first mail → second mail | breach → its mail: median / max | load average before → after |\n');
+  process.stdout.write('|---|---|---|---|---|---|---|\n');
+  process.stdout.write(
+    `| ${storm.hosts} | ${storm.perMail.length} | ${storm.perMail.join(' + ')} | ${ms(storm.firstMail)} | ${storm.betweenMails === null ? 'n/a (one mail)' : ms(storm.betweenMails)} `
+    + `| ${ms(median(storm.fromBreach))} / ${ms(max(storm.fromBreach))} | ${storm.loadBefore} → ${storm.loadAfter} |\n`,
+  );
+  process.stdout.write(`\nstorm, breaching sample → its mail: ${storm.fromBreach.join(', ')}\n`);
+}
 // The pipeline's services are stopped, but a lingering keep-alive socket must not hold the benchmark open.
 process.exit(0);

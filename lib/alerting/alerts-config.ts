@@ -109,6 +109,12 @@ export interface AlertsConfig {
   defaultReceivers: string[];
   /** Alerts firing within this window for the same receiver go out as one message. */
   groupWaitMs: number;
+  /**
+   * A new message for a receiver (channel, target and kind) that had one less than this long ago
+   * is due this long after that one instead of after groupWaitMs: a storm gives one follow-up.
+   * 0: no such wait.
+   */
+  groupIntervalMs: number;
   /** A still-firing, unacknowledged alert is re-sent after this long. Default 4 h. */
   repeatIntervalMs: number;
   /** Flap detection: more than `flapMaxChanges` state changes within `flapWindowMs` = flapping. */

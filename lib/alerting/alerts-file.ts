@@ -80,7 +80,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
   config.source = file;
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return config;
-  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'repeat_interval', 'flap_window', 'flap_max_changes']);
+  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'group_interval', 'repeat_interval', 'flap_window', 'flap_max_changes']);
   if (top) {
     const refs: References = { receivers: [], rules: [] };
     const rules = top.get('rules');
@@ -93,6 +93,8 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
     if (defaults) config.defaultReceivers = reader.nameList(defaults, 'default_receivers', refs.receivers);
     const groupWait = top.get('group_wait');
     if (groupWait) config.groupWaitMs = reader.duration(groupWait, 'group_wait') ?? config.groupWaitMs;
+    const groupInterval = top.get('group_interval');
+    if (groupInterval) config.groupIntervalMs = reader.duration(groupInterval, 'group_interval') ?? config.groupIntervalMs;
     const repeat = top.get('repeat_interval');
     if (repeat) config.repeatIntervalMs = reader.duration(repeat, 'repeat_interval') ?? config.repeatIntervalMs;
     const flapWindow = top.get('flap_window');

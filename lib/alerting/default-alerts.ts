@@ -48,7 +48,11 @@ export const DEFAULT_ALERTS: AlertsConfig = {
   receivers: [],
   routes: [],
   defaultReceivers: [],
-  groupWaitMs: 30_000,
+  // Alertmanager's 30 s group_wait would hold every first notice for 30 s: 1 s lets the first one
+  // go at once. group_interval keeps that from flooding: the rest of a storm (polls are spread
+  // over the hosts' interval, so a failed switch's hosts fire over seconds) go as one follow-up.
+  groupWaitMs: 1_000,
+  groupIntervalMs: MINUTE,
   repeatIntervalMs: 4 * HOUR,
   flapWindowMs: HOUR,
   flapMaxChanges: 6,

@@ -143,7 +143,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
         log.warn('alert names an unknown receiver', { alert: alert.key, receiver: name });
         continue;
       }
-      const common = { receiver: name, kind, alert: snapshot, now: at, groupWaitMs: config.groupWaitMs };
+      const common = { receiver: name, kind, alert: snapshot, now: at, groupWaitMs: config.groupWaitMs, groupIntervalMs: config.groupIntervalMs };
       if (receiver.email.length > 0) {
         const failure = options.mail.smtpUrl ? undefined : 'no SMTP server configured: set VIGIL_SMTP_URL';
         await enqueueNotification(trx, { ...common, channel: 'email', target: { to: receiver.email }, ...(failure ? { failure } : {}) });

@@ -18,6 +18,12 @@ void test('durations', () => {
   assert.equal(formatDuration(5_400_000), '1h30m');
 });
 
+void test('the built-in timing: the first notice after 1 s, a storm\'s follow-up a minute later', () => {
+  assert.equal(DEFAULT_ALERTS.groupWaitMs, 1_000);
+  assert.equal(DEFAULT_ALERTS.groupIntervalMs, 60_000);
+  assert.equal(parseAlertsFile('group_interval: 0s\n', 'a.yml').groupIntervalMs, 0, '0s turns it off');
+});
+
 void test('no file, or a missing one, gives the built-in defaults', async () => {
   assert.deepEqual(await loadAlertsFile(null), DEFAULT_ALERTS);
   assert.deepEqual(await loadAlertsFile('/nonexistent/alerts.yml'), DEFAULT_ALERTS);
@@ -52,6 +58,7 @@ void test('a file sets rules, receivers and timing; keys it leaves out keep thei
       '    webhooks: [{ url: "http://127.0.0.1:9/hook", format: slack }]',
       'default_receivers: [ops]',
       'repeat_interval: 2h',
+      'group_interval: 5m',
     ].join('\n'));
     const config = await loadAlertsFile(path);
     assert.equal(config.source, path);
@@ -66,6 +73,7 @@ void test('a file sets rules, receivers and timing; keys it leaves out keep thei
     assert.deepEqual(config.defaultReceivers, ['ops']);
     assert.equal(config.repeatIntervalMs, 7_200_000);
     assert.equal(config.groupWaitMs, DEFAULT_ALERTS.groupWaitMs);
+    assert.equal(config.groupIntervalMs, 300_000);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -88,6 +96,7 @@ void test('every problem is reported at once, each with file:line', () => {
     '    receivers: [nobody]', //                  13
     'group_wait: soon', //                         14
     'colour: blue', //                             15
+    'group_interval: [1m]', //                     16
   ].join('\n');
   assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
     assert.ok(error instanceof AlertsFileError);
@@ -102,6 +111,7 @@ void test('every problem is reported at once, each with file:line', () => {
     expect(10, 'needs at least one level');
     expect(14, 'group_wait must be a duration');
     expect(15, "unknown key 'colour'");
+    expect(16, 'group_interval must be a duration');
     assert.ok(problems.some((p) => p.includes("no receiver is named 'nobody'")));
     return true;
   });

@@ -19,6 +19,8 @@ export interface AlertPipelineOptions {
   /** The cpu_busy rule's `for` and the alerts file's group_wait, as written in alerts.yml ('0s', '5s'). */
   for: string;
   groupWait: string;
+  /** The alerts file's group_interval ('1m'); absent: the built-in one. */
+  groupInterval?: string;
   /** Inventory groups by host index (from 0); hosts not listed are in [simulated] only. */
   groups?: Record<number, string>;
   /** Receivers besides ops (ops@example.test, the default receiver), by name: their one address. */
@@ -98,6 +100,7 @@ export async function startAlertPipeline(options: AlertPipelineOptions): Promise
       ...(options.routes ? ['routes:', ...options.routes.map((route) => `  - ${route}`)] : []),
       'default_receivers: [ops]',
       `group_wait: ${options.groupWait}`,
+      ...(options.groupInterval === undefined ? [] : [`group_interval: ${options.groupInterval}`]),
     ].join('\n') + '\n');
 
     const env = {

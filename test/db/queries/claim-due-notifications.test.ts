@@ -19,7 +19,7 @@ void describe('claimDueNotifications and selectNextNotificationDue', () => {
   after(async () => testDb?.close());
 
   const queue = (key: string, now: number, groupWaitMs = 1000) =>
-    enqueueNotification(testDb.db, { receiver: key, channel: 'email', target: { to: ['x@example.test'] }, kind: 'firing', alert: noticeAlert(key), now, groupWaitMs });
+    enqueueNotification(testDb.db, { receiver: key, channel: 'email', target: { to: ['x@example.test'] }, kind: 'firing', alert: noticeAlert(key), now, groupWaitMs, groupIntervalMs: 0 });
 
   void test('only due notifications are claimed, leased, and counted as attempted', async () => {
     await queue('early', T);

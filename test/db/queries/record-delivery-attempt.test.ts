@@ -16,7 +16,7 @@ void describe('recordDeliveryAttempt', () => {
   after(async () => testDb?.close());
 
   void test('a failure reschedules with its error; success marks sent and goes into each alert\'s history', async () => {
-    const base = { receiver: 'ops', channel: 'email' as const, target: { to: ['x@example.test'] }, kind: 'firing' as const, now: T, groupWaitMs: 1000 };
+    const base = { receiver: 'ops', channel: 'email' as const, target: { to: ['x@example.test'] }, kind: 'firing' as const, now: T, groupWaitMs: 1000, groupIntervalMs: 0 };
     await enqueueNotification(testDb.db, { ...base, alert: noticeAlert('a') });
     await enqueueNotification(testDb.db, { ...base, alert: noticeAlert('b'), now: T + 10 });
     const [claimed] = await claimDueNotifications(testDb.db, { now: T + 1000, leaseMs: 60_000, limit: 1 });
@@ -37,7 +37,7 @@ void describe('recordDeliveryAttempt', () => {
   });
 
   void test('giving up marks the notification failed and says so in the history', async () => {
-    await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target: { url: 'http://127.0.0.1:9/x', format: 'json' }, kind: 'resolved', alert: noticeAlert('c'), now: T, groupWaitMs: 0 });
+    await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target: { url: 'http://127.0.0.1:9/x', format: 'json' }, kind: 'resolved', alert: noticeAlert('c'), now: T, groupWaitMs: 0, groupIntervalMs: 0 });
     const [claimed] = await claimDueNotifications(testDb.db, { now: T + 5000, leaseMs: 60_000, limit: 1 });
     assert.ok(claimed);
     await recordDeliveryAttempt(testDb.db, claimed, { sent: false, error: 'answered 500', retryAt: null }, T + 5001);

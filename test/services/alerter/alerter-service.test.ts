@@ -75,6 +75,8 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     routes: [],
     defaultReceivers: ['ops'],
     groupWaitMs: 300,
+    // Off, so that each test's later alerts are told after group_wait; the group_interval tests set it.
+    groupIntervalMs: 0,
     repeatIntervalMs: 60_000,
     flapWindowMs: 3_000,
     flapMaxChanges: 4,
@@ -171,6 +173,86 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       assert.match(alert.fingerprint, /^[0-9a-f]{16}$/);
       assert.match(alert.annotations['summary'] ?? '', /^host-down on rack-/);
     }
+  });
+
+  void describe('group_interval (the alerter\'s clock driven by the test, mail through the real SMTP server)', () => {
+    const GROUP_WAIT = 200;
+    const GROUP_INTERVAL = 2_000;
+    let clock = 0;
+    const startStorm = async (): Promise<void> => {
+      clock = Date.now();
+      await start({
+        now: () => clock,
+        config: config({
+          groupWaitMs: GROUP_WAIT,
+          groupIntervalMs: GROUP_INTERVAL,
+          receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }, { name: 'db-team', email: ['db@example.test'], webhooks: [] }],
+        }),
+      });
+    };
+    /** Publishes at `at` on the alerter's clock and waits until the alerter has applied it. */
+    const fireAt = async (at: number, event: AlertEvent): Promise<void> => {
+      clock = at;
+      await bus.publish('alert.events', event);
+      await waitFor(`${event.key} applied`, 10_000, async () =>
+        ((await testDb.db.selectFrom('alerts').select('state').where('key', '=', event.key).executeTakeFirst())?.state === event.state ? true : undefined), 20);
+    };
+    const hostsIn = (mail: { text: string }, hosts: string[]): string[] => hosts.filter((host) => mail.text.includes(`CRITICAL ${host}: host-down`));
+    /**
+     * Moves the clock to a message's due time and holds it there until the sender has recorded the
+     * message sent: its sent_at, which the next message's due time counts from, is then exact.
+     */
+    const sendDueAt = async (at: number, sent: number): Promise<void> => {
+      clock = at;
+      await waitFor(`${sent} messages recorded as sent`, 10_000, async () =>
+        ((await listNotifications(testDb.db, { limit: 100 })).filter((n) => n.status === 'sent').length >= sent ? true : undefined), 20);
+    };
+
+    void test('20 alerts for one receiver over 1.4 s: one mail after group_wait, one follow-up group_interval later listing the rest', async () => {
+      await startStorm();
+      const t0 = clock;
+      const hosts = Array.from({ length: 20 }, (_, i) => `sw-${String(i).padStart(2, '0')}`);
+      for (const [i, host] of hosts.entries()) {
+        if (i * 75 >= GROUP_WAIT && smtp.mails.length === 0) await sendDueAt(t0 + GROUP_WAIT, 1);
+        await fireAt(t0 + i * 75, firing(host, 'host-down'));
+      }
+      const first = mailsTo('ops@example.test')[0];
+      assert.ok(first);
+      const queued = await listNotifications(testDb.db, { limit: 10 });
+      assert.deepEqual(queued.map((n) => [n.status, n.alertKeys.length, n.status === 'pending' ? n.nextAttemptAt - t0 : null]).reverse(),
+        [['sent', 3, null], ['pending', 17, GROUP_WAIT + GROUP_INTERVAL]]);
+      assert.equal(smtp.mails.length, 1, 'nothing more before group_interval has passed');
+
+      await sendDueAt(t0 + GROUP_WAIT + GROUP_INTERVAL, 2);
+      const followUp = mailsTo('ops@example.test')[1];
+      assert.ok(followUp);
+      assert.equal(smtp.mails.length, 2, smtp.mails.map((m) => m.subject).join(' | '));
+      assert.ok((await listNotifications(testDb.db, { limit: 10 })).every((n) => n.status === 'sent'), 'nothing left to send');
+      // Fired before the first message was due (t0, +75, +150 ms): in it; every later one in the follow-up.
+      assert.equal(first.subject, '[CRITICAL] host-down on 3 hosts (3 alerts)');
+      assert.deepEqual(hostsIn(first, hosts), hosts.slice(0, 3));
+      assert.equal(followUp.subject, '[CRITICAL] host-down on 17 hosts (17 alerts)');
+      assert.deepEqual(hostsIn(followUp, hosts), hosts.slice(3));
+    });
+
+    void test('another receiver\'s alert is told after group_wait while the first receiver\'s follow-up still waits', async () => {
+      await startStorm();
+      const t0 = clock;
+      await fireAt(t0, firing('sw-a', 'host-down'));
+      await sendDueAt(t0 + GROUP_WAIT, 1);
+      await fireAt(t0 + 500, firing('sw-b', 'host-down'));
+      await fireAt(t0 + 500, firing('db-1', 'disk-full', { receivers: ['db-team'] }));
+      await sendDueAt(t0 + 500 + GROUP_WAIT, 2);
+      const dbMail = mailsTo('db@example.test')[0];
+      assert.ok(dbMail);
+      assert.equal(dbMail.subject, '[CRITICAL] db-1: disk-full');
+      const waiting = (await listNotifications(testDb.db, { limit: 10 })).filter((n) => n.status === 'pending');
+      assert.deepEqual(waiting.map((n) => [n.receiver, n.alertKeys, n.nextAttemptAt - t0]), [['ops', ['host-down|sw-b'], GROUP_WAIT + GROUP_INTERVAL]]);
+      assert.equal(mailsTo('ops@example.test').length, 1);
+
+      await sendDueAt(t0 + GROUP_WAIT + GROUP_INTERVAL, 3);
+      assert.deepEqual(mailsTo('ops@example.test').map((m) => m.subject), ['[CRITICAL] sw-a: host-down', '[CRITICAL] sw-b: host-down']);
+    });
   });
 
   void test('one alert: fired, then resolved, each told once on every channel; rule receivers replace the default', async () => {

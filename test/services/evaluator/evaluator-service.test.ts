@@ -135,6 +135,8 @@ void describe('evaluator restarted beside a running alerter (PostgreSQL, real SM
       receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }],
       defaultReceivers: ['ops'],
       groupWaitMs: 200,
+      // Each firing here is told on its own; none waits for the previous one's group_interval.
+      groupIntervalMs: 0,
     };
     await syncInventoryHosts(testDb.db, [
       target('ended'), target('held'), target('hot'), target('jump'),

@@ -160,7 +160,7 @@ void describe('alerts routes', () => {
 
   void test('GET /api/v1/notifications shows attempts and errors, and never a webhook URL\'s secret path', async () => {
     const snapshot = { key: KEY, rule: 'disk-full', host: 'db-1', labels: {}, severity: 'critical' as const, status: 'firing' as const, summary: '', value: null, threshold: null, startsAt: NOW, endsAt: null };
-    await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target: { url: 'https://hooks.slack.test/services/T000/B000/SECRET', format: 'slack' }, kind: 'firing', alert: snapshot, now: NOW, groupWaitMs: 0 });
+    await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target: { url: 'https://hooks.slack.test/services/T000/B000/SECRET', format: 'slack' }, kind: 'firing', alert: snapshot, now: NOW, groupWaitMs: 0, groupIntervalMs: 0 });
     const res = await get('/api/v1/notifications');
     assert.equal(res.statusCode, 200);
     assert.ok(!res.payload.includes('SECRET'));
