@@ -39,9 +39,10 @@ function target(name: string, i: number): HostTarget {
 
 /**
  * Makes the inventory hold `names` (a sync replaces the list, so pass every host wanted) and gives
- * the hosts in `fresh` an hour of samples every 5 minutes ending at nowMs, and status up.
+ * the hosts in `fresh` an hour of samples every 5 minutes ending at nowMs (or `recent.minutes` of
+ * them every `recent.everySec`), and status up.
  */
-export async function seedFleet(db: VigilDb, names: string[], fresh: string[], nowMs: number): Promise<void> {
+export async function seedFleet(db: VigilDb, names: string[], fresh: string[], nowMs: number, recent: { minutes: number; everySec: number } = { minutes: 55, everySec: 300 }): Promise<void> {
   await syncInventoryHosts(db, names.map((name, i) => target(name, i)));
   if (fresh.length === 0) return;
   await ensureSamplePartitions(db, nowMs - DAY_MS, 2);
@@ -59,7 +60,7 @@ export async function seedFleet(db: VigilDb, names: string[], fresh: string[], n
       0, 0, random() * 4, random() * 4, random() * 4, 864000, random() * 1e6, random() * 1e6, 40 + random() * 20,
       ${filesystems}::json, ${interfaces}::json, random() * 1e6, random() * 1e6, 300, 2
     FROM unnest(${fresh}::text[]) AS h,
-      generate_series(${to}::timestamptz - interval '55 minutes', ${to}::timestamptz, interval '5 minutes') AS t
+      generate_series(${to}::timestamptz - make_interval(mins => ${recent.minutes}), ${to}::timestamptz, make_interval(secs => ${recent.everySec})) AS t
     ON CONFLICT DO NOTHING`.execute(db);
   await sql`UPDATE hosts SET status = 'up', last_poll_at = ${to}::timestamptz, last_sample_at = ${to}::timestamptz
     WHERE name = ANY(${fresh}::text[])`.execute(db);

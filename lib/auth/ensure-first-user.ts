@@ -29,7 +29,7 @@ export function firstUserNotice(user: { name: string; password: string }, url: s
     rule,
     `Vigil created the first user: ${user.name} / ${user.password}`,
     `Log in at ${url} with it. This password is not shown again.`,
-    'Change it on the dashboard\'s admin page, or (with vigil up stopped) with',
+    'Change it from the dashboard\'s user menu (your name, top right), or (with vigil up stopped) with',
     `  vigil user passwd ${user.name} --password-stdin`,
     rule,
     '',

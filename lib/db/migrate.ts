@@ -14,6 +14,7 @@ import * as usersAndSessions from './migrations/0008-users-and-sessions.ts';
 import * as livePolls from './migrations/0009-live-polls.ts';
 import * as inventorySnapshot from './migrations/0010-inventory-snapshot.ts';
 import * as rollupChartDetail from './migrations/0011-rollup-chart-detail.ts';
+import * as sparklineCoveringKey from './migrations/0012-sparkline-covering-key.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-live-polls': livePolls,
   '0010-inventory-snapshot': inventorySnapshot,
   '0011-rollup-chart-detail': rollupChartDetail,
+  '0012-sparkline-covering-key': sparklineCoveringKey,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

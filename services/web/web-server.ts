@@ -3,10 +3,11 @@ import Hapi from '@hapi/hapi';
 import type { Server } from '@hapi/hapi';
 import Inert from '@hapi/inert';
 import type { VigilDb } from '../../lib/db/database.ts';
-import type { LoginLimiter } from '../../lib/auth/login-limiter.ts';
+import { LoginLimiter } from '../../lib/auth/login-limiter.ts';
 import type { Logger } from '../../lib/log.ts';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { EXTRA_SECURITY_HEADERS } from './auth/security-headers.ts';
+import { passwordRoutes } from './auth/password-routes.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
@@ -88,12 +89,15 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
   });
 
   const authNow = options.auth?.now ? { now: options.auth.now } : {};
+  // One count of failed password checks for the login and the password change.
+  const loginLimiter = options.auth?.loginLimiter ?? new LoginLimiter(undefined, options.auth?.now);
   // First: routes that set auth.access need the default strategy to exist when they are added.
   await server.register({ plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } });
   await server.register(Inert);
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },
-    { plugin: sessionRoutes, options: { db: options.db, log: options.log, ...authNow, ...(options.auth?.loginLimiter ? { limiter: options.auth.loginLimiter } : {}) } },
+    { plugin: sessionRoutes, options: { db: options.db, log: options.log, ...authNow, limiter: loginLimiter } },
+    { plugin: passwordRoutes, options: { db: options.db, log: options.log, ...authNow, limiter: loginLimiter } },
     { plugin: userRoutes, options: { db: options.db, log: options.log, ...authNow } },
     { plugin: tokenRoutes, options: { db: options.db, log: options.log, ...authNow } },
     { plugin: hostsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
@@ -101,7 +105,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     { plugin: fleetRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: inventoryRoutes, options: { db: options.db } },
     { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
-    { plugin: eventsRoutes, options: { db: options.db, log: options.log } },
+    { plugin: eventsRoutes, options: { db: options.db, log: options.log, ...authNow } },
     { plugin: metricsRoutes, options: {} },
     { plugin: openapiRoutes, options: {} },
     { plugin: staticRoutes, options: { staticDir: options.staticDir } },

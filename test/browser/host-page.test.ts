@@ -186,6 +186,21 @@ void describe('the host page in Chromium', () => {
     }
     const cpuPoints = await chartPoints(page.locator('vigil-chart[data-chart="cpu"]'));
     assert.ok(cpuPoints >= 350 && cpuPoints <= 362, `an hour of 10 s samples, got ${cpuPoints}`);
+    // The timing hooks benchmarks read: the request's mark, then the painted charts' of the same generation.
+    type Mark = { startTime: number; detail: { host: string; generation: number; points?: number; charts?: number } };
+    const marks = await waitFor('the charts-drawn mark', 30_000, async () => {
+      const found = await page.evaluate(() => ({
+        requested: performance.getEntriesByName('vigil:series-requested').map((m) => ({ startTime: m.startTime, detail: (m as PerformanceMark).detail as unknown })),
+        drawn: performance.getEntriesByName('vigil:charts-drawn').map((m) => ({ startTime: m.startTime, detail: (m as PerformanceMark).detail as unknown })),
+      }));
+      return found.drawn.length > 0 ? (found as { requested: Mark[]; drawn: Mark[] }) : undefined;
+    });
+    const drawn = marks.drawn[0];
+    const requested = marks.requested.find((m) => m.detail.generation === drawn?.detail.generation);
+    assert.ok(drawn !== undefined && requested !== undefined, JSON.stringify(marks));
+    assert.deepEqual(drawn.detail, { host: HOST, generation: requested.detail.generation, points: cpuPoints, charts: charts.length });
+    assert.ok(drawn.startTime > requested.startTime, `drawn at ${drawn.startTime} ms, requested at ${requested.startTime} ms`);
+    t.diagnostic(`1 h: series requested → charts painted ${(drawn.startTime - requested.startTime).toFixed(0)} ms (performance marks)`);
     const facts = await waitFor('the host facts', 30_000, async () => ((await page.locator('vigil-host-facts dl').count()) > 0 ? page.locator('vigil-host-facts dl').innerText() : undefined));
     // The GPU's model, from the host's detail, names its chart.
     assert.match((await page.locator('vigil-chart[data-chart="gpu:0"] h3').textContent()) ?? '', /GPU 0 \(NVIDIA H100 80GB HBM3\)/);

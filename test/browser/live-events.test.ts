@@ -1,7 +1,8 @@
 // The dashboard's live stream client (web/src/live-events.ts) in real Chromium against the real
 // web server: events of stored samples, status changes and alerts reach every subscriber over
 // one EventSource; it reconnects after the server goes and comes back, and when the server
-// refuses the stream (a logout) it says so and keeps retrying.
+// refuses the stream (a logout) it says so and keeps retrying, until closeLive (the dashboard's
+// logout) closes it for good.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,8 +26,17 @@ const T0 = Date.now() - 600_000;
 
 // Two subscribers, as two components of one page would be; each logs what it is told.
 const HARNESS = `
-import { followLive, liveConnection, onLiveConnection, subscribeLive } from './web/src/live-events.ts';
+import { closeLive, followLive, liveConnection, onLiveConnection, subscribeLive } from './web/src/live-events.ts';
 const w = window;
+w.eventSources = 0;
+const NativeEventSource = window.EventSource;
+window.EventSource = class extends NativeEventSource {
+  constructor(...args) {
+    super(...args);
+    w.eventSources++;
+  }
+};
+w.closeLive = closeLive;
 w.logs = { a: [], b: [] };
 w.states = [];
 w.unauthorized = 0;
@@ -55,6 +65,9 @@ interface HarnessWindow {
   stopB(): void;
   stopFollow(): void;
   connection(): string;
+  /** How many EventSources the client created. */
+  eventSources: number;
+  closeLive(): void;
 }
 
 void describe('live-events.ts in Chromium', () => {
@@ -179,6 +192,46 @@ void describe('live-events.ts in Chromium', () => {
     } finally {
       await refusing?.stop();
       await other.close();
+    }
+  });
+
+  void test('closeLive closes the stream: after a logout no retry opens another', async () => {
+    // A page of its own with a fake clock, so that the client's retry timers run when told to.
+    const context = await chrome.browser.newContext();
+    try {
+      const clockPage = await context.newPage();
+      await clockPage.clock.install();
+      await clockPage.route(`${origin}/live-harness.html`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="live-harness.js"></script>' }));
+      await clockPage.route(`${origin}/live-harness.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: harnessJs }));
+      await clockPage.goto(`${origin}/live-harness.html`);
+      // Not waitForFunction: its polling runs on the page's timers, which the fake clock holds.
+      await waitFor('the harness', 10_000, async () => ((await clockPage.evaluate(() => typeof (window as unknown as HarnessWindow).start)) === 'function' ? true : undefined));
+      const csrfToken = await clockPage.evaluate(async ({ name, password }) => {
+        const res = await fetch('api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+        return ((await res.json()) as { csrfToken: string }).csrfToken;
+      }, { name: user.name, password: user.password });
+      const inPage = async <T>(read: string): Promise<T> => (await clockPage.evaluate(`(() => { const w = window; return ${read}; })()`)) as T;
+      await clockPage.evaluate(() => (window as unknown as HarnessWindow).start());
+      await waitFor('the stream to open', 10_000, async () => ((await inPage<string>('w.connection()')) === 'open' ? true : undefined));
+
+      // Logged out elsewhere (another tab): the server ends the stream, and the reconnect is refused.
+      const status = await clockPage.evaluate(async (token) => (await fetch('api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': token } })).status, csrfToken);
+      assert.equal(status, 204);
+      await waitFor('the refused stream to be closed', 20_000, async () => ((await inPage<string>('w.connection()')) === 'closed' ? true : undefined), 200);
+      assert.equal(await inPage<number>('w.eventSources'), 1);
+      // Left alone, the client retries after a second.
+      await clockPage.clock.runFor(1500);
+      await waitFor('the retry', 10_000, async () => ((await inPage<number>('w.eventSources')) === 2 ? true : undefined));
+
+      await clockPage.evaluate(() => (window as unknown as HarnessWindow).closeLive());
+      assert.equal(await inPage<string>('w.connection()'), 'closed');
+      // Two minutes of the client's timers (its longest pause is 30 s): nothing opens another.
+      await clockPage.clock.runFor(120_000);
+      assert.equal(await inPage<number>('w.eventSources'), 2);
+      assert.equal(await inPage<string>('w.connection()'), 'closed');
+    } finally {
+      await context.close();
     }
   });
 

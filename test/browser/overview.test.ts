@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { HostListAnswer } from '../../lib/db/queries/list-hosts-since.ts';
+import { formatPercent } from '../../web/src/format.ts';
 import { logIn, startBrowserPipeline, type BrowserPipeline } from '../support/browser-pipeline.ts';
 import { saveScreenshot, useTestBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -59,7 +61,7 @@ void describe('fleet overview', () => {
     });
     const web1 = page.locator('host-table .row', { has: page.locator('a.name', { hasText: /^web-1$/ }) });
     assert.equal(await web1.locator('.c-groups').textContent(), 'prod, web');
-    assert.ok((await web1.locator('polyline').count()) >= 1, 'web-1 has a sparkline');
+    assert.match((await web1.locator('.c-trend path').getAttribute('d')) ?? '', /^M\d/, 'web-1 has a sparkline');
     assert.match((await web1.locator('.c-trend').getAttribute('aria-label')) ?? '', /CPU over the last hour: \d/);
 
     await waitFor('the summary to count 3 up and 1 down', 15_000, async () => {
@@ -70,6 +72,71 @@ void describe('fleet overview', () => {
     // host_down fired for the dead host.
     await waitFor('a critical alert counted', 15_000, async () => ((await page.locator('dd[data-count="critical"]').textContent()) === '1' ? true : undefined));
     await saveScreenshot(page, 'overview-1920');
+  });
+
+  void test('opened logged in: the hosts are asked for with the session, not after it; later refreshes bring only what changed', async () => {
+    const lists: { url: string; answer: HostListAnswer }[] = [];
+    let reloadedAt = Infinity;
+    const onResponse = async (response: Response): Promise<void> => {
+      // Only the reloaded page's calls: the old page may still have a refresh under way.
+      if (!/\/api\/v1\/hosts(\?|$)/.test(response.url()) || response.request().timing().startTime < reloadedAt) return;
+      lists.push({ url: response.url(), answer: (await response.json()) as HostListAnswer });
+    };
+    page.on('response', (response) => void onResponse(response).catch(() => {}));
+    try {
+      reloadedAt = Date.now();
+      await page.reload();
+      await page.locator('host-table a.name').first().waitFor();
+      // Source text, not a function: tsx would give a nested function a helper the page lacks.
+      const timing = (await page.evaluate(`(() => {
+        const entries = performance.getEntriesByType('resource');
+        return {
+          session: entries.find((entry) => /\\/api\\/v1\\/session$/.test(entry.name))?.responseEnd ?? null,
+          hosts: entries.find((entry) => /\\/api\\/v1\\/hosts$/.test(entry.name))?.startTime ?? null,
+          marks: performance.getEntriesByName('vigil:first-row').length,
+        };
+      })()`)) as { session: number | null; hosts: number | null; marks: number };
+      assert.ok(timing.session !== null && timing.hosts !== null, JSON.stringify(timing));
+      assert.ok(timing.hosts < timing.session, `the hosts were asked for at ${timing.hosts} ms, after the session answered at ${timing.session} ms`);
+      assert.equal(timing.marks, 1, "performance.mark('vigil:first-row') once");
+
+      // The pipeline polls every 2 s: new samples come back as small answers, merged into the table.
+      const delta = await waitFor('an answer to changedSince with a changed host', 20_000, async () =>
+        lists.find((list) => list.url.includes('changedSince=') && !list.answer.full && list.answer.hosts.length > 0),
+      );
+      assert.ok(lists[0] && !lists[0].url.includes('changedSince') && lists[0].answer.full, 'the first answer is the whole list');
+      assert.ok(lists.slice(1).every((list) => list.url.includes('changedSince=')), `later calls: ${lists.map((l) => l.url).join(', ')}`);
+      assert.ok(delta.answer.hosts.length < 4, 'a delta holds the changed hosts only');
+      // The row shows the newest figure any answer gave for that host.
+      const name = delta.answer.hosts[0]?.name ?? '';
+      await waitFor(`${name}'s row to show its newest CPU figure`, 10_000, async () => {
+        const newest = lists.flatMap((list) => list.answer.hosts).filter((host) => host.name === name).at(-1);
+        const cell = await page.locator('host-table .row', { has: page.locator('a.name', { hasText: new RegExp(`^${name}$`) }) }).locator('.c-cpu').textContent();
+        return cell === formatPercent(newest?.latest?.cpuBusyPct) ? true : undefined;
+      });
+      assert.equal((await names()).length, 4);
+    } finally {
+      page.removeAllListeners('response');
+    }
+  });
+
+  void test('a cursor the server no longer takes (400, as after an upgrade): the next refresh asks for the whole list', async () => {
+    // The one answer made up here: the real server takes every cursor it gave out.
+    const DELTA = /\/api\/v1\/hosts\?changedSince=/;
+    let refused = 0;
+    await page.route(DELTA, async (route) => {
+      if (refused++ > 0) return route.continue();
+      return route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ statusCode: 400, error: 'Bad Request', message: '"changedSince" must be the cursor of an earlier answer of GET /api/v1/hosts' }) });
+    });
+    try {
+      const whole = page.waitForResponse((response) => /\/api\/v1\/hosts$/.test(response.url()) && refused > 0, { timeout: 20_000 });
+      assert.equal((await whole).status(), 200);
+      await waitFor('deltas again after the whole list', 20_000, async () => (refused > 1 ? true : undefined));
+      assert.equal(await page.locator('vigil-fleet-overview p.error').count(), 0, 'no error left on the page');
+      assert.equal((await names()).length, 4);
+    } finally {
+      await page.unroute(DELTA);
+    }
   });
 
   void test('every column sorts, both ways; hosts without a figure stay last', async () => {
@@ -197,6 +264,11 @@ void describe('fleet overview', () => {
       return times.sort((a, b) => a - b)[10]!;
     });
     await waitFor('the last host in view at the bottom', 5_000, async () => ((await names()).includes('web-2') ? true : undefined));
+    // Rows are refilled in place while scrolling; once it stops, the DOM (and Tab) order is the table's again.
+    await waitFor('the rows in the DOM in table order', 5_000, async () => {
+      const indexes = await page.locator('host-table .body .row').evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset['index'])));
+      return indexes.length > 0 && indexes.every((index, i) => i === 0 || indexes[i - 1]! + 1 === index) ? true : undefined;
+    });
     const end = await page.locator('host-table').evaluate((table) => {
       const viewport = table.shadowRoot!.querySelector<HTMLElement>('.viewport')!;
       return { top: viewport.scrollTop, height: viewport.scrollHeight };

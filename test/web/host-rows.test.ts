@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
-import { NO_FILTER, filterHosts, groupsOf, sortHosts } from '../../web/src/host-rows.ts';
+import { NO_FILTER, filterHosts, groupsOf, mergeHosts, sortHosts } from '../../web/src/host-rows.ts';
 
 function host(name: string, over: Partial<HostOverview> & { cpu?: number | null; rx?: number | null } = {}): HostOverview {
   const { cpu = null, rx = null, ...rest } = over;
@@ -48,4 +48,16 @@ void test('sorts names naturally, status with down first, figures with blanks la
 void test('the trend column sorts by each sparkline\'s mean', () => {
   const lines = new Map<string, (number | null)[]>([['web-2', [10, 20]], ['db-1', [80, null]], ['web-10', [null, 40]]]);
   assert.deepEqual(names(sortHosts(HOSTS, { key: 'trend', direction: 'desc' }, lines)), ['db-1', 'web-10', 'web-2', 'new-1', 'old-1']);
+});
+
+void test('mergeHosts puts changed hosts in place by name, adds new names, and keeps the unchanged objects', () => {
+  const web2 = host('web-2', { status: 'down' });
+  const fresh = host('new-2');
+  const merged = mergeHosts(HOSTS, [web2, fresh]);
+  assert.deepEqual(names(merged), [...names(HOSTS), 'new-2']);
+  assert.equal(merged[1], web2);
+  assert.equal(merged[1]?.status, 'down');
+  for (const i of [0, 2, 3, 4]) assert.equal(merged[i], HOSTS[i], `host ${i} is the same object`);
+  assert.equal(HOSTS[1]?.status, 'up', 'the input is not changed');
+  assert.deepEqual(names(mergeHosts(HOSTS, [])), names(HOSTS));
 });

@@ -1,13 +1,14 @@
 // The dashboard's only way to the server: typed calls to the JSON API under api/v1. Paths are
 // relative, so the dashboard works behind a proxy that mounts it under a sub-path.
 import type { UserRole } from '../../lib/db/database.ts';
+import type { HostListAnswer } from '../../lib/db/queries/list-hosts-since.ts';
 import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
 import type { FleetSparklines } from '../../lib/db/queries/select-fleet-sparklines.ts';
 import type { FleetSummary } from '../../lib/db/queries/select-fleet-summary.ts';
 import type { ApiAlert } from '../../lib/web/api-alert.ts';
 import type { ApiSilence } from '../../lib/web/api-silence.ts';
 
-export type { ApiAlert, ApiSilence, FleetSparklines, FleetSummary, HostOverview, UserRole };
+export type { ApiAlert, ApiSilence, FleetSparklines, FleetSummary, HostListAnswer, HostOverview, UserRole };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -38,7 +39,7 @@ export function setCsrfToken(token: string | null): void {
 }
 
 /** Paths whose 401 means "wrong password", not "your session is gone". */
-const LOGIN_PATH = 'api/v1/session';
+export const LOGIN_PATH = 'api/v1/session';
 
 async function readJson<T>(response: Response, path: string, method: string): Promise<T> {
   if (!response.ok) {
@@ -57,10 +58,30 @@ async function readJson<T>(response: Response, path: string, method: string): Pr
   return (await response.json()) as T;
 }
 
+/**
+ * GETs started before anybody asked (early-requests.ts: the session and the first page's calls,
+ * together, before the rest of the bundle even runs). The first getJson of the same path takes
+ * the answer, once; a failed one is dropped, so that a later call asks again.
+ */
+const prefetched = new Map<string, Promise<unknown>>();
+
 /** GET a JSON document under the page's base URL (paths are relative: 'api/v1/hosts'). */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const early = prefetched.get(path);
+  if (early !== undefined) {
+    prefetched.delete(path);
+    return early as Promise<T>;
+  }
   const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
   return readJson<T>(response, path, 'GET');
+}
+
+export function prefetchJson(path: string): void {
+  const answer = getJson(path);
+  prefetched.set(path, answer);
+  answer.catch(() => {
+    if (prefetched.get(path) === answer) prefetched.delete(path);
+  });
 }
 
 /** A write (POST, PUT, PATCH, DELETE) with a JSON body, carrying the session's CSRF token. */
@@ -95,17 +116,26 @@ export interface Session {
 export const fetchSession = (signal?: AbortSignal): Promise<Session> => getJson<Session>(LOGIN_PATH, signal);
 export const logIn = (name: string, password: string): Promise<Session> => sendJson<Session>('POST', LOGIN_PATH, { name, password });
 export const logOut = (): Promise<void> => sendJson<void>('DELETE', LOGIN_PATH);
+/** Changes the logged-in user's own password; the answer says how many other sessions ended. */
+export const changePassword = (currentPassword: string, newPassword: string): Promise<{ user: SessionUser; endedSessions: number }> =>
+  sendJson('POST', `${LOGIN_PATH}/password`, { currentPassword, newPassword });
 
 // --- Fleet ---------------------------------------------------------------------------------
 
-export async function fetchHosts(signal?: AbortSignal): Promise<HostOverview[]> {
-  return (await getJson<{ hosts: HostOverview[] }>('api/v1/hosts', signal)).hosts;
-}
+/** Every host, or with the cursor of an earlier answer only those changed since (see the route). */
+export const hostsPath = (changedSince: string | null): string =>
+  changedSince === null ? 'api/v1/hosts' : `api/v1/hosts?changedSince=${encodeURIComponent(changedSince)}`;
 
-export const fetchFleetSummary = (signal?: AbortSignal): Promise<FleetSummary> => getJson<FleetSummary>('api/v1/fleet/summary', signal);
+export const fetchHosts = (changedSince: string | null, signal?: AbortSignal): Promise<HostListAnswer> => getJson<HostListAnswer>(hostsPath(changedSince), signal);
+
+export const FLEET_SUMMARY_PATH = 'api/v1/fleet/summary';
+
+export const fetchFleetSummary = (signal?: AbortSignal): Promise<FleetSummary> => getJson<FleetSummary>(FLEET_SUMMARY_PATH, signal);
+
+export const sparklinesPath = (minutes: number, points: number): string => `api/v1/fleet/sparklines?minutes=${minutes}&points=${points}`;
 
 export const fetchSparklines = (minutes: number, points: number, signal?: AbortSignal): Promise<FleetSparklines> =>
-  getJson<FleetSparklines>(`api/v1/fleet/sparklines?minutes=${minutes}&points=${points}`, signal);
+  getJson<FleetSparklines>(sparklinesPath(minutes, points), signal);
 
 // --- Alerts and silences -------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 // <vigil-fleet-overview>: the fleet at a glance: hosts by status, firing alerts by severity, fleet
 // averages, and the host table with filters. Kept live by the event stream: any `samples` or
 // `host` event asks for a refresh, and refreshes are coalesced to at most one a second however
-// many events arrive. While the stream is down it polls every 5 s instead.
+// many events arrive. While the stream is down it polls every 5 s instead. A refresh asks only
+// for the hosts changed since the last answer's cursor and merges them in; the table shows as
+// soon as the hosts are in, before the summary and the sparklines.
 import { LitElement, css, html } from 'lit';
-import { errorMessage, fetchFleetSummary, fetchHosts, fetchSparklines } from './api-client.ts';
-import type { FleetSummary, HostOverview } from './api-client.ts';
+import { ApiError, errorMessage, fetchFleetSummary, fetchHosts, fetchSparklines } from './api-client.ts';
+import type { FleetSummary, HostListAnswer, HostOverview } from './api-client.ts';
 import { formatBytesPerSec, formatPercent } from './format.ts';
-import { NO_FILTER, filterHosts, groupsOf, sortHosts } from './host-rows.ts';
+import { NO_FILTER, filterHosts, groupsOf, mergeHosts, sortHosts } from './host-rows.ts';
 import type { HostFilter, HostSort, StatusFilter } from './host-rows.ts';
 import type { SortChangeDetail } from './host-table.ts';
 import { followLive } from './live-events.ts';
@@ -47,6 +49,8 @@ export class FleetOverview extends LitElement {
   private unfollow: (() => void) | null = null;
   private refresher: RefreshCoalescer | null = null;
   private lastSparklinesAt = 0;
+  /** The last hosts answer's cursor: the next refresh asks only for what changed since. */
+  private cursor: string | null = null;
   private abort: AbortController | null = null;
   private readonly onVisibility = (): void => {
     if (!document.hidden) this.requestRefresh();
@@ -271,27 +275,45 @@ export class FleetOverview extends LitElement {
     if (document.hidden && this.loaded) return;
     const abort = new AbortController();
     this.abort = abort;
+    const wantSparklines = Date.now() - this.lastSparklinesAt >= SPARKLINE_REFRESH_MS;
+    // Each answer is shown as it comes: the table need not wait for the summary or sparklines.
+    const cursor = this.cursor;
+    const hosts = fetchHosts(cursor, abort.signal).then(
+      (answer) => this.takeHosts(answer),
+      (err: unknown) => {
+        // A cursor this server does not take (it was upgraded since): the next refresh, right
+        // after this one, starts again from the whole list.
+        if (cursor === null || !(err instanceof ApiError) || err.status !== 400) throw err;
+        this.cursor = null;
+        this.requestRefresh();
+      },
+    );
+    const summary = fetchFleetSummary(abort.signal).then((answer) => {
+      this.summary = answer;
+    });
+    const sparklines = wantSparklines
+      ? fetchSparklines(SPARKLINE_MINUTES, SPARKLINE_POINTS, abort.signal).then((answer) => {
+          // A Map, so that no host name (say "__proto__") can collide with an object's own keys.
+          this.sparklines = new Map(Object.entries(answer.hosts));
+          this.lastSparklinesAt = Date.now();
+        })
+      : null;
     try {
-      const wantSparklines = Date.now() - this.lastSparklinesAt >= SPARKLINE_REFRESH_MS;
-      const [hosts, summary, sparklines] = await Promise.all([
-        fetchHosts(abort.signal),
-        fetchFleetSummary(abort.signal),
-        wantSparklines ? fetchSparklines(SPARKLINE_MINUTES, SPARKLINE_POINTS, abort.signal) : null,
-      ]);
-      this.hosts = hosts;
-      this.summary = summary;
-      if (sparklines) {
-        // A Map, so that no host name (say "__proto__") can collide with an object's own keys.
-        this.sparklines = new Map(Object.entries(sparklines.hosts));
-        this.lastSparklinesAt = Date.now();
-      }
-      this.now = Date.now();
+      await Promise.all([hosts, summary, sparklines]);
       this.error = null;
-      this.loaded = true;
     } catch (err) {
       if (abort.signal.aborted) return;
       this.error = `Cannot load the fleet: ${errorMessage(err)}`;
     }
+  }
+
+  private takeHosts(answer: HostListAnswer): void {
+    if (answer.full) this.hosts = answer.hosts;
+    // Unchanged hosts stay the same objects, so the table fills again only the rows that changed.
+    else if (answer.hosts.length > 0) this.hosts = mergeHosts(this.hosts, answer.hosts);
+    this.cursor = answer.cursor;
+    this.now = Date.now();
+    this.loaded = true;
   }
 }
 

@@ -29,6 +29,9 @@ const LIVE_MINUTES = 5;
 const FALLBACK_REFRESH_MS = 30_000;
 /** Bucketed ranges are fetched whole again on new samples, at most this often (or once a bucket). */
 const MIN_FULL_REFRESH_MS = 5_000;
+/** performance.mark names: a whole range's series requested, and every chart of an answer painted. */
+export const SERIES_REQUESTED_MARK = 'vigil:series-requested';
+export const CHARTS_DRAWN_MARK = 'vigil:charts-drawn';
 
 const RESOLUTION_TEXT: Record<HostSeries['resolution'], string> = {
   raw: 'raw samples',
@@ -414,7 +417,10 @@ export class VigilHostPage extends LitElement {
     this.loading = true;
     this.seriesInFlight = true;
     try {
-      const series = await fetchSeries(this.host, { fromMs: window.fromMs, ...(window.follows ? {} : { toMs: window.toMs }), maxPoints: this.maxPoints() }, abort.signal);
+      const request = fetchSeries(this.host, { fromMs: window.fromMs, ...(window.follows ? {} : { toMs: window.toMs }), maxPoints: this.maxPoints() }, abort.signal);
+      // Timing hooks for benchmarks (bench:web): from here to 'vigil:charts-drawn' of the same generation.
+      performance.mark(SERIES_REQUESTED_MARK, { detail: { host: this.host, generation } });
+      const series = await request;
       if (generation !== this.generation) return;
       this.lastFullFetchAt = Date.now();
       await this.show(series, { ...window, toMs: window.follows ? Math.max(window.toMs, Date.parse(series.to)) : window.toMs });
@@ -496,6 +502,10 @@ export class VigilHostPage extends LitElement {
     this.dataset['drawMs'] = this.lastDrawMs.toFixed(1);
     this.dataset['points'] = String(series.ts.length);
     this.dataset['fetches'] = String(this.fetchCount);
+    // Painted: the frame after the charts' canvases were drawn has been rendered once a task
+    // queued in its animation frame callback runs. Not awaited: nothing else waits for a paint.
+    const detail = { host: this.host, generation: this.generation, points: series.ts.length, charts: this.specs.charts.length };
+    requestAnimationFrame(() => setTimeout(() => performance.mark(CHARTS_DRAWN_MARK, { detail }), 0));
   }
 
   /** About one point per horizontal pixel of a chart: more would not show. */

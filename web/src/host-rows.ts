@@ -45,6 +45,22 @@ export function groupsOf(hosts: readonly HostOverview[]): string[] {
   return [...groups].sort((a, b) => a.localeCompare(b));
 }
 
+/**
+ * `hosts` with each of `changed` in place of the host of the same name (a name not there yet is
+ * added). The hosts that did not change stay the same objects.
+ */
+export function mergeHosts(hosts: readonly HostOverview[], changed: readonly HostOverview[]): HostOverview[] {
+  const byName = new Map(changed.map((host) => [host.name, host]));
+  const merged = hosts.map((host) => {
+    const update = byName.get(host.name);
+    if (update === undefined) return host;
+    byName.delete(host.name);
+    return update;
+  });
+  merged.push(...byName.values());
+  return merged;
+}
+
 // Down first: what needs attention leads an ascending sort by status.
 const STATUS_RANK: Record<StatusFilter, number> = { down: 0, unknown: 1, up: 2, removed: 3, '': 4 };
 

@@ -1,22 +1,25 @@
 // <host-table>: the fleet, one row per host, for fleets of thousands. Only the rows in view (and
 // a few around them) are in the DOM: rows have a fixed height, a spacer gives the scrollbar the
-// whole list's height, and the slice follows scrollTop. Every column header sorts (fires
-// `sort-change`); each host's name is a link to its page, so Tab reaches every row in view,
-// Enter opens it, and the arrow keys, Page Up/Down, Home and End move through all of them.
+// whole list's height, and each row is placed at its own offset. Scrolling recycles the rows that
+// left the view for the hosts coming into it, a block at a time (HostRow, filled in place), so
+// most scrolled frames touch no row and no Lit template runs for any. Every column header sorts
+// (fires `sort-change`); each host's name is a link to its page, so Tab reaches every row in view
+// (in index order once scrolling stops), Enter opens it, and the arrow keys, Page Up/Down, Home
+// and End move through all of them.
 import { LitElement, css, html, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { HostOverview } from './api-client.ts';
 import { hostHref } from './app-route.ts';
-import { formatAge, formatBytesPerSec, formatPercent } from './format.ts';
-import { displayStatus } from './host-rows.ts';
 import type { HostSort, SortKey } from './host-rows.ts';
-import { renderSparkline, sparklineMean } from './sparkline.ts';
+import { HostRow, ROW_HEIGHT } from './host-row.ts';
 
-export const ROW_HEIGHT = 36;
 /** Rows rendered beyond each edge of the view, so a quick scroll or a Tab lands on a real row. */
-const OVERSCAN = 8;
-const SPARK = { width: 96, height: 22, max: 100 };
+const OVERSCAN = 6;
+/** Rows are added and recycled this many at a time (placeRows). */
+const BLOCK = 16;
+/** The DOM order is put back this long after the last scrolled frame. */
+const ORDER_AFTER_SCROLL_MS = 150;
+/** Set once per page, when the first host row is in the DOM: what "first meaningful paint" waits for. */
+const FIRST_ROW_MARK = 'vigil:first-row';
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean; className: string }[] = [
   { key: 'status', label: 'Status', numeric: false, className: 'c-status' },
@@ -38,8 +41,6 @@ export class HostTable extends LitElement {
     sort: { attribute: false },
     now: { attribute: false },
     emptyText: { attribute: false },
-    first: { state: true },
-    visibleRows: { state: true },
   };
 
   /** Already filtered and sorted. */
@@ -50,12 +51,15 @@ export class HostTable extends LitElement {
   declare now: number;
   /** Shown instead of rows when there are none (no hosts yet, or none match the filters). */
   declare emptyText: string;
-  /** Index of the first row in view. */
-  declare first: number;
-  /** Rows that fit in the viewport. */
-  declare visibleRows: number;
-
+  /** Index of the first row in view; not a Lit property: scrolling must not re-render the template. */
+  private first = 0;
+  /** Rows that fit in the viewport, from its height as the ResizeObserver last reported it. */
+  private visibleRows = 20;
+  /** The rows in the DOM by the index they show, and rows out of it kept for reuse. */
+  private readonly rows = new Map<number, HostRow>();
+  private readonly spareRows: HostRow[] = [];
   private frame: number | null = null;
+  private orderTimer: ReturnType<typeof setTimeout> | null = null;
   private resizeObserver: ResizeObserver | null = null;
 
   constructor() {
@@ -65,8 +69,6 @@ export class HostTable extends LitElement {
     this.sort = { key: 'status', direction: 'asc' };
     this.now = Date.now();
     this.emptyText = 'No hosts.';
-    this.first = 0;
-    this.visibleRows = 20;
   }
 
   static override styles = css`
@@ -121,19 +123,20 @@ export class HostTable extends LitElement {
       /* As tall as its rows, up to most of the window; the spacer inside gives the height. */
       max-height: var(--table-height, max(16rem, min(70vh, 44rem)));
       contain: content;
+      will-change: scroll-position;
     }
     .spacer {
       position: relative;
       width: 100%;
     }
-    .rows {
+    /* Each row sits at its own offset (a transform HostRow sets) and is laid out and painted on its
+       own: recycling one row leaves the others untouched. */
+    .body .row {
       position: absolute;
       top: 0;
       left: 0;
       right: 0;
-      will-change: transform;
-    }
-    .body .row {
+      contain: strict;
       height: ${ROW_HEIGHT}px;
       border-bottom: 1px solid var(--vigil-border);
       cursor: pointer;
@@ -222,7 +225,14 @@ export class HostTable extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.resizeObserver = new ResizeObserver(() => this.measure());
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const height = entries.at(-1)?.contentRect.height;
+      if (height === undefined) return;
+      const rows = Math.max(1, Math.ceil(height / ROW_HEIGHT));
+      if (rows === this.visibleRows) return;
+      this.visibleRows = rows;
+      this.placeRows();
+    });
   }
 
   override disconnectedCallback(): void {
@@ -231,35 +241,34 @@ export class HostTable extends LitElement {
     this.resizeObserver = null;
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
+    if (this.orderTimer !== null) clearTimeout(this.orderTimer);
+    this.orderTimer = null;
   }
 
   protected override firstUpdated(): void {
     const viewport = this.viewport();
-    if (viewport) this.resizeObserver?.observe(viewport);
-    this.measure();
+    if (!viewport) return;
+    this.resizeObserver?.observe(viewport);
+    // Once, before the first rows: the observer reports only after layout, a frame later.
+    this.sizeSpacer();
+    this.visibleRows = Math.max(1, Math.ceil(viewport.clientHeight / ROW_HEIGHT));
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    // Fewer rows than before (a filter): the old scroll position may point past the end.
-    if (changed.has('hosts')) this.measure();
+    // Fewer rows than before (a filter): the old scroll position may point past the end. Read
+    // only when the list changed, never while scrolling.
+    if (changed.has('hosts')) this.first = Math.floor((this.viewport()?.scrollTop ?? 0) / ROW_HEIGHT);
+    this.placeRows();
   }
 
   override render() {
     const total = this.hosts.length;
-    const start = Math.max(0, Math.min(this.first - OVERSCAN, total - 1));
-    const end = Math.min(total, this.first + this.visibleRows + OVERSCAN);
-    const slice = total === 0 ? [] : this.hosts.slice(start, end);
     return html`
       <div role="table" aria-label="Hosts" aria-rowcount=${total + 1}>
         <div class="row head" role="row" aria-rowindex="1">${COLUMNS.map((column) => this.renderHeader(column))}</div>
-        <div class="viewport body" role="rowgroup" @scroll=${this.onScroll} @keydown=${this.onKeyDown}>
-          ${total === 0
-            ? html`<p class="empty" role="row"><span role="cell">${this.emptyText}</span></p>`
-            : html`<div class="spacer" style=${styleMap({ height: `${total * ROW_HEIGHT}px` })}>
-                <div class="rows" style=${styleMap({ transform: `translateY(${start * ROW_HEIGHT}px)` })}>
-                  ${repeat(slice, (host) => host.name, (host, i) => this.renderRow(host, start + i))}
-                </div>
-              </div>`}
+        <div class="viewport body" role="rowgroup" @scroll=${this.onScroll} @keydown=${this.onKeyDown} @click=${this.onRowClick}>
+          ${total === 0 ? html`<p class="empty" role="row"><span role="cell">${this.emptyText}</span></p>` : nothing}
+          <div class="spacer"></div>
         </div>
       </div>
     `;
@@ -275,62 +284,123 @@ export class HostTable extends LitElement {
     </div>`;
   }
 
-  private renderRow(host: HostOverview, index: number) {
-    const latest = host.latest;
-    const status = displayStatus(host);
-    const statusTitle = host.statusMessage ?? host.statusReason ?? nothing;
-    const spark = this.sparklines.get(host.name);
-    const mean = sparklineMean(spark);
-    const lastSample = latest ? `last sample ${formatAge(latest.ts, this.now)}` : 'no sample yet';
-    return html`
-      <div class="row ${host.removed ? 'removed' : ''}" role="row" aria-rowindex=${index + 2} data-index=${index} @click=${(event: MouseEvent) => this.onRowClick(event, host.name)}>
-        <div class="cell c-status" role="cell"><span class="status ${status}" title=${statusTitle}>${status}</span></div>
-        <div class="cell c-name" role="cell">
-          <a class="name" href=${hostHref(host.name)} title=${`${host.name} (${host.address}), ${lastSample}`}>${host.name}</a>
-        </div>
-        <div class="cell c-groups groups" role="cell" title=${host.groups.join(', ')}>${host.groups.join(', ')}</div>
-        <div class="cell c-cpu numeric ${heat(latest?.cpuBusyPct)}" role="cell">${formatPercent(latest?.cpuBusyPct)}</div>
-        <div class="cell c-mem numeric ${heat(latest?.memUsedPct)}" role="cell">${formatPercent(latest?.memUsedPct)}</div>
-        <div class="cell c-disk numeric ${heat(latest?.diskUsedPctMax)}" role="cell">${formatPercent(latest?.diskUsedPctMax)}</div>
-        <div class="cell c-net numeric net" role="cell">
-          ${latest ? html`↓ ${formatBytesPerSec(latest.netRxBytesPerSec)} ↑ ${formatBytesPerSec(latest.netTxBytesPerSec)}` : '—'}
-        </div>
-        <div class="cell c-trend" role="cell" aria-label=${mean === null ? 'no CPU figures in the last hour' : `CPU over the last hour: ${formatPercent(mean)} on average`}>
-          ${renderSparkline(spark, SPARK)}
-        </div>
-      </div>
-    `;
-  }
-
   private toggleSort(key: SortKey): void {
     // Figures start with the highest (what is hot), text and status with the first.
     const direction = this.sort.key === key ? (this.sort.direction === 'asc' ? 'desc' : 'asc') : COLUMNS.find((c) => c.key === key)?.numeric ? 'desc' : 'asc';
     this.dispatchEvent(new CustomEvent<SortChangeDetail>('sort-change', { detail: { key, direction }, bubbles: true, composed: true }));
   }
 
-  private onRowClick(event: MouseEvent, name: string): void {
+  private onRowClick(event: MouseEvent): void {
     // The link handles its own clicks (and middle clicks, new tabs); the rest of the row follows it.
-    if ((event.target as Element | null)?.closest('a')) return;
-    location.hash = hostHref(name);
+    const target = event.target as Element | null;
+    if (!target || target.closest('a')) return;
+    const host = this.hosts[Number(target.closest<HTMLElement>('.body .row')?.dataset['index'])];
+    if (host) location.hash = hostHref(host.name);
   }
 
   private viewport(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('.viewport');
   }
 
-  private measure(): void {
-    const viewport = this.viewport();
-    if (!viewport) return;
-    this.visibleRows = Math.max(1, Math.ceil(viewport.clientHeight / ROW_HEIGHT));
-    this.first = Math.floor(viewport.scrollTop / ROW_HEIGHT);
+  /**
+   * Puts the rows around the view in the DOM, in blocks of BLOCK: the range (first - OVERSCAN to
+   * first + visibleRows + OVERSCAN at least, in whole blocks) moves only when the view crosses a
+   * block edge, so most scrolled frames change nothing, and the others refill one block at once.
+   * Rows that left the range are refilled in place for the indexes that came into it: their
+   * elements are not moved, which would make the browser style and lay out each one afresh; the
+   * DOM order (which Tab follows) is put back once the scrolling stops (orderRows).
+   */
+  private placeRows(scrolling = false): void {
+    const spacer = this.sizeSpacer();
+    if (!spacer) return;
+    const total = this.hosts.length;
+    // A whole number of blocks from the block holding first - OVERSCAN, enough for OVERSCAN rows
+    // below the view wherever first is in that block: the range keeps its size as it moves.
+    const start = Math.max(0, Math.min(Math.floor((this.first - OVERSCAN) / BLOCK) * BLOCK, total - 1));
+    const end = Math.min(total, start + Math.ceil((this.visibleRows + 2 * OVERSCAN + BLOCK) / BLOCK) * BLOCK);
+    const focused = this.focusedRow();
+    for (const [index, row] of this.rows) {
+      if (index >= start && index < end) continue;
+      this.rows.delete(index);
+      // A focused row showing another host would keep the focus on it: taken out, it loses it.
+      if (row === focused) row.element.remove();
+      this.spareRows.push(row);
+    }
+    let added = false;
+    for (let index = start; index < end; index++) {
+      const host = this.hosts[index];
+      if (host === undefined) break;
+      let row = this.rows.get(index);
+      if (row === undefined) {
+        row = this.spareRows.pop() ?? new HostRow();
+        this.rows.set(index, row);
+        if (!row.element.isConnected) {
+          spacer.append(row.element);
+          added = true;
+        }
+      }
+      row.show(host, index, this.sparklines.get(host.name), this.now);
+    }
+    // Fewer rows than before (a filter, the end of the list): the rest leave the DOM.
+    for (const row of this.spareRows) row.element.remove();
+    if (scrolling) this.orderWhenStill();
+    else if (added || this.orderTimer !== null) this.orderRows();
+    if (this.rows.size > 0 && !firstRowMarked) {
+      firstRowMarked = true;
+      performance.mark(FIRST_ROW_MARK);
+    }
+  }
+
+  /** The row holding the keyboard focus, if any. */
+  private focusedRow(): HostRow | undefined {
+    const active = (this.renderRoot as ShadowRoot).activeElement?.closest('.body .row');
+    if (!active) return undefined;
+    for (const row of this.rows.values()) if (row.element === active) return row;
+    return undefined;
+  }
+
+  private orderWhenStill(): void {
+    if (this.orderTimer !== null) clearTimeout(this.orderTimer);
+    this.orderTimer = setTimeout(() => this.orderRows(), ORDER_AFTER_SCROLL_MS);
+  }
+
+  /** Puts the rows' elements in index order, moving only those out of place, and keeps the focus. */
+  private orderRows(): void {
+    if (this.orderTimer !== null) clearTimeout(this.orderTimer);
+    this.orderTimer = null;
+    const spacer = this.renderRoot.querySelector<HTMLElement>('.spacer');
+    if (!spacer) return;
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    let expected = spacer.firstElementChild;
+    for (const index of [...this.rows.keys()].sort((a, b) => a - b)) {
+      const element = this.rows.get(index)?.element;
+      if (!element) continue;
+      if (element === expected) expected = element.nextElementSibling;
+      else spacer.insertBefore(element, expected);
+    }
+    if (active instanceof HTMLElement && (this.renderRoot as ShadowRoot).activeElement !== active && active.isConnected) active.focus({ preventScroll: true });
+  }
+
+  /** Gives the scrollbar the whole list's height. */
+  private sizeSpacer(): HTMLElement | null {
+    const spacer = this.renderRoot.querySelector<HTMLElement>('.spacer');
+    // Through the CSSOM: a style attribute (what a styleMap binding writes on its first render)
+    // is refused by the Content-Security-Policy (style-src 'self'), and the spacer is 0 px high.
+    const height = `${this.hosts.length * ROW_HEIGHT}px`;
+    if (spacer && spacer.style.height !== height) spacer.style.height = height;
+    return spacer;
   }
 
   private onScroll(): void {
-    // One re-render per frame however many scroll events arrive.
+    // One update per frame however many scroll events arrive; scrollTop is read before anything
+    // is written, so it costs no layout.
     if (this.frame !== null) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = null;
-      this.measure();
+      const first = Math.floor((this.viewport()?.scrollTop ?? 0) / ROW_HEIGHT);
+      if (first === this.first) return;
+      this.first = first;
+      this.placeRows(true);
     });
   }
 
@@ -353,16 +423,14 @@ export class HostTable extends LitElement {
     const top = index * ROW_HEIGHT;
     if (top < viewport.scrollTop) viewport.scrollTop = top;
     else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
-    this.measure();
+    this.first = Math.floor(viewport.scrollTop / ROW_HEIGHT);
+    this.placeRows();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`.row[data-index="${index}"] a.name`)?.focus();
   }
 }
 
-function heat(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return value >= 90 ? 'hot' : value >= 80 ? 'warm' : '';
-}
+let firstRowMarked = false;
 
 customElements.define('host-table', HostTable);
 

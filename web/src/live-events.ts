@@ -61,6 +61,16 @@ export function followLive(handlers: LiveHandlers, pollMs: number, poll: () => v
   };
 }
 
+/**
+ * Closes the stream now and forgets every subscriber: on logout, before the pages that subscribed
+ * are gone, so that nothing reopens it (a retry, a reconnect) with the login that just ended. The
+ * next subscribeLive, after the next login, opens a new one.
+ */
+export function closeLive(): void {
+  subscribers.clear();
+  disconnect();
+}
+
 export function liveConnection(): LiveConnection {
   return connection;
 }

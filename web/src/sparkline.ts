@@ -1,7 +1,5 @@
-// A sparkline as a tiny inline SVG: one polyline per unbroken run of values (a null is a gap,
+// A sparkline as a tiny inline SVG: one stroke per unbroken run of values (a null is a gap,
 // not a drop to zero). Thousands fit on a page where thousands of charts would not.
-import { html, svg } from 'lit';
-import type { TemplateResult } from 'lit';
 
 export interface SparklineBox {
   width: number;
@@ -53,11 +51,9 @@ export function sparklineMean(values: readonly (number | null)[] | undefined): n
   return count === 0 ? null : sum / count;
 }
 
-/** The SVG for a row; the caller gives it an accessible label (the numbers it stands for). */
-export function renderSparkline(values: readonly (number | null)[] | undefined, box: SparklineBox): TemplateResult {
-  const paths = values ? sparklinePaths(values, box) : [];
-  // The <svg> element itself belongs in an html template; only its children in svg ones (Lit's rule).
-  return html`<svg class="sparkline" viewBox="0 0 ${box.width} ${box.height}" width=${box.width} height=${box.height} aria-hidden="true" focusable="false">
-    ${paths.map((points) => svg`<polyline points=${points} fill="none" stroke="currentColor" stroke-width="1.25" stroke-linejoin="round" stroke-linecap="round"></polyline>`)}
-  </svg>`;
+/** The same runs as one SVG path's `d` (a path draws what several polylines would, in one element). */
+export function sparklinePath(values: readonly (number | null)[], box: SparklineBox): string {
+  return sparklinePaths(values, box)
+    .map((points) => `M${points}`)
+    .join(' ');
 }

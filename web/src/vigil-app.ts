@@ -1,12 +1,13 @@
 // <vigil-app>: the dashboard's shell. Asks who is logged in; without a session it shows the login
-// form, with one the header (navigation, user, live indicator, theme) and the page the hash names
-// (app-route.ts). A 401 from any call (`vigil-unauthorized`) brings the login form back.
+// form, with one the header (navigation, user menu, live indicator, theme) and the page the hash
+// names (app-route.ts). A 401 from any call (`vigil-unauthorized`) brings the login form back.
+// Logging out (or being logged out) closes the live stream first, so that it cannot reconnect.
 import { LitElement, css, html } from 'lit';
 import { ApiError, fetchSession, logOut, setCsrfToken } from './api-client.ts';
 import type { Session } from './api-client.ts';
 import { parseRoute } from './app-route.ts';
 import type { AppRoute } from './app-route.ts';
-import { liveConnection, onLiveConnection } from './live-events.ts';
+import { closeLive, liveConnection, onLiveConnection } from './live-events.ts';
 import type { LiveConnection } from './live-events.ts';
 import { sharedStyles } from './shared-styles.ts';
 import { applyStoredTheme } from './theme-toggle.ts';
@@ -17,6 +18,7 @@ import './host-page.ts';
 import './inventory-page.ts';
 import './inventory-status.ts';
 import './login-form.ts';
+import './password-form.ts';
 import './theme-toggle.ts';
 import './toast-stack.ts';
 
@@ -36,11 +38,14 @@ export class VigilApp extends LitElement {
     state: { state: true },
     route: { state: true },
     live: { state: true },
+    accountOpen: { state: true },
   };
 
   declare state: SessionState;
   declare route: AppRoute;
   declare live: LiveConnection;
+  /** The user menu (change password) is open. */
+  declare accountOpen: boolean;
 
   private stopLiveListener: (() => void) | null = null;
   private readonly onHashChange = (): void => {
@@ -49,8 +54,13 @@ export class VigilApp extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true }));
   };
   private readonly onUnauthorized = (): void => {
+    closeLive();
     if (this.state.kind === 'ready') setCsrfToken(null);
+    this.accountOpen = false;
     this.state = { kind: 'anonymous' };
+  };
+  private readonly onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.accountOpen) this.closeAccount();
   };
 
   constructor() {
@@ -59,6 +69,7 @@ export class VigilApp extends LitElement {
     this.state = { kind: 'checking' };
     this.route = parseRoute(location.hash);
     this.live = liveConnection();
+    this.accountOpen = false;
   }
 
   static override styles = [
@@ -142,6 +153,17 @@ export class VigilApp extends LitElement {
       .user {
         font-size: 0.9rem;
       }
+      .account {
+        position: relative;
+      }
+      .account-menu {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 0.4rem);
+        z-index: 20;
+        margin: 0;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
+      }
       main {
         max-width: 1680px;
         margin: 0 auto;
@@ -173,6 +195,7 @@ export class VigilApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
     window.addEventListener('vigil-unauthorized', this.onUnauthorized);
+    window.addEventListener('keydown', this.onKeyDown);
     this.stopLiveListener = onLiveConnection((state) => (this.live = state));
     void this.checkSession();
   }
@@ -181,6 +204,7 @@ export class VigilApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('vigil-unauthorized', this.onUnauthorized);
+    window.removeEventListener('keydown', this.onKeyDown);
     this.stopLiveListener?.();
     this.stopLiveListener = null;
   }
@@ -223,7 +247,14 @@ export class VigilApp extends LitElement {
           <span class="live ${this.live}" role="status" title="Updates from the server's live stream">
             <span class="dot" aria-hidden="true"></span>${LIVE_TEXT[this.live]}
           </span>
-          <span class="user">${session.user.name} <span class="muted">(${session.user.role})</span></span>
+          <div class="account">
+            <button type="button" class="user" aria-expanded=${this.accountOpen ? 'true' : 'false'} aria-controls="account-menu" title="Your account: change your password" @click=${() => void this.toggleAccount()}>
+              ${session.user.name} <span class="muted">(${session.user.role})</span> <span aria-hidden="true">▾</span>
+            </button>
+            ${this.accountOpen
+              ? html`<section id="account-menu" class="account-menu panel" aria-label="Your account"><vigil-password-form></vigil-password-form></section>`
+              : ''}
+          </div>
           <button type="button" class="logout" @click=${() => void this.logOut()}>Log out</button>
           <vigil-theme-toggle></vigil-theme-toggle>
         </div>
@@ -279,7 +310,22 @@ export class VigilApp extends LitElement {
     this.state = { kind: 'ready', session: event.detail };
   }
 
+  private async toggleAccount(): Promise<void> {
+    this.accountOpen = !this.accountOpen;
+    if (!this.accountOpen) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('vigil-password-form')?.focus();
+  }
+
+  private closeAccount(): void {
+    this.accountOpen = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('button.user')?.focus());
+  }
+
   private async logOut(): Promise<void> {
+    // First, so that no retry of the stream goes out with the login being ended.
+    closeLive();
+    this.accountOpen = false;
     try {
       await logOut();
     } catch {

@@ -41,16 +41,28 @@ export async function listApiTokens(db: VigilDb, filter: { user?: string } = {})
   return rows.map(toStoredApiToken);
 }
 
-export async function selectLiveApiToken(db: VigilDb, tokenHash: string, now: number): Promise<LiveApiToken | null> {
-  const row = await db
+/** Tokens still in force: not expired, and their user exists. */
+function liveApiTokens(db: VigilDb, now: number) {
+  return db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.name', 'api_tokens.user_name')
+    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', new Date(now))]));
+}
+
+export async function selectLiveApiToken(db: VigilDb, tokenHash: string, now: number): Promise<LiveApiToken | null> {
+  const row = await liveApiTokens(db, now)
     .select(['api_tokens.id', 'api_tokens.last_used_at', 'api_tokens.expires_at', 'users.name', 'users.role'])
     .where('api_tokens.token_hash', '=', tokenHash)
-    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', new Date(now))]))
     .executeTakeFirst();
   if (!row) return null;
   return { id: row.id, user: { name: row.name, role: row.role }, lastUsedAt: time(row.last_used_at) };
+}
+
+/** Which of `ids` are live tokens still: one query for any number of them. */
+export async function selectLiveApiTokenIds(db: VigilDb, ids: readonly number[], now: number): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await liveApiTokens(db, now).select('api_tokens.id').where('api_tokens.id', 'in', [...ids]).execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function touchApiToken(db: VigilDb, id: number, at: number): Promise<void> {

@@ -28,10 +28,15 @@ export interface HostOverview {
   latest: HostLatestSample | null;
 }
 
-export async function listHosts(db: VigilDb): Promise<HostOverview[]> {
+export interface ListHostsFilter {
+  /** Only hosts whose changed_xid (migration 0009) this snapshot ("xmin:xmax:xip,…") did not see. */
+  changedAfterSnapshot?: string;
+}
+
+export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Promise<HostOverview[]> {
   // One round trip: the lateral subquery walks the (host, ts) primary key backwards, one row per host,
   // so the cost grows with the number of hosts, not with the history kept.
-  const rows = await db
+  let query = db
     .selectFrom('hosts')
     .leftJoinLateral(
       (eb) =>
@@ -73,8 +78,11 @@ export async function listHosts(db: VigilDb): Promise<HostOverview[]> {
       'latest.uptime_sec',
       'latest.mem_total_bytes',
     ])
-    .orderBy('hosts.name')
-    .execute();
+    .orderBy('hosts.name');
+  if (filter.changedAfterSnapshot !== undefined) {
+    query = query.where(sql<boolean>`hosts.changed_xid IS NOT NULL AND NOT pg_visible_in_snapshot(hosts.changed_xid, ${filter.changedAfterSnapshot}::pg_snapshot)`);
+  }
+  const rows = await query.execute();
 
   return rows.map((row) => ({
     name: row.name,

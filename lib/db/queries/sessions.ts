@@ -21,15 +21,20 @@ export async function insertSession(db: VigilDb, session: { idHash: string; user
   await db.insertInto('sessions').values({ id_hash: session.idHash, user_name: session.userName, csrf_token: session.csrfToken, created_at: at, last_seen_at: at }).execute();
 }
 
-/** The session with its user's current role, or null when unknown or expired. */
-export async function selectLiveSession(db: VigilDb, idHash: string, limits: SessionLimits): Promise<LiveSession | null> {
-  const row = await db
+/** Sessions still in force: their user exists, and neither the idle nor the absolute limit has passed. */
+function liveSessions(db: VigilDb, limits: SessionLimits) {
+  return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.name', 'sessions.user_name')
+    .where('sessions.last_seen_at', '>', new Date(limits.now - limits.idleMs))
+    .where('sessions.created_at', '>', new Date(limits.now - limits.absoluteMs));
+}
+
+/** The session with its user's current role, or null when unknown or expired. */
+export async function selectLiveSession(db: VigilDb, idHash: string, limits: SessionLimits): Promise<LiveSession | null> {
+  const row = await liveSessions(db, limits)
     .select(['sessions.id_hash', 'sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at', 'users.name', 'users.role'])
     .where('sessions.id_hash', '=', idHash)
-    .where('sessions.last_seen_at', '>', new Date(limits.now - limits.idleMs))
-    .where('sessions.created_at', '>', new Date(limits.now - limits.absoluteMs))
     .executeTakeFirst();
   if (!row) return null;
   return {
@@ -39,6 +44,13 @@ export async function selectLiveSession(db: VigilDb, idHash: string, limits: Ses
     createdAt: row.created_at.getTime(),
     lastSeenAt: row.last_seen_at.getTime(),
   };
+}
+
+/** Which of `idHashes` are live sessions still: one query for any number of them. */
+export async function selectLiveSessionHashes(db: VigilDb, idHashes: readonly string[], limits: SessionLimits): Promise<Set<string>> {
+  if (idHashes.length === 0) return new Set();
+  const rows = await liveSessions(db, limits).select('sessions.id_hash').where('sessions.id_hash', 'in', [...idHashes]).execute();
+  return new Set(rows.map((row) => row.id_hash));
 }
 
 export async function touchSession(db: VigilDb, idHash: string, at: number): Promise<void> {

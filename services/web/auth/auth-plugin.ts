@@ -47,6 +47,12 @@ export function sessionOf(request: Request): SessionArtifacts | undefined {
   return artifacts?.sessionIdHash !== undefined && artifacts.csrfToken !== undefined ? (artifacts as SessionArtifacts) : undefined;
 }
 
+/** The API token behind a token-authenticated request (its id); undefined for a session. */
+export function tokenIdOf(request: Request): number | undefined {
+  const artifacts = request.auth.artifacts as { tokenId?: unknown } | undefined;
+  return typeof artifacts?.tokenId === 'number' ? artifacts.tokenId : undefined;
+}
+
 export const authPlugin: Plugin<AuthPluginOptions> = {
   name: 'vigil-auth',
   register(server, options) {

@@ -1,7 +1,7 @@
 // Logging in and out: POST /api/v1/session checks name and password and sets the session
 // cookie; GET tells the dashboard who is logged in and the CSRF token its writes must send;
 // DELETE ends the session.
-import type { Plugin } from '@hapi/hapi';
+import type { Plugin, ResponseObject, ResponseToolkit } from '@hapi/hapi';
 import Joi from 'joi';
 import { verifyAgainstDecoy, verifyPassword } from '../../../lib/auth/password-hash.ts';
 import { LoginLimiter } from '../../../lib/auth/login-limiter.ts';
@@ -21,6 +21,15 @@ export interface SessionRoutesOptions {
 }
 
 export const INVALID_LOGIN_MESSAGE = 'invalid name or password';
+
+/** The 429 of a name and address with too many failed password checks (LoginLimiter). */
+export function tooManyFailures(h: ResponseToolkit, waitMs: number): ResponseObject {
+  const seconds = Math.ceil(waitMs / 1000);
+  return h
+    .response({ statusCode: 429, error: 'Too Many Requests', message: `too many failed logins; try again in ${seconds} s` })
+    .code(429)
+    .header('retry-after', String(seconds));
+}
 
 export const sessionRoutes: Plugin<SessionRoutesOptions> = {
   name: 'vigil-session-routes',
@@ -59,12 +68,8 @@ export const sessionRoutes: Plugin<SessionRoutesOptions> = {
         const ip = request.info.remoteAddress;
         const waitMs = limiter.retryAfterMs(name, ip);
         if (waitMs > 0) {
-          const seconds = Math.ceil(waitMs / 1000);
-          log.warn('login refused: too many failures', { name, ip, retryAfterSec: seconds });
-          return h
-            .response({ statusCode: 429, error: 'Too Many Requests', message: `too many failed logins; try again in ${seconds} s` })
-            .code(429)
-            .header('retry-after', String(seconds));
+          log.warn('login refused: too many failures', { name, ip, retryAfterSec: Math.ceil(waitMs / 1000) });
+          return tooManyFailures(h, waitMs);
         }
         // An unknown name costs a full scrypt too: the answer's timing must not tell which names exist.
         const user = await selectPasswordHash(db, name);

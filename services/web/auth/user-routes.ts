@@ -22,7 +22,8 @@ const userName = Joi.string()
   .required()
   .messages({ 'string.pattern.base': `{{#label}} must have ${USER_NAME_RULE}` });
 const role = Joi.string().valid(...USER_ROLES);
-const password = Joi.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+/** A password being set: by an admin here, by its owner in password-routes.ts. */
+export const NEW_PASSWORD = Joi.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 
 const toApiUser = (user: StoredUser) => ({ name: user.name, role: user.role, createdAt: new Date(user.createdAt).toISOString(), updatedAt: new Date(user.updatedAt).toISOString() });
 
@@ -53,7 +54,7 @@ export const userRoutes: Plugin<UserRoutesOptions> = {
       options: {
         description: 'Create a user',
         auth: ADMIN_ONLY,
-        validate: { payload: Joi.object({ name: userName, role: role.required(), password: password.required() }) },
+        validate: { payload: Joi.object({ name: userName, role: role.required(), password: NEW_PASSWORD.required() }) },
       },
       handler: async (request, h) => {
         const body = request.payload as { name: string; role: UserRole; password: string };
@@ -76,7 +77,7 @@ export const userRoutes: Plugin<UserRoutesOptions> = {
         auth: ADMIN_ONLY,
         validate: {
           params: Joi.object({ name: userName }),
-          payload: Joi.object({ role, password }).or('role', 'password').messages({ 'object.missing': 'give "role", "password" or both' }),
+          payload: Joi.object({ role, password: NEW_PASSWORD }).or('role', 'password').messages({ 'object.missing': 'give "role", "password" or both' }),
         },
       },
       handler: async (request, h) => {

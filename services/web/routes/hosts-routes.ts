@@ -3,7 +3,8 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import type { VigilDb } from '../../../lib/db/database.ts';
-import { listHosts } from '../../../lib/db/queries/list-hosts.ts';
+import { MAX_CURSOR_LENGTH, listHostsSince, parseHostListCursor } from '../../../lib/db/queries/list-hosts-since.ts';
+import type { HostListCursor } from '../../../lib/db/queries/list-hosts-since.ts';
 import { DEFAULT_MAX_POINTS, selectHostSeries } from '../../../lib/db/queries/select-host-series.ts';
 import type { SeriesResolution } from '../../../lib/db/queries/select-host-series.ts';
 import { selectHostDetail } from '../../../lib/db/queries/select-host-detail.ts';
@@ -49,8 +50,22 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/hosts',
-      options: { description: 'Every host with its status and latest sample', validate: { query: Joi.object({}) } },
-      handler: async () => ({ hosts: await listHosts(options.db) }),
+      options: {
+        description: 'Every host with its status and latest sample, or those changed since a cursor',
+        notes:
+          'Every answer carries a "cursor". Asked again with "changedSince" set to it, the answer holds only the hosts whose status, status reason or newest sample changed since (after a very busy moment on the database, also some that did not), with "full" false; when the inventory changed since (a host added, removed, readdressed or regrouped), it holds every host again, with "full" true.',
+        validate: {
+          query: Joi.object({
+            changedSince: Joi.string()
+              .trim()
+              .max(MAX_CURSOR_LENGTH)
+              .custom((value: string, helpers) => parseHostListCursor(value) ?? helpers.error('any.invalid'))
+              .messages({ 'any.invalid': '{{#label}} must be the cursor of an earlier answer of GET /api/v1/hosts' })
+              .description('The cursor of an earlier answer: only the hosts changed since it'),
+          }),
+        },
+      },
+      handler: async (request) => listHostsSince(options.db, (request.query as { changedSince?: HostListCursor }).changedSince ?? null),
     });
 
     server.route({

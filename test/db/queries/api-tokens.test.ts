@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deleteApiToken, insertApiToken, listApiTokens, selectLiveApiToken, touchApiToken } from '../../../lib/db/queries/api-tokens.ts';
+import { deleteApiToken, insertApiToken, listApiTokens, selectLiveApiToken, selectLiveApiTokenIds, touchApiToken } from '../../../lib/db/queries/api-tokens.ts';
 import { deleteUser, insertUser } from '../../../lib/db/queries/user-accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
@@ -51,6 +51,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await insertApiToken(db, { tokenHash: 'hash-bot', name: 'x', userName: 'bot', at: T0, expiresAt: null });
       await deleteUser(db, 'bot');
       assert.deepEqual((await listApiTokens(db)).map((t) => t.user), ['alice']);
+    });
+
+    void test('selectLiveApiTokenIds keeps the ids of tokens not expired nor revoked', async () => {
+      const { db } = testDb;
+      const open = await insertApiToken(db, { tokenHash: 'ids-open', name: 'a', userName: 'alice', at: T0, expiresAt: null });
+      const day = await insertApiToken(db, { tokenHash: 'ids-day', name: 'b', userName: 'alice', at: T0, expiresAt: T0 + DAY });
+      const gone = await insertApiToken(db, { tokenHash: 'ids-gone', name: 'c', userName: 'alice', at: T0, expiresAt: null });
+      await deleteApiToken(db, gone.id);
+      const ids = [open.id, day.id, gone.id, 999_999];
+      assert.deepEqual([...(await selectLiveApiTokenIds(db, ids, T0 + 1000))].sort((a, b) => a - b), [open.id, day.id]);
+      assert.deepEqual([...(await selectLiveApiTokenIds(db, ids, T0 + DAY))], [open.id], 'the day token expired');
+      assert.deepEqual([...(await selectLiveApiTokenIds(db, [], T0))], []);
     });
   });
 }

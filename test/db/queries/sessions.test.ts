@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession, selectLiveSession, touchSession } from '../../../lib/db/queries/sessions.ts';
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession, selectLiveSession, selectLiveSessionHashes, touchSession } from '../../../lib/db/queries/sessions.ts';
 import { deleteUser, insertUser, updateUser } from '../../../lib/db/queries/user-accounts.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
@@ -59,6 +59,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.ok(await selectLiveSession(db, 'b', { now: T0 + 1, ...LIMITS }));
       assert.equal(await deleteUserSessions(db, 'root'), 1);
       assert.equal(await selectLiveSession(db, 'b', { now: T0 + 1, ...LIMITS }), null);
+    });
+
+    void test('selectLiveSessionHashes keeps the live ones of many hashes, by the same limits', async () => {
+      const { db } = testDb;
+      await insertSession(db, { idHash: 'many-1', userName: 'alice', csrfToken: 'c', at: T0 });
+      await insertSession(db, { idHash: 'many-2', userName: 'alice', csrfToken: 'c', at: T0 + 10 * HOUR });
+      const asked = ['many-1', 'many-2', 'never-was'];
+      assert.deepEqual([...(await selectLiveSessionHashes(db, asked, { now: T0 + HOUR, ...LIMITS }))].sort(), ['many-1', 'many-2']);
+      assert.deepEqual([...(await selectLiveSessionHashes(db, asked, { now: T0 + 12 * HOUR, ...LIMITS }))], ['many-2'], 'many-1 idle for 12 h');
+      await deleteSession(db, 'many-2');
+      assert.deepEqual([...(await selectLiveSessionHashes(db, asked, { now: T0 + 12 * HOUR, ...LIMITS }))], []);
+      assert.deepEqual([...(await selectLiveSessionHashes(db, [], { now: T0, ...LIMITS }))], []);
     });
 
     void test('expired sessions are purged; deleting a user deletes their sessions', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Hapi from '@hapi/hapi';
 import type { Server } from '@hapi/hapi';
+import { sha256Hex } from '../../../lib/auth/secrets.ts';
+import { SESSION_IDLE_MS } from '../../../lib/auth/session-policy.ts';
 import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
 import { ackAlert } from '../../../lib/db/queries/ack-alert.ts';
 import { applyPollResults } from '../../../lib/db/queries/apply-poll-results.ts';
@@ -10,7 +12,7 @@ import { silentLogger } from '../../../lib/log.ts';
 import { toApiAlert } from '../../../lib/web/api-alert.ts';
 import type { LiveSamples } from '../../../lib/web/live-event.ts';
 import { eventsRoutes } from '../../../services/web/routes/events-routes.ts';
-import { createWebServer } from '../../../services/web/web-server.ts';
+import { createWebServer, type WebAuthOptions } from '../../../services/web/web-server.ts';
 import { storedAlert } from '../../db/queries/alert-fixtures.ts';
 import { openSse, type SseClient, type SseMessage } from '../../support/sse-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -31,18 +33,18 @@ interface RunningWeb {
   user: TestUser;
 }
 
-async function startWeb(kind: 'postgres' | 'pglite'): Promise<RunningWeb> {
+async function startWeb(kind: 'postgres' | 'pglite', auth: WebAuthOptions = {}): Promise<RunningWeb> {
   const testDb = await createTestDatabase(kind);
   await ensureSamplePartitions(testDb.db, T0);
   const user = await createTestUser(testDb.db, { role: 'viewer' });
-  const server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
+  const server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, auth });
   await server.start();
   return { testDb, server, url: `http://127.0.0.1:${server.info.port}/api/v1/events`, user };
 }
 
-/** Opens a stream and waits until the server says changes from now on will be streamed. */
-async function openReady(web: RunningWeb, headers: Record<string, string> = {}): Promise<SseClient> {
-  const client = await openSse(web.url, { ...web.user.headers, ...headers });
+/** Opens a stream (as web.user unless told otherwise) and waits until the server says changes from now on will be streamed. */
+async function openReady(web: RunningWeb, headers: Record<string, string> = web.user.headers): Promise<SseClient> {
+  const client = await openSse(web.url, headers);
   assert.equal(client.status, 200);
   await client.next('the ready comment', (m) => m.type === 'comment' && m.data === 'ready');
   return client;
@@ -129,7 +131,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
 
     void test('a browser asking for gzip gets each event through gzip without delay', async () => {
-      const client = await openReady(web, { 'accept-encoding': 'gzip' });
+      const client = await openReady(web, { ...web.user.headers, 'accept-encoding': 'gzip' });
       try {
         assert.equal(client.headers['content-encoding'], 'gzip');
         await applyPollResults(web.testDb.db, [testSuccess('gz1', 1, T0 + 1000)], DOWN_AFTER);
@@ -152,6 +154,109 @@ void describe('GET /api/v1/events and server.stop()', () => {
     } finally {
       await web.server.stop();
       await web.testDb.close();
+    }
+  });
+});
+
+void describe('GET /api/v1/events ends when the login it was opened with ends', () => {
+  let clock = Date.now();
+  let web: RunningWeb;
+  before(async () => {
+    web = await startWeb('postgres', { now: () => clock });
+  });
+  after(async () => {
+    await web?.server.stop();
+    await web?.testDb.close();
+  });
+
+  const login = async (user: TestUser): Promise<{ cookie: string; csrfToken: string }> => {
+    const res = await web.server.inject({ method: 'POST', url: '/api/v1/session', payload: { name: user.name, password: user.password } });
+    assert.equal(res.statusCode, 200, res.payload);
+    return { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', csrfToken: (JSON.parse(res.payload) as { csrfToken: string }).csrfToken };
+  };
+  /** A stream of one session, and what it takes for it to be ended by the server. */
+  const ends = (client: SseClient, what: string): Promise<true> => waitFor(what, 15_000, () => (client.ended() ? true : undefined));
+  /** Proves a stream still open gets events: a sample stored now arrives on it. */
+  let seq = 1000;
+  const stillStreams = async (client: SseClient, what: string): Promise<void> => {
+    assert.equal(client.ended(), false, what);
+    seq++;
+    const from = client.messages.length;
+    await applyPollResults(web.testDb.db, [testSuccess('keep1', seq, T0 + seq * 1000)], DOWN_AFTER);
+    await client.next(`${what}: a sample`, sampled('keep1'), from);
+  };
+
+  void test('a logout ends that session\'s stream within seconds; another session of the same user keeps streaming', async () => {
+    const [gone, kept] = [await login(web.user), await login(web.user)];
+    const goneStream = await openReady(web, { cookie: gone.cookie });
+    const keptStream = await openReady(web, { cookie: kept.cookie });
+    try {
+      const out = await web.server.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: gone.cookie, 'x-csrf-token': gone.csrfToken } });
+      assert.equal(out.statusCode, 204);
+      await ends(goneStream, 'the logged-out stream to end');
+      assert.ok(goneStream.messages.some((m) => m.type === 'comment' && m.data === 'login ended'), 'it says why');
+      await stillStreams(keptStream, 'the other session');
+      // Reconnecting with the ended session is refused, so the browser shows the login form.
+      const again = await openSse(web.url, { cookie: gone.cookie });
+      assert.equal(again.status, 401);
+      again.close();
+    } finally {
+      goneStream.close();
+      keptStream.close();
+    }
+  });
+
+  void test('a session that expires (idle 12 hours) or is deleted stops streaming', async () => {
+    clock = Date.now();
+    const [idle, deleted, fresh] = [await login(web.user), await login(web.user), await login(web.user)];
+    const idleStream = await openReady(web, { cookie: idle.cookie });
+    const deletedStream = await openReady(web, { cookie: deleted.cookie });
+    try {
+      await web.testDb.db.deleteFrom('sessions').where('id_hash', '=', sha256Hex(deleted.cookie.split('=')[1] ?? '')).execute();
+      await ends(deletedStream, 'the deleted session\'s stream to end');
+      assert.equal(idleStream.ended(), false, 'the idle session is still within its 12 hours');
+      // Twelve hours on; the fresh session is used meanwhile, the idle one is not.
+      clock += SESSION_IDLE_MS - 60_000;
+      assert.equal((await web.server.inject({ url: '/api/v1/session', headers: { cookie: fresh.cookie } })).statusCode, 200);
+      const freshStream = await openReady(web, { cookie: fresh.cookie });
+      try {
+        clock += 120_000;
+        await ends(idleStream, 'the idle session\'s stream to end');
+        await stillStreams(freshStream, 'the session in use');
+      } finally {
+        freshStream.close();
+      }
+    } finally {
+      clock = Date.now();
+      idleStream.close();
+      deletedStream.close();
+    }
+  });
+
+  void test('a changed password ends the user\'s other streams, not the changing session\'s; a revoked token\'s stream ends', async () => {
+    const user = await createTestUser(web.testDb.db, { role: 'viewer' });
+    const [changer, other] = [await login(user), await login(user)];
+    const changerStream = await openReady(web, { cookie: changer.cookie });
+    const otherStream = await openReady(web, { cookie: other.cookie });
+    const tokenStream = await openReady(web, user.headers);
+    try {
+      const res = await web.server.inject({
+        method: 'POST',
+        url: '/api/v1/session/password',
+        payload: { currentPassword: user.password, newPassword: 'another-password' },
+        headers: { cookie: changer.cookie, 'x-csrf-token': changer.csrfToken },
+      });
+      assert.equal(res.statusCode, 200, res.payload);
+      await ends(otherStream, 'the other session\'s stream to end');
+      await stillStreams(changerStream, 'the session that changed the password');
+      await stillStreams(tokenStream, 'a token of the user (tokens outlive a password change)');
+
+      await web.testDb.db.deleteFrom('api_tokens').where('user_name', '=', user.name).execute();
+      await ends(tokenStream, 'the revoked token\'s stream to end');
+    } finally {
+      changerStream.close();
+      otherStream.close();
+      tokenStream.close();
     }
   });
 });

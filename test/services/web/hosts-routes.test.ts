@@ -334,3 +334,99 @@ void describe('host detail, processes at a moment, and every chart column', () =
     assert.deepEqual(series.gpus, []);
   });
 });
+
+void describe('GET /api/v1/hosts?changedSince=: only what changed since an earlier answer', () => {
+  const web = useTestWebServer({ now: () => NOW });
+  interface Answer {
+    hosts: HostOverview[];
+    cursor: string;
+    full: boolean;
+  }
+  const list = async (cursor?: string): Promise<Answer> => {
+    const res = await web.server.inject({ url: cursor === undefined ? '/api/v1/hosts' : `/api/v1/hosts?changedSince=${encodeURIComponent(cursor)}`, headers: web.asViewer });
+    assert.equal(res.statusCode, 200, res.payload);
+    return JSON.parse(res.payload) as Answer;
+  };
+
+  before(async () => {
+    for (const name of ['a-1', 'b-1', 'c-1']) await insertHost(web.testDb.db, name);
+  });
+
+  void test('the whole list comes with a cursor; asked again with it and nothing changed, no hosts', async () => {
+    const first = await list();
+    assert.equal(first.full, true);
+    assert.deepEqual(first.hosts.map((h) => h.name), ['a-1', 'b-1', 'c-1']);
+    assert.match(first.cursor, /^\d+:\d+:[\d,]*\.[0-9a-f]{32}$/);
+    const again = await list(first.cursor);
+    assert.deepEqual(again, { hosts: [], cursor: again.cursor, full: false });
+  });
+
+  void test('a new sample or a status change brings back that host alone, with its new figures', async () => {
+    const { db } = web.testDb;
+    const { cursor } = await list();
+    await insertSample(db, 'b-1', NOW - 1000, 77);
+    await db.updateTable('hosts').set({ last_sample_at: new Date(NOW - 1000) }).where('name', '=', 'b-1').execute();
+    await db.updateTable('hosts').set({ status: 'down', status_reason: 'refused', status_message: 'connection refused' }).where('name', '=', 'c-1').execute();
+    const changed = await list(cursor);
+    assert.equal(changed.full, false);
+    assert.deepEqual(changed.hosts.map((h) => h.name), ['b-1', 'c-1']);
+    assert.equal(changed.hosts[0]?.latest?.cpuBusyPct, 77);
+    assert.equal(changed.hosts[1]?.status, 'down');
+    assert.equal(changed.hosts[1]?.statusMessage, 'connection refused');
+    // The next cursor moves on: nothing changed after this answer.
+    assert.deepEqual((await list(changed.cursor)).hosts, []);
+  });
+
+  void test('a write that only a poll makes (last_poll_at) is not a change', async () => {
+    const { db } = web.testDb;
+    const { cursor } = await list();
+    await db.updateTable('hosts').set({ last_poll_at: new Date(NOW) }).execute();
+    assert.deepEqual((await list(cursor)).hosts, []);
+  });
+
+  void test('an inventory change (regrouped, readdressed, removed, added) sends the whole list again', async () => {
+    const { db } = web.testDb;
+    const changes = [
+      () => db.updateTable('hosts').set({ groups: JSON.stringify(['db']) }).where('name', '=', 'a-1').execute(),
+      () => db.updateTable('hosts').set({ address: '10.9.9.9' }).where('name', '=', 'a-1').execute(),
+      () => db.updateTable('hosts').set({ removed_at: new Date(NOW) }).where('name', '=', 'b-1').execute(),
+      () => insertHost(db, 'd-1'),
+    ];
+    for (const [i, change] of changes.entries()) {
+      const { cursor } = await list();
+      await change();
+      const answer = await list(cursor);
+      assert.equal(answer.full, true, `change ${i}`);
+      assert.equal(answer.hosts.length, 3 + (i === 3 ? 1 : 0), `change ${i}`);
+    }
+    const hosts = (await list()).hosts;
+    assert.deepEqual(hosts.find((h) => h.name === 'a-1')?.groups, ['db']);
+    assert.equal(hosts.find((h) => h.name === 'a-1')?.address, '10.9.9.9');
+    assert.equal(hosts.find((h) => h.name === 'b-1')?.removed, true);
+  });
+
+  void test('a cursor from another database (ahead of this one) gets the whole list', async () => {
+    const { cursor } = await list();
+    const [xmin = '', xmax = '', rest = ''] = cursor.split(':');
+    const ahead = `${xmin}:${BigInt(xmax) + 1_000_000n}:${rest}`;
+    const answer = await list(ahead);
+    assert.equal(answer.full, true);
+    assert.equal(answer.hosts.length, 4);
+  });
+
+  void test('a malformed cursor is a 400 naming changedSince', async () => {
+    for (const bad of ['yesterday', '12', '12:13:.abc', `1:${2n ** 64n}:.${'0'.repeat(32)}`, `9:5:.${'0'.repeat(32)}`, `1:2:.${'0'.repeat(32)}x`, 'x'.repeat(5000), '']) {
+      const res = await web.server.inject({ url: `/api/v1/hosts?changedSince=${encodeURIComponent(bad)}`, headers: web.asViewer });
+      assert.equal(res.statusCode, 400, bad);
+      const body = JSON.parse(res.payload) as { error: string; message: string };
+      assert.equal(body.error, 'Bad Request');
+      assert.match(body.message, /"changedSince"/, bad);
+    }
+    const ok = await web.server.inject({ url: `/api/v1/hosts?changedSince=1:1:.${'0'.repeat(32)}`, headers: web.asViewer });
+    assert.equal(ok.statusCode, 200);
+  });
+
+  void test('needs a login', async () => {
+    assert.equal((await web.server.inject(`/api/v1/hosts?changedSince=1:1:.${'0'.repeat(32)}`)).statusCode, 401);
+  });
+});
