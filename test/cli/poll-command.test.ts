@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort, startTestSshd } from '../support/sshd.ts';
+import { findRefusedPort, startTestSshd } from '../support/sshd.ts';
 import type { TestSshd } from '../support/sshd.ts';
 
 let sshd: TestSshd;
@@ -15,7 +15,7 @@ let refusedPort: number;
 before(async () => {
   sshd = await startTestSshd();
   dir = await mkdtemp(join(tmpdir(), 'vigil-poll-cli-'));
-  refusedPort = await findFreePort();
+  refusedPort = await findRefusedPort();
   inventory = join(dir, 'hosts');
   const common = `ansible_host=127.0.0.1 ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyFile}`;
   await writeFile(inventory, [

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,7 +17,7 @@ import { runScheduler } from '../../services/scheduler/main.ts';
 import { runWorker } from '../../services/worker/main.ts';
 import { runWriter } from '../../services/writer/main.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { createUnrelatedKey, startTestSshd, type TestSshd } from '../support/sshd.ts';
+import { createUnrelatedKey, findRefusedPort, startTestSshd, type TestSshd } from '../support/sshd.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -27,14 +26,6 @@ let database: TestDatabase;
 let sshd: TestSshd;
 let dir: string;
 const steps: ShutdownStep[] = [];
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   database = await createTestDatabase('postgres');
@@ -49,7 +40,7 @@ before(async () => {
       '[good]',
       `sshhost ${common} ansible_port=${sshd.port} ansible_ssh_private_key_file=${sshd.clientKeyFile}`,
       '[bad]',
-      `refused ${common} ansible_port=${await closedPort()} ansible_ssh_private_key_file=${sshd.clientKeyFile}`,
+      `refused ${common} ansible_port=${await findRefusedPort()} ansible_ssh_private_key_file=${sshd.clientKeyFile}`,
       `wrongkey ${common} ansible_port=${sshd.port} ansible_ssh_private_key_file=${wrongKey}`,
       '',
     ].join('\n'),

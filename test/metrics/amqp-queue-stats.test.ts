@@ -6,7 +6,7 @@ import type { ChannelModel } from 'amqplib';
 import { silentLogger } from '../../lib/log.ts';
 import { createQueueInspector, knownQueueNames, readQueueStats } from '../../lib/metrics/amqp-queue-stats.ts';
 import { createVigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
-import { findFreePort } from '../support/sshd.ts';
+import { findRefusedPort } from '../support/sshd.ts';
 import { parsePrometheusText, valueOf } from './prometheus-text.ts';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -74,7 +74,7 @@ void test('the queue gauges read RabbitMQ on scrape, and show a consumer once on
 
 void test('an unreachable broker leaves the queue gauges empty, and the scrape still answers', async () => {
   const metrics = createVigilMetrics({ processMetrics: false });
-  const inspector = createQueueInspector({ url: `amqp://guest:guest@127.0.0.1:${await findFreePort()}`, log: silentLogger, timeoutMs: 2000 });
+  const inspector = createQueueInspector({ url: `amqp://guest:guest@127.0.0.1:${await findRefusedPort()}`, log: silentLogger, timeoutMs: 2000 });
   try {
     metrics.watchQueues(() => inspector.read([writerQueue]));
     const samples = parsePrometheusText(await metrics.registry.metrics());

@@ -12,7 +12,7 @@ import type { HostTarget } from '../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import { startWorker } from '../../services/worker/worker-service.ts';
 import type { Worker } from '../../services/worker/worker-service.ts';
-import { findFreePort } from '../support/sshd.ts';
+import { findRefusedPort } from '../support/sshd.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { scrape, valueOf } from './prometheus-text.ts';
 
@@ -68,7 +68,7 @@ void test('a worker polling a local host counts its polls and their durations, s
 });
 
 void test('a failed poll is counted under its reason; every other reason shows at 0', async () => {
-  const refused: HostTarget = { ...local, name: 'refused', connection: 'ssh', address: '127.0.0.1', port: await findFreePort(), user: 'nobody', password: 'unused', hostKeyChecking: 'off' };
+  const refused: HostTarget = { ...local, name: 'refused', connection: 'ssh', address: '127.0.0.1', port: await findRefusedPort(), user: 'nobody', password: 'unused', hostKeyChecking: 'off' };
   const result = await poll(refused);
   assert.equal(result.kind, 'failure');
   assert.equal(result.kind === 'failure' ? result.reason : null, 'refused');

@@ -21,7 +21,7 @@ import type { CountingScheduler } from '../../services/scheduler/scheduler-servi
 import { createWebServer } from '../../services/web/web-server.ts';
 import { startWorker, type Worker } from '../../services/worker/worker-service.ts';
 import { startWriter, type Writer } from '../../services/writer/writer-service.ts';
-import { findFreePort } from './sshd.ts';
+import { findRefusedPort } from './sshd.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { createTestUser, type TestUser } from './test-users.ts';
 import { waitFor } from './wait-for.ts';
@@ -75,7 +75,7 @@ export async function startBrowserPipeline(options: BrowserPipelineOptions): Pro
     const simulator: HostSimulator = await startHostSimulator({ hosts: reachableCount, namePrefix: 'browser-sim-', rebootChance: 0 });
     stops.push(() => simulator.close());
     // Nothing listens here: polls of unreachable hosts are refused at once.
-    const closedPort = await findFreePort();
+    const closedPort = await findRefusedPort();
 
     const inventory = path.join(dir, 'hosts.yml');
     const writeInventory = async (hosts: PipelineHost[]): Promise<void> => {

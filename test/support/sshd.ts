@@ -206,6 +206,31 @@ function readsSshBanner(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A loopback port that refuses connections and stays refusing while other test files run at
+ * once. A port from findFreePort() is free only for a moment: it comes from the kernel's
+ * ephemeral range, from which the next test's sshd or server may get the very same port. This
+ * one lies below that range (32768 and up here), where nothing in the tests binds.
+ */
+export async function findRefusedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await refusesConnections(port)) return port;
+  }
+  throw new Error('found no refused loopback port between 20000 and 32000 in 50 tries');
+}
+
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -9,7 +9,7 @@ import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
 import { pollHost } from '../../../services/worker/poll-host.ts';
 import { SshConnections } from '../../../services/worker/ssh-connections.ts';
-import { createUnrelatedKey, findFreePort, startTestSshd } from '../../support/sshd.ts';
+import { createUnrelatedKey, findRefusedPort, startTestSshd } from '../../support/sshd.ts';
 import type { TestSshd } from '../../support/sshd.ts';
 
 let sshd: TestSshd;
@@ -114,7 +114,7 @@ void test('the script runs in a POSIX sh with LC_ALL=C and cannot read its own t
 void test('a port where nothing listens is refused', async () => {
   const pool = new SshConnections();
   try {
-    const port = await findFreePort();
+    const port = await findRefusedPort();
     const t = target({ port });
     const { result, snapshot } = await pollHost(pool.runnerFor(t), job(t), undefined);
     assertFailure(result, 'refused');
@@ -255,7 +255,7 @@ void test('a host flooding output is cut off as output-unparseable', async () =>
 void test('a refused host backs off: one connect, later polls fail fast with the same reason', async () => {
   const pool = new SshConnections({ backoff: { baseMs: 60_000, maxMs: 60_000 } });
   try {
-    const t = target({ name: 'down', port: await findFreePort() });
+    const t = target({ name: 'down', port: await findRefusedPort() });
     const results = [];
     for (let i = 0; i < 4; i++) results.push((await pollHost(pool.runnerFor(t), job(t), undefined)).result);
     for (const result of results) assertFailure(result, 'refused');
@@ -271,7 +271,7 @@ void test('a refused host backs off: one connect, later polls fail fast with the
 });
 
 void test('after the backoff a host that came back is connected again', async () => {
-  const port = await findFreePort();
+  const port = await findRefusedPort();
   const pool = new SshConnections({ backoff: { baseMs: 300, maxMs: 300 } });
   const revived = await startTestSshd({ port: undefined });
   try {
@@ -386,7 +386,7 @@ void test('behind a bastion: a refused host is refused, a dead bastion is named 
   const pool = new SshConnections();
   try {
     const via = [{ address: bastion.host, port: bastion.port, user: bastion.user }];
-    const closedPort = await findFreePort();
+    const closedPort = await findRefusedPort();
     const refused = target({ name: 'refused-behind', port: closedPort, jumpHosts: via });
     const r1 = await pollHost(pool.runnerFor(refused), job(refused), undefined);
     assertFailure(r1.result, 'refused');

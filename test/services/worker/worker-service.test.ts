@@ -7,7 +7,7 @@ import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
 import { startWorker } from '../../../services/worker/worker-service.ts';
 import type { Worker } from '../../../services/worker/worker-service.ts';
-import { createUnrelatedKey, findFreePort, startTestSshd } from '../../support/sshd.ts';
+import { createUnrelatedKey, findRefusedPort, startTestSshd } from '../../support/sshd.ts';
 import type { TestSshd } from '../../support/sshd.ts';
 
 let sshd: TestSshd;
@@ -33,7 +33,7 @@ before(async () => {
   sshd = await startTestSshd();
   const base = { connection: 'ssh' as const, address: sshd.host, user: sshd.user, intervalSec: 10, groups: [] };
   good = { ...base, name: 'good', port: sshd.port, privateKeyFile: sshd.clientKeyFile };
-  refused = { ...base, name: 'refused', port: await findFreePort(), privateKeyFile: sshd.clientKeyFile };
+  refused = { ...base, name: 'refused', port: await findRefusedPort(), privateKeyFile: sshd.clientKeyFile };
   wrongKey = { ...base, name: 'wrong-key', port: sshd.port, privateKeyFile: await createUnrelatedKey(sshd.dir) };
   bus = new MemoryBus();
   // Subscribed before any job is published: the in-memory bus only copies to existing subscriptions.
