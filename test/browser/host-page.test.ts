@@ -229,6 +229,8 @@ void describe('the host page in Chromium', () => {
     const maxPoints = Number(url.searchParams.get('maxPoints'));
     assert.ok(maxPoints >= 200 && maxPoints <= 2000, `maxPoints ${maxPoints}`);
     await waitFor('the 24 h charts', 60_000, async () => ((await fetchCount(page)) > before ? true : undefined), 200);
+    // The page may draw before this process has read the same answer's body.
+    await waitFor('the samples answer read', 30_000, () => answer ?? undefined, 50);
     assert.equal((answer as { resolution?: string } | null)?.resolution, '1m');
     const points = await chartPoints(page.locator('vigil-chart[data-chart="cpu"]'));
     assert.ok(points > 0 && points <= maxPoints, `${points} points for at most ${maxPoints}`);
