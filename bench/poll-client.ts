@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { Client as SshClient } from 'ssh2';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
+import type { MessageBus } from '../lib/bus/message-bus.ts';
 import { pollScriptFor } from '../lib/collect/poll-schedule.ts';
 import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../lib/collect/poll-script.ts';
@@ -158,11 +159,21 @@ function bareLoop(scripts: 'schedule' | PollScriptKind): { poll: PollOnce; close
 }
 
 async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: () => Promise<void> }> {
-  const bus = new MemoryBus();
+  const memoryBus = new MemoryBus();
   const waiting = new Map<string, (result: PollResult) => void>();
-  const results = await bus.subscribe('poll.results', { name: 'bench', durable: false, prefetch: 100_000 }, async (r) => {
-    waiting.get(r.host)?.(r);
-  });
+  // Jobs reach the worker through the in-process bus, decoded from JSON as from RabbitMQ. Results
+  // are encoded as the RabbitMQ bus encodes them (lib/bus/amqp-bus.ts) and the driver takes the
+  // worker's own object: decoding a result is the writer's work, not the worker's.
+  const bus: MessageBus = {
+    publish: async (topic, message) => {
+      if (topic !== 'poll.results') return memoryBus.publish(topic, message);
+      const result = message as PollResult;
+      Buffer.from(JSON.stringify(result));
+      waiting.get(result.host)?.(result);
+    },
+    subscribe: (topic, options, handler) => memoryBus.subscribe(topic, options, handler),
+    close: () => memoryBus.close(),
+  };
   const worker = await startWorker({
     bus,
     log: silentLogger,
@@ -193,7 +204,6 @@ async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: (
     poll,
     close: async () => {
       await worker.stop();
-      await results.close();
       await bus.close();
     },
   };

@@ -118,7 +118,39 @@ function rebootedBetween(previous: HostSnapshot, current: HostSnapshot): boolean
   return previous.uptimeSec !== null && current.uptimeSec !== null && current.uptimeSec < previous.uptimeSec;
 }
 
-const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+/**
+ * Ticks spent in each mode since the previous poll, or null when the two cannot be compared:
+ * iowait may go backwards on a tickless kernel (proc(5)); any other counter going backwards means
+ * the counters are not comparable (a reboot the uptime missed), and no figure beats a wrong one.
+ * Plain fields, not an array per call: this runs for the total and for every core on every poll.
+ */
+interface ModeDeltas extends Omit<CpuTimes, 'guest' | 'guestNice'> {
+  /** Their sum, positive and finite. */
+  total: number;
+}
+
+function modeDeltas(current: CpuTimes, previous: CpuTimes, into: ModeDeltas): ModeDeltas | null {
+  if (current.user < previous.user || current.nice < previous.nice || current.system < previous.system || current.idle < previous.idle
+    || current.irq < previous.irq || current.softirq < previous.softirq || current.steal < previous.steal) return null;
+  into.user = current.user - previous.user;
+  into.nice = current.nice - previous.nice;
+  into.system = current.system - previous.system;
+  into.idle = current.idle - previous.idle;
+  into.iowait = Math.max(0, current.iowait - previous.iowait);
+  into.irq = current.irq - previous.irq;
+  into.softirq = current.softirq - previous.softirq;
+  into.steal = current.steal - previous.steal;
+  // Summed in mode order, from 0, as the percentages have always been computed.
+  into.total = 0 + into.user + into.nice + into.system + into.idle + into.iowait + into.irq + into.softirq + into.steal;
+  return into.total > 0 && Number.isFinite(into.total) ? into : null;
+}
+
+/** Scratch for modeDeltas; every caller reads it before the next call. */
+const scratchDeltas: ModeDeltas = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, total: 0 };
+
+function pctOf(delta: number, total: number): number {
+  return clampPct((delta / total) * 100);
+}
 
 /**
  * Share of CPU time in each mode since the previous poll. guest is shown but not added to the
@@ -127,24 +159,19 @@ const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'st
  */
 function cpuModesPct(current: CpuTimes | null, previous: CpuTimes | null): CpuModes | null {
   if (current === null || previous === null) return null;
-  // iowait may go backwards on a tickless kernel (proc(5)); any other counter going backwards means
-  // the counters are not comparable (a reboot the uptime missed), and no figure beats a wrong one.
-  if (MODES.some((mode) => mode !== 'iowait' && current[mode] < previous[mode])) return null;
-  const deltas = MODES.map((mode) => Math.max(0, current[mode] - previous[mode]));
-  const total = deltas.reduce((sum, delta) => sum + delta, 0);
-  if (!(total > 0) || !Number.isFinite(total)) return null;
-  const pct = (delta: number | undefined): number => clampPct(((delta ?? 0) / total) * 100);
+  const d = modeDeltas(current, previous, scratchDeltas);
+  if (d === null) return null;
   const guest = Math.max(0, current.guest - previous.guest) + Math.max(0, current.guestNice - previous.guestNice);
   return {
-    user: pct(deltas[0]),
-    nice: pct(deltas[1]),
-    system: pct(deltas[2]),
-    idle: pct(deltas[3]),
-    iowait: pct(deltas[4]),
-    irq: pct(deltas[5]),
-    softirq: pct(deltas[6]),
-    steal: pct(deltas[7]),
-    guest: pct(guest),
+    user: pctOf(d.user, d.total),
+    nice: pctOf(d.nice, d.total),
+    system: pctOf(d.system, d.total),
+    idle: pctOf(d.idle, d.total),
+    iowait: pctOf(d.iowait, d.total),
+    irq: pctOf(d.irq, d.total),
+    softirq: pctOf(d.softirq, d.total),
+    steal: pctOf(d.steal, d.total),
+    guest: pctOf(guest, d.total),
   };
 }
 
@@ -155,9 +182,9 @@ function perCoreBusy(current: CpuTimes[] | null, previous: CpuTimes[] | null): n
   for (let i = 0; i < current.length; i++) {
     const now = current[i];
     const before = previous[i];
-    const modes = now !== undefined && before !== undefined ? cpuModesPct(now, before) : null;
-    if (modes === null) return null;
-    busy.push(clampPct(100 - modes.idle - modes.iowait));
+    const d = now !== undefined && before !== undefined ? modeDeltas(now, before, scratchDeltas) : null;
+    if (d === null) return null;
+    busy.push(clampPct(100 - pctOf(d.idle, d.total) - pctOf(d.iowait, d.total)));
   }
   return busy;
 }

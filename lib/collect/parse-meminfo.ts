@@ -1,4 +1,5 @@
 import { parseCount } from './parse-count.ts';
+import { forEachLine } from './split-fields.ts';
 
 export interface Meminfo {
   totalBytes: number;
@@ -10,6 +11,10 @@ export interface Meminfo {
   swapFreeBytes: number;
 }
 
+const KEYS = ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SwapTotal', 'SwapFree'] as const;
+/** A line of one of KEYS: the key and colon, then the number of kB. */
+const LINE = /^[A-Za-z0-9_()]+:\s+(\d+)(?: kB)?\s*$/;
+
 /**
  * /proc/meminfo, kB converted to bytes. MemTotal and MemFree are required. MemAvailable appeared
  * in Linux 3.14; before it, available is estimated as MemFree + Buffers + Cached (what `free`
@@ -17,13 +22,14 @@ export interface Meminfo {
  */
 export function parseMeminfo(text: string): Meminfo | null {
   const kib = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([A-Za-z0-9_()]+):\s+(\d+)(?: kB)?\s*$/.exec(line);
-    if (match === null) continue;
-    const [, key, digits] = match;
-    const value = parseCount(digits);
-    if (key !== undefined && value !== null && !kib.has(key)) kib.set(key, value);
-  }
+  forEachLine(text, (start, end) => {
+    // Only the lines read below go through the regex: meminfo has dozens more.
+    const key = keyAt(text, start);
+    if (key === null || kib.has(key)) return;
+    const match = LINE.exec(text.slice(start, end));
+    const value = parseCount(match?.[1]);
+    if (value !== null) kib.set(key, value);
+  });
   const total = kib.get('MemTotal');
   const free = kib.get('MemFree');
   if (total === undefined || free === undefined) return null;
@@ -39,4 +45,12 @@ export function parseMeminfo(text: string): Meminfo | null {
     swapTotalBytes: (kib.get('SwapTotal') ?? 0) * 1024,
     swapFreeBytes: (kib.get('SwapFree') ?? 0) * 1024,
   };
+}
+
+/** Which of KEYS the line at `start` is about ("MemTotal:" and so on), or null. */
+function keyAt(text: string, start: number): string | null {
+  for (const key of KEYS) {
+    if (text.startsWith(key, start) && text.charCodeAt(start + key.length) === 58 /* : */) return key;
+  }
+  return null;
 }

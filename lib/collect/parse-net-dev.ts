@@ -1,6 +1,5 @@
 import type { InterfaceCounters } from './sample.ts';
-import { parseCount } from './parse-count.ts';
-import { splitFields } from './split-fields.ts';
+import { countsInFields, fieldBounds, forEachLine } from './split-fields.ts';
 
 /**
  * /proc/net/dev: two header lines, then "  name: 8 receive fields 8 transmit fields".
@@ -9,18 +8,35 @@ import { splitFields } from './split-fields.ts';
  */
 export function parseNetDev(text: string): InterfaceCounters[] | null {
   const interfaces: InterfaceCounters[] = [];
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim();
-    if (name === '' || /[\s|]/.test(name)) continue;
-    const fields = splitFields(line, colon + 1);
-    if (fields.length < 16) continue;
-    const values = fields.slice(0, 16).map(parseCount);
-    if (values.some((v) => v === null)) continue;
-    const [rxBytes = 0, rxPackets = 0, rxErrors = 0, rxDrops = 0, , , , , txBytes = 0, txPackets = 0, txErrors = 0, txDrops = 0] =
-      values as number[];
-    interfaces.push({ name, rxBytes, rxPackets, rxErrors, rxDrops, txBytes, txPackets, txErrors, txDrops });
-  }
+  forEachLine(text, (start, end) => {
+    const iface = readLine(text, start, end);
+    if (iface !== null) interfaces.push(iface);
+  });
   return interfaces.length > 0 ? interfaces : null;
+}
+
+/** 8 receive and 8 transmit counters. */
+const FIELDS = 16;
+/** The field bounds and counters of the line being read; only read before the next line's. */
+const bounds: number[] = [];
+const counters: number[] = [];
+
+/** One interface, or null for a header or malformed line; numbers are read in place. */
+function readLine(text: string, start: number, end: number): InterfaceCounters | null {
+  const colon = text.indexOf(':', start);
+  if (colon < 0 || colon >= end) return null;
+  const name = text.slice(start, colon).trim();
+  if (name === '' || /[\s|]/.test(name)) return null;
+  if (fieldBounds(text, colon + 1, end, bounds, FIELDS) < FIELDS || !countsInFields(text, bounds, 0, FIELDS, counters)) return null;
+  return {
+    name,
+    rxBytes: counters[0] ?? 0,
+    rxPackets: counters[1] ?? 0,
+    rxErrors: counters[2] ?? 0,
+    rxDrops: counters[3] ?? 0,
+    txBytes: counters[8] ?? 0,
+    txPackets: counters[9] ?? 0,
+    txErrors: counters[10] ?? 0,
+    txDrops: counters[11] ?? 0,
+  };
 }

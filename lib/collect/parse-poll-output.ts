@@ -1,4 +1,5 @@
 import type { HostFacts, HostSnapshot, Pressure, ProcessCounters } from './sample.ts';
+import { cleanText } from './clean-command-line.ts';
 import { parseCount } from './parse-count.ts';
 import { parseCpuModel } from './parse-cpu-model.ts';
 import { parseDfOutput } from './parse-df-output.ts';
@@ -14,6 +15,7 @@ import { parsePressure } from './parse-pressure.ts';
 import { parseProcStat } from './parse-proc-stat.ts';
 import { parseProcessStat } from './parse-process-stat.ts';
 import { parseUptime } from './parse-uptime.ts';
+import { PolledProcess } from './polled-process.ts';
 import { headFileGroup, splitHeadOutput } from './split-head-output.ts';
 import type { HeadOutput } from './split-head-output.ts';
 
@@ -27,11 +29,8 @@ export type PollSection = (typeof POLL_SECTIONS)[number];
 /** What the light script does not collect: null in its snapshot, and not missing. */
 export const FULL_POLL_SECTIONS: readonly PollSection[] = ['processes', 'facts'];
 
-const SECTION_MARKER = /^@@([a-z]+)(?: (.*))?$/;
-/** Memory pages: 4 KiB on x86 and most ARM kernels; 64 KiB ARM/POWER kernels over-report by nothing worse than this factor's inverse. */
-const PAGE_BYTES = 4096;
-const MAX_COMMAND_LENGTH = 512;
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** What `.` does not match: a marker's rest holds none of them. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /** Where splitSections keeps the kind named on the `@@vigil <version> <kind>` line; no section name has a space. */
 const VIGIL_KIND = 'vigil kind';
 const V1_SECTIONS: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/loadavg': 'loadavg' };
@@ -132,10 +131,9 @@ function splitSections(stdout: string): Map<string, string> {
     const lineEnd = newline < 0 ? stdout.length : newline;
     const rawLine = stdout.slice(lineStart, lineEnd);
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    const marker = SECTION_MARKER.exec(line);
-    const name = marker?.[1];
-    if (name === 'vigil' && !texts.has(VIGIL_KIND)) texts.set(VIGIL_KIND, marker?.[2]?.split(' ')[1] ?? '');
-    if (name !== undefined) {
+    const name = markerName(line);
+    if (name === 'vigil' && !texts.has(VIGIL_KIND)) texts.set(VIGIL_KIND, line.slice('@@vigil '.length).split(' ')[1] ?? '');
+    if (name !== null) {
       close(lineStart - 1);
       if (texts.has(name)) {
         currentName = null;
@@ -151,6 +149,23 @@ function splitSections(stdout: string): Map<string, string> {
   close(stdout.length);
   if (!texts.has('end') && currentName !== null) texts.delete(currentName);
   return texts;
+}
+
+/**
+ * The name of a marker line, `@@name` or `@@name rest` (/^@@([a-z]+)(?: (.*))?$/, read without the
+ * regex: a poll has a dozen of them), or null.
+ */
+function markerName(line: string): string | null {
+  if (!line.startsWith('@@')) return null;
+  let end = 2;
+  while (end < line.length && isLowercaseLetter(line.charCodeAt(end))) end++;
+  if (end === 2) return null;
+  if (end < line.length && (line.charCodeAt(end) !== 32 /* space */ || LINE_TERMINATOR.test(line.slice(end + 1)))) return null;
+  return line.slice(2, end);
+}
+
+function isLowercaseLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
 }
 
 /** The start of the next line beginning with "@@" after the newline at `from`, or -1. */
@@ -199,26 +214,9 @@ function parseProcesses(head: HeadOutput): ProcessCounters[] | null {
     // The pid in the line must be the pid in the path ("/proc/" pid "/stat").
     if (stat === null || String(stat.pid) !== path.slice(6, -5)) continue;
     const cmdline = head.commandLinesTrusted ? head.files.get(`/proc/${stat.pid}/cmdline`) : undefined;
-    const comm = cleanText(stat.comm).slice(0, 64);
-    // NULs separate (and end) the arguments: as control characters they become spaces, and the trailing ones go with trim.
-    const args = cmdline === undefined || cmdline === '' ? '' : cleanText(cmdline).trim();
-    processes.push({
-      pid: stat.pid,
-      comm,
-      command: (args === '' ? `[${comm}]` : args).slice(0, MAX_COMMAND_LENGTH),
-      state: stat.state,
-      ppid: stat.ppid,
-      cpuTicks: stat.cpuTicks,
-      startTicks: stat.startTicks,
-      rssBytes: stat.rssPages * PAGE_BYTES,
-    });
+    processes.push(new PolledProcess(stat, cleanText(stat.comm).slice(0, 64), cmdline));
   }
   return processes.length > 0 ? processes : null;
-}
-
-/** Control characters (a newline in a command line) would break logs and tables downstream. */
-function cleanText(text: string): string {
-  return !CONTROL_CHARACTER.test(text) ? text : text.replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
 function parseFacts(sections: Map<string, string>, head: HeadOutput | null): HostFacts | null {

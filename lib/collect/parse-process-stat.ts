@@ -1,3 +1,4 @@
+import { parseCountIn } from './parse-count.ts';
 import { isSpace } from './split-fields.ts';
 
 export interface ProcessStat {
@@ -17,8 +18,6 @@ const UTIME = 11;
 const STIME = 12;
 const START_TIME = 19;
 const RSS = 21;
-/** parseCount's limit: longer digit runs are not a counter. */
-const MAX_DIGITS = 20;
 /**
  * The kernel's own layout, fields after the comm separated by single spaces: state, ppid, 9 more,
  * utime, stime, 6 more, starttime, vsize, rss. \S+ cannot cross a space, so nothing backtracks.
@@ -38,7 +37,7 @@ export function parseProcessStat(text: string): ProcessStat | null {
   const open = text.indexOf(' (');
   const close = text.lastIndexOf(') ');
   if (open < 1 || close < open) return null;
-  const pid = countAt(text, 0, open);
+  const pid = parseCountIn(text, 0, open);
   if (pid === null) return null;
   KERNEL_LAYOUT.lastIndex = close + 2;
   const fields = KERNEL_LAYOUT.exec(text);
@@ -73,39 +72,25 @@ function scanFields(text: string, pid: number, open: number, close: number): Pro
         if (state === null) return null;
         break;
       case PPID:
-        ppid = countAt(text, start, i);
+        ppid = parseCountIn(text, start, i);
         break;
       case UTIME:
-        utime = countAt(text, start, i);
+        utime = parseCountIn(text, start, i);
         break;
       case STIME:
-        stime = countAt(text, start, i);
+        stime = parseCountIn(text, start, i);
         break;
       case START_TIME:
-        startTicks = countAt(text, start, i);
+        startTicks = parseCountIn(text, start, i);
         break;
       case RSS:
-        rssPages = countAt(text, start, i);
+        rssPages = parseCountIn(text, start, i);
         break;
     }
     field++;
   }
   if (state === null || ppid === null || utime === null || stime === null || startTicks === null || rssPages === null) return null;
   return { pid, comm: text.slice(open + 2, close), state, ppid, cpuTicks: utime + stime, startTicks, rssPages };
-}
-
-/** text[start, end) as a non-negative integer of 1 to 20 digits, or null. */
-function countAt(text: string, start: number, end: number): number | null {
-  const digits = end - start;
-  if (digits < 1 || digits > MAX_DIGITS) return null;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return null;
-    value = value * 10 + (code - 48);
-  }
-  // Past 2^53 the running sum may round differently from Number()'s correctly rounded result.
-  return digits > 15 ? Number(text.slice(start, end)) : value;
 }
 
 function isLetter(code: number): boolean {

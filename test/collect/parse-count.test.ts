@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCount, parseUnsignedDecimal } from '../../lib/collect/parse-count.ts';
+import { parseCount, parseCountIn, parseUnsignedDecimal } from '../../lib/collect/parse-count.ts';
 
 void test('parseCount accepts plain digits only', () => {
   assert.equal(parseCount('0'), 0);
@@ -17,5 +17,12 @@ void test('parseUnsignedDecimal accepts load and uptime figures', () => {
   assert.equal(parseUnsignedDecimal('7'), 7);
   for (const bad of [undefined, '', '.5', '5.', '-0.1', '1e3', 'Infinity', '1.2.3']) {
     assert.equal(parseUnsignedDecimal(bad), null, String(bad));
+  }
+});
+
+void test('parseCountIn reads a count inside a longer text exactly as parseCount reads it cut out', () => {
+  const text = 'rx 131981020 18446744073709551615 12a 0';
+  for (let start = 0; start <= text.length; start++) {
+    for (let end = start; end <= text.length; end++) assert.equal(parseCountIn(text, start, end), parseCount(text.slice(start, end)), `${start}-${end}`);
   }
 });

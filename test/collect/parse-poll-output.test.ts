@@ -37,6 +37,10 @@ void test('parses every section of a real version-2 capture from a 2-core VM', (
   assert.equal(pid1?.ppid, 0);
   assert.ok(processes.some((p) => p.command === '[kthreadd]'), 'a kernel thread shows its comm in brackets');
   assert.ok(processes.some((p) => p.command.startsWith('postgres: 15/main: checkpointer')));
+  // Commands are cleaned when first read; the snapshot still serializes with them.
+  const serialized = JSON.parse(JSON.stringify(processes)) as typeof processes;
+  assert.deepEqual(serialized.map((p) => p.command), processes.map((p) => p.command));
+  assert.deepEqual(Object.keys(serialized[0] ?? {}).sort(), ['comm', 'command', 'cpuTicks', 'pid', 'ppid', 'rssBytes', 'startTicks', 'state']);
   assert.equal(snapshot.pollShellPid, Number(/^@@shell\n(\d+)$/m.exec(capture)?.[1]));
 });
 

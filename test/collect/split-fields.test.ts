@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSpace, splitFields } from '../../lib/collect/split-fields.ts';
+import { countInField, countsInFields, fieldBounds, forEachLine, isSpace, splitFields } from '../../lib/collect/split-fields.ts';
 
 void test('the same fields as trim().split(/\\s+/), on /proc lines and on odd whitespace', () => {
   const lines = [
@@ -18,4 +18,37 @@ void test('the same fields as trim().split(/\\s+/), on /proc lines and on odd wh
 
 void test('isSpace is \\s for every UTF-16 unit', () => {
   for (let code = 0; code < 0x10000; code++) assert.equal(isSpace(code), /\s/.test(String.fromCharCode(code)), `U+${code.toString(16)}`);
+});
+
+void test('fieldBounds gives the bounds of the fields splitFields cuts, and counts past its limit', () => {
+  const line = '  cpu0 12  7\t0 ';
+  const bounds: number[] = [];
+  assert.equal(fieldBounds(line, 0, line.length, bounds, 2), 4);
+  assert.deepEqual(bounds, [2, 6, 7, 9]);
+  assert.equal(fieldBounds(line, 0, line.length, bounds, 10), 4);
+  const fields: string[] = [];
+  for (let i = 0; i < bounds.length; i += 2) fields.push(line.slice(bounds[i], bounds[i + 1]));
+  assert.deepEqual(fields, splitFields(line));
+  assert.equal(fieldBounds('   ', 0, 3, bounds, 5), 0);
+  assert.deepEqual(bounds, []);
+});
+
+void test('forEachLine visits the lines split(\'\\n\') gives, trailing empty one included', () => {
+  for (const text of ['', 'a', 'a\nb', 'a\n', '\n\n', 'x\r\ny\n']) {
+    const lines: string[] = [];
+    forEachLine(text, (start, end) => lines.push(text.slice(start, end)));
+    assert.deepEqual(lines, text.split('\n'), JSON.stringify(text));
+  }
+});
+
+void test('counts are read from the fields in place, and a field that is no count fails them all', () => {
+  const line = 'eth0 1 22 333 x4';
+  const bounds: number[] = [];
+  fieldBounds(line, 0, line.length, bounds, 10);
+  assert.equal(countInField(line, bounds, 2), 22);
+  assert.equal(countInField(line, bounds, 0), null);
+  const counts: number[] = [9];
+  assert.equal(countsInFields(line, bounds, 1, 4, counts), true);
+  assert.deepEqual(counts, [1, 22, 333]);
+  assert.equal(countsInFields(line, bounds, 1, 5, counts), false);
 });
