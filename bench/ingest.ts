@@ -7,6 +7,10 @@
 // bookkeeping. Rounds alternate, the table emptied before each; the results are ratios of the
 // medians. Also reports the stored bytes per sample (heap, indexes, TOAST, per column) and per
 // host-day of rollups. Samples are realistic: the simulator's poll output parsed by the real parsers.
+// Then history storage as it stands after days of a fleet (--storage-hosts × --storage-days at
+// 10 s): hour by hour the samples are stored, rolled up and compacted as the writer's maintenance
+// does, and every byte the history takes (raw samples, chunks, rollups, indexes, TOAST) is divided
+// by the samples polled.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,15 +22,21 @@ import { buildSample } from '../lib/collect/build-sample.ts';
 import { parsePollOutput } from '../lib/collect/parse-poll-output.ts';
 import type { HostSnapshot, Sample } from '../lib/collect/sample.ts';
 import type { VigilDb } from '../lib/db/database.ts';
+import { compactHistory } from '../lib/db/chunks/compact-history.ts';
+import { compactionHorizon } from '../lib/db/chunks/compaction-horizon.ts';
 import { ensureSamplePartitions } from '../lib/db/ensure-sample-partitions.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import { applyPollResults } from '../lib/db/queries/apply-poll-results.ts';
+import { insertSamples } from '../lib/db/queries/insert-samples.ts';
+import { DEFAULT_RAW_RETENTION_DAYS, DEFAULT_ROLLUP_RETENTION_DAYS, applyRetention } from '../lib/db/rollups/apply-retention.ts';
 import { rollUpSamples } from '../lib/db/rollups/roll-up-samples.ts';
 import { ensureRollupPartitions } from '../lib/db/rollups/rollup-partitions.ts';
+import { readRollupProgress, recordRollupProgress } from '../lib/db/rollups/rollup-progress.ts';
 import type { PollResult } from '../lib/poll/poll-messages.ts';
 import { renderPollOutput } from '../lib/simulator/render-poll-output.ts';
 import { advanceHostState, createHostState } from '../lib/simulator/simulated-host-state.ts';
+import { simulatedSampleStream } from '../lib/simulator/simulated-samples.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,13 +45,19 @@ const { values } = parseArgs({
     polls: { type: 'string', default: '60' },
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '500' },
+    'storage-hosts': { type: 'string', default: '10' },
+    'storage-days': { type: 'string', default: '2' },
   },
 });
 const hostCount = Number(values.hosts);
 const pollCount = Number(values.polls);
 const rounds = Number(values.rounds);
 const batchSize = Number(values.batch);
+const storageHosts = Number(values['storage-hosts']);
+const storageDays = Number(values['storage-days']);
 const INTERVAL_MS = 10_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 async function admin(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: values['admin-url'] });
@@ -208,15 +224,21 @@ async function main(): Promise<void> {
           `bare COPY ${copyRates.at(-1)?.toFixed(0)} rows/s, bare COPY built in the timing ${copyBuiltRates.at(-1)?.toFixed(0)} rows/s`,
       );
     }
-    const writer = median(writerRates);
-    const bareRate = median(bareRates);
-    const copyRate = median(copyRates);
-    const copyBuiltRate = median(copyBuiltRates);
-    console.log(
-      `median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, bare COPY ${copyRate.toFixed(0)} rows/s, ` +
-        `bare COPY built in the timing ${copyBuiltRate.toFixed(0)} rows/s; writer/INSERT ${(writer / bareRate).toFixed(2)}, ` +
-        `writer/COPY ${(writer / copyRate).toFixed(2)} (aim ≥ 0.5), writer/COPY built in the timing ${(writer / copyBuiltRate).toFixed(2)}`,
-    );
+    // --rounds 0: no timing, only the storage figures (the writer's path stores their rows once).
+    if (rounds === 0) {
+      await emptySamples(database.db);
+      await timeWriterPath(database.db, results);
+    } else {
+      const writer = median(writerRates);
+      const bareRate = median(bareRates);
+      const copyRate = median(copyRates);
+      const copyBuiltRate = median(copyBuiltRates);
+      console.log(
+        `median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, bare COPY ${copyRate.toFixed(0)} rows/s, ` +
+          `bare COPY built in the timing ${copyBuiltRate.toFixed(0)} rows/s; writer/INSERT ${(writer / bareRate).toFixed(2)}, ` +
+          `writer/COPY ${(writer / copyRate).toFixed(2)} (aim ≥ 0.5), writer/COPY built in the timing ${(writer / copyBuiltRate).toFixed(2)}`,
+      );
+    }
 
     // Storage, on the rows the writer stored last.
     await sql`VACUUM ANALYZE samples`.execute(database.db);
@@ -250,12 +272,101 @@ async function main(): Promise<void> {
     console.log(`1m rollups: ${minute.rows} rows, ${perMinuteRow.toFixed(0)} bytes per row = ${((perMinuteRow * 1440) / 1024).toFixed(0)} KiB per host-day`);
     console.log(`1h rollups: ${hour.rows} rows, ${perHourRow.toFixed(0)} bytes per row = ${((perHourRow * 24) / 1024).toFixed(1)} KiB per host-day`);
     const tenHosts30Days = 10 * 30 * 8640 * (stored.bytes / stored.rows);
-    console.log(`10 hosts × 30 days at 10 s, raw: ${(tenHosts30Days / 1e6).toFixed(0)} MB (the comparable system: 480 MB)`);
+    console.log(`10 hosts × 30 days at 10 s, raw rows as stored: ${(tenHosts30Days / 1e6).toFixed(0)} MB (the comparable system: 480 MB)`);
+    if (storageDays > 0) await measureHistoryStorage(database.db);
   } finally {
     await bare.end().catch(() => {});
     await database.close();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
+}
+
+/**
+ * storageHosts hosts polled every 10 s for storageDays days, ending now, on the worker's light/full
+ * schedule, stored hour by hour (all hosts' samples interleaved, as a writer receives them), rolled
+ * up and compacted up to the horizon the maintenance job uses, then VACUUMed as autovacuum would.
+ * Then the bytes of everything history takes, all kept, and again after retention at
+ * its defaults (raw 14 days), per sample polled.
+ */
+async function measureHistoryStorage(db: VigilDb): Promise<void> {
+  await sql`TRUNCATE samples, samples_1m, samples_1h, sample_chunks, rollup_progress, poll_failures`.execute(db);
+  const endMs = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const startMs = endMs - storageDays * DAY_MS;
+  const hosts = Array.from({ length: storageHosts }, (_, i) => simulatedSampleStream(`store-${String(i).padStart(3, '0')}`, startMs, INTERVAL_MS));
+  await ensureSamplePartitions(db, startMs, storageDays + 1);
+  for (const resolution of ['1m', '1h'] as const) await ensureRollupPartitions(db, resolution, startMs, endMs);
+  console.log(`history storage: ${storageHosts} hosts × ${storageDays} days at 10 s, stored, rolled up and compacted hour by hour…`);
+  const spent = { store: 0, rollUp: 0, compact: 0 };
+  let polled = 0;
+  let chunks = 0;
+  const started = performance.now();
+  for (let hourMs = startMs; hourMs < endMs; hourMs += HOUR_MS) {
+    let t = performance.now();
+    const hour = Array.from({ length: HOUR_MS / INTERVAL_MS }, () => hosts.map((next) => next())).flat();
+    for (let i = 0; i < hour.length; i += batchSize) await insertSamples(db, hour.slice(i, i + batchSize));
+    polled += hour.length;
+    spent.store += performance.now() - t;
+    t = performance.now();
+    for (const resolution of ['1m', '1h'] as const) {
+      await rollUpSamples(db, { resolution, fromMs: hourMs, toMs: hourMs + HOUR_MS });
+      await recordRollupProgress(db, resolution, hourMs + HOUR_MS);
+    }
+    spent.rollUp += performance.now() - t;
+    t = performance.now();
+    const horizon = compactionHorizon(await readRollupProgress(db), 5 * 60_000);
+    if (horizon !== null) chunks += (await compactHistory(db, { beforeMs: horizon })).chunks;
+    spent.compact += performance.now() - t;
+    // What autovacuum does here: each hour's compaction deletes more than its 20% threshold of the rows left.
+    await sql`VACUUM samples, samples_1m`.execute(db);
+    if ((hourMs - startMs) % DAY_MS === 0 && hourMs > startMs) {
+      console.log(`  day ${(hourMs - startMs) / DAY_MS} of ${storageDays}: ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+    }
+  }
+  console.log(
+    `  ${polled} samples; per 1,000 samples: store ${((spent.store / polled) * 1000).toFixed(0)} ms, roll up ${((spent.rollUp / polled) * 1000).toFixed(0)} ms, ` +
+      `compact ${((spent.compact / polled) * 1000).toFixed(0)} ms (${chunks} chunks written)`,
+  );
+  await reportHistoryBytes(db, polled, 'everything kept');
+  if (storageDays > DEFAULT_RAW_RETENTION_DAYS) {
+    await applyRetention(db, { rawDays: DEFAULT_RAW_RETENTION_DAYS, rollupDays: DEFAULT_ROLLUP_RETENTION_DAYS, now: endMs });
+    // Retention deletes chunk rows; the space they leave is reused by the chunks written after
+    // (a day's worth a day), not given back. VACUUM FULL gives it back here, so that the figure is
+    // what the history holds, as a fleet running on past day 14 would hold it.
+    await sql`VACUUM FULL sample_chunks`.execute(db);
+    await reportHistoryBytes(db, polled, `after retention at its defaults (raw ${DEFAULT_RAW_RETENTION_DAYS} days) and VACUUM FULL sample_chunks`);
+  }
+}
+
+async function reportHistoryBytes(db: VigilDb, polled: number, label: string): Promise<void> {
+  await sql`VACUUM ANALYZE samples, samples_1m, samples_1h, sample_chunks`.execute(db);
+  const raw = await sizeOf(db, 'samples');
+  const minute = await sizeOf(db, 'samples_1m');
+  const hour = await sizeOf(db, 'samples_1h');
+  const chunkTable = await sql<{ bytes: number; heap: number; indexes: number }>`
+    SELECT pg_total_relation_size('sample_chunks')::int8 AS bytes, pg_relation_size('sample_chunks')::int8 AS heap,
+      pg_indexes_size('sample_chunks')::int8 AS indexes`.execute(db);
+  const payloads = await sql<{ kind: string; chunks: number; rows: number; bytes: number }>`
+    SELECT kind, count(*)::int8 AS chunks, sum(row_count)::int8 AS rows, sum(octet_length(payload))::int8 AS bytes
+    FROM sample_chunks GROUP BY kind ORDER BY kind`.execute(db);
+  const chunkBytes = Number(chunkTable.rows[0]?.bytes ?? 0);
+  const total = raw.bytes + minute.bytes + hour.bytes + chunkBytes;
+  const per = (bytes: number): string => (bytes / polled).toFixed(1);
+  console.log(`history bytes, ${label}: ${(total / 1e6).toFixed(1)} MB = ${per(total)} bytes per sample polled (${polled} samples)`);
+  const partitions = await sql<{ name: string; bytes: number }>`
+    SELECT relid::regclass::text AS name, pg_total_relation_size(relid)::int8 AS bytes FROM pg_partition_tree('samples') WHERE isleaf ORDER BY 1`.execute(db);
+  const partitionList = partitions.rows.map((row) => `${row.name} ${(Number(row.bytes) / 1e6).toFixed(1)} MB`).join(', ');
+  console.log(`  samples table: ${raw.rows} rows, ${(raw.bytes / 1e6).toFixed(1)} MB (${per(raw.bytes)} per sample polled; ${partitionList})`);
+  console.log(`  samples_1m table: ${minute.rows} rows, ${(minute.bytes / 1e6).toFixed(1)} MB (${per(minute.bytes)})`);
+  console.log(`  samples_1h table: ${hour.rows} rows, ${(hour.bytes / 1e6).toFixed(1)} MB (${per(hour.bytes)})`);
+  console.log(
+    `  sample_chunks: ${(chunkBytes / 1e6).toFixed(1)} MB (${per(chunkBytes)}; heap ${per(Number(chunkTable.rows[0]?.heap ?? 0))}, ` +
+      `primary key ${per(Number(chunkTable.rows[0]?.indexes ?? 0))}, the rest TOAST)`,
+  );
+  for (const row of payloads.rows) {
+    console.log(`    ${row.kind}: ${row.chunks} chunks of ${row.rows} rows, payloads ${(Number(row.bytes) / 1e6).toFixed(1)} MB = ${(Number(row.bytes) / Number(row.rows)).toFixed(1)} bytes per row`);
+  }
+  const tenHosts30Days = (total / polled) * 10 * 30 * 8640;
+  console.log(`  10 hosts × 30 days at 10 s at this rate: ${(tenHosts30Days / 1e6).toFixed(0)} MB (the comparable system: 480 MB, ~185 bytes per sample)`);
 }
 
 /** Rows and bytes (heap, indexes, TOAST) of a partitioned table, all partitions summed. */

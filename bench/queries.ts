@@ -10,11 +10,18 @@
 // benchmark may; a host's 24-hour query reads its own rows through the (host, ts) index, so the
 // number of other hosts changes the index depth, not the rows read.
 // Raw rows carry realistic filesystems/interfaces json, so that a row is as wide as a real one.
+// Each chart is measured twice: on the rows as stored, then after compactHistory has moved every
+// closed hour into sample_chunks as the writer's maintenance would (up to its horizon: all but the
+// last hour or two). Beside each, a bare fetch of the same stored data in the same run: the rows
+// (or the chunks' payloads and the rows left) of the host and range, selected and not decoded.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { VigilDb } from '../lib/db/database.ts';
+import { compactHistory } from '../lib/db/chunks/compact-history.ts';
+import { compactionHorizon } from '../lib/db/chunks/compaction-horizon.ts';
 import { ensureSamplePartitions } from '../lib/db/ensure-sample-partitions.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
@@ -23,7 +30,8 @@ import type { HostSeriesQuery } from '../lib/db/queries/select-host-series.ts';
 import { ROLLUP_METRICS } from '../lib/db/rollups/rollup-metrics.ts';
 import { rollUpSamples } from '../lib/db/rollups/roll-up-samples.ts';
 import { ensureRollupPartitions } from '../lib/db/rollups/rollup-partitions.ts';
-import { recordRollupProgress } from '../lib/db/rollups/rollup-progress.ts';
+import { readRollupProgress, recordRollupProgress } from '../lib/db/rollups/rollup-progress.ts';
+import type { SeriesResolution } from '../lib/db/rollups/choose-series-resolution.ts';
 
 const { values } = parseArgs({
   options: {
@@ -118,21 +126,95 @@ async function load(db: VigilDb, nowMs: number): Promise<void> {
   await sql`VACUUM ANALYZE`.execute(db);
 }
 
+interface Timing {
+  p50: number;
+  p95: number;
+}
+
+function percentiles(times: number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+/** The stored data a chart of the query reads, fetched and not decoded: the bare baseline. */
+async function bareFetch(db: VigilDb, query: HostSeriesQuery, resolution: SeriesResolution): Promise<number> {
+  const from = new Date(query.fromMs).toISOString();
+  const to = new Date(query.toMs).toISOString();
+  const table = resolution === 'raw' ? 'samples' : resolution === '1m' ? 'samples_1m' : 'samples_1h';
+  const time = resolution === 'raw' ? 'ts' : 'bucket';
+  const rows = await sql`SELECT * FROM ${sql.id(table)} WHERE host = ${query.host}
+    AND ${sql.id(time)} >= ${from}::timestamptz AND ${sql.id(time)} <= ${to}::timestamptz`.execute(db);
+  if (resolution === '1h') return rows.rows.length;
+  const chunks = await sql`SELECT payload FROM sample_chunks WHERE kind = ${resolution} AND host = ${query.host}
+    AND start_ts > ${from}::timestamptz - interval '1 day' AND start_ts <= ${to}::timestamptz AND end_ts > ${from}::timestamptz`.execute(db);
+  return rows.rows.length + chunks.rows.length;
+}
+
 async function measure(db: VigilDb, label: string, query: (i: number) => HostSeriesQuery): Promise<void> {
   for (let i = 0; i < 10; i++) await selectHostSeries(db, query(i));
-  const times: number[] = [];
+  const vigil: number[] = [];
+  const bare: number[] = [];
   let points = 0;
-  let resolution = '';
+  let resolution: SeriesResolution = 'raw';
+  // Turns, so that both see the same load.
   for (let i = 0; i < queryCount; i++) {
-    const started = performance.now();
+    let started = performance.now();
     const series = await selectHostSeries(db, query(i));
-    times.push(performance.now() - started);
+    vigil.push(performance.now() - started);
     points = series?.ts.length ?? 0;
-    resolution = series?.resolution ?? '';
+    resolution = series?.resolution ?? 'raw';
+    started = performance.now();
+    await bareFetch(db, query(i), resolution);
+    bare.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  const at = (p: number): string => (times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN).toFixed(1);
-  console.log(`${label}: resolution ${resolution}, ${points} points; p50 ${at(0.5)} ms, p95 ${at(0.95)} ms over ${queryCount} queries`);
+  const v = percentiles(vigil);
+  const b = percentiles(bare);
+  console.log(
+    `${label}: resolution ${resolution}, ${points} points; p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms; ` +
+      `bare fetch p50 ${b.p50.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms; p95 vs bare ${(v.p95 / b.p95).toFixed(2)} (${queryCount} queries)`,
+  );
+}
+
+async function measureCharts(db: VigilDb, nowMs: number, stage: string): Promise<void> {
+  console.log(`${stage} (load average ${loadAverage()}):`);
+  // Queried hosts rotate through the ones with raw samples; the clock moves a little per query.
+  await measure(db, '  24-hour chart', (i) => ({ host: hostName(i % rawHosts), fromMs: nowMs - DAY_MS - i * 1000, toMs: nowMs - i * 1000, nowMs }));
+  await measure(db, '  24-hour chart, raw forced', (i) => ({
+    host: hostName(i % rawHosts),
+    fromMs: nowMs - DAY_MS - i * 1000,
+    toMs: nowMs - i * 1000,
+    nowMs,
+    resolution: 'raw',
+  }));
+  await measure(db, '  6-hour chart', (i) => ({ host: hostName(i % rawHosts), fromMs: nowMs - DAY_MS / 4 - i * 1000, toMs: nowMs - i * 1000, nowMs }));
+  await measure(db, '  7-day chart', (i) => ({ host: hostName(i % rawHosts), fromMs: nowMs - 7 * DAY_MS - i * 1000, toMs: nowMs - i * 1000, nowMs }));
+  await measure(db, '  90-day chart', (i) => ({
+    host: hostName((i * 37) % hostCount),
+    fromMs: nowMs - 90 * DAY_MS - i * 1000,
+    toMs: nowMs - i * 1000,
+    nowMs,
+  }));
+  console.log(`  (load average ${loadAverage()})`);
+}
+
+async function reportSizes(db: VigilDb): Promise<void> {
+  // pg_partition_tree lists nothing for a plain table (sample_chunks): then the table itself.
+  const sizes = await sql<{ table: string; bytes: number; rows: number }>`
+    SELECT t AS table,
+      coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass)), pg_total_relation_size(t::regclass))::int8 AS bytes,
+      coalesce((SELECT sum(greatest(reltuples, 0)) FROM pg_class c JOIN pg_partition_tree(t::regclass) p ON c.oid = p.relid WHERE p.isleaf),
+        (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = t::regclass))::int8 AS rows
+    FROM unnest(ARRAY['samples', 'samples_1m', 'samples_1h', 'sample_chunks']) AS t`.execute(db);
+  for (const row of sizes.rows) {
+    console.log(`  ${row.table}: ~${row.rows} rows, ${(row.bytes / 1e6).toFixed(0)} MB, ${(row.bytes / Math.max(1, row.rows)).toFixed(0)} bytes per row`);
+  }
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
 }
 
 async function main(): Promise<void> {
@@ -144,29 +226,21 @@ async function main(): Promise<void> {
     await migrateToLatest(database.db);
     const nowMs = Date.now();
     await load(database.db, nowMs);
-    const sizes = await sql<{ table: string; bytes: number; rows: number }>`
-      SELECT t AS table, (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(t::regclass))::int8 AS bytes,
-        (SELECT sum(reltuples) FROM pg_class c JOIN pg_partition_tree(t::regclass) p ON c.oid = p.relid WHERE p.isleaf)::int8 AS rows
-      FROM unnest(ARRAY['samples', 'samples_1m', 'samples_1h']) AS t`.execute(database.db);
-    for (const row of sizes.rows) {
-      console.log(`${row.table}: ~${row.rows} rows, ${(row.bytes / 1e6).toFixed(0)} MB, ${(row.bytes / row.rows).toFixed(0)} bytes per row`);
-    }
-    // Queried hosts rotate through the ones with raw samples; the clock moves a little per query.
-    await measure(database.db, '24-hour chart', (i) => ({ host: hostName(i % rawHosts), fromMs: nowMs - DAY_MS - i * 1000, toMs: nowMs - i * 1000, nowMs }));
-    await measure(database.db, '24-hour chart, raw forced', (i) => ({
-      host: hostName(i % rawHosts),
-      fromMs: nowMs - DAY_MS - i * 1000,
-      toMs: nowMs - i * 1000,
-      nowMs,
-      resolution: 'raw',
-    }));
-    await measure(database.db, '6-hour chart', (i) => ({ host: hostName(i % rawHosts), fromMs: nowMs - DAY_MS / 4 - i * 1000, toMs: nowMs - i * 1000, nowMs }));
-    await measure(database.db, '90-day chart', (i) => ({
-      host: hostName((i * 37) % hostCount),
-      fromMs: nowMs - 90 * DAY_MS - i * 1000,
-      toMs: nowMs - i * 1000,
-      nowMs,
-    }));
+    console.log('as stored:');
+    await reportSizes(database.db);
+    await measureCharts(database.db, nowMs, 'charts on the rows as stored');
+
+    // As the writer's maintenance would: every hour its rollups are done with, into chunks.
+    const horizon = compactionHorizon(await readRollupProgress(database.db), 5 * 60_000);
+    const started = performance.now();
+    const compacted = await compactHistory(database.db, { beforeMs: horizon ?? nowMs });
+    console.log(
+      `compacted before ${new Date(horizon ?? nowMs).toISOString()}: ${compacted.rows} rows into ${compacted.chunks} chunks in ` +
+        `${((performance.now() - started) / 1000).toFixed(0)} s; ${compacted.partitions.length} partitions emptied and dropped`,
+    );
+    await sql`VACUUM ANALYZE`.execute(database.db);
+    await reportSizes(database.db);
+    await measureCharts(database.db, nowMs, 'charts on compacted history');
   } finally {
     await database.close();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

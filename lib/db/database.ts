@@ -304,6 +304,20 @@ export interface LivePollsTable {
   requested_at: Timestamp;
 }
 
+/**
+ * One host's rows of a closed hour, moved out of samples (kind raw) or samples_1m (kind 1m) into
+ * one columnar, compressed payload (lib/db/chunks). The span is [start_ts, end_ts).
+ */
+export interface SampleChunksTable {
+  kind: 'raw' | '1m';
+  host: string;
+  start_ts: Timestamp;
+  end_ts: Timestamp;
+  row_count: number;
+  /** A Buffer from pg, a Uint8Array from PGlite. */
+  payload: Uint8Array;
+}
+
 export interface Database {
   hosts: HostsTable;
   samples: SamplesTable;
@@ -323,6 +337,7 @@ export interface Database {
   inventory_snapshots: InventorySnapshotsTable;
   inventory_snapshot_hosts: InventorySnapshotHostsTable;
   live_polls: LivePollsTable;
+  sample_chunks: SampleChunksTable;
 }
 
 export type VigilDb = Kysely<Database>;

@@ -15,6 +15,12 @@ export function samplePartitionName(dayStartMs: number): string {
   return 'samples_p' + new Date(dayStartMs).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** The UTC midnight that starts a daily partition, from its name; null for any other name. */
+export function samplePartitionStart(name: string): number | null {
+  const match = PARTITION_NAME.exec(name);
+  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
+}
+
 /** Names of the daily partitions that exist now (the default partition excluded). */
 export async function listSamplePartitions(db: VigilDb): Promise<string[]> {
   const result = await sql<{ name: string }>`
@@ -74,10 +80,8 @@ async function createSamplePartition(db: VigilDb, dayStartMs: number): Promise<b
 export async function dropSamplePartitionsBefore(db: VigilDb, cutoffMs: number): Promise<string[]> {
   const dropped: string[] = [];
   for (const name of await listSamplePartitions(db)) {
-    const match = PARTITION_NAME.exec(name);
-    if (!match) continue;
-    const dayStart = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-    if (dayStart + DAY_MS > cutoffMs) continue;
+    const dayStart = samplePartitionStart(name);
+    if (dayStart === null || dayStart + DAY_MS > cutoffMs) continue;
     await sql`DROP TABLE IF EXISTS ${sql.id(name)}`.execute(db);
     dropped.push(name);
   }

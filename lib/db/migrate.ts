@@ -15,6 +15,7 @@ import * as livePolls from './migrations/0009-live-polls.ts';
 import * as inventorySnapshot from './migrations/0010-inventory-snapshot.ts';
 import * as rollupChartDetail from './migrations/0011-rollup-chart-detail.ts';
 import * as sparklineCoveringKey from './migrations/0012-sparkline-covering-key.ts';
+import * as sampleChunks from './migrations/0013-sample-chunks.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-inventory-snapshot': inventorySnapshot,
   '0011-rollup-chart-detail': rollupChartDetail,
   '0012-sparkline-covering-key': sparklineCoveringKey,
+  '0013-sample-chunks': sampleChunks,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

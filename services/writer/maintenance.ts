@@ -1,9 +1,12 @@
 // The writer's periodic upkeep of history: rolls closed minutes and hours up from the raw
-// samples, and applies retention once an hour. Periodic rather than in the write transaction so
+// samples, moves the hours the rollups are done with into chunks, and applies retention once an hour. Periodic rather than in the write transaction so
 // that storing a batch costs no more than storing it; charts read the not-yet-rolled tail from
 // the raw samples (selectHostSeries), so nothing waits for this job to be seen.
 import { sql } from 'kysely';
 import type { VigilDb } from '../../lib/db/database.ts';
+import { compactHistory } from '../../lib/db/chunks/compact-history.ts';
+import type { CompactHistoryResult } from '../../lib/db/chunks/compact-history.ts';
+import { compactionHorizon } from '../../lib/db/chunks/compaction-horizon.ts';
 import { listSamplePartitions } from '../../lib/db/ensure-sample-partitions.ts';
 import { DEFAULT_RAW_RETENTION_DAYS, DEFAULT_ROLLUP_RETENTION_DAYS, applyRetention } from '../../lib/db/rollups/apply-retention.ts';
 import { rollUpSamples } from '../../lib/db/rollups/roll-up-samples.ts';
@@ -34,6 +37,10 @@ export interface MaintenanceOptions {
   lateMs?: number;
   /** Most raw time one transaction rolls up, so that catching up never holds one huge transaction. */
   chunkMs?: number;
+  /** Whether closed hours move into sample_chunks once the rollups are past them (default true). */
+  compaction?: boolean;
+  /** Most time one pass spends compacting (the first pass after an upgrade has days to do); the next goes on. */
+  compactionBudgetMs?: number;
   now?: () => number;
 }
 
@@ -42,6 +49,8 @@ export interface MaintenancePass {
   buckets: Record<RollupResolution, number>;
   /** Partitions dropped by retention, when it ran. */
   dropped: string[] | null;
+  /** What compaction did, when it ran (once per newly closed hour). */
+  compacted: CompactHistoryResult | null;
   /** False when another writer held the job's lock. */
   ran: boolean;
 }
@@ -66,11 +75,12 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let lastRetentionAt = -Infinity;
+  let compactedBefore = -Infinity;
   let warned = false;
 
   const pass = async (): Promise<MaintenancePass> => {
     const at = now();
-    const result: MaintenancePass = { buckets: { '1m': 0, '1h': 0 }, dropped: null, ran: true };
+    const result: MaintenancePass = { buckets: { '1m': 0, '1h': 0 }, dropped: null, compacted: null, ran: true };
     const progress = await readRollupProgress(db);
     // Nothing rolled up yet: start with the oldest raw partition, or wait for one to exist.
     const oldest = (await listSamplePartitions(db))[0];
@@ -92,6 +102,13 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
       const written = await rollUp('1h', hourFrom, closedHour);
       if (written === null) return { ...result, ran: false };
       result.buckets['1h'] = written;
+    }
+    const horizon = compactionHorizon(await readRollupProgress(db), lateMs);
+    if (options.compaction !== false && !stopping && horizon !== null && horizon > compactedBefore) {
+      const until = performance.now() + (options.compactionBudgetMs ?? 20_000);
+      result.compacted = await compactHistory(db, { beforeMs: horizon, shouldStop: () => stopping || performance.now() > until });
+      if (result.compacted.complete) compactedBefore = horizon;
+      if (result.compacted.partitions.length > 0) log.info('compaction emptied partitions', { partitions: result.compacted.partitions });
     }
     if (!stopping && at - lastRetentionAt >= retentionIntervalMs) {
       const dropped = await applyRetention(db, { rawDays, rollupDays, now: at });

@@ -1,19 +1,26 @@
-// One host's metrics over a time range, in uPlot's columnar form, built by the database: every
-// chart of the host page from one statement, so that all columns share one time axis.
-// Short recent ranges read the raw samples; longer ones the 1-minute or 1-hour rollups
-// (chooseSeriesResolution), so that no chart reads more than about ten thousand rows.
-import { sql } from 'kysely';
-import type { RawBuilder } from 'kysely';
+// One host's metrics over a time range, in uPlot's columnar form: every chart of the host page
+// from one call, all columns on one time axis. Short recent ranges read the raw samples; longer
+// ones the 1-minute or 1-hour rollups (chooseSeriesResolution), so that no chart reads more than
+// about ten thousand rows. Rows come through selectStoredRows, from their table or from the chunks
+// compaction packed them into, and are turned into points and averaged into at most maxPoints
+// buckets here: a chunk is decoded in JS, so the whole answer is built in one place, the same way
+// whether or not its hours have been compacted.
 import type { VigilDb } from '../database.ts';
+import { selectStoredColumns } from '../chunks/select-stored-rows.ts';
+import type { StoredColumns } from '../chunks/select-stored-rows.ts';
+import type { JsonShape } from '../chunks/json-text-column.ts';
 import { chooseSeriesResolution } from '../rollups/choose-series-resolution.ts';
 import type { SeriesResolution } from '../rollups/choose-series-resolution.ts';
 import { DEFAULT_RAW_RETENTION_DAYS } from '../rollups/apply-retention.ts';
-import { rollupDeviceRowsSql, sampleDeviceRowsSql } from '../rollups/device-figures.ts';
-import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_TABLES, bucketStart, cpuModesJoinSql } from '../rollups/rollup-metrics.ts';
-import type { RollupResolution } from '../rollups/rollup-metrics.ts';
-import { withoutJit } from '../without-jit.ts';
+import { SAMPLE_DEVICE_COLUMNS, forEachRollupDevice, forEachSampleDevice } from '../rollups/device-figures.ts';
+import type { DeviceKind } from '../rollups/device-figures.ts';
+import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_COLUMNS, ROLLUP_DETAIL_READERS, bucketStart, figure } from '../rollups/rollup-metrics.ts';
+import type { RollupResolution, SampleFigureRow } from '../rollups/rollup-metrics.ts';
+import { readRollupProgress } from '../rollups/rollup-progress.ts';
 import { assembleDeviceSeries } from './host-device-series.ts';
-import type { DeviceTuple, HostDeviceSeries } from './host-device-series.ts';
+import type { HostDeviceSeries } from './host-device-series.ts';
+import { bucketSeriesPoints, emptySeriesPoints } from './series-buckets.ts';
+import type { SeriesPoints } from './series-buckets.ts';
 
 export const DEFAULT_MAX_POINTS = 2000;
 
@@ -74,16 +81,18 @@ export interface HostSeries extends HostDeviceSeries {
 interface Metric {
   /** The column's name in the answer. */
   key: keyof Omit<HostSeries, 'host' | 'from' | 'to' | 'resolution' | 'bucketSec' | 'ts' | keyof HostDeviceSeries>;
-  /** SQL over a `samples` row joined with cpuModesJoinSql. */
-  raw: string;
+  /** Its value in a samples row (json columns parsed). */
+  raw: (row: SampleFigureRow) => number | null;
   /** Its average's column in the rollup tables. */
   rollup: string;
+  /** The samples column it is, for a headline figure. */
+  column?: string;
 }
 
-const headline = (key: Metric['key'], column: string): Metric => ({ key, raw: column, rollup: `${column}_avg` });
-const detail = (key: Metric['key'], name: keyof typeof ROLLUP_DETAIL_METRICS): Metric => ({ key, raw: ROLLUP_DETAIL_METRICS[name], rollup: `${name}_avg` });
+const headline = (key: Metric['key'], column: string): Metric => ({ key, raw: (row) => figure(row[column]), rollup: `${column}_avg`, column });
+const detail = (key: Metric['key'], name: keyof typeof ROLLUP_DETAIL_READERS): Metric => ({ key, raw: ROLLUP_DETAIL_READERS[name], rollup: `${name}_avg` });
 
-/** The charted metrics. The SQL alias of each is m0, m1…: names from a constant list, never input. */
+/** The charted metrics, in the order of SeriesPoints.m. */
 const METRICS: readonly Metric[] = [
   headline('cpuBusyPct', 'cpu_busy_pct'),
   detail('cpuUserPct', 'cpu_user_pct'),
@@ -106,30 +115,16 @@ const METRICS: readonly Metric[] = [
   headline('diskWriteBytesPerSec', 'disk_write_bps'),
 ];
 
-const alias = (i: number): string => `m${i}`;
-const list = (f: (m: Metric, i: number) => string, separator = ',\n      '): RawBuilder<unknown> => sql.raw(METRICS.map(f).join(separator));
-
-interface SeriesRow {
-  host: string;
-  point_count: number | string | null;
-  ts: (number | string)[];
-  /** m0, m1…: the metrics' columns, in METRICS order. */
-  [metric: `m${number}`]: (number | string | null)[];
-  /** One element per device and point, null when there are none: arrays are cheaper to build and parse than json. */
-  device_point: (number | string)[] | null;
-  device_kind: string[] | null;
-  device_name: string[] | null;
-  device_v1: (number | string | null)[] | null;
-  device_v2: (number | string | null)[] | null;
-  device_v3: (number | string | null)[] | null;
-}
+/** What the raw points are read from. */
+const RAW_COLUMNS = [...METRICS.flatMap((metric) => (metric.column === undefined ? [] : [metric.column])), ...ROLLUP_DETAIL_COLUMNS, ...SAMPLE_DEVICE_COLUMNS];
+const ROLLUP_COLUMNS = ['sample_count', ...METRICS.map((metric) => metric.rollup), 'devices'];
 
 /** Resolves to null when the host is not known at all (as opposed to known but without samples). */
 export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Promise<HostSeries | null> {
+  const known = await db.selectFrom('hosts').select('name').where('name', '=', query.host).executeTakeFirst();
+  if (known === undefined) return null;
   const maxPoints = Math.max(1, Math.floor(query.maxPoints ?? DEFAULT_MAX_POINTS));
   const bucketSec = Math.max(0.001, (query.toMs - query.fromMs) / 1000 / maxPoints);
-  const from = new Date(query.fromMs);
-  const to = new Date(query.toMs);
   const resolution =
     query.resolution === undefined || query.resolution === 'auto'
       ? chooseSeriesResolution({
@@ -139,137 +134,116 @@ export async function selectHostSeries(db: VigilDb, query: HostSeriesQuery): Pro
           rawRetentionDays: query.rawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS,
         })
       : query.resolution;
-  const source = resolution === 'raw' ? rawSource(query.host, from, to) : rollupSource(query.host, resolution, query.fromMs, to);
-
-  // Buckets count from the start of the range, the point at exactly `to` joining the last one and
-  // a rollup bucket that starts before `from` the first one, so there are never more than maxPoints. When the range holds few enough points the grouping key
-  // is the point's own (unique) t, so the same statement returns the points or bucket averages,
-  // each point weighing as many samples as it stands for. Device rows get their key from the same
-  // expression over the same t, and name their point by its index in the answer's ts.
-  const key = (t: string): RawBuilder<unknown> => sql`case when n.n > cast(${maxPoints} as bigint)
-      then least(greatest(floor((${sql.raw(t)} - cast(${query.fromMs / 1000} as float8)) / cast(${bucketSec} as float8)), 0), cast(${maxPoints - 1} as float8))
-      else ${sql.raw(t)} end`;
-  const weighted = (v: string, w: string): string => `sum(${v} * ${w}) / nullif(sum(${w}) filter (where ${v} is not null), 0)`;
-  const statement = sql<SeriesRow>`
-    with p as (${source.points}),
-    d as (${source.devices}),
-    n as (select count(*) as n from p),
-    b as (
-      select k, min(t) as t, ${list((_m, i) => `${weighted(`pk.${alias(i)}`, 'pk.w')} as ${alias(i)}`)}
-      from (select p.*, ${key('p.t')} as k from p cross join n) pk
-      group by k
-    ),
-    bi as (select b.*, (row_number() over (order by b.t) - 1)::integer as i from b),
-    dg as (
-      select dk.k, dk.kind, dk.name, ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${weighted(`dk.${v}`, 'dk.w')} as ${v}`).join(', '))}
-      from (select d.*, ${key('d.t')} as k from d cross join n) dk
-      group by dk.k, dk.kind, dk.name
-    )
-    select h.name as host, (select n from n) as point_count,
-      coalesce(c.ts, '{}') as ts,
-      ${list((_m, i) => `coalesce(c.${alias(i)}, '{}') as ${alias(i)}`)},
-      d.*
-    from hosts h
-    cross join (select array_agg(t order by t) as ts, ${list((_m, i) => `array_agg(${alias(i)} order by t) as ${alias(i)}`, ', ')} from bi) c
-    cross join (
-      select array_agg(bi.i) as device_point, array_agg(dg.kind) as device_kind, array_agg(dg.name) as device_name,
-        array_agg(dg.v1) as device_v1, array_agg(dg.v2) as device_v2, array_agg(dg.v3) as device_v3
-      from dg join bi on bi.k = dg.k
-    ) d
-    where h.name = ${query.host}
-  `;
-  const result = await withoutJit(db, (tx) => statement.execute(tx));
-
-  const row = result.rows[0];
-  if (row === undefined) return null;
-  const pointCount = Number(row.point_count ?? 0);
-  const rollupSec = resolution === 'raw' ? null : ROLLUP_BUCKET_MS[resolution] / 1000;
-  const ts = row.ts.map(Number);
+  const points = resolution === 'raw' ? await rawPoints(db, query.host, query.fromMs, query.toMs) : await rollupPoints(db, query.host, resolution, query.fromMs, query.toMs);
+  const pointCount = points.t.length;
+  const buckets = bucketSeriesPoints(points, { fromSec: query.fromMs / 1000, bucketSec, maxPoints });
   const series = {
-    host: row.host,
-    from: from.toISOString(),
-    to: to.toISOString(),
+    host: known.name,
+    from: new Date(query.fromMs).toISOString(),
+    to: new Date(query.toMs).toISOString(),
     resolution,
-    bucketSec: pointCount > maxPoints ? bucketSec : rollupSec,
-    ts,
+    bucketSec: pointCount > maxPoints ? bucketSec : resolution === 'raw' ? null : ROLLUP_BUCKET_MS[resolution] / 1000,
+    ts: buckets.ts,
   } as HostSeries;
   METRICS.forEach((metric, i) => {
-    series[metric.key] = toNumbers(row[`m${i}`] ?? []);
+    series[metric.key] = buckets.columns[i] ?? [];
   });
-  const devices = (row.device_point ?? []).map(
-    (point, j): DeviceTuple => [Number(point), row.device_kind?.[j] ?? '', row.device_name?.[j] ?? '', row.device_v1?.[j] ?? null, row.device_v2?.[j] ?? null, row.device_v3?.[j] ?? null],
-  );
-  return Object.assign(series, assembleDeviceSeries(devices, ts.length));
+  return Object.assign(series, assembleDeviceSeries(buckets.devices, buckets.ts.length));
 }
 
-interface Source {
-  /** Rows of (t seconds, w weight, m0…): one per point. */
-  points: RawBuilder<unknown>;
-  /** Rows of (t, w, kind, name, v1, v2, v3): one per device and point. */
-  devices: RawBuilder<unknown>;
+/** Adds one point; returns its index, for its device rows. */
+function addPoint(points: SeriesPoints, t: number, w: number, value: (metric: Metric, i: number) => number | null): number {
+  points.t.push(t);
+  points.w.push(w);
+  METRICS.forEach((metric, i) => points.m[i]?.push(value(metric, i)));
+  return points.t.length - 1;
 }
 
-/** Each raw sample in [from, to]: its time t in seconds, weight 1, and the metrics. */
-function rawSource(host: string, from: Date, to: Date): Source {
-  const where = sql`s.host = ${host}
-      and s.ts >= cast(${from.toISOString()} as timestamptz)
-      and s.ts <= cast(${to.toISOString()} as timestamptz)`;
-  return {
-    points: sql`
-      select extract(epoch from s.ts)::float8 as t, 1::float8 as w,
-        ${list((m, i) => `(${m.raw})::float8 as ${alias(i)}`, ', ')}
-      from samples s ${sql.raw(cpuModesJoinSql('s'))}
-      where ${where}`,
-    devices: sql`
-      select extract(epoch from s.ts)::float8 as t, 1::float8 as w, dv.kind, dv.name, dv.v1, dv.v2, dv.v3
-      from samples s cross join lateral ${sql.raw(sampleDeviceRowsSql('s'))} dv
-      where ${where} and dv.name is not null`,
-  };
+function addDevice(points: SeriesPoints, point: number, w: number, kind: DeviceKind, name: string, v1: number | null, v2: number | null, v3: number | null): void {
+  points.devicePoint.push(point);
+  points.deviceKind.push(kind);
+  points.deviceName.push(name);
+  points.deviceValues[0].push(v1);
+  points.deviceValues[1].push(v2);
+  points.deviceValues[2].push(v3);
+  points.deviceWeight.push(w);
+}
+
+/** Each raw sample in [from, to]: its time, weight 1, its metrics and devices. */
+async function rawPoints(db: VigilDb, host: string, fromMs: number, toMs: number): Promise<SeriesPoints> {
+  const points = emptySeriesPoints(METRICS.length);
+  addSamples(points, await selectStoredColumns(db, 'raw', host, { fromMs, toMs }, { columns: RAW_COLUMNS, json: 'values' }), (at) => at / 1e6);
+  return points;
+}
+
+/** Each sample as a point of weight 1 at time(at), with its devices. */
+function addSamples(points: SeriesPoints, stored: StoredColumns, time: (atUs: number) => number): void {
+  const row: Record<string, unknown> = {};
+  const columns = [...stored.columns];
+  stored.at.forEach((at, i) => {
+    for (const [name, values] of columns) row[name] = values[i];
+    const point = addPoint(points, time(at), 1, (metric) => metric.raw(row));
+    forEachSampleDevice(row, (kind, name, v1, v2, v3) => addDevice(points, point, 1, kind, name, v1, v2, v3));
+  });
 }
 
 /**
  * Each bucket starting in [from, to] with its average of each metric, weighted by its sample count.
- * Buckets the maintenance job has built come from the rollup table; the later ones, not rolled up
- * yet, are computed here from the raw samples, so a chart shows the last minutes too.
+ * Buckets the maintenance job has built come from the rollups (table or chunks); the later ones,
+ * not rolled up yet, are averaged here from the raw samples, so a chart shows the last minutes too.
  */
-function rollupSource(host: string, resolution: RollupResolution, fromMs: number, to: Date): Source {
-  const first = new Date(bucketStart(resolution, fromMs)).toISOString();
-  const width = resolution === '1m' ? '1 minute' : '1 hour';
-  const table = sql.id(ROLLUP_TABLES[resolution]);
-  const rolledUntil = sql`coalesce((select rolled_until from rollup_progress where resolution = ${resolution}), '-infinity'::timestamptz)`;
-  const rolled = sql`x.host = ${host}
-      and x.bucket >= cast(${first} as timestamptz)
-      and x.bucket <= cast(${to.toISOString()} as timestamptz)
-      and x.bucket < ${rolledUntil}`;
-  const tail = sql`s.host = ${host}
-      and s.ts >= greatest(cast(${first} as timestamptz), ${rolledUntil})
-      and s.ts <= cast(${to.toISOString()} as timestamptz)`;
-  const binned = sql`extract(epoch from date_bin(${sql.lit(width)}::interval, s.ts, timestamptz '1970-01-01 00:00:00+00'))::float8`;
-  return {
-    points: sql`
-      select extract(epoch from x.bucket)::float8 as t, x.sample_count::float8 as w,
-        ${list((m, i) => `x.${m.rollup} as ${alias(i)}`, ', ')}
-      from ${table} x
-      where ${rolled}
-      union all
-      select ${binned} as t, count(*)::float8 as w,
-        ${list((m, i) => `avg(${m.raw})::float8 as ${alias(i)}`, ', ')}
-      from samples s ${sql.raw(cpuModesJoinSql('s'))}
-      where ${tail}
-      group by 1`,
-    devices: sql`
-      select extract(epoch from x.bucket)::float8 as t, x.sample_count::float8 as w, dv.kind, dv.name, dv.v1, dv.v2, dv.v3
-      from ${table} x cross join lateral ${sql.raw(rollupDeviceRowsSql('x'))} dv
-      where ${rolled}
-      union all
-      select ${binned} as t, count(*)::float8 as w, dv.kind, dv.name, avg(dv.v1), avg(dv.v2), avg(dv.v3)
-      from samples s cross join lateral ${sql.raw(sampleDeviceRowsSql('s'))} dv
-      where ${tail} and dv.name is not null
-      group by 1, 3, 4`,
-  };
+async function rollupPoints(db: VigilDb, host: string, resolution: RollupResolution, fromMs: number, toMs: number): Promise<SeriesPoints> {
+  const firstMs = bucketStart(resolution, fromMs);
+  // One mark for both parts: a rollup the job writes meanwhile is either past it (ignored) or
+  // before it (read from the raw samples here), never counted twice.
+  const rolledUntil = (await readRollupProgress(db))[resolution] ?? -Infinity;
+  const points = emptySeriesPoints(METRICS.length);
+  if (rolledUntil > firstMs) {
+    const range = rolledUntil > toMs ? { fromMs: firstMs, toMs } : { fromMs: firstMs, toMs: rolledUntil, toExclusive: true };
+    // Devices as shapes: a week of minutes without a copy of each minute's device list.
+    const stored = await selectStoredColumns(db, resolution, host, range, { columns: ROLLUP_COLUMNS, json: 'shapes' });
+    // Column by column: a week of minutes is 10,080 rows.
+    const weights = (stored.columns.get('sample_count') ?? []).map((count) => figure(count) ?? 0);
+    const first = points.t.length;
+    for (const at of stored.at) points.t.push(at / 1e6);
+    points.w.push(...weights);
+    METRICS.forEach((metric, m) => {
+      const target = points.m[m] as (number | null)[];
+      for (const value of stored.columns.get(metric.rollup) ?? []) target.push(figure(value));
+    });
+    (stored.columns.get('devices') ?? []).forEach((cell, i) => {
+      if (cell === null || cell === undefined) return;
+      const w = weights[i] ?? 0;
+      const { value, resolve } = cell as JsonShape;
+      forEachRollupDevice(value, (kind, name, v1, v2, v3) => addDevice(points, first + i, w, kind, name, v1, v2, v3), resolve);
+    });
+  }
+  if (rolledUntil <= toMs) {
+    const tail = await selectStoredColumns(db, 'raw', host, { fromMs: Math.max(firstMs, rolledUntil), toMs }, { columns: RAW_COLUMNS, json: 'values' });
+    addRawTail(points, resolution, tail);
+  }
+  return points;
 }
 
-// Drivers differ in whether they parse float8[] elements; normalise so the JSON is always numbers.
-function toNumbers(values: (number | string | null)[]): (number | null)[] {
-  return values.map((v) => (v === null ? null : Number(v)));
+/** The raw samples' averages per bucket: each bucket weighs its samples, each device its samples that had it. */
+function addRawTail(points: SeriesPoints, resolution: RollupResolution, tail: StoredColumns): void {
+  // The samples as points at the start of their bucket: grouped by that time, averaged with weight 1.
+  const samples = emptySeriesPoints(METRICS.length);
+  addSamples(samples, tail, (at) => bucketStart(resolution, at / 1000) / 1000);
+  const averaged = bucketSeriesPoints(samples, { fromSec: 0, bucketSec: 1, maxPoints: Infinity });
+  const count = (key: string): number => counts.get(key) ?? 0;
+  const counts = new Map<string, number>();
+  const tally = (key: string): void => void counts.set(key, count(key) + 1);
+  for (const t of samples.t) tally(String(t));
+  samples.devicePoint.forEach((p, r) => tally(`${samples.t[p]}\u0000${samples.deviceKind[r]}\u0000${samples.deviceName[r]}`));
+  const first = points.t.length;
+  averaged.ts.forEach((t, b) => addPoint(points, t, count(String(t)), (_metric, m) => averaged.columns[m]?.[b] ?? null));
+  for (const [b, kind, name, v1, v2, v3] of averaged.devices) {
+    const t = averaged.ts[b] as number;
+    addDevice(points, first + b, count(`${t}\u0000${kind}\u0000${name}`), kind as DeviceKind, name, toFigure(v1), toFigure(v2), toFigure(v3));
+  }
+}
+
+function toFigure(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
 }

@@ -1,7 +1,8 @@
 // "What ate the CPU at 03:12": the top processes from the newest full poll at or before a moment.
 // Light polls do not collect processes, so the answer is the full poll that precedes the moment.
-import { sql } from 'kysely';
 import type { ProcessSummary } from '../../collect/sample.ts';
+import { AT_US } from '../chunks/chunked-tables.ts';
+import { selectStoredRows } from '../chunks/select-stored-rows.ts';
 import type { VigilDb } from '../database.ts';
 
 /** Full polls come about once a minute; an older one says little about the moment asked for. */
@@ -21,23 +22,12 @@ export interface ProcessesAtQuery {
 
 /** Undefined when the host is unknown; null when it had no full poll in the lookback before atMs. */
 export async function selectProcessesAt(db: VigilDb, query: ProcessesAtQuery): Promise<ProcessesAt | null | undefined> {
-  const at = new Date(query.atMs).toISOString();
-  const since = new Date(query.atMs - (query.lookbackMs ?? PROCESSES_LOOKBACK_MS)).toISOString();
-  const result = await sql<{ ts: Date | string | null; processes: ProcessSummary | string | null }>`
-    select p.ts, p.processes
-    from hosts h
-    left join lateral (
-      select s.ts, s.processes
-      from samples s
-      where s.host = h.name and s.processes is not null
-        and s.ts <= cast(${at} as timestamptz) and s.ts >= cast(${since} as timestamptz)
-      order by s.ts desc
-      limit 1
-    ) p on true
-    where h.name = ${query.host}`.execute(db);
-  const row = result.rows[0];
-  if (row === undefined) return undefined;
-  if (row.ts === null || row.processes === null) return null;
-  const processes = typeof row.processes === 'string' ? (JSON.parse(row.processes) as ProcessSummary) : row.processes;
-  return { ts: new Date(row.ts).getTime(), processes };
+  const known = await db.selectFrom('hosts').select('name').where('name', '=', query.host).executeTakeFirst();
+  if (known === undefined) return undefined;
+  // The lookback's samples, from the table or from the chunk of an hour compacted since.
+  const range = { fromMs: query.atMs - (query.lookbackMs ?? PROCESSES_LOOKBACK_MS), toMs: query.atMs };
+  const rows = await selectStoredRows(db, 'raw', query.host, range, { columns: ['processes'], json: 'values' });
+  const newest = rows.findLast((row) => row['processes'] !== null);
+  if (newest === undefined) return null;
+  return { ts: Math.floor(newest[AT_US] / 1000), processes: newest['processes'] as ProcessSummary };
 }

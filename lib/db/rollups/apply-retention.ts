@@ -1,6 +1,9 @@
 // Retention: raw samples for rawDays, rollups for rollupDays, expired by dropping whole
-// partitions, never by deleting rows one by one.
+// partitions, never by deleting rows one by one. Their compacted hours (sample_chunks, a row per
+// host and hour or day) expire on the same schedule, deleted as rows: a day of them is a few
+// rows per host.
 import { sql } from 'kysely';
+import type { ChunkKind } from '../chunks/chunked-tables.ts';
 import type { VigilDb } from '../database.ts';
 import { dropSamplePartitionsBefore } from '../ensure-sample-partitions.ts';
 import { ROLLUP_TABLES } from './rollup-metrics.ts';
@@ -24,6 +27,8 @@ export interface RetentionResult {
   /** Names of the partitions dropped. */
   raw: string[];
   rollups: string[];
+  /** sample_chunks rows deleted (raw and 1-minute). */
+  chunks: number;
 }
 
 /**
@@ -36,6 +41,7 @@ export async function applyRetention(db: VigilDb, policy: RetentionPolicy): Prom
   const rolledUntil = Math.min(progress['1m'] ?? -Infinity, progress['1h'] ?? -Infinity);
   const rawCutoff = Math.min(policy.now - policy.rawDays * DAY_MS, rolledUntil);
   const raw = Number.isFinite(rawCutoff) ? await dropSamplePartitionsBefore(db, rawCutoff) : [];
+  let chunks = Number.isFinite(rawCutoff) ? await deleteChunksEndingBy(db, 'raw', rawCutoff) : 0;
 
   const rollupCutoff = policy.now - policy.rollupDays * DAY_MS;
   const rollups: string[] = [];
@@ -49,5 +55,12 @@ export async function applyRetention(db: VigilDb, policy: RetentionPolicy): Prom
     const fallback = sql.id(`${ROLLUP_TABLES[resolution]}_default`);
     await sql`DELETE FROM ${fallback} WHERE bucket < ${new Date(rollupCutoff).toISOString()}::timestamptz`.execute(db);
   }
-  return { raw, rollups };
+  chunks += await deleteChunksEndingBy(db, '1m', rollupCutoff);
+  return { raw, rollups, chunks };
+}
+
+/** Chunks wholly older than the cutoff, as the partitions dropped above are. */
+async function deleteChunksEndingBy(db: VigilDb, kind: ChunkKind, cutoffMs: number): Promise<number> {
+  const result = await db.deleteFrom('sample_chunks').where('kind', '=', kind).where('end_ts', '<=', new Date(cutoffMs)).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -2,6 +2,7 @@
 // samples, the rollups and the chart query: rows of (kind, name, v1, v2, v3). Rollups store each
 // bucket's averages as a json array of [kind, name, v1, v2, v3] tuples, so a chart of a week
 // reads one small row per minute instead of expanding 60,480 samples' json columns.
+import { figure, percentOf } from './rollup-metrics.ts';
 
 export const DEVICE_KINDS = ['fs', 'net', 'disk', 'gpu'] as const;
 
@@ -50,4 +51,50 @@ export function rollupDeviceRowsSql(x: string): string {
       select t->>0 as kind, t->>1 as name, (t->>2)::float8 as v1, (t->>3)::float8 as v2, (t->>4)::float8 as v3
       from jsonb_array_elements(coalesce(${x}.devices, '[]'::json)::jsonb) t
     )`;
+}
+
+/** Called with each device's figures at one point, as the lateral subqueries above give them. */
+export type DeviceVisitor = (kind: DeviceKind, name: string, v1: number | null, v2: number | null, v3: number | null) => void;
+
+/** The samples columns forEachSampleDevice reads. */
+export const SAMPLE_DEVICE_COLUMNS = ['filesystems', 'interfaces', 'disks', 'gpus'] as const;
+
+/**
+ * sampleDeviceRowsSql again, in JS, over a samples row whose json columns are parsed (the chart
+ * reader's raw samples, which may come from a chunk rather than the table): the same rows, in the
+ * same order, devices without a name left out. Keep the two in step.
+ */
+export function forEachSampleDevice(row: Readonly<Record<string, unknown>>, visit: DeviceVisitor): void {
+  const named = (kind: DeviceKind, name: unknown, v1: unknown, v2: unknown = null, v3: unknown = null): void => {
+    if (name !== null && name !== undefined) visit(kind, String(name), figure(v1), figure(v2), figure(v3));
+  };
+  for (const f of records(row['filesystems'])) named('fs', f['mount'], f['usedPct']);
+  for (const i of records(row['interfaces'])) if (i['loopback'] !== true) named('net', i['name'], i['rxBytesPerSec'], i['txBytesPerSec']);
+  for (const d of records(row['disks'])) named('disk', d['name'], d['readBytesPerSec'], d['writeBytesPerSec'], d['busyPct']);
+  for (const g of records(row['gpus'])) {
+    named('gpu', figure(g['index']), g['utilizationPct'], percentOf(figure(g['memoryUsedBytes']), figure(g['memoryTotalBytes'])), g['temperatureC']);
+  }
+}
+
+/**
+ * rollupDeviceRowsSql again, in JS, over a rollup row's parsed devices ([kind, name, v1, v2, v3]
+ * tuples), whose numbers go through `resolve` (a chunk's shape: lib/db/chunks/json-text-column.ts).
+ */
+export function forEachRollupDevice(devices: unknown, visit: DeviceVisitor, resolve: (value: number) => number = (value) => value): void {
+  if (!Array.isArray(devices)) return;
+  const value = (v: unknown): number | null => (typeof v === 'number' ? resolve(v) : null);
+  for (const tuple of devices as unknown[]) {
+    if (!Array.isArray(tuple)) continue;
+    const kind: unknown = tuple[0];
+    const name: unknown = typeof tuple[1] === 'number' ? resolve(tuple[1]) : tuple[1];
+    if (name === null || name === undefined || !KINDS.has(kind)) continue;
+    visit(kind as DeviceKind, String(name), value(tuple[2]), value(tuple[3]), value(tuple[4]));
+  }
+}
+
+const KINDS: ReadonlySet<unknown> = new Set(DEVICE_KINDS);
+
+/** The objects of a parsed json array (json_to_recordset's rows); nothing for NULL. */
+function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? (value as unknown[]).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : [];
 }

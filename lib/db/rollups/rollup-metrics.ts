@@ -40,6 +40,45 @@ export function cpuModesJoinSql(s: string): string {
 
 export type RollupDetailMetric = keyof typeof ROLLUP_DETAIL_METRICS;
 
+/** A samples row as JS reads it: columns by name, json columns parsed. */
+export type SampleFigureRow = Readonly<Record<string, unknown>>;
+
+/**
+ * ROLLUP_DETAIL_METRICS again, computed in JS from a samples row (the chart reader's raw samples,
+ * which may come from a chunk rather than the table): the same figures, keep the two in step.
+ */
+export const ROLLUP_DETAIL_READERS = {
+  cpu_user_pct: (row) => figure(jsonField(row['cpu_modes'], 'user')),
+  cpu_nice_pct: (row) => figure(jsonField(row['cpu_modes'], 'nice')),
+  cpu_system_pct: (row) => figure(jsonField(row['cpu_modes'], 'system')),
+  cpu_iowait_pct: (row) => figure(jsonField(row['cpu_modes'], 'iowait')),
+  cpu_irq_pct: (row) => figure(jsonField(row['cpu_modes'], 'irq')),
+  cpu_softirq_pct: (row) => figure(jsonField(row['cpu_modes'], 'softirq')),
+  cpu_steal_pct: (row) => figure(jsonField(row['cpu_modes'], 'steal')),
+  swap_used_pct: (row) => percentOf(figure(row['swap_used_bytes']), figure(row['swap_total_bytes'])),
+  load5: (row) => figure(row['load5']),
+  load15: (row) => figure(row['load15']),
+  load_per_core: (row) => figure(row['load_per_core']),
+} as const satisfies Record<RollupDetailMetric, (row: SampleFigureRow) => number | null>;
+
+/** The samples columns ROLLUP_DETAIL_READERS read. */
+export const ROLLUP_DETAIL_COLUMNS = ['cpu_modes', 'swap_used_bytes', 'swap_total_bytes', 'load5', 'load15', 'load_per_core'] as const;
+
+/** A stored figure: a number, or null for anything else (SQL NULL, an absent json field). */
+export function figure(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+/** A field of a parsed json object, as json_to_record reads it: absent when the value is no object. */
+export function jsonField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** 100 · part / whole, null when either is unknown or the whole is 0 (SQL's nullif). */
+export function percentOf(part: number | null, whole: number | null): number | null {
+  return part === null || whole === null || whole === 0 ? null : (100 * part) / whole;
+}
+
 export const ROLLUP_DETAIL_METRIC_NAMES = Object.keys(ROLLUP_DETAIL_METRICS) as RollupDetailMetric[];
 
 export type RollupResolution = '1m' | '1h';

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { VigilDb } from '../../../lib/db/database.ts';
+import { compactHistory } from '../../../lib/db/chunks/compact-history.ts';
+import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
+import { insertSamples as insertSamplesOf } from '../../../lib/db/queries/insert-samples.ts';
 import { selectHostSeries } from '../../../lib/db/queries/select-host-series.ts';
+import type { HostSeriesQuery } from '../../../lib/db/queries/select-host-series.ts';
 import { rollUpSamples } from '../../../lib/db/rollups/roll-up-samples.ts';
+import { ensureRollupPartitions } from '../../../lib/db/rollups/rollup-partitions.ts';
 import { recordRollupProgress } from '../../../lib/db/rollups/rollup-progress.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
+import { simulatedSamples } from '../../../lib/simulator/simulated-samples.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 // The clock the queries see: these ranges are recent, so they read raw samples.
@@ -302,6 +308,47 @@ for (const kind of ['pglite', 'postgres'] as const) {
       ]);
       assert.deepEqual(series?.disks[0]?.busyPct, [1.5, 3.5]);
       assert.deepEqual(series?.gpus[0]?.memoryUsedPct, [15, 35]);
+    });
+  });
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  void describe(`selectHostSeries of compacted hours on ${kind}`, () => {
+    let testDb: TestDatabase;
+    const H = 3_600_000;
+    const START = Date.parse('2026-11-20T20:00:00.000Z');
+    const END = START + 3 * H;
+    const queries: HostSeriesQuery[] = [
+      { host: 'k', fromMs: START, toMs: END, resolution: 'raw' },
+      { host: 'k', fromMs: START + 1_234, toMs: END - 5_000, resolution: 'raw', maxPoints: 97 },
+      { host: 'k', fromMs: START, toMs: END + H, resolution: '1m' },
+      { host: 'k', fromMs: START - H, toMs: END, resolution: '1m', maxPoints: 50 },
+      { host: 'k', fromMs: START, toMs: END + H, resolution: '1h' },
+      { host: 'k', fromMs: START, toMs: END + H, nowMs: END + H },
+    ];
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await insertHost(testDb.db, 'k');
+      await ensureSamplePartitions(testDb.db, START, 1);
+      for (const resolution of ['1m', '1h'] as const) await ensureRollupPartitions(testDb.db, resolution, START, END + H);
+      // Three hours, then a few minutes more that stay raw and are not rolled up.
+      await insertSamplesOf(testDb.db, simulatedSamples('k', START, 3 * 360 + 30));
+      for (const resolution of ['1m', '1h'] as const) {
+        await rollUpSamples(testDb.db, { resolution, fromMs: START, toMs: END });
+        await recordRollupProgress(testDb.db, resolution, END);
+      }
+    });
+    after(async () => testDb?.close());
+
+    void test('reads the same series before and after the hours move into chunks', async () => {
+      const before_ = await Promise.all(queries.map((query) => selectHostSeries(testDb.db, query)));
+      assert.ok(before_.every((series) => (series?.ts.length ?? 0) > 0));
+      assert.ok((before_[0]?.interfaces.length ?? 0) > 0, 'the simulated host has interfaces');
+      const compacted = await compactHistory(testDb.db, { beforeMs: END });
+      assert.ok(compacted.chunks >= 6);
+      assert.equal(await testDb.db.selectFrom('samples_1m').select('bucket').where('bucket', '<', new Date(END)).executeTakeFirst(), undefined);
+      const after_ = await Promise.all(queries.map((query) => selectHostSeries(testDb.db, query)));
+      assert.deepEqual(after_, before_);
     });
   });
 }

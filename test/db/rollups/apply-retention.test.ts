@@ -60,7 +60,32 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const left = await testDb.db.selectFrom('samples_1h').select('bucket').orderBy('bucket').execute();
       assert.deepEqual(left.map((row) => row.bucket.toISOString()), ['2025-10-01T00:00:00.000Z', '2025-10-20T00:00:00.000Z']);
       // Nothing more to drop on a second run.
-      assert.deepEqual(await applyRetention(testDb.db, { rawDays: 14, rollupDays: 400, now: NOW }), { raw: [], rollups: [] });
+      assert.deepEqual(await applyRetention(testDb.db, { rawDays: 14, rollupDays: 400, now: NOW }), { raw: [], rollups: [], chunks: 0 });
+    });
+
+    void test('expires compacted hours on the schedule of the rows they hold', async () => {
+      const HOUR = 3_600_000;
+      const chunk = (kind: 'raw' | '1m', endMs: number) => ({
+        kind, host: 'a', start_ts: new Date(endMs - HOUR), end_ts: new Date(endMs), row_count: 1, payload: Buffer.from([1]),
+      });
+      // Raw: ending 14 days and 1 hour ago, exactly 14 days ago, and 13 days ago.
+      // Minutes: ending before and after 2025-10-19 10:30, 400 days ago.
+      await testDb.db
+        .insertInto('sample_chunks')
+        .values([
+          chunk('raw', NOW - 14 * DAY_MS - HOUR),
+          chunk('raw', NOW - 14 * DAY_MS),
+          chunk('raw', NOW - 13 * DAY_MS),
+          chunk('1m', Date.parse('2025-10-19T10:00:00Z')),
+          chunk('1m', Date.parse('2025-10-19T11:00:00Z')),
+        ])
+        .execute();
+      assert.equal((await applyRetention(testDb.db, { rawDays: 14, rollupDays: 400, now: NOW })).chunks, 3);
+      const left = await testDb.db.selectFrom('sample_chunks').select(['kind', 'end_ts']).orderBy(['kind', 'end_ts']).execute();
+      assert.deepEqual(left.map((row) => [row.kind, row.end_ts.toISOString()]), [
+        ['1m', '2025-10-19T11:00:00.000Z'],
+        ['raw', new Date(NOW - 13 * DAY_MS).toISOString()],
+      ]);
     });
   });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
+import { selectStoredRows, selectTableRows } from '../../../lib/db/chunks/select-stored-rows.ts';
 import { ensureSamplePartitions, listSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
 import { readRollupProgress } from '../../../lib/db/rollups/rollup-progress.ts';
 import { createLogger } from '../../../lib/log.ts';
@@ -49,7 +50,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
       for (let ts = START - 20_000 - 150 * M; ts <= START - 20_000; ts += 10 * M) await insertSample(db, 'h', ts, 1);
       await insertSample(db, 'h', START - 10_000, 99);
       let clock = START;
-      const maintenance = startMaintenance({ db, log: silentLogger, now: () => clock, firstPassDelayMs: 3_600_000, chunkMs: DAY });
+      // Compaction off: this test reads the rollup tables themselves (the next one compacts).
+      const maintenance = startMaintenance({ db, log: silentLogger, now: () => clock, firstPassDelayMs: 3_600_000, chunkMs: DAY, compaction: false });
       try {
         const first = await maintenance.runOnce();
         assert.equal(first.ran, true);
@@ -89,6 +91,42 @@ for (const kind of ['postgres', 'pglite'] as const) {
       }
     });
 
+    void test('moves the hours the rollups are done with into chunks, once per closed hour', async () => {
+      const { db } = testDb;
+      // Another day, 06:00 to 08:59:50, every 10 minutes, on its own host.
+      const day = START - 2 * DAY;
+      await ensureSamplePartitions(db, day, 0);
+      const first = Date.parse('2026-11-21T06:00:00Z');
+      for (let ts = first; ts < first + 3 * H; ts += 10 * M) await insertSample(db, 'c', ts, 3);
+      const range = { fromMs: first, toMs: first + 3 * H };
+      const before = await selectStoredRows(db, 'raw', 'c', range);
+      let clock = Date.parse('2026-11-21T09:00:20Z');
+      await db.deleteFrom('rollup_progress').execute();
+      const maintenance = startMaintenance({ db, log: silentLogger, now: () => clock, firstPassDelayMs: 3_600_000, chunkMs: DAY });
+      try {
+        // The hours roll up to 09:00; the minutes of 08:00 may be rolled again, so 06:00 and 07:00 move.
+        const pass = await maintenance.runOnce();
+        assert.equal(pass.compacted?.chunks, 4);
+        const chunks = await db.selectFrom('sample_chunks').select(['kind', 'start_ts']).where('host', '=', 'c').orderBy(['kind', 'start_ts']).execute();
+        assert.deepEqual(chunks.map((c) => [c.kind, c.start_ts.toISOString()]), [
+          ['1m', '2026-11-21T06:00:00.000Z'],
+          ['1m', '2026-11-21T07:00:00.000Z'],
+          ['raw', '2026-11-21T06:00:00.000Z'],
+          ['raw', '2026-11-21T07:00:00.000Z'],
+        ]);
+        assert.deepEqual(await selectStoredRows(db, 'raw', 'c', range), before);
+        assert.equal((await selectTableRows(db, 'raw', 'c', range, [])).length, 6);
+        // The same hour again: nothing to do, not even a look.
+        clock += M;
+        assert.equal((await maintenance.runOnce()).compacted, null);
+        clock = Date.parse('2026-11-21T10:00:30Z');
+        // 08:00's minutes and samples but its last: a host's newest sample stays in the table.
+        assert.equal((await maintenance.runOnce()).compacted?.rows, 6 + 5);
+      } finally {
+        await maintenance.stop();
+      }
+    });
+
     void test('runs with the writer and stops with it', async () => {
       const lines: string[] = [];
       const log = createLogger({}, { level: 'debug', write: (line) => lines.push(line) });
@@ -98,7 +136,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const at = Date.now() - 2 * H;
       await ensureSamplePartitions(testDb.db, at, 2);
       await insertSample(testDb.db, 'with-writer', at, 7);
-      const writer = await startWriter({ bus, db: testDb.db, log, maintenance: { intervalMs: 20 } });
+      const writer = await startWriter({ bus, db: testDb.db, log, maintenance: { intervalMs: 20, compaction: false } });
       const bucket = Math.floor(at / M) * M;
       try {
         await waitFor('the writer maintenance to roll the sample up', 60_000, async () => ((await minuteOf(testDb.db, 'with-writer', bucket)) ? true : undefined));
