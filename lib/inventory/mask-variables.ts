@@ -8,8 +8,9 @@ import { EncryptedString, IntegralFloat, isVariablesObject, PythonDateTime, setV
 export const MASKED = '********';
 
 // Ansible's own secret variables end in _pass (ansible_ssh_pass, ansible_become_pass,
-// ansible_sudo_pass); the rest is what people name theirs.
-const SECRET_NAME = /password|passwd|passphrase|secret|token|private_key|api_?key|become_pass|vault|(?:^|_)pass$/i;
+// ansible_sudo_pass); the rest is what people name theirs. An SNMP community string is a
+// password in all but name, and so are SNMPv3's authentication and privacy keys.
+const SECRET_NAME = /password|passwd|passphrase|secret|token|private_key|api_?key|become_pass|vault|(?:^|_)pass$|community|auth_key|priv_key/i;
 
 // A path to a key is not the key: showing it helps find a wrong one.
 const KEY_PATHS = new Set(['ansible_ssh_private_key_file', 'ansible_private_key_file']);

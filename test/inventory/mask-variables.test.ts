@@ -9,13 +9,14 @@ void describe('isSecretVariableName', () => {
       'ansible_password', 'ansible_ssh_pass', 'ansible_pass', 'ansible_become_pass', 'ansible_become_password', 'ansible_sudo_pass',
       'ansible_ssh_private_key_passphrase', 'DB_PASSWORD', 'smtp_passwd', 'client_secret', 'github_token', 'TLS_PRIVATE_KEY',
       'datadog_api_key', 'apikey', 'vault_addr', 'hashi_Vault_role', 'pass',
+      'vigil_snmp_community', 'vigil_snmp_auth_key', 'vigil_snmp_priv_key',
     ]) {
       assert.equal(isSecretVariableName(name), true, name);
     }
   });
 
   void test('a path to a private key, and ordinary names, are not', () => {
-    for (const name of ['ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_host', 'ansible_user', 'vigil_interval', 'compass', 'passenger_count', 'bypass_proxy']) {
+    for (const name of ['ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_host', 'ansible_user', 'vigil_interval', 'vigil_snmp_auth_protocol', 'vigil_snmp_priv_protocol', 'vigil_snmp_user', 'compass', 'passenger_count', 'bypass_proxy']) {
       assert.equal(isSecretVariableName(name), false, name);
     }
   });

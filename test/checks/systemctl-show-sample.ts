@@ -1,0 +1,30 @@
+// Built per systemctl's documented format (one Key=Value per line, a block per unit, blocks
+// separated by an empty line; property values as org.freedesktop.systemd1 documents them): this
+// machine runs no systemd to capture from. Property order is systemd's, not the -p order.
+export const SYSTEMCTL_SHOW_SAMPLE = [
+  'Id=nginx.service',
+  'LoadState=loaded',
+  'ActiveState=active',
+  'SubState=running',
+  '',
+  'Id=postgresql@15-main.service',
+  'LoadState=loaded',
+  'ActiveState=failed',
+  'SubState=failed',
+  '',
+  'Id=nosuch.service',
+  'LoadState=not-found',
+  'ActiveState=inactive',
+  'SubState=dead',
+  '',
+  'Id=ssh.service',
+  'LoadState=loaded',
+  'ActiveState=reloading',
+  'SubState=reload',
+  '',
+  'Id=cups.service',
+  'LoadState=masked',
+  'ActiveState=inactive',
+  'SubState=dead',
+  '',
+].join('\n');
