@@ -72,9 +72,10 @@ function fail(message: string): void {
 
 let seq = 0;
 async function pollOnce(target: HostTarget, runner: CommandRunner, previous?: HostSnapshot): Promise<{ result: PollResult; snapshot: HostSnapshot | null }> {
-  const { pollHost } = await import('../../services/worker/poll-host.ts');
+  // As the worker polls: a node_exporter host is scraped, with SSH standing in when it misses.
+  const { pollFromSource } = await import('../../services/worker/poll-source.ts');
   const now = Date.now();
-  return pollHost(runner, { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 }, previous);
+  return pollFromSource(runner, { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 }, previous);
 }
 
 async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean): Promise<void> {

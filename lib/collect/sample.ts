@@ -1,5 +1,6 @@
 // The typed result of one poll. Everything here is JSON-safe: it crosses the queue as JSON.
 import type { PollScriptKind } from './poll-script.ts';
+import type { PollSource } from './source-from-vars.ts';
 
 /** CPU time counters from one /proc/stat line, in USER_HZ ticks. */
 export interface CpuTimes {
@@ -121,6 +122,8 @@ export interface HostSnapshot {
    * null without being missing. Output of the scripts before version 3 counts as full.
    */
   script: PollScriptKind;
+  /** Where it came from; absent: the poll script over SSH (or a local shell). */
+  source?: PollSource;
   cpuTotal: CpuTimes | null;
   /** Per online CPU, in /proc/stat order. */
   cpuPerCore: CpuTimes[] | null;
@@ -271,4 +274,6 @@ export interface Sample {
   missing: string[];
   /** The script that ran: 'light' collects no processes, facts or failed units. Absent: full (workers before version 3). */
   pollScript?: PollScriptKind;
+  /** Which source produced it, for hosts with `vigil_source: node_exporter` (an SSH fallback says ssh); absent: ssh. */
+  source?: PollSource;
 }

@@ -21,6 +21,8 @@ export interface HostsTable {
   consecutive_failures: ColumnType<number, number | undefined, number>;
   last_poll_at: Timestamp | null;
   last_sample_at: Timestamp | null;
+  /** The source of the newest sample: 'ssh' (the poll script) or 'node_exporter' (migration 0014). */
+  last_sample_source: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the host left the inventory; its history stays. */
   removed_at: Timestamp | null;
   /** From the latest sample: when the host booted, by the worker's clock. */

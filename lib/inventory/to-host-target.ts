@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConnectionKind, HostTarget } from '../poll/host-target.ts';
 import { readProcessPatterns } from '../collect/process-patterns.ts';
 import { readProcessesEvery } from '../collect/processes-every.ts';
+import { sourceFromVars } from '../collect/source-from-vars.ts';
 import { sshOptionsFromVars } from '../poll/ssh-options-from-vars.ts';
 import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { InventoryError } from './inventory.ts';
@@ -94,6 +95,7 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
     ...(vars['vigil_filesystems_include_pseudo'] != null && {
       includePseudoFilesystems: readBoolean(vars['vigil_filesystems_include_pseudo'], false, (message) => invalid('vigil_filesystems_include_pseudo', message)),
     }),
+    ...sourceFromVars(vars, address, invalid),
     ...sshOptionsFromVars(vars, invalid),
     ...hostAlertingFromVars(vars, invalid),
   };

@@ -1,6 +1,7 @@
 // What a worker needs to know to poll one host. Built from the inventory by the scheduler
 // and carried inside each poll job, so workers need no inventory of their own.
 import type { HostAlerting } from '../alerting/alerts-config.ts';
+import type { PollSource } from '../collect/source-from-vars.ts';
 
 export type ConnectionKind = 'ssh' | 'local';
 
@@ -45,6 +46,10 @@ export interface HostTarget {
   processesEverySec?: number;
   /** vigil_filesystems_include_pseudo: keep tmpfs, overlay, squashfs… in the filesystem list. */
   includePseudoFilesystems?: boolean;
+  /** vigil_source; absent: ssh. node_exporter scrapes nodeExporterUrl and falls back to SSH for a poll it misses. */
+  source?: PollSource;
+  /** vigil_node_exporter_url, or http://<address>:9100/metrics; set only with source node_exporter. */
+  nodeExporterUrl?: string;
 }
 
 /** A stable string of everything that affects the connection: a change means reconnect. */

@@ -11,7 +11,7 @@ import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
-import { pollHost } from './poll-host.ts';
+import { pollFromSource } from './poll-source.ts';
 import { HostKeyStore } from './host-key-store.ts';
 import { SshConnections } from './ssh-connections.ts';
 import type { SshConnectionsOptions } from './ssh-connections.ts';
@@ -76,9 +76,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
     const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
-    const { result, snapshot } = await pollHost(runner, job, state.previous, {
+    const { result, snapshot, exporterFailure } = await pollFromSource(runner, job, state.previous, {
       execTimeoutMs, kind, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
     });
+    if (exporterFailure) {
+      log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
+    }
     if (snapshot) {
       state.previous = snapshot;
       if (snapshot.script === 'full') {

@@ -20,6 +20,7 @@ interface HostState {
   consecutive_failures: number;
   last_poll_at: Date | null;
   last_sample_at: Date | null;
+  last_sample_source: string | null;
   boot_time: Date | null;
   /** The facts of the newest sample in the batch that carried any; null: leave the row's as they are. */
   facts: HostFacts | null;
@@ -84,7 +85,7 @@ export async function applyPollResults(
 async function lockHosts(db: Kysely<Database>, names: string[]) {
   return db
     .selectFrom('hosts')
-    .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'boot_time'])
+    .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'last_sample_source', 'boot_time'])
     .where('name', 'in', names)
     .orderBy('name')
     .forUpdate()
@@ -99,8 +100,9 @@ function applyResult(state: HostState, result: PollResult, downAfter: number): v
     state.status_message = null;
     state.consecutive_failures = 0;
     const sampleAt = new Date(result.sample.ts);
-    // Results of a batch may arrive out of order: only the newest sample's boot time and facts count.
+    // Results of a batch may arrive out of order: only the newest sample's source, boot time and facts count.
     if (state.last_sample_at === null || sampleAt.getTime() >= state.last_sample_at.getTime()) {
+      state.last_sample_source = result.sample.source ?? 'ssh';
       const bootTime = result.sample.bootTime;
       if (bootTime != null && Number.isFinite(bootTime)) state.boot_time = new Date(bootTime);
       if (result.sample.facts != null) {
@@ -178,6 +180,7 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       consecutive_failures = u.consecutive_failures,
       last_poll_at = u.last_poll_at,
       last_sample_at = u.last_sample_at,
+      last_sample_source = u.last_sample_source,
       boot_time = u.boot_time,
       hostname = CASE WHEN u.has_facts THEN u.hostname ELSE hosts.hostname END,
       kernel = CASE WHEN u.has_facts THEN u.kernel ELSE hosts.kernel END,
@@ -189,7 +192,7 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
     FROM json_to_recordset(${payload}::json) AS u(
       name text, status text, status_reason text, status_message text,
       consecutive_failures integer, last_poll_at timestamptz, last_sample_at timestamptz,
-      boot_time timestamptz, has_facts boolean, hostname text, kernel text, os_name text,
+      last_sample_source text, boot_time timestamptz, has_facts boolean, hostname text, kernel text, os_name text,
       os_version text, cpu_model text, architecture text, facts_at timestamptz)
     WHERE hosts.name = u.name`.execute(db);
 }

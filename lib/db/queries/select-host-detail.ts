@@ -26,6 +26,8 @@ export interface HostFactsDetail {
 export interface HostLatestDevices {
   /** ISO 8601. */
   ts: string;
+  /** Which source produced it: 'ssh' (the poll script) or 'node_exporter'; null if stored before Vigil recorded it. */
+  source: string | null;
   filesystems: FilesystemUsage[];
   interfaces: InterfaceRate[];
   disks: DiskRate[];
@@ -73,6 +75,7 @@ interface DetailRow {
   status_message: string | null;
   last_poll_at: Date | string | null;
   last_sample_at: Date | string | null;
+  last_sample_source: string | null;
   removed_at: Date | string | null;
   boot_time: Date | string | null;
   hostname: string | null;
@@ -102,7 +105,7 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
   // Both lateral subqueries walk the (host, ts) primary key backwards from the newest sample.
   const result = await sql<DetailRow>`
     select h.name, h.address, h.connection, h.groups, h.via, h.interval_sec, h.status, h.status_reason, h.status_message,
-      h.last_poll_at, h.last_sample_at, h.removed_at, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
+      h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
       h.cpu_model, h.architecture, h.facts_at,
       l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
       l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing,
@@ -155,6 +158,8 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
         ? null
         : {
             ts: iso(row.latest_ts) ?? '',
+            // The host row's source is the newest sample's, which `latest` is, as both follow last_sample_at.
+            source: row.last_sample_source,
             filesystems: jsonList<FilesystemUsage>(row.filesystems),
             interfaces: jsonList<InterfaceRate>(row.interfaces),
             disks: jsonList<DiskRate>(row.disks),

@@ -1,0 +1,74 @@
+// `vigil_source` and `vigil_node_exporter_url`: where a host's samples come from. SSH runs the poll
+// script; node_exporter scrapes the host's exporter and falls back to SSH for a poll it misses.
+import { redactUrl } from '../redact-url.ts';
+
+export const POLL_SOURCES = ['ssh', 'node_exporter'] as const;
+export type PollSource = (typeof POLL_SOURCES)[number];
+
+/**
+ * The other sources of issue #8, read by their own modules (lib/snmp, lib/vsphere): not an error
+ * here, and nothing of this reader's.
+ */
+const OTHER_SOURCES = ['snmp', 'vsphere'] as const;
+
+export const NODE_EXPORTER_PORT = 9100;
+
+/** Only what the variables set: a host without them keeps the plain HostTarget shape (compared by the scheduler). */
+export interface SourceFromVars {
+  source?: PollSource;
+  /** Only with source node_exporter: the URL scraped. */
+  nodeExporterUrl?: string;
+}
+
+/** Called with the variable at fault and what is wrong with it; must throw. */
+export type InvalidSourceVariable = (variable: string, message: string) => never;
+
+/** `address` is the host's ansible_host (or its name): the exporter's default host. */
+export function sourceFromVars(vars: Record<string, unknown>, address: string, invalid: InvalidSourceVariable): SourceFromVars {
+  const rawSource = vars['vigil_source'];
+  const rawUrl = vars['vigil_node_exporter_url'];
+  if (rawSource == null && rawUrl == null) return {};
+  const source = readSource(rawSource, invalid);
+  // Checked whatever the source, so that a typo does not wait to surface until someone switches.
+  const url = rawUrl == null ? defaultNodeExporterUrl(address) : readUrl(rawUrl, invalid);
+  if (source === null) return {};
+  if (source === 'ssh') return rawSource == null ? {} : { source };
+  return { source, nodeExporterUrl: url };
+}
+
+export function defaultNodeExporterUrl(address: string): string {
+  // An IPv6 literal needs its brackets in a URL.
+  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+  return `http://${host}:${NODE_EXPORTER_PORT}/metrics`;
+}
+
+/** Null for a source another module reads. */
+function readSource(value: unknown, invalid: InvalidSourceVariable): PollSource | null {
+  if (value == null) return 'ssh';
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : null;
+  const source = POLL_SOURCES.find((name) => name === word);
+  if (source !== undefined) return source;
+  if (OTHER_SOURCES.some((name) => name === word)) return null;
+  return invalid('vigil_source', `must be one of ${[...POLL_SOURCES, ...OTHER_SOURCES].join(', ')}, got ${show(value)}`);
+}
+
+function readUrl(value: unknown, invalid: InvalidSourceVariable): string {
+  if (typeof value !== 'string' || value.trim() === '') return invalid('vigil_node_exporter_url', `must be an http:// or https:// URL, got ${show(value)}`);
+  // A URL may carry basic-auth credentials: an error shows it with the password masked.
+  const shown = show(redactUrl(value.trim()));
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return invalid('vigil_node_exporter_url', `must be an http:// or https:// URL, got ${shown}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return invalid('vigil_node_exporter_url', `must be an http:// or https:// URL, got the scheme ${url.protocol}`);
+  }
+  if (url.hostname === '') return invalid('vigil_node_exporter_url', `has no host: ${shown}`);
+  return url.href;
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}

@@ -1,0 +1,86 @@
+// Which source a poll reads. A host with `vigil_source: node_exporter` is scraped; when the
+// scrape misses (refused, timeout, not 200, not node_exporter's text) that one poll goes over SSH
+// instead, and the next poll tries the exporter again. Every other host is polled over SSH as before.
+import { buildSample } from '../../lib/collect/build-sample.ts';
+import { isEmptyNodeExporterSnapshot, nodeExporterSnapshot, sumCpuTimes } from '../../lib/collect/node-exporter-snapshot.ts';
+import { parsePrometheusText } from '../../lib/collect/parse-prometheus-text.ts';
+import type { HostSnapshot, Sample } from '../../lib/collect/sample.ts';
+import type { PollSource } from '../../lib/collect/source-from-vars.ts';
+import { defaultNodeExporterUrl } from '../../lib/collect/source-from-vars.ts';
+import type { PollJob } from '../../lib/poll/poll-messages.ts';
+import { PollError } from './command-runner.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { pollHost } from './poll-host.ts';
+import type { PollHostOptions, PollHostOutcome } from './poll-host.ts';
+import { DEFAULT_SCRAPE_LIMITS, scrapeNodeExporter } from './scrape-node-exporter.ts';
+import type { ScrapeLimits } from './scrape-node-exporter.ts';
+
+export interface PollSourceOptions extends PollHostOptions {
+  scrapeLimits?: ScrapeLimits;
+}
+
+export interface PollSourceOutcome extends PollHostOutcome {
+  /** Why the exporter was not used, when an SSH poll stood in for it; null otherwise. */
+  exporterFailure: PollError | null;
+}
+
+/** As pollHost, for any source; `runner` is only used for SSH (and so only connects when needed). */
+export async function pollFromSource(
+  runner: CommandRunner,
+  job: PollJob,
+  previous: HostSnapshot | undefined,
+  options: PollSourceOptions = {},
+): Promise<PollSourceOutcome> {
+  if (job.target.source !== 'node_exporter') return { ...(await pollHost(runner, job, previous, options)), exporterFailure: null };
+  const now = options.now ?? Date.now;
+  const host = job.target.name;
+  const startedAt = now();
+  const url = job.target.nodeExporterUrl ?? defaultNodeExporterUrl(job.target.address);
+  let exporterFailure: PollError;
+  try {
+    const snapshot = nodeExporterSnapshot(parsePrometheusText(await scrapeNodeExporter(url, options.scrapeLimits ?? DEFAULT_SCRAPE_LIMITS)));
+    if (isEmptyNodeExporterSnapshot(snapshot)) {
+      throw new PollError('output-unparseable', `the answer of ${host}'s node_exporter holds none of the node_* metrics Vigil reads`);
+    }
+    const finishedAt = now();
+    const sample = buildSample(host, finishedAt, snapshot, previousAcrossSources(previous, 'node_exporter'), {
+      processPatterns: job.target.processPatterns ?? [],
+      includePseudoFilesystems: job.target.includePseudoFilesystems ?? false,
+      ...(options.previousFull !== undefined && { previousFull: options.previousFull }),
+    });
+    const result = { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt, kind: 'sample' as const, sample: exporterSample(sample) };
+    return { result, snapshot, exporterFailure: null };
+  } catch (err) {
+    exporterFailure = err instanceof PollError ? err : new PollError('error', err instanceof Error ? err.message : String(err), { cause: err });
+  }
+  const fallback = await pollHost(runner, job, previousAcrossSources(previous, 'ssh'), options);
+  if (fallback.result.kind === 'sample') {
+    return { ...fallback, result: { ...fallback.result, sample: { ...fallback.result.sample, source: 'ssh' } }, exporterFailure };
+  }
+  // Both missed: the SSH reason is the result's, since it says whether the host itself answers
+  // (and only SSH can tell a changed host key); the message tells both stories.
+  const message = `${exporterFailure.message}; SSH fallback: ${fallback.result.message}`;
+  return { ...fallback, result: { ...fallback.result, startedAt, message }, exporterFailure };
+}
+
+/**
+ * `previous` as the base of rates for a snapshot from `source`. Both sources read the same /proc
+ * counters, but not the same clock: node_exporter's uptime is its wall clock minus the whole-second
+ * boot time, up to a second ahead of /proc/uptime. Across a switch CPU shares (ratios of ticks) and
+ * the reboot check stay right, but a per-second rate could be 10% off at a 10 s interval: network
+ * and disk rates skip that one poll instead. The all-CPU total of an SSH snapshot is /proc/stat's
+ * "cpu" line, up to a tick per CPU ahead of the per-CPU sum the exporter's is: before an exporter
+ * snapshot it becomes that sum, or a mode that did not move (nice, steal) would seem to go backwards.
+ * (The other way, SSH after the exporter, the total grows by those few ticks more than it did.)
+ */
+export function previousAcrossSources(previous: HostSnapshot | undefined, source: PollSource): HostSnapshot | undefined {
+  if (previous === undefined || (previous.source ?? 'ssh') === source) return previous;
+  const cpuTotal = source === 'node_exporter' && previous.cpuPerCore !== null ? sumCpuTimes(previous.cpuPerCore) : previous.cpuTotal;
+  return { ...previous, cpuTotal, interfaces: null, disks: null };
+}
+
+/** node_exporter lists no processes and no failed units: absent, as after a light poll, not "none". */
+function exporterSample(sample: Sample): Sample {
+  const { processes: _processes, failedUnits: _failedUnits, ...rest } = sample;
+  return { ...rest, source: 'node_exporter' };
+}
