@@ -2,7 +2,8 @@
 // own: `vigil` (the real worker with an in-process bus and a driver keeping K jobs in flight) or
 // `bare` (one persistent ssh2 connection per host that only execs the same scripts, light or full
 // on the worker's schedule (lib/collect/poll-schedule.ts), and reads all of their output: the
-// practical limit). `bare` may also run one script only, to measure what each costs a host. Reads its config from the JSON file named by argv[2]
+// practical limit). `bare` may also run one script only, the current ones or a bench-only variant
+// (poll-script-variants.ts), to measure what each costs a host. Reads its config from the JSON file named by argv[2]
 // (thousands of targets are too long for a command line); prints JSON lines:
 // {"event":"measuring"} when the window opens and {"event":"done",...} with the figures.
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { MessageBus } from '../lib/bus/message-bus.ts';
 import { pollScriptFor } from '../lib/collect/poll-schedule.ts';
 import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../lib/collect/poll-script.ts';
+import { SCRIPT_VARIANTS } from './poll-script-variants.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { HostTarget } from '../lib/poll/host-target.ts';
 import type { PollResult } from '../lib/poll/poll-messages.ts';
@@ -21,8 +23,8 @@ import { startWorker } from '../services/worker/worker-service.ts';
 
 export interface PollClientConfig {
   mode: 'vigil' | 'bare';
-  /** bare only: the worker's light/full schedule (the default), or one script on every poll. */
-  scripts?: 'schedule' | PollScriptKind;
+  /** bare only: the worker's light/full schedule (the default), or one script on every poll: light, full or a SCRIPT_VARIANTS name. */
+  scripts?: 'schedule' | PollScriptKind | string;
   targets: HostTarget[];
   inFlight: number;
   /** Steady-state seconds after every host has been polled once, before the window opens. */
@@ -33,7 +35,7 @@ export interface PollClientConfig {
 export interface PollClientResult {
   event: 'done';
   mode: 'vigil' | 'bare';
-  scripts: 'schedule' | PollScriptKind;
+  scripts: 'schedule' | PollScriptKind | string;
   polls: number;
   /** Polls in the window that ran the full script (bare: as scheduled; vigil: as its samples say). */
   fullPolls: number;
@@ -43,8 +45,12 @@ export interface PollClientResult {
   cpuMs: number;
 }
 
-/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same scripts. */
-const WRAPPED_SCRIPTS: Record<PollScriptKind, string> = { full: wrapScript(POLL_SCRIPTS.full), light: wrapScript(POLL_SCRIPTS.light) };
+/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same scripts; by name, with their kind. */
+const WRAPPED_SCRIPTS: Record<string, { kind: PollScriptKind; wrapped: string }> = {
+  full: { kind: 'full', wrapped: wrapScript(POLL_SCRIPTS.full) },
+  light: { kind: 'light', wrapped: wrapScript(POLL_SCRIPTS.light) },
+  ...Object.fromEntries(Object.entries(SCRIPT_VARIANTS).map(([name, v]) => [name, { kind: v.kind, wrapped: wrapScript(v.text) }])),
+};
 
 /** Null, or why the poll failed; and whether it ran the full script. */
 type PollOnce = (target: HostTarget) => Promise<{ failure: string | null; full: boolean }>;
@@ -109,7 +115,7 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   if (result === null) throw new Error('measurement ended without a result');
 }
 
-function bareLoop(scripts: 'schedule' | PollScriptKind): { poll: PollOnce; close: () => Promise<void> } {
+function bareLoop(scripts: 'schedule' | PollScriptKind | string): { poll: PollOnce; close: () => Promise<void> } {
   const clients = new Map<string, Promise<SshClient>>();
   // The worker's bookkeeping for its schedule, nothing more: good light polls since the last full one.
   const lightPollsSinceFull = new Map<string, number>();
@@ -130,7 +136,9 @@ function bareLoop(scripts: 'schedule' | PollScriptKind): { poll: PollOnce; close
       pending = connect(t);
       clients.set(t.name, pending);
     }
-    const kind = scripts === 'schedule' ? pollScriptFor(t, lightPollsSinceFull.get(t.name) ?? null) : scripts;
+    const script = WRAPPED_SCRIPTS[scripts === 'schedule' ? pollScriptFor(t, lightPollsSinceFull.get(t.name) ?? null) : scripts];
+    if (script === undefined) throw new Error(`no script named ${scripts}`);
+    const kind = script.kind;
     try {
       const client = await pending;
       await new Promise<Buffer>((resolve, reject) => {
@@ -140,7 +148,7 @@ function bareLoop(scripts: 'schedule' | PollScriptKind): { poll: PollOnce; close
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.stderr.on('data', () => {});
           stream.on('close', () => resolve(Buffer.concat(chunks)));
-          stream.end(WRAPPED_SCRIPTS[kind]);
+          stream.end(script.wrapped);
         });
       });
       lightPollsSinceFull.set(t.name, kind === 'full' ? 0 : (lightPollsSinceFull.get(t.name) ?? -1) + 1);

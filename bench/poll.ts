@@ -2,7 +2,8 @@
 // worker process, against (a) real OpenSSH hosts on loopback and (b) simulated hosts, each side by
 // side with a bare ssh2 loop that only execs the same scripts on the same hosts, light or full on the
 // worker's schedule; against the real hosts, the bare loop also runs each script alone, to measure
-// what a light and a full poll cost a host. Every client runs
+// what a light and a full poll cost a host (with --script-variants, bench-only variants too, such as
+// the previous version's scripts, in turns with the current ones). Every client runs
 // in its own process, and the simulator in another, so each one's CPU is its own. Results are
 // reported as ratios against the bare loop of the same run: the machine is shared and absolute
 // figures drift from run to run.
@@ -11,10 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { HostTarget } from '../lib/poll/host-target.ts';
 import type { PollClientConfig, PollClientResult } from './poll-client.ts';
+import { SCRIPT_VARIANTS } from './poll-script-variants.ts';
 import { startTreeCpuMeter } from './proc-cpu.ts';
 import type { TreeCpuMeter } from './proc-cpu.ts';
 import { startSshdFleet } from './sshd-fleet.ts';
@@ -30,8 +32,14 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     /** Skip the bare loop's light-only and full-only runs against the sshd fleet. */
     'skip-per-script': { type: 'boolean', default: false },
+    /** Only the bare loop's per-script runs against the sshd fleet (`--rounds` of them, in turns): what each script costs a host. */
+    'per-script-only': { type: 'boolean', default: false },
+    /** Add the bench-only scripts of poll-script-variants.ts to the per-script runs. */
+    'script-variants': { type: 'boolean', default: false },
   },
 });
+const perScriptOnly = values['per-script-only'] === true;
+const perScripts = ['light', 'full', ...(values['script-variants'] === true ? Object.keys(SCRIPT_VARIANTS) : [])];
 const inFlight = Number(values['in-flight']);
 const measureSec = Number(values.seconds);
 const warmupSec = Number(values['warmup-seconds']);
@@ -59,9 +67,12 @@ const reports: FleetReport[] = [];
     const targets: HostTarget[] = fleet.hosts.map((h, i) => ({
       ...base, name: `sshd-${i + 1}`, address: '127.0.0.1', port: h.port, user: fleet.user, privateKeyFile: fleet.clientKeyFile,
     }));
-    const runs = await runClients(targets, fleet.pids);
-    if (values['skip-per-script'] !== true) {
-      for (const scripts of ['light', 'full'] as const) runs.push(await measure({ mode: 'bare', scripts, targets, inFlight, warmupSec, measureSec }, fleet.pids));
+    const runs = perScriptOnly ? [] : await runClients(targets, fleet.pids);
+    if (values['skip-per-script'] !== true || perScriptOnly) {
+      // In turns, so that a drift of the machine's load falls on every script alike.
+      for (let round = 0; round < (perScriptOnly ? rounds : 1); round++) {
+        for (const scripts of perScripts) runs.push(await measure({ mode: 'bare', scripts, targets, inFlight, warmupSec, measureSec }, fleet.pids));
+      }
     }
     reports.push({ fleet: 'OpenSSH (one sshd per host)', hosts: count, runs });
   } finally {
@@ -69,7 +80,7 @@ const reports: FleetReport[] = [];
   }
 }
 
-{
+if (!perScriptOnly) {
   const count = Number(values['sim-hosts']);
   log(`starting the simulator with ${count} hosts`);
   const sim = await startSimulator(count);
@@ -100,7 +111,8 @@ async function measure(config: PollClientConfig, hostPids: number[]): Promise<Me
   // Let the hosts finish tearing down this client's connections before the next one starts.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   log(`  ${label}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
-    + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.fullPolls} of ${run.polls} full, ${run.failures} failures ${JSON.stringify(run.failureReasons)}`);
+    + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.fullPolls} of ${run.polls} full, ${run.failures} failures ${JSON.stringify(run.failureReasons)}, `
+    + `load average ${loadavg()[0]?.toFixed(1)}`);
   return run;
 }
 
@@ -169,7 +181,7 @@ function printReport(all: FleetReport[]): void {
   const lines = [
     '',
     `poll benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, `
-      + `${inFlight} polls in flight, ${measureSec} s windows after ${warmupSec} s of steady state`,
+      + `${inFlight} polls in flight, ${measureSec} s windows after ${warmupSec} s of steady state; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}`,
     '',
     '| hosts | client | scripts | full polls | polls/s | client CPU ms/poll | host CPU ms/poll | failures | polls/s vs bare | CPU/poll vs bare |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -182,7 +194,7 @@ function printReport(all: FleetReport[]): void {
     for (const run of report.runs) {
       const fullShare = `${((100 * run.fullPolls) / Math.max(1, run.polls)).toFixed(0)}%`;
       lines.push(`| ${report.hosts} ${report.fleet} | ${run.mode} | ${run.scripts} | ${fullShare} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
-        + `${(run.hostCpuMs / Math.max(1, run.polls)).toFixed(3)} | ${run.failures} | ${(rate(run) / bareRate).toFixed(2)} | ${(cpuPerPoll(run) / bareCpu).toFixed(2)} |`);
+        + `${(run.hostCpuMs / Math.max(1, run.polls)).toFixed(3)} | ${run.failures} | ${ratio(rate(run), bareRate)} | ${ratio(cpuPerPoll(run), bareCpu)} |`);
     }
   }
   process.stdout.write(lines.join('\n') + '\n');
@@ -194,6 +206,11 @@ function rate(run: Measured): number {
 
 function cpuPerPoll(run: Measured): number {
   return run.cpuMs / Math.max(1, run.polls);
+}
+
+/** Against the bare loop on the schedule; "-" when the run had none (--per-script-only). */
+function ratio(value: number, bare: number): string {
+  return bare > 0 ? (value / bare).toFixed(2) : '-';
 }
 
 function mean(values: number[]): number {

@@ -33,7 +33,8 @@ export const FULL_POLL_SECTIONS: readonly PollSection[] = ['processes', 'facts']
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 /** Where splitSections keeps the kind named on the `@@vigil <version> <kind>` line; no section name has a space. */
 const VIGIL_KIND = 'vigil kind';
-const V1_SECTIONS: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/loadavg': 'loadavg' };
+/** Files that earlier versions of the script printed as sections: uptime and loadavg until version 2, stat and meminfo until 4. */
+const SECTION_OF_FILE: Record<string, string> = { '/proc/uptime': 'uptime', '/proc/loadavg': 'loadavg', '/proc/meminfo': 'meminfo' };
 
 /**
  * Splits the poll script's stdout into its sections and parses each. A section that is absent or
@@ -48,10 +49,11 @@ export function parsePollOutput(stdout: string): HostSnapshot {
   const { sections, head } = splitOutput(stdout);
   const script = sections.get(VIGIL_KIND) === 'light' ? 'light' : 'full';
   const os = sections.get('os');
-  const unsupportedOs = os !== undefined && !sections.has('stat') ? (os.trim().split('\n')[0]?.slice(0, 100) || 'unknown') : null;
-  // Version 1 of the script printed these as sections of their own; its captures still parse.
-  const file = (path: string): string | undefined => head?.files.get(path) ?? sections.get(V1_SECTIONS[path] ?? '');
-  const stat = parseText(sections.get('stat'), parseProcStat);
+  // Earlier versions of the script printed some files as sections of their own; their captures still parse.
+  const file = (path: string): string | undefined => head?.files.get(path) ?? sections.get(SECTION_OF_FILE[path] ?? '');
+  const statText = trustedLines(head, '/proc/stat') ?? sections.get('stat');
+  const unsupportedOs = os !== undefined && statText === undefined ? (os.trim().split('\n')[0]?.slice(0, 100) || 'unknown') : null;
+  const stat = parseText(statText, parseProcStat);
   const df = parseText(sections.get('df'), (text) => parseDfOutput(text) ?? parseDfP(text));
   const processes = head === null || script === 'light' ? null : parseProcesses(head);
   const facts = script === 'light' ? null : parseFacts(sections, head);
@@ -60,7 +62,7 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     cpuTotal: stat?.cpuTotal ?? null,
     cpuPerCore: stat?.cpuPerCore ?? null,
     cpuCount: stat?.cpuCount ?? null,
-    memory: parseText(sections.get('meminfo'), parseMeminfo),
+    memory: parseText(file('/proc/meminfo'), parseMeminfo),
     load: parseText(file('/proc/loadavg'), parseLoadavg),
     uptimeSec: parseText(file('/proc/uptime'), parseUptime),
     interfaces: parseText(trustedLines(head, '/proc/net/dev') ?? sections.get('netdev'), parseNetDev),

@@ -5,13 +5,15 @@
 //
 // The monitored host pays for every poll, so the scripts start as few processes as they can
 // (each costs the host ~1-1.5 ms of CPU; see BENCHMARKS.md):
-// - /proc/stat's cpu lines, meminfo through SwapFree and the head of cpuinfo are copied with shell
-//   builtins; dash's `read` costs one system call per byte, so only short prefixes are read this way.
-// - ONE `head -c` copies every other /proc file delimited by its own "==> path <==" header: one
-//   process instead of a `cat` per file, and no per-byte reads (measured: for the light script's
-//   ~1.3 kB of files, `read` loops cost about what the one `head` does, and they grow with every
-//   disk and interface while head's cost stays flat). The byte cap bounds what a huge command
-//   line or mount table can cost; the parser knows it.
+// - ONE `head -c` copies every /proc file, /proc/stat and /proc/meminfo included, delimited by its
+//   own "==> path <==" header: one process instead of a `cat` per file. The shell's `read` is no
+//   cheaper: dash and busybox read one byte per system call (~2 us each here), so reading files
+//   with it costs as much as the `head` process at ~1.5 kB and more on every bigger host, and
+//   /proc/stat's `intr` line, which comes before anything after the cpu lines, runs to kilobytes
+//   on large hosts. The byte cap bounds what a huge command line can cost and still holds the cpu
+//   lines of ~900 CPUs; the parser knows it.
+// - Only the head of cpuinfo is read with builtins (`read`, a bounded number of lines): reading all
+//   of it makes the kernel ask every CPU its clock.
 // - ONE `df`: GNU's --output gives sizes, inodes and the filesystem type at once; busybox and old
 //   coreutils reject it and fall back to `df -Pk` (no type, no inodes) at the cost of one more exec.
 // - nvidia-smi where it exists (`command -v` is a builtin).
@@ -24,14 +26,19 @@
 // printf, not echo: dash's echo interprets backslashes. The first line of each is a comment naming
 // it, which a forced-command wrapper reads to choose between its pinned copies (FORCED_COMMAND_WRAPPER).
 
-export const POLL_SCRIPT_VERSION = 3;
+export const POLL_SCRIPT_VERSION = 4;
 
-/** head's per-file byte cap; a file this long was cut and its last line is not trusted. */
-export const FILE_BYTE_CAP = 16384;
+/** head's per-file byte cap; a file this long was cut and its last line is not trusted (16384 until version 4). */
+export const FILE_BYTE_CAP = 65536;
+
+/** Lines of /proc/cpuinfo read at most: "model name" is the fifth on x86, and a longer file cannot hold the loop. */
+export const CPUINFO_LINE_BOUND = 64;
 
 /** The files the `head` section copies, before the per-process ones. Uptime comes first: rates use the host's clock. */
 export const HEAD_FILES = [
   '/proc/uptime',
+  '/proc/stat',
+  '/proc/meminfo',
   '/proc/net/dev',
   '/proc/diskstats',
   '/proc/loadavg',
@@ -67,25 +74,15 @@ if [ ! -r /proc/stat ]; then
   exit 0
 fi
 printf '@@shell\\n%s\\n' "$$"
-printf '@@stat\\n'
-while IFS= read -r vigil_line; do
-  case $vigil_line in
-    cpu*) printf '%s\\n' "$vigil_line" ;;
-    *) break ;;
-  esac
-done < /proc/stat
-printf '@@meminfo\\n'
-while IFS= read -r vigil_line || [ -n "$vigil_line" ]; do
-  printf '%s\\n' "$vigil_line"
-  case $vigil_line in SwapFree:*) break ;; esac
-done < /proc/meminfo 2>/dev/null
 ${full ? `printf '@@cpuinfo\\n'
-while IFS= read -r vigil_line; do
+vigil_lines=0
+while [ $vigil_lines -lt ${CPUINFO_LINE_BOUND} ] && IFS= read -r vigil_line; do
   case $vigil_line in
     '') break ;;
     'model name'*|Hardware*|'CPU implementer'*|'CPU part'*|cpu*|vendor_id*) printf '%s\\n' "$vigil_line" ;;
   esac
   case $vigil_line in 'model name'*) break ;; esac
+  vigil_lines=$((vigil_lines + 1))
 done < /proc/cpuinfo 2>/dev/null
 ` : ''}printf '@@virtualnet\\n'
 for vigil_path in /sys/devices/virtual/net/*; do

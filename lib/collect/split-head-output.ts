@@ -1,9 +1,7 @@
-import { FILE_BYTE_CAP } from './poll-script.ts';
-
 export interface HeadOutput {
   /** Path → content of the files head printed, in order; a file it could not read is absent. */
   files: Map<string, string>;
-  /** Paths whose content reached head's byte cap: their last line may be cut. */
+  /** Paths whose content may have reached head's byte cap: their last line may be cut, unless it ends in a newline. */
   capped: Set<string>;
   /**
    * False when the per-process command lines cannot be trusted: a header out of order or repeated,
@@ -16,8 +14,14 @@ const HEADER_START = '==> ';
 const HEADER_END = ' <==';
 /** A path is "/" and 1 to 4096 more characters. */
 const MAX_PATH_LENGTH = 4097;
+/**
+ * The smallest byte cap any version of the script gave head (16384 until version 4, FILE_BYTE_CAP
+ * since): content this long may have been cut. One that was not ends in its newline, which keeps
+ * its last line (trusted lines end at the last newline).
+ */
+const SMALLEST_FILE_BYTE_CAP = 16384;
 /** A UTF-16 unit is at most 3 UTF-8 bytes: content shorter than this cannot have reached the cap. */
-const MIN_CAPPED_LENGTH = Math.ceil(FILE_BYTE_CAP / 3);
+const MIN_CAPPED_LENGTH = Math.ceil(SMALLEST_FILE_BYTE_CAP / 3);
 
 /** Which group of head's files a path belongs to: 0 fixed files, 1 /proc/<pid>/stat, 2 /proc/<pid>/cmdline. */
 export function headFileGroup(path: string): 0 | 1 | 2 {
@@ -60,7 +64,7 @@ export function splitHeadOutput(text: string): HeadOutput {
     if (group > 0) lastInGroup = path;
     const content = text.slice(start, end);
     files.set(path, content);
-    if (content.length >= MIN_CAPPED_LENGTH && Buffer.byteLength(content, 'utf8') >= FILE_BYTE_CAP) capped.add(path);
+    if (content.length >= MIN_CAPPED_LENGTH && Buffer.byteLength(content, 'utf8') >= SMALLEST_FILE_BYTE_CAP) capped.add(path);
   };
   // `from`: where the next header may begin (its leading newline included).
   let from = 0;

@@ -16,6 +16,8 @@ export type FileGenerator = (state: SimulatedHostState) => string | null;
 
 export const FILE_GENERATORS: Readonly<Record<string, FileGenerator>> = {
   '/proc/uptime': (s) => `${s.uptimeSec.toFixed(2)} ${s.idleSec.toFixed(2)}\n`,
+  '/proc/stat': renderStat,
+  '/proc/meminfo': renderMeminfo,
   '/proc/net/dev': renderNetDev,
   '/proc/diskstats': renderDiskstats,
   '/proc/loadavg': renderLoadavg,
@@ -29,7 +31,7 @@ export const FILE_GENERATORS: Readonly<Record<string, FileGenerator>> = {
 };
 
 export const SECTION_GENERATORS: Readonly<Record<string, SectionGenerator>> = {
-  // Version 1 of the script: one section per file.
+  // Version 1 of the script: one section per file; stat and meminfo until version 4.
   uptime: (s) => FILE_GENERATORS['/proc/uptime']?.(s) ?? '',
   netdev: renderNetDev,
   loadavg: renderLoadavg,

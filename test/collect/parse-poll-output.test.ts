@@ -161,3 +161,42 @@ void test('the kind on the @@vigil line is read from the first @@vigil line only
   const twice = capture.replace(/^@@vigil 2$/m, '@@vigil 3 full\n@@vigil 3 light');
   assert.equal(parsePollOutput(twice).script, 'full');
 });
+
+/** Version-4 output: /proc/stat and /proc/meminfo come through head with the other files. */
+function version4Of(text: string): string {
+  const section = (name: string): string => new RegExp(`^@@${name}\\n([\\s\\S]*?)(?=^@@)`, 'm').exec(text)?.[1] ?? '';
+  const files = `==> /proc/stat <==\n${section('stat')}\n==> /proc/meminfo <==\n${section('meminfo')}\n`;
+  return text
+    .replace(/^@@vigil 2$/m, '@@vigil 4 full')
+    .replace(/^@@stat\n[\s\S]*?(?=^@@meminfo$)/m, '')
+    .replace(/^@@meminfo\n[\s\S]*?(?=^@@cpuinfo$)/m, '')
+    .replace('@@files\n', `@@files\n${files}`);
+}
+
+void test('version 4: CPU and memory from the files head copies, the same as from their own sections', () => {
+  const v4 = version4Of(capture);
+  assert.doesNotMatch(v4, /^@@(stat|meminfo)$/m);
+  const before = parsePollOutput(capture);
+  const after = parsePollOutput(v4);
+  assert.deepEqual(after.missing, []);
+  assert.deepEqual(after.cpuTotal, before.cpuTotal);
+  assert.deepEqual(after.cpuPerCore, before.cpuPerCore);
+  assert.deepEqual(after.memory, before.memory);
+  assert.equal(after.unsupportedOs, null);
+});
+
+// Regression: version 4 raised head's cap to 64 kB so that a /proc/stat past the old 16 kB keeps every CPU.
+void test('a /proc/stat longer than 16 kB (300 CPUs) keeps every CPU: only a last line without its newline is distrusted', () => {
+  const cpuLines = Array.from({ length: 300 }, (_, i) => `cpu${i} 1234567890 12345 123456789 9876543210 123456 0 1234567 0 0 0\n`).join('');
+  const stat = `cpu  370370367000 3703500 37037036700 2962962963000 37036800 0 370370100 0 0 0\n${cpuLines}intr 1 2 3\n`;
+  assert.ok(stat.length > 16384);
+  const v4 = version4Of(capture).replace(/(==> \/proc\/stat <==\n)[\s\S]*?(\n==> \/proc\/meminfo <==)/, `$1${stat}$2`);
+  const snapshot = parsePollOutput(v4);
+  assert.equal(snapshot.cpuCount, 300);
+  assert.equal(snapshot.cpuPerCore?.length, 300);
+  // Cut by the cap inside a cpu line: that line is dropped, not read as a smaller counter.
+  const cut = version4Of(capture).replace(/(==> \/proc\/stat <==\n)[\s\S]*?(\n==> \/proc\/meminfo <==)/, `$1${stat.slice(0, stat.indexOf('cpu299 ') + 20)}$2`);
+  const cutSnapshot = parsePollOutput(cut);
+  assert.equal(cutSnapshot.cpuCount, 299);
+  assert.ok(cutSnapshot.cpuPerCore?.every((times) => times.user === 1234567890));
+});

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
-import { FULL_POLL_SECTIONS, parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
+import { CPUINFO_LINE_BOUND, FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
+import { FULL_POLL_SECTIONS, parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 import { wrapScript } from '../../services/worker/ssh-connections.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -62,9 +63,10 @@ void test('a host without head and df loses only what they print, silently, and 
   assert.equal(stderr, '');
   assert.ok(stdout.endsWith('@@end\n'));
   const snapshot = parsePollOutput(stdout);
-  assert.deepEqual(snapshot.missing, ['uptime', 'netdev', 'loadavg', 'df', 'diskstats', 'processes', 'facts']);
-  assert.equal(snapshot.memory?.totalBytes, memTotalBytesOfThisMachine());
-  assert.ok(snapshot.cpuTotal);
+  // Every /proc file comes through head, /proc/stat and /proc/meminfo too since version 4.
+  assert.deepEqual(snapshot.missing, [...POLL_SECTIONS]);
+  assert.equal(snapshot.pollShellPid !== null && snapshot.pollShellPid > 0, true);
+  assert.ok(snapshot.virtualInterfaces?.includes('lo'));
 });
 
 void test('busybox sh with only busybox applets on PATH runs it: df falls back to -Pk', () => {
@@ -124,6 +126,48 @@ void test('the light script collects every section but processes, facts and fail
   const commands = POLL_SCRIPT_LIGHT.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((word): word is string => word !== undefined && /^[a-z][a-z-]+$/.test(word));
   const builtins = ['printf', 'if', 'fi', 'then', 'while', 'done', 'case', 'esac', 'for', 'export', 'exit', 'uname', 'nvidia-smi'];
   assert.deepEqual([...new Set(commands.filter((c) => !builtins.includes(c)))].sort(), ['df', 'head']);
+});
+
+void test('no file but the head of cpuinfo is read by the shell, whose read costs a system call per byte', () => {
+  assert.doesNotMatch(POLL_SCRIPT_LIGHT, /\bread\b/);
+  assert.deepEqual([...POLL_SCRIPT.matchAll(/\bread -r\b.*\n(?:.*\n)*?done < (\S+)/g)].map((m) => m[1]), ['/proc/cpuinfo']);
+});
+
+void test('a /proc/cpuinfo that never ends costs at most the bound of lines, and the poll still ends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-cpuinfo-'));
+  const fifo = join(dir, 'cpuinfo');
+  execFileSync('mkfifo', [fifo]);
+  // An endless stream of lines the loop keeps ("cpu*"), with neither a blank line nor "model name" to stop at.
+  const endless = spawn('/bin/sh', ['-c', 'yes "cpu MHz : 1000.000" > "$1"', 'sh', fifo], { stdio: 'ignore' });
+  try {
+    const script = POLL_SCRIPT.replaceAll('/proc/cpuinfo', fifo);
+    const { stdout } = await promisify(execFile)('/bin/sh', ['-c', script], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+    const cpuinfo = /^@@cpuinfo\n([\s\S]*?)^@@virtualnet$/m.exec(stdout)?.[1] ?? '';
+    assert.equal(cpuinfo.split('\n').filter((line) => line === 'cpu MHz : 1000.000').length, CPUINFO_LINE_BOUND);
+    assert.ok(stdout.endsWith('@@end\n'));
+    assert.deepEqual(parsePollOutput(stdout).missing, []);
+  } finally {
+    endless.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('a /proc/stat of 300 CPUs, past the 16 kB that head was once capped at, comes through whole', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-stat-'));
+  try {
+    const stat = join(dir, 'stat');
+    const cpuLines = Array.from({ length: 300 }, (_, i) => `cpu${i} 1234567890 12345 123456789 9876543210 123456 0 1234567 0 0 0\n`).join('');
+    writeFileSync(stat, `cpu  370370367000 3703500 37037036700 2962962963000 37036800 0 370370100 0 0 0\n${cpuLines}intr ${'0 '.repeat(4000)}\nctxt 1\n`);
+    const { stdout, status } = runScript('/bin/sh', process.env, [], POLL_SCRIPT_LIGHT.replaceAll('/proc/stat', stat));
+    assert.equal(status, 0);
+    // head names the file by the path it was given.
+    const snapshot = parsePollOutput(stdout.replace(`==> ${stat} <==`, '==> /proc/stat <=='));
+    assert.deepEqual(snapshot.missing, []);
+    assert.equal(snapshot.cpuCount, 300);
+    assert.equal(snapshot.cpuPerCore?.length, 300);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 void test('the forced-command wrapper runs the pinned script the client names, and nothing the client sends', () => {

@@ -74,3 +74,14 @@ void test('the light script is answered too: nothing missing, no processes or fa
     assert.doesNotMatch(light, /@@cpuinfo|@@units|\/cmdline/);
   }
 });
+
+void test('CPU and memory come as head-copied files, as the script prints them since version 4', () => {
+  const state = createHostState('host-files', 7, T0);
+  for (const kind of ['light', 'full'] as const) {
+    const output = renderPollOutput(state, kind);
+    assert.doesNotMatch(output, /^@@(stat|meminfo)$/m);
+    assert.match(output, /^==> \/proc\/stat <==\ncpu {2}\d/m);
+    assert.match(output, /^==> \/proc\/meminfo <==\nMemTotal:/m);
+    assert.equal(parsePollOutput(output).cpuCount, state.cpus.length);
+  }
+});
