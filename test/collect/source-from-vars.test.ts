@@ -42,16 +42,19 @@ void test('vigil_node_exporter_url is taken as given (http or https, any port an
   assert.equal(custom?.nodeExporterUrl, 'https://metrics.example:9443/node/metrics?x=1');
 });
 
-void test('the sources other modules read (snmp, vsphere) are left to them', () => {
-  assert.deepEqual(sourceFromVars({ vigil_source: 'snmp' }, 'printer1', assert.fail), {});
-  assert.deepEqual(sourceFromVars({ vigil_source: 'vsphere' }, 'vcenter', assert.fail), {});
+void test('sources the worker does not poll yet (snmp, vsphere) are refused by name, not polled over SSH', () => {
+  for (const source of ['snmp', 'vsphere']) {
+    const err = rejection({ vigil_source: source });
+    assert.equal(err.variable, 'vigil_source');
+    assert.match(err.message, new RegExp(`vigil_source "${source}" is not polled by this version of Vigil yet; use one of ssh, node_exporter`));
+  }
 });
 
 void test('bad values are errors naming the host and the variable', () => {
   const badSource = rejection({ vigil_source: 'snmpp' });
   assert.equal(badSource.host, 'web1');
   assert.equal(badSource.variable, 'vigil_source');
-  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, snmp, vsphere, got "snmpp"/);
+  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, got "snmpp"/);
   assert.equal(rejection({ vigil_source: 3 }).variable, 'vigil_source');
   for (const url of ['ftp://web1/metrics', 'web1:9100/metrics', 'not a url', '', 42]) {
     const err = rejection({ vigil_source: 'node_exporter', vigil_node_exporter_url: url });
