@@ -204,7 +204,9 @@ void describe('the host page in Chromium', () => {
     const facts = await waitFor('the host facts', 30_000, async () => ((await page.locator('vigil-host-facts dl').count()) > 0 ? page.locator('vigil-host-facts dl').innerText() : undefined));
     // The GPU's model, from the host's detail, names its chart.
     assert.match((await page.locator('vigil-chart[data-chart="gpu:0"] h3').textContent()) ?? '', /GPU 0 \(NVIDIA H100 80GB HBM3\)/);
-    for (const fact of ['web-1.example.net', 'Debian GNU/Linux 12 (bookworm)', '6.1.0-18-amd64', 'AMD EPYC 7B13, 8 cores', 'x86_64']) assert.ok(facts.includes(fact), fact);
+    for (const fact of ['web-1.example.net', 'Debian GNU/Linux 12 (bookworm)', '6.1.0-18-amd64', 'AMD EPYC 7B13, 8 cores', 'x86_64', 'SSH (poll script)']) {
+      assert.ok(facts.includes(fact), fact);
+    }
     // The newest full poll's processes, its hostile command line shown as text.
     const table = page.locator('vigil-process-table');
     await table.locator('table[data-list="cpu"]').waitFor({ timeout: 30_000 });

@@ -60,6 +60,7 @@ export class VigilHostFacts extends LitElement {
       ${this.item('Groups', d.groups.length === 0 ? null : d.groups.join(', '))} ${d.via.length === 0 ? '' : this.item('Reached via', d.via.join(' → '))}
       ${this.item('Poll interval', `${d.intervalSec} s`)}
       ${this.item('Last sample', d.lastSampleAt === null ? null : new Date(d.lastSampleAt).toLocaleString())}
+      ${this.item('Sampled by', sourceName(d.latest?.source ?? null))}
       ${failed === null || failed.length === 0
         ? this.item('Failed units', d.failedUnits === null ? null : failed === null ? 'no systemd' : 'none')
         : html`<div><dt>Failed units</dt><dd class="failed">${failed.join(', ')}</dd></div>`}
@@ -69,6 +70,13 @@ export class VigilHostFacts extends LitElement {
   private item(label: string, value: string | null) {
     return html`<div><dt>${label}</dt><dd>${value === null || value === '' ? '—' : value}</dd></div>`;
   }
+}
+
+/** A node_exporter host whose exporter missed a poll shows SSH here until the exporter answers again. */
+function sourceName(source: string | null): string | null {
+  if (source === 'ssh') return 'SSH (poll script)';
+  if (source === 'node_exporter') return 'node_exporter';
+  return source;
 }
 
 customElements.define('vigil-host-facts', VigilHostFacts);
