@@ -7,8 +7,8 @@
 // also takes JSON and Python's literal syntax, [{'tcp': 'db:5432'}]). Every problem is reported
 // at once, each naming the host, the variable and the entry's index, as the inventory reader does.
 import { parse } from 'yaml';
-import { parseDuration } from '../alerting/alerts-file.ts';
 import { redactUrl } from '../redact-url.ts';
+import { secondsFromValue } from '../seconds-from-value.ts';
 import { httpCheckId, systemdCheckId, tcpCheckId } from './check-spec.ts';
 import type { CheckSpec, HttpCheckSpec, StatusRange, SystemdCheckSpec, TcpCheckSpec } from './check-spec.ts';
 import { normalizeUnitName, UNIT_NAME_MAX } from './systemd-unit-name.ts';
@@ -205,16 +205,7 @@ function readSystemd(entry: Record<string, unknown>, fail: Fail): SystemdCheckSp
 /** Seconds as a number, or a duration as alerts.yml writes them ("500ms", "5s", "1m"). */
 function readSeconds(value: unknown, fallback: number, key: string, fail: Fail): number | null {
   if (value === undefined || value === null) return fallback;
-  let seconds: number | null = null;
-  if (typeof value === 'number') seconds = value;
-  else if (typeof value === 'string') {
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
-    else {
-      const ms = parseDuration(text);
-      seconds = ms === null ? null : ms / 1000;
-    }
-  }
+  const seconds = secondsFromValue(value);
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0.001 || seconds > MAX_TIMEOUT_SEC) {
     return fail(`${key} must be a duration like 5 (seconds), 500ms or 30s, at most ${MAX_TIMEOUT_SEC} s, got ${show(value)}`);
   }

@@ -1,7 +1,7 @@
 // `vigil_processes_every`: how often a host gets the full poll script (processes, facts, failed
 // units) between light ones. Seconds as a number, or a duration as alerts.yml writes them
 // ("90s", "5m", "1h"); the worker turns it into a count of the host's polls (poll-schedule.ts).
-import { parseDuration } from '../alerting/alerts-file.ts';
+import { secondsFromValue } from '../seconds-from-value.ts';
 
 /** Below a second the value is surely a mistake (a unit left out of "500ms" was meant as 500 s?). */
 const MIN_SEC = 1;
@@ -10,16 +10,7 @@ const MIN_SEC = 1;
 export function readProcessesEvery(value: unknown, invalid: (message: string) => never): number {
   const shown = JSON.stringify(value) ?? String(value);
   const expected = `must be a duration like 60 (seconds), 90s, 5m or 1h, at least ${MIN_SEC} s, got ${shown}`;
-  let seconds: number | null = null;
-  if (typeof value === 'number') seconds = value;
-  else if (typeof value === 'string') {
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
-    else {
-      const ms = parseDuration(text);
-      seconds = ms === null ? null : ms / 1000;
-    }
-  }
+  const seconds = secondsFromValue(value);
   if (seconds === null || !Number.isFinite(seconds) || seconds < MIN_SEC) return invalid(expected);
   return seconds;
 }
