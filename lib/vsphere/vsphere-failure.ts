@@ -1,6 +1,9 @@
 // Why a vSphere poll failed, as a stable word that alerting and the dashboard can key on, with a
 // message for people. The words match the SSH source's where the meaning is the same.
 
+import { socketErrorKind } from '../socket-error-kind.ts';
+import type { SocketErrorKind } from '../socket-error-kind.ts';
+
 export const VSPHERE_FAILURE_REASONS = [
   /** Nothing listens on the port (the service is down, or the wrong port). */
   'refused',
@@ -31,21 +34,12 @@ export class VsphereError extends Error {
   }
 }
 
-const BY_CODE: Record<string, VsphereFailureReason> = {
-  ECONNREFUSED: 'refused',
-  ETIMEDOUT: 'timeout',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_NONAME: 'dns',
-  EAI_NODATA: 'dns',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  EHOSTDOWN: 'unreachable',
-  ENETDOWN: 'unreachable',
-  ECONNRESET: 'protocol',
-  EPIPE: 'protocol',
-  // TLS spoken to a plain HTTP port: OpenSSL reports "wrong version number" as EPROTO.
-  EPROTO: 'tls',
+const REASON_OF_KIND: Record<SocketErrorKind, VsphereFailureReason> = {
+  refused: 'refused',
+  dns: 'dns',
+  unreachable: 'unreachable',
+  timeout: 'timeout',
+  reset: 'protocol',
 };
 
 // Node's names for certificate verification failures (from OpenSSL) and its own TLS checks.
@@ -55,7 +49,11 @@ const TLS_CODE = /CERT|SELF_SIGNED|ISSUER|UNABLE_TO_VERIFY|ERR_SSL|ERR_TLS|HOSTN
 export function classifyTransportError(error: unknown): VsphereFailureReason {
   const code = errorCode(error);
   if (code === undefined) return 'protocol';
-  return BY_CODE[code] ?? (TLS_CODE.test(code) ? 'tls' : 'protocol');
+  // TLS spoken to a plain HTTP port: OpenSSL reports "wrong version number" as EPROTO.
+  if (code === 'EPROTO') return 'tls';
+  const kind = socketErrorKind(code);
+  if (kind !== undefined) return REASON_OF_KIND[kind];
+  return TLS_CODE.test(code) ? 'tls' : 'protocol';
 }
 
 /** The reason for a vim25 fault the server sent. */

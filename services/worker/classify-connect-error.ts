@@ -1,25 +1,21 @@
 // Maps what net and ssh2 throw while connecting to the stable failure reasons.
 import type { FailureReason } from '../../lib/poll/poll-messages.ts';
+import { socketErrorKind } from '../../lib/socket-error-kind.ts';
+import type { SocketErrorKind } from '../../lib/socket-error-kind.ts';
 
-const BY_CODE: Record<string, FailureReason> = {
-  ECONNREFUSED: 'refused',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_NONAME: 'dns',
-  EAI_NODATA: 'dns',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  EHOSTDOWN: 'unreachable',
-  ENETDOWN: 'unreachable',
-  ETIMEDOUT: 'timeout-connect',
-  ECONNRESET: 'protocol',
-  EPIPE: 'protocol',
+const REASON_OF_KIND: Record<SocketErrorKind, FailureReason> = {
+  refused: 'refused',
+  dns: 'dns',
+  unreachable: 'unreachable',
+  timeout: 'timeout-connect',
+  reset: 'protocol',
 };
 
 export function classifyConnectError(err: unknown): FailureReason {
   if (typeof err !== 'object' || err === null) return 'error';
   const code = errorCode(err);
-  if (code !== undefined && BY_CODE[code] !== undefined) return BY_CODE[code];
+  const kind = socketErrorKind(code);
+  if (kind !== undefined) return REASON_OF_KIND[kind];
   const level = (err as { level?: unknown }).level;
   if (level === 'client-authentication' || level === 'agent') return 'auth-failed';
   if (level === 'client-timeout') return 'timeout-connect';
