@@ -4,14 +4,17 @@
 // each script's host CPU (the sshd trees, bench/proc-cpu.ts) and polls over its slots. On a shared
 // machine whose load drifts by the minute, slots of seconds spread the drift over every script
 // alike, which bench/poll.ts's per-script runs (a client process and a warm-up each) cannot.
-// Scripts: the current light and full ones and the bench-only variants of poll-script-variants.ts.
+// Scripts: the current light and full ones and the bench-only variants of poll-script-variants.ts,
+// each sent on stdin of `exec /bin/sh` as the worker did until 2026-11-24 (two shells per poll);
+// `NAME as command` sends it as the exec command instead (the worker's command path, one shell),
+// `NAME on stdin now` on stdin behind the login shell report (the worker's first poll on a connection).
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
 import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
-import { wrapScript } from '../services/worker/ssh-connections.ts';
+import { commandPathText, STDIN_PATH_COMMAND, stdinPathText, wrapScript } from '../services/worker/script-delivery.ts';
 import { startTreeCpuMeter } from './proc-cpu.ts';
 import { SCRIPT_VARIANTS } from './poll-script-variants.ts';
 import { startSshdFleet } from './sshd-fleet.ts';
@@ -22,7 +25,7 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '8' },
     'slot-seconds': { type: 'string', default: '3' },
     rounds: { type: 'string', default: '10' },
-    /** Comma-separated: light, full, or names of SCRIPT_VARIANTS. */
+    /** Comma-separated: light, full, or names of SCRIPT_VARIANTS; each optionally followed by " as command" or " on stdin now". */
     scripts: { type: 'string', default: 'light,light v3,light, shell reads,light without df' },
   },
 });
@@ -33,9 +36,14 @@ const named: Record<string, string> = { light: POLL_SCRIPTS.light, full: POLL_SC
 for (const [name, variant] of Object.entries(SCRIPT_VARIANTS)) named[name] = variant.text;
 // Names may contain ", " ("light, shell reads"): split on commas not followed by a space.
 const scripts = (values.scripts as string).split(/,(?! )/).map((name) => {
-  const text = named[name];
-  if (text === undefined) throw new Error(`no script named "${name}"; known: ${Object.keys(named).join(' | ')}`);
-  return { name, wrapped: Buffer.from(wrapScript(text)), polls: 0, hostCpuMs: 0, bytes: 0, slots: [] as number[] };
+  const how = / as command$/.test(name) ? 'command' : / on stdin now$/.test(name) ? 'stdin now' : 'stdin';
+  const base = name.replace(/ (as command|on stdin now)$/, '');
+  const text = named[base];
+  if (text === undefined) throw new Error(`no script named "${base}"; known: ${Object.keys(named).join(' | ')}`);
+  const delivery: Delivery = how === 'command'
+    ? { command: commandPathText(text), input: null }
+    : { command: STDIN_PATH_COMMAND, input: Buffer.from(how === 'stdin' ? wrapScript(text) : stdinPathText(text)) };
+  return { name, delivery, polls: 0, hostCpuMs: 0, bytes: 0, slots: [] as number[] };
 });
 
 const fleet = await startSshdFleet(Number(values.hosts));
@@ -48,11 +56,11 @@ const clients = await Promise.all(fleet.hosts.map((host) => new Promise<Client>(
 const loadAtStart = loadavg()[0] ?? 0;
 try {
   // One unmeasured slot of each first: sshd's and the page cache's first contact with each script.
-  for (const script of scripts) await runSlot(script.wrapped);
+  for (const script of scripts) await runSlot(script.delivery);
   for (let round = 0; round < rounds; round++) {
     for (const script of scripts) {
       const meter = await startTreeCpuMeter(fleet.pids);
-      const slot = await runSlot(script.wrapped);
+      const slot = await runSlot(script.delivery);
       const hostCpuMs = await meter.stop();
       script.polls += slot.polls;
       script.bytes += slot.bytes;
@@ -85,7 +93,7 @@ process.stdout.write(lines.join('\n') + '\n');
 process.exit(0);
 
 /** Polls with `inFlight` loops for one slot, each host never twice at once; whatever is in flight at the end finishes in it. */
-async function runSlot(wrapped: Buffer): Promise<{ polls: number; bytes: number }> {
+async function runSlot(delivery: Delivery): Promise<{ polls: number; bytes: number }> {
   const idle = [...clients];
   let polls = 0;
   let bytes = 0;
@@ -98,7 +106,7 @@ async function runSlot(wrapped: Buffer): Promise<{ polls: number; bytes: number 
         continue;
       }
       // Not `bytes += await ...`: that reads bytes before the await, and the other loops' additions are lost.
-      const received = await exec(client, wrapped);
+      const received = await exec(client, delivery);
       bytes += received;
       idle.push(client);
       polls++;
@@ -107,15 +115,21 @@ async function runSlot(wrapped: Buffer): Promise<{ polls: number; bytes: number 
   return { polls, bytes };
 }
 
-function exec(client: Client, wrapped: Buffer): Promise<number> {
+interface Delivery {
+  command: string;
+  input: Buffer | null;
+}
+
+function exec(client: Client, delivery: Delivery): Promise<number> {
   return new Promise((resolve, reject) => {
-    client.exec('exec /bin/sh', (err, stream) => {
+    client.exec(delivery.command, (err, stream) => {
       if (err) return reject(err);
       let bytes = 0;
       stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
       stream.stderr.on('data', () => {});
       stream.on('close', () => resolve(bytes));
-      stream.end(wrapped);
+      if (delivery.input) stream.end(delivery.input);
+      else stream.end();
     });
   });
 }

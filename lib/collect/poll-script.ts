@@ -117,14 +117,23 @@ export const PINNED_SCRIPT_DIR = '/usr/local/lib/vigil';
 
 /**
  * A forced command for Vigil's key (authorized_keys `command="/bin/sh /usr/local/lib/vigil/forced-command.sh"`)
- * that runs one of the two pinned scripts and never anything the client sent. The worker runs
- * `exec /bin/sh` and writes the script on its stdin, so sshd's SSH_ORIGINAL_COMMAND is the same for
- * both scripts: the wrapper reads stdin up to the script's first line (its `# vigil-poll-script`
- * tag), sources the matching pinned copy with stdin closed, and refuses anything else. Sourced,
- * not exec'd: a second shell would cost the host another millisecond per poll. A Vigil upgrade
- * that changes the scripts changes the tag's version, and polls fail until the new ones are pinned.
+ * that runs one of the two pinned scripts and never anything the client sent. The worker sends a
+ * script one of two ways (services/worker/script-delivery.ts): as the exec command itself, which
+ * sshd hands a forced command in SSH_ORIGINAL_COMMAND, or as `exec /bin/sh` with the script on
+ * stdin. The wrapper looks for the script's tag line (`# vigil-poll-script N kind`, a line of its
+ * own) in SSH_ORIGINAL_COMMAND first, and else reads stdin up to it; it sources the matching pinned
+ * copy with stdin closed, and refuses anything else. Sourced, not exec'd: a second shell would
+ * cost the host another millisecond per poll. A Vigil upgrade that changes the scripts changes the
+ * tag's version, and polls fail until the new ones are pinned. A wrapper pinned before the command
+ * path existed reads stdin only: it refuses command-path polls, and the worker goes back to stdin.
  */
 export const FORCED_COMMAND_WRAPPER = `# Vigil's forced command: runs a pinned poll script chosen by the tag line the client sends.
+vigil_nl='
+'
+case $SSH_ORIGINAL_COMMAND in
+  *"$vigil_nl# vigil-poll-script ${POLL_SCRIPT_VERSION} full$vigil_nl"*) exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-full.sh; exit 0 ;;
+  *"$vigil_nl# vigil-poll-script ${POLL_SCRIPT_VERSION} light$vigil_nl"*) exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-light.sh; exit 0 ;;
+esac
 while IFS= read -r vigil_line; do
   case $vigil_line in
     '# vigil-poll-script ${POLL_SCRIPT_VERSION} full') exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-full.sh; exit 0 ;;

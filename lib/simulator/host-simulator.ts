@@ -1,6 +1,7 @@
 // An SSH server impersonating a fleet of Linux hosts on loopback ports, one process for
 // thousands of hosts: each host has its own port, host key and evolving state, answers the poll
-// script with synthetic output (the light or the full script's sections, as its tag line asks),
+// script with synthetic output (the light or the full script's sections, as its tag line asks, in
+// the exec command or on stdin),
 // and may be given a fault mode. For tests and benchmarks of the
 // worker at a scale no machine could reach with one real sshd per host.
 import net from 'node:net';
@@ -9,7 +10,7 @@ import type { AuthContext, Connection, ServerChannel, Server as SshServer } from
 import { faultFor, garbageOutput, truncateOutput } from './fault-mode.ts';
 import type { FaultMode } from './fault-mode.ts';
 import { renderPollOutput } from './render-poll-output.ts';
-import { requestedScriptKind, SCRIPT_TAG_WINDOW } from './requested-script-kind.ts';
+import { requestedScriptKind, SCRIPT_TAG_WINDOW, taggedScriptKind } from './requested-script-kind.ts';
 import type { PollScriptKind } from '../collect/poll-script.ts';
 import { hashSeed, seededRandom } from './seeded-random.ts';
 import type { Random } from './seeded-random.ts';
@@ -20,7 +21,7 @@ import type { ClientKey } from './simulator-keys.ts';
 
 const { Server, utils } = ssh2;
 
-/** How the worker's wrapped script ends (ssh-connections.ts): a client that never sends EOF is answered here. */
+/** How the worker's wrapped script ends (script-delivery.ts): a client that never sends EOF is answered here. */
 const WRAPPED_SCRIPT_END = '} </dev/null\n';
 
 export interface HostSimulatorOptions {
@@ -200,26 +201,32 @@ export async function startHostSimulator(options: HostSimulatorOptions): Promise
       let polls = 0;
       conn.on('session', (acceptSession) => {
         const session = acceptSession();
-        session.on('exec', (acceptExec) => {
+        session.on('exec', (acceptExec, _reject, info: { command: string }) => {
           const stream = acceptExec();
           stream.on('error', () => {});
           let answered = false;
           let head = '';
           let tail = '';
-          const answer = (): void => {
+          const answer = (kind: PollScriptKind): void => {
             if (answered) return;
             answered = true;
             polls++;
-            const kind = requestedScriptKind(head);
             answerPoll(runtime, conn, sock, stream, kind, generation === 0 && runtime.hostKeys.length > 1 && polls === 1);
           };
+          // The worker's command path: the script is the exec command, and nothing comes on stdin.
+          const commandKind = taggedScriptKind(info.command);
+          if (commandKind !== null) {
+            stream.resume();
+            answer(commandKind);
+            return;
+          }
           stream.on('data', (chunk: Buffer) => {
             const text = chunk.toString('latin1');
             if (head.length < SCRIPT_TAG_WINDOW) head += text.slice(0, SCRIPT_TAG_WINDOW - head.length);
             tail = (tail + text).slice(-WRAPPED_SCRIPT_END.length);
-            if (tail === WRAPPED_SCRIPT_END) answer();
+            if (tail === WRAPPED_SCRIPT_END) answer(requestedScriptKind(head));
           });
-          stream.on('end', answer);
+          stream.on('end', () => answer(requestedScriptKind(head)));
         });
       });
     });

@@ -17,6 +17,8 @@ import type { BackoffPolicy } from './connect-backoff.ts';
 import { createConnectGate } from './connect-gate.ts';
 import type { ConnectGate } from './connect-gate.ts';
 import { HostKeyStore } from './host-key-store.ts';
+import { commandPathText, isWholePollOutput, mayTakeCommandPath, scriptPathAfterProbe, STDIN_PATH_COMMAND, stdinPathText, takeLoginShellReport } from './script-delivery.ts';
+import type { ScriptPath } from './script-delivery.ts';
 import { createSemaphore } from './semaphore.ts';
 import type { Semaphore } from './semaphore.ts';
 import { hopAuthMethods, localUserName, targetAuthMethods } from './ssh-auth.ts';
@@ -68,6 +70,8 @@ interface Connection {
   channels: Semaphore;
   /** The bastion this connection goes through, holding one reference to it. */
   via: Bastion | null;
+  /** How poll scripts reach the host's shell on this connection (script-delivery.ts); learnt by its first polls. */
+  scriptPath: ScriptPath;
 }
 
 interface Bastion extends Connection {
@@ -133,14 +137,43 @@ export class SshConnections {
     const conn = this.connectionFor(target);
     conn.lastUsedAt = Date.now();
     const client = await conn.ready;
+    const label = describe(target);
+    const run = (how: Delivery, ms: number): Promise<CommandOutput> => execScript(client, conn.sock, conn.channels, how, ms, label);
     try {
-      return await execScript(client, conn.sock, conn.channels, script, timeoutMs, describe(target));
+      if (conn.scriptPath === 'command' && mayTakeCommandPath(script)) {
+        const deadline = Date.now() + timeoutMs;
+        const output = await run(commandDelivery(script), timeoutMs);
+        if (isWholePollOutput(output.stdout)) return output;
+        const leftMs = deadline - Date.now();
+        if (leftMs <= 0) return output;
+        // Not a whole poll: the login shell may not be the POSIX one $SHELL named, or a pinned
+        // forced-command wrapper may read only stdin. Once more on stdin, which always worked.
+        const retry = takeLoginShellReport(await run(stdinDelivery(script), leftMs)).output;
+        if (isWholePollOutput(retry.stdout) && conn.scriptPath === 'command') {
+          conn.scriptPath = 'stdin';
+          this.log.info('poll script as exec command gave no whole output; this connection sends it on stdin', {
+            host: target.name, exitCode: output.exitCode, stderr: output.stderr.slice(0, 200),
+          });
+        }
+        return retry;
+      }
+      const { output, loginShell } = takeLoginShellReport(await run(stdinDelivery(script), timeoutMs));
+      if (conn.scriptPath === 'unknown' && mayTakeCommandPath(script) && isWholePollOutput(output.stdout)) {
+        conn.scriptPath = scriptPathAfterProbe(loginShell);
+        this.log.debug('poll script path chosen', { host: target.name, loginShell, scriptPath: conn.scriptPath });
+      }
+      return output;
     } catch (err) {
       // After a timeout or a failed channel the connection's state is unknown (a wedged
       // channel, a dead peer): start the next poll on a fresh one.
       this.dropEntry(target.name, conn);
       throw err;
     }
+  }
+
+  /** How poll scripts reach the host's shell on its current connection; null without one. For tests and metrics. */
+  scriptPathOf(hostName: string): ScriptPath | null {
+    return this.byHost.get(hostName)?.scriptPath ?? null;
   }
 
   /** Closes the host's connection, if any, and forgets its backoff. */
@@ -193,7 +226,7 @@ export class SshConnections {
     const via = hops.length > 0 ? this.bastionFor(hops, target) : null;
     // `ready` is filled in at once: open() needs the entry itself to record its socket and client.
     const conn = {
-      key, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via,
+      key, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via, scriptPath: 'unknown',
     } as Omit<Connection, 'ready'> as Connection;
     this.byHost.set(target.name, conn);
     this.startIdleSweep();
@@ -213,6 +246,7 @@ export class SshConnections {
     const via = hops.length > 1 ? this.bastionFor(hops.slice(0, -1), target) : null;
     const bastion = {
       key, hop, users: 1, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via,
+      scriptPath: 'unknown',
     } as Omit<Bastion, 'ready'> as Bastion;
     this.bastions.set(key, bastion);
     bastion.ready = this.openBastion(bastion, target);
@@ -499,8 +533,14 @@ function forwardThrough(bastion: SshClient, address: string, port: number, timeo
   });
 }
 
+/** What one exec sends: the exec command, and what goes on its stdin before the EOF (null: nothing). */
+interface Delivery {
+  command: string;
+  input: Buffer | null;
+}
+
 function execScript(
-  client: SshClient, sock: Duplex | null, channels: Semaphore, script: string, timeoutMs: number, label: string,
+  client: SshClient, sock: Duplex | null, channels: Semaphore, how: Delivery, timeoutMs: number, label: string,
 ): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -521,14 +561,14 @@ function execScript(
       settle(() => reject(new PollError('error', `connection to ${label} closed while the poll script ran`)));
     };
     client.once('close', onClientClose);
-    // The script goes in on stdin to a POSIX sh, so the login shell's flavour (bash, zsh, fish)
-    // and its quoting rules do not matter.
+    // On the stdin path the login shell's flavour (bash, zsh, fish) and its quoting rules do not
+    // matter; the command path is taken only where the login shell is known to run it (script-delivery.ts).
     let attempts = 0;
     const startChannel = (): void => {
       if (settled) return;
       attempts++;
       try {
-        client.exec('exec /bin/sh', onChannel);
+        client.exec(how.command, onChannel);
       } catch (err) {
         // ssh2 throws at once when the socket is already gone.
         settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${(err as Error).message}`, { cause: err })));
@@ -574,10 +614,15 @@ function execScript(
           exitCode,
         }));
       });
+      if (how.input === null) {
+        // Command path: the EOF alone, so that nothing waits for input that never comes.
+        stream.end();
+        return;
+      }
       // The script and its EOF leave in one write: one TCP segment and one wakeup of sshd instead
       // of two (Nagle is off). ssh2 writes the EOF from a tick that end() queues, before this one.
       sock?.cork();
-      stream.end(wrappedScript(script));
+      stream.end(how.input);
       if (sock) process.nextTick(uncork, sock);
     };
     channels.acquire().then((release) => {
@@ -591,27 +636,30 @@ function execScript(
   });
 }
 
-/**
- * The shell reads a whole compound command before running it, so the braces make sh take in
- * the entire script first; the redirect then keeps its commands from eating the script as input.
- */
-export function wrapScript(script: string): string {
-  return `LC_ALL=C; export LC_ALL\n{\n${script}\n} </dev/null\n`;
+export { wrapScript } from './script-delivery.ts';
+
+/** Deliveries built and encoded once: the worker sends one of two constant scripts thousands of times a second. */
+const stdinDeliveries = new Map<string, Delivery>();
+const commandDeliveries = new Map<string, Delivery>();
+/** Tests send scripts of their own; beyond this many a cache starts afresh. */
+const MAX_CACHED_SCRIPTS = 16;
+
+function stdinDelivery(script: string): Delivery {
+  return cached(stdinDeliveries, script, () => ({ command: STDIN_PATH_COMMAND, input: Buffer.from(stdinPathText(script), 'utf8') }));
 }
 
-/** Scripts wrapped and encoded once: the worker sends one of two constant scripts thousands of times a second. */
-const wrappedScripts = new Map<string, Buffer>();
-/** Tests send scripts of their own; beyond this many the cache starts afresh. */
-const MAX_WRAPPED_SCRIPTS = 16;
+function commandDelivery(script: string): Delivery {
+  return cached(commandDeliveries, script, () => ({ command: commandPathText(script), input: null }));
+}
 
-function wrappedScript(script: string): Buffer {
-  let wrapped = wrappedScripts.get(script);
-  if (wrapped === undefined) {
-    if (wrappedScripts.size >= MAX_WRAPPED_SCRIPTS) wrappedScripts.clear();
-    wrapped = Buffer.from(wrapScript(script), 'utf8');
-    wrappedScripts.set(script, wrapped);
+function cached(cache: Map<string, Delivery>, script: string, make: () => Delivery): Delivery {
+  let delivery = cache.get(script);
+  if (delivery === undefined) {
+    if (cache.size >= MAX_CACHED_SCRIPTS) cache.clear();
+    delivery = make();
+    cache.set(script, delivery);
   }
-  return wrapped;
+  return delivery;
 }
 
 function uncork(sock: Duplex): void {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
+import { FORCED_COMMAND_WRAPPER, POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
 
 const run = promisify(execFile);
 
@@ -17,4 +17,12 @@ void test('vigil commands --help explains how to pin the scripts as a forced com
   const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', '--help']);
   assert.match(stdout, /authorized_keys/);
   assert.match(stdout, /forced-command\.sh/);
+  assert.match(stdout, /SSH_ORIGINAL_COMMAND/);
+});
+
+void test('vigil commands forced-command prints the wrapper, which picks the pinned script from the command or from stdin', async () => {
+  const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', 'forced-command']);
+  assert.equal(stdout, FORCED_COMMAND_WRAPPER);
+  assert.match(stdout, /^case \$SSH_ORIGINAL_COMMAND in$/m);
+  assert.match(stdout, /read -r vigil_line/);
 });

@@ -15,7 +15,8 @@ import type { FaultMode } from '../../lib/simulator/fault-mode.ts';
 import { startHostSimulator } from '../../lib/simulator/host-simulator.ts';
 import type { HostSimulator } from '../../lib/simulator/host-simulator.ts';
 import { pollHost } from '../../services/worker/poll-host.ts';
-import { SshConnections, wrapScript } from '../../services/worker/ssh-connections.ts';
+import { commandPathText, STDIN_PATH_COMMAND, stdinPathText } from '../../services/worker/script-delivery.ts';
+import { SshConnections } from '../../services/worker/ssh-connections.ts';
 import { startWorker } from '../../services/worker/worker-service.ts';
 import type { Worker } from '../../services/worker/worker-service.ts';
 import { startTestSshd } from '../support/sshd.ts';
@@ -183,14 +184,14 @@ void test('a host answers password logins with the right password only', async (
 });
 
 /** Runs one script on a simulated host the way the worker sends it, and returns its stdout. */
-function runScript(name: string, script: string): Promise<string> {
+function runScript(name: string, script: string, path: 'stdin' | 'command'): Promise<string> {
   const host = sim.hosts.find((h) => h.name === name);
   assert.ok(host, name);
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     client.on('error', reject);
     client.on('ready', () => {
-      client.exec('exec /bin/sh', (err, stream) => {
+      client.exec(path === 'stdin' ? STDIN_PATH_COMMAND : commandPathText(script), (err, stream) => {
         if (err) return reject(err);
         let out = '';
         stream.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -198,17 +199,18 @@ function runScript(name: string, script: string): Promise<string> {
           client.end();
           resolve(out);
         });
-        stream.end(wrapScript(script));
+        if (path === 'stdin') stream.end(stdinPathText(script));
+        else stream.end();
       });
     });
     client.connect({ host: host.address, port: host.port, username: sim.user, privateKey: readFileSync(sim.clientKey.file), readyTimeout: 5000 });
   });
 }
 
-void test('the light script is answered with its own sections only, the full one with all of them', async () => {
-  const name = 'sim-0010';
+for (const path of ['stdin', 'command'] as const) void test(`the light script is answered with its own sections only, the full one with all of them (${path} path)`, async () => {
+  const name = path === 'stdin' ? 'sim-0010' : 'sim-0012';
   const before = sim.stats();
-  const light = await runScript(name, POLL_SCRIPTS.light);
+  const light = await runScript(name, POLL_SCRIPTS.light, path);
   assert.match(light, /^@@vigil \d+ light\n/);
   assert.doesNotMatch(light, /^@@(cpuinfo|units)$/m, 'no facts or failed units');
   assert.doesNotMatch(light, /^==> \/proc\/\d+\/(stat|cmdline) <==$/m, 'no processes');
@@ -221,7 +223,7 @@ void test('the light script is answered with its own sections only, the full one
   const afterLight = sim.stats();
   assert.equal(afterLight.lightPolls - before.lightPolls, 1);
 
-  const full = await runScript(name, POLL_SCRIPTS.full);
+  const full = await runScript(name, POLL_SCRIPTS.full, path);
   assert.match(full, /^@@vigil \d+ full\n/);
   assert.match(full, /^@@cpuinfo$/m);
   assert.match(full, /^==> \/proc\/1\/stat <==$/m);
@@ -268,6 +270,10 @@ void test('a sample from a simulated light poll has the structure of one from a 
         if (kind === 'full') previousFull = snapshot;
         else samples.set(target.name, result.sample);
       }
+      // The first poll, on stdin, showed a POSIX login shell (the real host) or no report at all
+      // beside whole output (the simulator answers without running our text): the light one was
+      // sent as the exec command, and both answered it.
+      assert.equal(connections.scriptPathOf(target.name), 'command', target.name);
     }
     const simulated = samples.get('simulated');
     const real = samples.get('real');

@@ -1,9 +1,10 @@
 // A real OpenSSH server on loopback for tests: its own host key, config and authorized key in a
 // fresh temp dir. Runs as root (sshd needs it) and logs in as the unprivileged `vigiltest` user,
-// whose shell is /bin/sh, so no heavy login rc file runs on every exec.
+// whose shell is /bin/sh, so no heavy login rc file runs on every exec; or, with `loginShell`, as
+// a user of that login shell (`vigiltest-bash`, …), since sshd runs every command through it.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,19 @@ export interface TestSshdOptions {
   maxSessions?: number;
   /** sshd's LogLevel (default ERROR); INFO logs each accepted login, which log() then shows. */
   logLevel?: 'ERROR' | 'INFO' | 'VERBOSE';
+  /** Log in as a user whose login shell is this one instead of /bin/sh (dash here). */
+  loginShell?: TestLoginShell;
+  /** sshd's SetEnv: variables sshd sets last, over its own (SHELL included). */
+  setEnv?: Readonly<Record<string, string>>;
+  /** sshd's ForceCommand, run instead of what the client asks (which it gets as SSH_ORIGINAL_COMMAND). */
+  forceCommand?: string;
 }
+
+/** Login shells a test host can have: bash, busybox's ash (through a symlink named `ash`), and tcsh, a shell that is not POSIX. */
+export type TestLoginShell = 'bash' | 'busybox-ash' | 'tcsh';
+
+/** Where the symlinks that make busybox a login shell live: busybox picks its applet by argv[0], which sshd sets to the shell's file name. */
+const TEST_SHELL_DIR = '/var/lib/vigiltest-shells';
 
 export interface TestSshd {
   port: number;
@@ -50,7 +63,8 @@ export interface TestSshd {
 }
 
 export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
-  await ensureTestUser();
+  const user = options.loginShell ? `${TEST_SSH_USER}-${options.loginShell}` : TEST_SSH_USER;
+  await ensureTestUser(user, options.loginShell ? await loginShellPath(options.loginShell) : '/bin/sh');
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = await mkdtemp(join(tmpdir(), 'vigil-sshd-'));
   // sshd reads AuthorizedKeysFile as the logging-in user, so the dir must be traversable.
@@ -59,7 +73,10 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   const authorizedKeys = join(dir, 'authorized_keys');
   const extraKeys = (options.authorizedKeys ?? []).map((k) => k.trim() + '\n').join('');
   await writeFile(authorizedKeys, (await readFile(clientKeyFile + '.pub', 'utf8')) + extraKeys, { mode: 0o644 });
-  if (options.passwordAuthentication) await setTestUserPassword();
+  if (options.passwordAuthentication) {
+    if (options.loginShell) throw new Error('passwordAuthentication is for the default test user only');
+    await setTestUserPassword();
+  }
   const hostKeyFile = join(dir, 'host_key');
   let hostPublicKey = await regenerateHostKey(hostKeyFile);
   const port = options.port ?? (await findFreePort());
@@ -74,7 +91,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
     `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
     'PermitRootLogin no',
-    `AllowUsers ${TEST_SSH_USER}`,
+    `AllowUsers ${user}`,
     `LogLevel ${options.logLevel ?? 'ERROR'}`,
     'AllowTcpForwarding yes',
     // Tests and benchmarks open many connections at once; the default drops some after 10.
@@ -82,6 +99,8 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
     `MaxSessions ${options.maxSessions ?? 64}`,
     'PrintMotd no',
     'PrintLastLog no',
+    ...Object.entries(options.setEnv ?? {}).map(([name, value]) => `SetEnv ${name}=${value}`),
+    ...(options.forceCommand === undefined ? [] : [`ForceCommand ${options.forceCommand}`]),
     '',
   ].join('\n'));
 
@@ -91,7 +110,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   return {
     port,
     host: '127.0.0.1',
-    user: TEST_SSH_USER,
+    user,
     clientKeyFile,
     get hostPublicKey() {
       return hostPublicKey;
@@ -243,44 +262,66 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-/**
- * Creates the login user if needed. Several test files may race here: useradd takes a lock on
- * /etc/passwd and fails if it is held or the user appeared meanwhile, so retry until it exists.
- */
-async function ensureTestUser(): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    if (!(await userExists())) {
-      try {
-        await run('useradd', ['--system', '--create-home', '--home-dir', `/var/lib/${TEST_SSH_USER}`, '--shell', '/bin/sh', TEST_SSH_USER]);
-      } catch (err) {
-        if (attempt >= 20) throw new Error(`cannot create test user ${TEST_SSH_USER}: ${(err as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-        continue;
-      }
+/** The login shell's path; busybox's ash gets a symlink named `ash` (made once, shared by every test). */
+async function loginShellPath(shell: TestLoginShell): Promise<string> {
+  switch (shell) {
+    case 'bash':
+      return '/bin/bash';
+    case 'tcsh':
+      return '/usr/bin/tcsh';
+    case 'busybox-ash': {
+      const { stdout } = await run('sh', ['-c', 'command -v busybox']);
+      const busybox = stdout.trim();
+      if (!busybox) throw new Error('busybox is not installed (apt-get install -y busybox)');
+      await mkdir(TEST_SHELL_DIR, { recursive: true, mode: 0o755 });
+      const link = join(TEST_SHELL_DIR, 'ash');
+      await symlink(busybox, link).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      return link;
     }
-    // Without PAM, sshd refuses an account whose password is locked ("!"), which is how useradd
-    // leaves it; "*" means "no password" without "locked", so key logins work.
-    if (await passwordLocked()) {
-      try {
-        await run('usermod', ['-p', '*', TEST_SSH_USER]);
-      } catch (err) {
-        if (attempt >= 20) throw new Error(`cannot unlock test user ${TEST_SSH_USER}: ${(err as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-        continue;
-      }
-    }
-    return;
   }
 }
 
-async function userExists(): Promise<boolean> {
-  const passwd = await readFile('/etc/passwd', 'utf8');
-  return passwd.split('\n').some((line) => line.startsWith(TEST_SSH_USER + ':'));
+/**
+ * Creates the login user if needed, with `shell` as its login shell. Several test files may race
+ * here: useradd takes a lock on /etc/passwd and fails if it is held or the user appeared
+ * meanwhile, so retry until it exists.
+ */
+async function ensureTestUser(user: string, shell: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const entry = await passwdEntry(user);
+    try {
+      if (entry === undefined) {
+        await run('useradd', ['--system', '--create-home', '--home-dir', `/var/lib/${user}`, '--shell', shell, user]);
+        continue;
+      }
+      if (entry.split(':')[6] !== shell) {
+        await run('usermod', ['-s', shell, user]);
+        continue;
+      }
+      // Without PAM, sshd refuses an account whose password is locked ("!"), which is how useradd
+      // leaves it; "*" means "no password" without "locked", so key logins work.
+      if (await passwordLocked(user)) {
+        await run('usermod', ['-p', '*', user]);
+        continue;
+      }
+      return;
+    } catch (err) {
+      if (attempt >= 20) throw new Error(`cannot set up test user ${user}: ${(err as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
 }
 
-async function passwordLocked(): Promise<boolean> {
+async function passwdEntry(user: string): Promise<string | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  return passwd.split('\n').find((line) => line.startsWith(user + ':'));
+}
+
+async function passwordLocked(user: string): Promise<boolean> {
   const shadow = await readFile('/etc/shadow', 'utf8');
-  const line = shadow.split('\n').find((l) => l.startsWith(TEST_SSH_USER + ':'));
+  const line = shadow.split('\n').find((l) => l.startsWith(user + ':'));
   return line === undefined || line.split(':')[1]?.startsWith('!') === true;
 }
 
