@@ -11,6 +11,7 @@ import type { AlertsConfig, RuleKind } from './alerts-config.ts';
 import { initialAbsentState } from './evaluate-absent.ts';
 import { INITIAL_ANOMALY_STATE, type AnomalyState } from './evaluate-anomaly.ts';
 import { INITIAL_HOST_DOWN_STATE } from './evaluate-host-down.ts';
+import type { CheckFailingState } from './evaluate-check-failing.ts';
 import { dependentsOf, track, type FleetState } from './evaluate-poll-result.ts';
 import { INITIAL_PREDICT_FULL_STATE, type PredictFullState } from './evaluate-predict-full.ts';
 import { INITIAL_REBOOT_STATE } from './evaluate-reboot.ts';
@@ -90,5 +91,10 @@ function seededState(kind: RuleKind, event: AlertEvent, settings: ReadonlyMap<st
       return active ? { ...initialAbsentState(now), active } : null;
     case 'host-key-changed':
       return active ? { active } : null;
+    case 'check-failing': {
+      // The stored value is the failures counted when it last fired or updated.
+      const failing: CheckFailingState = { active, failures: event.value ?? 0 };
+      return active ? failing : null;
+    }
   }
 }

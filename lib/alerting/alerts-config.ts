@@ -18,7 +18,9 @@ export type RuleKind =
   /** A watched process pattern (vigil_processes) matched no process. */
   | 'process-missing'
   /** Uptime went backwards between two polls. */
-  | 'reboot';
+  | 'reboot'
+  /** A service check (vigil_checks) failed `polls` polls in a row; one alert per check. */
+  | 'check-failing';
 
 export interface AlertRule {
   name: string;
@@ -37,6 +39,8 @@ export interface AlertRule {
   windowMs?: number;
   /** predict-full */
   hours?: number;
+  /** check-failing: failed results in a row before it fires (default 2). */
+  polls?: number;
   severity?: Severity;
   receivers?: string[];
   summary?: string;

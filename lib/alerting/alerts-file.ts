@@ -23,7 +23,7 @@ export class AlertsFileError extends Error {
 }
 
 export const RULE_KINDS: readonly RuleKind[] = [
-  'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot',
+  'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot', 'check-failing',
 ];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 const WEBHOOK_FORMATS: readonly WebhookReceiver['format'][] = ['json', 'slack', 'alertmanager'];
@@ -108,7 +108,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
 }
 
 const RULE_KEYS = [
-  'name', 'kind', 'metric', 'direction', 'levels', 'recover_at', 'for', 'k', 'window', 'hours', 'severity', 'receivers', 'summary', 'unit', 'items',
+  'name', 'kind', 'metric', 'direction', 'levels', 'recover_at', 'for', 'k', 'window', 'hours', 'polls', 'severity', 'receivers', 'summary', 'unit', 'items',
 ];
 const OVERRIDE_KEYS = ['enabled', 'levels', 'recover_at', 'for'];
 
@@ -162,6 +162,8 @@ function readRule(reader: NodeReader, node: Node, index: number, refs: Reference
   if (window) rule.windowMs = reader.duration(window, `${label}: window`) ?? undefined;
   const hours = at('hours');
   if (hours) rule.hours = reader.number(hours, `${label}: hours`, { min: 0, exclusiveMin: true }) ?? undefined;
+  const polls = at('polls');
+  if (polls) rule.polls = reader.number(polls, `${label}: polls`, { integer: true, min: 1 }) ?? undefined;
   const severity = at('severity');
   if (severity) {
     const value = reader.string(severity, `${label}: severity`);

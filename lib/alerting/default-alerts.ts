@@ -34,9 +34,24 @@ export const DEFAULT_RULES: AlertRule[] = [
     name: 'gpu_temperature', kind: 'threshold', metric: 'gpus.temperatureC',
     levels: { warning: 85, critical: 95 }, recoverAt: 80, forMs: 2 * MINUTE, summary: 'GPU temperature', unit: '°C',
   },
+  // Printers (vigil_source: snmp, printer profile); other hosts have no `device` and never match.
+  {
+    name: 'supply_low', kind: 'threshold', metric: 'device.supplies.remainingPct', direction: 'below',
+    levels: { warning: 20 }, recoverAt: 25, summary: 'Printer supply low', unit: '%',
+  },
+  {
+    name: 'printer_error', kind: 'threshold', metric: 'device.errors.active',
+    levels: { warning: 0 }, recoverAt: 0, forMs: 2 * MINUTE, summary: 'Printer error',
+  },
   { name: 'filesystem_full_soon', kind: 'predict-full', hours: 24, windowMs: 6 * HOUR, severity: 'warning', summary: 'Filesystem full within' },
   { name: 'host_down', kind: 'host-down', severity: 'critical', summary: 'Host down' },
   { name: 'host_key_changed', kind: 'host-key-changed', severity: 'critical', summary: 'SSH host key changed' },
+  // Service checks (vigil_checks), one alert per check.
+  { name: 'check_failing', kind: 'check-failing', polls: 2, severity: 'critical', summary: 'Service check failing' },
+  {
+    name: 'certificate_expiring', kind: 'threshold', metric: 'checks.certDaysLeft', direction: 'below',
+    levels: { warning: 14 }, recoverAt: 14, summary: 'TLS certificate expires in', unit: 'days',
+  },
   { name: 'process_missing', kind: 'process-missing', metric: 'processes.matches.count', severity: 'critical', summary: 'Watched process not running' },
   { name: 'reboot', kind: 'reboot', forMs: 15 * MINUTE, severity: 'info', summary: 'Host rebooted' },
   { name: 'no_data', kind: 'absent', forMs: 5 * MINUTE, severity: 'warning', summary: 'No poll results' },

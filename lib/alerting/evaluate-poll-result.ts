@@ -24,7 +24,10 @@ import { alertKey, resolvedEvent } from './rule-state.ts';
 import type { AlertContext, AlertStateBase, Evaluation, HostSettings } from './rule-state.ts';
 import { effectiveRule } from './rule-state-overrides.ts';
 import type { Sample } from '../collect/sample.ts';
-import type { FailureReason, PollResult } from '../poll/poll-messages.ts';
+import type { CheckResult } from '../checks/check-result.ts';
+import type { FailureReason, PollFailure, PollResult } from '../poll/poll-messages.ts';
+import { checkLabels, evaluateCheckFailing, INITIAL_CHECK_FAILING_STATE } from './evaluate-check-failing.ts';
+import type { CheckFailingState } from './evaluate-check-failing.ts';
 
 export interface Tracked {
   rule: string;
@@ -101,9 +104,59 @@ export function evaluatePollResult(
         else if (seen) events.push(...step<AbsentState>(fleet, rule, host, {}, now, initialAbsentState(now), (state, ctx) => evaluateAbsentData(state, ctx)));
         break;
       }
+      case 'check-failing':
+        events.push(...evaluateCheckResults(fleet, rule, result, alerting, now));
+        break;
       default:
         if (result.kind === 'sample') events.push(...evaluateSampleRule(fleet, rule, result.sample, alerting, now));
+        // A failed poll has no figures, but its HTTP and TCP checks ran: rules on them still apply.
+        else if (isCheckMetric(rule) && result.checks !== undefined) events.push(...evaluateSampleRule(fleet, rule, checksOnly(result), alerting, now));
     }
+  }
+  return events;
+}
+
+/**
+ * check-failing, one alert per check id. A sample lists all of the host's checks: one it no longer
+ * lists was taken out of the inventory, and its alert resolves. A failed poll lists only the checks
+ * that could run without the host's connection: the others (systemd) keep their state.
+ */
+function evaluateCheckResults(fleet: FleetState, rule: AlertRule, result: PollResult, alerting: HostSettings['alerting'], now: number): AlertEvent[] {
+  const host = result.host;
+  const checks: CheckResult[] = (result.kind === 'sample' ? result.sample.checks : result.checks) ?? [];
+  const events: AlertEvent[] = [];
+  const present = new Set<string>();
+  for (const check of checks) {
+    const labels = checkLabels(check);
+    present.add(alertKey(rule.name, host, labels));
+    const checkRule = effectiveRule(rule, alerting, itemKey(labels));
+    if (!checkRule) events.push(...forget(fleet, rule.name, host, labels, now));
+    else events.push(...step<CheckFailingState>(fleet, rule, host, labels, now, INITIAL_CHECK_FAILING_STATE, (state, ctx) => evaluateCheckFailing(state, check, checkRule, ctx)));
+  }
+  if (result.kind === 'sample') events.push(...forgetUnlisted(fleet, rule.name, host, present, now));
+  return events;
+}
+
+/** Rules on `checks.…` metrics (certificate_expiring on checks.certDaysLeft). */
+function isCheckMetric(rule: AlertRule): boolean {
+  return rule.metric !== undefined && rule.metric.startsWith('checks.');
+}
+
+/** A failed poll as a sample holding nothing but its checks, for rules on check metrics alone (isCheckMetric). */
+function checksOnly(result: PollFailure): Sample {
+  return {
+    host: result.host, ts: result.finishedAt, cpuBusyPct: null, cpuCount: null, memTotalBytes: null, memAvailableBytes: null, memUsedPct: null,
+    swapTotalBytes: null, swapUsedBytes: null, load1: null, load5: null, load15: null, uptimeSec: null, netRxBytesPerSec: null, netTxBytesPerSec: null,
+    diskUsedPctMax: null, filesystems: [], interfaces: [], missing: [], checks: result.checks ?? [],
+  };
+}
+
+/** Resolves and drops the host's alerts of `rule` whose keys are not in `present`. */
+function forgetUnlisted(fleet: FleetState, rule: string, host: string, present: ReadonlySet<string>, now: number): AlertEvent[] {
+  const events: AlertEvent[] = [];
+  for (const key of [...(fleet.byHost.get(host) ?? [])]) {
+    const tracked = fleet.alerts.get(key);
+    if (tracked && tracked.rule === rule && !present.has(key)) events.push(...forget(fleet, rule, host, tracked.labels, now));
   }
   return events;
 }
@@ -119,10 +172,17 @@ function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, 
   let values: Array<MetricValue & { level?: { usedBytes: number; availableBytes: number } }> | null;
   if (rule.kind === 'predict-full') values = fillLevels(sample, rule.metric ?? 'filesystems');
   else values = metricValues(sample, rule.metric ?? (rule.kind === 'process-missing' ? DEFAULT_PROCESS_METRIC : ''));
+  const present = new Set<string>();
+  if (isCheckMetric(rule)) {
+    // A host's checks are all listed in each sample: no checks left is a list emptied (its alerts
+    // resolve), not a section missing. A check listed without the figure (an HTTPS check that timed
+    // out has no certificate days) keeps its alert as it is, neither fired nor resolved.
+    values ??= [];
+    for (const check of sample.checks ?? []) present.add(alertKey(rule.name, host, checkLabels(check)));
+  }
   if (values === null) return [];
 
   const events: AlertEvent[] = [];
-  const present = new Set<string>();
   for (const { labels, value, level } of values) {
     const key = alertKey(rule.name, host, labels);
     present.add(key);
@@ -150,10 +210,7 @@ function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, 
   }
   // An item the section no longer lists (an unmounted filesystem, a removed GPU) cannot recover
   // by itself: its alert resolves and its state goes.
-  for (const key of [...(fleet.byHost.get(host) ?? [])]) {
-    const tracked = fleet.alerts.get(key);
-    if (tracked && tracked.rule === rule.name && !present.has(key)) events.push(...forget(fleet, rule.name, host, tracked.labels, now));
-  }
+  events.push(...forgetUnlisted(fleet, rule.name, host, present, now));
   return events;
 }
 

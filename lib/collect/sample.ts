@@ -1,4 +1,6 @@
 // The typed result of one poll. Everything here is JSON-safe: it crosses the queue as JSON.
+import type { CheckResult } from '../checks/check-result.ts';
+import type { SnmpReport } from '../snmp/poll-snmp.ts';
 import type { PollScriptKind } from './poll-script.ts';
 import type { PollSource } from './source-from-vars.ts';
 
@@ -276,4 +278,8 @@ export interface Sample {
   pollScript?: PollScriptKind;
   /** Which source produced it, for hosts with `vigil_source: node_exporter` (an SSH fallback says ssh); absent: ssh. */
   source?: PollSource;
+  /** The host's service checks (vigil_checks) run with this poll; absent or null: the host has none (not collected). */
+  checks?: CheckResult[] | null;
+  /** The SNMP report of a printer or network device (vigil_source: snmp); absent or null: not collected. */
+  device?: SnmpReport | null;
 }

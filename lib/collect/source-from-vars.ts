@@ -1,15 +1,16 @@
 // `vigil_source` and `vigil_node_exporter_url`: where a host's samples come from. SSH runs the poll
-// script; node_exporter scrapes the host's exporter and falls back to SSH for a poll it misses.
+// script; node_exporter scrapes the host's exporter and falls back to SSH for a poll it misses;
+// snmp polls a printer or network device (its vigil_snmp_* variables: lib/snmp/snmp-target.ts).
 import { redactUrl } from '../redact-url.ts';
 
-export const POLL_SOURCES = ['ssh', 'node_exporter'] as const;
+export const POLL_SOURCES = ['ssh', 'node_exporter', 'snmp'] as const;
 export type PollSource = (typeof POLL_SOURCES)[number];
 
 /**
- * Sources with a poller of their own (lib/snmp, lib/vsphere) that the worker does not dispatch to
- * yet: refused by name, so that such a host is not quietly polled over SSH instead.
+ * Sources with a poller of their own (lib/vsphere) that the worker does not dispatch to yet:
+ * refused by name, so that such a host is not quietly polled over SSH instead.
  */
-const NOT_YET_POLLED = ['snmp', 'vsphere'] as const;
+const NOT_YET_POLLED = ['vsphere'] as const;
 
 export const NODE_EXPORTER_PORT = 9100;
 
@@ -32,6 +33,8 @@ export function sourceFromVars(vars: Record<string, unknown>, address: string, i
   // Checked whatever the source, so that a typo does not wait to surface until someone switches.
   const url = rawUrl == null ? defaultNodeExporterUrl(address) : readUrl(rawUrl, invalid);
   if (source === 'ssh') return rawSource == null ? {} : { source };
+  // An SNMP host's settings are its vigil_snmp_* variables (HostTarget.snmp), not a URL.
+  if (source === 'snmp') return { source };
   return { source, nodeExporterUrl: url };
 }
 

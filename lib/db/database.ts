@@ -3,6 +3,8 @@ import type { HostAlerting } from '../alerting/alerts-config.ts';
 import type { InventorySnapshotGroup } from '../inventory/inventory-snapshot.ts';
 import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { CpuModes, DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure, ProcessSummary } from '../collect/sample.ts';
+import type { CheckResult } from '../checks/check-result.ts';
+import type { SnmpReport } from '../snmp/poll-snmp.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -82,6 +84,9 @@ export interface SamplesTable {
   failed_units: ColumnType<string[] | null, string | null | undefined, string | null>;
   gpus: ColumnType<GpuReading[] | null, string | null | undefined, string | null>;
   missing: ColumnType<string[] | null, string | null | undefined, string | null>;
+  // Added by migration 0015 (issue #8): service check results and an SNMP device's report.
+  checks: ColumnType<CheckResult[] | null, string | null | undefined, string | null>;
+  device: ColumnType<SnmpReport | null, string | null | undefined, string | null>;
 }
 
 export interface PollFailuresTable {
@@ -90,6 +95,8 @@ export interface PollFailuresTable {
   ts: Timestamp;
   reason: string;
   message: string;
+  /** Migration 0015: the service checks that ran with the failed poll (they do not need the host's SSH). */
+  checks: ColumnType<CheckResult[] | null, string | null | undefined, string | null>;
 }
 
 /** One inventory reload, good or failed; the error names file and line, never a variable's value. */

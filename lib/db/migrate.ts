@@ -17,6 +17,7 @@ import * as rollupChartDetail from './migrations/0011-rollup-chart-detail.ts';
 import * as sparklineCoveringKey from './migrations/0012-sparkline-covering-key.ts';
 import * as sampleChunks from './migrations/0013-sample-chunks.ts';
 import * as hostSampleSource from './migrations/0014-host-sample-source.ts';
+import * as sampleChecksAndDevice from './migrations/0015-sample-checks-and-device.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-sparkline-covering-key': sparklineCoveringKey,
   '0013-sample-chunks': sampleChunks,
   '0014-host-sample-source': hostSampleSource,
+  '0015-sample-checks-and-device': sampleChecksAndDevice,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

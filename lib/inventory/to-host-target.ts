@@ -9,7 +9,10 @@ import { readProcessPatterns } from '../collect/process-patterns.ts';
 import { readProcessesEvery } from '../collect/processes-every.ts';
 import { sourceFromVars } from '../collect/source-from-vars.ts';
 import { sshOptionsFromVars } from '../poll/ssh-options-from-vars.ts';
+import { snmpSettingsFromVars } from '../snmp/snmp-target.ts';
 import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
+import { CHECKS_VARIABLE, parseCheckSpecs } from '../checks/parse-check-specs.ts';
+import type { CheckSpec } from '../checks/check-spec.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
 import { EncryptedString, plainVariables } from './python-values.ts';
@@ -96,6 +99,8 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
       includePseudoFilesystems: readBoolean(vars['vigil_filesystems_include_pseudo'], false, (message) => invalid('vigil_filesystems_include_pseudo', message)),
     }),
     ...sourceFromVars(vars, address, invalid),
+    ...(vars[CHECKS_VARIABLE] != null && { checks: readChecks(host.name, vars[CHECKS_VARIABLE], (message) => invalid(CHECKS_VARIABLE, message)) }),
+    ...snmpSettingsFromVars(vars, invalid),
     ...sshOptionsFromVars(vars, invalid),
     ...hostAlertingFromVars(vars, invalid),
   };
@@ -131,6 +136,16 @@ export async function loadHostTargets(path: string, options: LoadHostTargetsOpti
     if (target) targets.push(target);
   }
   return targets;
+}
+
+/**
+ * vigil_checks as check specs. Every problem of the list is reported in the one error, each with the
+ * index of its entry: "host 'web1': vigil_checks [2]: timeout must be …; [4]: …".
+ */
+function readChecks(host: string, value: unknown, invalid: (message: string) => never): CheckSpec[] {
+  const parsed = parseCheckSpecs(host, value);
+  if (parsed.ok) return parsed.specs;
+  return invalid(parsed.errors.map((error) => (error.index === null ? error.problem : `[${error.index}]: ${error.problem}`)).join('; '));
 }
 
 function localUser(): string {

@@ -2,6 +2,8 @@
 // and carried inside each poll job, so workers need no inventory of their own.
 import type { HostAlerting } from '../alerting/alerts-config.ts';
 import type { PollSource } from '../collect/source-from-vars.ts';
+import type { CheckSpec } from '../checks/check-spec.ts';
+import type { SnmpSettings } from '../snmp/snmp-target.ts';
 
 export type ConnectionKind = 'ssh' | 'local';
 
@@ -50,6 +52,13 @@ export interface HostTarget {
   source?: PollSource;
   /** vigil_node_exporter_url, or http://<address>:9100/metrics; set only with source node_exporter. */
   nodeExporterUrl?: string;
+  /**
+   * vigil_snmp_*: port, profile and security, set only with source snmp (lib/snmp/snmp-target.ts).
+   * Secret: the community and the SNMPv3 keys travel inside poll jobs like the SSH secrets above.
+   */
+  snmp?: SnmpSettings;
+  /** vigil_checks: service checks the worker runs with each poll (HTTP/TCP from the worker, systemd over SSH); absent: none. */
+  checks?: CheckSpec[];
 }
 
 /** A stable string of everything that affects the connection: a change means reconnect. */

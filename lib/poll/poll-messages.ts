@@ -1,3 +1,4 @@
+import type { CheckResult } from '../checks/check-result.ts';
 import type { Sample } from '../collect/sample.ts';
 import type { HostTarget } from './host-target.ts';
 
@@ -45,6 +46,13 @@ export interface PollFailure extends PollResultBase {
   kind: 'failure';
   reason: FailureReason;
   message: string;
+  /**
+   * The host's service checks, which still ran: HTTP and TCP go from the worker, not through the
+   * host's SSH, so a web check of a host whose poll failed still matters. Stored in
+   * poll_failures.checks; systemd checks are left out when the SSH connection itself failed.
+   * Absent: the host has no checks. (A good poll carries them in sample.checks.)
+   */
+  checks?: CheckResult[];
 }
 
 export type PollResult = PollSuccess | PollFailure;

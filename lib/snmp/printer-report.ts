@@ -7,6 +7,8 @@ import type { PrinterAlert } from './printer-alerts.ts';
 import { printerAlerts } from './printer-alerts.ts';
 import type { PrinterErrorCondition } from './printer-detected-errors.ts';
 import { printerDetectedErrors } from './printer-detected-errors.ts';
+import type { PrinterError } from './printer-errors.ts';
+import { printerErrors } from './printer-errors.ts';
 import type { PrinterSupply } from './printer-supplies.ts';
 import { printerSupplies } from './printer-supplies.ts';
 import type { SnmpSystem } from './snmp-system.ts';
@@ -29,6 +31,10 @@ export interface PrinterReport {
   /** prtMarkerLifeCount summed over the printer's markers (pages or impressions since manufacture). */
   pageCount: number | null;
   alerts: PrinterAlert[];
+  /** Every error condition of printer-errors.ts with 0 or 1: what the rule printer_error reads. */
+  errors: PrinterError[];
+  /** From this poll's page count and the previous one's: set by the worker, which keeps the previous; absent from one poll alone. */
+  pagesPerDay?: number | null;
 }
 
 /** The walked tables, as tableRows() groups them. */
@@ -50,15 +56,22 @@ export function printerReport(system: SnmpSystem, tables: PrinterTables): Printe
   const deviceRow = device === null ? undefined : tables.devices.get(device);
   const printerStatus = readInteger(printerRow?.get(HR_PRINTER_COLUMN.status));
   const deviceStatus = readInteger(deviceRow?.get(HR_DEVICE_COLUMN.status));
-  return {
-    profile: 'printer',
-    system,
+  const status = {
     printerStatus: (printerStatus !== null && PRINTER_STATUSES[printerStatus]) || null,
     deviceStatus: (deviceStatus !== null && DEVICE_STATUSES[deviceStatus]) || null,
     detectedErrors: printerDetectedErrors(readBytes(printerRow?.get(HR_PRINTER_COLUMN.detectedErrorState))),
+    alerts: printerAlerts(tables.alerts),
+  };
+  return {
+    profile: 'printer',
+    system,
+    printerStatus: status.printerStatus,
+    deviceStatus: status.deviceStatus,
+    detectedErrors: status.detectedErrors,
     supplies: printerSupplies(tables.supplies, tables.colorants),
     pageCount: pageCount(tables.markers),
-    alerts: printerAlerts(tables.alerts),
+    alerts: status.alerts,
+    errors: printerErrors(status),
   };
 }
 

@@ -83,7 +83,17 @@ function v3User(target: SnmpTarget): string {
   return target.security.version === '3' ? target.security.user : '';
 }
 
-// The digest mismatch message carries both digests in hex: noise for people.
+// The digest mismatch message carries both digests in hex: noise for people. The agent's usmStats
+// reports (net-snmp's words for them) get the variable to check.
+const USM_HINTS: Array<[prefix: string, hint: string]> = [
+  ['Wrong Digest', 'check vigil_snmp_auth_key and vigil_snmp_auth_protocol'],
+  ['Unknown User Name', 'check vigil_snmp_user'],
+  ['Decryption Error', 'check vigil_snmp_priv_key and vigil_snmp_priv_protocol'],
+  ['Unsupported Security Level', 'the agent does not allow this user at the level vigil_snmp_auth_*/vigil_snmp_priv_* set'],
+];
+
 function shortReason(text: string): string {
-  return text.startsWith('Authentication digest') ? 'the response does not authenticate with the auth key (wrong vigil_snmp_auth_key)' : text;
+  if (text.startsWith('Authentication digest')) return 'the response does not authenticate with the auth key (wrong vigil_snmp_auth_key)';
+  const hint = USM_HINTS.find(([prefix]) => text.startsWith(prefix))?.[1];
+  return hint === undefined ? text : `${text}; ${hint}`;
 }

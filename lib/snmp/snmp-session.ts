@@ -18,6 +18,8 @@ export interface OpenSnmpSession {
   session: Session;
   /** The last message the session received and could not decode (garbage, a truncated packet). */
   undecodable(): string | undefined;
+  /** Forgets it: a reused session starts each poll without an earlier poll's garbage. */
+  clearUndecodable(): void;
   /** SNMPv3: the agent answered engine discovery (net-snmp keeps its engine ID once a report came back). */
   engineDiscovered(): boolean;
 }
@@ -49,6 +51,9 @@ export function openSnmpSession(target: SnmpTarget, options: SnmpSessionOptions)
   return {
     session,
     undecodable: () => undecodable,
+    clearUndecodable: () => {
+      undecodable = undefined;
+    },
     // Not in net-snmp's typings: the field Session.onMsg sets from the discovery report.
     engineDiscovered: () => (session as unknown as { msgSecurityParameters?: unknown }).msgSecurityParameters != null,
   };

@@ -55,6 +55,9 @@ export class SnmpTargetError extends Error {
   }
 }
 
+/** What a poll job carries for an SNMP host (HostTarget.snmp): the target less the name and address it already has. */
+export type SnmpSettings = Omit<SnmpTarget, 'name' | 'address'>;
+
 /** The SNMP target of a host whose vigil_source is snmp; null for any other source. */
 export function snmpTargetFromVars(host: string, vars: Record<string, unknown>): SnmpTarget | null {
   const invalid = (variable: string, message: string): never => {
@@ -64,14 +67,30 @@ export function snmpTargetFromVars(host: string, vars: Record<string, unknown>):
   if (source === undefined || source.toLowerCase() !== 'snmp') return null;
 
   const address = readOptionalString(vars, 'ansible_host', invalid) ?? host;
+  return { name: host, address, ...readSettings(vars, invalid) };
+}
+
+/**
+ * For the inventory reader (lib/inventory/to-host-target.ts): `{ snmp }` when vigil_source is snmp,
+ * else nothing, so that other hosts keep the plain HostTarget shape. `invalid` names the host and
+ * must throw.
+ */
+export function snmpSettingsFromVars(vars: Record<string, unknown>, invalid: Invalid): { snmp?: SnmpSettings } {
+  const source = plainValue(vars['vigil_source']);
+  if (typeof source !== 'string' || source.trim().toLowerCase() !== 'snmp') return {};
+  return { snmp: readSettings(vars, invalid) };
+}
+
+function readSettings(vars: Record<string, unknown>, invalid: Invalid): SnmpSettings {
   const port = readPort(vars, invalid);
   const profile = readChoice(vars, 'vigil_snmp_profile', SNMP_PROFILES, invalid) ?? 'device';
   const version = readChoice(vars, 'vigil_snmp_version', SNMP_VERSIONS, invalid) ?? '2c';
   const security = version === '2c' ? readV2cSecurity(vars, invalid) : readV3Security(vars, invalid);
-  return { name: host, address, port, profile, security };
+  return { port, profile, security };
 }
 
-type Invalid = (variable: string, message: string) => never;
+/** Called with the variable at fault and what is wrong with it; must throw. */
+export type Invalid = (variable: string, message: string) => never;
 
 function readV2cSecurity(vars: Record<string, unknown>, invalid: Invalid): SnmpSecurity {
   for (const variable of ['vigil_snmp_user', 'vigil_snmp_auth_protocol', 'vigil_snmp_auth_key', 'vigil_snmp_priv_protocol', 'vigil_snmp_priv_key']) {

@@ -1,6 +1,7 @@
 // Which source a poll reads. A host with `vigil_source: node_exporter` is scraped; when the
 // scrape misses (refused, timeout, not 200, not node_exporter's text) that one poll goes over SSH
-// instead, and the next poll tries the exporter again. Every other host is polled over SSH as before.
+// instead, and the next poll tries the exporter again. A host with `vigil_source: snmp` is polled
+// over SNMP only (a printer has no SSH to fall back to). Every other host is polled over SSH as before.
 import { buildSample } from '../../lib/collect/build-sample.ts';
 import { isEmptyNodeExporterSnapshot, nodeExporterSnapshot, sumCpuTimes } from '../../lib/collect/node-exporter-snapshot.ts';
 import { parsePrometheusText } from '../../lib/collect/parse-prometheus-text.ts';
@@ -14,9 +15,15 @@ import { pollHost } from './poll-host.ts';
 import type { PollHostOptions, PollHostOutcome } from './poll-host.ts';
 import { DEFAULT_SCRAPE_LIMITS, scrapeNodeExporter } from './scrape-node-exporter.ts';
 import type { ScrapeLimits } from './scrape-node-exporter.ts';
+import { SnmpPoller } from './snmp-poller.ts';
 
 export interface PollSourceOptions extends PollHostOptions {
   scrapeLimits?: ScrapeLimits;
+  /**
+   * The worker's SNMP sessions and previous reports (its owner closes it). Absent: a poller for
+   * this one poll, so no session reuse and no rates (`vigil poll` once).
+   */
+  snmp?: SnmpPoller;
 }
 
 export interface PollSourceOutcome extends PollHostOutcome {
@@ -31,6 +38,7 @@ export async function pollFromSource(
   previous: HostSnapshot | undefined,
   options: PollSourceOptions = {},
 ): Promise<PollSourceOutcome> {
+  if (job.target.source === 'snmp') return { ...(await pollSnmpSource(job, options.snmp)), exporterFailure: null };
   if (job.target.source !== 'node_exporter') return { ...(await pollHost(runner, job, previous, options)), exporterFailure: null };
   const now = options.now ?? Date.now;
   const host = job.target.name;
@@ -63,6 +71,30 @@ export async function pollFromSource(
   return { ...fallback, result: { ...fallback.result, startedAt, message }, exporterFailure };
 }
 
+async function pollSnmpSource(job: PollJob, poller: SnmpPoller | undefined): Promise<PollHostOutcome> {
+  const active = poller ?? new SnmpPoller();
+  try {
+    const result = await active.poll(job);
+    return { result, snapshot: result.kind === 'sample' ? snmpSnapshot() : null };
+  } finally {
+    if (active !== poller) active.close();
+  }
+}
+
+/**
+ * The SnmpPoller keeps what the next SNMP poll's rates need; the worker keys other things on a
+ * host having a snapshot (a first contact is polled again a second later, so that rates show at
+ * once), so a good SNMP poll gives an empty one. Light, so it never stands for a full poll, and
+ * its source makes an SSH poll after it (the host's source changed) rate nothing across the switch.
+ */
+function snmpSnapshot(): HostSnapshot {
+  return {
+    script: 'light', source: 'snmp', cpuTotal: null, cpuPerCore: null, cpuCount: null, memory: null, load: null, uptimeSec: null,
+    interfaces: null, virtualInterfaces: null, filesystems: null, disks: null, pressure: null, processes: null, failedUnits: null,
+    gpus: null, facts: null, pollShellPid: null, unsupportedOs: null, missing: [],
+  };
+}
+
 /**
  * `previous` as the base of rates for a snapshot from `source`. Both sources read the same /proc
  * counters, but not the same clock: node_exporter's uptime is its wall clock minus the whole-second
@@ -72,11 +104,20 @@ export async function pollFromSource(
  * "cpu" line, up to a tick per CPU ahead of the per-CPU sum the exporter's is: before an exporter
  * snapshot it becomes that sum, or a mode that did not move (nice, steal) would seem to go backwards.
  * (The other way, SSH after the exporter, the total grows by those few ticks more than it did.)
+ * For the same reason an exporter snapshot's uptime counts as a second less before an SSH one:
+ * otherwise an SSH poll within a second of it (a fallback right after, on a loaded host) reads
+ * an uptime that went backwards, which is a reboot.
  */
+/** node_exporter's uptime (now minus the whole-second boot time) runs up to this far ahead of /proc/uptime. */
+const EXPORTER_UPTIME_LEAD_SEC = 1;
+
 export function previousAcrossSources(previous: HostSnapshot | undefined, source: PollSource): HostSnapshot | undefined {
   if (previous === undefined || (previous.source ?? 'ssh') === source) return previous;
   const cpuTotal = source === 'node_exporter' && previous.cpuPerCore !== null ? sumCpuTimes(previous.cpuPerCore) : previous.cpuTotal;
-  return { ...previous, cpuTotal, interfaces: null, disks: null };
+  const uptimeSec = source === 'ssh' && previous.source === 'node_exporter' && previous.uptimeSec !== null
+    ? Math.max(0, previous.uptimeSec - EXPORTER_UPTIME_LEAD_SEC)
+    : previous.uptimeSec;
+  return { ...previous, cpuTotal, uptimeSec, interfaces: null, disks: null };
 }
 
 /** node_exporter lists no processes and no failed units: absent, as after a light poll, not "none". */

@@ -1,22 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import type { HttpCheckSpec } from '../../lib/checks/check-spec.ts';
 import { parseCheckSpecs } from '../../lib/checks/parse-check-specs.ts';
 import { BODY_CAP_BYTES, runHttpCheck } from '../../lib/checks/run-http-check.ts';
 import { findRefusedPort } from '../support/sshd.ts';
 import { listenWithoutAccept } from './listen-without-accept.ts';
+import { selfSignedCertificate } from './self-signed-certificate.ts';
 import type { SilentListener } from './listen-without-accept.ts';
 
-const run = promisify(execFile);
 const DAY_MS = 86_400_000;
 
 let dir: string;
@@ -50,13 +48,8 @@ function close(server: net.Server): Promise<void> {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigil-http-check-'));
   // A self-signed certificate valid for 3 days, for localhost and 127.0.0.1.
-  await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ]);
-  certificate = await readFile(join(dir, 'cert.pem'));
-  const key = await readFile(join(dir, 'key.pem'));
+  const { cert, key } = await selfSignedCertificate(dir, 3);
+  certificate = cert;
 
   const handler: http.RequestListener = (request, response) => {
     if (request.url === '/ok') {

@@ -42,19 +42,21 @@ void test('vigil_node_exporter_url is taken as given (http or https, any port an
   assert.equal(custom?.nodeExporterUrl, 'https://metrics.example:9443/node/metrics?x=1');
 });
 
-void test('sources the worker does not poll yet (snmp, vsphere) are refused by name, not polled over SSH', () => {
-  for (const source of ['snmp', 'vsphere']) {
-    const err = rejection({ vigil_source: source });
-    assert.equal(err.variable, 'vigil_source');
-    assert.match(err.message, new RegExp(`vigil_source "${source}" is not polled by this version of Vigil yet; use one of ssh, node_exporter`));
-  }
+void test('a source the worker does not poll yet (vsphere) is refused by name, not polled over SSH', () => {
+  const err = rejection({ vigil_source: 'vsphere' });
+  assert.equal(err.variable, 'vigil_source');
+  assert.match(err.message, /vigil_source "vsphere" is not polled by this version of Vigil yet; use one of ssh, node_exporter, snmp/);
+});
+
+void test('snmp is a source of its own, with no exporter URL', () => {
+  assert.deepEqual(sourceFromVars({ vigil_source: ' SNMP ' }, 'printer1', assert.fail), { source: 'snmp' });
 });
 
 void test('bad values are errors naming the host and the variable', () => {
   const badSource = rejection({ vigil_source: 'snmpp' });
   assert.equal(badSource.host, 'web1');
   assert.equal(badSource.variable, 'vigil_source');
-  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, got "snmpp"/);
+  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, snmp, got "snmpp"/);
   assert.equal(rejection({ vigil_source: 3 }).variable, 'vigil_source');
   for (const url of ['ftp://web1/metrics', 'web1:9100/metrics', 'not a url', '', 42]) {
     const err = rejection({ vigil_source: 'node_exporter', vigil_node_exporter_url: url });

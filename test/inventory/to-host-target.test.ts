@@ -113,6 +113,30 @@ void describe('toHostTarget', () => {
     }
   });
 
+  void it('reads vigil_checks into check specs, from a YAML list or INI text, and leaves it out when unset', () => {
+    const fromYaml = toHostTarget(inventoryHost({ vigil_checks: [{ http: 'https://shop.example/health', keyword: 'ok', timeout: 5 }, { tcp: 'db.example:5432' }, { systemd: 'nginx' }] }), OPTIONS);
+    assert.deepEqual(fromYaml?.checks?.map((spec) => spec.id), ['http:https://shop.example/health', 'tcp:db.example:5432', 'systemd:nginx.service']);
+    const http = fromYaml?.checks?.[0];
+    assert.ok(http?.kind === 'http');
+    assert.equal(http.timeoutMs, 5000);
+    assert.equal(http.keyword, 'ok');
+    // INI keeps the value as text: read as YAML flow.
+    const fromIni = toHostTarget(inventoryHost({ vigil_checks: "[{'tcp': 'db.example:5432', 'timeout': 3}]" }), OPTIONS);
+    assert.deepEqual(fromIni?.checks, [{ kind: 'tcp', id: 'tcp:db.example:5432', host: 'db.example', port: 5432, timeoutMs: 3000 }]);
+    assert.ok(!('checks' in (toHostTarget(inventoryHost({}), OPTIONS) ?? {})), 'unset: absent, so older targets compare equal');
+  });
+
+  void it('rejects a bad vigil_checks naming host, variable and every entry at fault', () => {
+    const err = targetError({ vigil_checks: [{ tcp: 'db.example:5432' }, { http: 'ftp://x' }, { systemd: 'nginx' }, { tcp: 'db:5432', timeout: 'never' }] });
+    assert.equal(err.variable, 'vigil_checks');
+    assert.equal(err.host, 'web1');
+    assert.match(err.message, /host 'web1': vigil_checks \[1\]: http must be an http:\/\/ or https:\/\/ URL/);
+    assert.match(err.message, /; \[3\]: timeout/);
+    assert.ok(!err.message.includes('[0]') && !err.message.includes('[2]'), err.message);
+    const notAList = targetError({ vigil_checks: 'just text' });
+    assert.match(notAList.message, /host 'web1': vigil_checks must be a list of checks/);
+  });
+
   void it('names the source file in errors when given', () => {
     try {
       toHostTarget(inventoryHost({ ansible_port: 'x' }), { ...OPTIONS, source: '/etc/vigil/hosts' });

@@ -39,7 +39,12 @@ export interface TestSnmpd {
   stop(): Promise<void>;
 }
 
-export async function startTestSnmpd(values: MibValue[]): Promise<TestSnmpd> {
+/**
+ * `port`: where to listen, e.g. the port of an agent stopped before, to play its restart; default
+ * a free one. `engineIdText`: text the SNMPv3 engine ID is built from (snmpd's `engineID`), so
+ * that a restart can show another engine; default snmpd's own, which a restart on this machine keeps.
+ */
+export async function startTestSnmpd(values: MibValue[], options: { port?: number; engineIdText?: string } = {}): Promise<TestSnmpd> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-snmpd-'));
   const valuesFile = join(dir, 'values.json');
   const setValues = async (next: MibValue[]): Promise<void> => {
@@ -55,13 +60,14 @@ export async function startTestSnmpd(values: MibValue[]): Promise<TestSnmpd> {
     `rouser ${TEST_V3_USER} priv`,
     `createUser ${TEST_V3_USER_AES256B} SHA-512 "${TEST_V3_AUTH_KEY}" AES-256 "${TEST_V3_PRIV_KEY}"`,
     `rouser ${TEST_V3_USER_AES256B} priv`,
+    ...(options.engineIdText === undefined ? [] : [`engineID ${options.engineIdText}`]),
     'sysName vigil-test-printer',
     'sysDescr Vigil test printer (Net-SNMP snmpd with Printer-MIB fixtures)',
     ...SERVED_SUBTREES.map((subtree) => `pass_persist ${subtree} ${process.execPath} ${VALUES_AGENT} ${valuesFile}`),
     '',
   ].join('\n'));
 
-  const port = await findFreeUdpPort();
+  const port = options.port ?? await findFreeUdpPort();
   const child = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', config, '-I', '-hr_device,hr_print,smux', '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
     // MIBS empty: snmpd need not load (and warn about) MIB files; it answers by number.
     env: { ...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: '' },

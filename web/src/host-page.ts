@@ -18,7 +18,9 @@ import type { RangeChangeDetail } from './range-picker.ts';
 import { appendSeries, dropBefore } from './series-append.ts';
 import { DEFAULT_RANGE, RANGE_PRESETS, fixedRange, presetById, resolveRange } from './time-range.ts';
 import type { ResolvedRange, TimeRange } from './time-range.ts';
+import './device-report.ts';
 import './host-chart.ts';
+import './host-checks.ts';
 import './host-facts.ts';
 import './process-table.ts';
 import './range-picker.ts';
@@ -278,6 +280,12 @@ export class VigilHostPage extends LitElement {
       <section aria-label="Host facts">
         ${detail === null ? html`<span class="meta">Loading…</span>` : html`<vigil-host-facts .detail=${detail} .now=${Date.now()}></vigil-host-facts>`}
       </section>
+      ${detail?.latest?.device == null
+        ? ''
+        : html`<section aria-label="Device"><h3>${detail.latest.device.profile === 'printer' ? 'Printer' : 'Device'}</h3><vigil-device-report .report=${detail.latest.device}></vigil-device-report></section>`}
+      ${detail?.checks == null
+        ? ''
+        : html`<section aria-label="Service checks"><h3>Service checks</h3><vigil-host-checks .checks=${detail.checks}></vigil-host-checks></section>`}
       ${this.renderAlerts()}
       <section aria-label="Charts">
         <div class="toolbar">

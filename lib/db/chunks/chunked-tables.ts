@@ -57,6 +57,9 @@ const SAMPLE_COLUMNS = {
   failed_units: 'json',
   gpus: 'json',
   missing: 'json',
+  // Chunks written before migration 0015 lack these two: a chunk reads a column it does not hold as null.
+  checks: 'json',
+  device: 'json',
 } as const satisfies Record<Exclude<keyof SamplesTable, 'host' | 'ts'>, ChunkColumnType>;
 
 const ROLLUP_COLUMNS = {

@@ -133,7 +133,7 @@ async function insertFailuresReturningKeys(
 ): Promise<Array<{ host: string; ts: number }>> {
   if (failures.length === 0) return [];
   const keys: Array<{ host: string; ts: number }> = [];
-  // 4 parameters a row: far under the bind-parameter limit at any sane batch size, but chunk anyway.
+  // 5 parameters a row: far under the bind-parameter limit at any sane batch size, but chunk anyway.
   for (let start = 0; start < failures.length; start += 10_000) {
     const rows = await db
       .insertInto('poll_failures')
@@ -143,6 +143,8 @@ async function insertFailuresReturningKeys(
           ts: new Date(failure.finishedAt),
           reason: failure.reason,
           message: failure.message,
+          // The checks run from the worker answer even when the host's poll failed (migration 0015).
+          checks: failure.checks != null && failure.checks.length > 0 ? JSON.stringify(failure.checks) : null,
         })),
       )
       .onConflict((oc) => oc.columns(['host', 'ts']).doNothing())

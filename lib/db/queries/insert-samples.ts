@@ -5,8 +5,8 @@ import type { Sample } from '../../collect/sample.ts';
 import type { Database, SamplesTable } from '../database.ts';
 
 // Every column with the array type its values travel in. The batch goes as one array per column
-// into a single INSERT … SELECT FROM unnest(…): 34 parameters whatever the batch size and one
-// statement text, instead of a VALUES list of 34 × n parameters built and quoted one by one; with
+// into a single INSERT … SELECT FROM unnest(…): 36 parameters whatever the batch size and one
+// statement text, instead of a VALUES list of 36 × n parameters built and quoted one by one; with
 // the parameters below, the writer's whole path stores 20-30% more rows/s (BENCHMARKS.md, Ingest).
 const COLUMNS = [
   ['host', 'text'],
@@ -43,6 +43,8 @@ const COLUMNS = [
   ['failed_units', 'json'],
   ['gpus', 'json'],
   ['missing', 'json'],
+  ['checks', 'json'],
+  ['device', 'json'],
 ] as const satisfies ReadonlyArray<readonly [keyof SamplesTable, string]>;
 
 type SampleRow = Required<Insertable<SamplesTable>>;
@@ -143,6 +145,8 @@ function toRow(sample: Sample): SampleRow {
     failed_units: jsonOrNull(sample.failedUnits),
     gpus: jsonOrNull(sample.gpus),
     missing: sample.missing.length > 0 ? compactJson(sample.missing) : null,
+    checks: jsonOrNull(sample.checks),
+    device: jsonOrNull(sample.device),
   };
 }
 

@@ -1,7 +1,9 @@
 // One host as its page shows it: inventory place and status, facts, and the devices of its newest
 // sample. Nothing here comes from inventory variables beyond the address and groups: no secrets.
 import { sql } from 'kysely';
+import type { CheckResult } from '../../checks/check-result.ts';
 import type { DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure } from '../../collect/sample.ts';
+import type { SnmpReport } from '../../snmp/poll-snmp.ts';
 import type { HostStatus, VigilDb } from '../database.ts';
 import { parseJson } from './stored-alert.ts';
 
@@ -35,6 +37,17 @@ export interface HostLatestDevices {
   pressure: Pressure | null;
   /** Sections the host did not provide in that poll. */
   missing: string[];
+  /** The SNMP report of a printer or network device (vigil_source: snmp); null for other hosts. */
+  device: SnmpReport | null;
+}
+
+/** The results of the host's service checks (vigil_checks) from its newest poll that ran them. */
+export interface HostLatestChecks {
+  /** ISO 8601: the sample's time, or the failed poll's end. */
+  ts: string;
+  /** true: the host's own poll failed at that time (its HTTP and TCP checks still ran; systemd ones may be absent). */
+  pollFailed: boolean;
+  results: CheckResult[];
 }
 
 export interface HostDetail {
@@ -58,6 +71,8 @@ export interface HostDetail {
    * units null: systemd is not running there. Null when no full poll in that day.
    */
   failedUnits: { ts: string; units: string[] | null } | null;
+  /** Null when the host has no checks (or none ran since migration 0015). */
+  checks: HostLatestChecks | null;
 }
 
 /** How far back the newest full poll is looked for: full polls come about once a minute. */
@@ -96,26 +111,37 @@ interface DetailRow {
   gpus: unknown;
   pressure: unknown;
   missing: unknown;
+  checks: unknown;
+  device: unknown;
   full_ts: Date | string | null;
   failed_units: unknown;
+  failure_ts: Date | string | null;
+  failure_checks: unknown;
 }
 
 /** Null when no host has that name. */
 export async function selectHostDetail(db: VigilDb, name: string): Promise<HostDetail | null> {
-  // Both lateral subqueries walk the (host, ts) primary key backwards from the newest sample.
+  // The sample laterals walk the (host, ts) primary key backwards from the newest sample. A host
+  // with checks has them in every sample, so the newest sample's are its latest, unless a failed
+  // poll since carried some (poll_failures' (host, ts) key bounds that lookup to the host's newest).
   const result = await sql<DetailRow>`
     select h.name, h.address, h.connection, h.groups, h.via, h.interval_sec, h.status, h.status_reason, h.status_message,
       h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
       h.cpu_model, h.architecture, h.facts_at,
       l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
-      l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing,
-      f.ts as full_ts, f.failed_units
+      l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing, l.checks, l.device,
+      f.ts as full_ts, f.failed_units,
+      pf.ts as failure_ts, pf.checks as failure_checks
     from hosts h
     left join lateral (
       select s.ts, s.cpu_count, s.mem_total_bytes, s.swap_total_bytes, s.uptime_sec,
-        s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.missing
+        s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.missing, s.checks, s.device
       from samples s where s.host = h.name order by s.ts desc limit 1
     ) l on true
+    left join lateral (
+      select p.ts, p.checks
+      from poll_failures p where p.host = h.name order by p.ts desc limit 1
+    ) pf on pf.checks is not null and (l.ts is null or pf.ts > l.ts)
     left join lateral (
       select s.ts, s.failed_units
       from samples s
@@ -166,9 +192,18 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
             gpus: jsonList<GpuReading>(row.gpus),
             pressure: parseJson(row.pressure, null) as Pressure | null,
             missing: stringList(row.missing),
+            device: parseJson(row.device, null) as SnmpReport | null,
           },
     failedUnits: row.full_ts === null ? null : { ts: iso(row.full_ts) ?? '', units: row.failed_units === null ? null : stringList(row.failed_units) },
+    checks: latestChecks(row),
   };
+}
+
+function latestChecks(row: DetailRow): HostLatestChecks | null {
+  // The lateral join keeps a failed poll's checks only when they are newer than the newest sample.
+  if (row.failure_ts !== null) return { ts: iso(row.failure_ts) ?? '', pollFailed: true, results: jsonList<CheckResult>(row.failure_checks) };
+  if (row.latest_ts === null || row.checks === null) return null;
+  return { ts: iso(row.latest_ts) ?? '', pollFailed: false, results: jsonList<CheckResult>(row.checks) };
 }
 
 function jsonList<T>(value: unknown): T[] {

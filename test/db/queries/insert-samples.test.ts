@@ -128,6 +128,8 @@ for (const kind of ['postgres', 'pglite'] as const) {
         failed_units: [],
         gpus: null,
         missing: null,
+        checks: null,
+        device: null,
       });
     });
 

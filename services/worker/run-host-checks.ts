@@ -1,0 +1,91 @@
+// A host's service checks (vigil_checks), run by the worker with each poll of the host. HTTP and TCP
+// checks go from the worker itself and start with the poll, so they run while the SSH poll does;
+// systemd checks need the host, and run over the host's own connection (the CommandRunner) once the
+// poll is done: on one connection, a check that timed out drops it (ssh-connections.ts), which
+// would fail a poll still running on it. Every check has its own timeout, and a check never throws:
+// whatever goes wrong is its result.
+import type { CheckFailureReason, CheckResult } from '../../lib/checks/check-result.ts';
+import type { CheckSpec, HttpCheckSpec, SystemdCheckSpec, TcpCheckSpec } from '../../lib/checks/check-spec.ts';
+import { runHttpCheck } from '../../lib/checks/run-http-check.ts';
+import type { HttpCheckOptions } from '../../lib/checks/run-http-check.ts';
+import { runTcpCheck } from '../../lib/checks/run-tcp-check.ts';
+import { systemdCheckResults } from '../../lib/checks/systemd-check-results.ts';
+import { systemdCheckScript } from '../../lib/checks/systemd-check-script.ts';
+import type { PollResult } from '../../lib/poll/poll-messages.ts';
+import { PollError } from './command-runner.ts';
+import type { CommandRunner } from './command-runner.ts';
+
+/** One exec of `systemctl show` costs the host a few ms; a host that takes this long is in trouble anyway. */
+export const DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS = 5000;
+
+// The runners end a check at its own timeout; this margin past it only guards against a runner
+// that failed to (a socket event that never came), so that no check can hold the poll's result.
+const GUARD_MARGIN_MS = 1000;
+
+export interface HostChecksOptions {
+  /** systemd checks: the exec of the script over the host's connection, in one. */
+  systemdTimeoutMs?: number;
+  http?: HttpCheckOptions;
+}
+
+/** The network checks (HTTP, TCP) of `specs`, started now; resolves with their results in spec order, never rejects. */
+export function startNetworkChecks(specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
+  const network = specs.filter((spec): spec is HttpCheckSpec | TcpCheckSpec => spec.kind !== 'systemd');
+  return Promise.all(network.map((spec) => guarded(spec, options)));
+}
+
+function guarded(spec: HttpCheckSpec | TcpCheckSpec, options: HostChecksOptions): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      resolve(failed(spec, 'timeout', `the check did not end within its ${spec.timeoutMs / 1000} s timeout`));
+    }, spec.timeoutMs + GUARD_MARGIN_MS);
+    // Inside a promise chain: a runner that throws as it starts (a URL it cannot request) is a result too.
+    Promise.resolve()
+      .then(() => (spec.kind === 'http' ? runHttpCheck(spec, options.http) : runTcpCheck(spec)))
+      .catch((error: unknown) => failed(spec, 'error', error instanceof Error ? error.message : String(error)))
+      .then((result) => {
+        clearTimeout(timer);
+        resolve(result);
+      }, () => {});
+  });
+}
+
+/**
+ * Whether the host's own connection answered, so that systemd checks can run over it: a sample, or
+ * a failure after the script ran (its output unparseable, not Linux). Any other failure is the
+ * connection's, which host_down reports: its systemd checks are left out, unknown, not failing.
+ */
+export function connectionAnswered(result: PollResult): boolean {
+  return result.kind === 'sample' || result.reason === 'output-unparseable' || result.reason === 'unsupported-os';
+}
+
+/** The systemd checks of `specs`, as one script over `runner`; never rejects. */
+export async function runSystemdChecks(runner: CommandRunner, specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
+  const systemd = specs.filter((spec): spec is SystemdCheckSpec => spec.kind === 'systemd');
+  if (systemd.length === 0) return [];
+  const timeoutMs = options.systemdTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS;
+  try {
+    const output = await runner.run(systemdCheckScript(systemd.map((spec) => spec.unit)), timeoutMs);
+    return systemdCheckResults(systemd, output.stdout);
+  } catch (error) {
+    const timedOut = error instanceof PollError && (error.reason === 'timeout-exec' || error.reason === 'timeout-connect');
+    const message = error instanceof Error ? error.message : String(error);
+    return systemd.map((spec) => failed(spec, timedOut ? 'timeout' : 'error', `systemctl over the host's connection: ${message}`));
+  }
+}
+
+/** Results in the order of the inventory's list, whichever runner produced them. */
+export function inSpecOrder(specs: readonly CheckSpec[], results: readonly CheckResult[]): CheckResult[] {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  return specs.flatMap((spec) => byId.get(spec.id) ?? []);
+}
+
+/** The result with the host's checks in it: a sample's `checks`, or a failure's own. */
+export function withChecks(result: PollResult, checks: CheckResult[]): PollResult {
+  if (result.kind === 'sample') return { ...result, sample: { ...result.sample, checks } };
+  return checks.length > 0 ? { ...result, checks } : result;
+}
+
+function failed(spec: CheckSpec, reason: CheckFailureReason, message: string): CheckResult {
+  return { id: spec.id, kind: spec.kind, ok: false, reason, message };
+}
