@@ -5,12 +5,15 @@
 // PostgreSQL, metered from /proc. A poll is due at each of its host's slots (the scheduler's
 // phase); it is on time when a sample of that host is stored with a timestamp in [slot, slot +
 // interval). Options: --hosts 10000 --interval 10 --workers 2 --seconds 60 --settle-seconds 10
-// --warmup-timeout-seconds 900
+// --warmup-timeout-seconds 900. The services inherit the environment: VIGIL_AMQP_PACK=off (and
+// the other VIGIL_AMQP_PACK_* settings, lib/bus/amqp-pack.ts) measure the bus with and without
+// packing from the same tree.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { firstSlotFrom, pollPhaseMs } from '../services/scheduler/poll-phase.ts';
 import { startBenchFleet, type BenchService } from './fleet-harness.ts';
 import { startGroupCpuMeter } from './fleet-cpu.ts';
+import { packOptionsFromEnv } from '../lib/bus/amqp-pack.ts';
 import { findBackendPids, findPostmasterPid, findRabbitmqPid, loadAverage } from './fleet-processes.ts';
 
 const { values } = parseArgs({
@@ -27,6 +30,7 @@ const hostCount = Number(values.hosts);
 const intervalSec = Number(values.interval);
 const intervalMs = intervalSec * 1000;
 const windowSec = Number(values.seconds);
+const packing = packOptionsFromEnv(process.env);
 
 const fleet = await startBenchFleet({ hosts: hostCount, intervalSec, log });
 try {
@@ -97,6 +101,7 @@ try {
     `fleet benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
     `${hostCount} simulated hosts every ${intervalSec} s (${(hostCount / intervalSec).toFixed(0)} polls/s due), ${workers.length} workers; `
       + `warm-up ${warmupSec.toFixed(0)} s; window ${((t1 - t0) / 1000).toFixed(0)} s; load average ${loadBefore} at its start, ${loadAfter} at its end`,
+    `bus packing: ${packing ? JSON.stringify(packing) : 'off (one AMQP message per bus message)'}`,
     '',
     `polls due: ${due}; completed on time: ${onTime}; on time / due: ${(onTime / Math.max(1, due)).toFixed(3)} (goal ≥ 0.99)`,
     `polls completed in the window: ${completed} (${(completed / ((t1 - t0) / 1000)).toFixed(0)}/s), failures ${failures.length} ${JSON.stringify(reasons)}`,

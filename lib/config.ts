@@ -2,6 +2,7 @@
 // one error lists every problem, so an operator fixes them in one go.
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { readPackOptions, type PackOptions } from './bus/amqp-pack.ts';
 import { redactUrl } from './redact-url.ts';
 
 export interface VigilConfig {
@@ -11,6 +12,8 @@ export interface VigilConfig {
   amqpUrl: string | null;
   /** Prefix of every exchange and queue name, so several installations can share a broker. */
   amqpPrefix: string;
+  /** VIGIL_AMQP_PACK and VIGIL_AMQP_PACK_*: how the RabbitMQ bus packs messages; false: one message each. */
+  amqpPacking: PackOptions | false;
   dataDir: string;
   inventory: string;
   httpHost: string;
@@ -128,6 +131,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     databaseUrl: url('VIGIL_DATABASE_URL', ['postgres:', 'postgresql:'], needs.database),
     amqpUrl: url('VIGIL_AMQP_URL', ['amqp:', 'amqps:'], needs.amqp),
     amqpPrefix: text('VIGIL_AMQP_PREFIX') ?? 'vigil',
+    amqpPacking: readPackOptions(env, problems),
     dataDir: path.resolve(text('VIGIL_DATA_DIR') ?? './data'),
     inventory: path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'),
     httpHost: text('VIGIL_HTTP_HOST') ?? '127.0.0.1',

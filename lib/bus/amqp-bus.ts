@@ -6,16 +6,19 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } f
 import type { Logger } from '../log.ts';
 import { redactUrl } from '../redact-url.ts';
 import type { MessageBus, MessageHandler, SubscribeOptions, Subscription, TopicName, Topics } from './message-bus.ts';
+import { ChannelAcks, type TrackedDelivery } from './amqp-acks.ts';
+import { PACK_FORMAT, PACK_HEADER, decodeDelivery, encodePack, packOptionsFromEnv, type PackOptions } from './amqp-pack.ts';
 import {
   TOPIC_NAMES,
   bindingKeyFor,
   exchangeName,
   exchangeTypeFor,
-  expirationFor,
   isPersistent,
+  packExpirationFor,
   queueName,
   routingKeyFor,
 } from './amqp-topology.ts';
+import { PackCollector, type Pack } from './pack-collector.ts';
 
 export interface AmqpBusOptions {
   url: string;
@@ -26,6 +29,12 @@ export interface AmqpBusOptions {
   reconnectDelayMs?: number;
   /** How long publish and subscribe wait for a lost broker before they reject. */
   outageTimeoutMs?: number;
+  /**
+   * Packing of several messages into one AMQP message (lib/bus/amqp-pack.ts); false sends each
+   * alone, routed by host, as before packing. Default: from the environment (VIGIL_AMQP_PACK…),
+   * else on with DEFAULT_PACK_OPTIONS.
+   */
+  packing?: PackOptions | false;
 }
 
 const DEFAULT_PREFIX = 'vigil';
@@ -63,6 +72,14 @@ interface SubscriptionContext {
   retryDelayMs: number;
   currentModel(): ChannelModel | null;
   forget(subscription: AmqpSubscription): void;
+  /** Sends messages one by one straight to a queue (default exchange), each confirmed. */
+  republish(topic: TopicName, queue: string, messages: unknown[]): Promise<void>;
+}
+
+/** Where a message goes: a topic's exchange with its routing key, or a queue by name. */
+interface Destination {
+  exchange: string;
+  routingKey: string;
 }
 
 class AmqpBus implements MessageBus {
@@ -83,6 +100,9 @@ class AmqpBus implements MessageBus {
   /** Woken whenever a link comes up or the bus closes. */
   private readonly linkWaiters = new Set<() => void>();
   private wakeReconnect: (() => void) | null = null;
+  /** Null with packing off. */
+  private readonly packing: PackOptions | null;
+  private readonly packs: PackCollector | null;
 
   constructor(options: AmqpBusOptions) {
     this.url = options.url;
@@ -91,6 +111,8 @@ class AmqpBus implements MessageBus {
     this.log = options.log.child({ component: 'amqp-bus' });
     this.reconnectDelayMs = Math.max(1, options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS);
     this.outageTimeoutMs = Math.max(1, options.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS);
+    this.packing = (options.packing ?? packOptionsFromEnv(process.env)) || null;
+    this.packs = this.packing ? new PackCollector(this.packing, (pack) => this.sendPack(pack)) : null;
   }
 
   async start(): Promise<void> {
@@ -99,12 +121,15 @@ class AmqpBus implements MessageBus {
     } catch (err) {
       throw new Error(`cannot connect to message broker ${this.safeUrl}: ${errorMessage(err)}`, { cause: err });
     }
-    this.log.info('connected to message broker', { url: this.safeUrl });
+    this.log.info('connected to message broker', { url: this.safeUrl, packing: this.packing ?? 'off' });
   }
 
   async publish<K extends TopicName>(topic: K, message: Topics[K]): Promise<void> {
     if (this.closed) throw new Error('message bus is closed');
-    const pending = this.publishUntilConfirmed(topic, message);
+    const body = Buffer.from(JSON.stringify(message));
+    const pending = this.packs
+      ? this.packs.add(topic, routingKeyFor(topic, message, this.packing?.jobShards), body, message)
+      : this.publishUntilConfirmed(topic, { exchange: exchangeName(this.prefix, topic), routingKey: routingKeyFor(topic, message) }, [message], body, false);
     this.pendingPublishes.add(pending);
     try {
       await pending;
@@ -142,6 +167,9 @@ class AmqpBus implements MessageBus {
 
   async close(): Promise<void> {
     if (this.closing) return this.closing;
+    // Publishes accepted before close are sent, as they would be without packing: the pending
+    // packs leave now, and take their link before `closed` turns new publishes away.
+    this.packs?.flushAll();
     this.closed = true;
     for (const wake of this.linkWaiters) wake();
     this.wakeReconnect?.();
@@ -173,6 +201,13 @@ class AmqpBus implements MessageBus {
       retryDelayMs: this.reconnectDelayMs,
       currentModel: () => this.link?.model ?? null,
       forget: (subscription) => this.subscriptions.delete(subscription),
+      republish: async (topic, queue, messages) => {
+        await Promise.all(
+          messages.map((message) =>
+            this.publishUntilConfirmed(topic, { exchange: '', routingKey: queue }, [message as Topics[TopicName]], Buffer.from(JSON.stringify(message)), false),
+          ),
+        );
+      },
     };
   }
 
@@ -271,15 +306,41 @@ class AmqpBus implements MessageBus {
     }
   }
 
-  private async publishUntilConfirmed<K extends TopicName>(topic: K, message: Topics[K]): Promise<void> {
-    const body = Buffer.from(JSON.stringify(message));
+  /** Sends a full pack, settling each member's publish with the pack's confirm. */
+  private sendPack(pack: Pack): void {
+    const messages = pack.members.map((member) => member.message as Topics[TopicName]);
+    const destination = { exchange: exchangeName(this.prefix, pack.topic), routingKey: pack.routingKey };
+    // A pack of one travels in the format before packing: nothing to gain from the header.
+    const single = pack.members.length === 1;
+    const body = single ? pack.members[0]!.body : encodePack(pack.members.map((member) => member.body));
+    this.publishUntilConfirmed(pack.topic, destination, messages, body, !single).then(
+      () => {
+        for (const member of pack.members) member.resolve();
+      },
+      (err: unknown) => {
+        for (const member of pack.members) member.reject(err);
+      },
+    );
+  }
+
+  /**
+   * Publishes one AMQP message (one bus message, or a pack of them when `packed`) and waits for
+   * the broker's confirm, sending it again after a lost connection until the outage bound.
+   */
+  private async publishUntilConfirmed<K extends TopicName>(
+    topic: K,
+    destination: Destination,
+    messages: Topics[K][],
+    body: Buffer,
+    packed: boolean,
+  ): Promise<void> {
     const deadline = Date.now() + this.outageTimeoutMs;
     for (;;) {
       const link = await this.waitForLink(deadline, `publish to ${topic}`);
       let publisher: Publisher | null = null;
       try {
         publisher = await this.publisherFor(link);
-        await this.publishOn(publisher, topic, message, body);
+        await this.publishOn(publisher, topic, destination, messages, body, packed);
         return;
       } catch (err) {
         if (this.closed) throw err;
@@ -298,16 +359,24 @@ class AmqpBus implements MessageBus {
     }
   }
 
-  private async publishOn<K extends TopicName>(publisher: Publisher, topic: K, message: Topics[K], body: Buffer): Promise<void> {
+  private async publishOn<K extends TopicName>(
+    publisher: Publisher,
+    topic: K,
+    destination: Destination,
+    messages: Topics[K][],
+    body: Buffer,
+    packed: boolean,
+  ): Promise<void> {
     while (publisher.drained) await publisher.drained;
     const properties: Options.Publish = { persistent: isPersistent(topic), contentType: 'application/json' };
+    if (packed) properties.headers = { [PACK_HEADER]: PACK_FORMAT };
     // Computed at the moment of sending, so a publish that waited out an outage has less to live.
-    const expiration = expirationFor(topic, message, Date.now());
+    const expiration = packExpirationFor(topic, messages, Date.now());
     if (expiration !== undefined) properties.expiration = expiration;
     await new Promise<void>((resolve, reject) => {
       const writable = publisher.channel.publish(
-        exchangeName(this.prefix, topic),
-        routingKeyFor(topic, message),
+        destination.exchange,
+        destination.routingKey,
         body,
         properties,
         (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
@@ -340,16 +409,45 @@ class AmqpBus implements MessageBus {
   }
 }
 
+/** One AMQP delivery (a single message or a pack) while its members are being handled. */
+interface InDelivery {
+  acks: ChannelAcks;
+  tracked: TrackedDelivery;
+  packed: boolean;
+  members: number;
+  /** Members handed to the handler so far. */
+  started: number;
+  /** Members not yet settled (waiting or running). */
+  remaining: number;
+  /** Members whose handler rejected. */
+  failed: unknown[];
+}
+
+interface WaitingMember {
+  delivery: InDelivery;
+  message: unknown;
+}
+
 class AmqpSubscription implements Subscription {
   private readonly queue: string;
   private readonly log: Logger;
   private channel: Channel | null = null;
+  private acks: ChannelAcks | null = null;
   private consumerTag: string | null = null;
   private attaching: { model: ChannelModel; done: Promise<void> } | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
-  private inFlight = 0;
+  /**
+   * Members delivered but not started. The broker's prefetch counts deliveries, and a pack is
+   * one delivery: the prefetch is also applied here, to members, so that a consumer still runs
+   * at most `prefetch` handlers at once (a worker's polls in flight, a writer's batch bound).
+   */
+  private readonly waiting: WaitingMember[] = [];
+  private waitingHead = 0;
+  private running = 0;
+  /** Deliveries whose members all settled but whose own settling (a republish) still runs. */
+  private settling = 0;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -395,6 +493,8 @@ class AmqpSubscription implements Subscription {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.context.forget(this);
+    // At once, before a handler settling now could start a member of a pack not yet begun.
+    this.giveBackUnstarted();
     this.closing = this.stop();
     return this.closing;
   }
@@ -402,6 +502,7 @@ class AmqpSubscription implements Subscription {
   private async stop(): Promise<void> {
     await this.attaching?.done.catch(() => undefined);
     const channel = this.channel;
+    const acks = this.acks;
     const consumerTag = this.consumerTag;
     if (channel && consumerTag) {
       try {
@@ -411,16 +512,37 @@ class AmqpSubscription implements Subscription {
       }
     }
     // The acks go out on this channel, so it stays open until every handler has settled.
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (!this.idle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    acks?.flush();
     this.channel = null;
+    this.acks = null;
     this.consumerTag = null;
     if (channel) await channel.close().catch(() => undefined);
+  }
+
+  /**
+   * On close, deliveries none of whose members started go back to the queue whole; a pack that
+   * has started is finished (its remaining members run), since part of it cannot be given back.
+   */
+  private giveBackUnstarted(): void {
+    const kept: WaitingMember[] = [];
+    const givenBack = new Set<InDelivery>();
+    for (let i = this.waitingHead; i < this.waiting.length; i++) {
+      const member = this.waiting[i]!;
+      if (member.delivery.started === 0) givenBack.add(member.delivery);
+      else kept.push(member);
+    }
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    this.waiting.push(...kept);
+    for (const delivery of givenBack) delivery.acks.nack(delivery.tracked, true);
   }
 
   private async consumeOn(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (err: Error) => this.log.warn('subscription channel error', { error: err }));
-    channel.on('close', () => this.onChannelClosed(channel));
+    const acks = new ChannelAcks(channel, this.log);
+    channel.on('close', () => this.onChannelClosed(channel, acks));
     try {
       const exchange = exchangeName(this.context.prefix, this.topic);
       await channel.prefetch(Math.max(1, this.options.prefetch));
@@ -432,8 +554,9 @@ class AmqpSubscription implements Subscription {
         await channel.close();
         return;
       }
-      const { consumerTag } = await channel.consume(this.queue, (delivery) => this.onDelivery(channel, delivery));
+      const { consumerTag } = await channel.consume(this.queue, (delivery) => this.onDelivery(acks, delivery));
       this.channel = channel;
+      this.acks = acks;
       this.consumerTag = consumerTag;
     } catch (err) {
       await channel.close().catch(() => undefined);
@@ -441,9 +564,13 @@ class AmqpSubscription implements Subscription {
     }
   }
 
-  private onChannelClosed(channel: Channel): void {
+  private onChannelClosed(channel: Channel, acks: ChannelAcks): void {
+    // Its unacked deliveries are the broker's again (redelivered, possibly elsewhere): members
+    // of theirs still waiting here are dropped in pump() rather than handled twice.
+    acks.closed = true;
     if (this.channel !== channel) return;
     this.channel = null;
+    this.acks = null;
     this.consumerTag = null;
     this.attaching = null;
     // Either the whole connection went (then the reconnect re-attaches and retryLater does
@@ -451,54 +578,127 @@ class AmqpSubscription implements Subscription {
     this.retryLater();
   }
 
-  private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
+  private onDelivery(acks: ChannelAcks, delivery: ConsumeMessage | null): void {
     if (delivery === null) {
       this.log.warn('consumer cancelled by the broker (queue deleted?)');
       // Closing the channel leads to onChannelClosed, which consumes again.
-      void channel.close().catch(() => undefined);
+      void acks.channel.close().catch(() => undefined);
       return;
     }
     if (this.closed) {
       // Arrived between close() and the broker's cancel-ok: give it back untouched.
-      settle(channel, delivery, 'requeue', this.log);
+      acks.settleNow(delivery, 'requeue');
       return;
     }
-    let message: unknown;
-    try {
-      message = JSON.parse(delivery.content.toString('utf8'));
-    } catch (err) {
+    const decoded = decodeDelivery(delivery.content, delivery.properties.headers);
+    if (decoded.kind === 'garbage') {
       // Requeueing a body that can never parse would redeliver it forever.
-      this.log.error('dropping unparseable message', { error: err, bytes: delivery.content.length });
-      settle(channel, delivery, 'drop', this.log);
+      this.log.error('dropping unparseable message', { error: decoded.error, bytes: delivery.content.length });
+      acks.settleNow(delivery, 'drop');
       return;
     }
-    this.inFlight++;
-    void this.handle(channel, delivery, message);
-  }
-
-  private async handle(channel: Channel, delivery: ConsumeMessage, message: unknown): Promise<void> {
-    let handled = false;
-    try {
-      await this.handler(message);
-      handled = true;
-    } catch (err) {
-      this.log.warn('handler rejected a message; requeueing it', { error: err });
+    const messages = decoded.kind === 'pack' ? decoded.messages : [decoded.message];
+    const tracked = acks.track(delivery);
+    const inDelivery: InDelivery = {
+      acks,
+      tracked,
+      packed: decoded.kind === 'pack',
+      members: messages.length,
+      started: 0,
+      remaining: messages.length,
+      failed: [],
+    };
+    if (messages.length === 0) {
+      acks.ack(tracked);
+      return;
     }
-    settle(channel, delivery, handled ? 'ack' : 'requeue', this.log);
-    this.inFlight--;
-    if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    for (const message of messages) this.waiting.push({ delivery: inDelivery, message });
+    this.pump();
+  }
+
+  /** Starts waiting members while fewer than `prefetch` handlers run. */
+  private pump(): void {
+    const limit = Math.max(1, this.options.prefetch);
+    while (this.running < limit && this.waitingHead < this.waiting.length) {
+      const member = this.waiting[this.waitingHead]!;
+      this.waitingHead++;
+      if (member.delivery.acks.closed) {
+        // Its delivery is being redelivered by the broker: handling it here would be a duplicate.
+        member.delivery.remaining--;
+        continue;
+      }
+      member.delivery.started++;
+      this.running++;
+      void this.run(member);
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+    this.wakeIfIdle();
+  }
+
+  private async run(member: WaitingMember): Promise<void> {
+    const { delivery } = member;
+    try {
+      await this.handler(member.message);
+    } catch (err) {
+      this.log.warn(delivery.packed ? 'handler rejected a message of a pack' : 'handler rejected a message; requeueing it', { error: err });
+      delivery.failed.push(member.message);
+    }
+    this.running--;
+    delivery.remaining--;
+    if (delivery.remaining === 0) {
+      this.settling++;
+      await this.settle(delivery);
+      this.settling--;
+    }
+    this.pump();
+  }
+
+  /**
+   * Settles a delivery once all its members have. A single message, or a pack whose every member
+   * failed, goes back to the queue whole (nack, requeue), as before packing. A pack with some
+   * failed members: those are sent again, each alone and confirmed, straight to this
+   * subscription's queue (not the exchange, which would copy them to every other subscription
+   * of a fan-out topic), and only then is the pack acked; so the members that succeeded are not
+   * handled twice, and nothing is lost. If that republish fails (the broker went away), the whole
+   * pack is requeued instead: its good members come again, which consumers must bear anyway
+   * (delivery is at least once; the writer stores a (host, ts) once).
+   */
+  private async settle(delivery: InDelivery): Promise<void> {
+    const { acks, tracked, failed } = delivery;
+    if (acks.closed) return;
+    if (failed.length === 0) {
+      acks.ack(tracked);
+      return;
+    }
+    if (!delivery.packed || failed.length === delivery.members) {
+      acks.nack(tracked, true);
+      return;
+    }
+    try {
+      await this.context.republish(this.topic, this.queue, failed);
+      this.log.info('sent the failed messages of a pack back to the queue one by one', { failed: failed.length, of: delivery.members });
+      acks.ack(tracked);
+    } catch (err) {
+      this.log.warn('cannot send failed messages of a pack back; requeueing the whole pack', { error: err });
+      acks.nack(tracked, true);
+    }
+  }
+
+  private idle(): boolean {
+    return this.running === 0 && this.settling === 0 && this.waitingHead === this.waiting.length;
+  }
+
+  private wakeIfIdle(): void {
+    if (this.idleWaiters.length > 0 && this.idle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
 
-/** Acks or nacks on the channel that delivered; a dead channel means the broker redelivers. */
-function settle(channel: Channel, delivery: ConsumeMessage, outcome: 'ack' | 'requeue' | 'drop', log: Logger): void {
-  try {
-    if (outcome === 'ack') channel.ack(delivery);
-    else channel.nack(delivery, false, outcome === 'requeue');
-  } catch (err) {
-    log.debug('cannot settle a message on a closed channel; the broker redelivers it', { outcome, error: err });
-  }
-}
 
 function drainOf(publisher: Publisher): Promise<void> {
   return new Promise<void>((resolve) => {

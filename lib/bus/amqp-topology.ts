@@ -38,8 +38,16 @@ export function bindingKeyFor(topic: TopicName): string {
   return TOPIC_DELIVERY[topic] === 'partitioned' ? '100' : '';
 }
 
-/** Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. */
-export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K]): string {
+/**
+ * Ignored by a fanout exchange; carries the host so that a hashing exchange can use it. With
+ * `jobShards` (packing on), a partitioned topic's key is the host's shard instead: every message
+ * in a pack must share its routing key, and the hosts of one shard do; a fan-out topic's key is
+ * then empty, so that all of its messages can share packs.
+ */
+export function routingKeyFor<K extends TopicName>(topic: K, message: Topics[K], jobShards?: number): string {
+  if (jobShards !== undefined) {
+    return TOPIC_DELIVERY[topic] === 'partitioned' ? `shard-${shardOf(partitionKeyOf(topic, message), jobShards)}` : '';
+  }
   const host = partitionKeyOf(topic, message);
   // Inventory names are not bound by the AMQP limit; a digest keeps such a key stable per host.
   if (Buffer.byteLength(host) <= MAX_ROUTING_KEY_BYTES) return host;
@@ -58,6 +66,33 @@ export function expirationFor<K extends TopicName>(topic: K, message: Topics[K],
   return String(Math.max(1, Math.floor(expiresAt - now)));
 }
 
+
+/**
+ * A pack lives as long as its shortest-lived member: the broker drops the whole pack then, so a
+ * member never outlives its own expiry in the queue (its packmates lose at most the pack window).
+ */
+export function packExpirationFor<K extends TopicName>(topic: K, messages: readonly Topics[K][], now: number): string | undefined {
+  let earliest: number | undefined;
+  for (const message of messages) {
+    const expiration = expirationFor(topic, message, now);
+    if (expiration !== undefined) earliest = Math.min(earliest ?? Infinity, Number(expiration));
+  }
+  return earliest === undefined ? undefined : String(earliest);
+}
+
+/**
+ * The shard of a host: FNV-1a (32 bits) over the name's UTF-16 code units, mod `shards`. Stable
+ * across processes and restarts, which is all stickiness needs; changing it (or the shard
+ * count) moves hosts between workers once.
+ */
+export function shardOf(host: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < host.length; i++) {
+    hash ^= host.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
 
 /**
  * Poll jobs are transient: they expire within one interval, so writing them to disk buys

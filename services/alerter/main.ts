@@ -17,7 +17,7 @@ export async function runAlerter(config: VigilConfig, log: Logger): Promise<Shut
   const alerts = await loadAlertsFile(config.alertRules);
   const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL'), log });
   await migrateToLatest(database.db);
-  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
   const alerter = await startAlerter({ bus, db: database.db, log, config: alerts, mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } });
   const rulesFile = watchAlertsFile({ path: config.alertRules, log, current: alerts, onReload: (next) => alerter.reloadConfig(next) });
   const observability = await startServiceObservability({

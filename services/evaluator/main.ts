@@ -18,7 +18,7 @@ export async function runEvaluator(config: VigilConfig, log: Logger): Promise<Sh
   const rules = await loadAlertsFile(config.alertRules);
   const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL') });
   await migrateToLatest(database.db);
-  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
   const evaluator = await startEvaluator({ bus, db: database.db, log, config: rules, downAfter: config.downAfter });
   const rulesFile = watchAlertsFile({ path: config.alertRules, log, current: rules, onReload: (next) => evaluator.reloadRules(next) });
   const observability = await startServiceObservability({

@@ -23,7 +23,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
   await loadHostTargets(config.inventory, vaultPassword === undefined ? {} : { vaultPassword });
   const database = await openDatabase({ url: databaseUrl, log });
   await migrateToLatest(database.db);
-  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
 
   // Several schedulers may run; only the holder of the lock publishes jobs.
   const abort = new AbortController();

@@ -11,7 +11,7 @@ import { startWriter } from './writer-service.ts';
 export async function runWriter(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
   const database = await openDatabase({ url: required(config.databaseUrl, 'VIGIL_DATABASE_URL') });
   await migrateToLatest(database.db);
-  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, log });
+  const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
   const writer = await startWriter({
     bus,
     db: database.db,

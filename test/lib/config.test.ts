@@ -26,6 +26,19 @@ test('every problem is reported at once, naming the variable', () => {
   assert.match(error.message, /VIGIL_LOG_LEVEL="loud"/);
 });
 
+test('the bus packs messages by default; VIGIL_AMQP_PACK=off or bad packing settings are read with the rest', () => {
+  assert.equal(loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1', VIGIL_AMQP_PACK: 'off' }).amqpPacking, false);
+  const packing = loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1', VIGIL_AMQP_PACK_JOB_SHARDS: '256' }).amqpPacking;
+  assert.ok(packing !== false);
+  assert.equal(packing.jobShards, 256);
+  const error = captureConfigError(() =>
+    loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1', VIGIL_AMQP_PACK: 'maybe', VIGIL_AMQP_PACK_MAX_BYTES: 'lots', VIGIL_HTTP_PORT: 'x' }),
+  );
+  assert.equal(error.problems.length, 3, error.message);
+  assert.match(error.message, /VIGIL_AMQP_PACK must be on or off, not "maybe"/);
+  assert.match(error.message, /VIGIL_AMQP_PACK_MAX_BYTES must be an integer/);
+});
+
 test('each service asks only for the connections it uses', () => {
   assert.doesNotThrow(() => loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1' }));
   assert.doesNotThrow(() => loadConfig('web', { VIGIL_DATABASE_URL: 'postgres://127.0.0.1/vigil' }));
