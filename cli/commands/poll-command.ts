@@ -5,7 +5,9 @@ import type { Sample } from '../../lib/collect/sample.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
 import type { PollFailure, PollResult } from '../../lib/poll/poll-messages.ts';
+import type { CheckResult } from '../../lib/checks/check-result.ts';
 import type { CommandRunner } from '../../services/worker/command-runner.ts';
+import type { SnmpPoller } from '../../services/worker/snmp-poller.ts';
 import type { SshConnections } from '../../services/worker/ssh-connections.ts';
 import type { Command } from '../command.ts';
 
@@ -17,7 +19,8 @@ export const pollCommand: Command = {
   usage: 'vigil poll HOST [-i INVENTORY] [--json] | vigil poll --all [-i INVENTORY] [--forks N] [--json]',
   details: [
     'HOST is a name from the inventory (default VIGIL_INVENTORY, else inventory/hosts). The host is polled',
-    `twice, ${RATE_WINDOW_MS / 1000} s apart over the same connection, so that CPU and network rates can be shown.`,
+    `twice, ${RATE_WINDOW_MS / 1000} s apart over the same connection, so that CPU and network rates can be shown;`,
+    'its service checks (vigil_checks) run with the second poll, as the worker runs them.',
     '--all polls every enabled host once and prints the failures grouped by reason; the exit status is 1',
     'when any host failed, as with ansible. Host keys are checked as the worker checks them',
     '(VIGIL_HOST_KEY_CHECKING, VIGIL_KNOWN_HOSTS).',
@@ -49,6 +52,8 @@ export const pollCommand: Command = {
       hostKeys: new Store({ mode: config.hostKeyChecking, pinFile: config.knownHostsFile }),
     });
     const local = createLocalRunner();
+    const { SnmpPoller: Snmp } = await import('../../services/worker/snmp-poller.ts');
+    snmp = new Snmp();
     const runnerFor = (t: HostTarget): CommandRunner => (t.connection === 'local' ? local : pool.runnerFor(t));
     try {
       if (all) await pollAll(targets, runnerFor, forks, json);
@@ -61,6 +66,7 @@ export const pollCommand: Command = {
     } finally {
       pool.closeAll();
       local.close();
+      snmp.close();
     }
   },
 };
@@ -71,11 +77,15 @@ function fail(message: string): void {
 }
 
 let seq = 0;
+/** One for the command's run, so that an SNMP host's second poll has the first one's counters. */
+let snmp: SnmpPoller | undefined;
 async function pollOnce(target: HostTarget, runner: CommandRunner, previous?: HostSnapshot): Promise<{ result: PollResult; snapshot: HostSnapshot | null }> {
-  // As the worker polls: a node_exporter host is scraped, with SSH standing in when it misses.
+  // As the worker polls: a node_exporter host is scraped, with SSH standing in when it misses; with its checks.
   const { pollFromSource } = await import('../../services/worker/poll-source.ts');
+  const { withHostChecks } = await import('../../services/worker/run-host-checks.ts');
   const now = Date.now();
-  return pollFromSource(runner, { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 }, previous);
+  const job = { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 };
+  return withHostChecks(runner, target, () => pollFromSource(runner, job, previous, snmp === undefined ? {} : { snmp }));
 }
 
 async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean): Promise<void> {
@@ -89,10 +99,11 @@ async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean)
   }
   if (result.kind === 'failure') {
     if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else if (result.checks !== undefined) process.stdout.write(formatChecks(result.checks));
     fail(`${target.name}: ${result.reason}: ${result.message}`);
     return;
   }
-  process.stdout.write(json ? JSON.stringify(result.sample, null, 2) + '\n' : formatSample(target, result.sample));
+  process.stdout.write(json ? JSON.stringify(result.sample, null, 2) + '\n' : formatSample(target, result.sample) + formatChecks(result.sample.checks ?? []));
 }
 
 async function pollAll(targets: HostTarget[], runnerFor: (t: HostTarget) => CommandRunner, forks: number, json: boolean): Promise<void> {
@@ -154,6 +165,20 @@ export function formatSample(target: HostTarget, s: Sample): string {
     out.push('', 'filesystems', ...table.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')));
   }
   return out.join('\n') + '\n';
+}
+
+/** The host's service checks, one line each: empty for a host without any. */
+export function formatChecks(checks: readonly CheckResult[]): string {
+  if (checks.length === 0) return '';
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines = checks.map((c) => {
+    const measured = [c.statusCode === undefined ? null : `HTTP ${c.statusCode}`, c.latencyMs === undefined ? null : `${c.latencyMs} ms`,
+      c.activeState === undefined ? null : c.activeState, c.certDaysLeft === undefined ? null : `certificate ${c.certDaysLeft} d left`]
+      .filter((part) => part !== null).join(', ');
+    const state = c.ok ? 'ok' : `FAILING (${c.reason ?? 'error'})`;
+    return `  ${c.id.padEnd(width)}  ${state}${measured === '' ? '' : `  ${measured}`}${!c.ok && c.message ? `: ${c.message}` : ''}`;
+  });
+  return ['', 'checks', ...lines].join('\n') + '\n';
 }
 
 function bytes(n: number): string {

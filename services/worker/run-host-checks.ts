@@ -11,6 +11,7 @@ import type { HttpCheckOptions } from '../../lib/checks/run-http-check.ts';
 import { runTcpCheck } from '../../lib/checks/run-tcp-check.ts';
 import { systemdCheckResults } from '../../lib/checks/systemd-check-results.ts';
 import { systemdCheckScript } from '../../lib/checks/systemd-check-script.ts';
+import type { HostTarget } from '../../lib/poll/host-target.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
 import { PollError } from './command-runner.ts';
 import type { CommandRunner } from './command-runner.ts';
@@ -78,6 +79,34 @@ export async function runSystemdChecks(runner: CommandRunner, specs: readonly Ch
 export function inSpecOrder(specs: readonly CheckSpec[], results: readonly CheckResult[]): CheckResult[] {
   const byId = new Map(results.map((result) => [result.id, result]));
   return specs.flatMap((spec) => byId.get(spec.id) ?? []);
+}
+
+/** The sources whose hosts the worker reaches over SSH (or a local shell), where systemd checks can run. */
+const SSH_SOURCES: ReadonlySet<string> = new Set(['ssh', 'node_exporter']);
+
+/**
+ * `poll` (the host's own poll) with the host's checks run around it: network checks started first,
+ * so they run while it does; systemd ones after it, over its connection, only when that answered
+ * (else they are unknown, left out, and host_down speaks for the host). The worker and `vigil poll`
+ * both poll through this.
+ */
+export async function withHostChecks<T extends { result: PollResult }>(
+  runner: CommandRunner, target: HostTarget, poll: () => Promise<T>, options: HostChecksOptions = {},
+): Promise<T> {
+  const specs = target.checks ?? [];
+  if (specs.length === 0) return poll();
+  const networkChecks = startNetworkChecks(specs, options);
+  const outcome = await poll();
+  const hasSystemd = specs.some((spec) => spec.kind === 'systemd');
+  let systemd: CheckResult[] = [];
+  if (hasSystemd && !SSH_SOURCES.has(target.source ?? 'ssh')) {
+    systemd = specs.filter((spec) => spec.kind === 'systemd')
+      .map((spec) => failed(spec, 'error', `systemd checks run over SSH, and this host's source is ${String(target.source)}`));
+  } else if (hasSystemd && connectionAnswered(outcome.result)) {
+    systemd = await runSystemdChecks(runner, specs, options);
+  }
+  const checks = inSpecOrder(specs, [...(await networkChecks), ...systemd]);
+  return { ...outcome, result: withChecks(outcome.result, checks) };
 }
 
 /** The result with the host's checks in it: a sample's `checks`, or a failure's own. */

@@ -18,8 +18,7 @@ import { SshConnections } from './ssh-connections.ts';
 import { SnmpPoller } from './snmp-poller.ts';
 import type { SshConnectionsOptions } from './ssh-connections.ts';
 import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
-import type { CheckResult } from '../../lib/checks/check-result.ts';
-import { connectionAnswered, DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, inSpecOrder, runSystemdChecks, startNetworkChecks, withChecks } from './run-host-checks.ts';
+import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, withHostChecks } from './run-host-checks.ts';
 import type { HostChecksOptions } from './run-host-checks.ts';
 
 export interface WorkerOptions {
@@ -48,9 +47,6 @@ export interface WorkerOptions {
   /** A host's systemd checks (vigil_checks), run over its connection after its poll. Default 5000. */
   systemdCheckTimeoutMs?: number;
 }
-
-/** The sources whose hosts the worker reaches over SSH (or a local shell), where systemd checks can run. */
-const SSH_SOURCES: ReadonlySet<string> = new Set(['ssh', 'node_exporter']);
 
 export interface Worker {
   /** Its poll.jobs subscription, which names its queue on RabbitMQ. */
@@ -87,31 +83,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const polling = new Set<string>();
   const checkOptions: HostChecksOptions = { systemdTimeoutMs: options.systemdCheckTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS };
 
-  // A host's checks as its poll result carries them: systemd ones only when its connection answered
-  // (else they are unknown, left out, and host_down speaks for the host).
-  const hostChecks = async (runner: CommandRunner, job: PollJob, polled: PollResult, networkChecks: Promise<CheckResult[]>): Promise<CheckResult[]> => {
-    const checks = job.target.checks ?? [];
-    const hasSystemd = checks.some((spec) => spec.kind === 'systemd');
-    let systemd: CheckResult[] = [];
-    if (hasSystemd && !SSH_SOURCES.has(job.target.source ?? 'ssh')) {
-      systemd = checks.filter((spec) => spec.kind === 'systemd').map((spec) => ({
-        id: spec.id, kind: spec.kind, ok: false, reason: 'error' as const, message: `systemd checks run over SSH, and this host's source is ${String(job.target.source)}`,
-      }));
-    } else if (hasSystemd && connectionAnswered(polled)) {
-      systemd = await runSystemdChecks(runner, checks, checkOptions);
-    }
-    return inSpecOrder(checks, [...(await networkChecks), ...systemd]);
-  };
-
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
     const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
-    const checks = job.target.checks ?? [];
-    // Started before the poll, so HTTP and TCP checks run while it does (run-host-checks.ts).
-    const networkChecks = checks.length > 0 ? startNetworkChecks(checks, checkOptions) : null;
-    const { result: polled, snapshot, exporterFailure } = await pollFromSource(runner, job, state.previous, {
+    const { result, snapshot, exporterFailure } = await withHostChecks(runner, job.target, () => pollFromSource(runner, job, state.previous, {
       execTimeoutMs, kind, snmp, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
-    });
-    const result = networkChecks === null ? polled : withChecks(polled, await hostChecks(runner, job, polled, networkChecks));
+    }), checkOptions);
     if (exporterFailure) {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }

@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,4 +109,31 @@ void test('usage errors: neither HOST nor --all', async () => {
   const { code, stderr } = await vigil(['poll', '-i', inventory]);
   assert.equal(code, 1);
   assert.match(stderr, /give one HOST, or --all/);
+});
+
+void test('vigil poll HOST runs the host\'s service checks as the worker does and prints them, also when the host is down', async (t) => {
+  const web = createServer((_req, res) => res.end('all alive'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  t.after(() => web.close());
+  const webPort = (web.address() as AddressInfo).port;
+  const checked = join(dir, 'checked');
+  const common = `ansible_host=127.0.0.1 ansible_user=${sshd.user} ansible_ssh_private_key_file=${sshd.clientKeyFile}`;
+  await writeFile(checked, [
+    '[shop]',
+    `shop-good ${common} ansible_port=${sshd.port}`,
+    `shop-down ${common} ansible_port=${refusedPort}`,
+    '[shop:vars]',
+    `vigil_checks=[{"http": "http://127.0.0.1:${webPort}/health", "keyword": "alive"}, {"tcp": "127.0.0.1:${refusedPort}"}]`,
+    '',
+  ].join('\n'));
+  const good = await vigil(['poll', 'shop-good', '-i', checked]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.match(good.stdout, /^checks$/m);
+  assert.match(good.stdout, new RegExp(`^ {2}http:http://127\\.0\\.0\\.1:${webPort}/health +ok {2}HTTP 200, \\d+ ms$`, 'm'));
+  assert.match(good.stdout, new RegExp(`^ {2}tcp:127\\.0\\.0\\.1:${refusedPort} +FAILING \\(refused\\)`, 'm'));
+  // The host's SSH is refused, but the worker's network checks still ran: they are printed before the failure.
+  const down = await vigil(['poll', 'shop-down', '-i', checked]);
+  assert.equal(down.code, 1);
+  assert.match(down.stdout, new RegExp(`^ {2}http:http://127\\.0\\.0\\.1:${webPort}/health +ok`, 'm'));
+  assert.match(down.stderr, /^vigil poll: shop-down: refused:/m);
 });
