@@ -18,7 +18,7 @@ import { SCRIPT_VARIANTS } from './poll-script-variants.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { HostTarget } from '../lib/poll/host-target.ts';
 import type { PollResult } from '../lib/poll/poll-messages.ts';
-import { wrapScript } from '../services/worker/ssh-connections.ts';
+import { commandPathText } from '../services/worker/script-delivery.ts';
 import { startWorker } from '../services/worker/worker-service.ts';
 
 export interface PollClientConfig {
@@ -45,11 +45,15 @@ export interface PollClientResult {
   cpuMs: number;
 }
 
-/** Exactly what the worker sends (services/worker/ssh-connections.ts), so both run the same scripts; by name, with their kind. */
-const WRAPPED_SCRIPTS: Record<string, { kind: PollScriptKind; wrapped: string }> = {
-  full: { kind: 'full', wrapped: wrapScript(POLL_SCRIPTS.full) },
-  light: { kind: 'light', wrapped: wrapScript(POLL_SCRIPTS.light) },
-  ...Object.fromEntries(Object.entries(SCRIPT_VARIANTS).map(([name, v]) => [name, { kind: v.kind, wrapped: wrapScript(v.text) }])),
+/**
+ * Exactly what the worker sends once it knows a connection's login shell is POSIX (every test host
+ * here): the wrapped script as the exec command (services/worker/script-delivery.ts), so both
+ * clients cost the hosts the same; by name, with their kind.
+ */
+const POLL_COMMANDS: Record<string, { kind: PollScriptKind; command: string }> = {
+  full: { kind: 'full', command: commandPathText(POLL_SCRIPTS.full) },
+  light: { kind: 'light', command: commandPathText(POLL_SCRIPTS.light) },
+  ...Object.fromEntries(Object.entries(SCRIPT_VARIANTS).map(([name, v]) => [name, { kind: v.kind, command: commandPathText(v.text) }])),
 };
 
 /** Null, or why the poll failed; and whether it ran the full script. */
@@ -136,19 +140,19 @@ function bareLoop(scripts: 'schedule' | PollScriptKind | string): { poll: PollOn
       pending = connect(t);
       clients.set(t.name, pending);
     }
-    const script = WRAPPED_SCRIPTS[scripts === 'schedule' ? pollScriptFor(t, lightPollsSinceFull.get(t.name) ?? null) : scripts];
+    const script = POLL_COMMANDS[scripts === 'schedule' ? pollScriptFor(t, lightPollsSinceFull.get(t.name) ?? null) : scripts];
     if (script === undefined) throw new Error(`no script named ${scripts}`);
     const kind = script.kind;
     try {
       const client = await pending;
       await new Promise<Buffer>((resolve, reject) => {
-        client.exec('exec /bin/sh', (err, stream) => {
+        client.exec(script.command, (err, stream) => {
           if (err) return reject(err);
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.stderr.on('data', () => {});
           stream.on('close', () => resolve(Buffer.concat(chunks)));
-          stream.end(script.wrapped);
+          stream.end();
         });
       });
       lightPollsSinceFull.set(t.name, kind === 'full' ? 0 : (lightPollsSinceFull.get(t.name) ?? -1) + 1);
