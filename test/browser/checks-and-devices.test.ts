@@ -24,6 +24,7 @@ import { saveScreenshot, useTestBrowser } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { testSample } from '../support/test-samples.ts';
 import { createTestUser } from '../support/test-users.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -145,6 +146,10 @@ void describe('service checks and SNMP devices on the host page in Chromium', ()
       assert.ok(shown.includes(expected), `the printer panel shows ${expected}`);
     }
     assert.equal(await report.evaluate((el) => el.shadowRoot?.querySelectorAll('img').length ?? -1), 0, 'device text is never markup');
+    // A printer has no CPU, memory, load or disks to chart: only its network traffic is.
+    await waitFor('the charts', 60_000, async () => ((await page.locator('vigil-chart').count()) > 0 ? true : undefined), 200);
+    const charts = await page.locator('vigil-chart').evaluateAll((els) => els.map((el) => el.getAttribute('data-chart')));
+    assert.deepEqual(charts, ['network']);
     await saveScreenshot(page, 'printer');
   });
 
@@ -155,6 +160,7 @@ void describe('service checks and SNMP devices on the host page in Chromium', ()
     const text = await rows.evaluateAll((els) => els.map((el) => [...el.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
     assert.deepEqual(text, [['ge-1', 'up', '1 Gb/s', 'uplink'], ['ge-2', 'down', '—', '']]);
     assert.equal(await page.locator('vigil-host-checks').count(), 0, 'a host without checks shows no checks panel');
+    assert.equal(await page.locator('vigil-chart[data-chart="cpu"]').count(), 0);
     assert.deepEqual(dialogs, []);
     assert.deepEqual(pageErrors, []);
   });

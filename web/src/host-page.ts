@@ -386,7 +386,7 @@ export class VigilHostPage extends LitElement {
         if (!same()) return;
         this.detail = detail;
         // GPU models name the GPU charts.
-        if (this.series !== null) this.specs = buildChartSpecs(this.series, gpuNames(detail));
+        if (this.series !== null) this.specs = chartSpecsFor(this.series, detail);
       })
       .catch((err: unknown) => {
         if (same()) this.error = `cannot load ${host}: ${errorMessage(err)}`;
@@ -500,7 +500,7 @@ export class VigilHostPage extends LitElement {
     this.series = series;
     this.window = window;
     this.xRange = [window.fromMs / 1000, window.toMs / 1000];
-    this.specs = buildChartSpecs(series, this.detail === null ? undefined : gpuNames(this.detail));
+    this.specs = chartSpecsFor(series, this.detail);
     this.fetchCount++;
     await this.updateComplete;
     await Promise.all([...this.renderRoot.querySelectorAll<VigilChart>('vigil-chart')].map((chart) => chart.updateComplete));
@@ -608,6 +608,16 @@ function storeRange(presetId: string): void {
   } catch {
     // Not remembered, then.
   }
+}
+
+/**
+ * The charts of a host's page. An SNMP device (a printer, a switch) has no CPU, memory, load or
+ * disks to chart, only its interfaces' traffic: its page shows those and its device panel.
+ */
+function chartSpecsFor(series: HostSeries, detail: HostDetail | null): ChartSpecs {
+  const specs = buildChartSpecs(series, detail === null ? undefined : gpuNames(detail));
+  if (detail?.latest?.device == null) return specs;
+  return { ...specs, charts: specs.charts.filter((chart) => chart.id === 'network' || chart.id.startsWith('net:')) };
 }
 
 function gpuNames(detail: HostDetail): Map<string, string> {
