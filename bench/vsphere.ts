@@ -7,6 +7,8 @@ import { startVcsim } from '../test/support/vcsim.ts';
 import { pollVsphere } from '../lib/vsphere/poll-vsphere.ts';
 import { VsphereClient } from '../lib/vsphere/vsphere-client.ts';
 import { VsphereSession } from '../lib/vsphere/vsphere-session.ts';
+import type { PollJob } from '../lib/poll/poll-messages.ts';
+import { VspherePoller } from '../services/worker/vsphere-poller.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -56,6 +58,19 @@ try {
   figures.push(await measure('inventory poll, 4 sessions in flight', 4, async (lane) => {
     await sessions[lane]?.inventory();
   }));
+  // The worker's path: the kept session's retrieve plus the parent sample and 8 child samples.
+  const poller = new VspherePoller({ timeoutMs: 15_000 });
+  const job: PollJob = {
+    target: { name: 'bench', connection: 'ssh', address: '127.0.0.1', port: 22, user: 'x', privateKeyFile: null, intervalSec: 10, groups: [], source: 'vsphere',
+      vsphere: { url: sim.url, user: sim.user, password: sim.password, tls: { verify: 'system' } } },
+    seq: 0, scheduledAt: 0, expiresAt: Number.MAX_SAFE_INTEGER,
+  };
+  await poller.poll(job);
+  figures.push(await measure('worker poll (VspherePoller: kept session, samples), 1 in flight', 1, async () => {
+    const result = await poller.poll(job);
+    if (result.kind !== 'sample') throw new Error(`${result.reason}: ${result.message}`);
+  }));
+  await poller.close();
   figures.push(await measure('full poll (connect, login, view, retrieve, logout), 1 in flight', 1, async () => {
     const result = await pollVsphere(target);
     if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);

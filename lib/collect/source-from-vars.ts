@@ -1,16 +1,11 @@
 // `vigil_source` and `vigil_node_exporter_url`: where a host's samples come from. SSH runs the poll
 // script; node_exporter scrapes the host's exporter and falls back to SSH for a poll it misses;
-// snmp polls a printer or network device (its vigil_snmp_* variables: lib/snmp/snmp-target.ts).
+// snmp polls a printer or network device (its vigil_snmp_* variables: lib/snmp/snmp-target.ts);
+// vsphere polls a vCenter or ESXi (its vigil_vsphere_* variables: lib/vsphere/vsphere-target.ts).
 import { redactUrl } from '../redact-url.ts';
 
-export const POLL_SOURCES = ['ssh', 'node_exporter', 'snmp'] as const;
+export const POLL_SOURCES = ['ssh', 'node_exporter', 'snmp', 'vsphere'] as const;
 export type PollSource = (typeof POLL_SOURCES)[number];
-
-/**
- * Sources with a poller of their own (lib/vsphere) that the worker does not dispatch to yet:
- * refused by name, so that such a host is not quietly polled over SSH instead.
- */
-const NOT_YET_POLLED = ['vsphere'] as const;
 
 export const NODE_EXPORTER_PORT = 9100;
 
@@ -33,8 +28,9 @@ export function sourceFromVars(vars: Record<string, unknown>, address: string, i
   // Checked whatever the source, so that a typo does not wait to surface until someone switches.
   const url = rawUrl == null ? defaultNodeExporterUrl(address) : readUrl(rawUrl, invalid);
   if (source === 'ssh') return rawSource == null ? {} : { source };
-  // An SNMP host's settings are its vigil_snmp_* variables (HostTarget.snmp), not a URL.
-  if (source === 'snmp') return { source };
+  // An SNMP or vSphere host's settings are its vigil_snmp_* / vigil_vsphere_* variables
+  // (HostTarget.snmp, HostTarget.vsphere), not a URL.
+  if (source === 'snmp' || source === 'vsphere') return { source };
   return { source, nodeExporterUrl: url };
 }
 
@@ -49,9 +45,6 @@ function readSource(value: unknown, invalid: InvalidSourceVariable): PollSource 
   const word = typeof value === 'string' ? value.trim().toLowerCase() : null;
   const source = POLL_SOURCES.find((name) => name === word);
   if (source !== undefined) return source;
-  if (NOT_YET_POLLED.some((name) => name === word)) {
-    return invalid('vigil_source', `${show(value)} is not polled by this version of Vigil yet; use one of ${POLL_SOURCES.join(', ')}`);
-  }
   return invalid('vigil_source', `must be one of ${POLL_SOURCES.join(', ')}, got ${show(value)}`);
 }
 

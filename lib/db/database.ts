@@ -44,6 +44,12 @@ export interface HostsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   /** Set by a trigger (migration 0009) when what the live feed shows changes; xid8 as text. */
   changed_xid: ColumnType<string | null, never, never>;
+  /** The inventory host this entry is polled through (a vCenter's hypervisor or VM, migration 0016); null for inventory hosts. */
+  parent: ColumnType<string | null, string | null | undefined, string | null>;
+  /** vSphere's power state of a child entry (poweredOn, poweredOff, suspended, standBy); null otherwise. */
+  power_state: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The entry running this one (a VM's hypervisor, `<parent>/<name>`); null otherwise. */
+  runs_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Partitioned by day on ts; (host, ts) is unique so that a redelivered result is stored once. */

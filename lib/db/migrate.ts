@@ -18,6 +18,7 @@ import * as sparklineCoveringKey from './migrations/0012-sparkline-covering-key.
 import * as sampleChunks from './migrations/0013-sample-chunks.ts';
 import * as hostSampleSource from './migrations/0014-host-sample-source.ts';
 import * as sampleChecksAndDevice from './migrations/0015-sample-checks-and-device.ts';
+import * as childHosts from './migrations/0016-child-hosts.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-sample-chunks': sampleChunks,
   '0014-host-sample-source': hostSampleSource,
   '0015-sample-checks-and-device': sampleChecksAndDevice,
+  '0016-child-hosts': childHosts,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

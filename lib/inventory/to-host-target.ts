@@ -10,6 +10,7 @@ import { readProcessesEvery } from '../collect/processes-every.ts';
 import { sourceFromVars } from '../collect/source-from-vars.ts';
 import { sshOptionsFromVars } from '../poll/ssh-options-from-vars.ts';
 import { snmpSettingsFromVars } from '../snmp/snmp-target.ts';
+import { vsphereSettingsFromVars } from '../vsphere/vsphere-target.ts';
 import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { CHECKS_VARIABLE, parseCheckSpecs } from '../checks/parse-check-specs.ts';
 import type { CheckSpec } from '../checks/check-spec.ts';
@@ -101,6 +102,7 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
     ...sourceFromVars(vars, address, invalid),
     ...(vars[CHECKS_VARIABLE] != null && { checks: readChecks(host.name, vars[CHECKS_VARIABLE], (message) => invalid(CHECKS_VARIABLE, message)) }),
     ...snmpSettingsFromVars(vars, invalid),
+    ...vsphereSettingsFromVars(host.name, vars, invalid, { inventoryDir: options.inventoryDir }),
     ...sshOptionsFromVars(vars, invalid),
     ...hostAlertingFromVars(vars, invalid),
   };

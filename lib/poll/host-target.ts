@@ -4,6 +4,7 @@ import type { HostAlerting } from '../alerting/alerts-config.ts';
 import type { PollSource } from '../collect/source-from-vars.ts';
 import type { CheckSpec } from '../checks/check-spec.ts';
 import type { SnmpSettings } from '../snmp/snmp-target.ts';
+import type { VsphereSettings } from '../vsphere/vsphere-target.ts';
 
 export type ConnectionKind = 'ssh' | 'local';
 
@@ -57,6 +58,11 @@ export interface HostTarget {
    * Secret: the community and the SNMPv3 keys travel inside poll jobs like the SSH secrets above.
    */
   snmp?: SnmpSettings;
+  /**
+   * vigil_vsphere_*: the SDK URL, user, TLS choice, set only with source vsphere
+   * (lib/vsphere/vsphere-target.ts). Secret: the password travels inside poll jobs like the SSH secrets above.
+   */
+  vsphere?: VsphereSettings;
   /** vigil_checks: service checks the worker runs with each poll (HTTP/TCP from the worker, systemd over SSH); absent: none. */
   checks?: CheckSpec[];
 }

@@ -40,6 +40,32 @@ interface PollResultBase {
 export interface PollSuccess extends PollResultBase {
   kind: 'sample';
   sample: Sample;
+  /**
+   * Entries of their own that this poll observed through the host (vigil_source: vsphere: every
+   * hypervisor and VM of the vCenter/ESXi, lib/vsphere/vsphere-sample.ts). Each is stored as a
+   * host named `<host>/<name>` whose parent is this host, and evaluated like a host. Absent: none.
+   * Carried beside the sample, not inside it, because they are other rows of `hosts`.
+   */
+  children?: PollChild[];
+}
+
+/** One entry seen through its parent's poll. */
+export interface PollChild {
+  /** sample.host is the entry's name, `<parent>/<name>`; its ts is the parent sample's. */
+  sample: Sample;
+  kind: 'hypervisor' | 'vm';
+  /** As vSphere says it: poweredOn, poweredOff, suspended, standBy, unknown. */
+  powerState: string;
+  /** The entry running this one (a VM's hypervisor, as `<parent>/<name>`); null: none or unknown. */
+  runsOn: string | null;
+  /** Its own address when known (a VM's guest IP from VMware Tools); null otherwise. */
+  address: string | null;
+  /**
+   * Set when vSphere reports the entry not running (a VM powered off or suspended, a hypervisor in
+   * standby or disconnected): the writer shows it down for this reason. It is no poll failure (the
+   * parent answered for it), so host_down does not fire for a VM someone switched off on purpose.
+   */
+  down?: { reason: string; message: string };
 }
 
 export interface PollFailure extends PollResultBase {

@@ -15,6 +15,34 @@ export interface VsphereTarget {
   tls: VsphereTls;
 }
 
+/**
+ * What a poll job carries for a vSphere host (HostTarget.vsphere): the target less the name it
+ * already has. Secret: the password travels inside poll jobs like the SSH secrets do.
+ */
+export type VsphereSettings = Omit<VsphereTarget, 'name'>;
+
+/**
+ * For the inventory reader (lib/inventory/to-host-target.ts): `{ vsphere }` when vigil_source is
+ * vsphere (in any case, as sourceFromVars reads it), `{}` otherwise. A bad variable goes to
+ * `invalid` with its name, so that the inventory error names the file, the host and the variable.
+ */
+export function vsphereSettingsFromVars(
+  host: string,
+  vars: Record<string, unknown>,
+  invalid: (variable: string, message: string) => never,
+  options: VsphereTargetOptions = {},
+): { vsphere?: VsphereSettings } {
+  const source = vars['vigil_source'];
+  if (typeof source !== 'string' || source.trim().toLowerCase() !== 'vsphere') return {};
+  try {
+    const { name: _name, ...settings } = vsphereTargetFromVars(host, { ...vars, vigil_source: 'vsphere' }, options);
+    return { vsphere: settings };
+  } catch (error) {
+    if (error instanceof VsphereTargetError) return invalid(error.variable, error.message.slice(`host '${host}': ${error.variable} `.length));
+    throw error;
+  }
+}
+
 /** A variable of `host` with a value Vigil cannot use. */
 export class VsphereTargetError extends Error {
   readonly host: string;

@@ -4,6 +4,7 @@
 // it takes back the pending and firing alerts the alerter stored (so that the first result
 // after a restart can end them), re-learns everything else from new results, and re-publishes
 // firing (and pending) alerts every few minutes so that a restarted alerter re-learns them too.
+import { childResults } from '../../lib/poll/child-results.ts';
 import { adoptStoredAlerts } from '../../lib/alerting/adopt-stored-alerts.ts';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
@@ -128,6 +129,8 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
   await publishAll(adoption.events);
   const subscription: Subscription = await bus.subscribe('poll.results', { name: 'evaluator', durable: true, prefetch: 500 }, async (result) => {
     const events = evaluatePollResult(fleet, result, config, hosts, { downAfter });
+    // A vCenter's hypervisors and VMs are entries of their own: the rules apply to each as to a host.
+    for (const { result: child } of childResults(result)) events.push(...evaluatePollResult(fleet, child, config, hosts, { downAfter }));
     if (events.length === 0) return;
     logEvents(events);
     await publishAll(events);

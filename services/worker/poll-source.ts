@@ -1,7 +1,9 @@
 // Which source a poll reads. A host with `vigil_source: node_exporter` is scraped; when the
 // scrape misses (refused, timeout, not 200, not node_exporter's text) that one poll goes over SSH
 // instead, and the next poll tries the exporter again. A host with `vigil_source: snmp` is polled
-// over SNMP only (a printer has no SSH to fall back to). Every other host is polled over SSH as before.
+// over SNMP only (a printer has no SSH to fall back to); `vigil_source: vsphere` over the vSphere
+// API only (its hypervisors and VMs come back as children of the result). Every other host is
+// polled over SSH as before.
 import { buildSample } from '../../lib/collect/build-sample.ts';
 import { isEmptyNodeExporterSnapshot, nodeExporterSnapshot, sumCpuTimes } from '../../lib/collect/node-exporter-snapshot.ts';
 import { parsePrometheusText } from '../../lib/collect/parse-prometheus-text.ts';
@@ -16,6 +18,7 @@ import type { PollHostOptions, PollHostOutcome } from './poll-host.ts';
 import { DEFAULT_SCRAPE_LIMITS, scrapeNodeExporter } from './scrape-node-exporter.ts';
 import type { ScrapeLimits } from './scrape-node-exporter.ts';
 import { SnmpPoller } from './snmp-poller.ts';
+import { VspherePoller } from './vsphere-poller.ts';
 
 export interface PollSourceOptions extends PollHostOptions {
   scrapeLimits?: ScrapeLimits;
@@ -24,6 +27,8 @@ export interface PollSourceOptions extends PollHostOptions {
    * this one poll, so no session reuse and no rates (`vigil poll` once).
    */
   snmp?: SnmpPoller;
+  /** The worker's vSphere sessions (its owner closes it). Absent: a login for this one poll. */
+  vsphere?: VspherePoller;
 }
 
 export interface PollSourceOutcome extends PollHostOutcome {
@@ -39,6 +44,7 @@ export async function pollFromSource(
   options: PollSourceOptions = {},
 ): Promise<PollSourceOutcome> {
   if (job.target.source === 'snmp') return { ...(await pollSnmpSource(job, options.snmp)), exporterFailure: null };
+  if (job.target.source === 'vsphere') return { ...(await pollVsphereSource(job, options.vsphere)), exporterFailure: null };
   if (job.target.source !== 'node_exporter') return { ...(await pollHost(runner, job, previous, options)), exporterFailure: null };
   const now = options.now ?? Date.now;
   const host = job.target.name;
@@ -78,6 +84,17 @@ async function pollSnmpSource(job: PollJob, poller: SnmpPoller | undefined): Pro
     return { result, snapshot: result.kind === 'sample' ? snmpSnapshot() : null };
   } finally {
     if (active !== poller) active.close();
+  }
+}
+
+async function pollVsphereSource(job: PollJob, poller: VspherePoller | undefined): Promise<PollHostOutcome> {
+  const active = poller ?? new VspherePoller();
+  try {
+    const result = await active.poll(job);
+    // The same empty snapshot as SNMP's, for the same reason: the worker keys "polled before" on it.
+    return { result, snapshot: result.kind === 'sample' ? { ...snmpSnapshot(), source: 'vsphere' } : null };
+  } finally {
+    if (active !== poller) await active.close();
   }
 }
 

@@ -16,6 +16,7 @@ import { pollFromSource } from './poll-source.ts';
 import { HostKeyStore } from './host-key-store.ts';
 import { SshConnections } from './ssh-connections.ts';
 import { SnmpPoller } from './snmp-poller.ts';
+import { VspherePoller } from './vsphere-poller.ts';
 import type { SshConnectionsOptions } from './ssh-connections.ts';
 import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
 import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, withHostChecks } from './run-host-checks.ts';
@@ -79,6 +80,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const localRunner = createLocalRunner();
   // vigil_source: snmp hosts: their sessions and previous reports, kept across polls.
   const snmp = new SnmpPoller();
+  // vigil_source: vsphere hosts: their logged-in sessions, kept across polls.
+  const vsphere = new VspherePoller();
   const hosts = new Map<string, HostState>();
   const polling = new Set<string>();
   const checkOptions: HostChecksOptions = { systemdTimeoutMs: options.systemdCheckTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS };
@@ -86,7 +89,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
     const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
     const { result, snapshot, exporterFailure } = await withHostChecks(runner, job.target, () => pollFromSource(runner, job, state.previous, {
-      execTimeoutMs, kind, snmp, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
+      execTimeoutMs, kind, snmp, vsphere, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
     }), checkOptions);
     if (exporterFailure) {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
@@ -156,6 +159,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       connections.closeAll();
       localRunner.close();
       snmp.close();
+      await vsphere.close();
       log.info('worker stopped');
     },
   };

@@ -42,10 +42,21 @@ void test('vigil_node_exporter_url is taken as given (http or https, any port an
   assert.equal(custom?.nodeExporterUrl, 'https://metrics.example:9443/node/metrics?x=1');
 });
 
-void test('a source the worker does not poll yet (vsphere) is refused by name, not polled over SSH', () => {
-  const err = rejection({ vigil_source: 'vsphere' });
-  assert.equal(err.variable, 'vigil_source');
-  assert.match(err.message, /vigil_source "vsphere" is not polled by this version of Vigil yet; use one of ssh, node_exporter, snmp/);
+void test('vsphere is a source of its own: its settings come from the vigil_vsphere_* variables', () => {
+  assert.deepEqual(sourceFromVars({ vigil_source: ' vSphere ' }, 'vc1', assert.fail), { source: 'vsphere' });
+  const vc = target({ vigil_source: 'vsphere', ansible_host: '10.0.0.9', vigil_vsphere_user: 'ro@vsphere.local', vigil_vsphere_password: 's3cret', vigil_vsphere_ca_file: 'certs/vmca.pem' });
+  assert.equal(vc?.source, 'vsphere');
+  assert.equal(vc?.nodeExporterUrl, undefined);
+  assert.deepEqual(vc?.vsphere, {
+    url: 'https://10.0.0.9/sdk', user: 'ro@vsphere.local', password: 's3cret', tls: { verify: 'ca-file', caFile: '/etc/vigil/certs/vmca.pem' },
+  });
+  assert.equal(target({ vigil_source: 'ssh', vigil_vsphere_user: 'x' })?.vsphere, undefined, 'vsphere settings only with the vsphere source');
+  const noPassword = rejection({ vigil_source: 'vsphere', vigil_vsphere_user: 'ro' });
+  assert.equal(noPassword.variable, 'vigil_vsphere_password');
+  assert.match(noPassword.message, /host 'web1': vigil_vsphere_password is required for vigil_source=vsphere/);
+  const badUrl = rejection({ vigil_source: 'vsphere', vigil_vsphere_user: 'ro', vigil_vsphere_password: 'pw', vigil_vsphere_url: 'ftp://vc/sdk' });
+  assert.equal(badUrl.variable, 'vigil_vsphere_url');
+  assert.doesNotMatch(badUrl.message, /pw/);
 });
 
 void test('snmp is a source of its own, with no exporter URL', () => {
@@ -56,7 +67,7 @@ void test('bad values are errors naming the host and the variable', () => {
   const badSource = rejection({ vigil_source: 'snmpp' });
   assert.equal(badSource.host, 'web1');
   assert.equal(badSource.variable, 'vigil_source');
-  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, snmp, got "snmpp"/);
+  assert.match(badSource.message, /host 'web1': vigil_source must be one of ssh, node_exporter, snmp, vsphere, got "snmpp"/);
   assert.equal(rejection({ vigil_source: 3 }).variable, 'vigil_source');
   for (const url of ['ftp://web1/metrics', 'web1:9100/metrics', 'not a url', '', 42]) {
     const err = rejection({ vigil_source: 'node_exporter', vigil_node_exporter_url: url });

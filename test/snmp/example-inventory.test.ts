@@ -9,7 +9,7 @@ import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../inventory/examples/mixed-sources', import.meta.url));
 
-test('ansible-inventory and Vigil read the mixed-sources example alike, ssh with checks, node_exporter and snmp', async () => {
+test('ansible-inventory and Vigil read the mixed-sources example alike, ssh with checks, node_exporter, snmp and vsphere', async () => {
   const { stdout } = await promisify(execFile)('ansible-inventory', ['-i', EXAMPLE, '--list'], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   const ansible = JSON.parse(stdout) as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
   const targets = await loadHostTargets(EXAMPLE);
@@ -29,4 +29,9 @@ test('ansible-inventory and Vigil read the mixed-sources example alike, ssh with
   assert.equal(byName.get('web1.example.com')?.snmp, undefined);
   assert.deepEqual(byName.get('web2.example.com')?.checks?.map((check) => check.kind), ['http', 'tcp', 'systemd']);
   assert.equal(byName.get('db1.example.com')?.checks, undefined);
+  assert.deepEqual(byName.get('vcenter1.example.com')?.vsphere, {
+    url: 'https://10.0.0.50/sdk', user: 'vigil-ro@vsphere.local', password: 'change-this-password',
+    tls: { verify: 'ca-file', caFile: `${EXAMPLE}/certs/vcenter1-vmca.pem` },
+  });
+  assert.equal(byName.get('vcenter1.example.com')?.intervalSec, 30);
 });

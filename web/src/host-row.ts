@@ -164,7 +164,12 @@ export class HostRow {
     const lastSample = latest ? `last sample ${formatAge(latest.ts, now)}` : 'no sample yet';
     setAttribute(this.name, 'href', hostHref(host.name));
     setAttribute(this.name, 'title', `${host.name} (${host.address}), ${lastSample}`);
-    setText(this.name, host.name);
+    // A vCenter's hypervisor or VM (host.parent): its own name, after its parent's as a muted
+    // prefix (host-table.ts's a.name.child::before), so that it reads as under its hypervisor's vCenter.
+    const child = host.parent !== undefined && host.name.startsWith(`${host.parent}/`);
+    setClass(this.name, child ? 'name child' : 'name');
+    setAttribute(this.name, 'data-parent', child ? `${host.parent ?? ''} /` : null);
+    setText(this.name, child ? host.name.slice((host.parent ?? '').length + 1) : host.name);
     const groups = host.groups.join(', ');
     setAttribute(this.groups, 'title', groups);
     setText(this.groups, groups);

@@ -164,6 +164,15 @@ export class HostTable extends LitElement {
     a.name:hover {
       text-decoration: underline;
     }
+    /* A child entry (a vCenter's hypervisor or VM): indented, its parent's name as a muted prefix. */
+    a.name.child {
+      padding-left: 0.9rem;
+    }
+    a.name.child::before {
+      content: attr(data-parent) ' ';
+      color: var(--vigil-muted);
+      font-weight: 400;
+    }
     .groups,
     .net {
       color: var(--vigil-muted);

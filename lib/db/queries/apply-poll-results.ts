@@ -2,7 +2,8 @@
 // atomically, so that a batch acknowledged on the bus is wholly in the database.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { PollFailure, PollResult, PollSuccess } from '../../poll/poll-messages.ts';
+import { childResults } from '../../poll/child-results.ts';
+import type { PollChild, PollFailure, PollResult, PollSuccess } from '../../poll/poll-messages.ts';
 import type { HostFacts } from '../../collect/sample.ts';
 import type { Database, HostStatus } from '../database.ts';
 import { insertSamplesReturningKeys } from './insert-samples.ts';
@@ -25,6 +26,17 @@ interface HostState {
   /** The facts of the newest sample in the batch that carried any; null: leave the row's as they are. */
   facts: HostFacts | null;
   facts_at: Date | null;
+  /** Child entries only (migration 0016): the host polled through, and what it said of them. */
+  parent: string | null;
+  power_state: string | null;
+  runs_on: string | null;
+  address: string;
+}
+
+/** A child entry's sample as a result of its own, with what its parent's poll said of it. */
+interface ChildOf {
+  parent: string;
+  child: PollChild;
 }
 
 export async function applyPollResults(
@@ -33,8 +45,19 @@ export async function applyPollResults(
   options: ApplyPollResultsOptions,
 ): Promise<void> {
   if (results.length === 0) return;
+  // A vCenter's hypervisors and VMs (PollSuccess.children) are stored as hosts of their own, with
+  // the parent's seq and times: a redelivered parent result is then a redelivered child result too.
+  const children = new Map<PollResult, ChildOf>();
+  const expanded: PollResult[] = [];
+  for (const result of results) {
+    expanded.push(result);
+    for (const { parent, child, result: childResult } of childResults(result)) {
+      children.set(childResult, { parent, child });
+      expanded.push(childResult);
+    }
+  }
   // Per host in seq order; hosts in name order so that concurrent writers lock rows alike.
-  const ordered = [...results].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.seq - b.seq));
+  const ordered = [...expanded].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.seq - b.seq));
   const hostNames = [...new Set(ordered.map((result) => result.host))];
 
   await db.transaction().execute(async (trx) => {
@@ -44,9 +67,14 @@ export async function applyPollResults(
     if (rows.length < hostNames.length) {
       const found = new Set(rows.map((row) => row.name));
       const missing = hostNames.filter((name) => !found.has(name));
+      const parentOf = new Map([...children.values()].map(({ parent, child }) => [child.sample.host, parent]));
       await trx
         .insertInto('hosts')
-        .values(missing.map((name) => ({ name, address: name, connection: 'ssh', groups: '[]', interval_sec: 10 })))
+        .values(missing.map((name) => {
+          const parent = parentOf.get(name);
+          // A child entry is reached through its parent's API, never on its own: its connection says so.
+          return { name, address: name, connection: parent === undefined ? 'ssh' : 'vsphere', groups: '[]', interval_sec: 10, parent: parent ?? null };
+        }))
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
       // A later statement, so it also sees a row another writer committed meanwhile.
@@ -76,6 +104,8 @@ export async function applyPollResults(
           : newFailures.delete(keyOf(result.host, result.finishedAt));
       if (!fresh) continue;
       applyResult(state, result, options.downAfter);
+      const childOf = children.get(result);
+      if (childOf !== undefined && result.kind === 'sample') applyChild(state, result, childOf);
       touched.add(result.host);
     }
     if (touched.size > 0) await updateHostStates(trx, [...touched].map((name) => states.get(name) as HostState));
@@ -85,7 +115,10 @@ export async function applyPollResults(
 async function lockHosts(db: Kysely<Database>, names: string[]) {
   return db
     .selectFrom('hosts')
-    .select(['name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'last_sample_source', 'boot_time'])
+    .select([
+      'name', 'status', 'status_reason', 'status_message', 'consecutive_failures', 'last_poll_at', 'last_sample_at', 'last_sample_source', 'boot_time',
+      'parent', 'power_state', 'runs_on', 'address',
+    ])
     .where('name', 'in', names)
     .orderBy('name')
     .forUpdate()
@@ -117,6 +150,27 @@ function applyResult(state: HostState, result: PollResult, downAfter: number): v
   state.status_reason = result.reason;
   state.status_message = result.message;
   if (state.consecutive_failures >= downAfter) state.status = 'down';
+}
+
+/**
+ * What the parent's poll said of a child entry. Called after applyResult, which set it up; a child
+ * vSphere reports not running (a VM powered off or suspended, a hypervisor in standby or
+ * disconnected) is shown down for that reason instead: it did not fail to answer, so no failure
+ * streak counts and host_down (which keys on failed polls) stays quiet for a VM switched off on
+ * purpose, while the overview still does not show it as up. Only the newest sample's word counts.
+ */
+function applyChild(state: HostState, result: PollSuccess, { parent, child }: ChildOf): void {
+  state.parent = parent;
+  if (state.last_sample_at !== null && result.sample.ts < state.last_sample_at.getTime()) return;
+  state.power_state = child.powerState;
+  state.runs_on = child.runsOn;
+  // The guest IP when VMware Tools report one; otherwise the address stays what it was.
+  if (child.address !== null) state.address = child.address;
+  if (child.down !== undefined) {
+    state.status = 'down';
+    state.status_reason = child.down.reason;
+    state.status_message = child.down.message;
+  }
 }
 
 function later(current: Date | null, candidate: Date): Date {
@@ -190,11 +244,21 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       os_version = CASE WHEN u.has_facts THEN u.os_version ELSE hosts.os_version END,
       cpu_model = CASE WHEN u.has_facts THEN u.cpu_model ELSE hosts.cpu_model END,
       architecture = CASE WHEN u.has_facts THEN u.architecture ELSE hosts.architecture END,
-      facts_at = CASE WHEN u.has_facts THEN u.facts_at ELSE hosts.facts_at END
+      facts_at = CASE WHEN u.has_facts THEN u.facts_at ELSE hosts.facts_at END,
+      parent = u.parent,
+      power_state = u.power_state,
+      runs_on = u.runs_on,
+      address = u.address,
+      -- A child entry sampled again is back (its parent returned to the inventory), unless its
+      -- parent is still removed: a poll in flight when the parent left must not revive it.
+      removed_at = CASE
+        WHEN u.parent IS NOT NULL AND EXISTS (SELECT 1 FROM hosts p WHERE p.name = u.parent AND p.removed_at IS NULL) THEN NULL
+        ELSE hosts.removed_at END
     FROM json_to_recordset(${payload}::json) AS u(
       name text, status text, status_reason text, status_message text,
       consecutive_failures integer, last_poll_at timestamptz, last_sample_at timestamptz,
       last_sample_source text, boot_time timestamptz, has_facts boolean, hostname text, kernel text, os_name text,
-      os_version text, cpu_model text, architecture text, facts_at timestamptz)
+      os_version text, cpu_model text, architecture text, facts_at timestamptz,
+      parent text, power_state text, runs_on text, address text)
     WHERE hosts.name = u.name`.execute(db);
 }

@@ -26,6 +26,11 @@ export interface HostOverview {
   lastSampleAt: string | null;
   removed: boolean;
   latest: HostLatestSample | null;
+  /**
+   * The inventory host this entry is polled through (a vCenter's hypervisor or VM, migration 0016).
+   * Only on such entries: an inventory host's overview keeps its shape.
+   */
+  parent?: string;
 }
 
 export interface ListHostsFilter {
@@ -68,6 +73,7 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
       'hosts.status_message',
       'hosts.last_sample_at',
       'hosts.removed_at',
+      'hosts.parent',
       'latest.ts as latest_ts',
       'latest.cpu_busy_pct',
       'latest.mem_used_pct',
@@ -93,6 +99,7 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
     statusMessage: row.status_message,
     lastSampleAt: row.last_sample_at === null ? null : toDate(row.last_sample_at).toISOString(),
     removed: row.removed_at !== null,
+    ...(row.parent !== null && { parent: row.parent }),
     latest:
       row.latest_ts === null || row.latest_ts === undefined
         ? null

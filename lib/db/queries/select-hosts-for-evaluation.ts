@@ -4,9 +4,13 @@ import type { HostAlerting } from '../../alerting/alerts-config.ts';
 import type { HostSettings } from '../../alerting/rule-state.ts';
 import type { VigilDb } from '../database.ts';
 
-/** Hosts that have not left the inventory, by name. */
+/**
+ * Hosts that have not left the inventory, by name. An entry of a vSphere endpoint (a hypervisor or
+ * VM) is reached through its parent as a host is through its bastion: the parent is on its `via`,
+ * so that the parent's host_down holds back their own alerts (no_data for each of its VMs).
+ */
 export async function selectHostsForEvaluation(db: VigilDb): Promise<Map<string, HostSettings>> {
-  const rows = await db.selectFrom('hosts').select(['name', 'interval_sec', 'alerting', 'via']).where('removed_at', 'is', null).execute();
+  const rows = await db.selectFrom('hosts').select(['name', 'interval_sec', 'alerting', 'via', 'parent']).where('removed_at', 'is', null).execute();
   const hosts = new Map<string, HostSettings>();
   for (const row of rows) {
     const alerting = parsed(row.alerting);
@@ -15,7 +19,7 @@ export async function selectHostsForEvaluation(db: VigilDb): Promise<Map<string,
       name: row.name,
       intervalSec: row.interval_sec,
       alerting: typeof alerting === 'object' && alerting !== null ? (alerting as HostAlerting) : null,
-      via: Array.isArray(via) ? via.map(String) : [],
+      via: [...(Array.isArray(via) ? via.map(String) : []), ...(row.parent === null ? [] : [row.parent])],
     });
   }
   return hosts;

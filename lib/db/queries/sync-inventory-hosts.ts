@@ -1,5 +1,8 @@
 // Makes the hosts table follow the inventory. A host that leaves keeps its row and history
 // (marked removed_at) so that its graphs stay readable; if it comes back, it is live again.
+// Child entries (a vCenter's hypervisors and VMs, hosts.parent, migration 0016) are not in the
+// inventory: they belong to their parent, leave with it, and come back with its next good poll
+// (lib/db/queries/apply-poll-results.ts).
 import type { Kysely } from 'kysely';
 import type { HostTarget } from '../../poll/host-target.ts';
 import type { Database } from '../database.ts';
@@ -18,7 +21,7 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('hosts')
-      .select(['name', 'address', 'connection', 'groups', 'interval_sec', 'removed_at', 'alerting', 'via'])
+      .select(['name', 'address', 'connection', 'groups', 'interval_sec', 'removed_at', 'alerting', 'via', 'parent'])
       .orderBy('name')
       .forUpdate()
       .execute();
@@ -69,7 +72,12 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
         )
         .execute();
     }
-    for (const row of rows) if (row.removed_at === null && !wanted.has(row.name)) changes.removed.push(row.name);
+    for (const row of rows) {
+      if (row.removed_at !== null || wanted.has(row.name)) continue;
+      // A child goes when its parent does (now, or before: a child sampled by a poll in flight then).
+      if (row.parent !== null && wanted.has(row.parent)) continue;
+      changes.removed.push(row.name);
+    }
     if (changes.removed.length > 0) {
       await trx.updateTable('hosts').set({ removed_at: new Date() }).where('name', 'in', changes.removed).execute();
     }
