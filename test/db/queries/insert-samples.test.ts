@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Sample } from '../../../lib/collect/sample.ts';
 import { ensureSamplePartitions } from '../../../lib/db/ensure-sample-partitions.ts';
 import { insertSamples, insertSamplesReturningKeys } from '../../../lib/db/queries/insert-samples.ts';
+import { simulatedSamples } from '../../../lib/simulator/simulated-samples.ts';
 import { createTestDatabase } from '../../support/test-database.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 
@@ -75,6 +76,13 @@ function makeSample(host: string, ts: number, n = 0): Sample {
 /** What the json columns hold: numbers to two decimals. */
 function rounded<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v))) as T;
+}
+
+function roundedCopy(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(roundedCopy);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, roundedCopy(item)]));
 }
 
 for (const kind of ['postgres', 'pglite'] as const) {
@@ -176,6 +184,42 @@ for (const kind of ['postgres', 'pglite'] as const) {
         [true, false, true, false, true, true, false].map((isBare) => [isBare, isBare, null, null]),
       );
       assert.deepEqual(rows[1]?.disks, rounded(full(1).disks));
+    });
+
+    void test('json columns hold, byte for byte, the rounded JSON text of realistic samples', async () => {
+      const from = Date.now() - 3_600_000;
+      const samples = simulatedSamples('bytes-sim', from, 60);
+      // Edge values in one sample: -0, NaN and ±Infinity (null in JSON), huge numbers, text needing escapes.
+      const edge = samples[0] as Sample;
+      edge.perCoreBusyPct = [-0, -0.001, NaN, Infinity, -Infinity, 1e21, 2 ** 53 + 2, 1e300 / 3, 12.345, -12.345, 0.005, 1.005];
+      edge.failedUnits = ['q"u\\o\nte', '\u0001ctl', 'ünï\u{1F600}', 'lone \ud800 surrogate'];
+      assert.equal(await insertSamples(testDb.db, samples), samples.length);
+      const rows = await sql<Record<string, string | null>>`
+        SELECT filesystems::text AS filesystems, interfaces::text AS interfaces, cpu_modes::text AS cpu_modes,
+          per_core_busy_pct::text AS per_core_busy_pct, disks::text AS disks, processes::text AS processes,
+          pressure::text AS pressure, failed_units::text AS failed_units, gpus::text AS gpus, missing::text AS missing
+        FROM samples WHERE host = 'bytes-sim' ORDER BY ts`.execute(testDb.db);
+      // The rounding the writer has always done, written out here independently of its code.
+      const text = (value: unknown): string | null =>
+        value === undefined || value === null ? null : JSON.stringify(roundedCopy(value));
+      assert.deepEqual(
+        rows.rows,
+        samples.map((sample) => ({
+          filesystems: text(sample.filesystems),
+          interfaces: text(sample.interfaces),
+          cpu_modes: text(sample.cpuModes),
+          per_core_busy_pct: text(sample.perCoreBusyPct),
+          disks: text(sample.disks),
+          processes: text(sample.processes),
+          pressure: text(sample.pressure),
+          failed_units: text(sample.failedUnits),
+          gpus: text(sample.gpus),
+          missing: sample.missing.length > 0 ? text(sample.missing) : null,
+        })),
+      );
+      // Pinned as stored today: -0 is 0, halves round towards +∞ (Math.round: -12.345 is -12.34), a
+      // double that large is an integer (unrounded), 1.005 is 1.00499… in binary.
+      assert.equal(rows.rows[0]?.per_core_busy_pct, '[0,0,null,null,null,1e+21,9007199254740994,3.3333333333333335e+299,12.35,-12.34,0.01,1]');
     });
 
     void test('a redelivered sample inside one batch, and one already stored, are each skipped', async () => {
