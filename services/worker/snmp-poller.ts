@@ -13,6 +13,8 @@ import type { SnmpReading } from '../../lib/snmp/snmp-sample.ts';
 import { openSnmpSession } from '../../lib/snmp/snmp-session.ts';
 import type { OpenSnmpSession } from '../../lib/snmp/snmp-session.ts';
 import type { SnmpTarget } from '../../lib/snmp/snmp-target.ts';
+import { IdleHostEntries } from './idle-host-entries.ts';
+import type { IdleHostEntry } from './idle-host-entries.ts';
 
 export interface SnmpPollerOptions {
   /** Milliseconds to wait for each answer; default 2000. */
@@ -25,39 +27,30 @@ export interface SnmpPollerOptions {
   now?: () => number;
 }
 
-interface HostEntry {
-  /** The target as JSON: another address, port, profile or credential starts the host afresh. */
-  key: string;
+/** `key`: the target as JSON, so another address, port, profile or credential starts the host afresh. */
+interface HostEntry extends IdleHostEntry {
   open: OpenSnmpSession | null;
   previous: SnmpReading | undefined;
-  lastUsedAt: number;
-  /** When the host is idle enough to forget, after lastUsedAt. */
-  idleMs: number;
 }
 
 const DEFAULT_IDLE_MS = 15 * 60_000;
-// How often idle hosts are looked for: a sweep walks every host, so not on every poll.
-const SWEEP_EVERY_MS = 60_000;
 
 export class SnmpPoller {
   /** Sessions opened since the start: with reuse, about one per host (plus one after each failure). */
   sessionsOpened = 0;
-  readonly #hosts = new Map<string, HostEntry>();
+  readonly #hosts: IdleHostEntries<HostEntry>;
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #maxRepetitions: number;
-  readonly #idleMs: number;
   readonly #now: () => number;
-  #lastSweepAt: number;
   #closed = false;
 
   constructor(options: SnmpPollerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_SNMP_TIMEOUT_MS;
     this.#retries = options.retries ?? DEFAULT_SNMP_RETRIES;
     this.#maxRepetitions = options.maxRepetitions ?? DEFAULT_SNMP_MAX_REPETITIONS;
-    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#now = options.now ?? Date.now;
-    this.#lastSweepAt = this.#now();
+    this.#hosts = new IdleHostEntries(options.idleMs ?? DEFAULT_IDLE_MS, closeSession, this.#now());
   }
 
   /** Hosts with a session open now. */
@@ -79,10 +72,9 @@ export class SnmpPoller {
         : `host '${host}': the poll job carries no SNMP settings (a scheduler older than this worker?)`;
       return { ...base, finishedAt: this.#now(), kind: 'failure', reason: 'error', message };
     }
-    this.#sweep(startedAt);
     const target: SnmpTarget = { name: host, address: job.target.address, ...settings };
-    const entry = this.#entry(target, startedAt);
-    entry.idleMs = Math.max(this.#idleMs, 3 * job.target.intervalSec * 1000);
+    // Counters of another agent (or the same one under other settings) are not comparable: a new key starts afresh.
+    const entry = this.#hosts.entry(host, JSON.stringify(target), job.target.intervalSec, startedAt, (base) => ({ ...base, open: null, previous: undefined }));
 
     // An agent that restarted (new SNMPv3 engine boots or ID) answers a kept session's request
     // with a report, on which net-snmp discovers the engine again and resends: no new session needed.
@@ -91,7 +83,7 @@ export class SnmpPoller {
     entry.lastUsedAt = finishedAt;
     if (polled.kind === 'failure') {
       // A new session next time: a timed-out or refused one has nothing worth keeping.
-      this.#drop(entry);
+      closeSession(entry);
       return { ...base, finishedAt, kind: 'failure', reason: failureReason(polled.reason, polled.answered), message: `host '${host}': ${polled.message}` };
     }
     const reading: SnmpReading = { report: polled.report, polledAt: finishedAt };
@@ -103,23 +95,7 @@ export class SnmpPoller {
   /** Closes every session; later polls fail. */
   close(): void {
     this.#closed = true;
-    for (const entry of this.#hosts.values()) this.#drop(entry);
     this.#hosts.clear();
-  }
-
-  #entry(target: SnmpTarget, now: number): HostEntry {
-    const key = JSON.stringify(target);
-    let entry = this.#hosts.get(target.name);
-    if (entry !== undefined && entry.key !== key) {
-      // Counters of another agent (or the same one under other settings) are not comparable.
-      this.#drop(entry);
-      entry = undefined;
-    }
-    if (entry === undefined) {
-      entry = { key, open: null, previous: undefined, lastUsedAt: now, idleMs: this.#idleMs };
-      this.#hosts.set(target.name, entry);
-    }
-    return entry;
   }
 
   async #pollOnce(entry: HostEntry, target: SnmpTarget): Promise<SnmpPollResult> {
@@ -129,21 +105,11 @@ export class SnmpPoller {
     }
     return pollSnmpSession(entry.open, target, { timeoutMs: this.#timeoutMs, retries: this.#retries, maxRepetitions: this.#maxRepetitions, now: this.#now });
   }
+}
 
-  #drop(entry: HostEntry): void {
-    entry.open?.session.close();
-    entry.open = null;
-  }
-
-  #sweep(now: number): void {
-    if (now - this.#lastSweepAt < SWEEP_EVERY_MS) return;
-    this.#lastSweepAt = now;
-    for (const [name, entry] of this.#hosts) {
-      if (now - entry.lastUsedAt < entry.idleMs) continue;
-      this.#drop(entry);
-      this.#hosts.delete(name);
-    }
-  }
+function closeSession(entry: HostEntry): void {
+  entry.open?.session.close();
+  entry.open = null;
 }
 
 /**

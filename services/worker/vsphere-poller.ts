@@ -12,6 +12,8 @@ import type { VsphereInventory } from '../../lib/vsphere/vsphere-inventory.ts';
 import { vsphereSamples } from '../../lib/vsphere/vsphere-sample.ts';
 import { VsphereSession } from '../../lib/vsphere/vsphere-session.ts';
 import type { VsphereSettings } from '../../lib/vsphere/vsphere-target.ts';
+import { IdleHostEntries } from './idle-host-entries.ts';
+import type { IdleHostEntry } from './idle-host-entries.ts';
 
 export interface VspherePollerOptions {
   /** Deadline of each call to the server; default 15 s. */
@@ -21,12 +23,9 @@ export interface VspherePollerOptions {
   now?: () => number;
 }
 
-interface HostEntry {
-  /** The settings as JSON: another URL, user, password or TLS choice logs in afresh. */
-  key: string;
+/** `key`: the settings as JSON, so another URL, user, password or TLS choice logs in afresh. */
+interface HostEntry extends IdleHostEntry {
   session: VsphereSession | null;
-  lastUsedAt: number;
-  idleMs: number;
 }
 
 const DEFAULT_IDLE_MS = 15 * 60_000;
@@ -36,25 +35,21 @@ const DEFAULT_IDLE_MS = 15 * 60_000;
  * when the session was terminated (govmomi's simulator answers a terminated session's cookie so).
  */
 const SESSION_GONE: ReadonlySet<string> = new Set(['NotAuthenticated', 'ManagedObjectNotFound']);
-const SWEEP_EVERY_MS = 60_000;
 
 export class VspherePoller {
   /** Logins since the start: with reuse, about one per host (plus one after each failure or expiry). */
   logins = 0;
-  readonly #hosts = new Map<string, HostEntry>();
+  readonly #hosts: IdleHostEntries<HostEntry>;
   readonly #timeoutMs: number;
-  readonly #idleMs: number;
   readonly #now: () => number;
   /** Logouts under way (idle sweeps, dropped sessions): close() waits for them. */
   readonly #closing = new Set<Promise<void>>();
-  #lastSweepAt: number;
   #closed = false;
 
   constructor(options: VspherePollerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_VSPHERE_TIMEOUT_MS;
-    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#now = options.now ?? Date.now;
-    this.#lastSweepAt = this.#now();
+    this.#hosts = new IdleHostEntries(options.idleMs ?? DEFAULT_IDLE_MS, (entry) => this.#drop(entry), this.#now());
   }
 
   /** Hosts with a session open now. */
@@ -76,9 +71,7 @@ export class VspherePoller {
         : `host '${host}': the poll job carries no vSphere settings (a scheduler older than this worker?)`;
       return { ...base, finishedAt: this.#now(), kind: 'failure', reason: 'error', message };
     }
-    this.#sweep(startedAt);
-    const entry = this.#entry(host, settings, startedAt);
-    entry.idleMs = Math.max(this.#idleMs, 3 * job.target.intervalSec * 1000);
+    const entry = this.#hosts.entry(host, JSON.stringify(settings), job.target.intervalSec, startedAt, (base) => ({ ...base, session: null }));
     try {
       const { about, inventory } = await this.#inventory(entry, settings);
       const finishedAt = this.#now();
@@ -96,7 +89,6 @@ export class VspherePoller {
   /** Logs every session out (best effort, bounded by the call timeout); later polls fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const entry of this.#hosts.values()) this.#drop(entry);
     this.#hosts.clear();
     await Promise.all([...this.#closing]);
   }
@@ -126,20 +118,6 @@ export class VspherePoller {
     return entry.session;
   }
 
-  #entry(host: string, settings: VsphereSettings, now: number): HostEntry {
-    const key = JSON.stringify(settings);
-    let entry = this.#hosts.get(host);
-    if (entry !== undefined && entry.key !== key) {
-      this.#drop(entry);
-      entry = undefined;
-    }
-    if (entry === undefined) {
-      entry = { key, session: null, lastUsedAt: now, idleMs: this.#idleMs };
-      this.#hosts.set(host, entry);
-    }
-    return entry;
-  }
-
   /** Logs out in the background: the poll's result does not wait on a server that may be the trouble. */
   #drop(entry: HostEntry): void {
     const session = entry.session;
@@ -147,16 +125,6 @@ export class VspherePoller {
     if (session === null) return;
     const closing = session.close().finally(() => this.#closing.delete(closing));
     this.#closing.add(closing);
-  }
-
-  #sweep(now: number): void {
-    if (now - this.#lastSweepAt < SWEEP_EVERY_MS) return;
-    this.#lastSweepAt = now;
-    for (const [name, entry] of this.#hosts) {
-      if (now - entry.lastUsedAt < entry.idleMs) continue;
-      this.#drop(entry);
-      this.#hosts.delete(name);
-    }
   }
 }
 
