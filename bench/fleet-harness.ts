@@ -53,7 +53,13 @@ export async function startBenchFleet(options: { hosts: number; intervalSec: num
   let opened: Awaited<ReturnType<typeof openDatabase>> | null = null;
 
   const close = async (): Promise<void> => {
-    for (const service of services) if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+    const running = services.filter((service) => service.child.exitCode === null && service.child.signalCode === null);
+    // A profiled service writes its profile only when it exits by itself: ask first, then force.
+    if (process.env.VIGIL_BENCH_PROFILE_DIR) {
+      for (const service of running) service.child.kill('SIGTERM');
+      await Promise.race([Promise.all(running.map((s) => s.exited)), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    }
+    for (const service of running) if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
     await Promise.all(services.map((s) => s.exited));
     for (const sim of simulators) sim.child.kill('SIGTERM');
     await Promise.all(simulators.map((s) => s.exited));
@@ -152,7 +158,11 @@ function startSimulator(count: number, namePrefix: string): Promise<{ info: Simu
 }
 
 function spawnService(role: string, env: Record<string, string>): BenchService {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/vigil.mjs'), role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // VIGIL_BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops (node refuses
+  // --cpu-prof in NODE_OPTIONS, so it goes on the command line).
+  const profileDir = process.env.VIGIL_BENCH_PROFILE_DIR;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, role)}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'bin/vigil.mjs'), role], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
