@@ -244,10 +244,11 @@ export function evaluateFleetTick(fleet: FleetState, config: AlertsConfig, setti
     fleet.lastResultAt.delete(host);
     fleet.failing.delete(host);
   }
-  const ruleNames = new Set(config.rules.map((r) => r.name));
-  // A rule taken out of alerts.yml by a reload: its alerts resolve.
+  const ruleKinds = new Map(config.rules.map((r) => [r.name, r.kind]));
+  // A rule taken out of alerts.yml by a reload, or whose name now belongs to another kind: its
+  // alerts resolve (the new kind's are raised afresh by its own evaluation).
   for (const tracked of [...fleet.alerts.values()]) {
-    if (!ruleNames.has(tracked.rule)) events.push(...forget(fleet, tracked.rule, tracked.host, tracked.labels, now));
+    if (ruleKinds.get(tracked.rule) !== tracked.kind) events.push(...forget(fleet, tracked.rule, tracked.host, tracked.labels, now));
   }
   for (const rule of config.rules) {
     if (rule.kind !== 'absent') continue;
@@ -304,10 +305,13 @@ function step<S extends AlertStateBase>(
 ): AlertEvent[] {
   const key = alertKey(rule.name, host, labels);
   const tracked = fleet.alerts.get(key);
+  // A reload that gave the rule's name to another kind: what the old kind raised resolves first,
+  // else the new state would replace an active alert that nothing ever ends.
+  const retired = tracked !== undefined && tracked.kind !== rule.kind ? forget(fleet, rule.name, host, labels, now) : [];
   const previous = tracked?.kind === rule.kind ? (tracked.state as S) : initial;
   const { state, events } = evaluate(previous, { host, labels, now });
   track(fleet, key, { rule: rule.name, kind: rule.kind, host, labels, state });
-  return events;
+  return retired.length > 0 ? [...retired, ...events] : events;
 }
 
 /** Drops an alert's state, resolving it if it was active or pending. */

@@ -203,3 +203,19 @@ void test('a pending alert is re-published like a firing one, and resolves when 
   assert.deepEqual(brief(evaluateFleetTick(fleet, rules(), hostsOf({ name: 'b' }), T0 + 6_000)), ['resolved cpu_busy b warning']);
   assert.deepEqual(activeAlerts(fleet), []);
 });
+
+void test('a reload that gives a rule\'s name to another kind resolves what the old kind raised', () => {
+  const cpu = { ...(DEFAULT_ALERTS.rules.find((r) => r.name === 'cpu_busy') as AlertRule), forMs: 0 };
+  const hosts = hostsOf({ name: 'a' }, { name: 'b' });
+  const fleet = createFleetState();
+  assert.deepEqual(feed(fleet, rules(cpu), hosts, [
+    success(sample('a', T0, { cpuBusyPct: 85 })),
+    success(sample('b', T0, { cpuBusyPct: 85 })),
+  ]), ['firing cpu_busy a warning', 'firing cpu_busy b warning']);
+  // The same name, now a reboot rule: a's next sample resolves the threshold alert before the new kind
+  // evaluates; b sends nothing, and the tick resolves its alert.
+  const reboot = { ...(DEFAULT_ALERTS.rules.find((r) => r.kind === 'reboot') as AlertRule), name: 'cpu_busy' };
+  assert.deepEqual(feed(fleet, rules(reboot), hosts, [success(sample('a', T0 + 10_000, { cpuBusyPct: 85 }))]), ['resolved cpu_busy a warning']);
+  assert.deepEqual(brief(evaluateFleetTick(fleet, rules(reboot), hosts, T0 + 11_000)), ['resolved cpu_busy b warning']);
+  assert.deepEqual(activeAlerts(fleet), []);
+});
