@@ -8,6 +8,7 @@ import { childResults } from '../../lib/poll/child-results.ts';
 import { adoptStoredAlerts } from '../../lib/alerting/adopt-stored-alerts.ts';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
+import { EventStamps } from '../../lib/alerting/event-stamps.ts';
 import {
   activeAlerts,
   createFleetState,
@@ -68,7 +69,11 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 
-  const publishAll = async (events: AlertEvent[]): Promise<void> => {
+  const stamps = new EventStamps();
+  // Stamped when made (synchronously), not when published: the order of stamps is the order of
+  // decisions, whichever publish finishes first.
+  const publishAll = async (unstamped: AlertEvent[]): Promise<void> => {
+    const events = stamps.stamp(unstamped);
     for (const event of events) {
       for (let attempt = 1; ; attempt++) {
         try {

@@ -236,3 +236,31 @@ void describe('evaluator service on RabbitMQ', () => {
     }
   });
 });
+
+void test('a late result that ends an alert after its re-publication is stamped after it, so the alerter resolves it', async () => {
+  const bus = new MemoryBus();
+  const received = await collect(bus);
+  const testDb = await createTestDatabase('postgres');
+  await syncInventoryHosts(testDb.db, [target('late1')]);
+  const t0 = Date.now();
+  let clock = t0;
+  const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config, now: () => clock, tickMs: 20, republishMs: 1000 });
+  try {
+    await bus.publish('poll.results', success(sample('late1', t0, { cpuBusyPct: 85 })));
+    await waitFor('late1 firing', 5000, () => (received.events.length >= 1 ? true : undefined));
+    // A minute passes on the evaluator's clock: the tick re-publishes the firing alert, stamped now.
+    clock = t0 + 60_000;
+    await waitFor('the re-publication', 5000, () => (received.events.length >= 2 ? true : undefined));
+    assert.equal(received.events[1]?.at, t0 + 60_000);
+    // The result that ends it was polled before that tick, and arrives after it.
+    await bus.publish('poll.results', success(sample('late1', t0 + 10_000, { cpuBusyPct: 50 })));
+    await waitFor('late1 resolved', 5000, () => (received.events.some((e) => e.state === 'resolved') ? true : undefined));
+    const resolved = received.events.find((e) => e.state === 'resolved');
+    assert.ok(resolved && resolved.at > t0 + 60_000, `resolved at ${resolved?.at}, re-published at ${t0 + 60_000}`);
+  } finally {
+    await evaluator.stop();
+    await received.close();
+    await bus.close();
+    await testDb.close();
+  }
+});
