@@ -19,6 +19,7 @@ import * as sampleChunks from './migrations/0013-sample-chunks.ts';
 import * as hostSampleSource from './migrations/0014-host-sample-source.ts';
 import * as sampleChecksAndDevice from './migrations/0015-sample-checks-and-device.ts';
 import * as childHosts from './migrations/0016-child-hosts.ts';
+import * as stampMoreHostChanges from './migrations/0017-stamp-more-host-changes.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-host-sample-source': hostSampleSource,
   '0015-sample-checks-and-device': sampleChecksAndDevice,
   '0016-child-hosts': childHosts,
+  '0017-stamp-more-host-changes': stampMoreHostChanges,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */
