@@ -4,7 +4,8 @@
 // each script's host CPU (the sshd trees, bench/proc-cpu.ts) and polls over its slots. On a shared
 // machine whose load drifts by the minute, slots of seconds spread the drift over every script
 // alike, which bench/poll.ts's per-script runs (a client process and a warm-up each) cannot.
-// Scripts: the current light and full ones and the bench-only variants of poll-script-variants.ts,
+// Scripts: the current light and full ones and the bench-only variants of poll-script-variants.ts
+// (versions 3 and 4 of the scripts; `empty`, one builtin: the floor of any poll over SSH),
 // each sent on stdin of `exec /bin/sh` as the worker did until 2026-11-24 (two shells per poll);
 // `NAME as command` sends it as the exec command instead (the worker's command path, one shell),
 // `NAME on stdin now` on stdin behind the login shell report (the worker's first poll on a connection).

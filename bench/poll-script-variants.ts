@@ -1,7 +1,6 @@
 // Scripts the poll benchmark runs beside the current ones (`--script-variants`), so that a change
 // to the scripts is measured against what it replaces in the same run, on the same hosts and load.
 // Never sent by the worker. Each keeps its kind: the simulator and the "full polls" column read it.
-import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../lib/collect/poll-script.ts';
 
 export interface ScriptVariant {
@@ -98,6 +97,33 @@ fi
 printf '@@end\\n'
 `;
 
+/** Version 4, verbatim: the light script ran df on every poll until version 5 left it to the full one. */
+const LIGHT_V4 = `# vigil-poll-script 4 light
+LC_ALL=C
+export LC_ALL
+printf '@@vigil 4 light\\n'
+if [ ! -r /proc/stat ]; then
+  printf '@@os\\n'
+  uname -s 2>/dev/null
+  printf '@@end\\n'
+  exit 0
+fi
+printf '@@shell\\n%s\\n' "$$"
+printf '@@virtualnet\\n'
+for vigil_path in /sys/devices/virtual/net/*; do
+  [ -e "$vigil_path" ] && printf '%s\\n' "\${vigil_path##*/}"
+done
+printf '@@files\\n'
+head -c 65536 /proc/uptime /proc/stat /proc/meminfo /proc/net/dev /proc/diskstats /proc/loadavg /proc/pressure/cpu /proc/pressure/io /proc/pressure/memory 2>/dev/null
+printf '\\n@@df\\n'
+df -k --output=source,fstype,size,used,avail,itotal,iused,target 2>/dev/null || df -Pk 2>/dev/null
+if command -v nvidia-smi >/dev/null 2>&1; then
+  printf '@@gpu\\n'
+  nvidia-smi --query-gpu=index,uuid,name,temperature.gpu,utilization.gpu,utilization.memory,memory.total,memory.used,memory.free,power.draw,power.limit --format=csv,noheader,nounits 2>/dev/null
+fi
+printf '@@end\\n'
+`;
+
 /**
  * Version 3's light script with head's files read by the shell instead, at most 256 lines each,
  * in head's layout: one process less, one system call per byte more (the alternative measured for
@@ -154,6 +180,10 @@ export const SCRIPT_VARIANTS: Readonly<Record<string, ScriptVariant>> = {
   'light v3': { kind: 'light', text: LIGHT_V3 },
   'full v3': { kind: 'full', text: FULL_V3 },
   'light, shell reads': { kind: 'light', text: LIGHT_SHELL_READS },
-  // What df costs a light poll: the same script without it.
-  'light without df': { kind: 'light', text: POLL_SCRIPTS.light.replace(/^df .*\n/m, '') },
+  'light v4': { kind: 'light', text: LIGHT_V4 },
+  // What df cost a light poll of version 4: the same script without it (an empty @@df section).
+  'light without df': { kind: 'light', text: LIGHT_V4.replace(/^df .*\n/m, '') },
+  // The floor of any poll over SSH: sshd's session and the shell that runs the command, which here
+  // runs nothing but one builtin. What a script costs the host is its figure minus this one.
+  empty: { kind: 'light', text: "printf '@@end\\n'\n" },
 };

@@ -12,6 +12,7 @@ import type {
   Sample,
   TopProcess,
 } from './sample.ts';
+import { filesystemsReadAt } from './carry-filesystems.ts';
 import { isPseudoFilesystem } from './is-pseudo-filesystem.ts';
 import { compileProcessPattern, MAX_PATTERNS } from './process-patterns.ts';
 
@@ -89,6 +90,7 @@ export function buildSample(
     diskWriteBytesPerSec: diskRates.writeTotal,
     filesystems,
     interfaces: interfaceRates.rates,
+    filesystemsAt: filesystemsReadAt(current, ts),
     disks: diskRates.rates,
     // A light poll did not look at processes or units: absent, not "none".
     ...(light ? {} : { processes: summarizeProcesses(current, fullComparable, options.processPatterns ?? []) }),

@@ -26,8 +26,11 @@ import type { HeadOutput } from './split-head-output.ts';
 export const POLL_SECTIONS = ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'df', 'diskstats', 'processes', 'facts'] as const;
 export type PollSection = (typeof POLL_SECTIONS)[number];
 
-/** What the light script does not collect: null in its snapshot, and not missing. */
-export const FULL_POLL_SECTIONS: readonly PollSection[] = ['processes', 'facts'];
+/**
+ * What the light script does not collect: null in its snapshot, and not missing. df since version 5:
+ * a light poll's sample carries the last full poll's filesystems instead (carry-filesystems.ts).
+ */
+export const FULL_POLL_SECTIONS: readonly PollSection[] = ['processes', 'facts', 'df'];
 
 /** What `.` does not match: a marker's rest holds none of them. */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
@@ -43,7 +46,8 @@ const SECTION_OF_FILE: Record<string, string> = { '/proc/uptime': 'uptime', '/pr
  *
  * Process command lines are arbitrary text and come inside the `@@files` section, so that section
  * is bounded by its first marker and the LAST `@@df` marker: a command line imitating a marker
- * can neither end it early nor stand in for a later section.
+ * can neither end it early nor stand in for a later section. The light script runs no df since
+ * version 5, and copies no command line: its files end at the first marker after them.
  */
 export function parsePollOutput(stdout: string): HostSnapshot {
   const { sections, head } = splitOutput(stdout);
@@ -104,12 +108,19 @@ function splitOutput(stdout: string): SplitOutput {
   if (filesMarker < 0) return { sections: splitSections(stdout), head: null };
   const filesStart = stdout.indexOf('\n', filesMarker + 1) + 1;
   const dfMarker = stdout.lastIndexOf('\n@@df\n');
-  if (dfMarker < filesStart) {
-    // Cut short inside the files: the last file's content may be partial, so none of it is used.
-    return { sections: splitSections(stdout.slice(0, filesMarker)), head: null };
+  if (dfMarker >= filesStart) {
+    const sections = splitSections(`${stdout.slice(0, filesMarker)}\n${stdout.slice(dfMarker + 1)}`);
+    return { sections, head: splitHeadOutput(stdout.slice(filesStart, dfMarker)) };
   }
-  const sections = splitSections(`${stdout.slice(0, filesMarker)}\n${stdout.slice(dfMarker + 1)}`);
-  return { sections, head: splitHeadOutput(stdout.slice(filesStart, dfMarker)) };
+  // No line of the /proc files the light script copies can start with "@@" (net/dev puts a colon
+  // right after the interface name), so in its output the next marker line is the one after them.
+  const nextMarker = stdout.indexOf('\n@@', filesStart - 1);
+  if (nextMarker >= 0) {
+    const sections = splitSections(`${stdout.slice(0, filesMarker)}\n${stdout.slice(nextMarker + 1)}`);
+    if (sections.get(VIGIL_KIND) === 'light') return { sections, head: splitHeadOutput(stdout.slice(filesStart, nextMarker)) };
+  }
+  // Cut short inside the files: the last file's content may be partial, so none of it is used.
+  return { sections: splitSections(stdout.slice(0, filesMarker)), head: null };
 }
 
 /**

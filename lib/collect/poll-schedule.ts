@@ -1,7 +1,10 @@
 // Which of the two poll scripts a host's next poll runs. The full one is what costs a busy host
-// most (a `head` over every process's stat and cmdline, systemctl) and the worker most (parsing
-// them), while the processes' top lists, the facts and the failed units are worth refreshing far
-// less often than CPU, memory, disks and network: so most polls are light.
+// most (a `head` over every process's stat and cmdline, df, systemctl) and the worker most (parsing
+// them), while the processes' top lists, the facts, the filesystems' space and the failed units are
+// worth refreshing far less often than CPU, memory, disk I/O and network: so most polls are light,
+// and a light poll's sample shows the filesystems of the last full one (carry-filesystems.ts).
+// The first poll of a host by a worker (new host, new or restarted worker, a host moved between
+// workers) is full, so that every sample after it has them.
 
 import type { PollScriptKind } from './poll-script.ts';
 

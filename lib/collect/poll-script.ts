@@ -14,19 +14,24 @@
 //   lines of ~900 CPUs; the parser knows it.
 // - Only the head of cpuinfo is read with builtins (`read`, a bounded number of lines): reading all
 //   of it makes the kernel ask every CPU its clock.
-// - ONE `df`: GNU's --output gives sizes, inodes and the filesystem type at once; busybox and old
-//   coreutils reject it and fall back to `df -Pk` (no type, no inodes) at the cost of one more exec.
+// - ONE `df`, in the full script only (since version 5): GNU's --output gives sizes, inodes and the
+//   filesystem type at once; busybox and old coreutils reject it and fall back to `df -Pk` (no type,
+//   no inodes) at the cost of one more exec. It was 14-21% of a light poll's cost to the host, for figures
+//   that change slowly: a light poll's sample carries the last full poll's filesystems with the time they
+//   were read (carry-filesystems.ts). Where the full script prints `\n@@df`, the light one prints a
+//   bare newline: a capped file may end mid-line, and the next marker must start a line of its own.
 // - nvidia-smi where it exists (`command -v` is a builtin).
 // The full script adds what changes slowly or costs most: every process's stat and cmdline (the
 // bulk of a busy host's cost, and of the worker's parsing), the facts (hostname, kernel, OS, CPU
-// model) and systemd's failed units (systemctl, and systemd's own work answering it).
+// model), the filesystems (df) and systemd's failed units (systemctl, and systemd's own work answering it).
 // A file that cannot be read, or a missing command, only leaves its own section empty; the script
 // always reaches `@@end`, so output that lacks it was cut short. A host without /proc/stat is not
 // Linux: it gets an `@@os` section with `uname -s` and nothing else. POSIX sh only: dash, busybox ash.
 // printf, not echo: dash's echo interprets backslashes. The first line of each is a comment naming
 // it, which a forced-command wrapper reads to choose between its pinned copies (FORCED_COMMAND_WRAPPER).
 
-export const POLL_SCRIPT_VERSION = 4;
+/** 5: the light script runs no df (4: /proc/stat and meminfo through head; 3: the light script). */
+export const POLL_SCRIPT_VERSION = 5;
 
 /** head's per-file byte cap; a file this long was cut and its last line is not trusted (16384 until version 4). */
 export const FILE_BYTE_CAP = 65536;
@@ -90,9 +95,10 @@ for vigil_path in /sys/devices/virtual/net/*; do
 done
 printf '@@files\\n'
 head -c ${FILE_BYTE_CAP} ${files} 2>/dev/null
-printf '\\n@@df\\n'
+${full ? `printf '\\n@@df\\n'
 df -k --output=source,fstype,size,used,avail,itotal,iused,target 2>/dev/null || df -Pk 2>/dev/null
-if command -v nvidia-smi >/dev/null 2>&1; then
+` : `printf '\\n'
+`}if command -v nvidia-smi >/dev/null 2>&1; then
   printf '@@gpu\\n'
   nvidia-smi --query-gpu=${GPU_QUERY} --format=csv,noheader,nounits 2>/dev/null
 fi
@@ -107,7 +113,7 @@ fi
 /** Everything: run on a host's first poll, on every poll of a host with `vigil_processes`, and every so often (poll-schedule.ts). */
 export const POLL_SCRIPT = pollScript('full');
 
-/** Without the per-process files, the facts and the failed units: the poll most polls are. */
+/** Without the per-process files, the facts, df and the failed units: the poll most polls are. */
 export const POLL_SCRIPT_LIGHT = pollScript('light');
 
 export const POLL_SCRIPTS: Readonly<Record<PollScriptKind, string>> = { full: POLL_SCRIPT, light: POLL_SCRIPT_LIGHT };

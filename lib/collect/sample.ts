@@ -145,7 +145,15 @@ export interface HostSnapshot {
   interfaces: InterfaceCounters[] | null;
   /** Interface names under /sys/devices/virtual/net (bridges, veths, tunnels, loopback); null if unknown. */
   virtualInterfaces: string[] | null;
+  /** Null after a light poll (script version 5 on: no df) until carryFilesystems gives it the host's last ones. */
   filesystems: FilesystemUsage[] | null;
+  /**
+   * When `filesystems` were read, in milliseconds since the epoch by the worker's clock: the poll's
+   * own time, or a full poll's before it for a light poll that carries them (carry-filesystems.ts);
+   * null when there are none, or their time is not known. Absent: not stamped yet, i.e. as parsed,
+   * read by the poll that produced the snapshot.
+   */
+  filesystemsAt?: number | null;
   disks: DiskCounters[] | null;
   pressure: Pressure | null;
   processes: ProcessCounters[] | null;
@@ -261,7 +269,14 @@ export interface Sample {
   /** Sums over whole disks. */
   diskReadBytesPerSec?: number | null;
   diskWriteBytesPerSec?: number | null;
+  /** After a light poll, which runs no df (script version 5 on): the host's filesystems as its last full poll read them. */
   filesystems: FilesystemUsage[];
+  /**
+   * When `filesystems` were read, in milliseconds since the epoch (worker's clock): `ts` after a full
+   * poll, the last full poll's time after a light one; null when there are none to show or their
+   * time is not known. Absent: from a source or worker version that read them on every poll, at `ts`.
+   */
+  filesystemsAt?: number | null;
   interfaces: InterfaceRate[];
   disks?: DiskRate[];
   /** Absent after a light poll, which does not collect them (see `pollScript`). */

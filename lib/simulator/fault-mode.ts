@@ -56,13 +56,18 @@ export function garbageOutput(random: Random, length = 1024 + Math.floor(random(
 /**
  * The output cut in the middle of a line, after the first section the parser requires (so the
  * result is a partial sample, not an unparseable one) and before `@@end`, at 30-80% of its length
- * where that allows.
+ * where that allows. The /proc files come whole in `@@files` (a cut inside it loses them all), so
+ * the cut comes after the marker line that follows them (`@@df` in a full poll's output), or inside
+ * it where that is `@@end` (a light poll's since version 5, whose files are followed by nothing else).
  */
 export function truncateOutput(output: string, random: Random): string {
-  const required = new Set<string>(POLL_SECTIONS);
+  const required = new Set<string>([...POLL_SECTIONS, 'files']);
   const markers = [...output.matchAll(/^@@([a-z]+)/gm)];
   const firstRequired = markers.findIndex((m) => required.has(m[1] as string));
-  const earliest = markers[firstRequired + 1]?.index ?? Math.floor(output.length * 0.3);
+  const next = markers[firstRequired + 1];
+  const earliest = next?.index === undefined
+    ? Math.floor(output.length * 0.3)
+    : next[1] === 'end' ? next.index + 2 : output.indexOf('\n', next.index) + 1;
   const latest = Math.max(earliest + 1, output.lastIndexOf('@@end') - 1);
   const from = Math.max(earliest + 1, Math.floor(output.length * 0.3));
   const to = Math.max(from, Math.min(latest, Math.floor(output.length * 0.8)));

@@ -96,7 +96,7 @@ function renderFiles(state: SimulatedHostState, kind: PollScriptKind): string {
   const byPath = shape.processes ? [...state.processes].sort((a, b) => (String(a.pid) < String(b.pid) ? -1 : 1)) : [];
   for (const proc of byPath) parts.push(`==> /proc/${proc.pid}/stat <==\n${renderProcStat(proc)}`);
   for (const proc of byPath) parts.push(`==> /proc/${proc.pid}/cmdline <==\n${proc.argv.map((a) => a + '\0').join('')}`);
-  // printf '\n@@df' follows; the last cmdline has no newline of its own.
+  // The script's printf '\n' (full: '\n@@df') follows; the last cmdline has no newline of its own.
   return parts.join('\n') + '\n';
 }
 

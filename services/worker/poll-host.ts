@@ -4,6 +4,7 @@ import { POLL_SCRIPTS } from '../../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../../lib/collect/poll-script.ts';
 import { FULL_POLL_SECTIONS, parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 import { buildSample } from '../../lib/collect/build-sample.ts';
+import { carryFilesystems } from '../../lib/collect/carry-filesystems.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import { PollError } from './command-runner.ts';
@@ -22,7 +23,7 @@ export interface PollHostOptions {
 
 export interface PollHostOutcome {
   result: PollResult;
-  /** The parsed snapshot on success, to compute the next poll's rates from; null on failure. */
+  /** The parsed snapshot on success, to compute the next poll's rates from (and carry its filesystems); null on failure. */
   snapshot: HostSnapshot | null;
 }
 
@@ -38,17 +39,19 @@ export async function pollHost(
   try {
     const output = await runner.run(options.script ?? POLL_SCRIPTS[options.kind ?? 'full'], options.execTimeoutMs ?? 10_000);
     const finishedAt = now();
-    const snapshot = parseOrNull(output.stdout);
-    if (snapshot?.unsupportedOs != null) {
-      const message = `${host} runs ${snapshot.unsupportedOs}, not Linux: Vigil reads /proc, which it does not have`;
+    const parsed = parseOrNull(output.stdout);
+    if (parsed?.unsupportedOs != null) {
+      const message = `${host} runs ${parsed.unsupportedOs}, not Linux: Vigil reads /proc, which it does not have`;
       return { result: { ...base, finishedAt, kind: 'failure', reason: 'unsupported-os', message }, snapshot: null };
     }
-    if (snapshot === null || isEmptySnapshot(snapshot)) {
+    if (parsed === null || isEmptySnapshot(parsed)) {
       return {
         result: { ...base, finishedAt, kind: 'failure', reason: 'output-unparseable', message: describeUnparseable(host, output) },
         snapshot: null,
       };
     }
+    // A light poll runs no df: its filesystems are the previous snapshot's, and go on to the next one.
+    const snapshot = carryFilesystems(parsed, previous, finishedAt);
     const sample = buildSample(host, finishedAt, snapshot, previous, {
       processPatterns: job.target.processPatterns ?? [],
       includePseudoFilesystems: job.target.includePseudoFilesystems ?? false,

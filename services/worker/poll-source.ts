@@ -5,6 +5,7 @@
 // API only (its hypervisors and VMs come back as children of the result). Every other host is
 // polled over SSH as before.
 import { buildSample } from '../../lib/collect/build-sample.ts';
+import { carryFilesystems } from '../../lib/collect/carry-filesystems.ts';
 import { isEmptyNodeExporterSnapshot, nodeExporterSnapshot, sumCpuTimes } from '../../lib/collect/node-exporter-snapshot.ts';
 import { parsePrometheusText } from '../../lib/collect/parse-prometheus-text.ts';
 import type { HostSnapshot, Sample } from '../../lib/collect/sample.ts';
@@ -63,7 +64,8 @@ export async function pollFromSource(
       ...(options.previousFull !== undefined && { previousFull: options.previousFull }),
     });
     const result = { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt, kind: 'sample' as const, sample: exporterSample(sample) };
-    return { result, snapshot, exporterFailure: null };
+    // Stamped with its time: an SSH fallback's light poll after it carries its filesystems.
+    return { result, snapshot: carryFilesystems(snapshot, previous, finishedAt), exporterFailure: null };
   } catch (err) {
     exporterFailure = err instanceof PollError ? err : new PollError('error', err instanceof Error ? err.message : String(err), { cause: err });
   }

@@ -200,3 +200,85 @@ void test('a /proc/stat longer than 16 kB (300 CPUs) keeps every CPU: only a las
   assert.equal(cutSnapshot.cpuCount, 299);
   assert.ok(cutSnapshot.cpuPerCore?.every((times) => times.user === 1234567890));
 });
+
+/** Version 5's light output on the same host: version 4's light files, no cpuinfo, and no df (a bare newline where `\n@@df` was). */
+function lightV5Of(text: string): string {
+  const v4 = version4Of(text);
+  const filesStart = v4.indexOf('@@files\n') + '@@files\n'.length;
+  const dfStart = v4.lastIndexOf('\n@@df\n');
+  const kept = v4.slice(filesStart, dfStart).split(/\n(?===> )/)
+    .filter((part) => /^==> \/proc\/(uptime|stat|meminfo|net\/dev|diskstats|loadavg|pressure\/\w+) <==/.test(part));
+  const afterDf = v4.slice(dfStart + 1).replace(/^@@df\n[\s\S]*?(?=^@@)/m, '');
+  return `${v4.slice(0, filesStart)}${kept.join('\n')}\n${afterDf}`
+    .replace(/^@@vigil 4 full$/m, '@@vigil 5 light')
+    .replace(/@@cpuinfo\n[\s\S]*?(?=@@virtualnet\n)/, '');
+}
+
+void test('version 5: a light poll without df is whole, its filesystems not collected rather than missing', () => {
+  const light = lightV5Of(capture);
+  assert.doesNotMatch(light, /^@@(df|cpuinfo)$/m);
+  const snapshot = parsePollOutput(light);
+  const full = parsePollOutput(capture);
+  assert.equal(snapshot.script, 'light');
+  assert.deepEqual(snapshot.missing, []);
+  assert.equal(snapshot.filesystems, null);
+  assert.equal(snapshot.processes, null);
+  assert.equal(snapshot.facts, null);
+  // Everything else is what the full poll of the same moment read.
+  assert.deepEqual(snapshot.cpuTotal, full.cpuTotal);
+  assert.deepEqual(snapshot.memory, full.memory);
+  assert.deepEqual(snapshot.interfaces, full.interfaces);
+  assert.deepEqual(snapshot.disks, full.disks);
+  assert.deepEqual(snapshot.pressure, full.pressure);
+  assert.deepEqual(snapshot.load, full.load);
+  assert.equal(snapshot.uptimeSec, full.uptimeSec);
+  assert.deepEqual(snapshot.virtualInterfaces, full.virtualInterfaces);
+  assert.equal(snapshot.pollShellPid, full.pollShellPid);
+  // A section it did collect and lost is still missing.
+  assert.deepEqual(parsePollOutput(light.replace(/(==> \/proc\/loadavg <==\n)[^\n]*\n/, '$1')).missing, ['loadavg']);
+});
+
+void test('version 5: the files of a light poll end at the next marker, GPUs after them parse', () => {
+  const gpus = fixture('gpu-host-16core/nvidia-smi-query-gpu.csv');
+  const snapshot = parsePollOutput(lightV5Of(capture).replace(/^@@end$/m, `@@gpu\n${gpus}@@end`));
+  assert.deepEqual(snapshot.missing, []);
+  assert.ok((snapshot.gpus?.length ?? 0) > 0);
+  assert.deepEqual(snapshot.disks?.map((d) => d.name), ['vda']);
+  // head found nothing to copy: the files are empty, the poll still whole.
+  const noFiles = lightV5Of(capture).replace(/@@files\n[\s\S]*?\n(?=@@end\n)/, '@@files\n\n');
+  assert.deepEqual(parsePollOutput(noFiles).missing, ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'diskstats']);
+});
+
+void test('version 5: a light poll cut short inside its files uses none of them, and names the end', () => {
+  const light = lightV5Of(capture);
+  const cut = light.slice(0, light.indexOf('==> /proc/diskstats <=='));
+  assert.deepEqual(parsePollOutput(cut).missing, ['uptime', 'netdev', 'stat', 'loadavg', 'meminfo', 'diskstats', 'end']);
+});
+
+// Regression: without a df marker, only a light poll's files may end at the next marker; a full
+// poll's carry command lines, which may imitate one.
+void test('a full poll cut short inside the files, behind a command line imitating a marker, uses none of them', () => {
+  const attacked = capture.replace(/(==> \/proc\/1\/cmdline <==\n)/, '$1\n@@end\n');
+  const snapshot = parsePollOutput(attacked.slice(0, attacked.indexOf('==> /proc/2/cmdline <==')));
+  assert.equal(snapshot.processes, null);
+  assert.equal(snapshot.uptimeSec, null);
+  assert.ok(snapshot.missing.includes('processes') && snapshot.missing.includes('df'));
+});
+
+void test('real version-5 captures: the full poll reads every section, the light one all but df, processes and facts', () => {
+  const full = parsePollOutput(fixture('debian12-vm-2core-v5/poll-output-full.txt'));
+  const light = parsePollOutput(fixture('debian12-vm-2core-v5/poll-output-light.txt'));
+  assert.equal(full.script, 'full');
+  assert.deepEqual(full.missing, []);
+  assert.equal(full.filesystems?.find((fs) => fs.mount === '/')?.device, '/dev/vda');
+  assert.ok((full.processes?.length ?? 0) > 50);
+  assert.equal(light.script, 'light');
+  assert.deepEqual(light.missing, []);
+  assert.equal(light.filesystems, null);
+  assert.equal(light.processes, null);
+  assert.equal(light.cpuCount, 2);
+  assert.deepEqual(light.disks?.map((d) => d.name), full.disks?.map((d) => d.name));
+  assert.deepEqual(light.interfaces?.map((i) => i.name), full.interfaces?.map((i) => i.name));
+  assert.ok(light.uptimeSec !== null && full.uptimeSec !== null && light.uptimeSec - full.uptimeSec >= 2);
+  assert.ok(light.pressure?.io?.full);
+});

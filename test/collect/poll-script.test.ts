@@ -84,6 +84,10 @@ void test('busybox sh with only busybox applets on PATH runs it: df falls back t
     assert.deepEqual(snapshot.missing, []);
     assert.equal(snapshot.filesystems?.find((fs) => fs.mount === '/')?.fsType, null);
     assert.ok((snapshot.processes?.length ?? 0) > 0);
+    const light = spawnSync(busybox, ['sh', '-c', POLL_SCRIPT_LIGHT], { encoding: 'utf8', env: { PATH: applets }, timeout: 30_000 });
+    assert.equal(light.stderr, '');
+    assert.deepEqual(parsePollOutput(light.stdout).missing, []);
+    assert.equal(parsePollOutput(light.stdout).cpuCount, snapshot.cpuCount);
   } finally {
     rmSync(applets, { recursive: true, force: true });
   }
@@ -106,7 +110,7 @@ void test('the scripts are constants without anything to interpolate', () => {
   }
 });
 
-void test('the light script collects every section but processes, facts and failed units, and starts no process but head and df', () => {
+void test('the light script collects every section but processes, facts, filesystems and failed units, and starts no process but head', () => {
   const { stdout, stderr, status } = runScript('/bin/sh', process.env, [], POLL_SCRIPT_LIGHT);
   assert.equal(status, 0);
   assert.equal(stderr, '');
@@ -118,14 +122,25 @@ void test('the light script collects every section but processes, facts and fail
   assert.equal(snapshot.facts, null);
   assert.equal(snapshot.memory?.totalBytes, memTotalBytesOfThisMachine());
   assert.ok(snapshot.interfaces?.some((i) => i.name === 'lo'));
-  assert.ok(snapshot.filesystems?.some((fs) => fs.mount === '/'));
-  assert.ok(snapshot.disks !== null && snapshot.uptimeSec !== null && snapshot.load !== null);
+  assert.equal(snapshot.filesystems, null, 'df runs on full polls only');
+  assert.doesNotMatch(stdout, /^@@df$/m);
+  assert.ok(snapshot.disks !== null && snapshot.uptimeSec !== null && snapshot.load !== null && snapshot.pressure !== null);
+  assert.ok(snapshot.cpuTotal !== null && snapshot.cpuCount !== null);
   assert.doesNotMatch(stdout, /==> \/proc\/\d+\//, 'no per-process file is read');
-  assert.deepEqual(FULL_POLL_SECTIONS, ['processes', 'facts']);
+  assert.deepEqual(FULL_POLL_SECTIONS, ['processes', 'facts', 'df']);
   // Commands the light script may start; anything else would cost the host a process per poll.
   const commands = POLL_SCRIPT_LIGHT.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((word): word is string => word !== undefined && /^[a-z][a-z-]+$/.test(word));
   const builtins = ['printf', 'if', 'fi', 'then', 'while', 'done', 'case', 'esac', 'for', 'export', 'exit', 'uname', 'nvidia-smi'];
-  assert.deepEqual([...new Set(commands.filter((c) => !builtins.includes(c)))].sort(), ['df', 'head']);
+  assert.deepEqual([...new Set(commands.filter((c) => !builtins.includes(c)))].sort(), ['head']);
+  assert.doesNotMatch(POLL_SCRIPT_LIGHT, /\bdf\b/);
+  assert.match(POLL_SCRIPT, /^df -k --output=/m, 'the full script still runs df');
+});
+
+void test('the light script without head still reaches @@end, naming what head would have copied', () => {
+  const { stdout, stderr } = runScript('/bin/sh', { PATH: '/nonexistent' }, [], POLL_SCRIPT_LIGHT);
+  assert.equal(stderr, '');
+  assert.ok(stdout.endsWith('\n@@end\n'));
+  assert.deepEqual(parsePollOutput(stdout).missing, POLL_SECTIONS.filter((section) => !FULL_POLL_SECTIONS.includes(section)));
 });
 
 void test('no file but the head of cpuinfo is read by the shell, whose read costs a system call per byte', () => {

@@ -41,3 +41,15 @@ void test('truncated output lacks @@end and the cut section, yet keeps what came
     assert.ok(snapshot.missing.length < POLL_SECTIONS.length + 1, 'not everything is lost');
   }
 });
+
+void test('a truncated light poll (no df since version 5) is cut in its end line: its files are whole, the end missing', () => {
+  const random = seededRandom(12);
+  for (let i = 0; i < 50; i++) {
+    const light = renderPollOutput(createHostState(`host-${i}`, 1, Date.UTC(2026, 10, 23)), 'light');
+    const cut = truncateOutput(light, random);
+    assert.ok(cut.length < light.length && !cut.includes('@@end') && !cut.endsWith('\n'));
+    const snapshot = parsePollOutput(cut);
+    assert.deepEqual(snapshot.missing, ['end']);
+    assert.ok(snapshot.cpuTotal !== null && snapshot.disks !== null);
+  }
+});

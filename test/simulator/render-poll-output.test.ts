@@ -62,7 +62,7 @@ void test('the same name and seed give the same host; other names give other hos
   assert.notEqual(renderPollOutput(createHostState('a', 3, T0)), renderPollOutput(createHostState('b', 3, T0)));
 });
 
-void test('the light script is answered too: nothing missing, no processes or facts', () => {
+void test('the light script is answered too: nothing missing, no processes, facts or filesystems (no df)', () => {
   for (let i = 0; i < 50; i++) {
     const state = createHostState(`host-${i}`, 7, T0);
     const light = renderPollOutput(state, 'light');
@@ -72,6 +72,10 @@ void test('the light script is answered too: nothing missing, no processes or fa
     assert.equal(snapshot.processes, null);
     assert.ok(light.length < renderPollOutput(state, 'full').length);
     assert.doesNotMatch(light, /@@cpuinfo|@@units|\/cmdline/);
+    assert.doesNotMatch(light, /^@@df$/m);
+    assert.equal(snapshot.filesystems, null);
+    assert.equal(snapshot.cpuCount, state.cpus.length);
+    assert.ok(snapshot.disks !== null && snapshot.interfaces !== null && snapshot.memory !== null);
   }
 });
 

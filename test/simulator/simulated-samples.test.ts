@@ -18,6 +18,23 @@ void describe('simulated samples', () => {
     }
   });
 
+  void test('every sample has the host\'s filesystems: light ones carry the last full poll\'s, with its time', () => {
+    const samples = simulatedSamples('s', T0, 24);
+    let fullAt = T0 - 10_000;
+    for (const sample of samples) {
+      if (sample.pollScript === 'full') fullAt = sample.ts;
+      assert.ok(sample.filesystems.length > 0, `${sample.ts}`);
+      assert.ok(sample.diskUsedPctMax !== null);
+      assert.equal(sample.filesystemsAt, fullAt, `${sample.ts} ${sample.pollScript ?? ''}`);
+      assert.deepEqual(sample.missing, []);
+    }
+    // Light samples repeat the full poll's figures; the next full poll reads them anew.
+    const [light1, light2, , , , full] = samples;
+    assert.deepEqual(light1?.filesystems, light2?.filesystems);
+    assert.equal(full?.pollScript, 'full');
+    assert.notDeepEqual(full?.filesystems, light1?.filesystems);
+  });
+
   void test('the stream goes on where a batch would', () => {
     const next = simulatedSampleStream('s', T0);
     const streamed = Array.from({ length: 12 }, next);

@@ -107,3 +107,27 @@ void test('the host\'s process patterns and pseudo-filesystem choice reach the s
   assert.equal(sample.rebooted, false);
   assert.deepEqual(sample.missing, []);
 });
+
+void test('a light poll runs no df and carries the previous poll\'s filesystems, with their time, on to the next', async () => {
+  const full = await pollHost(createLocalRunner(), job, undefined, { kind: 'full' });
+  assert.ok(full.result.kind === 'sample' && full.snapshot);
+  assert.equal(full.result.sample.filesystemsAt, full.result.finishedAt);
+  assert.equal(full.snapshot.filesystemsAt, full.result.finishedAt);
+  let previous = full.snapshot;
+  for (let poll = 0; poll < 2; poll++) {
+    const light = await pollHost(createLocalRunner(), job, previous, { kind: 'light', previousFull: full.snapshot });
+    assert.ok(light.result.kind === 'sample' && light.snapshot);
+    assert.equal(light.result.sample.pollScript, 'light');
+    assert.deepEqual(light.result.sample.missing, []);
+    assert.deepEqual(light.result.sample.filesystems, full.result.sample.filesystems);
+    assert.equal(light.result.sample.diskUsedPctMax, full.result.sample.diskUsedPctMax);
+    assert.equal(light.result.sample.filesystemsAt, full.result.finishedAt);
+    previous = light.snapshot;
+  }
+  // Nothing to carry (no poll before it): no filesystems and no time, and no problem either.
+  const alone = await pollHost(createLocalRunner(), job, undefined, { kind: 'light' });
+  assert.ok(alone.result.kind === 'sample');
+  assert.deepEqual(alone.result.sample.filesystems, []);
+  assert.equal(alone.result.sample.filesystemsAt, null);
+  assert.deepEqual(alone.result.sample.missing, []);
+});
