@@ -8,6 +8,7 @@ import type { PollFailure, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CheckResult } from '../../lib/checks/check-result.ts';
 import type { CommandRunner } from '../../services/worker/command-runner.ts';
 import type { SnmpPoller } from '../../services/worker/snmp-poller.ts';
+import type { VspherePoller } from '../../services/worker/vsphere-poller.ts';
 import type { SshConnections } from '../../services/worker/ssh-connections.ts';
 import type { Command } from '../command.ts';
 
@@ -54,6 +55,8 @@ export const pollCommand: Command = {
     const local = createLocalRunner();
     const { SnmpPoller: Snmp } = await import('../../services/worker/snmp-poller.ts');
     snmp = new Snmp();
+    const { VspherePoller: Vsphere } = await import('../../services/worker/vsphere-poller.ts');
+    vsphere = new Vsphere();
     const runnerFor = (t: HostTarget): CommandRunner => (t.connection === 'local' ? local : pool.runnerFor(t));
     try {
       if (all) await pollAll(targets, runnerFor, forks, json);
@@ -67,6 +70,7 @@ export const pollCommand: Command = {
       pool.closeAll();
       local.close();
       snmp.close();
+      await vsphere.close();
     }
   },
 };
@@ -79,13 +83,15 @@ function fail(message: string): void {
 let seq = 0;
 /** One for the command's run, so that an SNMP host's second poll has the first one's counters. */
 let snmp: SnmpPoller | undefined;
+/** One for the command's run, so that a vCenter's second poll (and --all's) reuse its login. */
+let vsphere: VspherePoller | undefined;
 async function pollOnce(target: HostTarget, runner: CommandRunner, previous?: HostSnapshot): Promise<{ result: PollResult; snapshot: HostSnapshot | null }> {
   // As the worker polls: a node_exporter host is scraped, with SSH standing in when it misses; with its checks.
   const { pollFromSource } = await import('../../services/worker/poll-source.ts');
   const { withHostChecks } = await import('../../services/worker/run-host-checks.ts');
   const now = Date.now();
   const job = { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 };
-  return withHostChecks(runner, target, () => pollFromSource(runner, job, previous, snmp === undefined ? {} : { snmp }));
+  return withHostChecks(runner, target, () => pollFromSource(runner, job, previous, { ...(snmp !== undefined && { snmp }), ...(vsphere !== undefined && { vsphere }) }));
 }
 
 async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean): Promise<void> {

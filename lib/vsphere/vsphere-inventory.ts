@@ -51,6 +51,8 @@ export interface VsphereVm {
   /** Guest memory actively used, as the hypervisor estimates it (summary.quickStats.guestMemoryUsage). */
   memoryUsedBytes: number | null;
   memoryPct: number | null;
+  /** Seconds since the VM was powered on (summary.quickStats.uptimeSeconds); null when off or unknown. */
+  uptimeSec: number | null;
   disks: VsphereVmDisk[];
 }
 
@@ -83,6 +85,7 @@ export const VM_PROPERTIES = [
   'config.hardware.memoryMB',
   'guest.disk',
   'runtime.host',
+  'summary.quickStats.uptimeSeconds',
 ] as const;
 
 const MIB = 1024 * 1024;
@@ -151,6 +154,7 @@ function vmFrom(vm: ObjectContent, hostNames: Map<string, string>): VsphereVm {
     memoryTotalBytes,
     memoryUsedBytes,
     memoryPct: percent(memoryUsedBytes, memoryTotalBytes),
+    uptimeSec: running ? positiveOrNull(propertyNumber(vm, 'summary.quickStats.uptimeSeconds')) : null,
     disks: propertyGuestDisks(vm, 'guest.disk').map((disk) => ({
       path: disk.path,
       capacityBytes: disk.capacityBytes,
@@ -158,6 +162,14 @@ function vmFrom(vm: ObjectContent, hostNames: Map<string, string>): VsphereVm {
       usedPct: disk.freeBytes === null ? null : percent(disk.capacityBytes === null ? null : disk.capacityBytes - disk.freeBytes, disk.capacityBytes),
     })),
   };
+}
+
+/**
+ * vSphere reports 0 where it has no figure yet (quick stats lag a power-on by up to 20 s, and
+ * govmomi's simulator never sets one): read as a boot "now", it would move the boot time at every poll.
+ */
+function positiveOrNull(value: number | null): number | null {
+  return value !== null && value > 0 ? value : null;
 }
 
 /** part / whole in percent, rounded to 0.01; null when either is unknown or whole is not positive. */

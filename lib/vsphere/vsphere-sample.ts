@@ -96,6 +96,8 @@ function vmChild(parent: string, ts: number, vm: VsphereVm): PollChild {
     cpuBusyPct: vm.cpuPct,
     cpuCount: vm.cpuCount,
     ...memory(vm.memoryTotalBytes, vm.memoryUsedBytes, vm.memoryPct),
+    uptimeSec: vm.uptimeSec,
+    bootTime: bootTime(ts, vm.uptimeSec),
     diskUsedPctMax: filesystems.length > 0 ? Math.max(...filesystems.map((fs) => fs.usedPct)) : null,
     filesystems,
     facts: facts(vm.name, 'VMware virtual machine'),

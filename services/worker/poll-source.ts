@@ -11,7 +11,7 @@ import { parsePrometheusText } from '../../lib/collect/parse-prometheus-text.ts'
 import type { HostSnapshot, Sample } from '../../lib/collect/sample.ts';
 import type { PollSource } from '../../lib/collect/source-from-vars.ts';
 import { defaultNodeExporterUrl } from '../../lib/collect/source-from-vars.ts';
-import type { PollJob } from '../../lib/poll/poll-messages.ts';
+import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import { PollError } from './command-runner.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { pollHost } from './poll-host.ts';
@@ -79,22 +79,27 @@ export async function pollFromSource(
   return { ...fallback, result: { ...fallback.result, startedAt, message }, exporterFailure };
 }
 
-async function pollSnmpSource(job: PollJob, poller: SnmpPoller | undefined): Promise<PollHostOutcome> {
-  const active = poller ?? new SnmpPoller();
-  try {
-    const result = await active.poll(job);
-    return { result, snapshot: result.kind === 'sample' ? snmpSnapshot() : null };
-  } finally {
-    if (active !== poller) active.close();
-  }
+/** What the SNMP and vSphere pollers have in common: one poll into a result, sessions kept until close. */
+interface SessionPoller {
+  poll(job: PollJob): Promise<PollResult>;
+  close(): void | Promise<void>;
 }
 
-async function pollVsphereSource(job: PollJob, poller: VspherePoller | undefined): Promise<PollHostOutcome> {
-  const active = poller ?? new VspherePoller();
+function pollSnmpSource(job: PollJob, poller: SnmpPoller | undefined): Promise<PollHostOutcome> {
+  return pollThrough(job, poller, () => new SnmpPoller(), 'snmp');
+}
+
+function pollVsphereSource(job: PollJob, poller: VspherePoller | undefined): Promise<PollHostOutcome> {
+  return pollThrough(job, poller, () => new VspherePoller(), 'vsphere');
+}
+
+/** One poll through the caller's poller, or through one made and closed for this poll alone. */
+async function pollThrough(job: PollJob, poller: SessionPoller | undefined, create: () => SessionPoller, source: 'snmp' | 'vsphere'): Promise<PollHostOutcome> {
+  const active = poller ?? create();
   try {
     const result = await active.poll(job);
-    // The same empty snapshot as SNMP's, for the same reason: the worker keys "polled before" on it.
-    return { result, snapshot: result.kind === 'sample' ? { ...snmpSnapshot(), source: 'vsphere' } : null };
+    // The same empty snapshot for both: the worker keys "polled before" on it.
+    return { result, snapshot: result.kind === 'sample' ? { ...snmpSnapshot(), source } : null };
   } finally {
     if (active !== poller) await active.close();
   }

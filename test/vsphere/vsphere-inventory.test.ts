@@ -53,6 +53,7 @@ void test('VMs with their hypervisor by name, guest IP, disks and usage against 
     memoryTotalBytes: 32 * 1024 * 1024,
     memoryUsedBytes: 8 * 1024 * 1024,
     memoryPct: 25,
+    uptimeSec: 4242,
     disks: [
       { path: '/', capacityBytes: 10737418240, freeBytes: 4294967296, usedPct: 60 },
       { path: '/var/lib/data', capacityBytes: 53687091200, freeBytes: 48318382080, usedPct: 10 },
@@ -63,6 +64,8 @@ void test('VMs with their hypervisor by name, guest IP, disks and usage against 
   assert.equal(standalone?.cpuCapacityMhz, 0);
   assert.equal(standalone?.cpuPct, null);
   assert.equal(standalone?.guestIp, null);
+  // The simulator says 0 for an uptime it never set: no figure, not a boot at this instant.
+  assert.equal(standalone?.uptimeSec, null);
 });
 
 void test('a powered-off VM keeps its size but reports no usage: nulls, and the result is JSON-safe', () => {
@@ -76,6 +79,7 @@ void test('a powered-off VM keeps its size but reports no usage: nulls, and the 
   assert.equal(off.memoryUsedBytes, null);
   assert.equal(off.memoryPct, null);
   assert.equal(off.guestIp, null);
+  assert.equal(off.uptimeSec, null);
   assert.equal(off.cpuCount, 1);
   assert.equal(off.memoryTotalBytes, 32 * 1024 * 1024);
   assert.deepEqual(JSON.parse(JSON.stringify(inventory)), inventory);

@@ -21,7 +21,7 @@ const esx: VsphereHypervisor = {
 function vm(fields: Partial<VsphereVm> = {}): VsphereVm {
   return {
     id: 'vm-1', name: 'web', powerState: 'poweredOn', hypervisor: 'esx1', hypervisorId: 'host-1', guestIp: '10.0.0.7', cpuCount: 4,
-    cpuCapacityMhz: 8000, cpuUsedMhz: 7920, cpuPct: 99, memoryTotalBytes: 8 * GIB, memoryUsedBytes: 7.6 * GIB, memoryPct: 95,
+    cpuCapacityMhz: 8000, cpuUsedMhz: 7920, cpuPct: 99, memoryTotalBytes: 8 * GIB, memoryUsedBytes: 7.6 * GIB, memoryPct: 95, uptimeSec: 3600,
     disks: [
       { path: '/', capacityBytes: 100 * GIB, freeBytes: 3 * GIB, usedPct: 97 },
       { path: '/data', capacityBytes: 500 * GIB, freeBytes: 400 * GIB, usedPct: 20 },
@@ -38,7 +38,7 @@ function poll(ts: number, inventory: VsphereInventory, seq = 1): PollSuccess {
 }
 
 void test('the parent sums its connected hypervisors; a VM\'s sample has its CPU, memory and guest filesystems', () => {
-  const off = vm({ id: 'vm-2', name: 'old', powerState: 'poweredOff', guestIp: null, cpuUsedMhz: null, cpuPct: null, memoryUsedBytes: null, memoryPct: null, disks: [] });
+  const off = vm({ id: 'vm-2', name: 'old', powerState: 'poweredOff', guestIp: null, cpuUsedMhz: null, cpuPct: null, memoryUsedBytes: null, memoryPct: null, uptimeSec: null, disks: [] });
   const standby: VsphereHypervisor = { ...esx, id: 'host-2', name: 'esx2', powerState: 'standBy', cpuUsedMhz: null, cpuPct: null, memoryUsedBytes: null, memoryPct: null, uptimeSec: null };
   const result = poll(T0, { hypervisors: [esx, standby], vms: [vm(), off] });
   assert.equal(result.sample.cpuCount, 16, 'the standby hypervisor adds no capacity');
@@ -61,6 +61,10 @@ void test('the parent sums its connected hypervisors; a VM\'s sample has its CPU
     ['/data', 500 * GIB, 100 * GIB, 400 * GIB, 20],
   ]);
   assert.equal(web?.sample.diskUsedPctMax, 97);
+  assert.equal(web?.sample.uptimeSec, 3600);
+  assert.equal(web?.sample.bootTime, T0 - 3_600_000);
+  assert.equal(old?.sample.uptimeSec, null);
+  assert.equal(old?.sample.bootTime, null);
   assert.deepEqual(old?.down, { reason: 'powered-off', message: 'vSphere reports VM old poweredOff' });
   assert.equal(old?.sample.cpuBusyPct, null);
   assert.equal(old?.sample.diskUsedPctMax, null);
@@ -70,7 +74,7 @@ void test('the default rules fire on a VM as on a host: cpu_busy, memory_used, f
   const fleet = createFleetState();
   const hosts = new Map();
   const events: AlertEvent[] = [];
-  const off = vm({ id: 'vm-2', name: 'old', powerState: 'poweredOff', guestIp: null, cpuUsedMhz: null, cpuPct: null, memoryUsedBytes: null, memoryPct: null, disks: [] });
+  const off = vm({ id: 'vm-2', name: 'old', powerState: 'poweredOff', guestIp: null, cpuUsedMhz: null, cpuPct: null, memoryUsedBytes: null, memoryPct: null, uptimeSec: null, disks: [] });
   // Three polls a minute apart: longer than cpu_busy's and memory_used's two minutes.
   for (let i = 0; i <= 3; i++) {
     const result = poll(T0 + i * 60_000, { hypervisors: [esx], vms: [vm(), off] }, i + 1);
@@ -85,4 +89,18 @@ void test('the default rules fire on a VM as on a host: cpu_busy, memory_used, f
   ].sort());
   // Switched off on purpose: no host_down, nothing at all for it.
   assert.deepEqual(events.filter((e) => e.host === 'vc1/old'), []);
+});
+
+void test('a VM whose uptime went back rebooted: the reboot rule fires for it, not for its vCenter', () => {
+  const fleet = createFleetState();
+  const hosts = new Map();
+  const quiet = { hypervisors: [esx], vms: [vm({ cpuUsedMhz: 800, cpuPct: 10, memoryUsedBytes: GIB, memoryPct: 12.5, disks: [] })] };
+  const events: AlertEvent[] = [];
+  for (const [i, uptimeSec] of [3600, 3660, 20].entries()) {
+    const inventory = { ...quiet, vms: quiet.vms.map((v) => ({ ...v, uptimeSec })) };
+    const result = poll(T0 + i * 60_000, inventory, i + 1);
+    for (const { result: child } of childResults(result)) events.push(...evaluatePollResult(fleet, child, DEFAULT_ALERTS, hosts, { downAfter: 3 }));
+  }
+  const firing = events.filter((e) => e.state === 'firing');
+  assert.deepEqual(firing.map((e) => [e.rule, e.host, e.startsAt]), [['reboot', 'vc1/web', T0 + 120_000 - 20_000]]);
 });

@@ -61,6 +61,8 @@ void test('the default VPX model: 4 hypervisors and 4 VMs, each VM on the hyperv
     assert.equal(tools?.cpuPct, 24.98);
     assert.equal(tools?.memoryPct, 25);
     assert.deepEqual(tools?.disks.map((d) => [d.path, d.usedPct]), [['/', 60], ['/var/lib/data', 10]]);
+    // Its uptime (summary.quickStats.uptimeSeconds); the others report 0, which is no figure.
+    assert.deepEqual(vms.map((v) => v.uptimeSec), [4242, null, null, null]);
     // A second poll on the same session reuses the view and sees the same.
     assert.deepEqual((await session.inventory()).vms.map((v) => v.id), vms.map((v) => v.id));
   } finally {

@@ -61,3 +61,33 @@ void test('mergeHosts puts changed hosts in place by name, adds new names, and k
   assert.equal(HOSTS[1]?.status, 'up', 'the input is not changed');
   assert.deepEqual(names(mergeHosts(HOSTS, [])), names(HOSTS));
 });
+
+void test('a child entry follows its parent in every order, ordered among its siblings by the same key', () => {
+  const fleet = [
+    host('vc1', { cpu: 20 }),
+    host('vc1/esx1', { parent: 'vc1', cpu: 30 }),
+    host('vc1/app', { parent: 'vc1', cpu: 95, status: 'down' }),
+    host('vc1/old', { parent: 'vc1' }),
+    host('web-1', { cpu: 60 }),
+    host('db-1', { cpu: 10, status: 'down' }),
+  ];
+  assert.deepEqual(names(sortHosts(fleet, { key: 'cpu', direction: 'desc' })), ['web-1', 'vc1', 'vc1/app', 'vc1/esx1', 'vc1/old', 'db-1']);
+  assert.deepEqual(names(sortHosts(fleet, { key: 'cpu', direction: 'asc' })), ['db-1', 'vc1', 'vc1/esx1', 'vc1/app', 'vc1/old', 'web-1']);
+  assert.deepEqual(names(sortHosts(fleet, { key: 'name', direction: 'desc' })), ['web-1', 'vc1', 'vc1/old', 'vc1/esx1', 'vc1/app', 'db-1']);
+  assert.deepEqual(names(sortHosts(fleet, { key: 'status', direction: 'asc' })), ['db-1', 'vc1', 'vc1/app', 'vc1/esx1', 'vc1/old', 'web-1']);
+  // A child whose parent the filters hide takes its own place among the rest.
+  const downOnly = filterHosts(fleet, { ...NO_FILTER, status: 'down' });
+  assert.deepEqual(names(sortHosts(downOnly, { key: 'cpu', direction: 'desc' })), ['vc1/app', 'db-1']);
+});
+
+void test('a removed child entry shows only under the removed filter; a removed inventory host shows as before', () => {
+  const fleet = [host('vc1'), host('vc1/gone', { parent: 'vc1', removed: true }), host('vc1/vm', { parent: 'vc1' }), host('old-1', { removed: true })];
+  assert.deepEqual(names(filterHosts(fleet, NO_FILTER)), ['vc1', 'vc1/vm', 'old-1']);
+  assert.deepEqual(names(filterHosts(fleet, { ...NO_FILTER, text: 'gone' })), []);
+  assert.deepEqual(names(filterHosts(fleet, { ...NO_FILTER, status: 'removed' })), ['vc1/gone', 'old-1']);
+});
+
+void test('entries whose parents name each other (no such thing is stored) are still all shown, once', () => {
+  const looped = [host('a', { parent: 'b' }), host('b', { parent: 'a' }), host('c', { parent: 'c' }), host('d')];
+  assert.deepEqual(names(sortHosts(looped, { key: 'name', direction: 'asc' })), ['d', 'a', 'b', 'c']);
+});

@@ -1,6 +1,9 @@
 // <vigil-host-facts>: what the host is (OS, kernel, CPU, memory, boot) and where it sits in the
-// inventory. Everything here was reported by the host or read from the inventory: text only.
+// inventory, or, for an entry seen through another host's poll (a vCenter's VM), which host that
+// is and what runs it, linked to their pages. Everything here was reported by the host or read
+// from the inventory: text only.
 import { LitElement, css, html } from 'lit';
+import { hostHref } from './app-route.ts';
 import type { HostDetail } from './host-api.ts';
 import { formatBytes, formatDuration } from './format.ts';
 
@@ -41,6 +44,9 @@ export class VigilHostFacts extends LitElement {
     .failed {
       color: var(--vigil-down);
     }
+    a {
+      color: var(--vigil-accent);
+    }
   `;
 
   override render() {
@@ -57,6 +63,7 @@ export class VigilHostFacts extends LitElement {
       ${this.item('CPU', cpu)} ${this.item('Architecture', f.architecture)} ${this.item('Memory', f.memTotalBytes === null ? null : formatBytes(f.memTotalBytes))}
       ${this.item('Swap', f.swapTotalBytes === null ? null : formatBytes(f.swapTotalBytes))}
       ${this.item('Booted', booted === null ? null : `${booted.toLocaleString()} (up ${formatDuration(uptime)})`)}
+      ${d.parent === null ? '' : html`${this.hostItem('Polled through', d.parent)} ${this.item('Power state', d.powerState)} ${this.hostItem('Runs on', d.runsOn)}`}
       ${this.item('Groups', d.groups.length === 0 ? null : d.groups.join(', '))} ${d.via.length === 0 ? '' : this.item('Reached via', d.via.join(' → '))}
       ${this.item('Poll interval', `${d.intervalSec} s`)}
       ${this.item('Last sample', d.lastSampleAt === null ? null : new Date(d.lastSampleAt).toLocaleString())}
@@ -69,6 +76,11 @@ export class VigilHostFacts extends LitElement {
 
   private item(label: string, value: string | null) {
     return html`<div><dt>${label}</dt><dd>${value === null || value === '' ? '—' : value}</dd></div>`;
+  }
+
+  /** Another entry of the fleet, as a link to its page. */
+  private hostItem(label: string, host: string | null) {
+    return html`<div><dt>${label}</dt><dd>${host === null ? '—' : html`<a href=${hostHref(host)}>${host}</a>`}</dd></div>`;
   }
 }
 

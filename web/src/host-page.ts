@@ -273,7 +273,7 @@ export class VigilHostPage extends LitElement {
         ${detail === null
           ? ''
           : html`<span class="status ${detail.status}">${detail.status}</span>
-              ${detail.removed ? html`<span class="status-message">removed from the inventory</span>` : ''}
+              ${detail.removed ? html`<span class="status-message">${detail.parent === null ? 'removed from the inventory' : `removed: no longer listed by ${detail.parent}`}</span>` : ''}
               ${detail.statusMessage === null ? '' : html`<span class="status-message">${detail.statusReason}: ${detail.statusMessage}</span>`}`}
       </header>
       ${this.error === null ? '' : html`<p class="error" role="alert">${this.error}</p>`}

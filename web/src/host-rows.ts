@@ -28,9 +28,15 @@ export function displayStatus(host: HostOverview): StatusFilter {
   return host.removed ? 'removed' : host.status;
 }
 
+/**
+ * A removed child entry (a VM deleted in vCenter, lib/db/queries/remove-missing-children.ts) shows
+ * only when removed entries are asked for: VMs come and go far more often than inventory hosts,
+ * and a list of every VM ever seen would bury the live ones.
+ */
 export function filterHosts(hosts: readonly HostOverview[], filter: HostFilter): HostOverview[] {
   const text = filter.text.trim().toLowerCase();
   return hosts.filter((host) => {
+    if (host.removed && host.parent !== undefined && filter.status !== 'removed') return false;
     if (filter.group !== '' && !host.groups.includes(filter.group)) return false;
     if (filter.status !== '' && displayStatus(host) !== filter.status) return false;
     if (text === '') return true;
@@ -94,9 +100,40 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 
 /**
  * A sorted copy. Hosts without a figure go last in either direction (a dash is not "lowest");
- * ties keep name order, so rows do not jump around between refreshes.
+ * ties keep name order, so rows do not jump around between refreshes. A child entry (a vCenter's
+ * hypervisor or VM) follows its parent, its siblings ordered by the same key, so that it reads as
+ * under it in every order; one whose parent the filters hide takes its own place.
  */
 export function sortHosts(hosts: readonly HostOverview[], sort: HostSort, sparklines: ReadonlyMap<string, (number | null)[]> = new Map()): HostOverview[] {
+  const sorted = sortFlat(hosts, sort, sparklines);
+  const shown = new Set(sorted.map((host) => host.name));
+  const childrenOf = new Map<string, HostOverview[]>();
+  const top: HostOverview[] = [];
+  for (const host of sorted) {
+    const parent = host.parent;
+    if (parent === undefined || !shown.has(parent)) {
+      top.push(host);
+      continue;
+    }
+    const siblings = childrenOf.get(parent);
+    if (siblings === undefined) childrenOf.set(parent, [host]);
+    else siblings.push(host);
+  }
+  const out: HostOverview[] = [];
+  const place = (host: HostOverview): void => {
+    out.push(host);
+    for (const child of childrenOf.get(host.name) ?? []) place(child);
+  };
+  for (const host of top) place(host);
+  // Only a parent chain that loops back (no such entries exist) leaves hosts unplaced: show them anyway.
+  if (out.length < sorted.length) {
+    const placed = new Set(out);
+    out.push(...sorted.filter((host) => !placed.has(host)));
+  }
+  return out;
+}
+
+function sortFlat(hosts: readonly HostOverview[], sort: HostSort, sparklines: ReadonlyMap<string, (number | null)[]>): HostOverview[] {
   const sign = sort.direction === 'asc' ? 1 : -1;
   const keyed = hosts.map((host) => ({ host, value: sortValue(host, sort.key, sparklines) }));
   keyed.sort((a, b) => {

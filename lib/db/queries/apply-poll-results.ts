@@ -7,6 +7,7 @@ import type { PollChild, PollFailure, PollResult, PollSuccess } from '../../poll
 import type { HostFacts } from '../../collect/sample.ts';
 import type { Database, HostStatus } from '../database.ts';
 import { insertSamplesReturningKeys } from './insert-samples.ts';
+import { removeMissingChildren } from './remove-missing-children.ts';
 
 export interface ApplyPollResultsOptions {
   /** Consecutive failures after which a host is marked down. */
@@ -72,8 +73,10 @@ export async function applyPollResults(
         .insertInto('hosts')
         .values(missing.map((name) => {
           const parent = parentOf.get(name);
-          // A child entry is reached through its parent's API, never on its own: its connection says so.
-          return { name, address: name, connection: parent === undefined ? 'ssh' : 'vsphere', groups: '[]', interval_sec: 10, parent: parent ?? null };
+          // A child entry is reached through its parent's API, never on its own: its connection says so,
+          // and it is sampled at its parent's pace, which staleness and no_data must expect.
+          const interval_sec = parent === undefined ? 10 : sql<number>`coalesce((SELECT interval_sec FROM hosts WHERE name = ${parent}), 10)`;
+          return { name, address: name, connection: parent === undefined ? 'ssh' : 'vsphere', groups: '[]', interval_sec, parent: parent ?? null };
         }))
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
@@ -109,6 +112,8 @@ export async function applyPollResults(
       touched.add(result.host);
     }
     if (touched.size > 0) await updateHostStates(trx, [...touched].map((name) => states.get(name) as HostState));
+    // After the update, so that an entry listed in this batch counts as seen.
+    await removeMissingChildren(trx, results);
   });
 }
 
@@ -249,6 +254,8 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       power_state = u.power_state,
       runs_on = u.runs_on,
       address = u.address,
+      -- A child entry follows its parent's interval, also when the inventory changes it.
+      interval_sec = coalesce((SELECT p.interval_sec FROM hosts p WHERE p.name = u.parent), hosts.interval_sec),
       -- A child entry sampled again is back (its parent returned to the inventory), unless its
       -- parent is still removed: a poll in flight when the parent left must not revive it.
       removed_at = CASE

@@ -64,6 +64,14 @@ export interface HostDetail {
   lastPollAt: string | null;
   lastSampleAt: string | null;
   removed: boolean;
+  /**
+   * Entries seen through another host's poll (migration 0016: a vCenter's hypervisors and VMs):
+   * the inventory host polled for it, the power state its poll reported, and the entry that runs
+   * it (a VM's hypervisor). All null for an inventory host.
+   */
+  parent: string | null;
+  powerState: string | null;
+  runsOn: string | null;
   facts: HostFactsDetail;
   latest: HostLatestDevices | null;
   /**
@@ -92,6 +100,9 @@ interface DetailRow {
   last_sample_at: Date | string | null;
   last_sample_source: string | null;
   removed_at: Date | string | null;
+  parent: string | null;
+  power_state: string | null;
+  runs_on: string | null;
   boot_time: Date | string | null;
   hostname: string | null;
   kernel: string | null;
@@ -126,7 +137,7 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
   // poll since carried some (poll_failures' (host, ts) key bounds that lookup to the host's newest).
   const result = await sql<DetailRow>`
     select h.name, h.address, h.connection, h.groups, h.via, h.interval_sec, h.status, h.status_reason, h.status_message,
-      h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
+      h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.parent, h.power_state, h.runs_on, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
       h.cpu_model, h.architecture, h.facts_at,
       l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
       l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing, l.checks, l.device,
@@ -165,6 +176,9 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
     lastPollAt: iso(row.last_poll_at),
     lastSampleAt: iso(row.last_sample_at),
     removed: row.removed_at !== null,
+    parent: row.parent,
+    powerState: row.power_state,
+    runsOn: row.runs_on,
     facts: {
       hostname: row.hostname,
       osName: row.os_name,

@@ -73,7 +73,7 @@ export const hostsRoutes: Plugin<HostsRoutesOptions> = {
       path: '/api/v1/hosts/{name}',
       options: {
         description: 'One host: status, inventory place, facts, and the devices of its newest sample',
-        notes: "Facts (hostname, OS, kernel, CPU, boot time) as the host last reported them; filesystems, interfaces, disks, GPUs and pressure from the newest sample; systemd's failed units from the newest full poll of the last day; \"checks\": the newest results of the host's service checks (vigil_checks), from a failed poll when that is newer (pollFailed true: its HTTP and TCP checks ran, systemd ones may be missing), null for a host without checks; \"latest.device\": the SNMP report of a printer or network device, null for other hosts.",
+        notes: "Facts (hostname, OS, kernel, CPU, boot time) as the host last reported them; filesystems, interfaces, disks, GPUs and pressure from the newest sample; systemd's failed units from the newest full poll of the last day; \"checks\": the newest results of the host's service checks (vigil_checks), from a failed poll when that is newer (pollFailed true: its HTTP and TCP checks ran, systemd ones may be missing), null for a host without checks; \"latest.device\": the SNMP report of a printer or network device, null for other hosts; \"parent\", \"powerState\", \"runsOn\": for an entry seen through another host's poll (a vCenter's hypervisor or VM), the host polled for it, its power state and the entry running it, null for inventory hosts.",
         tags: ['hosts'],
         validate: { params: hostParams, query: Joi.object({}) },
       },

@@ -2,8 +2,8 @@
 // 1 standalone host, 1 cluster of 3 hosts, 2 VMs per resource pool) served over the real
 // vim25 SOAP API at /sdk on a loopback port. Prints one JSON line with the URL and the only
 // credentials it accepts, then serves until SIGTERM or SIGINT. With -guest-info one VM also
-// reports what VMware Tools would (an IP address, two guest disks, CPU and memory in use), which
-// the default model leaves empty.
+// reports what VMware Tools would (an IP address, two guest disks, CPU and memory in use) and an
+// uptime, which the default model leaves empty.
 package main
 
 import (
@@ -82,6 +82,7 @@ func fillGuestInfo() {
 		}
 		vm.Summary.QuickStats.OverallCpuUsage = 573
 		vm.Summary.QuickStats.GuestMemoryUsage = 8
+		vm.Summary.QuickStats.UptimeSeconds = 4242
 		vm.Summary.Runtime.MaxCpuUsage = 2294
 		return
 	}
