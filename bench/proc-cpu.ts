@@ -26,7 +26,7 @@ async function readAllStats(): Promise<ProcStat[]> {
 }
 
 /** Ticks of each process in the trees under `roots` now, by pid. */
-async function treeTicks(roots: readonly number[]): Promise<Map<number, number>> {
+export async function treeTicks(roots: readonly number[]): Promise<Map<number, number>> {
   const stats = await readAllStats();
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) {

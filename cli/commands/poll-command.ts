@@ -10,6 +10,8 @@ import type { CommandRunner } from '../../services/worker/command-runner.ts';
 import type { SnmpPoller } from '../../services/worker/snmp-poller.ts';
 import type { VspherePoller } from '../../services/worker/vsphere-poller.ts';
 import type { SshConnections } from '../../services/worker/ssh-connections.ts';
+import type { LibvirtGuestMemory } from '../../services/worker/libvirt-guests.ts';
+import { formatGuests } from './format-guests.ts';
 import type { Command } from '../command.ts';
 
 /** CPU and network figures are rates: a second poll this long after the first gives them. */
@@ -85,13 +87,20 @@ let seq = 0;
 let snmp: SnmpPoller | undefined;
 /** One for the command's run, so that a vCenter's second poll (and --all's) reuse its login. */
 let vsphere: VspherePoller | undefined;
+/** Per host, for the same reason: the second poll's guest rates are measured against the first's counters. */
+const libvirtMemories = new Map<string, LibvirtGuestMemory>();
 async function pollOnce(target: HostTarget, runner: CommandRunner, previous?: HostSnapshot): Promise<{ result: PollResult; snapshot: HostSnapshot | null }> {
   // As the worker polls: a node_exporter host is scraped, with SSH standing in when it misses; with its checks.
   const { pollFromSource } = await import('../../services/worker/poll-source.ts');
   const { withHostChecks } = await import('../../services/worker/run-host-checks.ts');
+  const { createLogger } = await import('../../lib/log.ts');
+  const { libvirtGuestMemoryFor, withLibvirtGuests } = await import('../../services/worker/libvirt-guests.ts');
   const now = Date.now();
   const job = { target, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 };
-  return withHostChecks(runner, target, () => pollFromSource(runner, job, previous, { ...(snmp !== undefined && { snmp }), ...(vsphere !== undefined && { vsphere }) }));
+  // As the worker: a KVM host's guests (vigil_libvirt) after its poll; why they are missing goes to stderr.
+  const guests = () => withLibvirtGuests(runner, target, libvirtGuestMemoryFor(libvirtMemories, target.name),
+    () => pollFromSource(runner, job, previous, { ...(snmp !== undefined && { snmp }), ...(vsphere !== undefined && { vsphere }) }), { log: createLogger({}, { level: 'warn' }) });
+  return withHostChecks(runner, target, guests);
 }
 
 async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean): Promise<void> {
@@ -109,7 +118,7 @@ async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean)
     fail(`${target.name}: ${result.reason}: ${result.message}`);
     return;
   }
-  process.stdout.write(json ? JSON.stringify(result.sample, null, 2) + '\n' : formatSample(target, result.sample) + formatChecks(result.sample.checks ?? []));
+  process.stdout.write(json ? JSON.stringify(result.sample, null, 2) + '\n' : formatSample(target, result.sample) + formatChecks(result.sample.checks ?? []) + formatGuests(target.name, result.children ?? []));
 }
 
 async function pollAll(targets: HostTarget[], runnerFor: (t: HostTarget) => CommandRunner, forks: number, json: boolean): Promise<void> {

@@ -61,6 +61,8 @@ export function parseLibvirtOutput(output: string): LibvirtReport {
   const list = section(output, '@@virsh-list');
   const stats = section(output, '@@virsh-domstats');
   const errors = [...new Set([list, stats].filter((part) => part.status !== 0).map((part) => virshError(part.text)))];
+  // virsh prints the table's header even for no domains: without it, whatever answered is no virsh.
+  if (list.status === 0 && !LIST_HEADER.test(list.text)) errors.push(`virsh list printed no table of domains: ${JSON.stringify(firstLine(list.text))}`);
   const listed = parseVirshList(list.text);
   const statsByName = new Map(parseVirshDomstats(stats.text).map((domain) => [domain.name, domain]));
   const vms: VirtualMachine[] = listed.map((domain) => {
@@ -71,6 +73,12 @@ export function parseLibvirtOutput(output: string): LibvirtReport {
   // Defined between the two commands: domstats saw it, list did not.
   for (const domainStats of statsByName.values()) vms.push({ ...domainStats, id: null });
   return { virshFound: true, error: errors.length > 0 ? errors.join('; ') : null, vms };
+}
+
+const LIST_HEADER = /^\s*Id\s+Name\s+State\s*$/m;
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 200);
 }
 
 function section(output: string, marker: string): { text: string; status: number | null } {
@@ -93,6 +101,6 @@ function virshError(text: string): string {
 function emptyStats(name: string): DomainStats {
   return {
     name, state: null, cpuTimeNs: null, vcpuCurrent: null, vcpuMaximum: null, memoryCurrentKiB: null, memoryMaximumKiB: null,
-    memoryRssKiB: null, disks: [], interfaces: [], blockReadBytes: null, blockWriteBytes: null, netRxBytes: null, netTxBytes: null,
+    memoryRssKiB: null, memoryAvailableKiB: null, memoryUsableKiB: null, disks: [], interfaces: [], blockReadBytes: null, blockWriteBytes: null, netRxBytes: null, netTxBytes: null,
   };
 }

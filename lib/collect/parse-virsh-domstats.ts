@@ -3,7 +3,8 @@
 // only state.*), so every figure here may be null. Devices are numbered: block.N.* and net.N.*,
 // with block.count and net.count. Units as libvirt documents them: cpu.* and vcpu.N.time in
 // nanoseconds, balloon.* in KiB, block and net counters in bytes. Counters past 2^53 (a busy VM's
-// cpu.time after months) lose their last bits as JavaScript numbers; rates do not notice.
+// cpu.time after months) lose their last bits as JavaScript numbers; rates do not notice. A figure
+// that is not a finite number (a lying virsh's 400 digits) is null like an absent one.
 
 export const DOMAIN_STATES = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const;
 /** virDomainState by the names of its VIR_DOMAIN_* values. */
@@ -36,6 +37,13 @@ export interface DomainStats {
   memoryMaximumKiB: number | null;
   /** The VM process's resident set on the host, KiB (running domains only). */
   memoryRssKiB: number | null;
+  /**
+   * What the guest itself reports through its balloon driver (a virtio-balloon with a stats
+   * period): the memory it sees (balloon.available) and what it could still use without swapping
+   * (balloon.usable, like MemAvailable), KiB. Null without a guest driver reporting them.
+   */
+  memoryAvailableKiB: number | null;
+  memoryUsableKiB: number | null;
   disks: DomainDisk[];
   interfaces: DomainInterface[];
   /** Sums over the disks and interfaces that report them; null when none does. */
@@ -79,11 +87,12 @@ function toDomainStats(name: string, fields: Map<string, string>): DomainStats {
   const number = (key: string): number | null => {
     const value = fields.get(key);
     if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return null;
-    return Number(value);
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : null;
   };
   const stateNumber = number('state.state');
   const disks: DomainDisk[] = [];
-  for (let i = 0; i < (number('block.count') ?? 0); i++) {
+  for (let i = 0; i < deviceCount(number('block.count')); i++) {
     disks.push({
       name: fields.get(`block.${i}.name`) ?? `block${i}`,
       readBytes: number(`block.${i}.rd.bytes`),
@@ -92,7 +101,7 @@ function toDomainStats(name: string, fields: Map<string, string>): DomainStats {
     });
   }
   const interfaces: DomainInterface[] = [];
-  for (let i = 0; i < (number('net.count') ?? 0); i++) {
+  for (let i = 0; i < deviceCount(number('net.count')); i++) {
     // A NIC without a host-side device (user-mode networking) is counted but has no figures.
     if (!fields.has(`net.${i}.name`)) continue;
     interfaces.push({ name: fields.get(`net.${i}.name`) as string, rxBytes: number(`net.${i}.rx.bytes`), txBytes: number(`net.${i}.tx.bytes`) });
@@ -106,6 +115,8 @@ function toDomainStats(name: string, fields: Map<string, string>): DomainStats {
     memoryCurrentKiB: number('balloon.current'),
     memoryMaximumKiB: number('balloon.maximum'),
     memoryRssKiB: number('balloon.rss'),
+    memoryAvailableKiB: number('balloon.available'),
+    memoryUsableKiB: number('balloon.usable'),
     disks,
     interfaces,
     blockReadBytes: sum(disks.map((disk) => disk.readBytes)),
@@ -113,6 +124,13 @@ function toDomainStats(name: string, fields: Map<string, string>): DomainStats {
     netRxBytes: sum(interfaces.map((nic) => nic.rxBytes)),
     netTxBytes: sum(interfaces.map((nic) => nic.txBytes)),
   };
+}
+
+// QEMU takes a few hundred disks or NICs at most; a count past this is a lie that would cost a loop of its size.
+const MAX_DEVICES = 4096;
+
+function deviceCount(count: number | null): number {
+  return Math.min(count ?? 0, MAX_DEVICES);
 }
 
 function sum(values: Array<number | null>): number | null {

@@ -23,6 +23,11 @@ const STATE_TEXTS: ReadonlyArray<[string, DomainState]> = [
   ['idle', 'blocked'],
 ];
 
+/** The words `virsh list` shows for a state ("shut off", "idle"): what an operator knows it by. */
+export function virshStateText(state: DomainState): string {
+  return STATE_TEXTS.find(([, value]) => value === state)?.[0] ?? state;
+}
+
 export function parseVirshList(text: string): ListedDomain[] {
   const domains: ListedDomain[] = [];
   for (const raw of text.split('\n')) {

@@ -14,6 +14,7 @@ import { vsphereSettingsFromVars } from '../vsphere/vsphere-target.ts';
 import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { CHECKS_VARIABLE, parseCheckSpecs } from '../checks/parse-check-specs.ts';
 import type { CheckSpec } from '../checks/check-spec.ts';
+import { libvirtSettingsFromVars } from '../libvirt/libvirt-target.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
 import { EncryptedString, plainVariables } from './python-values.ts';
@@ -103,6 +104,7 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
     ...(vars[CHECKS_VARIABLE] != null && { checks: readChecks(host.name, vars[CHECKS_VARIABLE], (message) => invalid(CHECKS_VARIABLE, message)) }),
     ...snmpSettingsFromVars(vars, invalid),
     ...vsphereSettingsFromVars(host.name, vars, invalid, { inventoryDir: options.inventoryDir }),
+    ...libvirtSettingsFromVars(vars, invalid),
     ...sshOptionsFromVars(vars, invalid),
     ...hostAlertingFromVars(vars, invalid),
   };

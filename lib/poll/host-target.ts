@@ -3,6 +3,7 @@
 import type { HostAlerting } from '../alerting/alerts-config.ts';
 import type { PollSource } from '../collect/source-from-vars.ts';
 import type { CheckSpec } from '../checks/check-spec.ts';
+import type { LibvirtSettings } from '../libvirt/libvirt-target.ts';
 import type { SnmpSettings } from '../snmp/snmp-target.ts';
 import type { VsphereSettings } from '../vsphere/vsphere-target.ts';
 
@@ -65,6 +66,8 @@ export interface HostTarget {
   vsphere?: VsphereSettings;
   /** vigil_checks: service checks the worker runs with each poll (HTTP/TCP from the worker, systemd over SSH); absent: none. */
   checks?: CheckSpec[];
+  /** vigil_libvirt: list the host's libvirt guests (virsh over its SSH connection) after each poll; absent: off. */
+  libvirt?: LibvirtSettings;
 }
 
 /** A stable string of everything that affects the connection: a change means reconnect. */

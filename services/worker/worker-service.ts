@@ -21,6 +21,8 @@ import type { SshConnectionsOptions } from './ssh-connections.ts';
 import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
 import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, withHostChecks } from './run-host-checks.ts';
 import type { HostChecksOptions } from './run-host-checks.ts';
+import { createLibvirtGuestMemory, withLibvirtGuests } from './libvirt-guests.ts';
+import type { LibvirtGuestMemory } from './libvirt-guests.ts';
 
 export interface WorkerOptions {
   bus: MessageBus;
@@ -62,6 +64,8 @@ interface HostState {
   previousFull: HostSnapshot | undefined;
   /** Good light polls since the last good full one; null until there has been one (lib/collect/poll-schedule.ts). */
   lightPollsSinceFull: number | null;
+  /** vigil_libvirt hosts: the guests' counters of the last listing, the base of their rates. */
+  libvirt: LibvirtGuestMemory;
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
@@ -88,9 +92,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
     const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
-    const { result, snapshot, exporterFailure } = await withHostChecks(runner, job.target, () => pollFromSource(runner, job, state.previous, {
+    // The host's guests (vigil_libvirt) are listed over its connection after its poll, before its systemd checks.
+    const { result, snapshot, exporterFailure } = await withHostChecks(runner, job.target, () => withLibvirtGuests(runner, job.target, state.libvirt, () => pollFromSource(runner, job, state.previous, {
       execTimeoutMs, kind, snmp, vsphere, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
-    }), checkOptions);
+    }), { log }), checkOptions);
     if (exporterFailure) {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }
@@ -130,7 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         // Counters from another address or user are not this host's: no rate across the change.
         // The old connection goes too, also when the host switched to ansible_connection=local.
         if (state) connections.drop(name);
-        state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null };
+        state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null, libvirt: createLibvirtGuestMemory() };
         hosts.set(name, state);
       }
       const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target);

@@ -71,3 +71,10 @@ void test('the URI is the only varying text and must look like one', async () =>
   for (const uri of ['qemu+ssh://root@kvm1.example/system', 'qemu:///session', 'xen:///system', 'test:///default']) await run('sh', ['-n', '-c', libvirtScript(uri)]);
   await run('busybox', ['sh', '-n', '-c', libvirtScript()]);
 });
+
+void test('a list without virsh\'s table is no listing: an error, not "no domains"', () => {
+  const report = parseLibvirtOutput('@@virsh-list\n<html>oops</html>\n1 x running\n@@status 0\n@@virsh-domstats\n@@status 0\n@@end\n');
+  assert.equal(report.error, 'virsh list printed no table of domains: "<html>oops</html>"');
+  // An empty table is a listing of none.
+  assert.deepEqual(parseLibvirtOutput('@@virsh-list\n Id   Name   State\n--------------------\n\n@@status 0\n@@virsh-domstats\n\n@@status 0\n@@end\n'), { virshFound: true, error: null, vms: [] });
+});

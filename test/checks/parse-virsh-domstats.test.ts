@@ -9,7 +9,8 @@ const fixture = (name: string): Promise<string> => readFile(new URL(`../fixtures
 void test('the test driver reports only the state: every other figure is null', async () => {
   assert.deepEqual(parseVirshDomstats(await fixture('test-driver-default.domstats.txt')), [{
     name: 'test', state: 'running', cpuTimeNs: null, vcpuCurrent: null, vcpuMaximum: null, memoryCurrentKiB: null,
-    memoryMaximumKiB: null, memoryRssKiB: null, disks: [], interfaces: [], blockReadBytes: null, blockWriteBytes: null,
+    memoryMaximumKiB: null, memoryRssKiB: null, memoryAvailableKiB: null, memoryUsableKiB: null, disks: [], interfaces: [],
+    blockReadBytes: null, blockWriteBytes: null,
     netRxBytes: null, netTxBytes: null,
   }]);
 });
@@ -23,6 +24,8 @@ void test('real QEMU domains: cpu time, vCPUs, balloon, disks and NICs', async (
   assert.deepEqual(fixture1, {
     name: 'vigil-fixture', state: 'running', cpuTimeNs: 8_470_000_000, vcpuCurrent: 2, vcpuMaximum: 2,
     memoryCurrentKiB: 65536, memoryMaximumKiB: 65536, memoryRssKiB: 45444,
+    // SeaBIOS runs no balloon driver: nothing the guest reports itself.
+    memoryAvailableKiB: null, memoryUsableKiB: null,
     disks: [{ name: 'vda', readBytes: 512, writeBytes: 0, capacityBytes: 8_388_608 }],
     // A user-mode NIC: net.count=1 but no host device and no figures.
     interfaces: [],
@@ -69,4 +72,36 @@ void test('state numbers as libvirt numbers them; an unknown one is nostate', ()
   assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 99].map(domainStateFromNumber), [
     'nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended', 'nostate',
   ]);
+});
+
+void test('the guest\'s own memory figures, when its balloon driver reports them', () => {
+  const [domain] = parseVirshDomstats([
+    "Domain: 'app'",
+    '  state.state=1',
+    '  balloon.current=4194304',
+    '  balloon.maximum=4194304',
+    '  balloon.unused=1048576',
+    '  balloon.available=4028416',
+    '  balloon.usable=2621440',
+    '  balloon.rss=4200000',
+  ].join('\n'));
+  assert.deepEqual([domain?.memoryCurrentKiB, domain?.memoryAvailableKiB, domain?.memoryUsableKiB], [4194304, 4028416, 2621440]);
+});
+
+void test('lying figures: not finite, negative or absurd counts are null or bounded, never NaN or a huge loop', () => {
+  const [domain] = parseVirshDomstats([
+    "Domain: 'liar'",
+    `  cpu.time=${'9'.repeat(400)}`,
+    '  balloon.current=-5',
+    '  vcpu.current=NaN',
+    '  block.count=1000000000',
+    '  net.count=Infinity',
+    '  block.0.rd.bytes=12',
+  ].join('\n'));
+  assert.equal(domain?.cpuTimeNs, null);
+  assert.equal(domain?.memoryCurrentKiB, null);
+  assert.equal(domain?.vcpuCurrent, null);
+  assert.ok((domain?.disks.length ?? 0) <= 4096);
+  assert.equal(domain?.blockReadBytes, 12);
+  assert.deepEqual(domain?.interfaces, []);
 });
