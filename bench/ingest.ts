@@ -1,11 +1,13 @@
 // The ingest benchmark (`npm run bench:ingest`): samples per second the writer's path stores
-// (applyPollResults in batches of 500, partitions ensured first, as services/writer does), against
+// (applyPollResults in batches of 500, partitions ensured first, as services/writer does; on
+// PostgreSQL its samples go by COPY, and again through a Kysely without COPY: its INSERT path), against
 // the same rows sent bare through pg into the same table in the same run: one prepared multi-row
 // INSERT per 500 rows, and one `COPY samples FROM STDIN` (text format) per 500 rows, their values
 // built before the timing starts; and the same COPY with its text (JSON included) built from the
 // samples inside the timing, as the writer's are. None has ON CONFLICT, RETURNING or host
 // bookkeeping. Rounds alternate, the table emptied before each; the results are ratios of the
-// medians. Also reports the stored bytes per sample (heap, indexes, TOAST, per column) and per
+// medians. Each round first takes the writer, its INSERT path and the bare COPY batch by batch in
+// turns (timeInTurns), which a load swinging over seconds skews far less. Also reports the stored bytes per sample (heap, indexes, TOAST, per column) and per
 // host-day of rollups. Samples are realistic: the simulator's poll output parsed by the real parsers.
 // Then history storage as it stands after days of a fleet (--storage-hosts × --storage-days at
 // 10 s): hour by hour the samples are stored, rolled up and compacted as the writer's maintenance
@@ -15,13 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildSample } from '../lib/collect/build-sample.ts';
 import { parsePollOutput } from '../lib/collect/parse-poll-output.ts';
 import type { HostSnapshot, Sample } from '../lib/collect/sample.ts';
-import type { VigilDb } from '../lib/db/database.ts';
+import type { Database, VigilDb } from '../lib/db/database.ts';
 import { compactHistory } from '../lib/db/chunks/compact-history.ts';
 import { compactionHorizon } from '../lib/db/chunks/compaction-horizon.ts';
 import { ensureSamplePartitions } from '../lib/db/ensure-sample-partitions.ts';
@@ -29,6 +31,7 @@ import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import { applyPollResults } from '../lib/db/queries/apply-poll-results.ts';
 import { insertSamples } from '../lib/db/queries/insert-samples.ts';
+import { copyField } from '../lib/db/queries/sample-copy-text.ts';
 import { DEFAULT_RAW_RETENTION_DAYS, DEFAULT_ROLLUP_RETENTION_DAYS, applyRetention } from '../lib/db/rollups/apply-retention.ts';
 import { rollUpSamples } from '../lib/db/rollups/roll-up-samples.ts';
 import { ensureRollupPartitions } from '../lib/db/rollups/rollup-partitions.ts';
@@ -150,16 +153,6 @@ async function timeBareInsert(client: pg.Client, rows: unknown[][]): Promise<num
   return rows.length / ((performance.now() - started) / 1000);
 }
 
-// COPY's text format: tab-separated, \N for NULL, backslash escapes for the four characters
-// that would otherwise end a field or a row.
-function copyField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number') return String(value);
-  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 /** One COPY per batch, the lines built before timing starts, as the bare INSERT's parameters are. */
 async function timeBareCopy(client: pg.Client, rows: unknown[][]): Promise<number> {
   const batches: string[] = [];
@@ -184,6 +177,41 @@ async function copyBatch(client: pg.Client, text: string): Promise<void> {
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY samples (${BARE_COLUMNS.join(',')}) FROM STDIN`)));
 }
 
+/**
+ * The writer's path, its INSERT path and the bare COPY batch by batch in turns, the order rotated
+ * each batch, each under host names of its own (`copy-`, `insert-`, `bare-`) in the same table: on
+ * a shared machine whose load swings over seconds, whole passes one after another see different
+ * loads; batches taken in turns see the same. Rows/s of each, over their own time only.
+ */
+async function timeInTurns(db: VigilDb, insertOnly: VigilDb, client: pg.Client, results: PollResult[]): Promise<Record<'writer' | 'insertPath' | 'bareCopy', number>> {
+  const renamed = (prefix: string): PollResult[] =>
+    results.map((result) => {
+      const { sample } = result as Extract<PollResult, { kind: 'sample' }>;
+      return { ...result, host: prefix + result.host, sample: { ...sample, host: prefix + sample.host } } as PollResult;
+    });
+  const viaCopy = renamed('copy-');
+  const viaInsert = renamed('insert-');
+  const bareTexts: string[] = [];
+  const bareRows = renamed('bare-').map((result) => bareRow((result as Extract<PollResult, { kind: 'sample' }>).sample));
+  for (let i = 0; i < bareRows.length; i += batchSize) bareTexts.push(copyText(bareRows.slice(i, i + batchSize)));
+  const spent = { writer: 0, insertPath: 0, bareCopy: 0 };
+  const turns: Array<[keyof typeof spent, (start: number) => Promise<void>]> = [
+    ['writer', (start) => applyPollResults(db, viaCopy.slice(start, start + batchSize), { downAfter: 3 })],
+    ['insertPath', (start) => applyPollResults(insertOnly, viaInsert.slice(start, start + batchSize), { downAfter: 3 })],
+    ['bareCopy', (start) => copyBatch(client, bareTexts[start / batchSize] as string)],
+  ];
+  for (let start = 0, batch = 0; start < results.length; start += batchSize, batch++) {
+    for (let k = 0; k < turns.length; k++) {
+      const [name, run] = turns[(batch + k) % turns.length] as (typeof turns)[number];
+      const began = performance.now();
+      await run(start);
+      spent[name] += performance.now() - began;
+    }
+  }
+  const rate = (ms: number): number => results.length / (ms / 1000);
+  return { writer: rate(spent.writer), insertPath: rate(spent.insertPath), bareCopy: rate(spent.bareCopy) };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -195,6 +223,8 @@ async function main(): Promise<void> {
   const url = values['admin-url'].replace(/\/[^/]*$/, `/${name}`);
   const database = await openDatabase({ url });
   const bare = new pg.Client({ connectionString: url });
+  // The same database through a Kysely that openDatabase did not make: no COPY, the INSERT path.
+  const insertOnly = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
   try {
     await migrateToLatest(database.db);
     await bare.connect();
@@ -206,11 +236,21 @@ async function main(): Promise<void> {
     const rows = samples.map(bareRow);
     console.log(`${results.length} samples; batches of ${batchSize}; ${rounds} rounds, alternating`);
     const writerRates: number[] = [];
+    const insertPathRates: number[] = [];
     const bareRates: number[] = [];
     const copyRates: number[] = [];
     const copyBuiltRates: number[] = [];
+    const turnRatios: number[] = [];
     await ensureSamplePartitions(database.db, startMs, 1);
     for (let round = 1; round <= rounds; round++) {
+      await emptySamples(database.db);
+      const turns = await timeInTurns(database.db, insertOnly, bare, results);
+      turnRatios.push(turns.writer / turns.bareCopy);
+      console.log(
+        `round ${round}, batches in turns: writer ${turns.writer.toFixed(0)} rows/s, writer's INSERT path ${turns.insertPath.toFixed(0)} rows/s, ` +
+          `bare COPY ${turns.bareCopy.toFixed(0)} rows/s; writer/COPY ${(turns.writer / turns.bareCopy).toFixed(2)}, ` +
+          `INSERT path/COPY ${(turns.insertPath / turns.bareCopy).toFixed(2)}`,
+      );
       await emptySamples(database.db);
       bareRates.push(await timeBareInsert(bare, rows));
       await emptySamples(database.db);
@@ -219,8 +259,11 @@ async function main(): Promise<void> {
       copyBuiltRates.push(await timeBareCopyFromSamples(bare, samples));
       await emptySamples(database.db);
       writerRates.push(await timeWriterPath(database.db, results));
+      await emptySamples(database.db);
+      insertPathRates.push(await timeWriterPath(insertOnly, results));
       console.log(
-        `round ${round}: writer ${writerRates.at(-1)?.toFixed(0)} rows/s, bare INSERT ${bareRates.at(-1)?.toFixed(0)} rows/s, ` +
+        `round ${round}: writer ${writerRates.at(-1)?.toFixed(0)} rows/s, writer's INSERT path ${insertPathRates.at(-1)?.toFixed(0)} rows/s, ` +
+          `bare INSERT ${bareRates.at(-1)?.toFixed(0)} rows/s, ` +
           `bare COPY ${copyRates.at(-1)?.toFixed(0)} rows/s, bare COPY built in the timing ${copyBuiltRates.at(-1)?.toFixed(0)} rows/s`,
       );
     }
@@ -230,14 +273,17 @@ async function main(): Promise<void> {
       await timeWriterPath(database.db, results);
     } else {
       const writer = median(writerRates);
+      const insertPath = median(insertPathRates);
       const bareRate = median(bareRates);
       const copyRate = median(copyRates);
       const copyBuiltRate = median(copyBuiltRates);
       console.log(
-        `median: writer ${writer.toFixed(0)} rows/s, bare INSERT ${bareRate.toFixed(0)} rows/s, bare COPY ${copyRate.toFixed(0)} rows/s, ` +
+        `median: writer ${writer.toFixed(0)} rows/s, writer's INSERT path ${insertPath.toFixed(0)} rows/s (${(insertPath / copyRate).toFixed(2)} of COPY), ` +
+          `bare INSERT ${bareRate.toFixed(0)} rows/s, bare COPY ${copyRate.toFixed(0)} rows/s, ` +
           `bare COPY built in the timing ${copyBuiltRate.toFixed(0)} rows/s; writer/INSERT ${(writer / bareRate).toFixed(2)}, ` +
           `writer/COPY ${(writer / copyRate).toFixed(2)} (aim ≥ 0.5), writer/COPY built in the timing ${(writer / copyBuiltRate).toFixed(2)}`,
       );
+      console.log(`batches in turns: median writer/COPY ${median(turnRatios).toFixed(2)} (aim ≥ 0.5)`);
     }
 
     // Storage, on the rows the writer stored last.
@@ -276,6 +322,7 @@ async function main(): Promise<void> {
     if (storageDays > 0) await measureHistoryStorage(database.db);
   } finally {
     await bare.end().catch(() => {});
+    await insertOnly.destroy();
     await database.close();
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }

@@ -7,6 +7,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { redactUrl } from '../redact-url.ts';
+import { allowCopy } from './copy-transaction.ts';
 import type { Database, VigilDb } from './database.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -57,6 +58,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     throw new Error(`cannot connect to PostgreSQL at ${safeUrl}: ${reason}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  allowCopy(db, pool);
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

@@ -1,6 +1,7 @@
 // Stores poll results in batches. A message is acknowledged only once the transaction holding
 // it has committed, so a crash loses nothing: unacknowledged results are redelivered, and
-// applyPollResults stores a redelivered result once.
+// applyPollResults stores a redelivered result once. On PostgreSQL a batch's samples go in by
+// COPY within that transaction (lib/db/queries/store-samples.ts), on PGlite by INSERT.
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { ensureSamplePartitions, startOfUtcDay } from '../../lib/db/ensure-sample-partitions.ts';

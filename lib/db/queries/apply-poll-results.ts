@@ -6,7 +6,8 @@ import { childResults } from '../../poll/child-results.ts';
 import type { PollChild, PollFailure, PollResult, PollSuccess } from '../../poll/poll-messages.ts';
 import type { HostFacts } from '../../collect/sample.ts';
 import type { Database, HostStatus } from '../database.ts';
-import { insertSamplesReturningKeys } from './insert-samples.ts';
+import { transactionWithCopy } from '../copy-transaction.ts';
+import { storeSamplesReturningKeys } from './store-samples.ts';
 import { removeMissingChildren } from './remove-missing-children.ts';
 
 export interface ApplyPollResultsOptions {
@@ -61,7 +62,7 @@ export async function applyPollResults(
   const ordered = [...expanded].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.seq - b.seq));
   const hostNames = [...new Set(ordered.map((result) => result.host))];
 
-  await db.transaction().execute(async (trx) => {
+  await transactionWithCopy(db, async (trx, copyIn) => {
     // Hosts normally exist already (inventory sync creates them): lock them first, and insert
     // only those missing, which saves a statement on nearly every batch.
     const rows = await lockHosts(trx, hostNames);
@@ -89,7 +90,7 @@ export async function applyPollResults(
     const failures = ordered.filter((result): result is PollFailure => result.kind === 'failure');
     // The result's host is the identity; a sample never gets stored under another name.
     const newSamples = new Set(
-      (await insertSamplesReturningKeys(trx, successes.map((result) => ({ ...result.sample, host: result.host })))).map(
+      (await storeSamplesReturningKeys(trx, successes.map((result) => ({ ...result.sample, host: result.host })), copyIn)).map(
         (key) => keyOf(key.host, key.ts),
       ),
     );
