@@ -1,5 +1,5 @@
-// A poll's child entries (PollSuccess.children: a vCenter's hypervisors and VMs) as poll results
-// of their own, for the writer and the evaluator, which treat each like a host's result. A child
+// A poll's child entries (PollSuccess.children: a vCenter's hypervisors and VMs, a KVM host's
+// guests) as poll results of their own, for the writer and the evaluator, which treat each like a host's result. A child
 // result carries its parent's seq and times, so a redelivered parent result is a redelivered child
 // result too (the writer keys on host and sample time) and the evaluator orders it the same way.
 import type { PollChild, PollResult, PollSuccess } from './poll-messages.ts';

@@ -42,7 +42,8 @@ export interface PollSuccess extends PollResultBase {
   sample: Sample;
   /**
    * Entries of their own that this poll observed through the host (vigil_source: vsphere: every
-   * hypervisor and VM of the vCenter/ESXi, lib/vsphere/vsphere-sample.ts). Each is stored as a
+   * hypervisor and VM of the vCenter/ESXi, lib/vsphere/vsphere-sample.ts; vigil_libvirt: every
+   * libvirt domain of a KVM host, lib/libvirt/libvirt-guest-samples.ts). Each is stored as a
    * host named `<host>/<name>` whose parent is this host, and evaluated like a host. Absent: none.
    * Carried beside the sample, not inside it, because they are other rows of `hosts`.
    */
@@ -54,14 +55,14 @@ export interface PollChild {
   /** sample.host is the entry's name, `<parent>/<name>`; its ts is the parent sample's. */
   sample: Sample;
   kind: 'hypervisor' | 'vm';
-  /** As vSphere says it: poweredOn, poweredOff, suspended, standBy, unknown. */
+  /** As the parent says it: vSphere's poweredOn, poweredOff, suspended, standBy, unknown; virsh's running, paused, shut off… */
   powerState: string;
   /** The entry running this one (a VM's hypervisor, as `<parent>/<name>`); null: none or unknown. */
   runsOn: string | null;
   /** Its own address when known (a VM's guest IP from VMware Tools); null otherwise. */
   address: string | null;
   /**
-   * Set when vSphere reports the entry not running (a VM powered off or suspended, a hypervisor in
+   * Set when the parent reports the entry not running (a VM powered off or suspended, a hypervisor in
    * standby or disconnected): the writer shows it down for this reason. It is no poll failure (the
    * parent answered for it), so host_down does not fire for a VM someone switched off on purpose.
    */

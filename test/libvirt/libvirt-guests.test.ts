@@ -142,7 +142,7 @@ async function poll(target: HostTarget): Promise<PollSuccess> {
 
 async function stored(names: string[]) {
   return testDb.db.selectFrom('hosts')
-    .select(['name', 'parent', 'status', 'status_reason', 'status_message', 'power_state', 'runs_on', 'os_name'])
+    .select(['name', 'parent', 'connection', 'status', 'status_reason', 'status_message', 'power_state', 'runs_on', 'os_name'])
     .where('name', 'in', names).orderBy('name').execute();
 }
 
@@ -174,10 +174,10 @@ void test('the real virsh over sshd: one child per domain, named host/domain, wi
   await syncInventoryHosts(testDb.db, [target]);
   await applyPollResults(testDb.db, [first, second], { downAfter: 3 });
   assert.deepEqual((await stored(['kvm1', 'kvm1/web 1', 'kvm1/db', 'kvm1/spare'])).map((row) => ({ ...row })), [
-    { name: 'kvm1', parent: null, status: 'up', status_reason: null, status_message: null, power_state: null, runs_on: null, os_name: second.sample.facts?.osName ?? first.sample.facts?.osName ?? null },
-    { name: 'kvm1/db', parent: 'kvm1', status: 'down', status_reason: 'paused', status_message: 'libvirt reports domain db paused', power_state: 'paused', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
-    { name: 'kvm1/spare', parent: 'kvm1', status: 'down', status_reason: 'powered-off', status_message: 'libvirt reports domain spare shut off', power_state: 'shut off', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
-    { name: 'kvm1/web 1', parent: 'kvm1', status: 'up', status_reason: null, status_message: null, power_state: 'running', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
+    { name: 'kvm1', parent: null, connection: 'ssh', status: 'up', status_reason: null, status_message: null, power_state: null, runs_on: null, os_name: second.sample.facts?.osName ?? first.sample.facts?.osName ?? null },
+    { name: 'kvm1/db', parent: 'kvm1', connection: 'libvirt', status: 'down', status_reason: 'paused', status_message: 'libvirt reports domain db paused', power_state: 'paused', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
+    { name: 'kvm1/spare', parent: 'kvm1', connection: 'libvirt', status: 'down', status_reason: 'powered-off', status_message: 'libvirt reports domain spare shut off', power_state: 'shut off', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
+    { name: 'kvm1/web 1', parent: 'kvm1', connection: 'libvirt', status: 'up', status_reason: null, status_message: null, power_state: 'running', runs_on: 'kvm1', os_name: 'libvirt test virtual machine' },
   ]);
   const samples = await testDb.db.selectFrom('samples').select(['host']).where('host', 'like', 'kvm1%').execute();
   assert.equal(samples.length, 8, 'two samples each of the host and its three guests');

@@ -39,6 +39,8 @@ interface HostState {
 interface ChildOf {
   parent: string;
   child: PollChild;
+  /** How the parent reaches it: its vCenter's API (`vsphere`) or virsh over the parent's SSH (`libvirt`). */
+  connection: 'vsphere' | 'libvirt';
 }
 
 export async function applyPollResults(
@@ -47,14 +49,16 @@ export async function applyPollResults(
   options: ApplyPollResultsOptions,
 ): Promise<void> {
   if (results.length === 0) return;
-  // A vCenter's hypervisors and VMs (PollSuccess.children) are stored as hosts of their own, with
-  // the parent's seq and times: a redelivered parent result is then a redelivered child result too.
+  // Entries seen through a host's poll (PollSuccess.children: a vCenter's hypervisors and VMs, a
+  // KVM host's guests) are stored as hosts of their own, with the parent's seq and times: a
+  // redelivered parent result is then a redelivered child result too.
   const children = new Map<PollResult, ChildOf>();
   const expanded: PollResult[] = [];
   for (const result of results) {
     expanded.push(result);
+    const connection = result.kind === 'sample' && result.sample.source === 'vsphere' ? 'vsphere' : 'libvirt';
     for (const { parent, child, result: childResult } of childResults(result)) {
-      children.set(childResult, { parent, child });
+      children.set(childResult, { parent, child, connection });
       expanded.push(childResult);
     }
   }
@@ -69,15 +73,16 @@ export async function applyPollResults(
     if (rows.length < hostNames.length) {
       const found = new Set(rows.map((row) => row.name));
       const missing = hostNames.filter((name) => !found.has(name));
-      const parentOf = new Map([...children.values()].map(({ parent, child }) => [child.sample.host, parent]));
+      const childOf = new Map([...children.values()].map((of) => [of.child.sample.host, of]));
       await trx
         .insertInto('hosts')
         .values(missing.map((name) => {
-          const parent = parentOf.get(name);
+          const of = childOf.get(name);
+          const parent = of?.parent;
           // A child entry is reached through its parent's API, never on its own: its connection says so,
           // and it is sampled at its parent's pace, which staleness and no_data must expect.
           const interval_sec = parent === undefined ? 10 : sql<number>`coalesce((SELECT interval_sec FROM hosts WHERE name = ${parent}), 10)`;
-          return { name, address: name, connection: parent === undefined ? 'ssh' : 'vsphere', groups: '[]', interval_sec, parent: parent ?? null };
+          return { name, address: name, connection: of?.connection ?? 'ssh', groups: '[]', interval_sec, parent: parent ?? null };
         }))
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
