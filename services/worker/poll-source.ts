@@ -53,10 +53,11 @@ export async function pollFromSource(
   const url = job.target.nodeExporterUrl ?? defaultNodeExporterUrl(job.target.address);
   let exporterFailure: PollError;
   try {
-    const snapshot = nodeExporterSnapshot(parsePrometheusText(await scrapeNodeExporter(url, options.scrapeLimits ?? DEFAULT_SCRAPE_LIMITS)));
-    if (isEmptyNodeExporterSnapshot(snapshot)) {
+    const scraped = nodeExporterSnapshot(parsePrometheusText(await scrapeNodeExporter(url, options.scrapeLimits ?? DEFAULT_SCRAPE_LIMITS)));
+    if (isEmptyNodeExporterSnapshot(scraped)) {
       throw new PollError('output-unparseable', `the answer of ${host}'s node_exporter holds none of the node_* metrics Vigil reads`);
     }
+    const snapshot = withKnownFacts(scraped, options.previousFull ?? previous);
     const finishedAt = now();
     const sample = buildSample(host, finishedAt, snapshot, previousAcrossSources(previous, 'node_exporter'), {
       processPatterns: job.target.processPatterns ?? [],
@@ -142,6 +143,28 @@ export function previousAcrossSources(previous: HostSnapshot | undefined, source
     ? Math.max(0, previous.uptimeSec - EXPORTER_UPTIME_LEAD_SEC)
     : previous.uptimeSec;
   return { ...previous, cpuTotal, uptimeSec, interfaces: null, disks: null };
+}
+
+/**
+ * The exporter's facts, with what it does not report (the CPU model: node_cpu_info is off by
+ * default) taken from the host's last full snapshot of any source. Otherwise a switch from SSH
+ * to the exporter would store the model as gone until the next full SSH poll.
+ */
+export function withKnownFacts(snapshot: HostSnapshot, earlier: HostSnapshot | undefined): HostSnapshot {
+  const known = earlier?.facts;
+  const facts = snapshot.facts;
+  if (facts === null || known === null || known === undefined) return snapshot;
+  return {
+    ...snapshot,
+    facts: {
+      hostname: facts.hostname ?? known.hostname,
+      kernel: facts.kernel ?? known.kernel,
+      osName: facts.osName ?? known.osName,
+      osVersion: facts.osVersion ?? known.osVersion,
+      cpuModel: facts.cpuModel ?? known.cpuModel,
+      architecture: facts.architecture ?? known.architecture,
+    },
+  };
 }
 
 /** node_exporter lists no processes and no failed units: absent, as after a light poll, not "none". */

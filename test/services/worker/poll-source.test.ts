@@ -10,7 +10,7 @@ import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult, PollSuccess } from '../../../lib/poll/poll-messages.ts';
 import { HostKeyStore } from '../../../services/worker/host-key-store.ts';
 import { pollHost } from '../../../services/worker/poll-host.ts';
-import { pollFromSource, previousAcrossSources } from '../../../services/worker/poll-source.ts';
+import { pollFromSource, previousAcrossSources, withKnownFacts } from '../../../services/worker/poll-source.ts';
 import { DEFAULT_SCRAPE_LIMITS, scrapeNodeExporter } from '../../../services/worker/scrape-node-exporter.ts';
 import { PollError } from '../../../services/worker/command-runner.ts';
 import { SshConnections } from '../../../services/worker/ssh-connections.ts';
@@ -220,3 +220,22 @@ function assertNoNaN(value: unknown, path = 'sample'): void {
   else if (Array.isArray(value)) value.forEach((item, i) => assertNoNaN(item, `${path}[${i}]`));
   else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) assertNoNaN(item, `${path}.${key}`);
 }
+
+void test('a switch from SSH to the exporter keeps the CPU model the exporter does not report', async () => {
+  const overSsh = await pollHost(connections.runnerFor(sshTarget), job(sshTarget), undefined);
+  const full = overSsh.snapshot;
+  assert.ok(full !== null && full.facts?.cpuModel, `this machine's /proc/cpuinfo names a model: ${JSON.stringify(full?.facts)}`);
+  // Alone, the exporter knows no model (node_cpu_info is off by default)…
+  const alone = success((await poll(exporterTarget(exporter.url))).result).sample;
+  assert.equal(alone.facts?.cpuModel, null);
+  // …after the host's full SSH poll its facts are the same as that poll's, so none are sent to be stored.
+  const switched = await pollFromSource(connections.runnerFor(sshTarget), job(exporterTarget(exporter.url)), full, { previousFull: full });
+  const sample = success(switched.result).sample;
+  assert.equal(sample.source, 'node_exporter');
+  assert.equal(sample.facts, null, `facts unchanged: ${JSON.stringify(sample.facts)}`);
+  assert.equal(switched.snapshot?.facts?.cpuModel, full.facts.cpuModel);
+  // What the exporter does report still wins.
+  const merged = withKnownFacts(switched.snapshot as HostSnapshot, { ...full, facts: { ...full.facts, kernel: 'older', cpuModel: 'Old CPU' } });
+  assert.equal(merged.facts?.cpuModel, full.facts.cpuModel);
+  assert.equal(merged.facts?.kernel, full.facts.kernel);
+});
