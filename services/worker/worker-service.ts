@@ -107,6 +107,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       } else if (state.lightPollsSinceFull !== null) {
         state.lightPollsSinceFull++;
       }
+      // A light poll that saw a reboot: the kernel, the mounts and the processes may all be new, so
+      // the next poll is full instead of carrying the filesystems and facts from before it.
+      if (snapshot.script !== 'full' && result.kind === 'sample' && result.sample.rebooted) state.lightPollsSinceFull = null;
     }
     metrics.recordPoll(result);
     if (result.kind === 'failure') {
