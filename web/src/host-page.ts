@@ -290,7 +290,7 @@ export class VigilHostPage extends LitElement {
       <section aria-label="Charts">
         <div class="toolbar">
           <vigil-range-picker .range=${this.range} @range-change=${this.onRangeChange}></vigil-range-picker>
-          ${this.renderLive()}
+          ${detail?.parent == null ? this.renderLive() : ''}
           <button type="button" class="csv" @click=${this.onDownloadCsv} ?disabled=${this.series === null}>Download CSV</button>
         </div>
         ${this.renderMeta()}
