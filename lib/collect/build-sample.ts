@@ -15,6 +15,7 @@ import type {
 import { filesystemsReadAt } from './carry-filesystems.ts';
 import { isPseudoFilesystem } from './is-pseudo-filesystem.ts';
 import { compileProcessPattern, MAX_PATTERNS } from './process-patterns.ts';
+import { roundPercent } from './round-percent.ts';
 
 const LOOPBACK = 'lo';
 const TOP_PROCESSES = 10;
@@ -54,7 +55,7 @@ export function buildSample(
   const diskRates = rateDisks(current.disks, comparable?.disks ?? null, usableElapsed);
   const memory = current.memory;
   const filesystems = (current.filesystems ?? []).filter((fs) => options.includePseudoFilesystems === true || !isPseudoFilesystem(fs));
-  const cpuModes = cpuModesPct(current.cpuTotal, comparable?.cpuTotal ?? null);
+  const cpu = cpuFigures(current.cpuTotal, comparable?.cpuTotal ?? null);
   const load1 = current.load?.load1 ?? null;
   const light = current.script === 'light';
   const full = options.previousFull ?? previous;
@@ -62,15 +63,15 @@ export function buildSample(
   return {
     host,
     ts,
-    cpuBusyPct: cpuModes === null ? null : clampPct(100 - cpuModes.idle - cpuModes.iowait),
+    cpuBusyPct: cpu?.busyPct ?? null,
     cpuCount: current.cpuCount,
-    cpuModes,
+    cpuModes: cpu?.modes ?? null,
     perCoreBusyPct: perCoreBusy(current.cpuPerCore, comparable?.cpuPerCore ?? null),
     memTotalBytes: memory?.totalBytes ?? null,
     memAvailableBytes: memory?.availableBytes ?? null,
     memUsedPct:
       memory !== null && memory.totalBytes > 0
-        ? clampPct(((memory.totalBytes - memory.availableBytes) / memory.totalBytes) * 100)
+        ? roundPercent(clampPct(((memory.totalBytes - memory.availableBytes) / memory.totalBytes) * 100))
         : null,
     memBuffersBytes: memory?.buffersBytes ?? null,
     memCachedBytes: memory?.cachedBytes ?? null,
@@ -85,12 +86,12 @@ export function buildSample(
     rebooted,
     netRxBytesPerSec: interfaceRates.rxTotal,
     netTxBytesPerSec: interfaceRates.txTotal,
-    diskUsedPctMax: filesystems.length > 0 ? Math.max(...filesystems.map((fs) => fs.usedPct)) : null,
+    diskUsedPctMax: filesystems.length > 0 ? roundPercent(Math.max(...filesystems.map((fs) => fs.usedPct))) : null,
     diskReadBytesPerSec: diskRates.readTotal,
     diskWriteBytesPerSec: diskRates.writeTotal,
     filesystems,
-    interfaces: interfaceRates.rates,
     filesystemsAt: filesystemsReadAt(current, ts),
+    interfaces: interfaceRates.rates,
     disks: diskRates.rates,
     // A light poll did not look at processes or units: absent, not "none".
     ...(light ? {} : { processes: summarizeProcesses(current, fullComparable, options.processPatterns ?? []) }),
@@ -154,27 +155,34 @@ function pctOf(delta: number, total: number): number {
   return clampPct((delta / total) * 100);
 }
 
+/** Rounded once, from the exact shares: rounding them first would add their rounding errors. */
+function busyPctOf(d: ModeDeltas): number {
+  return roundPercent(clampPct(100 - pctOf(d.idle, d.total) - pctOf(d.iowait, d.total)));
+}
+
 /**
- * Share of CPU time in each mode since the previous poll. guest is shown but not added to the
- * total, because the kernel already counts it inside user and nice. The counters are ticks, so
- * this needs no wall clock.
+ * Share of CPU time in each mode since the previous poll, and the busy share (all but idle and
+ * iowait). guest is shown but not added to the total, because the kernel already counts it inside
+ * user and nice. The counters are ticks, so this needs no wall clock.
  */
-function cpuModesPct(current: CpuTimes | null, previous: CpuTimes | null): CpuModes | null {
+function cpuFigures(current: CpuTimes | null, previous: CpuTimes | null): { modes: CpuModes; busyPct: number } | null {
   if (current === null || previous === null) return null;
   const d = modeDeltas(current, previous, scratchDeltas);
   if (d === null) return null;
   const guest = Math.max(0, current.guest - previous.guest) + Math.max(0, current.guestNice - previous.guestNice);
-  return {
-    user: pctOf(d.user, d.total),
-    nice: pctOf(d.nice, d.total),
-    system: pctOf(d.system, d.total),
-    idle: pctOf(d.idle, d.total),
-    iowait: pctOf(d.iowait, d.total),
-    irq: pctOf(d.irq, d.total),
-    softirq: pctOf(d.softirq, d.total),
-    steal: pctOf(d.steal, d.total),
-    guest: pctOf(guest, d.total),
+  const share = (delta: number): number => roundPercent(pctOf(delta, d.total));
+  const modes = {
+    user: share(d.user),
+    nice: share(d.nice),
+    system: share(d.system),
+    idle: share(d.idle),
+    iowait: share(d.iowait),
+    irq: share(d.irq),
+    softirq: share(d.softirq),
+    steal: share(d.steal),
+    guest: share(guest),
   };
+  return { modes, busyPct: busyPctOf(d) };
 }
 
 /** Null unless both polls saw the same number of CPUs (a CPU taken offline shifts the others). */
@@ -186,7 +194,7 @@ function perCoreBusy(current: CpuTimes[] | null, previous: CpuTimes[] | null): n
     const before = previous[i];
     const d = now !== undefined && before !== undefined ? modeDeltas(now, before, scratchDeltas) : null;
     if (d === null) return null;
-    busy.push(clampPct(100 - pctOf(d.idle, d.total) - pctOf(d.iowait, d.total)));
+    busy.push(busyPctOf(d));
   }
   return busy;
 }
@@ -304,7 +312,7 @@ function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | nu
       writeBytesPerSec,
       readIops: reads / elapsedSec,
       writeIops: writes / elapsedSec,
-      busyPct: clampPct((ioMs / (elapsedSec * 1000)) * 100),
+      busyPct: roundPercent(clampPct((ioMs / (elapsedSec * 1000)) * 100)),
     });
     readTotal += readBytesPerSec;
     writeTotal += writeBytesPerSec;

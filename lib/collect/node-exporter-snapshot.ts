@@ -8,6 +8,7 @@
 import type { CpuTimes, DiskCounters, FilesystemUsage, HostFacts, HostSnapshot, InterfaceCounters } from './sample.ts';
 import type { PrometheusSample, PrometheusText } from './parse-prometheus-text.ts';
 import { cleanText } from './clean-command-line.ts';
+import { roundPercent } from './round-percent.ts';
 
 /** node_exporter's USER_HZ: it reports /proc/stat's ticks divided by 100 whatever the kernel's. */
 const TICKS_PER_SECOND = 100;
@@ -312,9 +313,9 @@ function readFilesystems(metrics: PrometheusText): FilesystemUsage[] | null {
       sizeBytes,
       usedBytes,
       availableBytes,
-      usedPct: usedBytes + availableBytes > 0 ? (usedBytes / (usedBytes + availableBytes)) * 100 : 0,
+      usedPct: usedBytes + availableBytes > 0 ? roundPercent((usedBytes / (usedBytes + availableBytes)) * 100) : 0,
       // A filesystem without an inode limit (btrfs, vfat) reports 0 files: its inode use is null.
-      inodesUsedPct: inodes !== null && inodes > 0 && inodesFree !== null && inodesFree <= inodes ? ((inodes - inodesFree) / inodes) * 100 : null,
+      inodesUsedPct: inodes !== null && inodes > 0 && inodesFree !== null && inodesFree <= inodes ? roundPercent(((inodes - inodesFree) / inodes) * 100) : null,
     });
   }
   return filesystems;

@@ -1,5 +1,6 @@
 import type { FilesystemUsage } from './sample.ts';
 import { parseCount } from './parse-count.ts';
+import { roundPercent } from './round-percent.ts';
 
 // "source fstype size used avail itotal iused target", sizes in KiB (-k). The mount point runs to
 // the end of the line; the source is matched lazily so the number columns anchor the split.
@@ -39,8 +40,8 @@ export function parseDfOutput(text: string): FilesystemUsage[] | null {
       sizeBytes: sizeKib * 1024,
       usedBytes,
       availableBytes,
-      usedPct: usedBytes + availableBytes > 0 ? (usedBytes / (usedBytes + availableBytes)) * 100 : 0,
-      inodesUsedPct: inodes !== null && inodes > 0 && inodesUsed !== null ? Math.min(100, (inodesUsed / inodes) * 100) : null,
+      usedPct: usedBytes + availableBytes > 0 ? roundPercent((usedBytes / (usedBytes + availableBytes)) * 100) : 0,
+      inodesUsedPct: inodes !== null && inodes > 0 && inodesUsed !== null ? roundPercent(Math.min(100, (inodesUsed / inodes) * 100)) : null,
     });
   }
   return filesystems.length > 0 ? filesystems : null;

@@ -1,5 +1,6 @@
 import type { FilesystemUsage } from './sample.ts';
 import { parseCount } from './parse-count.ts';
+import { roundPercent } from './round-percent.ts';
 
 // A row is "device size used available capacity mount". The mount point runs to the end of the line
 // and may contain spaces; the device is matched lazily so the four number columns anchor the split.
@@ -11,7 +12,8 @@ const MAX_LINE_LENGTH = 8192;
 
 /**
  * `df -P` (or `df -Pk`) output. The header names the block size ("1024-blocks", or "512-blocks"
- * when POSIXLY_CORRECT is set without -k). usedPct is not rounded; df rounds it up for display.
+ * when POSIXLY_CORRECT is set without -k). usedPct is computed from the counts, to 0.01: df's own
+ * column is rounded up to a whole percent.
  * No parseable row is null.
  */
 export function parseDfP(text: string): FilesystemUsage[] | null {
@@ -35,7 +37,7 @@ export function parseDfP(text: string): FilesystemUsage[] | null {
     if (device === undefined || mount === undefined || sizeBlocks === null || usedBlocks === null || availableBlocks === null) continue;
     const usedBytes = usedBlocks * blockSize;
     const availableBytes = availableBlocks * blockSize;
-    const usedPct = usedBytes + availableBytes > 0 ? (usedBytes / (usedBytes + availableBytes)) * 100 : 0;
+    const usedPct = usedBytes + availableBytes > 0 ? roundPercent((usedBytes / (usedBytes + availableBytes)) * 100) : 0;
     filesystems.push({ mount, device, fsType: null, sizeBytes: sizeBlocks * blockSize, usedBytes, availableBytes, usedPct, inodesUsedPct: null });
   }
   return filesystems.length > 0 ? filesystems : null;

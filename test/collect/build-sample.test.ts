@@ -6,6 +6,7 @@ import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
 import { parseNetDev } from '../../lib/collect/parse-net-dev.ts';
 import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
 import type { HostSnapshot, InterfaceCounters } from '../../lib/collect/sample.ts';
+import { simulatedSamples } from '../../lib/simulator/simulated-samples.ts';
 
 function fixture(path: string): string {
   return readFileSync(new URL(`../fixtures/hosts/${path}`, import.meta.url), 'utf8');
@@ -42,6 +43,11 @@ function cpuFieldsOfTotalLine(text: string): number[] {
   return line.trim().split(/\s+/).slice(1).map(Number);
 }
 
+/** To 0.01 of a point, as a sample keeps every percentage. */
+function hundredths(pct: number): number {
+  return Math.round(pct * 100) / 100;
+}
+
 const ciFirst = parsePollOutput(fixture('ci-vm-2core/poll-output-1.txt'));
 const ciSecond = parsePollOutput(fixture('ci-vm-2core/poll-output-2.txt'));
 
@@ -59,7 +65,7 @@ void test('CPU busy % of the GPU host, computed by hand from the two /proc/stat 
   const previous = emptySnapshot({ ...parseProcStat(before), uptimeSec: 33.89 });
   const current = emptySnapshot({ ...parseProcStat(after), uptimeSec: 34.89 });
   const sample = buildSample('gpu-1', 1_700_000_000_000, current, previous);
-  assert.equal(sample.cpuBusyPct, expected);
+  assert.equal(sample.cpuBusyPct, hundredths(expected));
   assert.equal(sample.cpuCount, 16);
   assert.equal(sample.host, 'gpu-1');
   assert.equal(sample.ts, 1_700_000_000_000);
@@ -72,7 +78,7 @@ void test('two real captures of a busy 2-core VM taken 2 s apart', () => {
   assert.equal(sample.cpuCount, 2);
   assert.equal(sample.memTotalBytes, 24683656 * 1024);
   assert.equal(sample.memAvailableBytes, 23344180 * 1024);
-  assert.equal(sample.memUsedPct, ((24683656 - 23344180) / 24683656) * 100);
+  assert.equal(sample.memUsedPct, hundredths(((24683656 - 23344180) / 24683656) * 100));
   assert.equal(sample.swapTotalBytes, 0);
   assert.equal(sample.swapUsedBytes, 0);
   assert.deepEqual([sample.load1, sample.load5, sample.load15], [6.2, 2.08, 0.81]);
@@ -83,7 +89,7 @@ void test('two real captures of a busy 2-core VM taken 2 s apart', () => {
   assert.deepEqual(sample.interfaces.map((i) => i.name), ['lo', 'ifb0', 'ifb1', 'eth0']);
   // devtmpfs /dev, tmpfs /dev/shm and tmpfs /sys/fs/cgroup are left out.
   assert.deepEqual(sample.filesystems.map((fs) => fs.mount), ['/']);
-  assert.equal(sample.diskUsedPctMax, (23876276 / (23876276 + 82514636)) * 100);
+  assert.equal(sample.diskUsedPctMax, hundredths((23876276 / (23876276 + 82514636)) * 100));
   // Version 1 of the script, which these captures ran, printed none of these.
   assert.deepEqual(sample.missing, ['diskstats', 'processes', 'facts']);
 });
@@ -192,8 +198,10 @@ void test('two real version-2 captures 2 s apart: modes, cores, disks, processes
   assert.ok(modes);
   const { guest, ...summed } = modes;
   assert.ok(guest >= 0);
-  assert.ok(Math.abs(Object.values(summed).reduce((a, b) => a + b, 0) - 100) < 1e-9);
-  assert.equal(sample.cpuBusyPct, 100 - modes.idle - modes.iowait);
+  // Eight shares, each within 0.005 of its exact value.
+  assert.ok(Math.abs(Object.values(summed).reduce((a, b) => a + b, 0) - 100) <= 0.04 + 1e-9);
+  // Busy is rounded once from the exact shares, so it differs from the rounded ones by their rounding at most.
+  assert.ok(Math.abs((sample.cpuBusyPct ?? NaN) - (100 - modes.idle - modes.iowait)) <= 0.015 + 1e-9);
   assert.equal(sample.perCoreBusyPct?.length, 2);
   assert.equal(sample.loadPerCore, (sample.load1 ?? NaN) / 2);
   assert.equal(sample.rebooted, false);
@@ -289,4 +297,33 @@ void test('after light polls, a full poll measures process CPU and fact changes 
   // A reboot since the last full poll: no process deltas across it, lifetime averages instead.
   const rebooted = buildSample('vm', 1, { ...full, uptimeSec: 1000 }, light, { previousFull });
   assert.notEqual(rebooted.processes?.topCpu[0]?.cpuPct, againstFull.processes?.topCpu[0]?.cpuPct);
+});
+
+void test('every percentage a sample carries is kept to 0.01 of a point, within 0.005 of the exact figure', () => {
+  const percentages = (sample: ReturnType<typeof buildSample>): number[] => [
+    ...[sample.cpuBusyPct, sample.memUsedPct, sample.diskUsedPctMax].filter((pct): pct is number => pct !== null),
+    ...Object.values(sample.cpuModes ?? {}),
+    ...(sample.perCoreBusyPct ?? []),
+    ...(sample.disks ?? []).map((disk) => disk.busyPct),
+    ...sample.filesystems.flatMap((fs) => [fs.usedPct, ...(fs.inodesUsedPct == null ? [] : [fs.inodesUsedPct])]),
+  ];
+  const real = buildSample('vm', 1_800_000_000_000, vmSecond, vmFirst);
+  const simulated = ['sim-a', 'sim-b', 'sim-c'].flatMap((host) => simulatedSamples(host, 1_800_000_000_000, 30));
+  let checked = 0;
+  for (const sample of [real, ...simulated]) {
+    const all = percentages(sample);
+    assert.ok(all.length >= 10, `${sample.host}: ${all.length} percentages`);
+    for (const pct of all) assert.ok(Object.is(hundredths(pct), pct) && pct >= 0 && pct <= 100, `${sample.host} at ${sample.ts}: ${pct}`);
+    checked += all.length;
+  }
+  assert.ok(checked > 1000);
+  const memory = vmSecond.memory;
+  assert.ok(memory);
+  const exactMem = ((memory.totalBytes - memory.availableBytes) / memory.totalBytes) * 100;
+  assert.ok(Math.abs((real.memUsedPct ?? NaN) - exactMem) <= 0.005 + 1e-9);
+  assert.notEqual(real.memUsedPct, exactMem, 'the capture has more than two decimals to lose');
+  const elapsedMs = ((vmSecond.uptimeSec ?? NaN) - (vmFirst.uptimeSec ?? NaN)) * 1000;
+  const vda = (s: HostSnapshot) => s.disks?.find((d) => d.name === 'vda');
+  const exactBusy = (((vda(vmSecond)?.ioMs ?? NaN) - (vda(vmFirst)?.ioMs ?? NaN)) / elapsedMs) * 100;
+  assert.ok(Math.abs((real.disks?.[0]?.busyPct ?? NaN) - Math.min(100, exactBusy)) <= 0.005 + 1e-9);
 });

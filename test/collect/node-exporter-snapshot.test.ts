@@ -119,7 +119,8 @@ void test('rates between two scrapes: CPU shares, network and disk per second ov
   assert.equal(sample.disks?.[0]?.busyPct, 50);
   assert.equal(sample.memUsedPct, 25);
   assert.equal(sample.loadPerCore, 0.25);
-  assert.deepEqual(sample.filesystems, [{ mount: '/', device: '/dev/sda1', fsType: 'ext4', sizeBytes: 1000, usedBytes: 300, availableBytes: 600, usedPct: (300 / 900) * 100, inodesUsedPct: 25 }]);
+  assert.deepEqual(sample.filesystems, [{ mount: '/', device: '/dev/sda1', fsType: 'ext4', sizeBytes: 1000, usedBytes: 300, availableBytes: 600, usedPct: 33.33, inodesUsedPct: 25 }]);
+  assert.equal(sample.diskUsedPctMax, 33.33, 'used / (used + available), to 0.01');
   assert.equal(sample.facts, null, 'facts go out when they change');
   assert.equal(after.facts?.hostname, 'web1');
   assert.equal(after.facts?.osName, null, 'no node_os_info');

@@ -25,7 +25,8 @@ void test('parses the GPU host df -P rows in bytes', () => {
   assert.equal(root?.usedBytes, 16881408 * 1024);
   assert.equal(root?.availableBytes, 67092164 * 1024);
   // df reports used / (used + available), rounded up: the fixture says 21%.
-  assert.equal(root?.usedPct, (16881408 / (16881408 + 67092164)) * 100);
+  // 16881408 / (16881408 + 67092164) = 20.1032…%, kept to 0.01.
+  assert.equal(root?.usedPct, 20.1);
   assert.equal(Math.ceil(root?.usedPct ?? NaN), 21);
 });
 

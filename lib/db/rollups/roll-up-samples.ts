@@ -58,19 +58,21 @@ async function changedSpan(db: Kysely<Database>, resolution: RollupResolution, f
 
 async function rollUp(db: Kysely<Database>, resolution: RollupResolution, fromMs: number, toMs: number): Promise<number> {
   const table = sql.id(ROLLUP_TABLES[resolution]);
+  // Averages are rounded to two decimals, as the samples' json columns and percentages are: finer
+  // than any chart reads, and stored as small scaled integers where a double's seventeen digits
+  // take eight bytes that no compression shortens (BENCHMARKS.md, issue #5). Min and max are
+  // figures of the samples themselves: kept exactly.
+  const rounded = (expression: string): string => `round((${expression})::numeric, 2)`;
   // Column names and expressions come from constant lists, never from input.
   const figures: [column: string, aggregate: string][] = [
     ...ROLLUP_METRICS.flatMap((m): [string, string][] => [
       [`${m}_min`, `min(${m})`],
       [`${m}_max`, `max(${m})`],
-      [`${m}_avg`, `avg(${m})`],
+      [`${m}_avg`, rounded(`avg(${m})`)],
     ]),
-    ...ROLLUP_DETAIL_METRIC_NAMES.map((m): [string, string] => [`${m}_avg`, `avg(${ROLLUP_DETAIL_METRICS[m]})`]),
+    ...ROLLUP_DETAIL_METRIC_NAMES.map((m): [string, string] => [`${m}_avg`, rounded(`avg(${ROLLUP_DETAIL_METRICS[m]})`)]),
   ];
   const columns = [...figures.map(([column]) => column), 'devices'];
-  // Averages are rounded to two decimals, as the samples' json columns are: finer than any chart
-  // reads, and half the bytes of a double's seventeen digits.
-  const rounded = (expression: string): string => `round((${expression})::numeric, 2)`;
   const deviceAverages =
     resolution === '1m'
       ? sql`

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeNumberColumn, encodeNumberColumn } from '../../../lib/db/chunks/number-column.ts';
+import { roundPercent } from '../../../lib/collect/round-percent.ts';
 
 function roundTrip(values: (number | null)[]): (number | null)[] {
   const decoded = decodeNumberColumn(encodeNumberColumn(values), values.length);
@@ -51,6 +52,16 @@ void describe('number column', () => {
     assert.equal(encodeNumberColumn(steady).length, 4 + 8 + 360 * 4);
     // 42.00 and 42.01 in turn: one byte each, as offsets from the smallest.
     assert.equal(encodeNumberColumn(steady.map((_, i) => 42 + (i % 2) / 100)).length, 4 + 8 + 360);
+  });
+
+  void test('percentages rounded where they are made take the bytes of scaled integers', () => {
+    // Tick ratios as a poll makes them (17 significant digits), then kept to 0.01 as a sample keeps them.
+    const ratios = Array.from({ length: 360 }, (_, i) => (100 * ((i * 7919) % 1601)) / 1601);
+    const rounded = roundTrip(ratios.map(roundPercent));
+    assert.ok(rounded.some((pct) => pct !== null && !Number.isInteger(pct * 10)), 'hundredths that no double holds exactly');
+    // 0.00 to 100.00 as offsets from the smallest: two bytes a value.
+    assert.equal(encodeNumberColumn(rounded).length, 4 + 8 + 360 * 2);
+    assert.equal(encodeNumberColumn(ratios).length, 4 + 360 * 8);
   });
 
   void test('says what is wrong with a damaged column', () => {

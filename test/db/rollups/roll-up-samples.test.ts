@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { decodeNumberColumn, encodeNumberColumn } from '../../../lib/db/chunks/number-column.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { rollUpSamples } from '../../../lib/db/rollups/roll-up-samples.ts';
 import { ensureRollupPartitions, listRollupPartitions } from '../../../lib/db/rollups/rollup-partitions.ts';
@@ -240,6 +241,81 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.equal(hour?.sample_count, 4);
       assert.equal(hour?.net_rx_bps_avg, 20);
       assert.deepEqual(hour?.devices, [['net', 'eth0', 20, 0, null]]);
+    });
+  });
+}
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  void describe(`rollUpSamples rounding on ${kind}`, () => {
+    let testDb: TestDatabase;
+    // An hour of host r at 10 s with full-double figures, as an older writer stored them.
+    const figures = Array.from({ length: 360 }, (_, i) => ({
+      cpu: (100 * ((i * 7919) % 1000)) / 1003,
+      load: ((i * 31) % 97) / 7,
+      rx: 1e6 / (3 + (i % 11)),
+      user: 100 / (3 + (i % 5)),
+    }));
+    before(async () => {
+      testDb = await createTestDatabase(kind);
+      await ensureRollupPartitions(testDb.db, '1m', HOUR, HOUR);
+      await testDb.db
+        .insertInto('samples')
+        .values(
+          figures.map((f, i) => ({
+            host: 'r', ts: new Date(HOUR + i * 10_000), cpu_busy_pct: f.cpu, cpu_count: 3, mem_total_bytes: 3000, mem_available_bytes: 1000,
+            mem_used_pct: 200 / 3, swap_total_bytes: 3, swap_used_bytes: 1, load1: f.load, load5: f.load, load15: f.load, load_per_core: f.load / 3,
+            uptime_sec: 100 + i * 10, net_rx_bps: f.rx, net_tx_bps: f.rx / 3, disk_used_pct_max: 100 / 7, filesystems: '[]', interfaces: '[]',
+            cpu_modes: JSON.stringify({ user: f.user, nice: 0, system: 0, idle: 100 - f.user, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0 }),
+          })),
+        )
+        .execute();
+      for (const resolution of ['1m', '1h'] as const) await rollUpSamples(testDb.db, { resolution, fromMs: HOUR, toMs: HOUR + 3_600_000 });
+    });
+    after(async () => testDb?.close());
+
+    const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+    const hundredths = (value: number): number => Math.round(value * 100) / 100;
+
+    for (const resolution of ['1m', '1h'] as const) {
+      void test(`${resolution}: averages are kept to 0.01, min, max and count exactly`, async () => {
+        const rows = await testDb.db.selectFrom(resolution === '1m' ? 'samples_1m' : 'samples_1h').selectAll().where('host', '=', 'r').orderBy('bucket').execute();
+        assert.equal(rows.length, resolution === '1m' ? 60 : 1);
+        const perBucket = 360 / rows.length;
+        rows.forEach((row, b) => {
+          const own = figures.slice(b * perBucket, (b + 1) * perBucket);
+          assert.equal(row.sample_count, perBucket);
+          assert.equal(row.cpu_busy_pct_min, Math.min(...own.map((f) => f.cpu)));
+          assert.equal(row.cpu_busy_pct_max, Math.max(...own.map((f) => f.cpu)));
+          assert.equal(row.net_rx_bps_min, Math.min(...own.map((f) => f.rx)));
+          assert.equal(row.mem_used_pct_min, 200 / 3);
+          // PostgreSQL sums in its own order: the exact average can differ from JS's in its last bits,
+          // never by the 0.005 that would move it to another hundredth except at a tie.
+          const close = (stored: number | null, values: number[]): void => {
+            assert.ok(stored !== null && Object.is(hundredths(stored), stored), `${String(stored)} is to 0.01`);
+            assert.ok(Math.abs(stored - mean(values)) <= 0.005 + 1e-9, `${stored} for ${mean(values)}`);
+          };
+          close(row.cpu_busy_pct_avg, own.map((f) => f.cpu));
+          close(row.load1_avg, own.map((f) => f.load));
+          close(row.net_rx_bps_avg, own.map((f) => f.rx));
+          close(row.net_tx_bps_avg, own.map((f) => f.rx / 3));
+          close(row.mem_used_pct_avg, own.map(() => 200 / 3));
+          close(row.disk_used_pct_max_avg, own.map(() => 100 / 7));
+          close(row.cpu_user_pct_avg, own.map((f) => f.user));
+          close(row.swap_used_pct_avg, own.map(() => 100 / 3));
+          close(row.load_per_core_avg, own.map((f) => f.load / 3));
+        });
+      });
+    }
+
+    void test('a column of rounded averages takes the bytes of scaled integers in a chunk, not of doubles', async () => {
+      const rows = await testDb.db.selectFrom('samples_1m').select(['cpu_busy_pct_avg', 'cpu_busy_pct_max']).where('host', '=', 'r').orderBy('bucket').execute();
+      const averages = rows.map((row) => row.cpu_busy_pct_avg);
+      const encoded = encodeNumberColumn(averages);
+      // 0.00 to 100.00 as hundredths: two bytes a value above the header and base.
+      assert.ok(encoded.length <= 4 + 8 + 2 * averages.length, `${encoded.length} bytes for ${averages.length} averages`);
+      assert.deepEqual(decodeNumberColumn(encoded, averages.length), averages);
+      // The maxima are the samples' full doubles: eight bytes each, XORed.
+      assert.equal(encodeNumberColumn(rows.map((row) => row.cpu_busy_pct_max)).length, 4 + 8 * rows.length);
     });
   });
 }
