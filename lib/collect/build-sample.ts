@@ -80,15 +80,16 @@ export function buildSample(
     load1,
     load5: current.load?.load5 ?? null,
     load15: current.load?.load15 ?? null,
-    loadPerCore: load1 !== null && current.cpuCount !== null && current.cpuCount > 0 ? load1 / current.cpuCount : null,
+    loadPerCore: load1 !== null && current.cpuCount !== null && current.cpuCount > 0 ? roundPercent(load1 / current.cpuCount) : null,
     uptimeSec: current.uptimeSec,
     bootTime: bootTime(ts, current.uptimeSec),
     rebooted,
-    netRxBytesPerSec: interfaceRates.rxTotal,
-    netTxBytesPerSec: interfaceRates.txTotal,
+    // Whole bytes per second: the fractions are the jitter of the poll's timing, and cost stored bytes.
+    netRxBytesPerSec: wholeOrNull(interfaceRates.rxTotal),
+    netTxBytesPerSec: wholeOrNull(interfaceRates.txTotal),
     diskUsedPctMax: filesystems.length > 0 ? roundPercent(Math.max(...filesystems.map((fs) => fs.usedPct))) : null,
-    diskReadBytesPerSec: diskRates.readTotal,
-    diskWriteBytesPerSec: diskRates.writeTotal,
+    diskReadBytesPerSec: wholeOrNull(diskRates.readTotal),
+    diskWriteBytesPerSec: wholeOrNull(diskRates.writeTotal),
     filesystems,
     filesystemsAt: filesystemsReadAt(current, ts),
     interfaces: interfaceRates.rates,
@@ -102,6 +103,10 @@ export function buildSample(
     missing: [...current.missing],
     pollScript: current.script,
   };
+}
+
+function wholeOrNull(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
 }
 
 function sameFacts(a: HostFacts | null, b: HostFacts | null): boolean {

@@ -203,14 +203,17 @@ void test('two real version-2 captures 2 s apart: modes, cores, disks, processes
   // Busy is rounded once from the exact shares, so it differs from the rounded ones by their rounding at most.
   assert.ok(Math.abs((sample.cpuBusyPct ?? NaN) - (100 - modes.idle - modes.iowait)) <= 0.015 + 1e-9);
   assert.equal(sample.perCoreBusyPct?.length, 2);
-  assert.equal(sample.loadPerCore, (sample.load1 ?? NaN) / 2);
+  assert.equal(sample.loadPerCore, Math.round(((sample.load1 ?? NaN) / 2) * 100) / 100, 'load per core to 0.01');
+  for (const rate of [sample.netRxBytesPerSec, sample.netTxBytesPerSec, sample.diskReadBytesPerSec, sample.diskWriteBytesPerSec]) {
+    assert.ok(rate !== null && rate !== undefined && Number.isInteger(rate), `a total rate in whole bytes per second: ${rate}`);
+  }
   assert.equal(sample.rebooted, false);
   assert.equal(sample.bootTime, Math.round((1_800_000_000_000 - (vmSecond.uptimeSec ?? NaN) * 1000) / 1000) * 1000);
   assert.deepEqual(sample.disks?.map((d) => d.name), ['vda']);
   const elapsed = (vmSecond.uptimeSec ?? NaN) - (vmFirst.uptimeSec ?? NaN);
   const vda = (s: typeof vmFirst) => s.disks?.find((d) => d.name === 'vda');
   assert.equal(sample.disks?.[0]?.writeBytesPerSec, (((vda(vmSecond)?.sectorsWritten ?? NaN) - (vda(vmFirst)?.sectorsWritten ?? NaN)) * 512) / elapsed);
-  assert.equal(sample.diskWriteBytesPerSec, sample.disks?.[0]?.writeBytesPerSec);
+  assert.equal(sample.diskWriteBytesPerSec, Math.round(sample.disks?.[0]?.writeBytesPerSec ?? NaN), 'the total in whole bytes per second');
   assert.deepEqual(sample.interfaces.map((i) => [i.name, i.virtual, i.loopback]), [
     ['lo', true, true], ['ifb0', true, false], ['ifb1', true, false], ['eth0', false, false],
   ]);
