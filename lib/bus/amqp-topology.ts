@@ -7,7 +7,7 @@ import { TOPIC_DELIVERY, partitionKeyOf, type TopicName, type Topics } from './m
 /** AMQP carries a routing key as a short string: at most 255 bytes. */
 const MAX_ROUTING_KEY_BYTES = 255;
 
-export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'alert.events', 'service.heartbeats'];
+export const TOPIC_NAMES: readonly TopicName[] = ['poll.jobs', 'poll.results', 'poll.done', 'alert.events', 'service.heartbeats'];
 
 /** A heartbeat older than a few beats says nothing a newer one does not: the broker drops it. */
 const HEARTBEAT_TTL_MS = 30_000;
@@ -98,8 +98,9 @@ export function shardOf(host: string, shards: number): number {
  * Poll jobs are transient: they expire within one interval, so writing them to disk buys
  * nothing, costs broker CPU, and would leave the SSH secrets some jobs carry (a password or
  * key passphrase from the inventory) on the broker's disk. Heartbeats are transient too: the
- * next one replaces a lost one. Results and alert events are persistent: losing them loses data.
+ * next one replaces a lost one; so are completion notices (poll.done): a lost one only lets the
+ * scheduler's in-flight mark expire. Results and alert events are persistent: losing them loses data.
  */
 export function isPersistent(topic: TopicName): boolean {
-  return topic !== 'poll.jobs' && topic !== 'service.heartbeats';
+  return topic !== 'poll.jobs' && topic !== 'service.heartbeats' && topic !== 'poll.done';
 }

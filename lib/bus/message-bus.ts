@@ -4,6 +4,7 @@
 import type { AlertEvent } from '../alerting/alert-event.ts';
 import type { ServiceBeat } from '../metrics/service-beat.ts';
 import type { PollJob, PollResult } from '../poll/poll-messages.ts';
+import type { PollDone } from './poll-done.ts';
 
 /** Each topic and the message it carries. */
 export interface Topics {
@@ -13,8 +14,14 @@ export interface Topics {
    * previous counters stay there) and a new or departed worker moves only a share of the hosts.
    */
   'poll.jobs': PollJob;
-  /** Fan-out: every subscription gets every result (the writer durably, the scheduler transiently). */
+  /** Fan-out: every subscription gets every result (the writer and the evaluator durably). */
   'poll.results': PollResult;
+  /**
+   * Fan-out: one per result, published by the worker once the result is with the bus; the
+   * scheduler listens here to clear a host's in-flight mark. Transient: a lost one only leaves
+   * the mark to expire at the host's next slot, as a lost result did.
+   */
+  'poll.done': PollDone;
   /** Fan-out: alerts starting and stopping to fire, from the rule evaluator to the alerter. */
   'alert.events': AlertEvent;
   /** Fan-out: heartbeats of services without a database (workers), which the writer records. */
@@ -30,6 +37,7 @@ export type TopicName = keyof Topics;
 export const TOPIC_DELIVERY: Record<TopicName, 'fanout' | 'partitioned'> = {
   'poll.jobs': 'partitioned',
   'poll.results': 'fanout',
+  'poll.done': 'fanout',
   'alert.events': 'fanout',
   'service.heartbeats': 'fanout',
 };

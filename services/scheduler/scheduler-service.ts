@@ -1,6 +1,7 @@
 // Publishes one poll job per host per interval. Hosts are spread over their interval by a
 // stable phase, one timer serves them all (a due-time heap), and a host never has two jobs
-// in flight: the scheduler listens to poll results to know when a host's poll is done.
+// in flight: the scheduler listens to the workers' completion notices (poll.done) to know when a
+// host's poll is done.
 // A host being watched live is polled at a short interval until its live polling ends.
 import { randomUUID } from 'node:crypto';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
@@ -8,7 +9,8 @@ import type { Logger } from '../../lib/log.ts';
 import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
-import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
+import type { PollJob } from '../../lib/poll/poll-messages.ts';
+import { isPollDone, type PollDone } from '../../lib/bus/poll-done.ts';
 import { DueQueue } from './due-queue.ts';
 import { firstSlotFrom, nextSlotAfter, pollPhaseMs } from './poll-phase.ts';
 
@@ -191,9 +193,13 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
     void published.finally(() => pendingPublishes.delete(published));
   };
 
-  const onResult = async (result: PollResult): Promise<void> => {
-    const host = hosts.get(result.host);
-    if (host?.inFlight && host.inFlight.seq === result.seq) host.inFlight = null;
+  const onDone = async (done: PollDone): Promise<void> => {
+    if (!isPollDone(done)) {
+      log.warn('ignoring a malformed poll completion', { message: done });
+      return;
+    }
+    const host = hosts.get(done.host);
+    if (host?.inFlight && host.inFlight.seq === done.seq) host.inFlight = null;
   };
 
   const apply = (targets: HostTarget[]): void => {
@@ -251,9 +257,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
   });
   metrics.inventoryReloaded(true);
   const subscription: Subscription = await bus.subscribe(
-    'poll.results',
+    'poll.done',
     { name: `scheduler-${randomUUID()}`, durable: false, prefetch: 1000 },
-    onResult,
+    onDone,
   );
   await notify(first);
   apply(first);

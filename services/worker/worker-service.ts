@@ -3,6 +3,7 @@
 // only once its result is with the bus.
 import { randomUUID } from 'node:crypto';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
+import { pollDoneOf } from '../../lib/bus/poll-done.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { Logger } from '../../lib/log.ts';
 import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
@@ -116,6 +117,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.debug('poll failed', { host: job.target.name, seq: job.seq, reason: result.reason, message: result.message });
     }
     await bus.publish('poll.results', result);
+    // Only once the result is with the bus, as the scheduler's mark was cleared by the result
+    // before; not awaited, so the job's ack does not wait another pack window. A notice lost
+    // here lets the mark expire at the host's next slot.
+    bus.publish('poll.done', pollDoneOf(result)).catch((err: unknown) => {
+      log.debug('publishing a poll completion failed', { host: result.host, seq: result.seq, error: err });
+    });
     return result.kind;
   };
 

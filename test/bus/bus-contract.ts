@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageBus, MessageHandler, Subscription } from '../../lib/bus/message-bus.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
+import type { PollDone } from '../../lib/bus/poll-done.ts';
 import { waitUntil } from '../support/wait-for.ts';
 
 export interface BusContractOptions {
@@ -35,6 +36,24 @@ export function describeBusContract(implementation: string, options: BusContract
         await delay(QUIET_MS);
         assert.equal(a.received.length, 3);
         assert.equal(b.received.length, 3);
+      } finally {
+        await bus.close();
+      }
+    });
+
+    void it('gives every subscription of poll.done its own copy of each completion notice', async () => {
+      const bus = await options.createBus();
+      try {
+        const a = collector<PollDone>();
+        const b = collector<PollDone>();
+        await bus.subscribe('poll.done', { name: 'done-a', durable: false, prefetch: 10 }, a.handler);
+        await bus.subscribe('poll.done', { name: 'done-b', durable: false, prefetch: 10 }, b.handler);
+        const sent: PollDone[] = [1, 2, 3].map((seq) => ({ host: `web-${seq}`, seq }));
+        await Promise.all(sent.map((done) => bus.publish('poll.done', done)));
+        await waitUntil('both subscriptions to get 3 notices', 10_000, () => a.received.length === 3 && b.received.length === 3, 10);
+        const bySeq = (list: PollDone[]): PollDone[] => [...list].sort((x, y) => x.seq - y.seq);
+        assert.deepEqual(bySeq(a.received), sent);
+        assert.deepEqual(bySeq(b.received), sent);
       } finally {
         await bus.close();
       }

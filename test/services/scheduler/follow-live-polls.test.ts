@@ -40,6 +40,7 @@ void describe('followLivePolls', () => {
       jobs.push(job);
       const at = Date.now();
       await bus.publish('poll.results', { kind: 'failure', reason: 'refused', message: 'test', host: job.target.name, seq: job.seq, scheduledAt: job.scheduledAt, startedAt: at, finishedAt: at });
+      await bus.publish('poll.done', { host: job.target.name, seq: job.seq });
     });
     cleanups.push(() => workers.close());
     const target: HostTarget = { name: 'db1', connection: 'ssh', address: '127.0.0.1', port: 22, user: 'vigil', privateKeyFile: null, intervalSec: 4, groups: [] };

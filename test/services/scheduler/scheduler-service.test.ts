@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { MessageBus } from '../../../lib/bus/message-bus.ts';
+import type { PollDone } from '../../../lib/bus/poll-done.ts';
 import { createLogger, silentLogger } from '../../../lib/log.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
@@ -51,6 +52,8 @@ async function harness(
       finishedAt: now,
     };
     await bus.publish('poll.results', result);
+    // As the real worker: the completion notice once the result is with the bus.
+    await bus.publish('poll.done', { host: result.host, seq: result.seq });
   };
   const subscription = await bus.subscribe('poll.jobs', { name: 'workers', durable: true, prefetch: 1000 }, async (job) => {
     jobs.push({ job, receivedAt: Date.now() });
@@ -127,6 +130,25 @@ void describe('startScheduler', { concurrency: true }, () => {
     assert.equal(stats.skipped, 0);
     assert.equal(stats.lost, 0);
     assert.equal(stats.published, h.jobs.length);
+  });
+
+  void it('clears a host in flight only on the completion notice of its own seq, ignoring malformed ones', async (t) => {
+    let bus: MemoryBus | null = null;
+    // A worker that never finishes a job, but sends a notice for the wrong seq and one without a seq.
+    const h = await harness(t, {
+      answer: (job) => {
+        void bus?.publish('poll.done', { host: job.target.name, seq: job.seq + 1 });
+        void bus?.publish('poll.done', { host: job.target.name } as unknown as PollDone);
+        return false;
+      },
+    });
+    bus = h.bus;
+    const { log, lines } = capturingLogger();
+    const scheduler = await h.start({ loadTargets: async () => [target('alpha')], log });
+    await waitFor('3 jobs', () => h.jobsOf('alpha').length >= 3);
+    // Each earlier job stayed in flight until it expired: none of those notices was its own.
+    assert.ok(scheduler.stats().lost >= 2, JSON.stringify(scheduler.stats()));
+    assert.ok(lines.some((line) => line['msg'] === 'ignoring a malformed poll completion'));
   });
 
   void it('spreads 20 hosts at 1 s over the second instead of firing them together', async (t) => {

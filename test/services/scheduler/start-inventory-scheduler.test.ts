@@ -78,6 +78,7 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
       finishedAt: now,
     };
     await bus.publish('poll.results', result);
+    await bus.publish('poll.done', { host: result.host, seq: result.seq });
   });
   const logs: string[] = [];
   const log = createLogger({}, { level: 'debug', write: (line) => logs.push(line) });

@@ -5,6 +5,7 @@ import type { Subscription } from '../../../lib/bus/message-bus.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
+import type { PollDone } from '../../../lib/bus/poll-done.ts';
 import { startWorker } from '../../../services/worker/worker-service.ts';
 import type { Worker } from '../../../services/worker/worker-service.ts';
 import { createUnrelatedKey, findRefusedPort, startTestSshd } from '../../support/sshd.ts';
@@ -15,6 +16,9 @@ let bus: MemoryBus;
 let worker: Worker;
 let resultsSubscription: Subscription;
 const results: PollResult[] = [];
+/** Each completion notice, with how many results had arrived when it did. */
+const dones: Array<PollDone & { resultsBefore: number }> = [];
+let doneSubscription: Subscription;
 let good: HostTarget;
 let refused: HostTarget;
 let wrongKey: HostTarget;
@@ -40,12 +44,16 @@ before(async () => {
   resultsSubscription = await bus.subscribe('poll.results', { name: 'test', durable: false, prefetch: 100 }, async (r) => {
     results.push(r);
   });
+  doneSubscription = await bus.subscribe('poll.done', { name: 'test', durable: false, prefetch: 100 }, async (d) => {
+    dones.push({ ...d, resultsBefore: results.filter((r) => r.host === d.host && r.seq === d.seq).length });
+  });
   worker = await startWorker({ bus, log: silentLogger, connectTimeoutMs: 3000, execTimeoutMs: 10_000, primeDelayMs: 0 });
 });
 
 after(async () => {
   await worker.stop();
   await resultsSubscription.close();
+  await doneSubscription.close();
   await bus.close();
   await sshd.stop();
 });
@@ -94,6 +102,16 @@ void test('a good host keeps giving samples while broken hosts give failure reco
   assert.ok(samples.slice(1).some((s) => s.cpuBusyPct !== null), 'the worker keeps the previous snapshot for rates');
 });
 
+void test('each result, good or failed, is followed by one completion notice carrying its host and seq', async () => {
+  const jobs = [job(good), job(refused)];
+  for (const j of jobs) await bus.publish('poll.jobs', j);
+  for (const j of jobs) {
+    const notice = await waitFor(`the completion of ${j.target.name}#${j.seq}`, () => dones.find((d) => d.host === j.target.name && d.seq === j.seq));
+    assert.equal(notice.resultsBefore, 1, 'the notice comes after its result is with the bus');
+  }
+  assert.ok(jobs.every((j) => dones.filter((d) => d.host === j.target.name && d.seq === j.seq).length === 1));
+});
+
 void test('an expired job is dropped without a result', async () => {
   const host = { ...good, name: 'expiring' };
   const expired = job(host, -1);
@@ -104,6 +122,7 @@ void test('an expired job is dropped without a result', async () => {
   await bus.publish('poll.jobs', fresh);
   await waitFor('a result for the host', () => results.find((r) => r.host === 'expiring'));
   assert.deepEqual(results.filter((r) => r.host === 'expiring').map((r) => r.seq), [fresh.seq]);
+  assert.deepEqual(dones.filter((d) => d.host === 'expiring').map((d) => d.seq), [fresh.seq], 'no completion for a dropped job');
 });
 
 void test('a job for a host already being polled is dropped', async () => {
