@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { redactUrl } from '../redact-url.ts';
 import type { MessageBus, MessageHandler, SubscribeOptions, Subscription, TopicName, Topics } from './message-bus.ts';
 import { ChannelAcks, type TrackedDelivery } from './amqp-acks.ts';
+import { batchSocketWrites } from './amqp-write-batching.ts';
 import { PACK_FORMAT, PACK_HEADER, decodeDelivery, encodePack, packOptionsFromEnv, type PackOptions } from './amqp-pack.ts';
 import {
   TOPIC_NAMES,
@@ -217,6 +218,7 @@ class AmqpBus implements MessageBus {
       timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: `vigil ${this.prefix} pid ${process.pid}` },
     });
+    if (!batchSocketWrites(model)) this.log.warn('amqplib internals differ from 2.3: frames are written one by one', {});
     const link: Link = { model, dead: false, publisher: null, publisherOpening: null };
     model.on('error', (err: Error) => this.log.warn('message broker connection error', { url: this.safeUrl, error: err }));
     model.on('close', (err?: Error) => this.onLinkClosed(link, err));
