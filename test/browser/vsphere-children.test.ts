@@ -119,7 +119,7 @@ void describe('vSphere entries in the fleet overview in Chromium', () => {
     await saveScreenshot(page, 'overview-vsphere-children');
   });
 
-  void test('children stay under their vCenter in every sort order, ordered among themselves by the same key', async () => {
+  void test('children stay under their vCenter, VMs under the hypervisor they run on, in every sort order, ordered among themselves by the same key', async () => {
     // Each click on a header sorts by it; a second click on the same header reverses the order.
     const sortBy = async (key: string, expected: string[]): Promise<void> => {
       await page.locator(`host-table button[data-sort="${key}"]`).click();
@@ -131,11 +131,15 @@ void describe('vSphere entries in the fleet overview in Chromium', () => {
       }
       assert.deepEqual(names, expected, `sorted by ${key}`);
     };
-    // CPU, busiest first: vc2 (90 %) leads with its hypervisor; vc1 (25 %) follows with app (42.5 %), esx1 (25 %), old (no figure).
-    await sortBy('cpu', ['vc2', 'esx9', 'vc1', 'app', 'esx1', 'old']);
+    // CPU, busiest first: vc2 (90 %) leads with its hypervisor; vc1 (25 %) follows with esx1 (25 %),
+    // and under esx1 the VMs it runs, app (42.5 %) and old (no figure).
+    await sortBy('cpu', ['vc2', 'esx9', 'vc1', 'esx1', 'app', 'old']);
     await sortBy('cpu', ['vc1', 'esx1', 'app', 'old', 'vc2', 'esx9']);
-    await sortBy('name', ['vc1', 'app', 'esx1', 'old', 'vc2', 'esx9']);
-    await sortBy('name', ['vc2', 'esx9', 'vc1', 'old', 'esx1', 'app']);
+    await sortBy('name', ['vc1', 'esx1', 'app', 'old', 'vc2', 'esx9']);
+    await sortBy('name', ['vc2', 'esx9', 'vc1', 'esx1', 'old', 'app']);
+    // A VM sits one step further in than its hypervisor.
+    assert.equal(await page.locator('host-table a.name.child.nested', { hasText: /^app$/ }).count(), 1);
+    assert.equal(await page.locator('host-table a.name.child.nested', { hasText: /^esx1$/ }).count(), 0);
     await saveScreenshot(page, 'overview-vsphere-children-by-name-desc');
   });
 

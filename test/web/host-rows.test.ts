@@ -91,3 +91,23 @@ void test('entries whose parents name each other (no such thing is stored) are s
   const looped = [host('a', { parent: 'b' }), host('b', { parent: 'a' }), host('c', { parent: 'c' }), host('d')];
   assert.deepEqual(names(sortHosts(looped, { key: 'name', direction: 'asc' })), ['d', 'a', 'b', 'c']);
 });
+
+void test('a VM follows the hypervisor it runs on, under their vCenter; with that hypervisor hidden, its vCenter', () => {
+  const fleet = [
+    host('vc1', { cpu: 20 }),
+    host('vc1/esx1', { parent: 'vc1', cpu: 30 }),
+    host('vc1/esx2', { parent: 'vc1', cpu: 10 }),
+    host('vc1/app', { parent: 'vc1', runsOn: 'vc1/esx2', cpu: 95, status: 'down' }),
+    host('vc1/db', { parent: 'vc1', runsOn: 'vc1/esx1', cpu: 40 }),
+    host('vc1/web', { parent: 'vc1', runsOn: 'vc1/esx1', cpu: 50 }),
+    host('kvm1', { cpu: 5 }),
+    host('kvm1/guest', { parent: 'kvm1', runsOn: 'kvm1', cpu: 1 }),
+  ];
+  assert.deepEqual(names(sortHosts(fleet, { key: 'cpu', direction: 'desc' })),
+    ['vc1', 'vc1/esx1', 'vc1/web', 'vc1/db', 'vc1/esx2', 'vc1/app', 'kvm1', 'kvm1/guest']);
+  assert.deepEqual(names(sortHosts(fleet, { key: 'name', direction: 'asc' })),
+    ['kvm1', 'kvm1/guest', 'vc1', 'vc1/esx1', 'vc1/db', 'vc1/web', 'vc1/esx2', 'vc1/app']);
+  const withoutEsx1 = fleet.filter((h) => h.name !== 'vc1/esx1');
+  assert.deepEqual(names(sortHosts(withoutEsx1, { key: 'name', direction: 'asc' })),
+    ['kvm1', 'kvm1/guest', 'vc1', 'vc1/db', 'vc1/esx2', 'vc1/app', 'vc1/web']);
+});

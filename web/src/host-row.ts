@@ -164,10 +164,12 @@ export class HostRow {
     const lastSample = latest ? `last sample ${formatAge(latest.ts, now)}` : 'no sample yet';
     setAttribute(this.name, 'href', hostHref(host.name));
     setAttribute(this.name, 'title', `${host.name} (${host.address}), ${lastSample}`);
-    // A vCenter's hypervisor or VM (host.parent): its own name, after its parent's as a muted
-    // prefix (host-table.ts's a.name.child::before), so that it reads as under its hypervisor's vCenter.
+    // A vCenter's hypervisor or VM, a KVM host's guest (host.parent): its own name, after its
+    // parent's as a muted prefix (host-table.ts's a.name.child::before), so that it reads as under
+    // its parent; a vCenter's VM one step further in, under the hypervisor it runs on (sortHosts).
     const child = host.parent !== undefined && host.name.startsWith(`${host.parent}/`);
-    setClass(this.name, child ? 'name child' : 'name');
+    const nested = child && host.runsOn !== undefined && host.runsOn !== host.parent;
+    setClass(this.name, nested ? 'name child nested' : child ? 'name child' : 'name');
     setAttribute(this.name, 'data-parent', child ? `${host.parent ?? ''} /` : null);
     setText(this.name, child ? host.name.slice((host.parent ?? '').length + 1) : host.name);
     const groups = host.groups.join(', ');

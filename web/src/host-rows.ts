@@ -101,8 +101,9 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 /**
  * A sorted copy. Hosts without a figure go last in either direction (a dash is not "lowest");
  * ties keep name order, so rows do not jump around between refreshes. A child entry (a vCenter's
- * hypervisor or VM) follows its parent, its siblings ordered by the same key, so that it reads as
- * under it in every order; one whose parent the filters hide takes its own place.
+ * hypervisor or VM, a KVM host's guest) follows its parent, its siblings ordered by the same key, so
+ * that it reads as under it in every order; a VM follows the hypervisor it runs on, when that is
+ * shown, else its parent; one whose parent the filters hide takes its own place.
  */
 export function sortHosts(hosts: readonly HostOverview[], sort: HostSort, sparklines: ReadonlyMap<string, (number | null)[]> = new Map()): HostOverview[] {
   const sorted = sortFlat(hosts, sort, sparklines);
@@ -110,7 +111,7 @@ export function sortHosts(hosts: readonly HostOverview[], sort: HostSort, sparkl
   const childrenOf = new Map<string, HostOverview[]>();
   const top: HostOverview[] = [];
   for (const host of sorted) {
-    const parent = host.parent;
+    const parent = host.runsOn !== undefined && host.runsOn !== host.name && shown.has(host.runsOn) ? host.runsOn : host.parent;
     if (parent === undefined || !shown.has(parent)) {
       top.push(host);
       continue;

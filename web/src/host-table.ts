@@ -168,6 +168,9 @@ export class HostTable extends LitElement {
     a.name.child {
       padding-left: 0.9rem;
     }
+    a.name.child.nested {
+      padding-left: 1.8rem;
+    }
     a.name.child::before {
       content: attr(data-parent) ' ';
       color: var(--vigil-muted);

@@ -31,6 +31,8 @@ export interface HostOverview {
    * Only on such entries: an inventory host's overview keeps its shape.
    */
   parent?: string;
+  /** The entry running this one (a VM's hypervisor, `<parent>/<name>`), only where its parent said; the overview nests the VM under it. */
+  runsOn?: string;
 }
 
 export interface ListHostsFilter {
@@ -74,6 +76,7 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
       'hosts.last_sample_at',
       'hosts.removed_at',
       'hosts.parent',
+      'hosts.runs_on',
       'latest.ts as latest_ts',
       'latest.cpu_busy_pct',
       'latest.mem_used_pct',
@@ -100,6 +103,7 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
     lastSampleAt: row.last_sample_at === null ? null : toDate(row.last_sample_at).toISOString(),
     removed: row.removed_at !== null,
     ...(row.parent !== null && { parent: row.parent }),
+    ...(row.parent !== null && row.runs_on !== null && { runsOn: row.runs_on }),
     latest:
       row.latest_ts === null || row.latest_ts === undefined
         ? null
