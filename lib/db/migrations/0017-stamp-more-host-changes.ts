@@ -1,14 +1,15 @@
 // The live change feed (migration 0009) stamped a host's row only when its last sample, status or
-// reason changed. The overview also shows the failure message and, for child entries (0016), the
-// power state and the hypervisor a VM runs on: a change of only those (a down host failing in a new
-// way, a VM moved to another hypervisor) never reached a dashboard kept live. They change seldom
-// (a failing host keeps its message from poll to poll), so watching them does not wake browsers
-// on every failed poll, which is what the feed must avoid.
+// reason changed. For child entries (0016) the overview also shows the power state and the
+// hypervisor a VM runs on: a change of only those (a VM moved to another hypervisor, suspended
+// while its status stays down) never reached a dashboard kept live. They change seldom, so
+// watching them does not wake browsers on every poll. The failure message stays unwatched on
+// purpose: it may differ from one failed poll to the next, and a host failing again for the same
+// reason must not wake every browser.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
 const BEFORE = ['last_sample_at', 'status', 'status_reason'];
-const NOW = [...BEFORE, 'status_message', 'power_state', 'runs_on'];
+const NOW = [...BEFORE, 'power_state', 'runs_on'];
 
 export async function up(db: Kysely<any>): Promise<void> {
   await replaceStampFunction(db, NOW);

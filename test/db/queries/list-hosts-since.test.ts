@@ -73,15 +73,15 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.equal((await listHostsSince(db, cursorOf(after))).full, false);
     });
 
-    void test('a change of only the failure message, power state or hypervisor is sent; one of only the last poll time is not', async () => {
+    void test('a change of only the power state or hypervisor is sent; one of only the last poll time or failure message is not', async () => {
       const { db } = testDb;
       await insertHost(db, 'vm-1');
       await db.updateTable('hosts').set({ status: 'down', status_reason: 'timeout-connect', status_message: 'no answer within 10 s' }).where('name', '=', 'vm-1').execute();
       let cursor = cursorOf(await listHostsSince(db, null));
-      await db.updateTable('hosts').set({ last_poll_at: new Date() }).where('name', '=', 'vm-1').execute();
+      await db.updateTable('hosts').set({ last_poll_at: new Date(), status_message: 'no answer within 10 s, again' }).where('name', '=', 'vm-1').execute();
       let delta = await listHostsSince(db, cursor);
       assert.deepEqual(names(delta), []);
-      for (const change of [{ status_message: 'connection refused by the bastion' }, { power_state: 'poweredOff' }, { runs_on: 'vc/esx-2' }] as const) {
+      for (const change of [{ power_state: 'poweredOff' }, { runs_on: 'vc/esx-2' }] as const) {
         cursor = cursorOf(delta);
         await db.updateTable('hosts').set(change).where('name', '=', 'vm-1').execute();
         delta = await listHostsSince(db, cursor);
