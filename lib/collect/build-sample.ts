@@ -12,6 +12,7 @@ import type {
   Sample,
   TopProcess,
 } from './sample.ts';
+import { bootTime } from './boot-time.ts';
 import { filesystemsReadAt } from './carry-filesystems.ts';
 import { isPseudoFilesystem } from './is-pseudo-filesystem.ts';
 import { compileProcessPattern, MAX_PATTERNS } from './process-patterns.ts';
@@ -115,12 +116,6 @@ function sameFacts(a: HostFacts | null, b: HostFacts | null): boolean {
     && a.cpuModel === b.cpuModel && a.architecture === b.architecture;
 }
 
-/** To the second, so that the jitter of consecutive polls does not make it wobble; null if before 1970 (a garbled uptime). */
-function bootTime(ts: number, uptimeSec: number | null): number | null {
-  if (uptimeSec === null) return null;
-  const at = Math.round((ts - uptimeSec * 1000) / 1000) * 1000;
-  return Number.isFinite(at) && at >= 0 ? at : null;
-}
 
 function rebootedBetween(previous: HostSnapshot, current: HostSnapshot): boolean {
   return previous.uptimeSec !== null && current.uptimeSec !== null && current.uptimeSec < previous.uptimeSec;

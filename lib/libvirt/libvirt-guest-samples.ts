@@ -5,6 +5,8 @@
 // the caller keeps what this returns and hands it back next time. Pure.
 import type { DomainState } from '../collect/parse-virsh-domstats.ts';
 import { virshStateText } from '../collect/parse-virsh-list.ts';
+import { emptySample } from '../collect/empty-sample.ts';
+import { roundPercent } from '../collect/round-percent.ts';
 import type { InterfaceRate, Sample } from '../collect/sample.ts';
 import type { VirtualMachine } from '../checks/libvirt-script.ts';
 import type { PollChild } from '../poll/poll-messages.ts';
@@ -86,34 +88,25 @@ function guestChild(
   const vcpus = positive(vm.vcpuCurrent) ?? positive(vm.vcpuMaximum);
   const cpuNs = delta(now?.cpuTimeNs ?? null, base?.cpuTimeNs ?? null);
   // cpu.time includes QEMU's own threads, so a busy guest can read a little over 100 %.
-  const cpuBusyPct = cpuNs === null || seconds === null || vcpus === null ? null : round2(Math.min(100, (cpuNs / (seconds * 1e9 * vcpus)) * 100));
+  const cpuBusyPct = cpuNs === null || seconds === null || vcpus === null ? null : roundPercent(Math.min(100, (cpuNs / (seconds * 1e9 * vcpus)) * 100));
   const interfaces = seconds === null || now === null || base === null ? [] : interfaceRates(now, base, seconds);
   const disks = seconds === null || now === null || base === null ? null : diskRates(now, base, seconds);
   const state = vm.state;
   const downReason = state === null ? undefined : DOWN_REASONS[state];
   const powerState = state === null ? 'unknown' : virshStateText(state);
   const sample: Sample = {
-    host: name,
-    ts,
+    ...emptySample(name, ts),
     cpuBusyPct,
     cpuCount: vcpus,
     ...guestMemory(vm),
-    swapTotalBytes: null,
-    swapUsedBytes: null,
-    load1: null,
-    load5: null,
-    load15: null,
-    uptimeSec: null,
-    netRxBytesPerSec: interfaces.length === 0 ? null : round2(interfaces.reduce((total, nic) => total + nic.rxBytesPerSec, 0)),
-    netTxBytesPerSec: interfaces.length === 0 ? null : round2(interfaces.reduce((total, nic) => total + nic.txBytesPerSec, 0)),
-    diskUsedPctMax: null,
-    diskReadBytesPerSec: disks?.read ?? null,
-    diskWriteBytesPerSec: disks?.write ?? null,
-    // Image sizes are not the guest's filesystems: those only the guest knows.
-    filesystems: [],
+    // Totals in whole bytes per second, as buildSample's; per NIC as measured (the writer rounds them).
+    netRxBytesPerSec: interfaces.length === 0 ? null : Math.round(interfaces.reduce((total, nic) => total + nic.rxBytesPerSec, 0)),
+    netTxBytesPerSec: interfaces.length === 0 ? null : Math.round(interfaces.reduce((total, nic) => total + nic.txBytesPerSec, 0)),
+    diskReadBytesPerSec: disks === null ? null : Math.round(disks.read),
+    diskWriteBytesPerSec: disks === null ? null : Math.round(disks.write),
+    // Image sizes are not the guest's filesystems (emptySample's []): those only the guest knows.
     interfaces,
     facts: { hostname: vm.name, kernel: null, osName: driver === 'qemu' ? 'KVM/QEMU virtual machine' : `libvirt ${driver} virtual machine`, osVersion: null, cpuModel: null, architecture: null },
-    missing: [],
     // Collected over the host's SSH connection, by virsh.
     source: 'ssh',
   };
@@ -136,7 +129,7 @@ function guestMemory(vm: VirtualMachine): Pick<Sample, 'memTotalBytes' | 'memAva
   const seen = positive(vm.memoryAvailableKiB);
   const usable = vm.memoryUsableKiB;
   if (seen !== null && usable !== null && usable <= seen) {
-    return { memTotalBytes: seen * 1024, memAvailableBytes: usable * 1024, memUsedPct: round2(((seen - usable) / seen) * 100) };
+    return { memTotalBytes: seen * 1024, memAvailableBytes: usable * 1024, memUsedPct: roundPercent(((seen - usable) / seen) * 100) };
   }
   const given = positive(vm.memoryCurrentKiB);
   return { memTotalBytes: given === null ? null : given * 1024, memAvailableBytes: null, memUsedPct: null };
@@ -159,7 +152,7 @@ function interfaceRates(now: DomainCounters, base: DomainCounters, seconds: numb
     const before = base.interfaces[name];
     const rx = delta(counters.rxBytes, before?.rxBytes ?? null);
     const tx = delta(counters.txBytes, before?.txBytes ?? null);
-    if (rx !== null && tx !== null) rates.push({ name, rxBytesPerSec: round2(rx / seconds), txBytesPerSec: round2(tx / seconds) });
+    if (rx !== null && tx !== null) rates.push({ name, rxBytesPerSec: rx / seconds, txBytesPerSec: tx / seconds });
   }
   return rates;
 }
@@ -178,7 +171,7 @@ function diskRates(now: DomainCounters, base: DomainCounters, seconds: number): 
     write += writeBytes;
     counted++;
   }
-  return counted === 0 ? null : { read: round2(read / seconds), write: round2(write / seconds) };
+  return counted === 0 ? null : { read: read / seconds, write: write / seconds };
 }
 
 /** Growth of a counter; null when either is unknown or it went back (the domain's counters restarted). */
@@ -193,8 +186,4 @@ function positive(value: number | null): number | null {
 // No control characters (they would break logs and the dashboard) and no longer than a host name may be.
 function isEntryName(name: string): boolean {
   return name.length <= MAX_ENTRY_NAME && !/[\u0000-\u001f\u007f]/.test(name);
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }

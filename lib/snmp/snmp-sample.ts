@@ -2,6 +2,7 @@
 // so that charts and rules need nothing of their own: sysUpTime as the uptime (reboot detection),
 // IF-MIB rates as `interfaces`, sysName and sysDescr as facts, and the rest of the report
 // (printer status, supplies, page count and pages per day, the alert table) as `device`. Pure.
+import { bootTime } from '../collect/boot-time.ts';
 import type { HostFacts, InterfaceRate, Sample } from '../collect/sample.ts';
 import { agentRestarted } from './counter-delta.ts';
 import type { DeviceInterface } from './device-interfaces.ts';
@@ -163,12 +164,6 @@ function missingParts(report: SnmpReport): string[] {
   return missing;
 }
 
-/** To the second, as the SSH worker's, so consecutive polls' jitter does not make it wobble. */
-function bootTime(ts: number, uptimeSec: number | null): number | null {
-  if (uptimeSec === null) return null;
-  const at = Math.round((ts - uptimeSec * 1000) / 1000) * 1000;
-  return Number.isFinite(at) && at >= 0 ? at : null;
-}
 
 function sameFacts(a: HostFacts, b: HostFacts): boolean {
   return a.hostname === b.hostname && a.osName === b.osName;

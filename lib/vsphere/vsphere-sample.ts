@@ -4,6 +4,8 @@
 // own under their parent and the evaluator's default rules (cpu_busy, memory_used,
 // filesystem_used…) apply to a VM as to any host. Pure: the poller (services/worker/vsphere-poller.ts)
 // does the I/O.
+import { bootTime } from '../collect/boot-time.ts';
+import { emptySample } from '../collect/empty-sample.ts';
 import type { FilesystemUsage, HostFacts, Sample } from '../collect/sample.ts';
 import type { PollChild } from '../poll/poll-messages.ts';
 import type { VsphereHypervisor, VsphereInventory, VsphereVm } from './vsphere-inventory.ts';
@@ -122,20 +124,7 @@ function facts(hostname: string, osName: string): HostFacts {
   return { hostname, kernel: null, osName, osVersion: null, cpuModel: null, architecture: null };
 }
 
-function emptySample(host: string, ts: number): Sample {
-  return {
-    host, ts, cpuBusyPct: null, cpuCount: null, memTotalBytes: null, memAvailableBytes: null, memUsedPct: null,
-    swapTotalBytes: null, swapUsedBytes: null, load1: null, load5: null, load15: null, uptimeSec: null,
-    netRxBytesPerSec: null, netTxBytesPerSec: null, diskUsedPctMax: null, filesystems: [], interfaces: [], missing: [],
-  };
-}
 
-/** To the second, as the SSH worker's. */
-function bootTime(ts: number, uptimeSec: number | null): number | null {
-  if (uptimeSec === null) return null;
-  const at = Math.round((ts - uptimeSec * 1000) / 1000) * 1000;
-  return Number.isFinite(at) && at >= 0 ? at : null;
-}
 
 function percent(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 10000) / 100 : null;
