@@ -260,8 +260,10 @@ async function updateHostStates(db: Kysely<Database>, states: HostState[]): Prom
       power_state = u.power_state,
       runs_on = u.runs_on,
       address = u.address,
-      -- A child entry follows its parent's interval, also when the inventory changes it.
-      interval_sec = coalesce((SELECT p.interval_sec FROM hosts p WHERE p.name = u.parent), hosts.interval_sec),
+      -- A child entry follows its parent's interval, also when the inventory changes it; an
+      -- inventory host (most rows of every batch) keeps its own without the lookup.
+      interval_sec = CASE WHEN u.parent IS NULL THEN hosts.interval_sec
+        ELSE coalesce((SELECT p.interval_sec FROM hosts p WHERE p.name = u.parent), hosts.interval_sec) END,
       -- A child entry sampled again is back (its parent returned to the inventory), unless its
       -- parent is still removed: a poll in flight when the parent left must not revive it.
       removed_at = CASE
