@@ -59,7 +59,8 @@ interface FleetReport {
 const base = { connection: 'ssh' as const, intervalSec: 10, groups: [] };
 const reports: FleetReport[] = [];
 
-{
+// --sshd-hosts 0: the simulated fleet alone (a profile of the worker's own code, say).
+if (Number(values['sshd-hosts']) > 0) {
   const count = Number(values['sshd-hosts']);
   log(`starting ${count} sshd hosts`);
   const fleet = await startSshdFleet(count);
@@ -121,7 +122,10 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
     const configFile = join(dir, 'client.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
+    // VIGIL_BENCH_PROFILE_DIR: each client writes a V8 CPU profile there when it exits (as bench:fleet's services do).
+    const profileDir = process.env.VIGIL_BENCH_PROFILE_DIR;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, config.mode)}`] : [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
