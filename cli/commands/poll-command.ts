@@ -118,7 +118,11 @@ async function pollOne(target: HostTarget, runner: CommandRunner, json: boolean)
     fail(`${target.name}: ${result.reason}: ${result.message}`);
     return;
   }
-  process.stdout.write(json ? JSON.stringify(result.sample, null, 2) + '\n' : formatSample(target, result.sample) + formatChecks(result.sample.checks ?? []) + formatGuests(target.name, result.children ?? []));
+  // The sample as it is, and beside its fields the entries seen through the host (a vCenter's
+  // hypervisors and VMs, a KVM host's guests), each as the worker would store it.
+  const children = result.children ?? [];
+  const printed = children.length > 0 ? { ...result.sample, children } : result.sample;
+  process.stdout.write(json ? JSON.stringify(printed, null, 2) + '\n' : formatSample(target, result.sample) + formatChecks(result.sample.checks ?? []) + formatGuests(target.name, children));
 }
 
 async function pollAll(targets: HostTarget[], runnerFor: (t: HostTarget) => CommandRunner, forks: number, json: boolean): Promise<void> {

@@ -82,6 +82,16 @@ void test('vigil poll VCENTER polls twice on one login and prints each hyperviso
   }
 });
 
+void test('vigil poll VCENTER --json: the vCenter\'s sample, and its hypervisors and VMs under children', async () => {
+  const { code, stdout, stderr } = await vigil(['poll', 'vc1', '-i', inventory, '--json']);
+  assert.equal(code, 0, stderr);
+  const printed = JSON.parse(stdout) as { host: string; children?: { kind: string; powerState: string; sample: { host: string } }[] };
+  assert.equal(printed.host, 'vc1');
+  assert.equal(printed.children?.length, 8);
+  assert.deepEqual(printed.children?.map((c) => c.kind).sort(), ['hypervisor', 'hypervisor', 'hypervisor', 'hypervisor', 'vm', 'vm', 'vm', 'vm']);
+  assert.ok(printed.children?.some((c) => c.sample.host === 'vc1/DC0_C0_RP0_VM0' && c.powerState === 'poweredOn'), JSON.stringify(printed.children?.map((c) => c.sample.host)));
+});
+
 void test('vigil poll --all --json: the vCenter\'s sample with its children, and a refused login as auth-failed', async () => {
   const { code, stdout } = await vigil(['poll', '--all', '-i', inventory, '--json']);
   assert.equal(code, 1);
