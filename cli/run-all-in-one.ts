@@ -77,6 +77,7 @@ export async function runAllInOne(config: VigilConfig, log: Logger, tell: (text:
       maxInFlight: config.workerMaxInFlight,
       knownHostsFile: config.knownHostsFile,
       hostKeyChecking: config.hostKeyChecking,
+      ssh: { connectRatePerSec: config.sshConnectRate },
     });
     steps.unshift({ name: 'worker', run: () => worker.stop() });
     const web = await startWebServer(config, database.db, log.child({ service: 'web' }));

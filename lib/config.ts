@@ -21,6 +21,8 @@ export interface VigilConfig {
   /** Consecutive failed polls before a host counts as down. */
   downAfter: number;
   workerMaxInFlight: number;
+  /** New SSH connections one worker opens per second (VIGIL_SSH_CONNECT_RATE). */
+  sshConnectRate: number;
   /** Days raw samples are kept; older ones live on as rollups. */
   rawRetentionDays: number;
   /** Days the 1-minute and 1-hour rollups are kept. */
@@ -67,6 +69,7 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_HTTP_PORT', 'Port of the web server (default 8080).'],
   ['VIGIL_DOWN_AFTER', 'Consecutive failed polls before a host is down (default 3).'],
   ['VIGIL_WORKER_MAX_IN_FLIGHT', 'Polls one worker runs at once (default 64).'],
+  ['VIGIL_SSH_CONNECT_RATE', 'New SSH connections one worker opens per second (default 25): sshd\'s MaxStartups and fail2ban count connection attempts, so a cold start of many hosts is paced (10,000 hosts on two workers: about 6 minutes at 25).'],
   ['VIGIL_RETENTION_RAW_DAYS', 'Days raw samples are kept (default 14).'],
   ['VIGIL_RETENTION_ROLLUP_DAYS', 'Days the 1-minute and 1-hour rollups are kept (default 400).'],
   ['VIGIL_KNOWN_HOSTS', 'known_hosts file the workers read besides ~/.ssh/known_hosts, and pin new host keys to (default VIGIL_DATA_DIR/known_hosts).'],
@@ -138,6 +141,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     httpPort: integer('VIGIL_HTTP_PORT', 8080, 0, 65535),
     downAfter: integer('VIGIL_DOWN_AFTER', 3, 1, 1000),
     workerMaxInFlight: integer('VIGIL_WORKER_MAX_IN_FLIGHT', 64, 1, 10000),
+    sshConnectRate: integer('VIGIL_SSH_CONNECT_RATE', 25, 1, 10000),
     rawRetentionDays: integer('VIGIL_RETENTION_RAW_DAYS', 14, 1, 3650),
     rollupRetentionDays: integer('VIGIL_RETENTION_ROLLUP_DAYS', 400, 1, 36500),
     alertRules: path.resolve(text('VIGIL_ALERT_RULES') ?? defaultAlertRules(path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'))),

@@ -8,7 +8,14 @@ import { startWorker } from './worker-service.ts';
 
 export async function runWorker(config: VigilConfig, log: Logger): Promise<ShutdownStep[]> {
   const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
-  const worker = await startWorker({ bus, log, maxInFlight: config.workerMaxInFlight, knownHostsFile: config.knownHostsFile, hostKeyChecking: config.hostKeyChecking });
+  const worker = await startWorker({
+    bus,
+    log,
+    maxInFlight: config.workerMaxInFlight,
+    knownHostsFile: config.knownHostsFile,
+    hostKeyChecking: config.hostKeyChecking,
+    ssh: { connectRatePerSec: config.sshConnectRate },
+  });
   // No database: /metrics and /healthz, its own queue's depth, and a heartbeat over the bus that the writer records.
   const observability = await startServiceObservability({
     service: 'worker',

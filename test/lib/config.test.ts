@@ -12,6 +12,14 @@ test('vigil up needs nothing: every default applies', () => {
   assert.equal(config.dataDir, path.resolve('data'));
   assert.equal(config.inventory, path.resolve('inventory/hosts'));
   assert.equal(config.downAfter, 3);
+  assert.equal(config.sshConnectRate, 25);
+});
+
+test('VIGIL_SSH_CONNECT_RATE paces a worker\'s new SSH connections; a rate of 0 or a word is an error', () => {
+  assert.equal(loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1', VIGIL_SSH_CONNECT_RATE: '200' }).sshConnectRate, 200);
+  const error = captureConfigError(() => loadConfig('worker', { VIGIL_AMQP_URL: 'amqp://127.0.0.1', VIGIL_SSH_CONNECT_RATE: '0' }));
+  assert.match(error.message, /VIGIL_SSH_CONNECT_RATE="0" must be a whole number from 1 to 10000/);
+  assert.match(captureConfigError(() => loadConfig('up', { VIGIL_SSH_CONNECT_RATE: 'fast' })).message, /VIGIL_SSH_CONNECT_RATE="fast"/);
 });
 
 test('every problem is reported at once, naming the variable', () => {
