@@ -3,6 +3,7 @@ import type {
   CpuTimes,
   DiskCounters,
   DiskRate,
+  FilesystemUsage,
   HostFacts,
   HostSnapshot,
   InterfaceCounters,
@@ -88,7 +89,7 @@ export function buildSample(
     // Whole bytes per second: the fractions are the jitter of the poll's timing, and cost stored bytes.
     netRxBytesPerSec: wholeOrNull(interfaceRates.rxTotal),
     netTxBytesPerSec: wholeOrNull(interfaceRates.txTotal),
-    diskUsedPctMax: filesystems.length > 0 ? roundPercent(Math.max(...filesystems.map((fs) => fs.usedPct))) : null,
+    diskUsedPctMax: filesystems.length > 0 ? roundPercent(maxUsedPct(filesystems)) : null,
     diskReadBytesPerSec: wholeOrNull(diskRates.readTotal),
     diskWriteBytesPerSec: wholeOrNull(diskRates.writeTotal),
     filesystems,
@@ -104,6 +105,13 @@ export function buildSample(
     missing: [...current.missing],
     pollScript: current.script,
   };
+}
+
+/** Math.max over the usedPct of each, without the spread's array of them. */
+function maxUsedPct(filesystems: readonly FilesystemUsage[]): number {
+  let max = -Infinity;
+  for (const fs of filesystems) max = Math.max(max, fs.usedPct);
+  return max;
 }
 
 function wholeOrNull(value: number | null): number | null {
@@ -155,6 +163,10 @@ function pctOf(delta: number, total: number): number {
   return clampPct((delta / total) * 100);
 }
 
+function shareOf(delta: number, total: number): number {
+  return roundPercent(pctOf(delta, total));
+}
+
 /** Rounded once, from the exact shares: rounding them first would add their rounding errors. */
 function busyPctOf(d: ModeDeltas): number {
   return roundPercent(clampPct(100 - pctOf(d.idle, d.total) - pctOf(d.iowait, d.total)));
@@ -170,17 +182,16 @@ function cpuFigures(current: CpuTimes | null, previous: CpuTimes | null): { mode
   const d = modeDeltas(current, previous, scratchDeltas);
   if (d === null) return null;
   const guest = Math.max(0, current.guest - previous.guest) + Math.max(0, current.guestNice - previous.guestNice);
-  const share = (delta: number): number => roundPercent(pctOf(delta, d.total));
   const modes = {
-    user: share(d.user),
-    nice: share(d.nice),
-    system: share(d.system),
-    idle: share(d.idle),
-    iowait: share(d.iowait),
-    irq: share(d.irq),
-    softirq: share(d.softirq),
-    steal: share(d.steal),
-    guest: share(guest),
+    user: shareOf(d.user, d.total),
+    nice: shareOf(d.nice, d.total),
+    system: shareOf(d.system, d.total),
+    idle: shareOf(d.idle, d.total),
+    iowait: shareOf(d.iowait, d.total),
+    irq: shareOf(d.irq, d.total),
+    softirq: shareOf(d.softirq, d.total),
+    steal: shareOf(d.steal, d.total),
+    guest: shareOf(guest, d.total),
   };
   return { modes, busyPct: busyPctOf(d) };
 }
@@ -223,46 +234,47 @@ function rateInterfaces(
   virtualNames: string[] | null,
 ): InterfaceRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], rxTotal: null, txTotal: null };
-  const previousByName = new Map(previous.map((iface) => [iface.name, iface]));
-  const virtual = new Set(virtualNames ?? [LOOPBACK]);
+  const previousByName = byNameIfMany(previous);
+  // Null names only loopback, which `loopback` covers; a short list is searched, not hashed.
+  const virtualSet = virtualNames !== null && virtualNames.length > SMALL_LIST ? new Set(virtualNames) : null;
   const rates: InterfaceRate[] = [];
   let rxTotal = 0;
   let txTotal = 0;
   let totalsValid = true;
   let rated = 0;
   for (const iface of current) {
-    const before = previousByName.get(iface.name);
+    const before = previousByName !== null ? previousByName.get(iface.name) : lastNamed(previous, iface.name);
     if (before === undefined) continue;
-    const deltas = {
-      rxBytes: iface.rxBytes - before.rxBytes,
-      txBytes: iface.txBytes - before.txBytes,
-      rxPackets: iface.rxPackets - before.rxPackets,
-      txPackets: iface.txPackets - before.txPackets,
-      rxErrors: iface.rxErrors - before.rxErrors,
-      txErrors: iface.txErrors - before.txErrors,
-      rxDrops: iface.rxDrops - before.rxDrops,
-      txDrops: iface.txDrops - before.txDrops,
-    };
-    const usable = Object.values(deltas).every((delta) => delta >= 0 && Number.isFinite(delta / elapsedSec));
+    const rxBytes = iface.rxBytes - before.rxBytes;
+    const txBytes = iface.txBytes - before.txBytes;
+    const rxPackets = iface.rxPackets - before.rxPackets;
+    const txPackets = iface.txPackets - before.txPackets;
+    const rxErrors = iface.rxErrors - before.rxErrors;
+    const txErrors = iface.txErrors - before.txErrors;
+    const rxDrops = iface.rxDrops - before.rxDrops;
+    const txDrops = iface.txDrops - before.txDrops;
+    const usable = usableDelta(rxBytes, elapsedSec) && usableDelta(txBytes, elapsedSec) && usableDelta(rxPackets, elapsedSec)
+      && usableDelta(txPackets, elapsedSec) && usableDelta(rxErrors, elapsedSec) && usableDelta(txErrors, elapsedSec)
+      && usableDelta(rxDrops, elapsedSec) && usableDelta(txDrops, elapsedSec);
     const loopback = iface.name === LOOPBACK;
     if (!usable) {
       if (!loopback) totalsValid = false;
       continue;
     }
-    const rxBytesPerSec = deltas.rxBytes / elapsedSec;
-    const txBytesPerSec = deltas.txBytes / elapsedSec;
+    const rxBytesPerSec = rxBytes / elapsedSec;
+    const txBytesPerSec = txBytes / elapsedSec;
     rates.push({
       name: iface.name,
       rxBytesPerSec,
       txBytesPerSec,
-      rxPacketsPerSec: deltas.rxPackets / elapsedSec,
-      txPacketsPerSec: deltas.txPackets / elapsedSec,
-      rxErrors: deltas.rxErrors,
-      txErrors: deltas.txErrors,
-      rxDrops: deltas.rxDrops,
-      txDrops: deltas.txDrops,
+      rxPacketsPerSec: rxPackets / elapsedSec,
+      txPacketsPerSec: txPackets / elapsedSec,
+      rxErrors,
+      txErrors,
+      rxDrops,
+      txDrops,
       loopback,
-      virtual: loopback || virtual.has(iface.name),
+      virtual: loopback || (virtualSet !== null ? virtualSet.has(iface.name) : virtualNames !== null && virtualNames.includes(iface.name)),
     });
     if (!loopback) {
       rxTotal += rxBytesPerSec;
@@ -274,6 +286,33 @@ function rateInterfaces(
   return { rates, rxTotal: totalsKnown ? rxTotal : null, txTotal: totalsKnown ? txTotal : null };
 }
 
+function usableDelta(delta: number, elapsedSec: number): boolean {
+  return delta >= 0 && Number.isFinite(delta / elapsedSec);
+}
+
+/**
+ * Below this many items a linear search beats building a Map or Set on every poll (a host has a
+ * handful of interfaces and disks); above it, as on a container host with hundreds of veths, not.
+ */
+const SMALL_LIST = 16;
+
+/** The items by name when there are many, the last of a name winning as in a Map built from them; null for a short list (see lastNamed). */
+function byNameIfMany<T extends { name: string }>(items: readonly T[]): Map<string, T> | null {
+  if (items.length <= SMALL_LIST) return null;
+  const byName = new Map<string, T>();
+  for (const item of items) byName.set(item.name, item);
+  return byName;
+}
+
+/** The last item of that name, as a Map built from the list would hold it. */
+function lastNamed<T extends { name: string }>(items: readonly T[], name: string): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i] as T;
+    if (item.name === name) return item;
+  }
+  return undefined;
+}
+
 interface DiskRates {
   rates: DiskRate[];
   readTotal: number | null;
@@ -283,13 +322,13 @@ interface DiskRates {
 /** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
 function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | null, elapsedSec: number | null): DiskRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], readTotal: null, writeTotal: null };
-  const previousByName = new Map(previous.map((disk) => [disk.name, disk]));
+  const previousByName = byNameIfMany(previous);
   const rates: DiskRate[] = [];
   let readTotal = 0;
   let writeTotal = 0;
   let totalsValid = true;
   for (const disk of current) {
-    const before = previousByName.get(disk.name);
+    const before = previousByName !== null ? previousByName.get(disk.name) : lastNamed(previous, disk.name);
     if (before === undefined) continue;
     const reads = disk.readsCompleted - before.readsCompleted;
     const writes = disk.writesCompleted - before.writesCompleted;
@@ -331,45 +370,102 @@ function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | nu
 function summarizeProcesses(current: HostSnapshot, previous: HostSnapshot | undefined, patterns: readonly string[]): ProcessSummary | null {
   if (current.processes === null) return null;
   const shell = current.pollShellPid;
-  const processes = current.processes.filter((p) => shell === null || (p.pid !== shell && p.ppid !== shell));
   const cpuCount = current.cpuCount ?? 1;
-  const previousByKey = new Map((previous?.processes ?? []).map((p) => [`${p.pid}:${p.startTicks}`, p]));
+  const previousOf = previousProcessLookup(previous?.processes ?? []);
   const totalTicksDelta =
     current.cpuTotal !== null && previous?.cpuTotal != null ? cpuTotalTicks(current.cpuTotal) - cpuTotalTicks(previous.cpuTotal) : null;
   const hz = ticksPerSecond(current);
   const uptimeTicks = current.uptimeSec !== null && hz !== null ? current.uptimeSec * hz : null;
   const maxPct = cpuCount * 100;
-  const cpuPctOf = (p: ProcessCounters): number => {
-    const before = previousByKey.get(`${p.pid}:${p.startTicks}`);
-    if (before !== undefined && totalTicksDelta !== null && totalTicksDelta > 0) {
-      return Math.min(maxPct, (Math.max(0, p.cpuTicks - before.cpuTicks) / totalTicksDelta) * cpuCount * 100);
+  const regexes = patterns.slice(0, MAX_PATTERNS).map((pattern) => compileProcessPattern(pattern));
+  const matchCounts = regexes.map(() => 0);
+  // One pass, no row object per process: a full poll of a busy host lists hundreds of them.
+  // The top lists are kept sorted as they fill, which gives what a stable sort and a slice gave.
+  const topCpu: TopProcess[] = [];
+  const topMemory: TopProcess[] = [];
+  let running = 0;
+  let total = 0;
+  for (const p of current.processes) {
+    if (shell !== null && (p.pid === shell || p.ppid === shell)) continue;
+    total++;
+    if (p.state === 'R') running++;
+    for (let i = 0; i < regexes.length; i++) {
+      const regex = regexes[i];
+      if (regex != null && regex.test(p.command)) matchCounts[i] = (matchCounts[i] as number) + 1;
     }
-    const lifetimeTicks = uptimeTicks === null ? 0 : uptimeTicks - p.startTicks;
-    // Under a second old: too short an average to mean anything.
-    if (hz === null || !(lifetimeTicks >= hz)) return 0;
-    return Math.min(maxPct, (p.cpuTicks / lifetimeTicks) * 100);
-  };
-  const rows = processes.map((p) => ({ p, cpuPct: finiteOrZero(cpuPctOf(p)) }));
-  const toTop = ({ p, cpuPct }: { p: ProcessCounters; cpuPct: number }): TopProcess => ({
-    pid: p.pid,
-    user: null,
-    command: p.command,
-    cpuPct,
-    rssBytes: p.rssBytes,
-  });
-  const topCpu = rows.filter((row) => row.cpuPct > 0).sort((a, b) => b.cpuPct - a.cpuPct || a.p.pid - b.p.pid).slice(0, TOP_PROCESSES);
-  const topMemory = rows.filter((row) => row.p.rssBytes > 0).sort((a, b) => b.p.rssBytes - a.p.rssBytes || a.p.pid - b.p.pid).slice(0, TOP_PROCESSES);
-  const matches = patterns.slice(0, MAX_PATTERNS).map((pattern) => {
-    const regex = compileProcessPattern(pattern);
-    return { pattern, count: regex === null ? 0 : processes.filter((p) => regex.test(p.command)).length };
-  });
+    const cpuPct = finiteOrZero(processCpuPct(p, previousOf(p), totalTicksDelta, cpuCount, maxPct, hz, uptimeTicks));
+    if (cpuPct > 0) insertTop(topCpu, false, p, cpuPct);
+    if (p.rssBytes > 0) insertTop(topMemory, true, p, cpuPct);
+  }
   return {
-    running: processes.filter((p) => p.state === 'R').length,
-    total: processes.length,
-    topCpu: topCpu.map(toTop),
-    topMemory: topMemory.map(toTop),
-    matches,
+    running,
+    total,
+    topCpu,
+    topMemory,
+    matches: regexes.map((regex, i) => ({ pattern: patterns[i] as string, count: regex === null ? 0 : (matchCounts[i] as number) })),
   };
+}
+
+/**
+ * The process's CPU % since the previous poll (`before`: the same process then), else its
+ * lifetime average; see summarizeProcesses.
+ */
+function processCpuPct(
+  p: ProcessCounters, before: ProcessCounters | undefined, totalTicksDelta: number | null, cpuCount: number, maxPct: number,
+  hz: number | null, uptimeTicks: number | null,
+): number {
+  if (before !== undefined && totalTicksDelta !== null && totalTicksDelta > 0) {
+    return Math.min(maxPct, (Math.max(0, p.cpuTicks - before.cpuTicks) / totalTicksDelta) * cpuCount * 100);
+  }
+  const lifetimeTicks = uptimeTicks === null ? 0 : uptimeTicks - p.startTicks;
+  // Under a second old: too short an average to mean anything.
+  if (hz === null || !(lifetimeTicks >= hz)) return 0;
+  return Math.min(maxPct, (p.cpuTicks / lifetimeTicks) * 100);
+}
+
+/**
+ * The previous poll's process with the same pid and start time (the last such, as a Map keyed by
+ * "pid:startTicks" held it). Keyed by the pid alone, no key string per process, unless a pid
+ * shows twice in the list.
+ */
+function previousProcessLookup(previous: readonly ProcessCounters[]): (p: ProcessCounters) => ProcessCounters | undefined {
+  const byPid = new Map<number, ProcessCounters>();
+  for (const p of previous) {
+    if (byPid.has(p.pid)) {
+      const byKey = new Map(previous.map((q) => [`${q.pid}:${q.startTicks}`, q]));
+      return (p) => byKey.get(`${p.pid}:${p.startTicks}`);
+    }
+    byPid.set(p.pid, p);
+  }
+  return (p) => {
+    const before = byPid.get(p.pid);
+    return before !== undefined && sameNumberText(before.startTicks, p.startTicks) ? before : undefined;
+  };
+}
+
+/** Whether String(a) === String(b), as the keys compared them: NaN is NaN, and 0 is -0. */
+function sameNumberText(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/**
+ * Puts the process into `top` (at most TOP_PROCESSES, most CPU or most memory first, then by pid)
+ * after any equal to it, as the stable sort of all of them did; no entry is made for one that
+ * would not make the list.
+ */
+function insertTop(top: TopProcess[], byMemory: boolean, p: ProcessCounters, cpuPct: number): void {
+  const key = byMemory ? p.rssBytes : cpuPct;
+  let at = top.length;
+  while (at > 0 && sortsBefore(key, p.pid, top[at - 1] as TopProcess, byMemory)) at--;
+  if (at >= TOP_PROCESSES) return;
+  top.splice(at, 0, { pid: p.pid, user: null, command: p.command, cpuPct, rssBytes: p.rssBytes });
+  if (top.length > TOP_PROCESSES) top.pop();
+}
+
+/** The order of the top lists: (a, b) => b.key - a.key || a.pid - b.pid, below 0. */
+function sortsBefore(key: number, pid: number, other: TopProcess, byMemory: boolean): boolean {
+  const otherKey = byMemory ? other.rssBytes : other.cpuPct;
+  return (otherKey - key || pid - other.pid) < 0;
 }
 
 const KNOWN_HZ = [100, 250, 300, 1000];

@@ -13,13 +13,28 @@ import type { HostSnapshot } from './sample.ts';
  * polls after it).
  */
 export function carryFilesystems(current: HostSnapshot, previous: HostSnapshot | undefined, at: number): HostSnapshot {
-  if (current.filesystems !== null) return { ...current, filesystemsAt: at };
-  if (current.script !== 'light' || previous === undefined || previous.filesystems === null) return { ...current, filesystemsAt: null };
-  return { ...current, filesystems: previous.filesystems, filesystemsAt: previous.filesystemsAt ?? null };
+  return carryFilesystemsInPlace({ ...current }, previous, at);
 }
 
 /** When a sample's filesystems were read: the snapshot's stamp, or `ts` for filesystems its own poll read that nothing stamped. */
 export function filesystemsReadAt(snapshot: HostSnapshot, ts: number): number | null {
   if (snapshot.filesystemsAt !== undefined) return snapshot.filesystemsAt;
   return snapshot.filesystems !== null ? ts : null;
+}
+
+/**
+ * As carryFilesystems, but stamps `current` itself rather than a copy: for a caller that owns the
+ * snapshot, one it has just parsed (the worker, on every poll). Copying a snapshot's twenty fields
+ * with a spread costs about a microsecond, the most of anything here. Same fields, same order.
+ */
+export function carryFilesystemsInPlace(current: HostSnapshot, previous: HostSnapshot | undefined, at: number): HostSnapshot {
+  if (current.filesystems !== null) {
+    current.filesystemsAt = at;
+  } else if (current.script !== 'light' || previous === undefined || previous.filesystems === null) {
+    current.filesystemsAt = null;
+  } else {
+    current.filesystems = previous.filesystems;
+    current.filesystemsAt = previous.filesystemsAt ?? null;
+  }
+  return current;
 }

@@ -4,7 +4,7 @@ import { POLL_SCRIPTS } from '../../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../../lib/collect/poll-script.ts';
 import { FULL_POLL_SECTIONS, parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 import { buildSample } from '../../lib/collect/build-sample.ts';
-import { carryFilesystems } from '../../lib/collect/carry-filesystems.ts';
+import { carryFilesystemsInPlace } from '../../lib/collect/carry-filesystems.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import { PollError } from './command-runner.ts';
@@ -35,33 +35,39 @@ export async function pollHost(
 ): Promise<PollHostOutcome> {
   const now = options.now ?? Date.now;
   const host = job.target.name;
-  const base = { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt: now() };
+  const startedAt = now();
+  // Each result is one literal, fields in the order they always had, rather than a spread of a shared base: one per poll.
   try {
     const output = await runner.run(options.script ?? POLL_SCRIPTS[options.kind ?? 'full'], options.execTimeoutMs ?? 10_000);
     const finishedAt = now();
     const parsed = parseOrNull(output.stdout);
     if (parsed?.unsupportedOs != null) {
       const message = `${host} runs ${parsed.unsupportedOs}, not Linux: Vigil reads /proc, which it does not have`;
-      return { result: { ...base, finishedAt, kind: 'failure', reason: 'unsupported-os', message }, snapshot: null };
+      return {
+        result: { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt, kind: 'failure', reason: 'unsupported-os', message },
+        snapshot: null,
+      };
     }
     if (parsed === null || isEmptySnapshot(parsed)) {
+      const message = describeUnparseable(host, output);
       return {
-        result: { ...base, finishedAt, kind: 'failure', reason: 'output-unparseable', message: describeUnparseable(host, output) },
+        result: { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt, kind: 'failure', reason: 'output-unparseable', message },
         snapshot: null,
       };
     }
     // A light poll runs no df: its filesystems are the previous snapshot's, and go on to the next one.
-    const snapshot = carryFilesystems(parsed, previous, finishedAt);
+    // In place: the snapshot was parsed for this poll alone.
+    const snapshot = carryFilesystemsInPlace(parsed, previous, finishedAt);
     const sample = buildSample(host, finishedAt, snapshot, previous, {
       processPatterns: job.target.processPatterns ?? [],
       includePseudoFilesystems: job.target.includePseudoFilesystems ?? false,
-      ...(options.previousFull !== undefined && { previousFull: options.previousFull }),
+      previousFull: options.previousFull,
     });
-    return { result: { ...base, finishedAt, kind: 'sample', sample }, snapshot };
+    return { result: { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt, kind: 'sample', sample }, snapshot };
   } catch (err) {
     const reason = err instanceof PollError ? err.reason : 'error';
     const message = err instanceof Error ? err.message : String(err);
-    return { result: { ...base, finishedAt: now(), kind: 'failure', reason, message }, snapshot: null };
+    return { result: { host, seq: job.seq, scheduledAt: job.scheduledAt, startedAt, finishedAt: now(), kind: 'failure', reason, message }, snapshot: null };
   }
 }
 
@@ -75,8 +81,11 @@ function parseOrNull(stdout: string): HostSnapshot | null {
 
 /** Not one section parsed: whatever answered was not our script on a Linux host. */
 function isEmptySnapshot(snapshot: HostSnapshot): boolean {
-  return POLL_SECTIONS.every((section) =>
-    snapshot.missing.includes(section) || (snapshot.script === 'light' && FULL_POLL_SECTIONS.includes(section)));
+  // A loop, not every() with a closure: on a good poll the first section already answers.
+  for (const section of POLL_SECTIONS) {
+    if (!snapshot.missing.includes(section) && !(snapshot.script === 'light' && FULL_POLL_SECTIONS.includes(section))) return false;
+  }
+  return true;
 }
 
 function describeUnparseable(host: string, output: CommandOutput): string {

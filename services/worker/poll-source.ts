@@ -46,7 +46,10 @@ export async function pollFromSource(
 ): Promise<PollSourceOutcome> {
   if (job.target.source === 'snmp') return { ...(await pollSnmpSource(job, options.snmp)), exporterFailure: null };
   if (job.target.source === 'vsphere') return { ...(await pollVsphereSource(job, options.vsphere)), exporterFailure: null };
-  if (job.target.source !== 'node_exporter') return { ...(await pollHost(runner, job, previous, options)), exporterFailure: null };
+  if (job.target.source !== 'node_exporter') {
+    const outcome = await pollHost(runner, job, previous, options);
+    return { result: outcome.result, snapshot: outcome.snapshot, exporterFailure: null };
+  }
   const now = options.now ?? Date.now;
   const host = job.target.name;
   const startedAt = now();

@@ -74,6 +74,13 @@ interface Connection {
   scriptPath: ScriptPath;
 }
 
+interface HostConnection extends Connection {
+  /** The host as error messages name it. */
+  label: string;
+  /** Execs under way on it (waiting for a channel or running), failed together if the connection closes. */
+  calls: Set<ExecCall>;
+}
+
 interface Bastion extends Connection {
   hop: JumpHost;
   /** Connections going through this one; it closes when the last goes. */
@@ -92,7 +99,7 @@ export class SshConnections {
   connectsStarted = 0;
   /** How many bastion connections were started. */
   bastionConnectsStarted = 0;
-  private readonly byHost = new Map<string, Connection>();
+  private readonly byHost = new Map<string, HostConnection>();
   private readonly bastions = new Map<string, Bastion>();
   private readonly backoffs = new Map<string, Backoff>();
   private readonly connectTimeoutMs: number;
@@ -124,31 +131,30 @@ export class SshConnections {
     this.idleCloseMs = options.idleCloseMs ?? 10 * 60_000;
   }
 
-  /** A runner bound to one host; closing it drops that host's connection. */
-  runnerFor(target: HostTarget): CommandRunner {
-    return {
-      run: (script, timeoutMs) => this.exec(target, script, timeoutMs),
-      close: () => this.drop(target.name),
-    };
+  /**
+   * A runner bound to one host; closing it drops that host's connection. `key` is the target's
+   * connectionKey when the caller has it already (the worker does, for every job).
+   */
+  runnerFor(target: HostTarget, key?: string): CommandRunner {
+    return new HostRunner(this, target, key);
   }
 
-  async exec(target: HostTarget, script: string, timeoutMs: number): Promise<CommandOutput> {
-    this.failFastDuringBackoff(target);
-    const conn = this.connectionFor(target);
+  async exec(target: HostTarget, script: string, timeoutMs: number, key: string = connectionKey(target)): Promise<CommandOutput> {
+    this.failFastDuringBackoff(target, key);
+    const conn = this.connectionFor(target, key);
     conn.lastUsedAt = Date.now();
     const client = await conn.ready;
-    const label = describe(target);
-    const run = (how: Delivery, ms: number): Promise<CommandOutput> => execScript(client, conn.sock, conn.channels, how, ms, label);
+    const deliveries = deliveriesOf(script);
     try {
-      if (conn.scriptPath === 'command' && mayTakeCommandPath(script)) {
+      if (conn.scriptPath === 'command' && deliveries.command !== null) {
         const deadline = Date.now() + timeoutMs;
-        const output = await run(commandDelivery(script), timeoutMs);
+        const output = await execScript(client, conn, deliveries.command, timeoutMs);
         if (isWholePollOutput(output.stdout)) return output;
         const leftMs = deadline - Date.now();
         if (leftMs <= 0) return output;
         // Not a whole poll: the login shell may not be the POSIX one $SHELL named, or a pinned
         // forced-command wrapper may read only stdin. Once more on stdin, which always worked.
-        const retry = takeLoginShellReport(await run(stdinDelivery(script), leftMs)).output;
+        const retry = takeLoginShellReport(await execScript(client, conn, deliveries.stdin, leftMs)).output;
         if (isWholePollOutput(retry.stdout) && conn.scriptPath === 'command') {
           conn.scriptPath = 'stdin';
           this.log.info('poll script as exec command gave no whole output; this connection sends it on stdin', {
@@ -157,8 +163,8 @@ export class SshConnections {
         }
         return retry;
       }
-      const { output, loginShell } = takeLoginShellReport(await run(stdinDelivery(script), timeoutMs));
-      if (conn.scriptPath === 'unknown' && mayTakeCommandPath(script) && isWholePollOutput(output.stdout)) {
+      const { output, loginShell } = takeLoginShellReport(await execScript(client, conn, deliveries.stdin, timeoutMs));
+      if (conn.scriptPath === 'unknown' && deliveries.command !== null && isWholePollOutput(output.stdout)) {
         conn.scriptPath = scriptPathAfterProbe(loginShell);
         this.log.debug('poll script path chosen', { host: target.name, loginShell, scriptPath: conn.scriptPath });
       }
@@ -202,10 +208,10 @@ export class SshConnections {
   }
 
   /** A host whose last connect failed is not tried again until its backoff has passed. */
-  private failFastDuringBackoff(target: HostTarget): void {
+  private failFastDuringBackoff(target: HostTarget, key: string): void {
     const backoff = this.backoffs.get(target.name);
     if (!backoff) return;
-    if (backoff.key !== connectionKey(target)) {
+    if (backoff.key !== key) {
       // New address, port or user: a fresh start.
       this.backoffs.delete(target.name);
       return;
@@ -217,8 +223,7 @@ export class SshConnections {
       `${backoff.error.message} (after ${backoff.failures} failed connect${backoff.failures === 1 ? '' : 's'}, next attempt in ${seconds} s)`);
   }
 
-  private connectionFor(target: HostTarget): Connection {
-    const key = connectionKey(target);
+  private connectionFor(target: HostTarget, key: string): HostConnection {
     const existing = this.byHost.get(target.name);
     if (existing && existing.key === key && !existing.closed) return existing;
     if (existing) this.dropEntry(target.name, existing);
@@ -227,7 +232,8 @@ export class SshConnections {
     // `ready` is filled in at once: open() needs the entry itself to record its socket and client.
     const conn = {
       key, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via, scriptPath: 'unknown',
-    } as Omit<Connection, 'ready'> as Connection;
+      label: describe(target), calls: new Set(),
+    } as Omit<HostConnection, 'ready'> as HostConnection;
     this.byHost.set(target.name, conn);
     this.startIdleSweep();
     conn.ready = this.openHost(target, conn);
@@ -290,8 +296,8 @@ export class SshConnections {
     if (bastion.via) this.releaseBastion(bastion.via);
   }
 
-  private async openHost(target: HostTarget, conn: Connection): Promise<SshClient> {
-    const label = describe(target);
+  private async openHost(target: HostTarget, conn: HostConnection): Promise<SshClient> {
+    const label = conn.label;
     try {
       const auth = await targetAuthMethods(target, label);
       const client = await this.open(conn, {
@@ -307,19 +313,22 @@ export class SshConnections {
         },
         onLost: () => this.dropEntry(target.name, conn),
       });
+      // One listener for the connection's life rather than one per exec: after the handshake's own, as theirs were.
+      client.on('close', () => {
+        for (const call of conn.calls) call.connectionClosed();
+      });
       this.backoffs.delete(target.name);
       this.log.debug('ssh connected', { host: target.name, address: `${target.address}:${target.port}` });
       return client;
     } catch (err) {
       this.dropEntry(target.name, conn);
       const error = err instanceof PollError ? err : new PollError('error', `cannot connect to ${label}: ${String(err)}`, { cause: err });
-      this.recordFailure(target, error);
+      this.recordFailure(target, conn.key, error);
       throw error;
     }
   }
 
-  private recordFailure(target: HostTarget, error: PollError): void {
-    const key = connectionKey(target);
+  private recordFailure(target: HostTarget, key: string, error: PollError): void {
     const previous = this.backoffs.get(target.name);
     const failures = previous && previous.key === key ? previous.failures + 1 : 1;
     const until = Date.now() + backoffDelayMs(failures, this.backoffPolicy);
@@ -539,127 +548,198 @@ interface Delivery {
   input: Buffer | null;
 }
 
-function execScript(
-  client: SshClient, sock: Duplex | null, channels: Semaphore, how: Delivery, timeoutMs: number, label: string,
-): Promise<CommandOutput> {
+function execScript(client: SshClient, conn: HostConnection, how: Delivery, timeoutMs: number): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    let releaseChannel: (() => void) | null = null;
-    const settle = (finish: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      client.removeListener('close', onClientClose);
-      releaseChannel?.();
-      finish();
-    };
-    // The timeout covers waiting for a free channel too: a poll is late however it got late.
-    const timer = setTimeout(() => {
-      settle(() => reject(new PollError('timeout-exec', `poll script on ${label} did not finish within ${timeoutMs} ms`)));
-    }, timeoutMs);
-    const onClientClose = (): void => {
-      settle(() => reject(new PollError('error', `connection to ${label} closed while the poll script ran`)));
-    };
-    client.once('close', onClientClose);
-    // On the stdin path the login shell's flavour (bash, zsh, fish) and its quoting rules do not
-    // matter; the command path is taken only where the login shell is known to run it (script-delivery.ts).
-    let attempts = 0;
-    const startChannel = (): void => {
-      if (settled) return;
-      attempts++;
-      try {
-        client.exec(how.command, onChannel);
-      } catch (err) {
-        // ssh2 throws at once when the socket is already gone.
-        settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${(err as Error).message}`, { cause: err })));
-      }
-    };
-    const onChannel = (err: Error | undefined, stream: ClientChannel): void => {
-      // sshd frees a session slot (MaxSessions) only a moment after the channel closed, so a
-      // refusal right after another poll's channel ended is worth a short retry.
-      if (err && /open failed/i.test(err.message) && attempts < 5) {
-        setTimeout(startChannel, 50 * attempts);
-        return;
-      }
-      if (err) {
-        settle(() => reject(new PollError('error', `cannot start the poll script on ${label}: ${err.message}`, { cause: err })));
-        return;
-      }
-      if (settled) {
-        stream.close();
-        return;
-      }
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let exitCode: number | null = null;
-      let received = 0;
-      const collect = (into: Buffer[]) => (chunk: Buffer): void => {
-        received += chunk.length;
-        if (received > MAX_OUTPUT_BYTES) {
-          settle(() => reject(new PollError('output-unparseable', `${label} sent more than ${MAX_OUTPUT_BYTES} bytes of poll output`)));
-          return;
-        }
-        into.push(chunk);
-      };
-      stream.on('data', collect(stdout));
-      stream.stderr.on('data', collect(stderr));
-      stream.on('error', () => {});
-      stream.on('exit', (code: unknown) => {
-        exitCode = typeof code === 'number' ? code : null;
-      });
-      stream.on('close', () => {
-        settle(() => resolve({
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          exitCode,
-        }));
-      });
-      if (how.input === null) {
-        // Command path: the EOF alone, so that nothing waits for input that never comes.
-        stream.end();
-        return;
-      }
-      // The script and its EOF leave in one write: one TCP segment and one wakeup of sshd instead
-      // of two (Nagle is off). ssh2 writes the EOF from a tick that end() queues, before this one.
-      sock?.cork();
-      stream.end(how.input);
-      if (sock) process.nextTick(uncork, sock);
-    };
-    channels.acquire().then((release) => {
-      if (settled) {
-        release();
-        return;
-      }
-      releaseChannel = release;
-      startChannel();
-    }, (err: unknown) => settle(() => reject(err)));
+    new ExecCall(client, conn, how, timeoutMs, resolve, reject);
   });
+}
+
+/**
+ * One exec of a script on a connection, from waiting for a channel slot to the output. A class
+ * with methods rather than closures: this runs for every poll, and under tsx each named closure
+ * also costs a defineProperty (keepNames); its listeners are unnamed arrows or shared functions.
+ */
+class ExecCall {
+  private settled = false;
+  private releaseChannel: (() => void) | null = null;
+  private attempts = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly stdout: Buffer[] = [];
+  private readonly stderr: Buffer[] = [];
+  private stdoutBytes = 0;
+  private stderrBytes = 0;
+  private exitCode: number | null = null;
+
+  constructor(
+    private readonly client: SshClient,
+    private readonly conn: HostConnection,
+    private readonly how: Delivery,
+    private readonly timeoutMs: number,
+    private readonly resolve: (output: CommandOutput) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    // The timeout covers waiting for a free channel too: a poll is late however it got late.
+    this.timer = setTimeout(execTimedOut, timeoutMs, this);
+    conn.calls.add(this);
+    conn.channels.acquire().then((release) => this.channelSlot(release), (err: unknown) => {
+      if (!this.settled) this.fail(err);
+    });
+  }
+
+  connectionClosed(): void {
+    if (!this.settled) this.fail(new PollError('error', `connection to ${this.conn.label} closed while the poll script ran`));
+  }
+
+  timedOut(): void {
+    if (!this.settled) this.fail(new PollError('timeout-exec', `poll script on ${this.conn.label} did not finish within ${this.timeoutMs} ms`));
+  }
+
+  /** Ends the call once, whichever of output, error, timeout or a closed connection comes first. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.conn.calls.delete(this);
+    this.releaseChannel?.();
+    return true;
+  }
+
+  private fail(err: unknown): void {
+    if (this.settle()) this.reject(err);
+  }
+
+  private channelSlot(release: () => void): void {
+    if (this.settled) {
+      release();
+      return;
+    }
+    this.releaseChannel = release;
+    this.startChannel();
+  }
+
+  // On the stdin path the login shell's flavour (bash, zsh, fish) and its quoting rules do not
+  // matter; the command path is taken only where the login shell is known to run it (script-delivery.ts).
+  startChannel(): void {
+    if (this.settled) return;
+    this.attempts++;
+    try {
+      this.client.exec(this.how.command, (err, stream) => this.onChannel(err, stream));
+    } catch (err) {
+      // ssh2 throws at once when the socket is already gone.
+      if (!this.settled) this.fail(new PollError('error', `cannot start the poll script on ${this.conn.label}: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  private onChannel(err: Error | undefined, stream: ClientChannel): void {
+    // sshd frees a session slot (MaxSessions) only a moment after the channel closed, so a
+    // refusal right after another poll's channel ended is worth a short retry.
+    if (err && /open failed/i.test(err.message) && this.attempts < 5) {
+      setTimeout(retryChannel, 50 * this.attempts, this);
+      return;
+    }
+    if (err) {
+      if (!this.settled) this.fail(new PollError('error', `cannot start the poll script on ${this.conn.label}: ${err.message}`, { cause: err }));
+      return;
+    }
+    if (this.settled) {
+      stream.close();
+      return;
+    }
+    stream.on('data', (chunk: Buffer) => this.take(chunk, false));
+    stream.stderr.on('data', (chunk: Buffer) => this.take(chunk, true));
+    stream.on('error', ignoreError);
+    stream.on('exit', (code: unknown) => {
+      this.exitCode = typeof code === 'number' ? code : null;
+    });
+    stream.on('close', () => this.closed());
+    if (this.how.input === null) {
+      // Command path: the EOF alone, so that nothing waits for input that never comes.
+      stream.end();
+      return;
+    }
+    // The script and its EOF leave in one write: one TCP segment and one wakeup of sshd instead
+    // of two (Nagle is off). ssh2 writes the EOF from a tick that end() queues, before this one.
+    const sock = this.conn.sock;
+    sock?.cork();
+    stream.end(this.how.input);
+    if (sock) process.nextTick(uncork, sock);
+  }
+
+  private take(chunk: Buffer, isStderr: boolean): void {
+    const received = this.stdoutBytes + this.stderrBytes + chunk.length;
+    if (received > MAX_OUTPUT_BYTES) {
+      if (!this.settled) this.fail(new PollError('output-unparseable', `${this.conn.label} sent more than ${MAX_OUTPUT_BYTES} bytes of poll output`));
+      return;
+    }
+    if (isStderr) {
+      this.stderr.push(chunk);
+      this.stderrBytes += chunk.length;
+    } else {
+      this.stdout.push(chunk);
+      this.stdoutBytes += chunk.length;
+    }
+  }
+
+  private closed(): void {
+    if (!this.settle()) return;
+    this.resolve({ stdout: decodeChunks(this.stdout, this.stdoutBytes), stderr: decodeChunks(this.stderr, this.stderrBytes), exitCode: this.exitCode });
+  }
+}
+
+function execTimedOut(call: ExecCall): void {
+  call.timedOut();
+}
+
+function retryChannel(call: ExecCall): void {
+  call.startChannel();
+}
+
+function ignoreError(): void {}
+
+/** The chunks as one UTF-8 string, decoded once (a character may straddle two chunks); a lone chunk is not copied first. */
+function decodeChunks(chunks: Buffer[], bytes: number): string {
+  if (chunks.length === 1) return (chunks[0] as Buffer).toString('utf8');
+  if (chunks.length === 0) return '';
+  return Buffer.concat(chunks, bytes).toString('utf8');
+}
+
+/** A runner bound to one host of the pool; a class for the same reason as ExecCall (one per poll). */
+class HostRunner implements CommandRunner {
+  constructor(private readonly pool: SshConnections, private readonly target: HostTarget, private readonly key: string | undefined) {}
+
+  run(script: string, timeoutMs: number): Promise<CommandOutput> {
+    return this.pool.exec(this.target, script, timeoutMs, this.key);
+  }
+
+  close(): void {
+    this.pool.drop(this.target.name);
+  }
 }
 
 export { wrapScript } from './script-delivery.ts';
 
-/** Deliveries built and encoded once: the worker sends one of two constant scripts thousands of times a second. */
-const stdinDeliveries = new Map<string, Delivery>();
-const commandDeliveries = new Map<string, Delivery>();
-/** Tests send scripts of their own; beyond this many a cache starts afresh. */
+/** A script's deliveries, built and encoded once: the worker sends one of two constant scripts thousands of times a second. */
+interface ScriptDeliveries {
+  stdin: Delivery;
+  /** Null: not a poll script, which always goes on stdin (script-delivery.ts). */
+  command: Delivery | null;
+}
+
+const deliveriesByScript = new Map<string, ScriptDeliveries>();
+/** Tests send scripts of their own; beyond this many the cache starts afresh. */
 const MAX_CACHED_SCRIPTS = 16;
 
-function stdinDelivery(script: string): Delivery {
-  return cached(stdinDeliveries, script, () => ({ command: STDIN_PATH_COMMAND, input: Buffer.from(stdinPathText(script), 'utf8') }));
-}
-
-function commandDelivery(script: string): Delivery {
-  return cached(commandDeliveries, script, () => ({ command: commandPathText(script), input: null }));
-}
-
-function cached(cache: Map<string, Delivery>, script: string, make: () => Delivery): Delivery {
-  let delivery = cache.get(script);
-  if (delivery === undefined) {
-    if (cache.size >= MAX_CACHED_SCRIPTS) cache.clear();
-    delivery = make();
-    cache.set(script, delivery);
+function deliveriesOf(script: string): ScriptDeliveries {
+  let deliveries = deliveriesByScript.get(script);
+  if (deliveries === undefined) {
+    if (deliveriesByScript.size >= MAX_CACHED_SCRIPTS) deliveriesByScript.clear();
+    deliveries = {
+      stdin: { command: STDIN_PATH_COMMAND, input: Buffer.from(stdinPathText(script), 'utf8') },
+      command: mayTakeCommandPath(script) ? { command: commandPathText(script), input: null } : null,
+    };
+    deliveriesByScript.set(script, deliveries);
   }
-  return delivery;
+  return deliveries;
 }
 
 function uncork(sock: Duplex): void {

@@ -14,6 +14,7 @@ import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
 import { pollFromSource } from './poll-source.ts';
+import type { PollSourceOptions } from './poll-source.ts';
 import { HostKeyStore } from './host-key-store.ts';
 import { SshConnections } from './ssh-connections.ts';
 import { SnmpPoller } from './snmp-poller.ts';
@@ -92,11 +93,15 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const checkOptions: HostChecksOptions = { systemdTimeoutMs: options.systemdCheckTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS };
 
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
-    const kind = pollScriptFor(job.target, state.lightPollsSinceFull);
+    const target = job.target;
+    const pollOptions: PollSourceOptions = {
+      execTimeoutMs, kind: pollScriptFor(target, state.lightPollsSinceFull), snmp, vsphere, previousFull: state.previousFull,
+    };
+    // Most hosts have neither checks nor guests: they skip the wrappers' promises and copies.
     // The host's guests (vigil_libvirt) are listed over its connection after its poll, before its systemd checks.
-    const { result, snapshot, exporterFailure } = await withHostChecks(runner, job.target, () => withLibvirtGuests(runner, job.target, state.libvirt, () => pollFromSource(runner, job, state.previous, {
-      execTimeoutMs, kind, snmp, vsphere, ...(state.previousFull !== undefined && { previousFull: state.previousFull }),
-    }), { log }), checkOptions);
+    const { result, snapshot, exporterFailure } = (target.checks === undefined || target.checks.length === 0) && target.libvirt === undefined
+      ? await pollFromSource(runner, job, state.previous, pollOptions)
+      : await withHostChecks(runner, target, () => withLibvirtGuests(runner, target, state.libvirt, () => pollFromSource(runner, job, state.previous, pollOptions), { log }), checkOptions);
     if (exporterFailure) {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }
@@ -148,7 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null, libvirt: createLibvirtGuestMemory() };
         hosts.set(name, state);
       }
-      const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target);
+      const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target, key);
       const firstContact = state.previous === undefined;
       const polled = await pollAndPublish(runner, job, state);
       if (firstContact && polled === 'sample' && primeDelayMs > 0 && !stopping) {

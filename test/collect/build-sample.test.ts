@@ -5,7 +5,7 @@ import { buildSample } from '../../lib/collect/build-sample.ts';
 import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
 import { parseNetDev } from '../../lib/collect/parse-net-dev.ts';
 import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
-import type { HostSnapshot, InterfaceCounters } from '../../lib/collect/sample.ts';
+import type { HostSnapshot, InterfaceCounters, ProcessCounters } from '../../lib/collect/sample.ts';
 import { simulatedSamples } from '../../lib/simulator/simulated-samples.ts';
 
 function fixture(path: string): string {
@@ -246,6 +246,27 @@ void test('CPU % of a process is its ticks since the previous poll over all CPU 
   const sample = buildSample('vm', 1, after, before);
   const expected = (150 / (total(vmSecond.cpuTotal) - total(vmFirst.cpuTotal))) * 2 * 100;
   assert.equal(sample.processes?.topCpu[0]?.cpuPct, Math.min(200, expected));
+});
+
+void test('the top lists hold the ten highest, ties in pid order, and a pid listed twice before matches by its start time', () => {
+  const [model] = vmFirst.processes ?? [];
+  assert.ok(model && vmFirst.cpuTotal && vmSecond.cpuTotal);
+  const before = Array.from({ length: 30 }, (_, i) => ({
+    ...model, pid: 1000 + ((i * 7) % 30), ppid: 1, command: `p${i}`, state: 'S', cpuTicks: 0, startTicks: 50, rssBytes: 4096 * (1 + (i % 4)),
+  }));
+  const after = before.map((p, i) => ({ ...p, cpuTicks: 10 * (i % 5) }));
+  // The pid reused since: its other entry, with another start time, is not this process's past.
+  const twice = [...before, { ...(before[4] as ProcessCounters), startTicks: 999, cpuTicks: 1000 }];
+  const sample = buildSample('vm', 1, { ...vmSecond, processes: after, pollShellPid: null }, { ...vmFirst, processes: twice, pollShellPid: null });
+  const byCpu = [...after].filter((p) => p.cpuTicks > 0).sort((a, b) => b.cpuTicks - a.cpuTicks || a.pid - b.pid).slice(0, 10);
+  const byMemory = [...after].sort((a, b) => b.rssBytes - a.rssBytes || a.pid - b.pid).slice(0, 10);
+  assert.deepEqual(sample.processes?.topCpu.map((p) => p.pid), byCpu.map((p) => p.pid));
+  assert.deepEqual(sample.processes?.topMemory.map((p) => p.pid), byMemory.map((p) => p.pid));
+  const reused = after[4] as ProcessCounters;
+  const totalDelta = [vmSecond.cpuTotal, vmFirst.cpuTotal].map((t) => t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal);
+  const expected = (reused.cpuTicks / ((totalDelta[0] as number) - (totalDelta[1] as number))) * (vmSecond.cpuCount ?? 1) * 100;
+  assert.equal(sample.processes?.topCpu.find((p) => p.pid === reused.pid)?.cpuPct, expected);
+  assert.equal(sample.processes?.total, 30);
 });
 
 void test('a reboot sets rebooted and voids every rate; a disk counter that went backwards voids only that disk', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildSample } from '../../lib/collect/build-sample.ts';
-import { carryFilesystems, filesystemsReadAt } from '../../lib/collect/carry-filesystems.ts';
+import { carryFilesystems, carryFilesystemsInPlace, filesystemsReadAt } from '../../lib/collect/carry-filesystems.ts';
 import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
 import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
@@ -108,4 +108,23 @@ void test('real version-5 captures: the light poll 2 s after the full one shows 
   assert.deepEqual(sample.filesystems, buildSample('vm', T0, full, undefined).filesystems);
   assert.ok(sample.filesystems.some((fs) => fs.mount === '/' && fs.fsType === 'ext4'));
   assert.ok(sample.cpuBusyPct !== null && sample.netRxBytesPerSec !== null, 'rates against the full poll');
+});
+
+void test('carried in place, a snapshot gets what the copy gets, in the same order of fields', () => {
+  const full = carryFilesystems(first, undefined, T0);
+  const cases: Array<[HostSnapshot, HostSnapshot | undefined]> = [
+    [second, undefined],
+    [lightOf(second), full],
+    [lightOf(second), first],
+    [lightOf(second), undefined],
+    [{ ...first, filesystems: null, missing: ['df'] }, full],
+  ];
+  for (const [current, previous] of cases) {
+    const copied = carryFilesystems(current, previous, T0 + 10_000);
+    const own = { ...current };
+    const stamped = carryFilesystemsInPlace(own, previous, T0 + 10_000);
+    assert.equal(stamped, own, 'the snapshot itself');
+    assert.equal(JSON.stringify(stamped), JSON.stringify(copied));
+    assert.deepEqual(Object.keys(stamped), Object.keys(copied));
+  }
 });

@@ -401,3 +401,28 @@ void test('behind a bastion: a refused host is refused, a dead bastion is named 
     await bastion.stop();
   }
 });
+
+void test('execs under way on a connection that closes fail at once, each naming the host', async () => {
+  const pool = new SshConnections();
+  try {
+    const t = target({ name: 'closing' });
+    await pool.exec(t, 'true', 10_000);
+    const running = [pool.exec(t, 'sleep 5', 30_000), pool.exec(t, 'sleep 5', 30_000)];
+    for (const exec of running) exec.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const droppedAt = Date.now();
+    pool.drop(t.name);
+    for (const exec of running) {
+      await assert.rejects(exec, (err: Error & { reason?: string }) => {
+        assert.equal(err.reason, 'error');
+        assert.match(err.message, /^connection to closing \(127\.0\.0\.1:\d+\) closed while the poll script ran$/);
+        return true;
+      });
+    }
+    assert.ok(Date.now() - droppedAt < 3000, 'not at the timeout');
+    // The next exec opens a new connection and works.
+    assert.equal((await pool.exec(t, 'echo again', 10_000)).stdout, 'again\n');
+  } finally {
+    pool.closeAll();
+  }
+});
