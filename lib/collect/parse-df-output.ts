@@ -15,10 +15,12 @@ const HEADER = /^Filesystem\s+Type\s+1K-blocks\s/;
  */
 export function parseDfOutput(text: string): FilesystemUsage[] | null {
   const lines = text.split('\n');
-  const headerAt = lines.findIndex((line) => HEADER.test(line));
-  if (headerAt < 0) return null;
+  let headerAt = 0;
+  while (headerAt < lines.length && !HEADER.test(lines[headerAt] as string)) headerAt++;
+  if (headerAt === lines.length) return null;
   const filesystems: FilesystemUsage[] = [];
-  for (const line of lines.slice(headerAt + 1)) {
+  for (let i = headerAt + 1; i < lines.length; i++) {
+    const line = lines[i] as string;
     if (line.length > MAX_LINE_LENGTH) continue;
     // The `df -Pk` fallback ran after a partial failure: its rows repeat these.
     if (line.startsWith('Filesystem ')) break;

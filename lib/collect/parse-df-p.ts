@@ -9,6 +9,7 @@ const ROW = /^(\S.*?)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+%|-)\s+(\/.*)$/;
 // Real mount points are bounded by PATH_MAX; a longer line is not df output, and skipping it keeps
 // the lazy match above from going quadratic on garbage.
 const MAX_LINE_LENGTH = 8192;
+const HEADER = /^Filesystem\s+(\d+)-blocks\s/;
 
 /**
  * `df -P` (or `df -Pk`) output. The header names the block size ("1024-blocks", or "512-blocks"
@@ -22,7 +23,7 @@ export function parseDfP(text: string): FilesystemUsage[] | null {
   const filesystems: FilesystemUsage[] = [];
   for (const line of lines) {
     if (line.length > MAX_LINE_LENGTH) continue;
-    const header = /^Filesystem\s+(\d+)-blocks\s/.exec(line);
+    const header = HEADER.exec(line);
     if (header !== null) {
       const size = parseCount(header[1]);
       if (size !== null && size > 0) blockSize = size;

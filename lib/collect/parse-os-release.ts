@@ -1,9 +1,20 @@
+// Compiled once: a regex literal in a loop is a new RegExp object on every pass.
+const ASSIGNMENT = /^([A-Z_]+)=(.*)$/;
+const QUOTED = /^(["'])(.*)\1$/;
+const ESCAPE = /\\(.)/g;
+/** The keys read below: the values of the others are not unquoted. */
+const USED_KEYS = new Set(['NAME', 'ID', 'VERSION_ID', 'VERSION']);
+
 /** NAME and VERSION_ID (or VERSION) of /etc/os-release; values may be quoted. */
 export function parseOsRelease(text: string): { name: string | null; version: string | null } {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match === null || match[1] === undefined || match[2] === undefined) continue;
+    const trimmed = line.trim();
+    // Only lines of USED_KEYS matter, and they start with one of these letters: the others skip the regex.
+    const first = trimmed.charCodeAt(0);
+    if (first !== 78 /* N */ && first !== 73 /* I */ && first !== 86 /* V */) continue;
+    const match = ASSIGNMENT.exec(trimmed);
+    if (match === null || match[1] === undefined || match[2] === undefined || !USED_KEYS.has(match[1])) continue;
     values.set(match[1], unquote(match[2]).slice(0, 200));
   }
   const name = values.get('NAME') ?? values.get('ID') ?? null;
@@ -12,6 +23,6 @@ export function parseOsRelease(text: string): { name: string | null; version: st
 }
 
 function unquote(value: string): string {
-  const quoted = /^(["'])(.*)\1$/.exec(value);
-  return (quoted?.[2] ?? value).replace(/\\(.)/g, '$1');
+  const quoted = QUOTED.exec(value);
+  return (quoted?.[2] ?? value).replace(ESCAPE, '$1');
 }

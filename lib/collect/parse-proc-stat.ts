@@ -1,5 +1,5 @@
 import type { CpuTimes } from './sample.ts';
-import { countInField, fieldBounds, forEachLine } from './split-fields.ts';
+import { countFields } from './split-fields.ts';
 
 export interface ProcStat {
   cpuTotal: CpuTimes;
@@ -11,7 +11,8 @@ export interface ProcStat {
 
 /** user nice system idle iowait irq softirq steal guest guest_nice. */
 const TIME_FIELDS = 10;
-/** The field bounds of the line being parsed (fieldBounds); only read before the next line's. */
+/** The counts and field bounds of the line being parsed (countFields); only read before the next line's. */
+const counts: number[] = [];
 const bounds: number[] = [];
 
 /**
@@ -20,49 +21,60 @@ const bounds: number[] = [];
  * (user nice system idle) is not /proc/stat.
  */
 export function parseProcStat(text: string): ProcStat | null {
+  return parseProcStatIn(text, 0, text.length);
+}
+
+/** parseProcStat of text.slice(start, end), without the copy. */
+export function parseProcStatIn(text: string, start: number, end: number): ProcStat | null {
   let cpuTotal: CpuTimes | null = null;
   let cpuCount = 0;
   let cpuPerCore: CpuTimes[] | null = [];
   // Numbers are read in place, not split out: a 64-core host has 65 lines of 11 fields here on every poll.
-  forEachLine(text, (start, end) => {
-    if (!text.startsWith('cpu', start)) return;
-    const count = fieldBounds(text, start, end, bounds, TIME_FIELDS + 1);
-    // The line starts with "cpu", so the label is the first field and starts with the line.
-    const labelEnd = bounds[1] as number;
-    if (labelEnd === start + 3) {
-      cpuTotal ??= parseCpuTimes(text, count);
-    } else if (allDigits(text, start + 3, labelEnd)) {
-      cpuCount++;
-      const times = parseCpuTimes(text, count);
-      if (times === null) cpuPerCore = null;
-      else cpuPerCore?.push(times);
+  for (let lineStart = start; lineStart <= end;) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 || newline > end ? end : newline;
+    if (lineEnd - lineStart >= 3 && text.startsWith('cpu', lineStart)) {
+      const count = countFields(text, lineStart, lineEnd, counts, bounds, TIME_FIELDS + 1);
+      // The line starts with "cpu", so the label is the first field and starts with the line.
+      const labelEnd = bounds[1] as number;
+      if (labelEnd === lineStart + 3) {
+        cpuTotal ??= parseCpuTimes(count);
+      } else if (allDigits(text, lineStart + 3, labelEnd)) {
+        cpuCount++;
+        const times = parseCpuTimes(count);
+        if (times === null) cpuPerCore = null;
+        else cpuPerCore?.push(times);
+      }
     }
-  });
+    lineStart = lineEnd + 1;
+  }
   if (cpuTotal === null) return null;
   return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null };
 }
 
-/** The times after the label, from the line's `count` fields in `bounds`. */
-function parseCpuTimes(text: string, count: number): CpuTimes | null {
+/** The times after the label, from the line's first `count` fields in `counts`. */
+function parseCpuTimes(count: number): CpuTimes | null {
   if (count < 5) return null;
-  const user = timeAt(text, count, 1);
-  const nice = timeAt(text, count, 2);
-  const system = timeAt(text, count, 3);
-  const idle = timeAt(text, count, 4);
-  const iowait = timeAt(text, count, 5);
-  const irq = timeAt(text, count, 6);
-  const softirq = timeAt(text, count, 7);
-  const steal = timeAt(text, count, 8);
-  const guest = timeAt(text, count, 9);
-  const guestNice = timeAt(text, count, 10);
+  const user = timeAt(count, 1);
+  const nice = timeAt(count, 2);
+  const system = timeAt(count, 3);
+  const idle = timeAt(count, 4);
+  const iowait = timeAt(count, 5);
+  const irq = timeAt(count, 6);
+  const softirq = timeAt(count, 7);
+  const steal = timeAt(count, 8);
+  const guest = timeAt(count, 9);
+  const guestNice = timeAt(count, 10);
   if (user === null || nice === null || system === null || idle === null || iowait === null || irq === null || softirq === null
     || steal === null || guest === null || guestNice === null) return null;
   return { user, nice, system, idle, iowait, irq, softirq, steal, guest, guestNice };
 }
 
 /** A field the kernel did not print is 0; a malformed one null. */
-function timeAt(text: string, count: number, field: number): number | null {
-  return field < count ? countInField(text, bounds, field) : 0;
+function timeAt(count: number, field: number): number | null {
+  if (field >= count) return 0;
+  const value = counts[field] ?? -1;
+  return value < 0 ? null : value;
 }
 
 /** /^\d+$/ on text[start, end). */

@@ -1,9 +1,21 @@
-import { parseUnsignedDecimal } from './parse-count.ts';
+import { parseUnsignedDecimalIn } from './parse-count.ts';
+import { fieldBounds } from './split-fields.ts';
 
-/** Seconds since boot, the first field of /proc/uptime ("33.89 533.51"). */
+/** The first field's bounds of the line being read (fieldBounds). */
+const bounds: number[] = [];
+
+/** Seconds since boot, the first field of /proc/uptime ("33.89 533.51"): of the first line that is not blank. */
 export function parseUptime(text: string): number | null {
-  const line = text.split('\n').find((l) => l.trim() !== '');
-  if (line === undefined) return null;
-  const [seconds] = line.trim().split(/\s+/);
-  return parseUnsignedDecimal(seconds);
+  return parseUptimeIn(text, 0, text.length);
+}
+
+/** parseUptime of text.slice(start, end), without the copy. */
+export function parseUptimeIn(text: string, start: number, end: number): number | null {
+  for (let lineStart = start; lineStart <= end;) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 || newline > end ? end : newline;
+    if (fieldBounds(text, lineStart, lineEnd, bounds, 1) > 0) return parseUnsignedDecimalIn(text, bounds[0] as number, bounds[1] as number);
+    lineStart = lineEnd + 1;
+  }
+  return null;
 }

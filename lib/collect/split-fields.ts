@@ -63,6 +63,41 @@ export function countsInFields(text: string, bounds: readonly number[], from: nu
   return true;
 }
 
+/**
+ * The first `limit` fields of text[start, end) read in one pass, for lines that are mostly
+ * counters: the count of field k (parseCount's value, or -1 where the field is not a count) goes
+ * to counts[k], its bounds to bounds[2k] and bounds[2k + 1]. The arrays are written, not cleared:
+ * only the first (return value) entries are this text's. Returns how many fields there are, at
+ * most `limit`; the scan stops there. fieldBounds and countInField read each character twice.
+ */
+export function countFields(text: string, start: number, end: number, counts: number[], bounds: number[], limit: number): number {
+  let field = 0;
+  let i = start;
+  while (field < limit) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const fieldStart = i;
+    let value = 0;
+    let digitsOnly = true;
+    for (; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 48 && code <= 57) {
+        value = value * 10 + (code - 48);
+      } else if (isSpace(code)) {
+        break;
+      } else {
+        digitsOnly = false;
+      }
+    }
+    // Past 15 digits the running sum may round differently from Number()'s correctly rounded result: parseCountIn reads those.
+    counts[field] = !digitsOnly ? -1 : i - fieldStart > 15 ? parseCountIn(text, fieldStart, i) ?? -1 : value;
+    bounds[2 * field] = fieldStart;
+    bounds[2 * field + 1] = i;
+    field++;
+  }
+  return field;
+}
+
 /** Exactly JavaScript's `\s`: WhiteSpace and LineTerminator. */
 export function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCount, parseCountIn, parseUnsignedDecimal } from '../../lib/collect/parse-count.ts';
+import { parseCount, parseCountIn, parseUnsignedDecimal, parseUnsignedDecimalIn } from '../../lib/collect/parse-count.ts';
 
 void test('parseCount accepts plain digits only', () => {
   assert.equal(parseCount('0'), 0);
@@ -24,5 +24,17 @@ void test('parseCountIn reads a count inside a longer text exactly as parseCount
   const text = 'rx 131981020 18446744073709551615 12a 0';
   for (let start = 0; start <= text.length; start++) {
     for (let end = start; end <= text.length; end++) assert.equal(parseCountIn(text, start, end), parseCount(text.slice(start, end)), `${start}-${end}`);
+  }
+});
+
+void test('parseUnsignedDecimalIn reads a decimal inside a longer text as /^\\d{1,20}(?:\\.\\d{1,20})?$/ and Number() read it cut out', () => {
+  const text = 'avg10=0.26 33.89 7 .5 5. 1.2.3 -0.1 1e3 12345678901234567890.12345678901234567890 123456789012345678901.5 1.123456789012345678901';
+  for (let start = 0; start <= text.length; start++) {
+    for (let end = start; end <= text.length; end++) {
+      const cut = text.slice(start, end);
+      const expected = /^\d{1,20}(?:\.\d{1,20})?$/.test(cut) ? Number(cut) : null;
+      assert.equal(parseUnsignedDecimalIn(text, start, end), expected, JSON.stringify(cut));
+      assert.equal(parseUnsignedDecimal(cut), expected, JSON.stringify(cut));
+    }
   }
 });

@@ -18,3 +18,11 @@ void test('malformed text is null', () => {
   assert.equal(parseLoadavg('0.1 0.2 0.3 1-2 99\n'), null);
   assert.equal(parseLoadavg('0.1 x 0.3 1/2 99\n'), null);
 });
+
+// Regression: the fields are read in place, as trim().split(/\s+/) and split('/') cut them.
+void test('the first line that is not blank is read; a third part of runnable/total is ignored', () => {
+  assert.deepEqual(parseLoadavg('\n \t\n 0.5\t1.5  2.5 3/4/5 9\n'), { load1: 0.5, load5: 1.5, load15: 2.5, runnable: 3, total: 4 });
+  assert.equal(parseLoadavg('\n0.5 1.5 2.5\n1.0 1.0 1.0 1/2 3\n'), null);
+  assert.equal(parseLoadavg('0.5 1.5 2.5 3/\n'), null);
+  assert.equal(parseLoadavg('0.5 1.5 2.5 /4\n'), null);
+});

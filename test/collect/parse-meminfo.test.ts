@@ -35,3 +35,13 @@ void test('without MemTotal or MemFree it is null', () => {
   assert.equal(parseMeminfo('MemTotal: 1000 kB\n'), null);
   assert.equal(parseMeminfo('MemTotal: -1000 kB\nMemFree: 100 kB\n'), null);
 });
+
+// Regression: the lines are read by a scan that must keep the regex's rules.
+void test('a key line is "Key:", whitespace, digits, an optional " kB" and whitespace; a malformed one does not hide a later one', () => {
+  const text = 'MemTotal:1000 kB\nMemTotal: 2000 kBx\nMemTotal:\t3000 kB \r\nMemFree: 100\nBuffers: 7 kB 8\nCached: 5 MB\n';
+  assert.deepEqual(parseMeminfo(text), {
+    totalBytes: 3000 * 1024, availableBytes: 100 * 1024, freeBytes: 100 * 1024, buffersBytes: 0, cachedBytes: 0, swapTotalBytes: 0, swapFreeBytes: 0,
+  });
+  assert.equal(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nMemTotal: 9 kB\n')?.totalBytes, 1000 * 1024);
+  assert.equal(parseMeminfo('MemTotal : 1000 kB\nMemFree: 100 kB\n'), null);
+});

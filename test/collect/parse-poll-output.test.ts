@@ -282,3 +282,44 @@ void test('real version-5 captures: the full poll reads every section, the light
   assert.ok(light.uptimeSec !== null && full.uptimeSec !== null && light.uptimeSec - full.uptimeSec >= 2);
   assert.ok(light.pressure?.io?.full);
 });
+
+/** A full poll's output with only the given head files, each "==> path <==" and its content, as head prints them. */
+function fullPollOfFiles(files: [string, string][]): string {
+  return `@@vigil 5 full\n@@files\n${files.map(([path, content]) => `==> ${path} <==\n${content}`).join('\n')}\n@@df\n@@end\n`;
+}
+
+// Regression: command lines are matched to stats by walking both groups in glob order, not by a lookup.
+void test('each process gets its own command line when some have no stat, and some no command line', () => {
+  const stat = (pid: number, comm: string): string => `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 900 0 12 0 0\n`;
+  // Glob (byte) order: "/proc/1/" < "/proc/10/" < "/proc/2/" < "/proc/25/" < "/proc/300/".
+  const output = fullPollOfFiles([
+    ['/proc/uptime', '100.00 50.00\n'],
+    ['/proc/1/stat', stat(1, 'init')],
+    ['/proc/10/stat', stat(10, 'ten')],
+    ['/proc/2/stat', stat(2, 'two')],
+    ['/proc/300/stat', stat(300, 'three')],
+    ['/proc/1/cmdline', '/sbin/init\0'],
+    ['/proc/2/cmdline', 'two\0--flag\0'],
+    ['/proc/25/cmdline', 'gone\0'],
+    ['/proc/300/cmdline', 'three\0'],
+  ]);
+  const processes = parsePollOutput(output).processes ?? [];
+  assert.deepEqual(processes.map((p) => [p.pid, p.command]), [[1, '/sbin/init'], [10, '[ten]'], [2, 'two --flag'], [300, 'three']]);
+  // A stat whose pid is not its path's is dropped, and does not take the next process's command line.
+  const mismatched = parsePollOutput(output.replace('10 (ten)', '11 (ten)')).processes ?? [];
+  assert.deepEqual(mismatched.map((p) => [p.pid, p.command]), [[1, '/sbin/init'], [2, 'two --flag'], [300, 'three']]);
+  assert.deepEqual((parsePollOutput(output.replace('2 (two)', '02 (two)')).processes ?? []).map((p) => p.pid), [1, 10, 2, 300]);
+  // "/proc/01/stat" sorts first, in order, but is not pid 1's path.
+  assert.deepEqual((parsePollOutput(output.replaceAll('/proc/1/', '/proc/01/')).processes ?? []).map((p) => [p.pid, p.command]), [[10, '[ten]'], [2, 'two --flag'], [300, 'three']]);
+});
+
+// Regression: the sections around the files are read without joining them into one string, but as if they were.
+void test('a line after a light poll\'s files that only looks like a marker belongs to the section before the files', () => {
+  const output = '@@vigil 5 light\n@@shell\n123\n@@files\n==> /proc/uptime <==\n1.00 2.00\n@@Odd\n@@units\n@@end\n';
+  const snapshot = parsePollOutput(output);
+  assert.equal(snapshot.script, 'light');
+  assert.equal(snapshot.uptimeSec, 1);
+  assert.equal(snapshot.pollShellPid, null);
+  assert.equal(parsePollOutput(output.replace('@@Odd\n', '')).pollShellPid, 123);
+  assert.equal(parsePollOutput(output.replace('@@Odd\n', '').replaceAll('\n', '\r\n')).pollShellPid, 123);
+});
