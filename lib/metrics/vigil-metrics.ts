@@ -22,6 +22,18 @@ export interface VigilMetrics {
   recordWrite(results: readonly PollResult[], seconds: number): void;
   /** Where the queue gauges come from, read on each scrape; null: no queue gauges. */
   watchQueues(read: (() => Promise<QueueStat[]>) | null): void;
+  /** Worker: where the SSH connection gauges come from, read on each scrape; null: none (no worker here). */
+  watchSshConnections(read: (() => SshConnectionCounts) | null): void;
+}
+
+/** A worker's SSH pool as a scrape sees it. */
+export interface SshConnectionCounts {
+  /** Hosts with a connection ready for polls. */
+  open: number;
+  /** Hosts whose connection is being opened (TCP, handshake, authentication). */
+  connecting: number;
+  /** Connections started since the worker started, each one a connection attempt a host's sshd counts. */
+  started: number;
 }
 
 export interface VigilMetricsOptions {
@@ -122,6 +134,35 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     },
   });
 
+  // A cold start opens thousands of connections at the pacing's rate (VIGIL_SSH_CONNECT_RATE): these
+  // show how far it got, and a count of attempts that keeps growing shows hosts that never connect.
+  let readSsh: (() => SshConnectionCounts) | null = null;
+  new Gauge({
+    name: 'vigil_ssh_connections',
+    help: 'Hosts this worker has an SSH connection to, by state (open: ready for polls; connecting: being opened).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.reset();
+      if (readSsh === null) return;
+      const counts = readSsh();
+      this.set({ state: 'open' }, counts.open);
+      this.set({ state: 'connecting' }, counts.connecting);
+    },
+  });
+  let sshStartedReported = 0;
+  const sshConnects = new Counter({
+    name: 'vigil_ssh_connects_total',
+    help: 'SSH connections this worker started (hosts and bastions): what sshd\'s MaxStartups and fail2ban count.',
+    registers,
+    collect() {
+      if (readSsh === null) return;
+      const started = readSsh().started;
+      if (started > sshStartedReported) sshConnects.inc(started - sshStartedReported);
+      sshStartedReported = started;
+    },
+  });
+
   const pollsBy = { sample: polls.labels('sample'), failure: polls.labels('failure') };
   const durationBy = { sample: pollDuration.labels('sample'), failure: pollDuration.labels('failure') };
   const failuresBy = new Map<string, Counter.Internal>();
@@ -161,6 +202,9 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     watchQueues(read) {
       readQueues = read;
       lastRead = null;
+    },
+    watchSshConnections(read) {
+      readSsh = read;
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Client as SshClient, ClientChannel, ServerHostKeyAlgorithm } from 
 import { connectionKey } from '../../lib/poll/host-target.ts';
 import type { HostKeyChecking, HostTarget, JumpHost } from '../../lib/poll/host-target.ts';
 import { silentLogger } from '../../lib/log.ts';
+import type { SshConnectionCounts } from '../../lib/metrics/vigil-metrics.ts';
 import type { Logger } from '../../lib/log.ts';
 import { classifyConnectError, classifyForwardError } from './classify-connect-error.ts';
 import { PollError } from './command-runner.ts';
@@ -200,6 +201,13 @@ export class SshConnections {
   /** Hosts with a connection open or opening. */
   get size(): number {
     return this.byHost.size;
+  }
+
+  /** The pool for the metrics: hosts connected, hosts connecting, and connections started (hosts and bastions). */
+  counts(): SshConnectionCounts {
+    let open = 0;
+    for (const conn of this.byHost.values()) if (conn.client !== null && !conn.closed) open++;
+    return { open, connecting: this.byHost.size - open, started: this.connectsStarted + this.bastionConnectsStarted };
   }
 
   /** Bastion connections open or opening. */

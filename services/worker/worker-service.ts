@@ -83,6 +83,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.userKnownHostsFiles ? { knownHostsFiles: options.userKnownHostsFiles } : {}),
   });
   const connections = new SshConnections({ ...options.ssh, connectTimeoutMs: options.connectTimeoutMs ?? 5000, hostKeys, log });
+  metrics.watchSshConnections(() => connections.counts());
   const localRunner = createLocalRunner();
   // vigil_source: snmp hosts: their sessions and previous reports, kept across polls.
   const snmp = new SnmpPoller();
@@ -177,6 +178,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       stopping = true;
       await subscription.close();
       connections.closeAll();
+      metrics.watchSshConnections(null);
       localRunner.close();
       snmp.close();
       await vsphere.close();

@@ -6,10 +6,12 @@ import { silentLogger } from '../../../lib/log.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
 import type { PollDone } from '../../../lib/bus/poll-done.ts';
+import { createVigilMetrics } from '../../../lib/metrics/vigil-metrics.ts';
 import { startWorker } from '../../../services/worker/worker-service.ts';
 import type { Worker } from '../../../services/worker/worker-service.ts';
 import { createUnrelatedKey, findRefusedPort, startTestSshd } from '../../support/sshd.ts';
 import type { TestSshd } from '../../support/sshd.ts';
+import { parsePrometheusText, valueOf } from '../../metrics/prometheus-text.ts';
 
 let sshd: TestSshd;
 let bus: MemoryBus;
@@ -142,6 +144,38 @@ void test('a host with ansible_connection=local is polled without SSH', async ()
   await bus.publish('poll.jobs', j);
   const r = await waitFor('the local job', () => resultFor(j));
   assert.equal(r.kind, 'sample', JSON.stringify(r));
+});
+
+void test('its SSH pool shows in the metrics: hosts connected, hosts connecting, connections started; nothing once it stopped', async () => {
+  const metricsBus = new MemoryBus();
+  const seen: PollResult[] = [];
+  await metricsBus.subscribe('poll.results', { name: 'test', durable: false, prefetch: 10 }, async (r) => {
+    seen.push(r);
+  });
+  const metrics = createVigilMetrics({ processMetrics: false });
+  const scrape = async () => parsePrometheusText(await metrics.registry.metrics());
+  const metricsWorker = await startWorker({ bus: metricsBus, log: silentLogger, connectTimeoutMs: 3000, primeDelayMs: 0, metrics });
+  try {
+    assert.equal(valueOf(await scrape(), 'vigil_ssh_connections', { state: 'open' }), 0);
+    assert.equal(valueOf(await scrape(), 'vigil_ssh_connects_total'), 0);
+    for (const target of [good, refused, { ...good, name: 'good-too' }]) await metricsBus.publish('poll.jobs', job(target));
+    await waitFor('three results', () => (seen.length >= 3 ? true : undefined));
+    let samples = await scrape();
+    // The refused host's entry went with its failed connect: only the two good ones stay.
+    assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'open' }), 2, JSON.stringify(seen.map(summary)));
+    assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'connecting' }), 0);
+    assert.equal(valueOf(samples, 'vigil_ssh_connects_total'), 3);
+    await metricsBus.publish('poll.jobs', job(good));
+    await waitFor('a fourth result', () => (seen.length >= 4 ? true : undefined));
+    samples = await scrape();
+    assert.equal(valueOf(samples, 'vigil_ssh_connects_total'), 3, 'a reused connection is no new attempt');
+  } finally {
+    await metricsWorker.stop();
+    await metricsBus.close();
+  }
+  const afterStop = await scrape();
+  assert.equal(valueOf(afterStop, 'vigil_ssh_connections', { state: 'open' }), undefined);
+  assert.equal(valueOf(afterStop, 'vigil_ssh_connects_total'), 3, 'a counter keeps its count');
 });
 
 void test('the first contact with a host is polled again a second later, so its rates show at once', async () => {
