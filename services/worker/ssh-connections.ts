@@ -80,6 +80,8 @@ interface HostConnection extends Connection {
   label: string;
   /** Execs under way on it (waiting for a channel or running), failed together if the connection closes. */
   calls: Set<ExecCall>;
+  /** The handshake and authentication are done: the connection takes polls. */
+  established: boolean;
 }
 
 interface Bastion extends Connection {
@@ -206,7 +208,7 @@ export class SshConnections {
   /** The pool for the metrics: hosts connected, hosts connecting, and connections started (hosts and bastions). */
   counts(): SshConnectionCounts {
     let open = 0;
-    for (const conn of this.byHost.values()) if (conn.client !== null && !conn.closed) open++;
+    for (const conn of this.byHost.values()) if (conn.established && !conn.closed) open++;
     return { open, connecting: this.byHost.size - open, started: this.connectsStarted + this.bastionConnectsStarted };
   }
 
@@ -240,7 +242,7 @@ export class SshConnections {
     // `ready` is filled in at once: open() needs the entry itself to record its socket and client.
     const conn = {
       key, client: null, sock: null, closed: false, lastUsedAt: Date.now(), channels: createSemaphore(this.maxChannels), via, scriptPath: 'unknown',
-      label: describe(target), calls: new Set(),
+      label: describe(target), calls: new Set(), established: false,
     } as Omit<HostConnection, 'ready'> as HostConnection;
     this.byHost.set(target.name, conn);
     this.startIdleSweep();
@@ -325,6 +327,7 @@ export class SshConnections {
       client.on('close', () => {
         for (const call of conn.calls) call.connectionClosed();
       });
+      conn.established = true;
       this.backoffs.delete(target.name);
       this.log.debug('ssh connected', { host: target.name, address: `${target.address}:${target.port}` });
       return client;

@@ -1,4 +1,6 @@
 import { after, before, test } from 'node:test';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { Subscription } from '../../../lib/bus/message-bus.ts';
@@ -169,13 +171,32 @@ void test('its SSH pool shows in the metrics: hosts connected, hosts connecting,
     await waitFor('a fourth result', () => (seen.length >= 4 ? true : undefined));
     samples = await scrape();
     assert.equal(valueOf(samples, 'vigil_ssh_connects_total'), 3, 'a reused connection is no new attempt');
+    // A host that accepts the TCP connection and never says a word: connecting until the handshake times out.
+    let accepted = false;
+    const silent = createServer(() => {
+      accepted = true;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await metricsBus.publish('poll.jobs', job({ ...good, name: 'silent', port: (silent.address() as AddressInfo).port }));
+      // Past the TCP connect, waiting for the SSH banner that never comes.
+      await waitFor('the silent host\'s TCP connection', () => (accepted ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      samples = await scrape();
+      assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'connecting' }), 1);
+      assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'open' }), 2);
+      const timedOut = await waitFor('the silent host\'s failure', () => seen.find((r) => r.host === 'silent'));
+      assert.ok(timedOut.kind === 'failure', JSON.stringify(timedOut));
+    } finally {
+      silent.close();
+    }
   } finally {
     await metricsWorker.stop();
     await metricsBus.close();
   }
   const afterStop = await scrape();
   assert.equal(valueOf(afterStop, 'vigil_ssh_connections', { state: 'open' }), undefined);
-  assert.equal(valueOf(afterStop, 'vigil_ssh_connects_total'), 3, 'a counter keeps its count');
+  assert.equal(valueOf(afterStop, 'vigil_ssh_connects_total'), 4, 'a counter keeps its count (the silent host was the fourth attempt)');
 });
 
 void test('the first contact with a host is polled again a second later, so its rates show at once', async () => {
