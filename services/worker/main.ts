@@ -24,7 +24,11 @@ export async function runWorker(config: VigilConfig, log: Logger): Promise<Shutd
     db: null,
     bus,
     queues: [queueName(config.amqpPrefix, 'poll.jobs', worker.subscriptionName)],
-    info: () => ({ subscription: worker.subscriptionName }),
+    // What `vigil status` shows of it: its queue, and how many of its hosts it has connected (a cold start's progress).
+    info: () => {
+      const ssh = worker.sshConnections();
+      return { subscription: worker.subscriptionName, sshOpen: ssh.open, sshConnecting: ssh.connecting };
+    },
   });
   return [
     { name: 'worker', run: () => worker.stop() },

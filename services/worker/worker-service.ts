@@ -7,7 +7,7 @@ import { pollDoneOf } from '../../lib/bus/poll-done.ts';
 import type { HostSnapshot } from '../../lib/collect/sample.ts';
 import type { Logger } from '../../lib/log.ts';
 import { processMetrics } from '../../lib/metrics/vigil-metrics.ts';
-import type { VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
+import type { SshConnectionCounts, VigilMetrics } from '../../lib/metrics/vigil-metrics.ts';
 import { connectionKey } from '../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
@@ -56,6 +56,8 @@ export interface WorkerOptions {
 export interface Worker {
   /** Its poll.jobs subscription, which names its queue on RabbitMQ. */
   subscriptionName: string;
+  /** Its SSH pool now: hosts connected, hosts connecting, connections started. */
+  sshConnections(): SshConnectionCounts;
   stop(): Promise<void>;
 }
 
@@ -174,6 +176,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   return {
     subscriptionName,
+    sshConnections: () => connections.counts(),
     stop: async () => {
       stopping = true;
       await subscription.close();

@@ -115,6 +115,9 @@ void describe('a fleet: one process per service', () => {
     assert.deepEqual(evaluator?.info, { rules: 1, rulesFile: env['VIGIL_ALERT_RULES'], rulesProblem: null });
     const worker = status.services.find((s) => s.service === 'worker');
     assert.match(String(worker?.info['subscription']), /^worker-/);
+    // No host is polled here: none connected, none connecting.
+    assert.equal(worker?.info['sshOpen'], 0);
+    assert.equal(worker?.info['sshConnecting'], 0);
   });
 
   void test('a broken edit of the rules file shows in the evaluator\'s and the alerter\'s heartbeat, and clears when mended', async () => {

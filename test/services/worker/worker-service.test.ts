@@ -185,6 +185,7 @@ void test('its SSH pool shows in the metrics: hosts connected, hosts connecting,
       samples = await scrape();
       assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'connecting' }), 1);
       assert.equal(valueOf(samples, 'vigil_ssh_connections', { state: 'open' }), 2);
+      assert.deepEqual(metricsWorker.sshConnections(), { open: 2, connecting: 1, started: 4 });
       const timedOut = await waitFor('the silent host\'s failure', () => seen.find((r) => r.host === 'silent'));
       assert.ok(timedOut.kind === 'failure', JSON.stringify(timedOut));
     } finally {
