@@ -91,7 +91,12 @@ void describe('the inventory page in Chromium', () => {
     await tree.locator('details[data-group="prod"] > summary').click({ timeout: 30_000 });
     await tree.locator('details[data-group="web"] > summary').click();
     await tree.locator('details[data-group="db"] > summary').click();
-    for (const host of ['web1', HOSTILE, 'db1']) assert.equal(await tree.locator(`button[data-host="${host.replace(/"/g, '\\"')}"]`).count(), 1, host);
+    for (const host of ['web1', HOSTILE, 'db1']) {
+      const button = tree.locator(`button[data-host="${host.replace(/"/g, '\\"')}"]`);
+      // The group opened by the click above renders its hosts a frame later: wait for one, then count.
+      await button.first().waitFor({ timeout: 10_000 });
+      assert.equal(await button.count(), 1, host);
+    }
     assert.match((await tree.locator('details[data-group="prod"] > summary').textContent()) ?? '', /prod\s*3 hosts/);
 
     await tree.locator('button[data-host="web1"]').click();
