@@ -234,16 +234,16 @@ function rateInterfaces(
   virtualNames: string[] | null,
 ): InterfaceRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], rxTotal: null, txTotal: null };
-  const previousByName = byNameIfMany(previous);
-  // Null names only loopback, which `loopback` covers; a short list is searched, not hashed.
-  const virtualSet = virtualNames !== null && virtualNames.length > SMALL_LIST ? new Set(virtualNames) : null;
+  const previousByName = byName(previous);
+  // Null names only loopback, which `loopback` covers.
+  const virtual = new Set(virtualNames ?? []);
   const rates: InterfaceRate[] = [];
   let rxTotal = 0;
   let txTotal = 0;
   let totalsValid = true;
   let rated = 0;
   for (const iface of current) {
-    const before = previousByName !== null ? previousByName.get(iface.name) : lastNamed(previous, iface.name);
+    const before = previousByName.get(iface.name);
     if (before === undefined) continue;
     const rxBytes = iface.rxBytes - before.rxBytes;
     const txBytes = iface.txBytes - before.txBytes;
@@ -274,7 +274,7 @@ function rateInterfaces(
       rxDrops,
       txDrops,
       loopback,
-      virtual: loopback || (virtualSet !== null ? virtualSet.has(iface.name) : virtualNames !== null && virtualNames.includes(iface.name)),
+      virtual: loopback || virtual.has(iface.name),
     });
     if (!loopback) {
       rxTotal += rxBytesPerSec;
@@ -290,27 +290,11 @@ function usableDelta(delta: number, elapsedSec: number): boolean {
   return delta >= 0 && Number.isFinite(delta / elapsedSec);
 }
 
-/**
- * Below this many items a linear search beats building a Map or Set on every poll (a host has a
- * handful of interfaces and disks); above it, as on a container host with hundreds of veths, not.
- */
-const SMALL_LIST = 16;
-
-/** The items by name when there are many, the last of a name winning as in a Map built from them; null for a short list (see lastNamed). */
-function byNameIfMany<T extends { name: string }>(items: readonly T[]): Map<string, T> | null {
-  if (items.length <= SMALL_LIST) return null;
-  const byName = new Map<string, T>();
-  for (const item of items) byName.set(item.name, item);
-  return byName;
-}
-
-/** The last item of that name, as a Map built from the list would hold it. */
-function lastNamed<T extends { name: string }>(items: readonly T[], name: string): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i] as T;
-    if (item.name === name) return item;
-  }
-  return undefined;
+/** The items by name, the last of a name winning. */
+function byName<T extends { name: string }>(items: readonly T[]): Map<string, T> {
+  const named = new Map<string, T>();
+  for (const item of items) named.set(item.name, item);
+  return named;
 }
 
 interface DiskRates {
@@ -322,13 +306,13 @@ interface DiskRates {
 /** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
 function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | null, elapsedSec: number | null): DiskRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], readTotal: null, writeTotal: null };
-  const previousByName = byNameIfMany(previous);
+  const previousByName = byName(previous);
   const rates: DiskRate[] = [];
   let readTotal = 0;
   let writeTotal = 0;
   let totalsValid = true;
   for (const disk of current) {
-    const before = previousByName !== null ? previousByName.get(disk.name) : lastNamed(previous, disk.name);
+    const before = previousByName.get(disk.name);
     if (before === undefined) continue;
     const reads = disk.readsCompleted - before.readsCompleted;
     const writes = disk.writesCompleted - before.writesCompleted;
