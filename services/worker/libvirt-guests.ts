@@ -63,6 +63,11 @@ export function libvirtGuestMemoryFor(memories: Map<string, LibvirtGuestMemory>,
  * poll gave a sample, its guests as children. `libvirtFailure` says why they are missing; null when
  * they were listed or not asked for. Never rejects on the libvirt part's account.
  */
+/** Whether withLibvirtGuests lists anything for this host (vigil_libvirt): its settings, which it reads itself. */
+export function listsLibvirtGuests(target: HostTarget): boolean {
+  return target.libvirt !== undefined;
+}
+
 export async function withLibvirtGuests<T extends { result: PollResult }>(
   runner: CommandRunner, target: HostTarget, memory: LibvirtGuestMemory, poll: () => Promise<T>, options: LibvirtGuestsOptions = {},
 ): Promise<T & { libvirtFailure: LibvirtFailure | null }> {

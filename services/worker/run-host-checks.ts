@@ -90,11 +90,16 @@ const SSH_SOURCES: ReadonlySet<string> = new Set(['ssh', 'node_exporter']);
  * (else they are unknown, left out, and host_down speaks for the host). The worker and `vigil poll`
  * both poll through this.
  */
+/** Whether withHostChecks runs anything for this host (vigil_checks). */
+export function hasHostChecks(target: HostTarget): boolean {
+  return (target.checks?.length ?? 0) > 0;
+}
+
 export async function withHostChecks<T extends { result: PollResult }>(
   runner: CommandRunner, target: HostTarget, poll: () => Promise<T>, options: HostChecksOptions = {},
 ): Promise<T> {
   const specs = target.checks ?? [];
-  if (specs.length === 0) return poll();
+  if (!hasHostChecks(target)) return poll();
   const networkChecks = startNetworkChecks(specs, options);
   const outcome = await poll();
   const hasSystemd = specs.some((spec) => spec.kind === 'systemd');

@@ -21,9 +21,9 @@ import { SnmpPoller } from './snmp-poller.ts';
 import { VspherePoller } from './vsphere-poller.ts';
 import type { SshConnectionsOptions } from './ssh-connections.ts';
 import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
-import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, withHostChecks } from './run-host-checks.ts';
+import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, hasHostChecks, withHostChecks } from './run-host-checks.ts';
 import type { HostChecksOptions } from './run-host-checks.ts';
-import { createLibvirtGuestMemory, withLibvirtGuests } from './libvirt-guests.ts';
+import { createLibvirtGuestMemory, listsLibvirtGuests, withLibvirtGuests } from './libvirt-guests.ts';
 import type { LibvirtGuestMemory } from './libvirt-guests.ts';
 
 export interface WorkerOptions {
@@ -102,7 +102,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     };
     // Most hosts have neither checks nor guests: they skip the wrappers' promises and copies.
     // The host's guests (vigil_libvirt) are listed over its connection after its poll, before its systemd checks.
-    const { result, snapshot, exporterFailure } = (target.checks === undefined || target.checks.length === 0) && target.libvirt === undefined
+    const { result, snapshot, exporterFailure } = !hasHostChecks(target) && !listsLibvirtGuests(target)
       ? await pollFromSource(runner, job, state.previous, pollOptions)
       : await withHostChecks(runner, target, () => withLibvirtGuests(runner, target, state.libvirt, () => pollFromSource(runner, job, state.previous, pollOptions), { log }), checkOptions);
     if (exporterFailure) {
