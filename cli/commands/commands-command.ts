@@ -1,14 +1,18 @@
-import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
+import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, PINNED_SCRIPTS } from '../../lib/collect/forced-command-wrapper.ts';
+import { POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
 import type { Command } from '../command.ts';
 
-const FILES: Record<string, string> = { full: POLL_SCRIPT, light: POLL_SCRIPT_LIGHT, 'forced-command': FORCED_COMMAND_WRAPPER };
+const FILES: Record<string, string> = {
+  ...Object.fromEntries(PINNED_SCRIPTS.map((script) => [script.name, script.text])),
+  'forced-command': FORCED_COMMAND_WRAPPER,
+};
 
-// Without an argument: both scripts, each under a labelled comment line, for reading. With one,
-// that file on stdout and nothing else, so `vigil commands light > poll-light.sh` gives the exact
-// file to audit or to pin; the explanation lives in --help.
+// Without an argument: the two poll scripts, each under a labelled comment line, for reading. With
+// one, that file on stdout and nothing else, so `vigil commands light > poll-light.sh` gives the
+// exact file to audit or to pin; the explanation lives in --help.
 export const commandsCommand: Command = {
   summary: 'Print the exact scripts Vigil runs on every host',
-  usage: 'vigil commands [full|light|forced-command]',
+  usage: `vigil commands [${Object.keys(FILES).join('|')}]`,
   details: [
     'Each poll sends one of two constant scripts over SSH (after `LC_ALL=C; export LC_ALL`, inside',
     '`{ … } </dev/null`): a connection\'s first poll runs `exec /bin/sh` and writes the script on its',
@@ -19,10 +23,17 @@ export const commandsCommand: Command = {
     'host\'s first poll, about once a minute and on every poll of',
     'a host with vigil_processes. The first line of each script names it: `# vigil-poll-script N full|light`.',
     '',
-    '  vigil commands                  both scripts, labelled',
+    '  vigil commands                  both poll scripts, labelled',
     '  vigil commands full             the full script alone, byte for byte',
     '  vigil commands light            the light script alone',
-    '  vigil commands forced-command   a wrapper that runs only the two pinned scripts',
+    '  vigil commands systemd          the systemd check script, run after each poll of a host with',
+    '                                  systemd checks (vigil_checks); the unit names go on its stdin',
+    '  vigil commands libvirt          the libvirt listing, run after each poll of a host with',
+    '                                  vigil_libvirt; the libvirt URI goes on its stdin',
+    '  vigil commands forced-command   a wrapper that runs only the pinned scripts',
+    '',
+    'The systemd and libvirt scripts always go on stdin, with their values after them as a quoted',
+    'here-document (data the shell never expands) that the script reads from the line `@@data` on.',
     '',
     'To allow Vigil\'s key to run nothing else, pin the scripts with a forced command. sshd then',
     'runs the wrapper instead of what the client asks, which it gets as SSH_ORIGINAL_COMMAND: the',
@@ -34,13 +45,18 @@ export const commandsCommand: Command = {
     `  vigil commands light > ${PINNED_SCRIPT_DIR}/poll-light.sh`,
     `  vigil commands forced-command > ${PINNED_SCRIPT_DIR}/forced-command.sh`,
     '',
+    'and, for hosts with systemd checks or vigil_libvirt:',
+    '',
+    ...PINNED_SCRIPTS.filter((script) => script.readsInput).map((script) => `  vigil commands ${script.name} > ${PINNED_SCRIPT_DIR}/${script.file}`),
+    '',
     'and in the monitoring user\'s authorized_keys:',
     '',
     `  command="/bin/sh ${PINNED_SCRIPT_DIR}/forced-command.sh",no-pty,no-port-forwarding,no-agent-forwarding,no-X11-forwarding ssh-ed25519 AAAA…`,
     '',
-    'A forced command of plain `/bin/sh` also works with both scripts, but pins nothing: it runs',
+    'A forced command of plain `/bin/sh` also works with every script, but pins nothing: it runs',
     'whatever the key\'s holder sends. Pinning one script alone (`command="/bin/sh …/poll-full.sh',
-    '</dev/null"`) works too: every poll is then full, and costs the host what a full poll costs.',
+    '</dev/null"`) works too: every poll is then full, and costs the host what a full poll costs',
+    '(systemd checks and the libvirt listing then get a poll\'s output instead, and report an error).',
     'Re-pin after upgrading Vigil if `vigil commands` prints something different: the scripts\'',
     'version is in their tag line, so the wrapper refuses a newer worker\'s scripts until you do.',
     'A wrapper pinned before Vigil sent scripts as the exec command reads stdin only; it still works',

@@ -1,14 +1,17 @@
-// The sh text that reads a libvirt host's VMs (`vigil_libvirt: true`), for the worker to run over
+// The sh script that reads a libvirt host's VMs (`vigil_libvirt: true`), for the worker to run over
 // the host's SSH connection, and the reader of its output. virsh connects read-only (-r): libvirt's
 // read-only socket answers list and domstats, and a monitoring login needs no more. --nowait skips
 // figures that would wait for a domain's running job (a migration, a snapshot) instead of hanging
-// the poll. The URI is the one value that varies; it is checked against a strict pattern before it
-// is single-quoted into the text. POSIX sh only.
+// the poll. The script is a constant (`vigil commands libvirt` prints it, and a forced command can
+// pin it): the URI, the one value that varies, is checked against a strict pattern and reaches it
+// as data on its stdin (script-input.ts). POSIX sh only.
 import { parseVirshDomstats } from '../collect/parse-virsh-domstats.ts';
 import type { DomainStats } from '../collect/parse-virsh-domstats.ts';
 import { parseVirshList } from '../collect/parse-virsh-list.ts';
+import { SCRIPT_INPUT_READER, withScriptInput } from './script-input.ts';
 
-export const LIBVIRT_SCRIPT_VERSION = 1;
+/** 2: the URI on stdin, not in the text (1: single-quoted into it). */
+export const LIBVIRT_SCRIPT_VERSION = 2;
 /** The system instance, where a hypervisor's VMs live (a non-root login defaults to its own session). */
 export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
 
@@ -19,24 +22,32 @@ export function isLibvirtUri(uri: string): boolean {
   return LIBVIRT_URI.test(uri);
 }
 
-export function libvirtScript(uri: string = DEFAULT_LIBVIRT_URI): string {
-  if (!isLibvirtUri(uri)) throw new Error(`${JSON.stringify(uri)} is not a libvirt URI Vigil accepts`);
-  const virsh = `virsh -r -c '${uri}'`;
-  return `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}
+// Without a URI, virsh would pick one by its own defaults: that is exit status 64, as a failed command.
+export const LIBVIRT_SCRIPT = `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}
 LC_ALL=C
 export LC_ALL
+${SCRIPT_INPUT_READER}
 if ! command -v virsh >/dev/null 2>&1; then
   printf '@@no-virsh\\n@@end\\n'
   exit 0
 fi
+if [ "$#" -eq 0 ]; then
+  printf '@@virsh-list\\nno libvirt URI on stdin\\n@@status 64\\n@@end\\n'
+  exit 0
+fi
 printf '@@virsh-list\\n'
-${virsh} list --all 2>&1
+virsh -r -c "$1" list --all 2>&1
 printf '@@status %s\\n' "$?"
 printf '@@virsh-domstats\\n'
-${virsh} domstats --raw --nowait 2>&1
+virsh -r -c "$1" domstats --raw --nowait 2>&1
 printf '@@status %s\\n' "$?"
 printf '@@end\\n'
 `;
+
+/** The text to run for `uri`: the constant script with the URI on its stdin. */
+export function libvirtScript(uri: string = DEFAULT_LIBVIRT_URI): string {
+  if (!isLibvirtUri(uri)) throw new Error(`${JSON.stringify(uri)} is not a libvirt URI Vigil accepts`);
+  return withScriptInput(LIBVIRT_SCRIPT, [uri]);
 }
 
 export interface VirtualMachine extends Omit<DomainStats, 'state'> {

@@ -28,7 +28,7 @@
 // always reaches `@@end`, so output that lacks it was cut short. A host without /proc/stat is not
 // Linux: it gets an `@@os` section with `uname -s` and nothing else. POSIX sh only: dash, busybox ash.
 // printf, not echo: dash's echo interprets backslashes. The first line of each is a comment naming
-// it, which a forced-command wrapper reads to choose between its pinned copies (FORCED_COMMAND_WRAPPER).
+// it, which a forced-command wrapper reads to choose between its pinned copies (forced-command-wrapper.ts).
 
 /** 5: the light script runs no df (4: /proc/stat and meminfo through head; 3: the light script). */
 export const POLL_SCRIPT_VERSION = 5;
@@ -117,35 +117,3 @@ export const POLL_SCRIPT = pollScript('full');
 export const POLL_SCRIPT_LIGHT = pollScript('light');
 
 export const POLL_SCRIPTS: Readonly<Record<PollScriptKind, string>> = { full: POLL_SCRIPT, light: POLL_SCRIPT_LIGHT };
-
-/** Where FORCED_COMMAND_WRAPPER expects the pinned copies of the two scripts. */
-export const PINNED_SCRIPT_DIR = '/usr/local/lib/vigil';
-
-/**
- * A forced command for Vigil's key (authorized_keys `command="/bin/sh /usr/local/lib/vigil/forced-command.sh"`)
- * that runs one of the two pinned scripts and never anything the client sent. The worker sends a
- * script one of two ways (services/worker/script-delivery.ts): as the exec command itself, which
- * sshd hands a forced command in SSH_ORIGINAL_COMMAND, or as `exec /bin/sh` with the script on
- * stdin. The wrapper looks for the script's tag line (`# vigil-poll-script N kind`, a line of its
- * own) in SSH_ORIGINAL_COMMAND first, and else reads stdin up to it; it sources the matching pinned
- * copy with stdin closed, and refuses anything else. Sourced, not exec'd: a second shell would
- * cost the host another millisecond per poll. A Vigil upgrade that changes the scripts changes the
- * tag's version, and polls fail until the new ones are pinned. A wrapper pinned before the command
- * path existed reads stdin only: it refuses command-path polls, and the worker goes back to stdin.
- */
-export const FORCED_COMMAND_WRAPPER = `# Vigil's forced command: runs a pinned poll script chosen by the tag line the client sends.
-vigil_nl='
-'
-case $SSH_ORIGINAL_COMMAND in
-  *"$vigil_nl# vigil-poll-script ${POLL_SCRIPT_VERSION} full$vigil_nl"*) exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-full.sh; exit 0 ;;
-  *"$vigil_nl# vigil-poll-script ${POLL_SCRIPT_VERSION} light$vigil_nl"*) exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-light.sh; exit 0 ;;
-esac
-while IFS= read -r vigil_line; do
-  case $vigil_line in
-    '# vigil-poll-script ${POLL_SCRIPT_VERSION} full') exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-full.sh; exit 0 ;;
-    '# vigil-poll-script ${POLL_SCRIPT_VERSION} light') exec </dev/null; . ${PINNED_SCRIPT_DIR}/poll-light.sh; exit 0 ;;
-  esac
-done
-printf 'vigil: not a pinned poll script (version ${POLL_SCRIPT_VERSION})\\n' >&2
-exit 1
-`;

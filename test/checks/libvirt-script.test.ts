@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { DEFAULT_LIBVIRT_URI, libvirtScript, parseLibvirtOutput } from '../../lib/checks/libvirt-script.ts';
+import { DEFAULT_LIBVIRT_URI, LIBVIRT_SCRIPT, libvirtScript, parseLibvirtOutput } from '../../lib/checks/libvirt-script.ts';
 
 const run = promisify(execFile);
 const fixtureUrl = (name: string): URL => new URL(`../fixtures/libvirt/${name}`, import.meta.url);
@@ -63,8 +63,10 @@ void test('without virsh, or cut short', () => {
   assert.equal(parseLibvirtOutput('@@virsh-list\n Id Name State\n').error, 'the script output was cut short');
 });
 
-void test('the URI is the only varying text and must look like one', async () => {
-  assert.match(libvirtScript(), new RegExp(`virsh -r -c '${DEFAULT_LIBVIRT_URI}' domstats --raw --nowait`));
+void test('the script is a constant; the URI, the only varying value, travels as data after it and must look like one', async () => {
+  assert.ok(libvirtScript().startsWith(`{\n${LIBVIRT_SCRIPT}\n}`));
+  assert.ok(libvirtScript().endsWith(`\n${DEFAULT_LIBVIRT_URI}\n@@end-data\n@@vigil-input\n`));
+  assert.ok(!LIBVIRT_SCRIPT.includes(DEFAULT_LIBVIRT_URI));
   for (const uri of ["qemu:///system'; reboot; '", 'qemu:///system $(id)', 'qemu:///sys tem', '', 'not a uri']) {
     assert.throws(() => libvirtScript(uri), /is not a libvirt URI/, uri);
   }

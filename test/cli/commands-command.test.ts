@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { FORCED_COMMAND_WRAPPER, POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
+import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPTS } from '../../lib/collect/forced-command-wrapper.ts';
+import { POLL_SCRIPT, POLL_SCRIPT_LIGHT } from '../../lib/collect/poll-script.ts';
 
 const run = promisify(execFile);
 
@@ -25,4 +26,15 @@ void test('vigil commands forced-command prints the wrapper, which picks the pin
   assert.equal(stdout, FORCED_COMMAND_WRAPPER);
   assert.match(stdout, /^case \$SSH_ORIGINAL_COMMAND in$/m);
   assert.match(stdout, /read -r vigil_line/);
+});
+
+void test('vigil commands systemd|libvirt prints the scripts that take their values on stdin, and --help says how to pin them', async () => {
+  for (const script of PINNED_SCRIPTS.filter((pinned) => pinned.readsInput)) {
+    const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', script.name]);
+    assert.equal(stdout, script.text);
+  }
+  const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', '--help']);
+  assert.match(stdout, /commands systemd > \/usr\/local\/lib\/vigil\/systemd-check\.sh/);
+  assert.match(stdout, /commands libvirt > \/usr\/local\/lib\/vigil\/libvirt\.sh/);
+  await assert.rejects(run(process.execPath, ['bin/vigil.mjs', 'commands', 'nope']), (err: { code?: number; stderr?: string }) => err.code === 2 && /one of: full, light, systemd, libvirt, forced-command/.test(err.stderr ?? ''));
 });

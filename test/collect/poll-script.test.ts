@@ -5,9 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CPUINFO_LINE_BOUND, FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
+import { CPUINFO_LINE_BOUND, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
 import { FULL_POLL_SECTIONS, parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
-import { commandPathText, stdinPathText, STDIN_PATH_COMMAND } from '../../services/worker/script-delivery.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 function memTotalBytesOfThisMachine(): number {
@@ -102,10 +101,10 @@ void test('without /proc/stat the script says which OS it is and nothing else', 
 });
 
 void test('the scripts are constants without anything to interpolate', () => {
-  for (const script of [POLL_SCRIPT, POLL_SCRIPT_LIGHT, FORCED_COMMAND_WRAPPER]) {
+  for (const script of [POLL_SCRIPT, POLL_SCRIPT_LIGHT]) {
     // The one ${…} is the shell's own parameter expansion, stripping the directory off a path.
     const expansions = [...script.matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]);
-    assert.deepEqual(expansions, script === FORCED_COMMAND_WRAPPER ? [] : ['${vigil_path##*/}']);
+    assert.deepEqual(expansions, ['${vigil_path##*/}']);
     assert.doesNotMatch(script, /\becho\b/);
   }
 });
@@ -180,55 +179,6 @@ void test('a /proc/stat of 300 CPUs, past the 16 kB that head was once capped at
     assert.deepEqual(snapshot.missing, []);
     assert.equal(snapshot.cpuCount, 300);
     assert.equal(snapshot.cpuPerCore?.length, 300);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-void test('the forced-command wrapper runs the pinned script the client names, on stdin or as its command, and nothing the client sends', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-pinned-'));
-  try {
-    writeFileSync(join(dir, 'poll-full.sh'), POLL_SCRIPT);
-    writeFileSync(join(dir, 'poll-light.sh'), POLL_SCRIPT_LIGHT);
-    const wrapper = join(dir, 'forced-command.sh');
-    writeFileSync(wrapper, FORCED_COMMAND_WRAPPER.replaceAll(PINNED_SCRIPT_DIR, dir));
-    // Exactly what the worker sends (services/worker/script-delivery.ts): on the stdin path the
-    // command is `exec /bin/sh` and the script comes on stdin; on the command path sshd gives the
-    // forced command the script as SSH_ORIGINAL_COMMAND and stdin is empty.
-    const viaStdin = (script: string) => spawnSync('/bin/sh', [wrapper], {
-      input: stdinPathText(script), env: { ...process.env, SSH_ORIGINAL_COMMAND: STDIN_PATH_COMMAND }, encoding: 'utf8', timeout: 30_000,
-    });
-    const viaCommand = (script: string) => spawnSync('/bin/sh', [wrapper], {
-      input: '', env: { ...process.env, SSH_ORIGINAL_COMMAND: commandPathText(script) }, encoding: 'utf8', timeout: 30_000,
-    });
-    const marker = join(dir, 'ran');
-    for (const send of [viaStdin, viaCommand]) {
-      const light = send(POLL_SCRIPT_LIGHT);
-      assert.equal(light.status, 0);
-      assert.equal(parsePollOutput(light.stdout).script, 'light');
-      assert.deepEqual(parsePollOutput(light.stdout).missing, []);
-      const full = send(POLL_SCRIPT);
-      assert.equal(parsePollOutput(full.stdout).script, 'full');
-      assert.deepEqual(parsePollOutput(full.stdout).missing, []);
-      // The tag line followed by something else still runs the pinned script, never the sent one.
-      const smuggled = send(`# vigil-poll-script ${POLL_SCRIPT_VERSION} light\ntouch ${marker}`);
-      assert.equal(parsePollOutput(smuggled.stdout).script, 'light');
-      // A tag that is not a line of its own names nothing.
-      const inline = send(`touch ${marker} # vigil-poll-script ${POLL_SCRIPT_VERSION} light`);
-      assert.equal(inline.status, 1);
-      const refused = send(`touch ${marker}`);
-      assert.equal(refused.status, 1);
-      assert.equal(refused.stdout, '');
-      assert.match(refused.stderr, /not a pinned poll script/);
-    }
-    // A wrapper pinned before the command path (stdin only) refuses a command-path poll instead
-    // of running it; the worker then sends that poll on stdin (ssh-script-path.test.ts).
-    const stdinOnly = join(dir, 'forced-command-stdin-only.sh');
-    writeFileSync(stdinOnly, FORCED_COMMAND_WRAPPER.replaceAll(PINNED_SCRIPT_DIR, dir).replace(/^case \$SSH_ORIGINAL_COMMAND in[^]*?^esac\n/m, ''));
-    const old = spawnSync('/bin/sh', [stdinOnly], { input: '', env: { ...process.env, SSH_ORIGINAL_COMMAND: commandPathText(POLL_SCRIPT_LIGHT) }, encoding: 'utf8' });
-    assert.equal(old.status, 1);
-    assert.equal(old.stdout, '');
-    assert.throws(() => readFileSync(marker), 'nothing the client sent ran');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,14 +6,19 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../../lib/collect/poll-script.ts';
+import { parseCheckSpecs } from '../../../lib/checks/parse-check-specs.ts';
+import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, PINNED_SCRIPTS } from '../../../lib/collect/forced-command-wrapper.ts';
+import { POLL_SCRIPT_VERSION } from '../../../lib/collect/poll-script.ts';
 import type { PollScriptKind } from '../../../lib/collect/poll-script.ts';
 import type { HostSnapshot } from '../../../lib/collect/sample.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob } from '../../../lib/poll/poll-messages.ts';
 import { PollError } from '../../../services/worker/command-runner.ts';
+import { createLibvirtGuestMemory, withLibvirtGuests } from '../../../services/worker/libvirt-guests.ts';
+import { runSystemdChecks } from '../../../services/worker/run-host-checks.ts';
 import { pollHost } from '../../../services/worker/poll-host.ts';
 import { SshConnections } from '../../../services/worker/ssh-connections.ts';
+import { writeFakeSystemctl } from '../../support/fake-systemctl.ts';
 import { startTestSshd } from '../../support/sshd.ts';
 import type { TestSshd, TestSshdOptions } from '../../support/sshd.ts';
 
@@ -142,8 +147,7 @@ async function pinnedScripts(wrapper: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-pinned-'));
   dirs.push(dir);
   await chmod(dir, 0o755);
-  await writeFile(join(dir, 'poll-full.sh'), POLL_SCRIPT, { mode: 0o644 });
-  await writeFile(join(dir, 'poll-light.sh'), POLL_SCRIPT_LIGHT, { mode: 0o644 });
+  for (const script of PINNED_SCRIPTS) await writeFile(join(dir, script.file), script.text, { mode: 0o644 });
   await writeFile(join(dir, 'forced-command.sh'), wrapper.replaceAll(PINNED_SCRIPT_DIR, dir), { mode: 0o644 });
   return join(dir, 'forced-command.sh');
 }
@@ -168,5 +172,30 @@ void test('forced command: the pinned wrapper answers both paths, and a wrapper 
     } finally {
       pool.closeAll();
     }
+  }
+});
+
+void test('forced command: the pinned wrapper also runs the systemd checks and the libvirt listing, with the values the worker sends as data', async () => {
+  const wrapper = await pinnedScripts(FORCED_COMMAND_WRAPPER);
+  const fakes = await mkdtemp(join(tmpdir(), 'vigil-fake-systemctl-'));
+  dirs.push(fakes);
+  const bin = await writeFakeSystemctl(fakes);
+  const target = await host({ forceCommand: `/bin/sh ${wrapper}`, setEnv: { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin` } });
+  const pool = new SshConnections();
+  try {
+    await pollFullThenLight(pool, target);
+    const parsed = parseCheckSpecs(target.name, [{ systemd: 'nginx' }, { systemd: 'getty@tty1.service' }, { systemd: '-.mount' }]);
+    assert.ok(parsed.ok);
+    const checks = await runSystemdChecks(pool.runnerFor(target), parsed.specs);
+    assert.deepEqual(checks.map((check) => [check.ok, check.message]), [[true, 'active (running)'], [true, 'active (running)'], [true, 'active (running)']]);
+    // The real virsh (libvirt-clients) against libvirt's test driver, through the pinned listing.
+    const libvirtTarget: HostTarget = { ...target, libvirt: { uri: 'test:///default' } };
+    const poll = async () => pollHost(pool.runnerFor(libvirtTarget), { target: libvirtTarget, seq: 3, scheduledAt: Date.now(), expiresAt: Date.now() + 60_000 }, undefined, { kind: 'light' });
+    const listed = await withLibvirtGuests(pool.runnerFor(libvirtTarget), libvirtTarget, createLibvirtGuestMemory(), poll);
+    assert.equal(listed.libvirtFailure, null);
+    assert.ok(listed.result.kind === 'sample');
+    assert.deepEqual(listed.result.children?.map((child) => [child.sample.host, child.powerState]), [[`${target.name}/test`, 'running']]);
+  } finally {
+    pool.closeAll();
   }
 });
