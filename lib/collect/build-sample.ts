@@ -377,7 +377,7 @@ function summarizeProcesses(current: HostSnapshot, previous: HostSnapshot | unde
       const regex = regexes[i];
       if (regex != null && regex.test(p.command)) matchCounts[i] = (matchCounts[i] as number) + 1;
     }
-    const cpuPct = finiteOrZero(processCpuPct(p, previousOf(p), totalTicksDelta, cpuCount, maxPct, hz, uptimeTicks));
+    const cpuPct = roundPercent(finiteOrZero(processCpuPct(p, previousOf(p), totalTicksDelta, cpuCount, maxPct, hz, uptimeTicks)));
     if (cpuPct > 0) insertTop(topCpu, false, p, cpuPct);
     if (p.rssBytes > 0) insertTop(topMemory, true, p, cpuPct);
   }

@@ -5,6 +5,7 @@ import { buildSample } from '../../lib/collect/build-sample.ts';
 import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
 import { parseNetDev } from '../../lib/collect/parse-net-dev.ts';
 import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
+import { roundPercent } from '../../lib/collect/round-percent.ts';
 import type { HostSnapshot, InterfaceCounters, ProcessCounters } from '../../lib/collect/sample.ts';
 import { simulatedSamples } from '../../lib/simulator/simulated-samples.ts';
 
@@ -236,7 +237,7 @@ void test('two real version-2 captures 2 s apart: modes, cores, disks, processes
   });
 });
 
-void test('CPU % of a process is its ticks since the previous poll over all CPU ticks, times the CPU count', () => {
+void test('CPU % of a process is its ticks since the previous poll over all CPU ticks, times the CPU count, to 0.01 of a point', () => {
   const [first] = vmFirst.processes ?? [];
   assert.ok(first && vmFirst.cpuTotal && vmSecond.cpuTotal);
   const total = (t: NonNullable<typeof vmFirst.cpuTotal>) => t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal;
@@ -245,7 +246,7 @@ void test('CPU % of a process is its ticks since the previous poll over all CPU 
   const after = { ...vmSecond, processes: [busy] };
   const sample = buildSample('vm', 1, after, before);
   const expected = (150 / (total(vmSecond.cpuTotal) - total(vmFirst.cpuTotal))) * 2 * 100;
-  assert.equal(sample.processes?.topCpu[0]?.cpuPct, Math.min(200, expected));
+  assert.equal(sample.processes?.topCpu[0]?.cpuPct, roundPercent(Math.min(200, expected)));
 });
 
 void test('the top lists hold the ten highest, ties in pid order, and a pid listed twice before matches by its start time', () => {
@@ -265,7 +266,7 @@ void test('the top lists hold the ten highest, ties in pid order, and a pid list
   const reused = after[4] as ProcessCounters;
   const totalDelta = [vmSecond.cpuTotal, vmFirst.cpuTotal].map((t) => t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal);
   const expected = (reused.cpuTicks / ((totalDelta[0] as number) - (totalDelta[1] as number))) * (vmSecond.cpuCount ?? 1) * 100;
-  assert.equal(sample.processes?.topCpu.find((p) => p.pid === reused.pid)?.cpuPct, expected);
+  assert.equal(sample.processes?.topCpu.find((p) => p.pid === reused.pid)?.cpuPct, roundPercent(expected));
   assert.equal(sample.processes?.total, 30);
 });
 
