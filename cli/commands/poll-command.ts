@@ -180,10 +180,23 @@ export function formatSample(target: HostTarget, s: Sample): string {
   const out = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   if (s.filesystems.length > 0) {
     const table = [['mount', 'size', 'used', 'avail', 'use%'], ...s.filesystems.map((f) => [f.mount, bytes(f.sizeBytes), bytes(f.usedBytes), bytes(f.availableBytes), `${f.usedPct.toFixed(0)}%`])];
-    const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((r) => (r[i] as string).length)));
-    out.push('', 'filesystems', ...table.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')));
+    out.push('', 'filesystems', ...alignTable(table));
+  }
+  if (s.disks != null && s.disks.length > 0) {
+    // iostat -x's columns: per second, and the average time a completed read (write) took.
+    const ms = (value: number | null | undefined): string => (value == null ? '—' : `${value.toFixed(2)} ms`);
+    const table = [['device', 'read/s', 'write/s', 'r/s', 'w/s', 'r_await', 'w_await', 'busy'], ...s.disks.map((d) => [
+      d.name, bytes(d.readBytesPerSec), bytes(d.writeBytesPerSec), d.readIops.toFixed(1), d.writeIops.toFixed(1), ms(d.readLatencyMs), ms(d.writeLatencyMs), `${d.busyPct.toFixed(0)}%`,
+    ])];
+    out.push('', 'disks', ...alignTable(table));
   }
   return out.join('\n') + '\n';
+}
+
+/** Rows indented, the first column left-aligned and the others right-aligned. */
+function alignTable(table: string[][]): string[] {
+  const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((r) => (r[i] as string).length)));
+  return table.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '));
 }
 
 /** The host's service checks, one line each: empty for a host without any. */

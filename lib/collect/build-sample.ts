@@ -17,7 +17,7 @@ import { bootTime } from './boot-time.ts';
 import { filesystemsReadAt } from './carry-filesystems.ts';
 import { isPseudoFilesystem } from './is-pseudo-filesystem.ts';
 import { compileProcessPattern, MAX_PATTERNS } from './process-patterns.ts';
-import { roundPercent } from './round-percent.ts';
+import { roundHundredths, roundPercent } from './round-percent.ts';
 
 const LOOPBACK = 'lo';
 const TOP_PROCESSES = 10;
@@ -304,6 +304,13 @@ interface DiskRates {
 }
 
 /** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
+/** Milliseconds per completed operation, to 0.01 ms: null without any (0 ms over 0 reads is no latency, not a fast disk). */
+function averageLatencyMs(ms: number, operations: number): number | null {
+  if (operations <= 0) return null;
+  const latency = ms / operations;
+  return Number.isFinite(latency) ? roundHundredths(latency) : null;
+}
+
 function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | null, elapsedSec: number | null): DiskRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], readTotal: null, writeTotal: null };
   const previousByName = byName(previous);
@@ -319,7 +326,9 @@ function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | nu
     const sectorsRead = disk.sectorsRead - before.sectorsRead;
     const sectorsWritten = disk.sectorsWritten - before.sectorsWritten;
     const ioMs = disk.ioMs - before.ioMs;
-    if (reads < 0 || writes < 0 || sectorsRead < 0 || sectorsWritten < 0 || ioMs < 0) {
+    const readMs = disk.readMs - before.readMs;
+    const writeMs = disk.writeMs - before.writeMs;
+    if (reads < 0 || writes < 0 || sectorsRead < 0 || sectorsWritten < 0 || ioMs < 0 || readMs < 0 || writeMs < 0) {
       totalsValid = false;
       continue;
     }
@@ -336,6 +345,8 @@ function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | nu
       readIops: reads / elapsedSec,
       writeIops: writes / elapsedSec,
       busyPct: roundPercent(clampPct((ioMs / (elapsedSec * 1000)) * 100)),
+      readLatencyMs: averageLatencyMs(readMs, reads),
+      writeLatencyMs: averageLatencyMs(writeMs, writes),
     });
     readTotal += readBytesPerSec;
     writeTotal += writeBytesPerSec;

@@ -326,6 +326,8 @@ const DISK_COUNTERS = {
   writesCompleted: 'node_disk_writes_completed_total',
   sectorsRead: 'node_disk_read_bytes_total',
   sectorsWritten: 'node_disk_written_bytes_total',
+  readMs: 'node_disk_read_time_seconds_total',
+  writeMs: 'node_disk_write_time_seconds_total',
   ioMs: 'node_disk_io_time_seconds_total',
 } as const;
 
@@ -339,11 +341,11 @@ function readDisks(metrics: PrometheusText): DiskCounters[] | null {
       if (name === null || PARTITION.test(name) || IGNORED_DISK.test(name)) continue;
       if (!byName.has(name)) {
         if (field !== 'readsCompleted' || byName.size >= MAX_DEVICES) continue;
-        byName.set(name, { name, readsCompleted: 0, sectorsRead: 0, writesCompleted: 0, sectorsWritten: 0, ioMs: 0 });
+        byName.set(name, { name, readsCompleted: 0, sectorsRead: 0, writesCompleted: 0, sectorsWritten: 0, readMs: 0, writeMs: 0, ioMs: 0 });
       }
       const disk = byName.get(name);
       if (disk == null) continue;
-      const scale = field === 'sectorsRead' || field === 'sectorsWritten' ? 1 / SECTOR_BYTES : field === 'ioMs' ? 1000 : 1;
+      const scale = field === 'sectorsRead' || field === 'sectorsWritten' ? 1 / SECTOR_BYTES : field === 'ioMs' || field === 'readMs' || field === 'writeMs' ? 1000 : 1;
       const value = count(sample.value * scale);
       if (value === null) byName.set(name, null);
       else disk[field] = Math.round(value);

@@ -41,6 +41,8 @@ export function parseDiskstatsIn(text: string, start: number, end: number): Disk
           sectorsRead: counts[5] ?? 0,
           writesCompleted,
           sectorsWritten: counts[9] ?? 0,
+          readMs: counts[6] ?? 0,
+          writeMs: counts[10] ?? 0,
           ioMs: counts[12] ?? 0,
         });
       }

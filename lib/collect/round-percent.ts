@@ -5,5 +5,10 @@
  * (lib/db/chunks/number-column.ts). The result is the double nearest to n / 100.
  */
 export function roundPercent(pct: number): number {
-  return Math.round(pct * 100) / 100;
+  return roundHundredths(pct);
+}
+
+/** Any figure to two decimals (disk latency in ms): the double nearest to n / 100. */
+export function roundHundredths(value: number): number {
+  return Math.round(value * 100) / 100;
 }

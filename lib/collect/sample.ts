@@ -51,6 +51,10 @@ export interface DiskCounters {
   sectorsRead: number;
   writesCompleted: number;
   sectorsWritten: number;
+  /** Milliseconds the completed reads took, summed (each read from its start to its end). */
+  readMs: number;
+  /** Milliseconds the completed writes took, summed. */
+  writeMs: number;
   /** Milliseconds the device had I/O in flight. */
   ioMs: number;
 }
@@ -193,6 +197,14 @@ export interface DiskRate {
   writeIops: number;
   /** Share of the interval the device had I/O in flight (iostat's %util). */
   busyPct: number;
+  /**
+   * Average milliseconds a read completed in the interval took, queueing included (iostat's
+   * r_await; node_exporter's read_time over reads_completed); null when none completed. Absent
+   * from samples stored before it was collected.
+   */
+  readLatencyMs?: number | null;
+  /** The same for writes (iostat's w_await). */
+  writeLatencyMs?: number | null;
 }
 
 /** CPU time split by mode since the previous poll, in percent of all CPUs' time; sums to 100. */

@@ -219,3 +219,14 @@ void test('a reload that gives a rule\'s name to another kind resolves what the 
   assert.deepEqual(brief(evaluateFleetTick(fleet, rules(reboot), hosts, T0 + 11_000)), ['resolved cpu_busy b warning']);
   assert.deepEqual(activeAlerts(fleet), []);
 });
+
+void test('disk latency alerts per disk (disks.readLatencyMs); a disk with no read in the interval has no value and raises nothing', () => {
+  const config = rules({ name: 'disk_read_latency', kind: 'threshold', metric: 'disks.readLatencyMs', levels: { warning: 100 }, recoverAt: 50, forMs: 0, summary: 'Disk read latency', unit: 'ms' });
+  const fleet = createFleetState();
+  const hosts = hostsOf({ name: 'db1' });
+  const rate = (name: string, readLatencyMs: number | null) => ({ name, readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 1, writeIops: 0, busyPct: 1, readLatencyMs, writeLatencyMs: null });
+  assert.deepEqual(feed(fleet, config, hosts, [
+    success(sample('db1', T0, { disks: [rate('sda', 150), rate('sdb', null), rate('sdc', 3)] })),
+    success(sample('db1', T0 + 10_000, { disks: [rate('sda', 40), rate('sdb', 500), rate('sdc', 3)] })),
+  ]), ['firing disk_read_latency db1 sda warning', 'resolved disk_read_latency db1 sda warning', 'firing disk_read_latency db1 sdb warning']);
+});

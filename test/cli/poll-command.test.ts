@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatSample } from '../../cli/commands/poll-command.ts';
+import { sample } from '../alerting/synthetic-sample.ts';
 import { findRefusedPort, startTestSshd } from '../support/sshd.ts';
 import type { TestSshd } from '../support/sshd.ts';
 
@@ -136,4 +138,12 @@ void test('vigil poll HOST runs the host\'s service checks as the worker does an
   assert.equal(down.code, 1);
   assert.match(down.stdout, new RegExp(`^ {2}http:http://127\\.0\\.0\\.1:${webPort}/health +ok`, 'm'));
   assert.match(down.stderr, /^vigil poll: shop-down: refused:/m);
+});
+
+void test('the disks table gives iostat -x\'s figures, latency included, a dash where no read or write completed', () => {
+  const target = { name: 'db1', connection: 'ssh' as const, address: '127.0.0.1', port: 22, user: 'vigil', privateKeyFile: null, intervalSec: 10, groups: [] };
+  const text = formatSample(target, sample('db1', 0, {
+    disks: [{ name: 'sda', readBytesPerSec: 2 * 1024 * 1024, writeBytesPerSec: 0, readIops: 120, writeIops: 0, busyPct: 37.5, readLatencyMs: 1.25, writeLatencyMs: null }],
+  }));
+  assert.match(text, /^disks\n {2}device +read\/s +write\/s +r\/s +w\/s +r_await +w_await +busy\n {2}sda +2\.0 MiB +0 B +120\.0 +0\.0 +1\.25 ms +— +38%$/m);
 });

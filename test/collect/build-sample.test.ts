@@ -352,3 +352,25 @@ void test('every percentage a sample carries is kept to 0.01 of a point, within 
   const exactBusy = (((vda(vmSecond)?.ioMs ?? NaN) - (vda(vmFirst)?.ioMs ?? NaN)) / elapsedMs) * 100;
   assert.ok(Math.abs((real.disks?.[0]?.busyPct ?? NaN) - Math.min(100, exactBusy)) <= 0.005 + 1e-9);
 });
+
+void test('disk latency is the time completed reads (writes) took over how many completed, null without any, as iostat\'s r_await and w_await', () => {
+  const real = buildSample('vm', 1, vmSecond, vmFirst);
+  const vda = (s: HostSnapshot) => s.disks?.find((d) => d.name === 'vda');
+  const [after, before] = [vda(vmSecond), vda(vmFirst)];
+  assert.ok(after && before);
+  const reads = after.readsCompleted - before.readsCompleted;
+  const writes = after.writesCompleted - before.writesCompleted;
+  const rate = real.disks?.find((d) => d.name === 'vda');
+  assert.equal(rate?.readLatencyMs, reads > 0 ? roundPercent((after.readMs - before.readMs) / reads) : null);
+  assert.equal(rate?.writeLatencyMs, writes > 0 ? roundPercent((after.writeMs - before.writeMs) / writes) : null);
+
+  const disk = (readsCompleted: number, readMs: number, writesCompleted: number, writeMs: number) => ({
+    name: 'sda', readsCompleted, sectorsRead: readsCompleted * 8, writesCompleted, sectorsWritten: writesCompleted * 8, readMs, writeMs, ioMs: readMs + writeMs,
+  });
+  const at = (uptimeSec: number, d: ReturnType<typeof disk>): HostSnapshot => ({ ...vmSecond, uptimeSec, disks: [d] });
+  // 30 reads in 10 s that took 45 ms in all: 1.5 ms each; no write completed: no write latency.
+  const some = buildSample('vm', 1, at(1010, disk(130, 245, 50, 90)), at(1000, disk(100, 200, 50, 90))).disks?.[0];
+  assert.deepEqual([some?.readLatencyMs, some?.writeLatencyMs, some?.readIops], [1.5, null, 3]);
+  // A read-time counter that went backwards (a 32-bit kernel's wrap) voids the disk's figures, as the other counters do.
+  assert.deepEqual(buildSample('vm', 1, at(1010, disk(130, 5, 50, 90)), at(1000, disk(100, 200, 50, 90))).disks, []);
+});

@@ -10,8 +10,8 @@ import { parseDiskstats } from '../../lib/collect/parse-diskstats.ts';
 
 void test('the GPU host: whole disks that did I/O, without loop and zram devices', () => {
   assert.deepEqual(parseDiskstats(fixture('gpu-host-16core/proc-diskstats.txt')), [
-    { name: 'vda', readsCompleted: 2863, sectorsRead: 1287162, writesCompleted: 157, sectorsWritten: 3016, ioMs: 1024 },
-    { name: 'vdb', readsCompleted: 2305, sectorsRead: 249904, writesCompleted: 0, sectorsWritten: 0, ioMs: 128 },
+    { name: 'vda', readsCompleted: 2863, sectorsRead: 1287162, writesCompleted: 157, sectorsWritten: 3016, readMs: 2057, writeMs: 51, ioMs: 1024 },
+    { name: 'vdb', readsCompleted: 2305, sectorsRead: 249904, writesCompleted: 0, sectorsWritten: 0, readMs: 434, writeMs: 0, ioMs: 128 },
   ]);
 });
 
