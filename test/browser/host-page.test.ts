@@ -76,7 +76,11 @@ function sampleAt(tsMs: number, i: number): Sample {
       { name: 'eth0', rxBytesPerSec: wave(3 * HOUR_MS, 5e6), txBytesPerSec: wave(2 * HOUR_MS, 1e6) },
     ],
     disks: [
-      { name: 'nvme0n1', readBytesPerSec: wave(4 * HOUR_MS, 2e7), writeBytesPerSec: wave(5 * HOUR_MS, 1e7), readIops: 100, writeIops: 50, busyPct: wave(4 * HOUR_MS, 60) },
+      {
+        name: 'nvme0n1', readBytesPerSec: wave(4 * HOUR_MS, 2e7), writeBytesPerSec: wave(5 * HOUR_MS, 1e7), readIops: 100, writeIops: 50, busyPct: wave(4 * HOUR_MS, 60),
+        readLatencyMs: 0.1 + wave(HOUR_MS, 2), writeLatencyMs: 0.5 + wave(2 * HOUR_MS, 8),
+      },
+      // As a worker stored it before disk latency was collected: no latency chart.
       { name: 'sda', readBytesPerSec: 1000, writeBytesPerSec: 5000, readIops: 1, writeIops: 2, busyPct: 1 },
     ],
     gpus: [
@@ -172,7 +176,7 @@ void describe('the host page in Chromium', () => {
     const hostPage = page.locator('vigil-host-page');
     await waitFor('the first charts', 60_000, async () => ((await fetchCount(page)) >= 1 ? true : undefined), 200);
     const charts = await page.locator('vigil-chart').evaluateAll((els) => els.map((el) => el.getAttribute('data-chart')));
-    assert.deepEqual(charts, ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:nvme0n1', 'disk:sda', 'net:eth0', 'gpu:0']);
+    assert.deepEqual(charts, ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:nvme0n1', 'disk-latency:nvme0n1', 'disk:sda', 'net:eth0', 'gpu:0']);
     // Each canvas has something drawn on it: lines or fills, not just a blank rectangle.
     for (const id of charts) {
       const painted = await page.locator(`vigil-chart[data-chart="${id}"] canvas`).evaluate((canvas) => {
@@ -283,7 +287,7 @@ void describe('the host page in Chromium', () => {
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
     const header = lines[0]?.split(',') ?? [];
     assert.deepEqual(header.slice(0, 4), ['time', 'cpu_user_pct', 'cpu_nice_pct', 'cpu_system_pct']);
-    for (const column of ['fs[/data]_used_pct', 'disk[nvme0n1]_busy_pct', 'net[eth0]_rx_bytes_per_sec', 'gpu[0]_temperature_c']) assert.ok(header.includes(column), column);
+    for (const column of ['fs[/data]_used_pct', 'disk[nvme0n1]_busy_pct', 'disk[nvme0n1]_write_latency_ms', 'net[eth0]_rx_bytes_per_sec', 'gpu[0]_temperature_c']) assert.ok(header.includes(column), column);
     const points = await chartPoints(page.locator('vigil-chart[data-chart="cpu"]'));
     assert.ok(lines.length - 1 > 0 && lines.length - 1 <= points, `${lines.length - 1} rows for ${points} points`);
     const row = lines[1]?.split(',') ?? [];

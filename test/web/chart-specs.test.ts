@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { MAX_DEVICE_CHARTS, buildChartSpecs } from '../../web/src/chart-specs.ts';
 import { seriesFixture } from './series-fixture.ts';
 
-void test('the fixed charts come first, then filesystems, each disk, each interface and each GPU', () => {
+void test('the fixed charts come first, then filesystems, each disk (and its latency), each interface and each GPU', () => {
   const series = seriesFixture([1, 2, 3]);
   series.gpus = [{ name: '0', utilizationPct: [1, 2, 3], memoryUsedPct: [4, 5, 6], temperatureC: [40, 41, 42] }];
   const { charts, hidden } = buildChartSpecs(series, new Map([['0', 'NVIDIA H100']]));
-  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:sda', 'net:eth0', 'gpu:0']);
+  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:sda', 'disk-latency:sda', 'net:eth0', 'gpu:0']);
   assert.deepEqual(hidden, []);
   const cpu = charts[0];
   assert.equal(cpu?.stacked, true);
@@ -19,6 +19,16 @@ void test('the fixed charts come first, then filesystems, each disk, each interf
   assert.equal(gpu?.rightUnit, 'celsius');
   assert.deepEqual(gpu?.series.filter((s) => s.right).map((s) => s.label), ['temperature']);
   assert.deepEqual(charts.find((c) => c.id === 'disk:sda')?.series.map((s) => s.csv), ['disk[sda]_read_bytes_per_sec', 'disk[sda]_write_bytes_per_sec', 'disk[sda]_busy_pct']);
+  const latency = charts.find((c) => c.id === 'disk-latency:sda');
+  assert.equal(latency?.unit, 'milliseconds');
+  assert.deepEqual(latency?.series.map((s) => [s.label, s.csv]), [['read', 'disk[sda]_read_latency_ms'], ['write', 'disk[sda]_write_latency_ms']]);
+});
+
+void test('a disk without any latency in the range (samples stored before it was collected) gets no latency chart', () => {
+  const series = seriesFixture([1, 2]);
+  series.disks = series.disks.map((disk) => ({ ...disk, readLatencyMs: [null, null], writeLatencyMs: [null, null] }));
+  const { charts } = buildChartSpecs(series);
+  assert.deepEqual(charts.filter((c) => c.id.startsWith('disk')).map((c) => c.id), ['disk-io', 'disk:sda']);
 });
 
 void test('a host without devices gets the fixed charts only', () => {

@@ -32,7 +32,7 @@ export function seriesFixture(ts: number[], options: { devices?: boolean; bucket
     diskWriteBytesPerSec: col(() => 8192),
     filesystems: devices ? [{ name: '/', usedPct: col(() => 70) }] : [],
     interfaces: devices ? [{ name: 'eth0', rxBytesPerSec: col((i) => 1000 * i), txBytesPerSec: col(() => 10) }] : [],
-    disks: devices ? [{ name: 'sda', readBytesPerSec: col(() => 4096), writeBytesPerSec: col(() => 8192), busyPct: col(() => 12) }] : [],
+    disks: devices ? [{ name: 'sda', readBytesPerSec: col(() => 4096), writeBytesPerSec: col(() => 8192), busyPct: col(() => 12), readLatencyMs: col(() => 0.5), writeLatencyMs: col(() => 1.25) }] : [],
     gpus: [],
   };
 }

@@ -7,7 +7,7 @@ type Column = (number | null)[];
 /** A colour of the theme: the custom property --vigil-<name> (web/src/app.css). */
 export type ThemeColor = 'cpu' | 'mem' | 'rx' | 'tx' | 'warn' | 'crit' | 'up' | 'accent' | 'down' | 'unknown';
 
-export type ChartUnit = 'percent' | 'bytesPerSec' | 'load' | 'celsius';
+export type ChartUnit = 'percent' | 'bytesPerSec' | 'load' | 'celsius' | 'milliseconds';
 
 export interface SeriesSpec {
   label: string;
@@ -128,6 +128,18 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
         { label: 'busy', color: 'warn', values: disk.busyPct, right: true, csv: `disk[${disk.name}]_busy_pct` },
       ],
     });
+    // Its own chart, a third unit: left out while the range holds no latency (samples stored before it was collected).
+    if (disk.readLatencyMs.some((v) => v !== null) || disk.writeLatencyMs.some((v) => v !== null)) {
+      charts.push({
+        id: `disk-latency:${disk.name}`,
+        title: `Disk ${disk.name} latency`,
+        unit: 'milliseconds',
+        series: [
+          { label: 'read', color: 'rx', values: disk.readLatencyMs, csv: `disk[${disk.name}]_read_latency_ms` },
+          { label: 'write', color: 'tx', values: disk.writeLatencyMs, csv: `disk[${disk.name}]_write_latency_ms` },
+        ],
+      });
+    }
   }
 
   const interfaces = busiest(series.interfaces, (i) => [i.rxBytesPerSec, i.txBytesPerSec], 'interfaces', hidden);

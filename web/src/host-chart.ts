@@ -241,6 +241,8 @@ export function formatValue(unit: ChartUnit, value: number | null): string {
       return formatLoad(value);
     case 'celsius':
       return value === null || !Number.isFinite(value) ? '—' : `${value.toFixed(0)} °C`;
+    case 'milliseconds':
+      return value === null || !Number.isFinite(value) ? '—' : `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
   }
 }
 

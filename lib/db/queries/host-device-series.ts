@@ -1,13 +1,13 @@
-// Per-device columns of a host's series: the database's long rows (point index, kind, name, v1, v2,
-// v3) turned into one entry per device with arrays aligned to the series' ts. Lists, sorted by
+// Per-device columns of a host's series: the database's long rows (point index, kind, name, v1, …)
+// turned into one entry per device with arrays aligned to the series' ts. Lists, sorted by
 // name, rather than objects keyed by name: a device may be called anything ("__proto__" included).
 import { DEVICE_FIELDS, DEVICE_KINDS } from '../rollups/device-figures.ts';
 import type { DeviceKind } from '../rollups/device-figures.ts';
 
 type Column = (number | null)[];
 
-/** [index into ts, kind, name, v1, v2, v3], as the series query returns them. */
-export type DeviceTuple = [number, string, string, number | string | null, number | string | null, number | string | null];
+/** [index into ts, kind, name, v1, …], as the series query returns them. */
+export type DeviceTuple = [number, string, string, ...(number | string | null)[]];
 
 export interface FilesystemSeries {
   /** The mount point. */
@@ -26,6 +26,9 @@ export interface DiskSeries {
   readBytesPerSec: Column;
   writeBytesPerSec: Column;
   busyPct: Column;
+  /** Average ms per completed read (write); null where none completed, and before it was collected. */
+  readLatencyMs: Column;
+  writeLatencyMs: Column;
 }
 
 export interface GpuSeries {

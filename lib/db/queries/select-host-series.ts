@@ -159,13 +159,11 @@ function addPoint(points: SeriesPoints, t: number, w: number, value: (metric: Me
   return points.t.length - 1;
 }
 
-function addDevice(points: SeriesPoints, point: number, w: number, kind: DeviceKind, name: string, v1: number | null, v2: number | null, v3: number | null): void {
+function addDevice(points: SeriesPoints, point: number, w: number, kind: DeviceKind, name: string, values: readonly (number | null)[]): void {
   points.devicePoint.push(point);
   points.deviceKind.push(kind);
   points.deviceName.push(name);
-  points.deviceValues[0].push(v1);
-  points.deviceValues[1].push(v2);
-  points.deviceValues[2].push(v3);
+  points.deviceValues.forEach((column, v) => column.push(values[v] ?? null));
   points.deviceWeight.push(w);
 }
 
@@ -183,7 +181,7 @@ function addSamples(points: SeriesPoints, stored: StoredColumns, time: (atUs: nu
   stored.at.forEach((at, i) => {
     for (const [name, values] of columns) row[name] = values[i];
     const point = addPoint(points, time(at), 1, (metric) => metric.raw(row));
-    forEachSampleDevice(row, (kind, name, v1, v2, v3) => addDevice(points, point, 1, kind, name, v1, v2, v3));
+    forEachSampleDevice(row, (kind, name, values) => addDevice(points, point, 1, kind, name, values));
   });
 }
 
@@ -215,7 +213,7 @@ async function rollupPoints(db: VigilDb, host: string, resolution: RollupResolut
       if (cell === null || cell === undefined) return;
       const w = weights[i] ?? 0;
       const { value, resolve } = cell as JsonShape;
-      forEachRollupDevice(value, (kind, name, v1, v2, v3) => addDevice(points, first + i, w, kind, name, v1, v2, v3), resolve);
+      forEachRollupDevice(value, (kind, name, values) => addDevice(points, first + i, w, kind, name, values), resolve);
     });
   }
   if (rolledUntil <= toMs) {
@@ -238,9 +236,9 @@ function addRawTail(points: SeriesPoints, resolution: RollupResolution, tail: St
   samples.devicePoint.forEach((p, r) => tally(`${samples.t[p]}\u0000${samples.deviceKind[r]}\u0000${samples.deviceName[r]}`));
   const first = points.t.length;
   averaged.ts.forEach((t, b) => addPoint(points, t, count(String(t)), (_metric, m) => averaged.columns[m]?.[b] ?? null));
-  for (const [b, kind, name, v1, v2, v3] of averaged.devices) {
+  for (const [b, kind, name, ...values] of averaged.devices) {
     const t = averaged.ts[b] as number;
-    addDevice(points, first + b, count(`${t}\u0000${kind}\u0000${name}`), kind as DeviceKind, name, toFigure(v1), toFigure(v2), toFigure(v3));
+    addDevice(points, first + b, count(`${t}\u0000${kind}\u0000${name}`), kind as DeviceKind, name, values.map(toFigure));
   }
 }
 

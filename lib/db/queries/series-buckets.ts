@@ -5,6 +5,7 @@
 // maxPoints; when the range holds no more points than that, each point is its own bucket. A bucket's
 // figure is sum(v · w) / sum(w) over its non-null values (each point weighs the samples it stands
 // for), null when it has none.
+import { DEVICE_VALUE_COLUMNS } from '../rollups/device-figures.ts';
 import type { DeviceTuple } from './host-device-series.ts';
 
 /** Points, column by column; device figures as rows of their own, each naming its point. */
@@ -18,13 +19,13 @@ export interface SeriesPoints {
   devicePoint: number[];
   deviceKind: string[];
   deviceName: string[];
-  /** v1, v2, v3 of each device row. */
-  deviceValues: [(number | null)[], (number | null)[], (number | null)[]];
+  /** v1, v2, … of each device row: one column per DEVICE_VALUE_COLUMNS. */
+  deviceValues: (number | null)[][];
   deviceWeight: number[];
 }
 
 export function emptySeriesPoints(metricCount: number): SeriesPoints {
-  return { t: [], w: [], m: Array.from({ length: metricCount }, () => []), devicePoint: [], deviceKind: [], deviceName: [], deviceValues: [[], [], []], deviceWeight: [] };
+  return { t: [], w: [], m: Array.from({ length: metricCount }, () => []), devicePoint: [], deviceKind: [], deviceName: [], deviceValues: DEVICE_VALUE_COLUMNS.map(() => []), deviceWeight: [] };
 }
 
 export interface BucketOptions {
@@ -94,9 +95,7 @@ export function bucketSeriesPoints(points: SeriesPoints, options: BucketOptions)
       rank[bucket] as number,
       points.deviceKind[row] as string,
       points.deviceName[row] as string,
-      deviceSums[0]?.average(a) ?? null,
-      deviceSums[1]?.average(a) ?? null,
-      deviceSums[2]?.average(a) ?? null,
+      ...deviceSums.map((sums) => sums.average(a)),
     ],
   );
   return { ts: order.map((b) => bucketT[b] as number), columns, devices };

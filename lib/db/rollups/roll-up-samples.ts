@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../database.ts';
 import { withoutJit } from '../without-jit.ts';
-import { rollupDeviceRowsSql, sampleDeviceRowsSql } from './device-figures.ts';
+import { DEVICE_FIELDS, DEVICE_KINDS, DEVICE_VALUE_COLUMNS, rollupDeviceRowsSql, sampleDeviceRowsSql } from './device-figures.ts';
 import { ROLLUP_BUCKET_MS, ROLLUP_DETAIL_METRICS, ROLLUP_DETAIL_METRIC_NAMES, ROLLUP_METRICS, ROLLUP_TABLES, bucketStart, cpuModesJoinSql } from './rollup-metrics.ts';
 import type { RollupResolution } from './rollup-metrics.ts';
 
@@ -77,20 +77,20 @@ async function rollUp(db: Kysely<Database>, resolution: RollupResolution, fromMs
     resolution === '1m'
       ? sql`
       SELECT s.host, ${binOf(resolution, 's.ts')} AS bucket, d.kind, d.name,
-        ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${rounded(`avg(d.${v})`)} AS ${v}`).join(', '))}
+        ${sql.raw(DEVICE_VALUE_COLUMNS.map((v) => `${rounded(`avg(d.${v})`)} AS ${v}`).join(', '))}
       FROM samples s CROSS JOIN LATERAL ${sql.raw(sampleDeviceRowsSql('s'))} d
       WHERE ${inRange(fromMs, toMs, 's.ts')} AND d.name IS NOT NULL
       GROUP BY 1, 2, 3, 4`
       : sql`
       SELECT m.host, ${binOf(resolution, 'm.bucket')} AS bucket, d.kind, d.name,
-        ${sql.raw(['v1', 'v2', 'v3'].map((v) => `${rounded(`sum(d.${v} * m.sample_count) / nullif(sum(m.sample_count) FILTER (WHERE d.${v} IS NOT NULL), 0)`)} AS ${v}`).join(', '))}
+        ${sql.raw(DEVICE_VALUE_COLUMNS.map((v) => `${rounded(`sum(d.${v} * m.sample_count) / nullif(sum(m.sample_count) FILTER (WHERE d.${v} IS NOT NULL), 0)`)} AS ${v}`).join(', '))}
       FROM samples_1m m CROSS JOIN LATERAL ${sql.raw(rollupDeviceRowsSql('m'))} d
       WHERE ${inRange(fromMs, toMs, 'm.bucket')}
       GROUP BY 1, 2, 3, 4`;
   const result = await sql`
     WITH device_avg AS (${deviceAverages}
     ), device_json AS (
-      SELECT host, bucket, json_agg(json_build_array(kind, name, v1, v2, v3) ORDER BY kind, name) AS devices
+      SELECT host, bucket, json_agg(${sql.raw(deviceTupleSql())} ORDER BY kind, name) AS devices
       FROM device_avg
       GROUP BY 1, 2
     )
@@ -117,4 +117,13 @@ function binOf(resolution: RollupResolution, column: string): RawBuilder<unknown
 
 function inRange(fromMs: number, toMs: number, column = 'ts'): RawBuilder<unknown> {
   return sql`${sql.raw(column)} >= ${new Date(fromMs).toISOString()}::timestamptz AND ${sql.raw(column)} < ${new Date(toMs).toISOString()}::timestamptz`;
+}
+
+/**
+ * A device row as its tuple, [kind, name, v1, …] with as many values as its kind has figures: a
+ * filesystem's tuple does not carry four nulls for a disk's five figures in every bucket.
+ */
+function deviceTupleSql(): string {
+  const cases = DEVICE_KINDS.map((kind) => `WHEN '${kind}' THEN json_build_array(kind, name, ${DEVICE_VALUE_COLUMNS.slice(0, DEVICE_FIELDS[kind].length).join(', ')})`);
+  return `CASE kind ${cases.join(' ')} END`;
 }

@@ -235,7 +235,11 @@ function detailedSample(host: string, tsMs: number, k: number) {
       // Only in odd samples: a device that comes and goes leaves nulls where it was absent.
       ...(k % 2 === 1 ? [{ name: '__proto__', rxBytesPerSec: k, txBytesPerSec: 0 }] : []),
     ]),
-    disks: JSON.stringify([{ name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 1, busyPct: k }]),
+    // Latency only from k = 3 (the first two as a worker stored them before it was collected); no write completed at k = 3.
+    disks: JSON.stringify([{
+      name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 1, busyPct: k,
+      ...(k >= 3 && { readLatencyMs: 0.5 * k, writeLatencyMs: k === 3 ? null : 2 * k }),
+    }]),
     gpus: JSON.stringify([
       { index: 0, uuid: 'u', name: 'H100', utilizationPct: 20 * k, memoryUtilizationPct: 1, memoryUsedBytes: 100 * k, memoryTotalBytes: 1000, temperatureC: 40 + k, powerDrawW: null, powerLimitW: null },
     ]),
@@ -275,7 +279,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
         { name: '__proto__', rxBytesPerSec: [1, null, 3, null], txBytesPerSec: [0, null, 0, null] },
         { name: 'eth0', rxBytesPerSec: [100, 200, 300, 400], txBytesPerSec: [10, 20, 30, 40] },
       ]);
-      assert.deepEqual(series?.disks, [{ name: 'sda', readBytesPerSec: [1000, 2000, 3000, 4000], writeBytesPerSec: [2000, 4000, 6000, 8000], busyPct: [1, 2, 3, 4] }]);
+      assert.deepEqual(series?.disks, [{
+        name: 'sda', readBytesPerSec: [1000, 2000, 3000, 4000], writeBytesPerSec: [2000, 4000, 6000, 8000], busyPct: [1, 2, 3, 4],
+        readLatencyMs: [null, null, 1.5, 2], writeLatencyMs: [null, null, null, 8],
+      }]);
       assert.deepEqual(series?.gpus, [{ name: '0', utilizationPct: [20, 40, 60, 80], memoryUsedPct: [10, 20, 30, 40], temperatureC: [41, 42, 43, 44] }]);
     });
 
@@ -288,6 +295,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       // Each bucket's average over the samples that had the device.
       assert.deepEqual(series?.interfaces[0], { name: '__proto__', rxBytesPerSec: [1, 3], txBytesPerSec: [0, 0] });
       assert.deepEqual(series?.gpus[0]?.temperatureC, [41.5, 43.5]);
+      assert.deepEqual([series?.disks[0]?.readLatencyMs, series?.disks[0]?.writeLatencyMs], [[null, 1.75], [null, 8]]);
     });
 
     void test('rollups: rolled buckets and the raw tail after the mark carry the same columns', async () => {
@@ -307,6 +315,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
         { name: 'eth0', rxBytesPerSec: [150, 350], txBytesPerSec: [15, 35] },
       ]);
       assert.deepEqual(series?.disks[0]?.busyPct, [1.5, 3.5]);
+      // The rolled minute had no latency (its samples predate it), the raw tail's does.
+      assert.deepEqual([series?.disks[0]?.readLatencyMs, series?.disks[0]?.writeLatencyMs], [[null, 1.75], [null, 8]]);
       assert.deepEqual(series?.gpus[0]?.memoryUsedPct, [15, 35]);
     });
   });

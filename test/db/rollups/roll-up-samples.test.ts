@@ -166,7 +166,8 @@ async function insertDetailedSamples(db: VigilDb): Promise<void> {
       { name: 'lo', rxBytesPerSec: 999, txBytesPerSec: 999, loopback: true },
       { name: 'eth0', rxBytesPerSec: 100 * k, txBytesPerSec: 10 * k },
     ]),
-    disks: JSON.stringify([{ name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 2, busyPct: 5 * k }]),
+    // No write completed in the first sample: its write latency is null, and the average is the other's.
+    disks: JSON.stringify([{ name: 'sda', readBytesPerSec: 1000 * k, writeBytesPerSec: 2000 * k, readIops: 1, writeIops: 2, busyPct: 5 * k, readLatencyMs: 0.5 * k, writeLatencyMs: k === 1 ? null : 4 }]),
     gpus: JSON.stringify([
       {
         index: 0, uuid: 'GPU-1', name: 'H100', utilizationPct: 20 * k, memoryUtilizationPct: 1,
@@ -196,11 +197,12 @@ for (const kind of ['postgres', 'pglite'] as const) {
         );
         assert.deepEqual([row?.swap_used_pct_avg, row?.load5_avg, row?.load15_avg, row?.load_per_core_avg], [20, 4, 6, 0.5]);
         assert.deepEqual(row?.devices, [
-          ['disk', 'sda', 2000, 4000, 10],
-          ['fs', '/', 20, null, null],
-          ['fs', '/data "x"', 50, null, null],
+          // Each kind's tuple holds its own figures only (device-figures.ts): a disk's five, a filesystem's one.
+          ['disk', 'sda', 2000, 4000, 10, 1, 4],
+          ['fs', '/', 20],
+          ['fs', '/data "x"', 50],
           ['gpu', '0', 40, 50, 42],
-          ['net', 'eth0', 200, 20, null],
+          ['net', 'eth0', 200, 20],
         ]);
       });
     }
@@ -240,7 +242,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const hour = await bucketOf(testDb.db, 'samples_1h', 'w', HOUR);
       assert.equal(hour?.sample_count, 4);
       assert.equal(hour?.net_rx_bps_avg, 20);
-      assert.deepEqual(hour?.devices, [['net', 'eth0', 20, 0, null]]);
+      assert.deepEqual(hour?.devices, [['net', 'eth0', 20, 0]]);
     });
   });
 }

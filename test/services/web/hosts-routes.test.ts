@@ -329,7 +329,10 @@ void describe('host detail, processes at a moment, and every chart column', () =
     assert.deepEqual(series.cpuUserPct, [null, null, null, 30]);
     assert.deepEqual(series.load15, [0.3, 0.3, 0.3, 0.3]);
     assert.deepEqual(series.filesystems, [{ name: '/var/lib/postgresql', usedPct: [null, null, null, 81] }]);
-    assert.deepEqual(series.disks, [{ name: 'nvme0n1', readBytesPerSec: [null, null, null, 1e6], writeBytesPerSec: [null, null, null, 2e6], busyPct: [null, null, null, 35] }]);
+    assert.deepEqual(series.disks, [{
+      name: 'nvme0n1', readBytesPerSec: [null, null, null, 1e6], writeBytesPerSec: [null, null, null, 2e6], busyPct: [null, null, null, 35],
+      readLatencyMs: [null, null, null, null], writeLatencyMs: [null, null, null, null],
+    }]);
     assert.deepEqual(series.interfaces.map((i) => i.name), ['eth0']);
     assert.deepEqual(series.gpus, []);
   });
