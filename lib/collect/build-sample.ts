@@ -303,7 +303,6 @@ interface DiskRates {
   writeTotal: number | null;
 }
 
-/** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
 /** Milliseconds per completed operation, to 0.01 ms: null without any (0 ms over 0 reads is no latency, not a fast disk). */
 function averageLatencyMs(ms: number, operations: number): number | null {
   if (operations <= 0) return null;
@@ -311,6 +310,7 @@ function averageLatencyMs(ms: number, operations: number): number | null {
   return Number.isFinite(latency) ? roundHundredths(latency) : null;
 }
 
+/** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */
 function rateDisks(current: DiskCounters[] | null, previous: DiskCounters[] | null, elapsedSec: number | null): DiskRates {
   if (current === null || previous === null || elapsedSec === null) return { rates: [], readTotal: null, writeTotal: null };
   const previousByName = byName(previous);
