@@ -182,6 +182,16 @@ export function formatSample(target: HostTarget, s: Sample): string {
     const table = [['mount', 'size', 'used', 'avail', 'use%'], ...s.filesystems.map((f) => [f.mount, bytes(f.sizeBytes), bytes(f.usedBytes), bytes(f.availableBytes), `${f.usedPct.toFixed(0)}%`])];
     out.push('', 'filesystems', ...alignTable(table));
   }
+  if (s.interfaces.length > 0) {
+    // sar -n DEV's columns, and the errors and drops since the first poll; loopback and software interfaces marked.
+    const count = (value: number | undefined): string => (value === undefined ? '—' : String(value));
+    const perSec = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(1));
+    const table = [['interface', 'rx/s', 'tx/s', 'rx pkt/s', 'tx pkt/s', 'rx err', 'tx err', 'rx drop', 'tx drop'], ...s.interfaces.map((i) => [
+      `${i.name}${i.loopback === true ? ' (loopback)' : i.virtual === true ? ' (virtual)' : ''}`, bytes(i.rxBytesPerSec), bytes(i.txBytesPerSec),
+      perSec(i.rxPacketsPerSec), perSec(i.txPacketsPerSec), count(i.rxErrors), count(i.txErrors), count(i.rxDrops), count(i.txDrops),
+    ])];
+    out.push('', 'interfaces', ...alignTable(table));
+  }
   if (s.disks != null && s.disks.length > 0) {
     // iostat -x's columns: per second, and the average time a completed read (write) took.
     const ms = (value: number | null | undefined): string => (value == null ? '—' : `${value.toFixed(2)} ms`);

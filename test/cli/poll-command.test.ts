@@ -147,3 +147,19 @@ void test('the disks table gives iostat -x\'s figures, latency included, a dash 
   }));
   assert.match(text, /^disks\n {2}device +read\/s +write\/s +r\/s +w\/s +r_await +w_await +busy\n {2}sda +2\.0 MiB +0 B +120\.0 +0\.0 +1\.25 ms +— +38%$/m);
 });
+
+void test('the interfaces table gives rates per second and the errors and drops, loopback and software interfaces marked', () => {
+  const target = { name: 'db1', connection: 'ssh' as const, address: '127.0.0.1', port: 22, user: 'vigil', privateKeyFile: null, intervalSec: 10, groups: [] };
+  const text = formatSample(target, sample('db1', 0, {
+    interfaces: [
+      { name: 'eth0', rxBytesPerSec: 1536, txBytesPerSec: 100, rxPacketsPerSec: 12.5, txPacketsPerSec: 3, rxErrors: 0, txErrors: 0, rxDrops: 4, txDrops: 0, loopback: false, virtual: false },
+      { name: 'lo', rxBytesPerSec: 10, txBytesPerSec: 10, rxPacketsPerSec: 1, txPacketsPerSec: 1, rxErrors: 0, txErrors: 0, rxDrops: 0, txDrops: 0, loopback: true, virtual: true },
+      // From a source that gives bytes only (an older worker's sample): the rest is a dash.
+      { name: 'docker0', rxBytesPerSec: 0, txBytesPerSec: 0, virtual: true },
+    ],
+  }));
+  assert.match(text, /^interfaces\n {2}interface +rx\/s +tx\/s +rx pkt\/s +tx pkt\/s +rx err +tx err +rx drop +tx drop$/m);
+  assert.match(text, /^ {2}eth0 +1\.5 KiB +100 B +12\.5 +3\.0 +0 +0 +4 +0$/m);
+  assert.match(text, /^ {2}lo \(loopback\) +10 B +10 B +1\.0 +1\.0 +0 +0 +0 +0$/m);
+  assert.match(text, /^ {2}docker0 \(virtual\) +0 B +0 B +— +— +— +— +— +—$/m);
+});
