@@ -175,6 +175,11 @@ export function formatSample(target: HostTarget, s: Sample): string {
     ['network', s.netRxBytesPerSec === null ? '—' : `in ${bytes(s.netRxBytesPerSec)}/s, out ${bytes(s.netTxBytesPerSec ?? 0)}/s`],
     ['uptime', s.uptimeSec === null ? '—' : duration(s.uptimeSec)],
   ];
+  if (s.contextSwitchesPerSec != null || s.processesBlocked != null) {
+    const rate = (value: number | null | undefined): string => (value == null ? '—' : value.toFixed(0));
+    rows.push(['kernel', `${rate(s.contextSwitchesPerSec)} context switches/s, ${rate(s.interruptsPerSec)} interrupts/s, `
+      + `${rate(s.forksPerSec)} forks/s, ${s.processesBlocked ?? '—'} blocked on I/O`]);
+  }
   if (s.missing.length > 0) rows.push(['missing', s.missing.join(', ')]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const out = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);

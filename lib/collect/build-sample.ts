@@ -92,6 +92,10 @@ export function buildSample(
     diskUsedPctMax: filesystems.length > 0 ? roundPercent(maxUsedPct(filesystems)) : null,
     diskReadBytesPerSec: wholeOrNull(diskRates.readTotal),
     diskWriteBytesPerSec: wholeOrNull(diskRates.writeTotal),
+    contextSwitchesPerSec: counterRate(current.activity?.contextSwitches, comparable?.activity?.contextSwitches, usableElapsed),
+    interruptsPerSec: counterRate(current.activity?.interrupts, comparable?.activity?.interrupts, usableElapsed),
+    forksPerSec: counterRate(current.activity?.forks, comparable?.activity?.forks, usableElapsed),
+    processesBlocked: current.activity?.procsBlocked ?? null,
     filesystems,
     filesystemsAt: filesystemsReadAt(current, ts),
     interfaces: interfaceRates.rates,
@@ -112,6 +116,13 @@ function maxUsedPct(filesystems: readonly FilesystemUsage[]): number {
   let max = -Infinity;
   for (const fs of filesystems) max = Math.max(max, fs.usedPct);
   return max;
+}
+
+/** A counter's rate over the interval, to 0.01 per second; null without both readings, or when it went backwards. */
+function counterRate(now: number | null | undefined, before: number | null | undefined, elapsedSec: number | null): number | null {
+  if (now == null || before == null || elapsedSec === null || now < before) return null;
+  const rate = (now - before) / elapsedSec;
+  return Number.isFinite(rate) ? roundHundredths(rate) : null;
 }
 
 function wholeOrNull(value: number | null): number | null {

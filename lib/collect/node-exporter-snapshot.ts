@@ -5,6 +5,7 @@
 // source can be the `previous` of the other's. Pure; what a hostile exporter sends (NaN, ±Inf,
 // negative or absurd figures) leaves the section it is in null and named in `missing`, never a
 // NaN in the sample.
+import type { KernelActivity } from './parse-proc-stat.ts';
 import type { CpuTimes, DiskCounters, FilesystemUsage, HostFacts, HostSnapshot, InterfaceCounters } from './sample.ts';
 import type { PrometheusSample, PrometheusText } from './parse-prometheus-text.ts';
 import { cleanText } from './clean-command-line.ts';
@@ -48,6 +49,7 @@ export function nodeExporterSnapshot(metrics: PrometheusText): HostSnapshot {
     memory: readMemory(metrics),
     load: readLoad(metrics),
     uptimeSec: readUptime(metrics),
+    activity: readActivity(metrics),
     interfaces: readInterfaces(metrics),
     // node_exporter does not say which interfaces are software ones; buildSample then flags loopback alone.
     virtualInterfaces: null,
@@ -83,6 +85,21 @@ export function nodeExporterSnapshot(metrics: PrometheusText): HostSnapshot {
 export function isEmptyNodeExporterSnapshot(snapshot: HostSnapshot): boolean {
   return snapshot.cpuTotal === null && snapshot.memory === null && snapshot.load === null && snapshot.uptimeSec === null
     && snapshot.interfaces === null && snapshot.filesystems === null && snapshot.disks === null && snapshot.facts === null;
+}
+
+/** The stat collector's counters, as /proc/stat gives them; null when it exported none of them. */
+function readActivity(metrics: PrometheusText): KernelActivity | null {
+  const whole = (name: string): number | null => {
+    const value = single(metrics, name);
+    return value === null ? null : Math.round(value);
+  };
+  const activity: KernelActivity = {
+    contextSwitches: whole('node_context_switches_total'),
+    interrupts: whole('node_intr_total'),
+    forks: whole('node_forks_total'),
+    procsBlocked: whole('node_procs_blocked'),
+  };
+  return Object.values(activity).every((value) => value === null) ? null : activity;
 }
 
 /** A finite figure in 0..MAX_COUNT, or null. */

@@ -64,6 +64,7 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     script,
     cpuTotal: stat?.cpuTotal ?? null,
     cpuPerCore: stat?.cpuPerCore ?? null,
+    activity: stat?.activity ?? null,
     cpuCount: stat?.cpuCount ?? null,
     memory: parseFile(stdout, head, '/proc/meminfo', false, parseMeminfoIn, sections.get('meminfo'), parseMeminfo),
     load: parseFile(stdout, head, '/proc/loadavg', false, parseLoadavgIn, sections.get('loadavg'), parseLoadavg),

@@ -1,4 +1,5 @@
 import type { CpuTimes } from './sample.ts';
+import { parseCountIn } from './parse-count.ts';
 import { countFields } from './split-fields.ts';
 
 export interface ProcStat {
@@ -7,6 +8,20 @@ export interface ProcStat {
   cpuCount: number | null;
   /** The `cpuN` lines in order; a malformed one makes the list null rather than shifting the others. */
   cpuPerCore: CpuTimes[] | null;
+  /** The kernel's activity counters and levels below the cpu lines; each null when absent or malformed (or cut off by the byte cap). */
+  activity: KernelActivity;
+}
+
+/** node_exporter's node_context_switches_total, node_intr_total, node_forks_total and node_procs_blocked. */
+export interface KernelActivity {
+  /** `ctxt`: context switches since boot. */
+  contextSwitches: number | null;
+  /** `intr`'s first number: interrupts serviced since boot. */
+  interrupts: number | null;
+  /** `processes`: forks since boot. */
+  forks: number | null;
+  /** `procs_blocked`: tasks waiting for I/O now. */
+  procsBlocked: number | null;
 }
 
 /** user nice system idle iowait irq softirq steal guest guest_nice. */
@@ -29,11 +44,23 @@ export function parseProcStatIn(text: string, start: number, end: number): ProcS
   let cpuTotal: CpuTimes | null = null;
   let cpuCount = 0;
   let cpuPerCore: CpuTimes[] | null = [];
+  const activity: KernelActivity = { contextSwitches: null, interrupts: null, forks: null, procsBlocked: null };
   // Numbers are read in place, not split out: a 64-core host has 65 lines of 11 fields here on every poll.
   for (let lineStart = start; lineStart <= end;) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 || newline > end ? end : newline;
-    if (lineEnd - lineStart >= 3 && text.startsWith('cpu', lineStart)) {
+    const first = text.charCodeAt(lineStart);
+    if (first !== 99 /* c */) {
+      // intr, ctxt, processes, procs_blocked: one leading counter each ("intr" has thousands after it on big hosts).
+      if (first === 105 /* i */ && text.startsWith('intr ', lineStart)) activity.interrupts = leadingCount(text, lineStart + 5, lineEnd);
+      else if (first === 112 /* p */ && text.startsWith('processes ', lineStart)) activity.forks = leadingCount(text, lineStart + 10, lineEnd);
+      else if (first === 112 && text.startsWith('procs_blocked ', lineStart)) activity.procsBlocked = leadingCount(text, lineStart + 14, lineEnd);
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    if (text.startsWith('ctxt ', lineStart)) {
+      activity.contextSwitches = leadingCount(text, lineStart + 5, lineEnd);
+    } else if (lineEnd - lineStart >= 3 && text.startsWith('cpu', lineStart)) {
       const count = countFields(text, lineStart, lineEnd, counts, bounds, TIME_FIELDS + 1);
       // The line starts with "cpu", so the label is the first field and starts with the line.
       const labelEnd = bounds[1] as number;
@@ -49,9 +76,14 @@ export function parseProcStatIn(text: string, start: number, end: number): ProcS
     lineStart = lineEnd + 1;
   }
   if (cpuTotal === null) return null;
-  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null };
+  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null, activity };
 }
 
+/** The count that text[start, end) starts with, up to the first space: intr's total is followed by one count per interrupt. */
+function leadingCount(text: string, start: number, end: number): number | null {
+  const space = text.indexOf(' ', start);
+  return parseCountIn(text, start, space < 0 || space > end ? end : space);
+}
 /** The times after the label, from the line's first `count` fields in `counts`. */
 function parseCpuTimes(count: number): CpuTimes | null {
   if (count < 5) return null;

@@ -1,6 +1,7 @@
 // The typed result of one poll. Everything here is JSON-safe: it crosses the queue as JSON.
 import type { CheckResult } from '../checks/check-result.ts';
 import type { SnmpReport } from '../snmp/poll-snmp.ts';
+import type { KernelActivity } from './parse-proc-stat.ts';
 import type { PollScriptKind } from './poll-script.ts';
 import type { PollSource } from './source-from-vars.ts';
 
@@ -146,6 +147,8 @@ export interface HostSnapshot {
   load: { load1: number; load5: number; load15: number; runnable: number; total: number } | null;
   /** Seconds since boot, from /proc/uptime: the host's own monotonic clock, used for rate deltas. */
   uptimeSec: number | null;
+  /** /proc/stat's context switch, interrupt and fork counters and blocked tasks; absent or null where the source has none. */
+  activity?: KernelActivity | null;
   interfaces: InterfaceCounters[] | null;
   /** Interface names under /sys/devices/virtual/net (bridges, veths, tunnels, loopback); null if unknown. */
   virtualInterfaces: string[] | null;
@@ -281,6 +284,17 @@ export interface Sample {
   /** Sums over whole disks. */
   diskReadBytesPerSec?: number | null;
   diskWriteBytesPerSec?: number | null;
+  /**
+   * The kernel's activity since the previous poll, per second, from /proc/stat (node_exporter's
+   * node_context_switches_total, node_intr_total and node_forks_total; Zabbix's system.cpu.switches
+   * and system.cpu.intr): null without a previous poll to compare, after a reboot, or where the
+   * host has no such line. Absent from samples stored before they were collected.
+   */
+  contextSwitchesPerSec?: number | null;
+  interruptsPerSec?: number | null;
+  forksPerSec?: number | null;
+  /** Tasks blocked waiting for I/O at the poll (/proc/stat's procs_blocked, node_procs_blocked). */
+  processesBlocked?: number | null;
   /** After a light poll, which runs no df (script version 5 on): the host's filesystems as its last full poll read them. */
   filesystems: FilesystemUsage[];
   /**

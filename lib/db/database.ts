@@ -93,6 +93,11 @@ export interface SamplesTable {
   // Added by migration 0015 (issue #8): service check results and an SNMP device's report.
   checks: ColumnType<CheckResult[] | null, string | null | undefined, string | null>;
   device: ColumnType<SnmpReport | null, string | null | undefined, string | null>;
+  // Added by migration 0018: the kernel's activity from /proc/stat.
+  context_switches_per_sec: ColumnType<number | null, number | null | undefined, number | null>;
+  interrupts_per_sec: ColumnType<number | null, number | null | undefined, number | null>;
+  forks_per_sec: ColumnType<number | null, number | null | undefined, number | null>;
+  processes_blocked: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PollFailuresTable {

@@ -20,6 +20,7 @@ import * as hostSampleSource from './migrations/0014-host-sample-source.ts';
 import * as sampleChecksAndDevice from './migrations/0015-sample-checks-and-device.ts';
 import * as childHosts from './migrations/0016-child-hosts.ts';
 import * as stampMoreHostChanges from './migrations/0017-stamp-more-host-changes.ts';
+import * as sampleKernelActivity from './migrations/0018-sample-kernel-activity.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-sample-checks-and-device': sampleChecksAndDevice,
   '0016-child-hosts': childHosts,
   '0017-stamp-more-host-changes': stampMoreHostChanges,
+  '0018-sample-kernel-activity': sampleKernelActivity,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -89,6 +89,8 @@ export interface SimulatedHostState {
   processes: SimulatedProcess[];
   /** Cumulative stall time (µs) per resource, as in /proc/pressure/*. */
   pressureTotalsUs: { cpuSome: number; ioSome: number; ioFull: number; memorySome: number; memoryFull: number };
+  /** /proc/stat's ctxt, intr (total) and processes (forks) since boot. */
+  kernelCounters: { contextSwitches: number; interrupts: number; forks: number };
   hasSystemd: boolean;
   failedUnits: string[];
   gpus: SimulatedGpu[];
@@ -235,6 +237,7 @@ export function createHostState(name: string, seed: number, nowMs: number): Simu
     disks,
     processes,
     pressureTotalsUs: { cpuSome: 0, ioSome: 0, ioFull: 0, memorySome: 0, memoryFull: 0 },
+    kernelCounters: { contextSwitches: 0, interrupts: 0, forks: 0 },
     hasSystemd,
     failedUnits: hasSystemd && random() < 0.1 ? [pick(random, FAILED_UNITS)] : [],
     gpus,
@@ -294,6 +297,7 @@ export function rebootHostState(state: SimulatedHostState, nowMs: number): void 
   for (const disk of state.disks) Object.assign(disk, { reads: 0, sectorsRead: 0, readMs: 0, writes: 0, sectorsWritten: 0, writeMs: 0, ioMs: 0 });
   for (const proc of state.processes) Object.assign(proc, { utime: 0, stime: 0, startTicks: 0 });
   state.pressureTotalsUs = { cpuSome: 0, ioSome: 0, ioFull: 0, memorySome: 0, memoryFull: 0 };
+  state.kernelCounters = { contextSwitches: 0, interrupts: 0, forks: 0 };
   state.uptimeSec = 0;
   state.idleSec = 0;
   state.memAvailableKb = state.memTotalKb * between(random, 0.85, 0.95);
@@ -328,7 +332,12 @@ function accumulate(state: SimulatedHostState, elapsedSec: number): void {
   state.load1 = decayTowards(state.load1, running, elapsedSec, 60);
   state.load5 = decayTowards(state.load5, running, elapsedSec, 300);
   state.load15 = decayTowards(state.load15, running, elapsedSec, 900);
-  state.lastPid += Math.round(elapsedSec * between(random, 0, 5));
+  const forks = Math.round(elapsedSec * between(random, 0, 5));
+  state.lastPid += forks;
+  // From what already moved, without drawing more random numbers: the rest of the host's course stays as it was.
+  state.kernelCounters.forks += forks;
+  state.kernelCounters.contextSwitches += elapsedSec * state.cpus.length * (1500 + 6000 * state.busy);
+  state.kernelCounters.interrupts += elapsedSec * state.cpus.length * (800 + 2500 * state.busy);
   if (state.lastPid >= PID_MAX) state.lastPid = 300 + (state.lastPid % 1000);
   for (const iface of state.interfaces) {
     const rx = iface.rxBytesPerSec * elapsedSec * between(random, 0.5, 1.5);

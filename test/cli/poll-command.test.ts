@@ -60,6 +60,7 @@ void test('vigil poll HOST prints a readable table with CPU, memory and disks', 
   assert.match(stdout, /^cpu +\d+\.\d % busy of \d+ cpus$/m);
   assert.match(stdout, /^memory +[\d.]+ \w+ used of [\d.]+ GiB \(\d+\.\d %\)$/m);
   assert.match(stdout, /^disk +fullest filesystem [\d.]+ % used$/m);
+  assert.match(stdout, /^kernel +\d+ context switches\/s, \d+ interrupts\/s, \d+ forks\/s, \d+ blocked on I\/O$/m);
   assert.match(stdout, /^ {2}mount +size +used +avail +use%$/m);
   assert.match(stdout, /^ {2}\/ /m);
   // The host key was pinned on first contact, as the worker would.

@@ -374,3 +374,20 @@ void test('disk latency is the time completed reads (writes) took over how many 
   // A read-time counter that went backwards (a 32-bit kernel's wrap) voids the disk's figures, as the other counters do.
   assert.deepEqual(buildSample('vm', 1, at(1010, disk(130, 5, 50, 90)), at(1000, disk(100, 200, 50, 90))).disks, []);
 });
+
+void test('kernel activity: context switches, interrupts and forks per second over the host\'s clock; blocked tasks as they are; null across a reboot or a counter going back', () => {
+  const at = (uptimeSec: number, contextSwitches: number | null, interrupts: number, forks: number, procsBlocked: number): HostSnapshot =>
+    ({ ...vmSecond, uptimeSec, activity: { contextSwitches, interrupts, forks, procsBlocked } });
+  const sample = buildSample('vm', 1, at(1010, 25_000, 12_000, 105, 2), at(1000, 5_000, 2_000, 100, 0));
+  assert.deepEqual([sample.contextSwitchesPerSec, sample.interruptsPerSec, sample.forksPerSec, sample.processesBlocked], [2000, 1000, 0.5, 2]);
+  assert.deepEqual(buildSample('vm', 1, at(1010, 25_000, 12_000, 105, 2), undefined).contextSwitchesPerSec, null, 'no previous poll');
+  const rebooted = buildSample('vm', 1, at(5, 100, 100, 10, 0), at(1000, 5_000, 2_000, 100, 0));
+  assert.deepEqual([rebooted.contextSwitchesPerSec, rebooted.forksPerSec, rebooted.processesBlocked], [null, null, 0]);
+  const unknown = buildSample('vm', 1, at(1010, null, 12_000, 99, 1), at(1000, 5_000, 2_000, 100, 0));
+  assert.deepEqual([unknown.contextSwitchesPerSec, unknown.interruptsPerSec, unknown.forksPerSec], [null, 1000, null]);
+  // A real host's full then light poll (script version 5): every figure there, and sane.
+  const [full, light] = [parsePollOutput(fixture('debian12-vm-2core-v5/poll-output-full.txt')), parsePollOutput(fixture('debian12-vm-2core-v5/poll-output-light.txt'))];
+  const real = buildSample('vm', 1, light, full);
+  for (const value of [real.contextSwitchesPerSec, real.interruptsPerSec, real.forksPerSec, real.processesBlocked]) assert.ok(typeof value === 'number' && value >= 0, String(value));
+  assert.equal(light.activity?.contextSwitches, 14_382_405);
+});

@@ -80,6 +80,8 @@ void test("maps a real node_exporter answer to the figures the poll script read 
   assert.deepEqual(exporter.disks?.map((d) => d.name), ['vda']);
   // node_disk_read_time_seconds_total 30.381 and write 75.798, in diskstats' milliseconds.
   assert.deepEqual(exporter.disks?.map((d) => [d.readMs, d.writeMs]), [[30_381, 75_798]]);
+  // node_context_switches_total 5.201697e+06, node_intr_total 1.996168e+06, node_forks_total, node_procs_blocked.
+  assert.deepEqual(exporter.activity, { contextSwitches: 5_201_697, interrupts: 1_996_168, forks: 31_591, procsBlocked: 0 });
   // node_exporter leaves out lo; every other interface is there.
   assert.deepEqual(exporter.interfaces?.map((i) => i.name).sort(), polled.interfaces?.map((i) => i.name).filter((name) => name !== 'lo').sort());
   assert.deepEqual(exporter.facts, { hostname: 'vm', kernel: '6.18.44-fc-v769', osName: 'Debian GNU/Linux', osVersion: '12', cpuModel: null, architecture: 'x86_64' });

@@ -19,7 +19,16 @@ void test('a pre-2.6.11 line with only eight fields reads the absent ones as zer
     cpuTotal: { user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 },
     cpuCount: 1,
     cpuPerCore: [{ user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 }],
+    activity: { contextSwitches: null, interrupts: null, forks: null, procsBlocked: null },
   });
+});
+
+void test('the activity lines after the cpu ones: intr\'s total (not its per-interrupt counts), ctxt, processes and procs_blocked', () => {
+  assert.deepEqual(parseProcStat(gpuStat)?.activity, { contextSwitches: 22194, interrupts: 56723, forks: 494, procsBlocked: 0 });
+  const text = 'cpu  1 2 3 4\nintr 123456789012 5 0 7\nctxt 98765\nbtime 1700000000\nprocesses 4321\nprocs_running 3\nprocs_blocked 2\nsoftirq 1 2 3\n';
+  assert.deepEqual(parseProcStat(text)?.activity, { contextSwitches: 98765, interrupts: 123456789012, forks: 4321, procsBlocked: 2 });
+  // A malformed or negative number is no figure; the others stand.
+  assert.deepEqual(parseProcStat('cpu  1 2 3 4\nintr x 1\nctxt -5\nprocesses 12\n')?.activity, { contextSwitches: null, interrupts: null, forks: 12, procsBlocked: null });
 });
 
 void test('a malformed per-cpu line voids the per-core list rather than shifting the cores after it', () => {

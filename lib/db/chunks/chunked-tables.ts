@@ -60,6 +60,11 @@ const SAMPLE_COLUMNS = {
   // Chunks written before migration 0015 lack these two: a chunk reads a column it does not hold as null.
   checks: 'json',
   device: 'json',
+  // Chunks written before migration 0018 lack these four, read as null likewise.
+  context_switches_per_sec: 'number',
+  interrupts_per_sec: 'number',
+  forks_per_sec: 'number',
+  processes_blocked: 'number',
 } as const satisfies Record<Exclude<keyof SamplesTable, 'host' | 'ts'>, ChunkColumnType>;
 
 const ROLLUP_COLUMNS = {

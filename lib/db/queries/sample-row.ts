@@ -42,6 +42,10 @@ export const SAMPLE_COLUMNS = [
   ['missing', 'json'],
   ['checks', 'json'],
   ['device', 'json'],
+  ['context_switches_per_sec', 'float8'],
+  ['interrupts_per_sec', 'float8'],
+  ['forks_per_sec', 'float8'],
+  ['processes_blocked', 'int4'],
 ] as const satisfies ReadonlyArray<readonly [keyof SamplesTable, string]>;
 
 // A column added to SamplesTable but not listed above fails to compile instead of storing NULL.
@@ -90,6 +94,10 @@ export function sampleRow(sample: Sample): SampleRow {
     missing: sample.missing.length > 0 ? compactJson(sample.missing) : null,
     checks: jsonOrNull(sample.checks),
     device: jsonOrNull(sample.device),
+    context_switches_per_sec: sample.contextSwitchesPerSec ?? null,
+    interrupts_per_sec: sample.interruptsPerSec ?? null,
+    forks_per_sec: sample.forksPerSec ?? null,
+    processes_blocked: integerOrNull(sample.processesBlocked ?? null),
   };
 }
 
