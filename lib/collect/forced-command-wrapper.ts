@@ -1,8 +1,8 @@
 // The forced command an operator can pin for Vigil's key, and the scripts it runs: everything the
 // worker ever runs on a host, each a constant that `vigil commands NAME` prints byte for byte.
-import { LIBVIRT_SCRIPT, LIBVIRT_SCRIPT_VERSION } from '../checks/libvirt-script.ts';
-import { SYSTEMD_CHECK_SCRIPT, SYSTEMD_SCRIPT_VERSION } from '../checks/systemd-check-script.ts';
-import { POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from './poll-script.ts';
+import { LIBVIRT_SCRIPT } from '../checks/libvirt-script.ts';
+import { SYSTEMD_CHECK_SCRIPT } from '../checks/systemd-check-script.ts';
+import { POLL_SCRIPT, POLL_SCRIPT_LIGHT } from './poll-script.ts';
 
 /** Where FORCED_COMMAND_WRAPPER expects the pinned copies of the scripts. */
 export const PINNED_SCRIPT_DIR = '/usr/local/lib/vigil';
@@ -12,23 +12,23 @@ export interface PinnedScript {
   name: string;
   /** Its file in PINNED_SCRIPT_DIR. */
   file: string;
-  /** Its first line, which names it to the wrapper. */
+  /** Its first line (`# vigil-… VERSION …`), which names it to the wrapper. */
   tag: string;
   text: string;
   /** Whether it reads values on stdin (script-input.ts): the wrapper then leaves stdin open. */
   readsInput: boolean;
 }
 
-export const PINNED_SCRIPTS: readonly PinnedScript[] = [
-  { name: 'full', file: 'poll-full.sh', tag: `# vigil-poll-script ${POLL_SCRIPT_VERSION} full`, text: POLL_SCRIPT, readsInput: false },
-  { name: 'light', file: 'poll-light.sh', tag: `# vigil-poll-script ${POLL_SCRIPT_VERSION} light`, text: POLL_SCRIPT_LIGHT, readsInput: false },
-  { name: 'systemd', file: 'systemd-check.sh', tag: `# vigil-systemd-check ${SYSTEMD_SCRIPT_VERSION}`, text: SYSTEMD_CHECK_SCRIPT, readsInput: true },
-  { name: 'libvirt', file: 'libvirt.sh', tag: `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}`, text: LIBVIRT_SCRIPT, readsInput: true },
-];
-
-for (const script of PINNED_SCRIPTS) {
-  if (!script.text.startsWith(`${script.tag}\n`)) throw new Error(`pinned script ${script.name} does not start with its tag line`);
+function firstLine(text: string): string {
+  return text.slice(0, text.indexOf('\n'));
 }
+
+export const PINNED_SCRIPTS: readonly PinnedScript[] = [
+  { name: 'full', file: 'poll-full.sh', tag: firstLine(POLL_SCRIPT), text: POLL_SCRIPT, readsInput: false },
+  { name: 'light', file: 'poll-light.sh', tag: firstLine(POLL_SCRIPT_LIGHT), text: POLL_SCRIPT_LIGHT, readsInput: false },
+  { name: 'systemd', file: 'systemd-check.sh', tag: firstLine(SYSTEMD_CHECK_SCRIPT), text: SYSTEMD_CHECK_SCRIPT, readsInput: true },
+  { name: 'libvirt', file: 'libvirt.sh', tag: firstLine(LIBVIRT_SCRIPT), text: LIBVIRT_SCRIPT, readsInput: true },
+];
 
 const POLL_SCRIPTS_PINNED = PINNED_SCRIPTS.filter((script) => !script.readsInput);
 

@@ -5,8 +5,7 @@
 // source can be the `previous` of the other's. Pure; what a hostile exporter sends (NaN, ±Inf,
 // negative or absurd figures) leaves the section it is in null and named in `missing`, never a
 // NaN in the sample.
-import type { KernelActivity } from './parse-proc-stat.ts';
-import type { CpuTimes, DiskCounters, FilesystemUsage, HostFacts, HostSnapshot, InterfaceCounters } from './sample.ts';
+import type { CpuTimes, DiskCounters, FilesystemUsage, HostFacts, HostSnapshot, InterfaceCounters, KernelActivity } from './sample.ts';
 import type { PrometheusSample, PrometheusText } from './parse-prometheus-text.ts';
 import { cleanText } from './clean-command-line.ts';
 import { roundPercent } from './round-percent.ts';

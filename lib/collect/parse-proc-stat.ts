@@ -1,4 +1,4 @@
-import type { CpuTimes } from './sample.ts';
+import type { CpuTimes, KernelActivity } from './sample.ts';
 import { parseCountIn } from './parse-count.ts';
 import { countFields } from './split-fields.ts';
 
@@ -10,18 +10,6 @@ export interface ProcStat {
   cpuPerCore: CpuTimes[] | null;
   /** The kernel's activity counters and levels below the cpu lines; each null when absent or malformed (or cut off by the byte cap). */
   activity: KernelActivity;
-}
-
-/** node_exporter's node_context_switches_total, node_intr_total, node_forks_total and node_procs_blocked. */
-export interface KernelActivity {
-  /** `ctxt`: context switches since boot. */
-  contextSwitches: number | null;
-  /** `intr`'s first number: interrupts serviced since boot. */
-  interrupts: number | null;
-  /** `processes`: forks since boot. */
-  forks: number | null;
-  /** `procs_blocked`: tasks waiting for I/O now. */
-  procsBlocked: number | null;
 }
 
 /** user nice system idle iowait irq softirq steal guest guest_nice. */

@@ -1,7 +1,6 @@
 // The typed result of one poll. Everything here is JSON-safe: it crosses the queue as JSON.
 import type { CheckResult } from '../checks/check-result.ts';
 import type { SnmpReport } from '../snmp/poll-snmp.ts';
-import type { KernelActivity } from './parse-proc-stat.ts';
 import type { PollScriptKind } from './poll-script.ts';
 import type { PollSource } from './source-from-vars.ts';
 
@@ -123,6 +122,18 @@ export interface HostFacts {
  * The worker keeps the previous snapshot of each host to compute rates from counter deltas.
  * A section the host did not provide (missing file, unparseable text) is null and named in `missing`.
  */
+/** node_exporter's node_context_switches_total, node_intr_total, node_forks_total and node_procs_blocked. */
+export interface KernelActivity {
+  /** `ctxt`: context switches since boot. */
+  contextSwitches: number | null;
+  /** `intr`'s first number: interrupts serviced since boot. */
+  interrupts: number | null;
+  /** `processes`: forks since boot. */
+  forks: number | null;
+  /** `procs_blocked`: tasks waiting for I/O now. */
+  procsBlocked: number | null;
+}
+
 export interface HostSnapshot {
   /**
    * Which script ran: a light poll does not collect processes, facts or failed units, so those are

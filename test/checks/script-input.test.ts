@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { LIBVIRT_SCRIPT } from '../../lib/checks/libvirt-script.ts';
 import { INPUT_DELIMITER, INPUT_END, INPUT_START, SCRIPT_INPUT_READER, ScriptInputError, withScriptInput } from '../../lib/checks/script-input.ts';
+import { SYSTEMD_CHECK_SCRIPT } from '../../lib/checks/systemd-check-script.ts';
 
 const run = promisify(execFile);
 
@@ -29,7 +31,13 @@ void test('the reader skips whatever comes before the data line: a forced comman
   child.stdout?.on('data', (chunk: string) => (stdout += chunk));
   await new Promise((resolve) => child.on('close', resolve));
   assert.equal(stdout, '[a]\n[b]\n');
-  assert.ok(!sent.split('\n').slice(0, sent.split('\n').indexOf(INPUT_START)).includes(INPUT_START), 'no line of the script is the data line');
+});
+
+void test('no line of a script that reads input is a marker line, which the reader would take for the data', () => {
+  for (const script of [SCRIPT_INPUT_READER, SYSTEMD_CHECK_SCRIPT, LIBVIRT_SCRIPT]) {
+    const markers = script.split('\n').filter((line) => line === INPUT_START || line === INPUT_END || line === INPUT_DELIMITER);
+    assert.deepEqual(markers, []);
+  }
 });
 
 void test('a value that cannot be one line of data is refused before any text is made', () => {

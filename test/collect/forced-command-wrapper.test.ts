@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { libvirtScript, parseLibvirtOutput } from '../../lib/checks/libvirt-script.ts';
-import { systemdCheckScript } from '../../lib/checks/systemd-check-script.ts';
+import { LIBVIRT_SCRIPT_VERSION, libvirtScript, parseLibvirtOutput } from '../../lib/checks/libvirt-script.ts';
+import { SYSTEMD_SCRIPT_VERSION, systemdCheckScript } from '../../lib/checks/systemd-check-script.ts';
 import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, PINNED_SCRIPTS } from '../../lib/collect/forced-command-wrapper.ts';
 import { POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
 import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
@@ -35,11 +35,14 @@ function viaCommand(wrapper: string, script: string) {
   });
 }
 
-void test('every pinned script is a constant that starts with its tag line, and `vigil commands` names each once', () => {
+void test('every pinned script is a constant whose first line names it and its version, and `vigil commands` names each once', () => {
   assert.deepEqual(PINNED_SCRIPTS.map((script) => script.name), ['full', 'light', 'systemd', 'libvirt']);
+  assert.deepEqual(PINNED_SCRIPTS.map((script) => script.tag), [
+    `# vigil-poll-script ${POLL_SCRIPT_VERSION} full`, `# vigil-poll-script ${POLL_SCRIPT_VERSION} light`,
+    `# vigil-systemd-check ${SYSTEMD_SCRIPT_VERSION}`, `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}`,
+  ]);
   assert.equal(new Set(PINNED_SCRIPTS.map((script) => script.file)).size, PINNED_SCRIPTS.length);
   for (const script of PINNED_SCRIPTS) {
-    assert.ok(script.text.startsWith(`${script.tag}\n`), script.name);
     assert.doesNotMatch(script.text, /\becho\b/, script.name);
     if (script.readsInput) assert.deepEqual([...script.text.matchAll(/\$\{[^}]*\}/g)], [], `${script.name}: no parameter expansion beyond "$@" and "$1"`);
   }
