@@ -27,12 +27,15 @@ export type HostKeyCheck =
   | { status: 'revoked'; entry: KnownHostsEntry }
   | { status: 'unknown' };
 
-/** Lines that are not entries (comments, blanks, garbage) are skipped, as ssh skips them. */
-export function parseKnownHosts(text: string): KnownHostsEntry[] {
+/**
+ * Lines that are not entries (comments, blanks, garbage) are skipped, as ssh skips them.
+ * `firstLine`: the number of the text's first line, when it is what was appended to a file.
+ */
+export function parseKnownHosts(text: string, firstLine = 1): KnownHostsEntry[] {
   const entries: KnownHostsEntry[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const entry = parseLine(lines[i] ?? '', i + 1);
+    const entry = parseLine(lines[i] ?? '', firstLine + i);
     if (entry) entries.push(entry);
   }
   return entries;
@@ -95,9 +98,19 @@ export function entryMatchesHost(entry: KnownHostsEntry, name: string): boolean 
 }
 
 function globMatches(glob: string, text: string): boolean {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(text);
+  if (!glob.includes('*') && !glob.includes('?')) return glob === text;
+  let compiled = globs.get(glob);
+  if (compiled === undefined) {
+    const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    compiled = new RegExp(`^${source}$`);
+    if (globs.size >= 10_000) globs.clear();
+    globs.set(glob, compiled);
+  }
+  return compiled.test(text);
 }
+
+/** Compiled wildcard patterns: only the files' own, so as many as their lines hold. */
+const globs = new Map<string, RegExp>();
 
 /** Checks the key a host presented against the entries for its name. */
 export function checkHostKey(entries: KnownHostsEntry[], name: string, key: Buffer): HostKeyCheck {

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -134,5 +134,52 @@ void test('an operator removing the stale line is picked up without a restart', 
     assert.equal(await connect(keys, target(server)), null);
   } finally {
     await server.stop();
+  }
+});
+
+// The store alone, with the keys a host would present passed in: how it reads the files as they change.
+const KEY_A = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIJO1tgzh32N+xZj+oeD7KhV2QuCPjP0ZED5gBk99jf82', 'base64');
+const KEY_B = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIHx1ZmL0tXbKq0vXcBA8K8cFq2bXyEoG5wUeQxZ5h3bN', 'base64');
+const line = (port: number, key: Buffer): string => `[127.0.0.1]:${port} ssh-ed25519 ${key.toString('base64')}\n`;
+
+void test('lines another writer appends to a known_hosts file are read, as the pins of a fleet are', async () => {
+  const file = join(dir, 'known_hosts_appended');
+  await writeFile(file, line(1000, KEY_A));
+  const keys = store('strict', [file]);
+  assert.deepEqual(await keys.verify('127.0.0.1', 1000, KEY_A), { ok: true });
+  assert.equal((await keys.verify('127.0.0.1', 1001, KEY_A)).ok, false);
+  await appendFile(file, line(1001, KEY_B));
+  assert.deepEqual(await keys.verify('127.0.0.1', 1001, KEY_B), { ok: true });
+  const changed = await keys.verify('127.0.0.1', 1001, KEY_A);
+  assert.ok(!changed.ok && /host key changed for 127\.0\.0\.1:1001/.test(changed.message), JSON.stringify(changed));
+  assert.deepEqual(await keys.knownKeyTypes('127.0.0.1', 1001), ['ssh-ed25519']);
+});
+
+void test('a file rewritten in place to a longer one is read again whole, not taken for an append', async () => {
+  const file = join(dir, 'known_hosts_rewritten');
+  await writeFile(file, line(2000, KEY_A));
+  const keys = store('strict', [file]);
+  assert.deepEqual(await keys.verify('127.0.0.1', 2000, KEY_A), { ok: true });
+  // Same inode, larger, and the first line's key replaced: the old key must no longer pass.
+  await writeFile(file, `# rewritten\n${line(2000, KEY_B)}`);
+  assert.equal((await keys.verify('127.0.0.1', 2000, KEY_A)).ok, false);
+  assert.deepEqual(await keys.verify('127.0.0.1', 2000, KEY_B), { ok: true });
+});
+
+void test('accept-new pins 300 hosts to one file concurrently: each pinned once, all known after a restart', async () => {
+  const pinFile = join(dir, 'pins-concurrent', 'known_hosts');
+  const keys = store('accept-new', [], pinFile);
+  const ports = Array.from({ length: 300 }, (_, i) => 3000 + i);
+  const verdicts = await Promise.all(ports.map((port) => keys.verify('127.0.0.1', port, port % 2 ? KEY_A : KEY_B)));
+  assert.ok(verdicts.every((v) => v.ok));
+  // Looked up again while and after the pins land: known, and no second pin.
+  assert.ok((await Promise.all(ports.map((port) => keys.verify('127.0.0.1', port, port % 2 ? KEY_A : KEY_B)))).every((v) => v.ok));
+  const pinned = (await readFile(pinFile, 'utf8')).trim().split('\n');
+  assert.equal(pinned.length, 300);
+  assert.equal(new Set(pinned).size, 300);
+  const restarted = store('strict', [], pinFile);
+  for (const port of ports) {
+    assert.deepEqual(await restarted.verify('127.0.0.1', port, port % 2 ? KEY_A : KEY_B), { ok: true }, `port ${port}`);
+    assert.equal((await restarted.verify('127.0.0.1', port, port % 2 ? KEY_B : KEY_A)).ok, false, `port ${port} with the other key`);
   }
 });
