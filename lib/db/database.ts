@@ -244,6 +244,11 @@ export interface SampleRollupsTable {
   load5_avg: ColumnType<number | null, number | null | undefined, number | null>;
   load15_avg: ColumnType<number | null, number | null | undefined, number | null>;
   load_per_core_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  // Added by migration 0019 (averages only, for the host page's kernel activity charts); NULL in older buckets.
+  context_switches_per_sec_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  interrupts_per_sec_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  forks_per_sec_avg: ColumnType<number | null, number | null | undefined, number | null>;
+  processes_blocked_avg: ColumnType<number | null, number | null | undefined, number | null>;
   /** Per-device averages as [kind, name, v1, v2, v3] tuples (lib/db/rollups/device-figures.ts). */
   devices: ColumnType<[string, string, number | null, number | null, number | null][] | null, string | null | undefined, string | null>;
 }

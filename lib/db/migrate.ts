@@ -21,6 +21,7 @@ import * as sampleChecksAndDevice from './migrations/0015-sample-checks-and-devi
 import * as childHosts from './migrations/0016-child-hosts.ts';
 import * as stampMoreHostChanges from './migrations/0017-stamp-more-host-changes.ts';
 import * as sampleKernelActivity from './migrations/0018-sample-kernel-activity.ts';
+import * as rollupKernelActivity from './migrations/0019-rollup-kernel-activity.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-child-hosts': childHosts,
   '0017-stamp-more-host-changes': stampMoreHostChanges,
   '0018-sample-kernel-activity': sampleKernelActivity,
+  '0019-rollup-kernel-activity': rollupKernelActivity,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -67,6 +67,10 @@ function sampleAt(tsMs: number, i: number): Sample {
     diskReadBytesPerSec: wave(4 * HOUR_MS, 2e7),
     diskWriteBytesPerSec: wave(5 * HOUR_MS, 1e7),
     diskUsedPctMax: 60 + (tsMs % DAY_MS) / DAY_MS,
+    contextSwitchesPerSec: 20_000 + wave(HOUR_MS, 30_000),
+    interruptsPerSec: 8000 + wave(2 * HOUR_MS, 4000),
+    forksPerSec: wave(HOUR_MS, 12),
+    processesBlocked: i % 7 === 0 ? 2 : 0,
     filesystems: [
       { mount: '/', device: '/dev/sda1', fsType: 'ext4', sizeBytes: 1e11, usedBytes: 4e10, availableBytes: 6e10, usedPct: 40 },
       { mount: '/data', device: '/dev/nvme0n1p1', fsType: 'xfs', sizeBytes: 1e12, usedBytes: 6e11, availableBytes: 4e11, usedPct: 60 + (tsMs % DAY_MS) / DAY_MS },
@@ -176,7 +180,9 @@ void describe('the host page in Chromium', () => {
     const hostPage = page.locator('vigil-host-page');
     await waitFor('the first charts', 60_000, async () => ((await fetchCount(page)) >= 1 ? true : undefined), 200);
     const charts = await page.locator('vigil-chart').evaluateAll((els) => els.map((el) => el.getAttribute('data-chart')));
-    assert.deepEqual(charts, ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:nvme0n1', 'disk-latency:nvme0n1', 'disk:sda', 'net:eth0', 'gpu:0']);
+    assert.deepEqual(charts, [
+      'cpu', 'memory', 'load', 'network', 'disk-io', 'kernel-activity', 'forks-blocked', 'filesystems', 'disk:nvme0n1', 'disk-latency:nvme0n1', 'disk:sda', 'net:eth0', 'gpu:0',
+    ]);
     // Each canvas has something drawn on it: lines or fills, not just a blank rectangle.
     for (const id of charts) {
       const painted = await page.locator(`vigil-chart[data-chart="${id}"] canvas`).evaluate((canvas) => {
@@ -287,7 +293,10 @@ void describe('the host page in Chromium', () => {
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
     const header = lines[0]?.split(',') ?? [];
     assert.deepEqual(header.slice(0, 4), ['time', 'cpu_user_pct', 'cpu_nice_pct', 'cpu_system_pct']);
-    for (const column of ['fs[/data]_used_pct', 'disk[nvme0n1]_busy_pct', 'disk[nvme0n1]_write_latency_ms', 'net[eth0]_rx_bytes_per_sec', 'gpu[0]_temperature_c']) assert.ok(header.includes(column), column);
+    for (const column of [
+      'fs[/data]_used_pct', 'disk[nvme0n1]_busy_pct', 'disk[nvme0n1]_write_latency_ms', 'net[eth0]_rx_bytes_per_sec', 'gpu[0]_temperature_c',
+      'context_switches_per_sec', 'interrupts_per_sec', 'forks_per_sec', 'processes_blocked',
+    ]) assert.ok(header.includes(column), column);
     const points = await chartPoints(page.locator('vigil-chart[data-chart="cpu"]'));
     assert.ok(lines.length - 1 > 0 && lines.length - 1 <= points, `${lines.length - 1} rows for ${points} points`);
     const row = lines[1]?.split(',') ?? [];

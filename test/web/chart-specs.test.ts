@@ -7,7 +7,7 @@ void test('the fixed charts come first, then filesystems, each disk (and its lat
   const series = seriesFixture([1, 2, 3]);
   series.gpus = [{ name: '0', utilizationPct: [1, 2, 3], memoryUsedPct: [4, 5, 6], temperatureC: [40, 41, 42] }];
   const { charts, hidden } = buildChartSpecs(series, new Map([['0', 'NVIDIA H100']]));
-  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'filesystems', 'disk:sda', 'disk-latency:sda', 'net:eth0', 'gpu:0']);
+  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'kernel-activity', 'forks-blocked', 'filesystems', 'disk:sda', 'disk-latency:sda', 'net:eth0', 'gpu:0']);
   assert.deepEqual(hidden, []);
   const cpu = charts[0];
   assert.equal(cpu?.stacked, true);
@@ -33,7 +33,28 @@ void test('a disk without any latency in the range (samples stored before it was
 
 void test('a host without devices gets the fixed charts only', () => {
   const { charts } = buildChartSpecs(seriesFixture([1], { devices: false }));
-  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io']);
+  assert.deepEqual(charts.map((c) => c.id), ['cpu', 'memory', 'load', 'network', 'disk-io', 'kernel-activity', 'forks-blocked']);
+});
+
+void test('kernel activity: context switches and interrupts per second; forks per second, and tasks blocked on the right', () => {
+  const series = seriesFixture([1, 2, 3]);
+  const { charts } = buildChartSpecs(series);
+  const activity = charts.find((c) => c.id === 'kernel-activity');
+  assert.equal(activity?.unit, 'perSec');
+  assert.deepEqual(activity?.series.map((s) => [s.label, s.csv]), [['context switches', 'context_switches_per_sec'], ['interrupts', 'interrupts_per_sec']]);
+  assert.equal(activity?.series[0]?.values, series.contextSwitchesPerSec);
+  const processes = charts.find((c) => c.id === 'forks-blocked');
+  assert.equal(processes?.unit, 'perSec');
+  assert.equal(processes?.rightUnit, 'count');
+  assert.deepEqual(processes?.series.map((s) => [s.label, s.csv, s.right ?? false]), [['forks', 'forks_per_sec', false], ['blocked on I/O', 'processes_blocked', true]]);
+});
+
+void test('a range without kernel activity (stored before it was collected, or no Linux host) gets neither chart; one figure is enough', () => {
+  const none = seriesFixture([1, 2]);
+  for (const key of ['contextSwitchesPerSec', 'interruptsPerSec', 'forksPerSec', 'processesBlocked'] as const) none[key] = [null, null];
+  assert.deepEqual(buildChartSpecs(none).charts.filter((c) => c.id === 'kernel-activity' || c.id === 'forks-blocked'), []);
+  none.processesBlocked = [null, 0];
+  assert.deepEqual(buildChartSpecs(none).charts.filter((c) => c.id === 'kernel-activity' || c.id === 'forks-blocked').map((c) => c.id), ['forks-blocked']);
 });
 
 void test(`more than ${MAX_DEVICE_CHARTS} interfaces: the busiest are charted, in name order, the rest named as hidden`, () => {

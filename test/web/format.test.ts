@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatBytes, formatBytesPerSec, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
+import { formatAge, formatBytes, formatBytesPerSec, formatCount, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
 
 void test('formatPercent', () => {
   assert.equal(formatPercent(42.345), '42.3 %');
@@ -61,4 +61,19 @@ void test('formatUntil counts down to a time and says when it has passed', () =>
   assert.equal(formatUntil(now + 90_000, now), 'in 1 min 30 s');
   assert.equal(formatUntil(now - 1, now), 'ended');
   assert.equal(formatUntil(null, now), '—');
+});
+
+void test('formatCount: whole counts plain, averages to one decimal, k and M as the numbers grow', () => {
+  assert.equal(formatCount(0), '0');
+  assert.equal(formatCount(3), '3');
+  assert.equal(formatCount(2.5), '2.5');
+  assert.equal(formatCount(850.4), '850');
+  assert.equal(formatCount(9999), '9999');
+  assert.equal(formatCount(12_345), '12.3k');
+  assert.equal(formatCount(123_456), '123k');
+  assert.equal(formatCount(1_250_000), '1.25M');
+  assert.equal(formatCount(12_500_000), '12.5M');
+  assert.equal(formatCount(-20_000), '-20.0k');
+  assert.equal(formatCount(null), '—');
+  assert.equal(formatCount(Number.NaN), '—');
 });

@@ -7,7 +7,7 @@ type Column = (number | null)[];
 /** A colour of the theme: the custom property --vigil-<name> (web/src/app.css). */
 export type ThemeColor = 'cpu' | 'mem' | 'rx' | 'tx' | 'warn' | 'crit' | 'up' | 'accent' | 'down' | 'unknown';
 
-export type ChartUnit = 'percent' | 'bytesPerSec' | 'load' | 'celsius' | 'milliseconds';
+export type ChartUnit = 'percent' | 'bytesPerSec' | 'load' | 'celsius' | 'milliseconds' | 'count' | 'perSec';
 
 export interface SeriesSpec {
   label: string;
@@ -103,6 +103,32 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
       ],
     },
   ];
+  // node_exporter's and Zabbix's kernel activity. Left out while the range holds none of it: samples
+  // stored before it was collected, and entries that are no Linux host (printers, a vCenter's VMs).
+  const kernelActivity: ChartSpec[] = [
+    {
+      id: 'kernel-activity',
+      title: 'Context switches and interrupts',
+      unit: 'perSec',
+      series: [
+        { label: 'context switches', color: 'cpu', values: series.contextSwitchesPerSec, csv: 'context_switches_per_sec' },
+        { label: 'interrupts', color: 'tx', values: series.interruptsPerSec, csv: 'interrupts_per_sec' },
+      ],
+    },
+    {
+      id: 'forks-blocked',
+      title: 'Forks and tasks blocked on I/O',
+      unit: 'perSec',
+      rightUnit: 'count',
+      series: [
+        { label: 'forks', color: 'accent', values: series.forksPerSec, csv: 'forks_per_sec' },
+        { label: 'blocked on I/O', color: 'warn', values: series.processesBlocked, right: true, csv: 'processes_blocked' },
+      ],
+    },
+  ];
+  for (const chart of kernelActivity) {
+    if (chart.series.some((s) => s.values.some((v) => v !== null))) charts.push(chart);
+  }
   const hidden: ChartSpecs['hidden'] = [];
 
   if (series.filesystems.length > 0) {

@@ -30,6 +30,16 @@ export function formatLoad(value: number | null | undefined): string {
   return value.toFixed(2);
 }
 
+/** A count or a rate of events, with k and M as the numbers grow: "850", "12.3k", "1.25M". */
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6) return `${(value / 1e6).toFixed(magnitude >= 1e8 ? 0 : magnitude >= 1e7 ? 1 : 2)}M`;
+  if (magnitude >= 1e4) return `${(value / 1e3).toFixed(magnitude >= 1e5 ? 0 : 1)}k`;
+  // Averages of whole counts over a bucket are fractional: one decimal shows them, a whole number needs none.
+  return Number.isInteger(value) || magnitude >= 100 ? value.toFixed(0) : value.toFixed(1);
+}
+
 /** A duration in seconds as its largest unit and the next one: "45 s", "3 min 20 s", "2 h 5 min", "4 d 3 h". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;

@@ -7,7 +7,7 @@ import type { ChartSpec, ChartUnit } from './chart-specs.ts';
 import { stackColumns } from './chart-stack.ts';
 import { readChartTheme, withAlpha } from './chart-theme.ts';
 import type { ChartTheme } from './chart-theme.ts';
-import { formatBytesPerSec, formatLoad, formatPercent } from './format.ts';
+import { formatBytesPerSec, formatCount, formatLoad, formatPercent } from './format.ts';
 
 export interface ChartZoomDetail {
   fromMs: number;
@@ -144,7 +144,8 @@ export class VigilChart extends LitElement {
       grid: side === 1 ? { show: false } : { stroke: theme.grid, width: 1 },
       ticks: { stroke: theme.grid, width: 1 },
       values: (_u, splits) => splits.map((v) => formatValue(unit, v)),
-      size: unit === 'bytesPerSec' ? 84 : 56,
+      // Fixed per unit rather than measured, so that charts of one unit line up their plots in the grid.
+      size: AXIS_WIDTH[unit],
       ...(side === 1 ? { side, scale: 'y2' } : {}),
     });
     const yRange = (max: number | undefined): uPlot.Scale['range'] =>
@@ -231,6 +232,11 @@ export class VigilChart extends LitElement {
   }
 }
 
+/** Room for the widest tick label of each unit ("19.1 MiB/s", "8.00 ms", "40.0k/s", "100 %"). */
+const AXIS_WIDTH: Record<ChartUnit, number> = {
+  percent: 56, load: 56, celsius: 56, count: 56, milliseconds: 72, perSec: 72, bytesPerSec: 84,
+};
+
 export function formatValue(unit: ChartUnit, value: number | null): string {
   switch (unit) {
     case 'percent':
@@ -243,6 +249,12 @@ export function formatValue(unit: ChartUnit, value: number | null): string {
       return value === null || !Number.isFinite(value) ? '—' : `${value.toFixed(0)} °C`;
     case 'milliseconds':
       return value === null || !Number.isFinite(value) ? '—' : `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+    case 'count':
+      return formatCount(value);
+    case 'perSec': {
+      const count = formatCount(value);
+      return count === '—' ? count : `${count}/s`;
+    }
   }
 }
 

@@ -105,6 +105,11 @@ const ROLLUP_COLUMNS = {
   load15_avg: 'number',
   load_per_core_avg: 'number',
   devices: 'json',
+  // Chunks written before migration 0019 lack these four, read as null.
+  context_switches_per_sec_avg: 'number',
+  interrupts_per_sec_avg: 'number',
+  forks_per_sec_avg: 'number',
+  processes_blocked_avg: 'number',
 } as const satisfies Record<Exclude<keyof SampleRollupsTable, 'host' | 'bucket'>, ChunkColumnType>;
 
 // A column added to a table but not listed above fails to compile here instead of being left out of chunks.

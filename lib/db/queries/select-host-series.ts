@@ -76,6 +76,11 @@ export interface HostSeries extends HostDeviceSeries {
   diskUsedPctMax: Column;
   diskReadBytesPerSec: Column;
   diskWriteBytesPerSec: Column;
+  /** The kernel's activity (/proc/stat): per second, and the tasks blocked on I/O at the poll. */
+  contextSwitchesPerSec: Column;
+  interruptsPerSec: Column;
+  forksPerSec: Column;
+  processesBlocked: Column;
 }
 
 interface Metric {
@@ -113,6 +118,10 @@ const METRICS: readonly Metric[] = [
   headline('diskUsedPctMax', 'disk_used_pct_max'),
   headline('diskReadBytesPerSec', 'disk_read_bps'),
   headline('diskWriteBytesPerSec', 'disk_write_bps'),
+  detail('contextSwitchesPerSec', 'context_switches_per_sec'),
+  detail('interruptsPerSec', 'interrupts_per_sec'),
+  detail('forksPerSec', 'forks_per_sec'),
+  detail('processesBlocked', 'processes_blocked'),
 ];
 
 /** What the raw points are read from. */

@@ -30,6 +30,10 @@ export const ROLLUP_DETAIL_METRICS = {
   load5: 'load5',
   load15: 'load15',
   load_per_core: 'load_per_core',
+  context_switches_per_sec: 'context_switches_per_sec',
+  interrupts_per_sec: 'interrupts_per_sec',
+  forks_per_sec: 'forks_per_sec',
+  processes_blocked: 'processes_blocked',
 } as const;
 
 /** The CPU modes of the samples row `s` as columns of `cm`, the json parsed once per row. */
@@ -59,10 +63,17 @@ export const ROLLUP_DETAIL_READERS = {
   load5: (row) => figure(row['load5']),
   load15: (row) => figure(row['load15']),
   load_per_core: (row) => figure(row['load_per_core']),
+  context_switches_per_sec: (row) => figure(row['context_switches_per_sec']),
+  interrupts_per_sec: (row) => figure(row['interrupts_per_sec']),
+  forks_per_sec: (row) => figure(row['forks_per_sec']),
+  processes_blocked: (row) => figure(row['processes_blocked']),
 } as const satisfies Record<RollupDetailMetric, (row: SampleFigureRow) => number | null>;
 
 /** The samples columns ROLLUP_DETAIL_READERS read. */
-export const ROLLUP_DETAIL_COLUMNS = ['cpu_modes', 'swap_used_bytes', 'swap_total_bytes', 'load5', 'load15', 'load_per_core'] as const;
+export const ROLLUP_DETAIL_COLUMNS = [
+  'cpu_modes', 'swap_used_bytes', 'swap_total_bytes', 'load5', 'load15', 'load_per_core',
+  'context_switches_per_sec', 'interrupts_per_sec', 'forks_per_sec', 'processes_blocked',
+] as const;
 
 /** A stored figure: a number, or null for anything else (SQL NULL, an absent json field). */
 export function figure(value: unknown): number | null {

@@ -80,7 +80,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         netRxBytesPerSec: [1000, 2000, 0, 3000],
         netTxBytesPerSec: [null, 20, 0, 30],
         diskUsedPctMax: [50, 50, 50, 50],
-        // Samples without CPU modes, swap, load per core, disk rates or devices.
+        // Samples without CPU modes, swap, load per core, disk rates, kernel activity or devices.
         cpuUserPct: [null, null, null, null],
         cpuNicePct: [null, null, null, null],
         cpuSystemPct: [null, null, null, null],
@@ -94,6 +94,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
         loadPerCore: [null, null, null, null],
         diskReadBytesPerSec: [null, null, null, null],
         diskWriteBytesPerSec: [null, null, null, null],
+        contextSwitchesPerSec: [null, null, null, null],
+        interruptsPerSec: [null, null, null, null],
+        forksPerSec: [null, null, null, null],
+        processesBlocked: [null, null, null, null],
         filesystems: [],
         interfaces: [],
         disks: [],
@@ -227,6 +231,8 @@ function detailedSample(host: string, tsMs: number, k: number) {
     disk_used_pct_max: 10 * k,
     disk_read_bps: 1000 * k,
     disk_write_bps: 2000 * k,
+    // Kernel activity only from k = 2: the first sample as a worker stored it before migration 0018.
+    ...(k >= 2 && { context_switches_per_sec: 1000 * k, interrupts_per_sec: 100 * k, forks_per_sec: k / 2, processes_blocked: k % 2 }),
     cpu_modes: JSON.stringify({ user: 5 * k, nice: 1, system: 2 * k, idle: 80, iowait: k, irq: 0.25, softirq: 0.5, steal: 0.1, guest: 0 }),
     filesystems: JSON.stringify([{ mount: '/', device: '/dev/sda1', sizeBytes: 100, usedBytes: 10 * k, availableBytes: 100 - 10 * k, usedPct: 10 * k }]),
     interfaces: JSON.stringify([
@@ -274,6 +280,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(series?.load15, [3, 6, 9, 12]);
       assert.deepEqual(series?.loadPerCore, [0.25, 0.5, 0.75, 1]);
       assert.deepEqual(series?.diskWriteBytesPerSec, [2000, 4000, 6000, 8000]);
+      assert.deepEqual(series?.contextSwitchesPerSec, [null, 2000, 3000, 4000]);
+      assert.deepEqual(series?.interruptsPerSec, [null, 200, 300, 400]);
+      assert.deepEqual(series?.forksPerSec, [null, 1, 1.5, 2]);
+      assert.deepEqual(series?.processesBlocked, [null, 0, 1, 0]);
       assert.deepEqual(series?.filesystems, [{ name: '/', usedPct: [10, 20, 30, 40] }]);
       assert.deepEqual(series?.interfaces, [
         { name: '__proto__', rxBytesPerSec: [1, null, 3, null], txBytesPerSec: [0, null, 0, null] },
@@ -309,6 +319,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(series?.swapUsedPct, [15, 35]);
       assert.deepEqual(series?.load5, [3, 7]);
       assert.deepEqual(series?.diskReadBytesPerSec, [1500, 3500]);
+      // The rolled minute's averages leave out its sample from before kernel activity, as the raw tail's would.
+      assert.deepEqual(series?.contextSwitchesPerSec, [2000, 3500]);
+      assert.deepEqual(series?.interruptsPerSec, [200, 350]);
+      assert.deepEqual(series?.forksPerSec, [1, 1.75]);
+      assert.deepEqual(series?.processesBlocked, [0, 0.5]);
       assert.deepEqual(series?.filesystems, [{ name: '/', usedPct: [15, 35] }]);
       assert.deepEqual(series?.interfaces, [
         { name: '__proto__', rxBytesPerSec: [1, 3], txBytesPerSec: [0, 0] },

@@ -157,6 +157,10 @@ async function insertDetailedSamples(db: VigilDb): Promise<void> {
     net_rx_bps: 1000,
     net_tx_bps: 10,
     disk_used_pct_max: 30,
+    context_switches_per_sec: 1000 * k,
+    interrupts_per_sec: 500 * k,
+    forks_per_sec: 0.5 * k,
+    processes_blocked: k - 1,
     cpu_modes: JSON.stringify({ user: 5 * k, nice: 1, system: 2 * k, idle: 80, iowait: k, irq: 0, softirq: 0.5, steal: 0, guest: 0 }),
     filesystems: JSON.stringify([
       { mount: '/', device: '/dev/sda1', sizeBytes: 100, usedBytes: 10 * k, availableBytes: 100 - 10 * k, usedPct: 10 * k },
@@ -188,7 +192,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     after(async () => testDb?.close());
 
     for (const resolution of ['1m', '1h'] as const) {
-      void test(`a ${resolution} bucket keeps the averages of CPU modes, swap, load and of each device but loopback`, async () => {
+      void test(`a ${resolution} bucket keeps the averages of CPU modes, swap, load, kernel activity and of each device but loopback`, async () => {
         assert.equal(await rollUpSamples(testDb.db, { resolution, fromMs: HOUR, toMs: HOUR + MINUTE_MS }), 1);
         const row = await bucketOf(testDb.db, resolution === '1m' ? 'samples_1m' : 'samples_1h', 'd', HOUR);
         assert.deepEqual(
@@ -196,6 +200,10 @@ for (const kind of ['postgres', 'pglite'] as const) {
           [10, 1, 4, 2, 0.5, 0],
         );
         assert.deepEqual([row?.swap_used_pct_avg, row?.load5_avg, row?.load15_avg, row?.load_per_core_avg], [20, 4, 6, 0.5]);
+        assert.deepEqual(
+          [row?.context_switches_per_sec_avg, row?.interrupts_per_sec_avg, row?.forks_per_sec_avg, row?.processes_blocked_avg],
+          [2000, 1000, 1, 1],
+        );
         assert.deepEqual(row?.devices, [
           // Each kind's tuple holds its own figures only (device-figures.ts): a disk's five, a filesystem's one.
           ['disk', 'sda', 2000, 4000, 10, 1, 4],

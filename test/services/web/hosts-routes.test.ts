@@ -247,6 +247,10 @@ void describe('host detail, processes at a moment, and every chart column', () =
         filesystems: [{ mount: '/var/lib/postgresql', device: '/dev/nvme0n1p2', fsType: 'ext4', sizeBytes: 1000, usedBytes: 810, availableBytes: 190, usedPct: 81, inodesUsedPct: 3 }],
         interfaces: [{ name: 'eth0', rxBytesPerSec: 5000, txBytesPerSec: 700 }],
         disks: [{ name: 'nvme0n1', readBytesPerSec: 1e6, writeBytesPerSec: 2e6, readIops: 10, writeIops: 20, busyPct: 35 }],
+        contextSwitchesPerSec: 21_000.5,
+        interruptsPerSec: 9400,
+        forksPerSec: 3.2,
+        processesBlocked: 1,
       }),
     ]);
   });
@@ -335,6 +339,10 @@ void describe('host detail, processes at a moment, and every chart column', () =
     }]);
     assert.deepEqual(series.interfaces.map((i) => i.name), ['eth0']);
     assert.deepEqual(series.gpus, []);
+    assert.deepEqual(
+      [series.contextSwitchesPerSec, series.interruptsPerSec, series.forksPerSec, series.processesBlocked].map((column) => column[3]),
+      [21_000.5, 9400, 3.2, 1],
+    );
   });
 });
 
