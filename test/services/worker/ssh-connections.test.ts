@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
+import { Duplex, PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
@@ -315,6 +316,35 @@ void test('sshd MaxSessions below the number of callers: a channel cap under it 
   } finally {
     pool.closeAll();
     await tight.stop();
+  }
+});
+
+void test('a finished exec is closed without ending its channel a second time (Node builds an unread error for that)', async () => {
+  // Every end() of a finished Duplex (ssh2's channels are Duplexes), counted.
+  const end = Duplex.prototype.end;
+  let endsOfFinished = 0;
+  Duplex.prototype.end = function (this: Duplex, ...args: unknown[]) {
+    if (this.writableFinished) endsOfFinished++;
+    return (end as (...a: unknown[]) => Duplex).apply(this, args);
+  } as typeof end;
+  const pool = new SshConnections();
+  try {
+    // The probe counts: ending a finished stream again is one.
+    const finished = new PassThrough();
+    finished.end();
+    finished.resume();
+    await new Promise((resolve) => finished.on('finish', resolve));
+    finished.end();
+    assert.equal(endsOfFinished, 1);
+    endsOfFinished = 0;
+    const t = target({ name: 'no-double-end' });
+    for (let i = 0; i < 5; i++) assert.equal((await pool.exec(t, `echo ${i}`, 10_000)).stdout, `${i}\n`);
+    // Give the channels' close and destroy their ticks.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(endsOfFinished, 0);
+  } finally {
+    Duplex.prototype.end = end;
+    pool.closeAll();
   }
 });
 
