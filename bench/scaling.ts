@@ -31,6 +31,11 @@ interface Row {
   pollsPerSec: number;
   workerCpuMsPerPoll: number;
   load: [number, number];
+  /** Hosts never polled when the warm-up ended (at its timeout, if not all were). */
+  unpolledAfterWarmup: number;
+  /** Hosts without a stored result in the window, and the fewest results of any host in it. */
+  unpolledInWindow: number;
+  fewestPolls: number;
 }
 const rows: Row[] = [];
 
@@ -42,12 +47,18 @@ try {
     const startedAt = Date.now();
     const workers = Array.from({ length: n }, () => fleet.start('worker'));
     log(`${n} worker(s): warming up`);
+    let unpolledAfterWarmup = 0;
     for (;;) {
       const dead = workers.find((w) => w.child.exitCode !== null);
       if (dead) throw new Error(`a worker exited:\n${dead.log}`);
       const polled = await fleet.hostsPolledSince(startedAt);
       if (polled >= hostCount) break;
-      if (Date.now() - startedAt > Number(values['warmup-timeout-seconds']) * 1000) throw new Error(`only ${polled} of ${hostCount} hosts polled in the warm-up`);
+      // Workers far over their capacity may leave some hosts unpolled: measured, not fatal.
+      if (Date.now() - startedAt > Number(values['warmup-timeout-seconds']) * 1000) {
+        unpolledAfterWarmup = hostCount - polled;
+        log(`${n} worker(s): only ${polled} of ${hostCount} hosts polled in the warm-up; measuring anyway`);
+        break;
+      }
       await sleep(2000);
     }
     const warmupSec = (Date.now() - startedAt) / 1000;
@@ -67,9 +78,23 @@ try {
     };
     const [samples, failures] = [await count('samples'), await count('poll_failures')];
     const polls = samples + failures;
-    const row: Row = { workers: n, warmupSec, polls, failures, pollsPerSec: polls / ((t1 - t0) / 1000), workerCpuMsPerPoll: workerCpuMs / Math.max(1, polls), load: [loadBefore, loadAfter] };
+    // Fairness: does every host get polled, or do some starve while others are polled often?
+    const perHost = await fleet.db
+      .selectFrom('samples')
+      .select((eb) => ['host', eb.fn.countAll<number>().as('n')])
+      .where('ts', '>=', new Date(t0))
+      .where('ts', '<', new Date(t1))
+      .groupBy('host')
+      .execute();
+    const unpolledInWindow = hostCount - perHost.length;
+    const fewestPolls = unpolledInWindow > 0 ? 0 : Math.min(...perHost.map((r) => Number(r.n)));
+    const row: Row = {
+      workers: n, warmupSec, polls, failures, pollsPerSec: polls / ((t1 - t0) / 1000), workerCpuMsPerPoll: workerCpuMs / Math.max(1, polls),
+      load: [loadBefore, loadAfter], unpolledAfterWarmup, unpolledInWindow, fewestPolls,
+    };
     rows.push(row);
-    log(`${n} worker(s): ${row.pollsPerSec.toFixed(0)} polls/s, ${row.workerCpuMsPerPoll.toFixed(2)} worker CPU ms/poll, ${failures} failures, load ${loadBefore} → ${loadAfter}`);
+    log(`${n} worker(s): ${row.pollsPerSec.toFixed(0)} polls/s, ${row.workerCpuMsPerPoll.toFixed(2)} worker CPU ms/poll, ${failures} failures, `
+      + `${unpolledInWindow} hosts unpolled in the window (fewest polls of a host ${fewestPolls}), load ${loadBefore} → ${loadAfter}`);
     await Promise.all(workers.map((w) => fleet.stop(w)));
     // Let the hosts see those connections go before the next set connects.
     await sleep(2000);
@@ -80,9 +105,10 @@ try {
     `scaling benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
     `${hostCount} simulated hosts, each due every second; ${windowSec} s windows`,
     '',
-    '| workers | polls/s | vs 1 worker | worker CPU ms/poll | failures | warm-up s | load average (start → end) |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.workers} | ${r.pollsPerSec.toFixed(0)} | ${(r.pollsPerSec / base).toFixed(2)} | ${r.workerCpuMsPerPoll.toFixed(2)} | ${r.failures} | ${r.warmupSec.toFixed(0)} | ${r.load[0]} → ${r.load[1]} |`),
+    '| workers | polls/s | vs 1 worker | worker CPU ms/poll | failures | warm-up s | hosts unpolled after warm-up | hosts unpolled in window | fewest polls of a host | load average (start → end) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.workers} | ${r.pollsPerSec.toFixed(0)} | ${(r.pollsPerSec / base).toFixed(2)} | ${r.workerCpuMsPerPoll.toFixed(2)} | ${r.failures} | ${r.warmupSec.toFixed(0)} `
+      + `| ${r.unpolledAfterWarmup} | ${r.unpolledInWindow} | ${r.fewestPolls} | ${r.load[0]} → ${r.load[1]} |`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {

@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   onTargets?: (targets: HostTarget[]) => Promise<void>;
   /** The clock, in milliseconds since the epoch. */
   now?: () => number;
+  /** In [0, 1): where in its interval a lost job's host is tried again. Default Math.random. */
+  random?: () => number;
   /** Where jobs and reloads are counted; default this process's registry. */
   metrics?: VigilMetrics;
 }
@@ -75,6 +77,8 @@ interface HostSchedule {
   /** The due time of the one live heap entry; older entries for this host are stale. */
   nextDue: number;
   inFlight: { seq: number; expiresAt: number } | null;
+  /** Its jobs that expired without a result since its last completed one. */
+  lostInARow: number;
   removed: boolean;
 }
 
@@ -84,6 +88,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export async function startScheduler(options: SchedulerOptions): Promise<CountingScheduler> {
   const { bus, log, loadTargets, onTargets } = options;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const metrics = options.metrics ?? processMetrics();
 
   let hosts = new Map<string, HostSchedule>();
@@ -158,6 +163,19 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       metrics.jobLost();
       log.debug('poll job expired without a result', { host: name, seq: host.inFlight.seq });
       host.inFlight = null;
+      // Expired unanswered again: workers with more jobs than they can poll drop the oldest, and
+      // a host whose slot keeps landing where they are dropped would go unpolled for as long as
+      // the overload lasts (3,000 hosts asked of one worker at 3 times what it polls: 5 never
+      // polled in 4 minutes, their slots in narrow bands of the second). Its next job leaves at
+      // a random point of the coming interval instead, off its slot; the slot after is skipped
+      // while that job is in flight, so an overloaded fleet is also asked for fewer polls that
+      // go to waste. One loss alone (a slow first contact) keeps the slot.
+      host.lostInARow++;
+      if (host.lostInARow >= 2 && intervalMs > 1) {
+        host.nextDue = slot + 1 + Math.floor(random() * (intervalMs - 1));
+        queue.push(host.nextDue, host);
+        return;
+      }
     }
     publish(host, slot);
   };
@@ -199,7 +217,10 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       return;
     }
     const host = hosts.get(done.host);
-    if (host?.inFlight && host.inFlight.seq === done.seq) host.inFlight = null;
+    if (host?.inFlight && host.inFlight.seq === done.seq) {
+      host.inFlight = null;
+      host.lostInARow = 0;
+    }
   };
 
   const apply = (targets: HostTarget[]): void => {
@@ -231,6 +252,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
           live: null,
           nextDue: firstSlotFrom(time, intervalMs, phaseMs),
           inFlight: null,
+          lostInARow: 0,
           removed: false,
         };
         queue.push(schedule.nextDue, schedule);

@@ -187,6 +187,37 @@ void describe('startScheduler', { concurrency: true }, () => {
     assert.ok(stats.skipped >= 1, `skipped ${stats.skipped}`);
   });
 
+  void it('a host whose jobs keep expiring unanswered is tried again off its slot, at a random point of the interval', async (t) => {
+    // A worker that drops every job of 'starved', as an overloaded one drops the jobs it reaches too late.
+    const h = await harness(t, { answer: (job) => job.target.name !== 'starved' });
+    const draws = [0.5, 0.25, 0.75];
+    const scheduler = await h.start({ loadTargets: async () => [target('starved'), target('fed')], random: () => draws.shift() ?? 0.5 });
+    await waitFor('5 jobs of the starved host', () => h.jobsOf('starved').length >= 5, 12_000);
+    const at = h.jobsOf('starved').map((job) => job.scheduledAt);
+    const first = at[0] as number;
+    // One loss keeps the slot; from the second in a row on, each retry leaves 1 + floor(r * 999)
+    // ms after the slot where the loss was seen, and the slot after the retry is skipped.
+    assert.deepEqual(at.slice(0, 5).map((t0) => t0 - first), [0, 1000, 2000 + 500, 4000 + 250, 6000 + 750]);
+    for (const job of h.jobsOf('starved')) assert.equal(job.expiresAt, job.scheduledAt + 1000);
+    // The host that answers keeps its slot throughout.
+    const fed = h.jobsOf('fed').map((job) => job.scheduledAt);
+    assert.ok(fed.slice(1).every((t0, i) => t0 - (fed[i] as number) === 1000), JSON.stringify(fed));
+    const stats = scheduler.stats();
+    assert.ok(stats.lost >= 4 && stats.skipped >= 2, JSON.stringify(stats));
+  });
+
+  void it('a completed job ends the run of losses: the next loss keeps the slot again', async (t) => {
+    // Drops seq 2 and 3, answers 4, drops 5 and 6.
+    const h = await harness(t, { answer: (job) => ![2, 3, 5, 6].includes(job.seq) });
+    await h.start({ loadTargets: async () => [target('flaky')], random: () => 0.5 });
+    await waitFor('7 jobs', () => h.jobsOf('flaky').length >= 7, 12_000);
+    const at = h.jobsOf('flaky').map((job) => job.scheduledAt);
+    const first = at[0] as number;
+    // 1: answered. 2: lost, seen at the slot of 3 (kept). 3: lost again, retry 4 at +500.
+    // 4: answered; 5 on the next slot; 5 lost, seen at the slot of 6 (kept); 6 lost, 7 off the slot.
+    assert.deepEqual(at.slice(0, 7).map((t0) => t0 - first), [0, 1000, 2000, 3500, 4000, 5000, 6500]);
+  });
+
   void it('after a result, publishes the next job on schedule', async (t) => {
     // The result comes mid-interval, so the in-flight mark must be cleared by it, not by expiry.
     const h = await harness(t, { answerAfterMs: 300 });
