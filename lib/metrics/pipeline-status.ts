@@ -47,9 +47,18 @@ export interface HealthThresholds {
   maxBacklog: number;
   /** Services without which no poll result is stored. */
   requiredServices: readonly string[];
+  /**
+   * More of the jobs a worker took since its last heartbeat than this share having expired in its
+   * queue before it reached them (and at least MIN_EXPIRED_JOBS) means it is asked for more polls
+   * than it can do.
+   */
+  maxExpiredJobShare: number;
 }
 
-export const DEFAULT_THRESHOLDS: HealthThresholds = { staleAfterSec: 30, maxBacklog: 1000, requiredServices: ['scheduler', 'writer'] };
+export const DEFAULT_THRESHOLDS: HealthThresholds = { staleAfterSec: 30, maxBacklog: 1000, requiredServices: ['scheduler', 'writer'], maxExpiredJobShare: 0.01 };
+
+/** Fewer than this between two heartbeats is a moment's stall, not an overload. */
+const MIN_EXPIRED_JOBS = 10;
 
 /** Results may trail by up to an interval (polls are spread over it); three intervals, and at least a minute, is trouble. */
 export function maxWriteLagSeconds(shortestIntervalSec: number | null): number {
@@ -134,6 +143,18 @@ export function assessPipeline(status: PipelineStatus, thresholds: HealthThresho
   } else if (status.writeLagSeconds !== null && status.writeLagSeconds > maxWriteLagSeconds(status.shortestIntervalSec)) {
     problems.push(`newest poll result stored is ${Math.round(status.writeLagSeconds)} s old (workers or writer behind?)`);
   }
+  // Expired in a worker's queue, not slow hosts: a job the worker took in time counts as taken
+  // however long its host then takes (Zabbix's "poller processes busy").
+  for (const seen of status.services) {
+    if (seen.service !== 'worker' || seen.lastSeenSeconds > thresholds.staleAfterSec) continue;
+    const jobs = recentWorkerJobs(seen.info);
+    if (jobs !== null && jobs.expired >= MIN_EXPIRED_JOBS && jobs.expired > thresholds.maxExpiredJobShare * jobs.taken) {
+      problems.push(
+        `worker ${seen.instance} on ${seen.host}: ${jobs.expired} of the ${jobs.taken} poll jobs it took in the last ${Math.round(jobs.seconds)} s `
+          + 'had expired in its queue: it is asked for more polls than it can do (add workers, or lengthen vigil_interval)',
+      );
+    }
+  }
   if (status.queueError !== undefined) problems.push(`cannot read the queues: ${status.queueError}`);
   for (const queue of status.queues ?? []) {
     if (queue.exists && queue.messages > thresholds.maxBacklog) {
@@ -141,6 +162,14 @@ export function assessPipeline(status: PipelineStatus, thresholds: HealthThresho
     }
   }
   return problems;
+}
+
+/** A worker heartbeat's jobs since its previous beat (services/worker/main.ts), or null if it has none. */
+function recentWorkerJobs(info: Record<string, unknown>): { seconds: number; taken: number; expired: number } | null {
+  const jobs = info['recentJobs'];
+  if (typeof jobs !== 'object' || jobs === null) return null;
+  const { seconds, taken, expired } = jobs as Record<string, unknown>;
+  return typeof seconds === 'number' && typeof taken === 'number' && typeof expired === 'number' ? { seconds, taken, expired } : null;
 }
 
 function toDate(value: Date | string): Date {

@@ -8,7 +8,8 @@ import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import type { Logger } from '../../lib/log.ts';
 import { startServiceObservability } from '../../lib/metrics/service-observability.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
-import type { Scheduler } from './scheduler-service.ts';
+import type { CountingScheduler } from './scheduler-service.ts';
+import { createRecentCounter } from '../../lib/metrics/recent-counts.ts';
 import { startInventoryScheduler } from './start-inventory-scheduler.ts';
 
 /** The advisory lock only the active scheduler holds ("vigS"). */
@@ -29,7 +30,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
   const abort = new AbortController();
   const aborted = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
   let leadership: Leadership | null = null;
-  let scheduler: Scheduler | null = null;
+  let scheduler: CountingScheduler | null = null;
   const lead = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       log.info('standing by until this scheduler holds the leader lock');
@@ -47,7 +48,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
       if (!abort.signal.aborted) log.warn('lost the leader lock: stopped scheduling, standing by');
     }
   };
-  const startWhileLeading = async (held: Leadership): Promise<Scheduler | null> => {
+  const startWhileLeading = async (held: Leadership): Promise<CountingScheduler | null> => {
     let lost = false;
     void held.lost.then(() => (lost = true));
     // The inventory may have broken since start: keep the lock and retry, as a standby could do no better.
@@ -66,12 +67,18 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     process.exitCode = 1;
   });
 
+  // Jobs published and lost (expired without a result) between heartbeats, shown by `vigil status`.
+  const recentJobs = createRecentCounter<{ published: number; lost: number }>();
   const observability = await startServiceObservability({
     service: 'scheduler',
     config,
     log,
     db: database.db,
-    info: () => ({ active: scheduler !== null, hosts: scheduler?.targets().length ?? 0 }),
+    info: () => ({
+      active: scheduler !== null,
+      hosts: scheduler?.targets().length ?? 0,
+      ...(scheduler === null ? {} : { recentJobs: recentJobs({ published: scheduler.stats().published, lost: scheduler.stats().lost }) }),
+    }),
   });
 
   return [

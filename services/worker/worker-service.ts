@@ -58,6 +58,8 @@ export interface Worker {
   subscriptionName: string;
   /** Its SSH pool now: hosts connected, hosts connecting, connections started. */
   sshConnections(): SshConnectionCounts;
+  /** Jobs taken off its queue so far: polled (or dropped as a duplicate), and expired before it reached them. */
+  jobCounts(): { taken: number; expired: number };
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const vsphere = new VspherePoller();
   const hosts = new Map<string, HostState>();
   const polling = new Set<string>();
+  const jobCounts = { taken: 0, expired: 0 };
   const checkOptions: HostChecksOptions = { systemdTimeoutMs: options.systemdCheckTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS };
 
   const pollAndPublish = async (runner: CommandRunner, job: PollJob, state: HostState): Promise<PollResult['kind']> => {
@@ -136,7 +139,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const handleJob = async (job: PollJob): Promise<void> => {
     const name = job.target.name;
+    jobCounts.taken++;
+    // Expired in the queue: this worker is behind, asked for more polls than it does.
     if (Date.now() > job.expiresAt) {
+      jobCounts.expired++;
       log.debug('dropping expired poll job', { host: name, seq: job.seq, expiresAt: job.expiresAt });
       return;
     }
@@ -177,6 +183,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   return {
     subscriptionName,
     sshConnections: () => connections.counts(),
+    jobCounts: () => ({ ...jobCounts }),
     stop: async () => {
       stopping = true;
       await subscription.close();

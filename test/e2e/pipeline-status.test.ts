@@ -118,6 +118,17 @@ void describe('a fleet: one process per service', () => {
     // No host is polled here: none connected, none connecting.
     assert.equal(worker?.info['sshOpen'], 0);
     assert.equal(worker?.info['sshConnecting'], 0);
+    // The jobs each took or published since its previous beat, which `vigil status` judges for overload.
+    const recent = (service: string): Record<string, unknown> => status.services.find((s) => s.service === service)?.info['recentJobs'] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(recent('worker')).sort(), ['expired', 'seconds', 'taken']);
+    assert.ok(Object.values(recent('worker')).every((v) => typeof v === 'number' && v >= 0), JSON.stringify(recent('worker')));
+    // The scheduler's, once it holds the lock (its first beat may come before).
+    const scheduler = await waitFor('the active scheduler\'s counts', 30_000, async () => {
+      const info = (await readPipelineStatus(database.db)).services.find((s) => s.service === 'scheduler')?.info;
+      return info?.['active'] === true && info['recentJobs'] !== undefined ? (info['recentJobs'] as Record<string, unknown>) : undefined;
+    });
+    assert.deepEqual(Object.keys(scheduler).sort(), ['lost', 'published', 'seconds']);
+    assert.ok(!status.problems.some((p) => /expired in its queue/.test(p)), status.problems.join('\n'));
   });
 
   void test('a broken edit of the rules file shows in the evaluator\'s and the alerter\'s heartbeat, and clears when mended', async () => {

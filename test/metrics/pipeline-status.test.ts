@@ -55,6 +55,21 @@ void describe('assessPipeline', () => {
     assert.deepEqual(assessPipeline({ ...HEALTHY, writeLagSeconds: null, hosts: { up: 0, down: 0, unknown: 0 } }), []);
   });
 
+  void test('a worker that took jobs already expired in its queue: over 1% of those it took, and at least 10', () => {
+    const worker = (info: Record<string, unknown>, lastSeenSeconds = 2, instance = 'worker-1'): ServiceSeen => ({ ...seen('worker', lastSeenSeconds, instance), info });
+    const withWorkers = (...workers: ServiceSeen[]): PipelineStatus => ({ ...HEALTHY, services: [...HEALTHY.services, ...workers] });
+    const behind = withWorkers(worker({ subscription: 'worker-a', recentJobs: { seconds: 5, taken: 15_000, expired: 9000 } }), worker({ recentJobs: { seconds: 5, taken: 900, expired: 0 } }, 1, 'worker-2'));
+    assert.deepEqual(assessPipeline(behind), [
+      'worker worker-1 on h: 9000 of the 15000 poll jobs it took in the last 5 s had expired in its queue: it is asked for more polls than it can do (add workers, or lengthen vigil_interval)',
+    ]);
+    // A moment's stall, or 1% exactly: not an overload.
+    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 200, expired: 9 } }))), []);
+    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 3000, expired: 30 } }))), []);
+    // A stale worker's last beat is not judged (it shows as not seen); malformed or absent counts are ignored.
+    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 3000, expired: 300 } }, 45), worker({}, 1, 'worker-2'))), []);
+    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: '3000', expired: 300 } }))), []);
+  });
+
   void test('a queue over the backlog threshold, or queues that could not be read', () => {
     const backlog = { ...HEALTHY, queues: [{ queue: 'vigil.poll.results.writer', exists: true, messages: 5, consumers: 0 }] };
     assert.deepEqual(assessPipeline(backlog, { ...DEFAULT_THRESHOLDS, maxBacklog: 4 }), ['queue vigil.poll.results.writer holds 5 messages (over 4)']);

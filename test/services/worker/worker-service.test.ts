@@ -122,11 +122,15 @@ void test('an expired job is dropped without a result', async () => {
   const fresh = job(host);
   // Were the expired job polled, it would still be in flight when the fresh one arrives, so the
   // fresh one would be the one dropped and the only result would carry the expired job's seq.
+  const before = worker.jobCounts();
   await bus.publish('poll.jobs', expired);
   await bus.publish('poll.jobs', fresh);
   await waitFor('a result for the host', () => results.find((r) => r.host === 'expiring'));
   assert.deepEqual(results.filter((r) => r.host === 'expiring').map((r) => r.seq), [fresh.seq]);
   assert.deepEqual(dones.filter((d) => d.host === 'expiring').map((d) => d.seq), [fresh.seq], 'no completion for a dropped job');
+  // Counted for its heartbeat, which `vigil status` judges: two taken, one of them expired.
+  const after = worker.jobCounts();
+  assert.deepEqual({ taken: after.taken - before.taken, expired: after.expired - before.expired }, { taken: 2, expired: 1 });
 });
 
 void test('a job for a host already being polled is dropped', async () => {
