@@ -48,17 +48,16 @@ export interface HealthThresholds {
   /** Services without which no poll result is stored. */
   requiredServices: readonly string[];
   /**
-   * More of the jobs a worker took since its last heartbeat than this share having expired in its
-   * queue before it reached them (and at least MIN_EXPIRED_JOBS) means it is asked for more polls
-   * than it can do.
+   * More of the scheduler's jobs since its last heartbeat than this share expiring never answered
+   * (and at least MIN_UNANSWERED_JOBS) means the workers are asked for more polls than they do.
    */
-  maxExpiredJobShare: number;
+  maxUnansweredJobShare: number;
 }
 
-export const DEFAULT_THRESHOLDS: HealthThresholds = { staleAfterSec: 30, maxBacklog: 1000, requiredServices: ['scheduler', 'writer'], maxExpiredJobShare: 0.01 };
+export const DEFAULT_THRESHOLDS: HealthThresholds = { staleAfterSec: 30, maxBacklog: 1000, requiredServices: ['scheduler', 'writer'], maxUnansweredJobShare: 0.01 };
 
 /** Fewer than this between two heartbeats is a moment's stall, not an overload. */
-const MIN_EXPIRED_JOBS = 10;
+const MIN_UNANSWERED_JOBS = 10;
 
 /** Results may trail by up to an interval (polls are spread over it); three intervals, and at least a minute, is trouble. */
 export function maxWriteLagSeconds(shortestIntervalSec: number | null): number {
@@ -143,17 +142,16 @@ export function assessPipeline(status: PipelineStatus, thresholds: HealthThresho
   } else if (status.writeLagSeconds !== null && status.writeLagSeconds > maxWriteLagSeconds(status.shortestIntervalSec)) {
     problems.push(`newest poll result stored is ${Math.round(status.writeLagSeconds)} s old (workers or writer behind?)`);
   }
-  // Expired in a worker's queue, not slow hosts: a job the worker took in time counts as taken
-  // however long its host then takes (Zabbix's "poller processes busy").
-  for (const seen of status.services) {
-    if (seen.service !== 'worker' || seen.lastSeenSeconds > thresholds.staleAfterSec) continue;
-    const jobs = recentWorkerJobs(seen.info);
-    if (jobs !== null && jobs.expired >= MIN_EXPIRED_JOBS && jobs.expired > thresholds.maxExpiredJobShare * jobs.taken) {
-      problems.push(
-        `worker ${seen.instance} on ${seen.host}: ${jobs.expired} of the ${jobs.taken} poll jobs it took in the last ${Math.round(jobs.seconds)} s `
-          + 'had expired in its queue: it is asked for more polls than it can do (add workers, or lengthen vigil_interval)',
-      );
-    }
+  // Jobs that expired never answered were left in a queue (RabbitMQ drops them unread at their
+  // expiry, a worker drops those it reaches late): Zabbix's "poller processes busy". A host slower
+  // than its interval answers its lost jobs late, and is not counted.
+  const jobs = recentSchedulerJobs(status.services);
+  const unanswered = jobs === null ? 0 : Math.max(0, jobs.lost - jobs.answeredLate);
+  if (jobs !== null && unanswered >= MIN_UNANSWERED_JOBS && unanswered > thresholds.maxUnansweredJobShare * jobs.published) {
+    problems.push(
+      `${unanswered} of the ${jobs.published} poll jobs of the last ${Math.round(jobs.seconds)} s expired unanswered: `
+        + 'the workers are asked for more polls than they can do (add workers, or lengthen vigil_interval)',
+    );
   }
   if (status.queueError !== undefined) problems.push(`cannot read the queues: ${status.queueError}`);
   for (const queue of status.queues ?? []) {
@@ -164,12 +162,19 @@ export function assessPipeline(status: PipelineStatus, thresholds: HealthThresho
   return problems;
 }
 
-/** A worker heartbeat's jobs since its previous beat (services/worker/main.ts), or null if it has none. */
-function recentWorkerJobs(info: Record<string, unknown>): { seconds: number; taken: number; expired: number } | null {
-  const jobs = info['recentJobs'];
+/** The jobs since its previous beat of the freshest active scheduler (services/scheduler/main.ts), or null. */
+function recentSchedulerJobs(services: readonly ServiceSeen[]): { seconds: number; published: number; lost: number; answeredLate: number } | null {
+  let freshest: ServiceSeen | null = null;
+  for (const seen of services) {
+    if (seen.service !== 'scheduler' || seen.info['active'] !== true) continue;
+    if (freshest === null || seen.lastSeenSeconds < freshest.lastSeenSeconds) freshest = seen;
+  }
+  const jobs = freshest?.info['recentJobs'];
   if (typeof jobs !== 'object' || jobs === null) return null;
-  const { seconds, taken, expired } = jobs as Record<string, unknown>;
-  return typeof seconds === 'number' && typeof taken === 'number' && typeof expired === 'number' ? { seconds, taken, expired } : null;
+  const { seconds, published, lost, answeredLate } = jobs as Record<string, unknown>;
+  return typeof seconds === 'number' && typeof published === 'number' && typeof lost === 'number' && typeof answeredLate === 'number'
+    ? { seconds, published, lost, answeredLate }
+    : null;
 }
 
 function toDate(value: Date | string): Date {

@@ -8,7 +8,7 @@ import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import type { Logger } from '../../lib/log.ts';
 import { startServiceObservability } from '../../lib/metrics/service-observability.ts';
 import type { ShutdownStep } from '../../lib/shutdown.ts';
-import type { CountingScheduler } from './scheduler-service.ts';
+import type { CountingScheduler, SchedulerStats } from './scheduler-service.ts';
 import { createRecentCounter } from '../../lib/metrics/recent-counts.ts';
 import { startInventoryScheduler } from './start-inventory-scheduler.ts';
 
@@ -67,8 +67,9 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     process.exitCode = 1;
   });
 
-  // Jobs published and lost (expired without a result) between heartbeats, shown by `vigil status`.
-  const recentJobs = createRecentCounter<{ published: number; lost: number }>();
+  // Jobs published, lost (expired without a result) and answered late between heartbeats: `vigil
+  // status` judges from them whether the workers are asked for more polls than they can do.
+  const recentJobs = createRecentCounter<{ published: number; lost: number; answeredLate: number }>();
   const observability = await startServiceObservability({
     service: 'scheduler',
     config,
@@ -77,7 +78,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     info: () => ({
       active: scheduler !== null,
       hosts: scheduler?.targets().length ?? 0,
-      ...(scheduler === null ? {} : { recentJobs: recentJobs({ published: scheduler.stats().published, lost: scheduler.stats().lost }) }),
+      ...(scheduler === null ? {} : { recentJobs: recentJobs(pick(scheduler.stats())) }),
     }),
   });
 
@@ -95,4 +96,8 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     ...observability,
     { name: 'database', run: () => database.close() },
   ];
+}
+
+function pick({ published, lost, answeredLate }: SchedulerStats): { published: number; lost: number; answeredLate: number } {
+  return { published, lost, answeredLate };
 }

@@ -36,6 +36,8 @@ export interface SchedulerStats {
   skipped: number;
   /** Jobs that expired without a result. */
   lost: number;
+  /** Of those, the ones answered after all (a host slower than its interval, not a job left in a queue). */
+  answeredLate: number;
   /** Publishes the bus refused; the host is tried again at its next due time. */
   publishFailed: number;
 }
@@ -77,8 +79,10 @@ interface HostSchedule {
   /** The due time of the one live heap entry; older entries for this host are stale. */
   nextDue: number;
   inFlight: { seq: number; expiresAt: number } | null;
-  /** Its jobs that expired without a result since its last completed one. */
+  /** Its jobs that expired without a result since its last answered one. */
   lostInARow: number;
+  /** The last of them: an answer to it after all means the host is slow, not its job left unread. */
+  lostSeq: number | null;
   removed: boolean;
 }
 
@@ -97,7 +101,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
   const lastSeq = new Map<string, number>();
   const queue = new DueQueue<HostSchedule>();
   const pendingPublishes = new Set<Promise<void>>();
-  const stats: SchedulerStats = { published: 0, skipped: 0, lost: 0, publishFailed: 0 };
+  const stats: SchedulerStats = { published: 0, skipped: 0, lost: 0, answeredLate: 0, publishFailed: 0 };
   let timer: NodeJS.Timeout | null = null;
   let armedFor = Infinity;
   let stopped = false;
@@ -162,6 +166,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       stats.lost++;
       metrics.jobLost();
       log.debug('poll job expired without a result', { host: name, seq: host.inFlight.seq });
+      host.lostSeq = host.inFlight.seq;
       host.inFlight = null;
       // Expired unanswered again: workers with more jobs than they can poll drop the oldest, and
       // a host whose slot keeps landing where they are dropped would go unpolled for as long as
@@ -169,7 +174,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       // polled in 4 minutes, their slots in narrow bands of the second). Its next job leaves at
       // a random point of the coming interval instead, off its slot; the slot after is skipped
       // while that job is in flight, so an overloaded fleet is also asked for fewer polls that
-      // go to waste. One loss alone (a slow first contact) keeps the slot.
+      // go to waste. One loss alone (a slow first contact) keeps the slot, and a host whose lost
+      // jobs are answered late (one hanging past its interval) keeps it throughout.
       host.lostInARow++;
       if (host.lostInARow >= 2 && intervalMs > 1) {
         host.nextDue = slot + 1 + Math.floor(random() * (intervalMs - 1));
@@ -217,8 +223,13 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       return;
     }
     const host = hosts.get(done.host);
-    if (host?.inFlight && host.inFlight.seq === done.seq) {
+    if (!host) return;
+    if (host.inFlight?.seq === done.seq) {
       host.inFlight = null;
+      host.lostInARow = 0;
+    } else if (host.lostSeq === done.seq) {
+      stats.answeredLate++;
+      host.lostSeq = null;
       host.lostInARow = 0;
     }
   };
@@ -253,6 +264,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
           nextDue: firstSlotFrom(time, intervalMs, phaseMs),
           inFlight: null,
           lostInARow: 0,
+          lostSeq: null,
           removed: false,
         };
         queue.push(schedule.nextDue, schedule);

@@ -127,8 +127,8 @@ void describe('a fleet: one process per service', () => {
       const info = (await readPipelineStatus(database.db)).services.find((s) => s.service === 'scheduler')?.info;
       return info?.['active'] === true && info['recentJobs'] !== undefined ? (info['recentJobs'] as Record<string, unknown>) : undefined;
     });
-    assert.deepEqual(Object.keys(scheduler).sort(), ['lost', 'published', 'seconds']);
-    assert.ok(!status.problems.some((p) => /expired in its queue/.test(p)), status.problems.join('\n'));
+    assert.deepEqual(Object.keys(scheduler).sort(), ['answeredLate', 'lost', 'published', 'seconds']);
+    assert.ok(!status.problems.some((p) => /expired unanswered/.test(p)), status.problems.join('\n'));
   });
 
   void test('a broken edit of the rules file shows in the evaluator\'s and the alerter\'s heartbeat, and clears when mended', async () => {

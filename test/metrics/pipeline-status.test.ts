@@ -55,19 +55,23 @@ void describe('assessPipeline', () => {
     assert.deepEqual(assessPipeline({ ...HEALTHY, writeLagSeconds: null, hosts: { up: 0, down: 0, unknown: 0 } }), []);
   });
 
-  void test('a worker that took jobs already expired in its queue: over 1% of those it took, and at least 10', () => {
-    const worker = (info: Record<string, unknown>, lastSeenSeconds = 2, instance = 'worker-1'): ServiceSeen => ({ ...seen('worker', lastSeenSeconds, instance), info });
-    const withWorkers = (...workers: ServiceSeen[]): PipelineStatus => ({ ...HEALTHY, services: [...HEALTHY.services, ...workers] });
-    const behind = withWorkers(worker({ subscription: 'worker-a', recentJobs: { seconds: 5, taken: 15_000, expired: 9000 } }), worker({ recentJobs: { seconds: 5, taken: 900, expired: 0 } }, 1, 'worker-2'));
-    assert.deepEqual(assessPipeline(behind), [
-      'worker worker-1 on h: 9000 of the 15000 poll jobs it took in the last 5 s had expired in its queue: it is asked for more polls than it can do (add workers, or lengthen vigil_interval)',
+  void test('jobs of the active scheduler that expired never answered: over 1% of those published, and at least 10', () => {
+    const scheduler = (info: Record<string, unknown>, lastSeenSeconds = 2, instance = 'scheduler-1'): ServiceSeen => ({ ...seen('scheduler', lastSeenSeconds, instance), info });
+    const withScheduler = (...schedulers: ServiceSeen[]): PipelineStatus => ({ ...HEALTHY, services: [...schedulers, seen('writer', 3)] });
+    const jobs = (published: number, lost: number, answeredLate: number) => ({ active: true, hosts: 3000, recentJobs: { seconds: 5, published, lost, answeredLate } });
+    assert.deepEqual(assessPipeline(withScheduler(scheduler(jobs(9107, 7295, 0)))), [
+      '7295 of the 9107 poll jobs of the last 5 s expired unanswered: the workers are asked for more polls than they can do (add workers, or lengthen vigil_interval)',
     ]);
+    // Lost but answered late (hosts slower than their interval): not an overload.
+    assert.deepEqual(assessPipeline(withScheduler(scheduler(jobs(500, 40, 40)))), []);
+    assert.equal(assessPipeline(withScheduler(scheduler(jobs(500, 40, 20)))).length, 1);
     // A moment's stall, or 1% exactly: not an overload.
-    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 200, expired: 9 } }))), []);
-    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 3000, expired: 30 } }))), []);
-    // A stale worker's last beat is not judged (it shows as not seen); malformed or absent counts are ignored.
-    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: 3000, expired: 300 } }, 45), worker({}, 1, 'worker-2'))), []);
-    assert.deepEqual(assessPipeline(withWorkers(worker({ recentJobs: { seconds: 5, taken: '3000', expired: 300 } }))), []);
+    assert.deepEqual(assessPipeline(withScheduler(scheduler(jobs(200, 9, 0)))), []);
+    assert.deepEqual(assessPipeline(withScheduler(scheduler(jobs(3000, 30, 0)))), []);
+    // Only the freshest active scheduler counts; a standby has no counts; malformed counts are ignored.
+    assert.equal(assessPipeline(withScheduler(scheduler({ active: false }, 1, 'scheduler-2'), scheduler(jobs(3000, 300, 0)))).length, 1);
+    assert.deepEqual(assessPipeline(withScheduler(scheduler(jobs(3000, 300, 0), 20), scheduler(jobs(3000, 0, 0), 1, 'scheduler-2'))), []);
+    assert.deepEqual(assessPipeline(withScheduler(scheduler({ active: true, recentJobs: { seconds: 5, published: '3000', lost: 300, answeredLate: 0 } }))), []);
   });
 
   void test('a queue over the backlog threshold, or queues that could not be read', () => {

@@ -206,6 +206,19 @@ void describe('startScheduler', { concurrency: true }, () => {
     assert.ok(stats.lost >= 4 && stats.skipped >= 2, JSON.stringify(stats));
   });
 
+  void it('a host whose jobs are answered after they expired (one slower than its interval) keeps its slot', async (t) => {
+    // Every answer comes 1.3 s after its job: each job is lost at the next slot, then answered late.
+    const h = await harness(t, { answerAfterMs: 1300 });
+    const scheduler = await h.start({ loadTargets: async () => [target('slow')], random: () => 0.5 });
+    await waitFor('5 jobs', () => h.jobsOf('slow').length >= 5, 12_000);
+    const at = h.jobsOf('slow').map((job) => job.scheduledAt);
+    assert.ok(at.slice(1, 5).every((t0, i) => t0 - (at[i] as number) === 1000), JSON.stringify(at));
+    const stats = scheduler.stats();
+    assert.ok(stats.lost >= 4, JSON.stringify(stats));
+    // Each lost job's answer arrived, so none of them expired unread.
+    await waitFor('the late answers', () => scheduler.stats().answeredLate >= 4);
+  });
+
   void it('a completed job ends the run of losses: the next loss keeps the slot again', async (t) => {
     // Drops seq 2 and 3, answers 4, drops 5 and 6.
     const h = await harness(t, { answer: (job) => ![2, 3, 5, 6].includes(job.seq) });
