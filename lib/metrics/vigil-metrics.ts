@@ -15,6 +15,8 @@ export interface VigilMetrics {
   jobPublished(): void;
   jobSkipped(): void;
   jobLost(): void;
+  /** Scheduler: a lost job's result came after all (its host is slower than its interval). */
+  jobAnsweredLate(): void;
   jobPublishFailed(): void;
   /** Scheduler: the inventory was (re)loaded, or a reload failed and the last good hosts stay. */
   inventoryReloaded(ok: boolean): void;
@@ -83,6 +85,11 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
   const published = new Counter({ name: 'vigil_jobs_published_total', help: 'Poll jobs the message bus accepted.', registers });
   const skipped = new Counter({ name: 'vigil_jobs_skipped_total', help: 'Due polls not published because the host\'s previous job was still in flight.', registers });
   const lost = new Counter({ name: 'vigil_jobs_lost_total', help: 'Poll jobs that expired without a result.', registers });
+  const answeredLate = new Counter({
+    name: 'vigil_jobs_answered_late_total',
+    help: 'Lost poll jobs whose result came after all (hosts slower than their interval); lost minus these expired unread in a queue (workers overloaded).',
+    registers,
+  });
   const publishFailed = new Counter({ name: 'vigil_jobs_publish_failed_total', help: 'Poll jobs the message bus refused (retried at the next due time).', registers });
   const reloads = new Counter({ name: 'vigil_inventory_reloads_total', help: 'Inventory loads, by outcome (ok, or failed: the last good hosts stay polled).', labelNames: ['outcome'], registers });
   const batchSize = new Histogram({ name: 'vigil_write_batch_size', help: 'Poll results per committed write transaction.', buckets: BATCH_SIZE_BUCKETS, registers });
@@ -184,6 +191,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     jobPublished: () => published.inc(),
     jobSkipped: () => skipped.inc(),
     jobLost: () => lost.inc(),
+    jobAnsweredLate: () => answeredLate.inc(),
     jobPublishFailed: () => publishFailed.inc(),
     inventoryReloaded: (ok) => (ok ? reloadsBy.ok : reloadsBy.failed).inc(),
     recordWrite(results, seconds) {

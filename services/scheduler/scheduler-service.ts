@@ -229,6 +229,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       host.lostInARow = 0;
     } else if (host.lostSeq === done.seq) {
       stats.answeredLate++;
+      metrics.jobAnsweredLate();
       host.lostSeq = null;
       host.lostInARow = 0;
     }

@@ -43,7 +43,7 @@ void test('every metric is defined up front, without process metrics when asked'
   const text = await metrics.registry.metrics();
   for (const name of [
     'vigil_polls_total', 'vigil_poll_duration_seconds', 'vigil_poll_failures_total', 'vigil_jobs_published_total', 'vigil_jobs_skipped_total',
-    'vigil_jobs_lost_total', 'vigil_write_batch_size', 'vigil_write_duration_seconds', 'vigil_samples_written_total',
+    'vigil_jobs_lost_total', 'vigil_jobs_answered_late_total', 'vigil_write_batch_size', 'vigil_write_duration_seconds', 'vigil_samples_written_total',
     'vigil_inventory_reloads_total', 'vigil_queue_messages', 'vigil_queue_consumers', 'vigil_write_lag_seconds', 'vigil_ssh_connections', 'vigil_ssh_connects_total',
   ]) {
     assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
@@ -86,6 +86,7 @@ void test('the scheduler counts the jobs it publishes and loses, as its stats do
     const samples = await read(metrics);
     assert.equal(valueOf(samples, 'vigil_jobs_published_total'), stats.published);
     assert.equal(valueOf(samples, 'vigil_jobs_lost_total'), stats.lost);
+    assert.equal(valueOf(samples, 'vigil_jobs_answered_late_total'), stats.answeredLate);
     assert.equal(valueOf(samples, 'vigil_jobs_skipped_total'), stats.skipped);
     assert.equal(valueOf(samples, 'vigil_jobs_publish_failed_total'), stats.publishFailed);
     assert.ok(stats.published >= 2);
