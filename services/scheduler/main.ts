@@ -78,7 +78,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     info: () => ({
       active: scheduler !== null,
       hosts: scheduler?.targets().length ?? 0,
-      ...(scheduler === null ? {} : { recentJobs: recentJobs(pick(scheduler.stats())) }),
+      ...(scheduler === null ? {} : { recentJobs: recentJobs(jobCounts(scheduler.stats())) }),
     }),
   });
 
@@ -98,6 +98,6 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
   ];
 }
 
-function pick({ published, lost, answeredLate }: SchedulerStats): { published: number; lost: number; answeredLate: number } {
+function jobCounts({ published, lost, answeredLate }: SchedulerStats): { published: number; lost: number; answeredLate: number } {
   return { published, lost, answeredLate };
 }
