@@ -49,6 +49,10 @@ function target(name: string, fields: Partial<HostTarget> = {}): HostTarget {
 let seq = 0;
 /** Publishes one job and waits for its result. */
 async function pollOnce(hostTarget: HostTarget): Promise<PollResult> {
+  // Rates divide by the host's own clock, /proc/uptime, which moves in 10 ms steps: two polls of
+  // this machine back to back read it 10-20 ms apart, sometimes in the same step, and then have no
+  // rates at all. Polls are seconds apart in use; 50 ms is enough here.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   const now = Date.now();
   const job: PollJob = { target: hostTarget, seq: ++seq, scheduledAt: now, expiresAt: now + 60_000 };
   await bus.publish('poll.jobs', job);
