@@ -89,7 +89,9 @@ void test('a scrape of the real node_exporter gives the sample an SSH poll of th
   assert.equal('processes' in fromExporter, false, 'not collected: absent, not "none"');
   assert.equal('failedUnits' in fromExporter, false);
 
-  // The second scrape has rates, over the exporter's own clock.
+  // The second scrape has rates, over the exporter's own clock. Not back to back: CPU time moves
+  // in 10 ms ticks, and a scrape a few ms after the first may find none spent.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   const second = success((await poll(exporterTarget(exporter.url), scraped.snapshot ?? undefined)).result).sample;
   assert.ok(second.cpuBusyPct !== null && second.cpuBusyPct >= 0 && second.cpuBusyPct <= 100);
   assert.equal(second.perCoreBusyPct?.length, second.cpuCount);
