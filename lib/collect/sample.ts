@@ -117,11 +117,6 @@ export interface HostFacts {
   architecture: string | null;
 }
 
-/**
- * What one run of the poll script said, parsed but not yet turned into rates.
- * The worker keeps the previous snapshot of each host to compute rates from counter deltas.
- * A section the host did not provide (missing file, unparseable text) is null and named in `missing`.
- */
 /** node_exporter's node_context_switches_total, node_intr_total, node_forks_total and node_procs_blocked. */
 export interface KernelActivity {
   /** `ctxt`: context switches since boot. */
@@ -134,6 +129,11 @@ export interface KernelActivity {
   procsBlocked: number | null;
 }
 
+/**
+ * What one run of the poll script said, parsed but not yet turned into rates.
+ * The worker keeps the previous snapshot of each host to compute rates from counter deltas.
+ * A section the host did not provide (missing file, unparseable text) is null and named in `missing`.
+ */
 export interface HostSnapshot {
   /**
    * Which script ran: a light poll does not collect processes, facts or failed units, so those are

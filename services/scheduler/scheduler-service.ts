@@ -170,8 +170,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Countin
       host.inFlight = null;
       // Expired unanswered again: workers with more jobs than they can poll drop the oldest, and
       // a host whose slot keeps landing where they are dropped would go unpolled for as long as
-      // the overload lasts (3,000 hosts asked of one worker at 3 times what it polls: 5 never
-      // polled in 4 minutes, their slots in narrow bands of the second). Its next job leaves at
+      // the overload lasts (3,000 polls a second asked of one worker that did about 1,800: 5 hosts
+      // never polled in 4 minutes, their slots in narrow bands of the second). Its next job leaves at
       // a random point of the coming interval instead, off its slot; the slot after is skipped
       // while that job is in flight, so an overloaded fleet is also asked for fewer polls that
       // go to waste. One loss alone (a slow first contact) keeps the slot, and a host whose lost
