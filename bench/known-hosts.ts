@@ -6,29 +6,25 @@
 // Also a user's known_hosts of hashed lines (ssh-keygen -H, Debian's default): each hashed line
 // costs an HMAC per host looked up, as it does in OpenSSH's own client.
 // Run: node --import tsx bench/known-hosts.ts [--hosts 100,1000,10000] [--hashed 1000]
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import ssh2 from 'ssh2';
+import { loadHostKeys } from '../lib/simulator/simulator-keys.ts';
 import { HostKeyStore } from '../services/worker/host-key-store.ts';
 
 const { values } = parseArgs({ options: { hosts: { type: 'string', default: '100,1000,10000' }, hashed: { type: 'string', default: '1000' } } });
 const fleetSizes = values.hosts.split(',').map(Number);
 const hashedLines = Number(values.hashed);
 
-/** An ed25519 public key blob in SSH wire format, as a server presents it. */
-function keyBlob(): Buffer {
-  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
-  const type = Buffer.from('ssh-ed25519');
-  const blob = Buffer.alloc(8 + type.length + raw.length);
-  blob.writeUInt32BE(type.length, 0);
-  type.copy(blob, 4);
-  blob.writeUInt32BE(raw.length, 4 + type.length);
-  raw.copy(blob, 8 + type.length);
-  return blob;
-}
-const keys = Array.from({ length: 64 }, keyBlob);
+// The simulator's cached host keys, as their hosts present them (SSH wire format).
+const keys = (await loadHostKeys(64)).map((key) => {
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) throw parsed;
+  return parsed.getPublicSSH();
+});
 const keyOf = (i: number): Buffer => keys[i % keys.length] as Buffer;
 
 interface Pass {

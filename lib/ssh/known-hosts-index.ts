@@ -19,10 +19,6 @@ export class KnownHostsIndex {
     for (const entry of entries) this.add(entry);
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   add(entry: KnownHostsEntry): void {
     const position = this.entries.push(entry) - 1;
     const names = plainNames(entry);

@@ -67,9 +67,10 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     process.exitCode = 1;
   });
 
-  // Jobs published, lost (expired without a result) and answered late between heartbeats: `vigil
-  // status` judges from them whether the workers are asked for more polls than they can do.
-  const recentJobs = createRecentCounter<{ published: number; lost: number; answeredLate: number }>();
+  // The scheduler's counters between heartbeats: `vigil status` judges from the jobs published,
+  // lost (expired without a result) and answered late whether the workers are asked for more
+  // polls than they can do.
+  const recentJobs = createRecentCounter<SchedulerStats>();
   const observability = await startServiceObservability({
     service: 'scheduler',
     config,
@@ -78,7 +79,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     info: () => ({
       active: scheduler !== null,
       hosts: scheduler?.targets().length ?? 0,
-      ...(scheduler === null ? {} : { recentJobs: recentJobs(jobCounts(scheduler.stats())) }),
+      ...(scheduler === null ? {} : { recentJobs: recentJobs(scheduler.stats()) }),
     }),
   });
 
@@ -96,8 +97,4 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     ...observability,
     { name: 'database', run: () => database.close() },
   ];
-}
-
-function jobCounts({ published, lost, answeredLate }: SchedulerStats): { published: number; lost: number; answeredLate: number } {
-  return { published, lost, answeredLate };
 }

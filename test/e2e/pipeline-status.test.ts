@@ -127,7 +127,7 @@ void describe('a fleet: one process per service', () => {
       const info = (await readPipelineStatus(database.db)).services.find((s) => s.service === 'scheduler')?.info;
       return info?.['active'] === true && info['recentJobs'] !== undefined ? (info['recentJobs'] as Record<string, unknown>) : undefined;
     });
-    assert.deepEqual(Object.keys(scheduler).sort(), ['answeredLate', 'lost', 'published', 'seconds']);
+    assert.deepEqual(Object.keys(scheduler).sort(), ['answeredLate', 'lost', 'publishFailed', 'published', 'seconds', 'skipped']);
     assert.ok(!status.problems.some((p) => /expired unanswered/.test(p)), status.problems.join('\n'));
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatBytes, formatBytesPerSec, formatCount, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
+import { formatAge, formatBytes, formatBytesPerSec, formatCount, formatCountPerSec, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
 
 void test('formatPercent', () => {
   assert.equal(formatPercent(42.345), '42.3 %');
@@ -76,4 +76,6 @@ void test('formatCount: whole counts plain, averages to one decimal, k and M as 
   assert.equal(formatCount(-20_000), '-20.0k');
   assert.equal(formatCount(null), '—');
   assert.equal(formatCount(Number.NaN), '—');
+  assert.equal(formatCountPerSec(21_072.8), '21.1k/s');
+  assert.equal(formatCountPerSec(null), '—');
 });

@@ -105,30 +105,25 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
   ];
   // node_exporter's and Zabbix's kernel activity. Left out while the range holds none of it: samples
   // stored before it was collected, and entries that are no Linux host (printers, a vCenter's VMs).
-  const kernelActivity: ChartSpec[] = [
-    {
-      id: 'kernel-activity',
-      title: 'Context switches and interrupts',
-      unit: 'perSec',
-      series: [
-        { label: 'context switches', color: 'cpu', values: series.contextSwitchesPerSec, csv: 'context_switches_per_sec' },
-        { label: 'interrupts', color: 'tx', values: series.interruptsPerSec, csv: 'interrupts_per_sec' },
-      ],
-    },
-    {
-      id: 'forks-blocked',
-      title: 'Forks and tasks blocked on I/O',
-      unit: 'perSec',
-      rightUnit: 'count',
-      series: [
-        { label: 'forks', color: 'accent', values: series.forksPerSec, csv: 'forks_per_sec' },
-        { label: 'blocked on I/O', color: 'warn', values: series.processesBlocked, right: true, csv: 'processes_blocked' },
-      ],
-    },
-  ];
-  for (const chart of kernelActivity) {
-    if (chart.series.some((s) => s.values.some((v) => v !== null))) charts.push(chart);
-  }
+  pushIfAnyValue(charts, {
+    id: 'kernel-activity',
+    title: 'Context switches and interrupts',
+    unit: 'perSec',
+    series: [
+      { label: 'context switches', color: 'cpu', values: series.contextSwitchesPerSec, csv: 'context_switches_per_sec' },
+      { label: 'interrupts', color: 'tx', values: series.interruptsPerSec, csv: 'interrupts_per_sec' },
+    ],
+  });
+  pushIfAnyValue(charts, {
+    id: 'forks-blocked',
+    title: 'Forks and tasks blocked on I/O',
+    unit: 'perSec',
+    rightUnit: 'count',
+    series: [
+      { label: 'forks', color: 'accent', values: series.forksPerSec, csv: 'forks_per_sec' },
+      { label: 'blocked on I/O', color: 'warn', values: series.processesBlocked, right: true, csv: 'processes_blocked' },
+    ],
+  });
   const hidden: ChartSpecs['hidden'] = [];
 
   if (series.filesystems.length > 0) {
@@ -155,17 +150,15 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
       ],
     });
     // Its own chart, a third unit: left out while the range holds no latency (samples stored before it was collected).
-    if (disk.readLatencyMs.some((v) => v !== null) || disk.writeLatencyMs.some((v) => v !== null)) {
-      charts.push({
-        id: `disk-latency:${disk.name}`,
-        title: `Disk ${disk.name} latency`,
-        unit: 'milliseconds',
-        series: [
-          { label: 'read', color: 'rx', values: disk.readLatencyMs, csv: `disk[${disk.name}]_read_latency_ms` },
-          { label: 'write', color: 'tx', values: disk.writeLatencyMs, csv: `disk[${disk.name}]_write_latency_ms` },
-        ],
-      });
-    }
+    pushIfAnyValue(charts, {
+      id: `disk-latency:${disk.name}`,
+      title: `Disk ${disk.name} latency`,
+      unit: 'milliseconds',
+      series: [
+        { label: 'read', color: 'rx', values: disk.readLatencyMs, csv: `disk[${disk.name}]_read_latency_ms` },
+        { label: 'write', color: 'tx', values: disk.writeLatencyMs, csv: `disk[${disk.name}]_write_latency_ms` },
+      ],
+    });
   }
 
   const interfaces = busiest(series.interfaces, (i) => [i.rxBytesPerSec, i.txBytesPerSec], 'interfaces', hidden);
@@ -197,6 +190,11 @@ export function buildChartSpecs(series: HostSeries, gpuNames: ReadonlyMap<string
     });
   }
   return { charts, hidden };
+}
+
+/** Charts a figure collected only by some hosts, or only since some version, where the range holds any of it. */
+function pushIfAnyValue(charts: ChartSpec[], chart: ChartSpec): void {
+  if (chart.series.some((s) => s.values.some((v) => v !== null))) charts.push(chart);
 }
 
 /** The MAX_DEVICE_CHARTS devices with the most traffic, in name order; the others go to `hidden`. */

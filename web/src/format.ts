@@ -40,6 +40,11 @@ export function formatCount(value: number | null | undefined): string {
   return Number.isInteger(value) || magnitude >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
+export function formatCountPerSec(value: number | null | undefined): string {
+  const count = formatCount(value);
+  return count === DASH ? DASH : `${count}/s`;
+}
+
 /** A duration in seconds as its largest unit and the next one: "45 s", "3 min 20 s", "2 h 5 min", "4 d 3 h". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;

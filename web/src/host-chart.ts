@@ -7,7 +7,7 @@ import type { ChartSpec, ChartUnit } from './chart-specs.ts';
 import { stackColumns } from './chart-stack.ts';
 import { readChartTheme, withAlpha } from './chart-theme.ts';
 import type { ChartTheme } from './chart-theme.ts';
-import { formatBytesPerSec, formatCount, formatLoad, formatPercent } from './format.ts';
+import { formatBytesPerSec, formatCount, formatCountPerSec, formatLoad, formatPercent } from './format.ts';
 
 export interface ChartZoomDetail {
   fromMs: number;
@@ -251,10 +251,8 @@ export function formatValue(unit: ChartUnit, value: number | null): string {
       return value === null || !Number.isFinite(value) ? '—' : `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
     case 'count':
       return formatCount(value);
-    case 'perSec': {
-      const count = formatCount(value);
-      return count === '—' ? count : `${count}/s`;
-    }
+    case 'perSec':
+      return formatCountPerSec(value);
   }
 }
 

@@ -13,6 +13,13 @@ export const ROLLUP_METRICS = [
 
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
 
+/** Samples columns a chart draws as they are: their average is the figure, in SQL and in JS alike. */
+const PLAIN_DETAIL_COLUMNS = [
+  'load5', 'load15', 'load_per_core', 'context_switches_per_sec', 'interrupts_per_sec', 'forks_per_sec', 'processes_blocked',
+] as const;
+
+type PlainDetailColumn = (typeof PLAIN_DETAIL_COLUMNS)[number];
+
 /**
  * Figures only the host page's charts draw, each with the SQL that reads it from a `samples` row
  * joined with cpuModesJoinSql. Only their average is kept: a chart draws averages, and min and max
@@ -27,13 +34,7 @@ export const ROLLUP_DETAIL_METRICS = {
   cpu_softirq_pct: 'cm.softirq',
   cpu_steal_pct: 'cm.steal',
   swap_used_pct: '100.0 * swap_used_bytes / nullif(swap_total_bytes, 0)',
-  load5: 'load5',
-  load15: 'load15',
-  load_per_core: 'load_per_core',
-  context_switches_per_sec: 'context_switches_per_sec',
-  interrupts_per_sec: 'interrupts_per_sec',
-  forks_per_sec: 'forks_per_sec',
-  processes_blocked: 'processes_blocked',
+  ...(Object.fromEntries(PLAIN_DETAIL_COLUMNS.map((column) => [column, column])) as Record<PlainDetailColumn, string>),
 } as const;
 
 /** The CPU modes of the samples row `s` as columns of `cm`, the json parsed once per row. */
@@ -60,20 +61,11 @@ export const ROLLUP_DETAIL_READERS = {
   cpu_softirq_pct: (row) => figure(jsonField(row['cpu_modes'], 'softirq')),
   cpu_steal_pct: (row) => figure(jsonField(row['cpu_modes'], 'steal')),
   swap_used_pct: (row) => percentOf(figure(row['swap_used_bytes']), figure(row['swap_total_bytes'])),
-  load5: (row) => figure(row['load5']),
-  load15: (row) => figure(row['load15']),
-  load_per_core: (row) => figure(row['load_per_core']),
-  context_switches_per_sec: (row) => figure(row['context_switches_per_sec']),
-  interrupts_per_sec: (row) => figure(row['interrupts_per_sec']),
-  forks_per_sec: (row) => figure(row['forks_per_sec']),
-  processes_blocked: (row) => figure(row['processes_blocked']),
+  ...(Object.fromEntries(PLAIN_DETAIL_COLUMNS.map((column) => [column, (row: SampleFigureRow) => figure(row[column])])) as Record<PlainDetailColumn, (row: SampleFigureRow) => number | null>),
 } as const satisfies Record<RollupDetailMetric, (row: SampleFigureRow) => number | null>;
 
 /** The samples columns ROLLUP_DETAIL_READERS read. */
-export const ROLLUP_DETAIL_COLUMNS = [
-  'cpu_modes', 'swap_used_bytes', 'swap_total_bytes', 'load5', 'load15', 'load_per_core',
-  'context_switches_per_sec', 'interrupts_per_sec', 'forks_per_sec', 'processes_blocked',
-] as const;
+export const ROLLUP_DETAIL_COLUMNS = ['cpu_modes', 'swap_used_bytes', 'swap_total_bytes', ...PLAIN_DETAIL_COLUMNS] as const;
 
 /** A stored figure: a number, or null for anything else (SQL NULL, an absent json field). */
 export function figure(value: unknown): number | null {

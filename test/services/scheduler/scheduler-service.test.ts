@@ -5,6 +5,8 @@ import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { MessageBus } from '../../../lib/bus/message-bus.ts';
 import type { PollDone } from '../../../lib/bus/poll-done.ts';
 import { createLogger, silentLogger } from '../../../lib/log.ts';
+import { createVigilMetrics } from '../../../lib/metrics/vigil-metrics.ts';
+import { parsePrometheusText, valueOf } from '../../metrics/prometheus-text.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { HostTarget } from '../../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../../lib/poll/poll-messages.ts';
@@ -209,7 +211,8 @@ void describe('startScheduler', { concurrency: true }, () => {
   void it('a host whose jobs are answered after they expired (one slower than its interval) keeps its slot', async (t) => {
     // Every answer comes 1.3 s after its job: each job is lost at the next slot, then answered late.
     const h = await harness(t, { answerAfterMs: 1300 });
-    const scheduler = await h.start({ loadTargets: async () => [target('slow')], random: () => 0.5 });
+    const metrics = createVigilMetrics({ processMetrics: false });
+    const scheduler = await h.start({ loadTargets: async () => [target('slow')], random: () => 0.5, metrics });
     await waitFor('5 jobs', () => h.jobsOf('slow').length >= 5, 12_000);
     const at = h.jobsOf('slow').map((job) => job.scheduledAt);
     assert.ok(at.slice(1, 5).every((t0, i) => t0 - (at[i] as number) === 1000), JSON.stringify(at));
@@ -217,6 +220,9 @@ void describe('startScheduler', { concurrency: true }, () => {
     assert.ok(stats.lost >= 4, JSON.stringify(stats));
     // Each lost job's answer arrived, so none of them expired unread.
     await waitFor('the late answers', () => scheduler.stats().answeredLate >= 4);
+    // Counted for Prometheus as well: lost minus answered late is what was left unread.
+    const exported = parsePrometheusText(await metrics.registry.metrics());
+    assert.ok((valueOf(exported, 'vigil_jobs_answered_late_total') ?? 0) >= 4, JSON.stringify(scheduler.stats()));
   });
 
   void it('a completed job ends the run of losses: the next loss keeps the slot again', async (t) => {
