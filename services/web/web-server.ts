@@ -15,6 +15,7 @@ import { alertsRoutes } from './routes/alerts-routes.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { hostMetricsRoutes } from './routes/host-metrics-routes.ts';
 import { hostsRoutes } from './routes/hosts-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
@@ -107,6 +108,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: eventsRoutes, options: { db: options.db, log: options.log, ...authNow } },
     { plugin: metricsRoutes, options: {} },
+    { plugin: hostMetricsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: openapiRoutes, options: {} },
     { plugin: staticRoutes, options: { staticDir: options.staticDir } },
   ]);

@@ -5,6 +5,7 @@ import type { CheckResult } from '../../checks/check-result.ts';
 import type { DiskRate, FilesystemUsage, GpuReading, InterfaceRate, Pressure } from '../../collect/sample.ts';
 import type { SnmpReport } from '../../snmp/poll-snmp.ts';
 import type { HostStatus, VigilDb } from '../database.ts';
+import { jsonList, numberOrNull, stringList } from './row-values.ts';
 import { parseJson } from './stored-alert.ts';
 
 export interface HostFactsDetail {
@@ -220,21 +221,6 @@ function latestChecks(row: DetailRow): HostLatestChecks | null {
   return { ts: iso(row.latest_ts) ?? '', pollFailed: false, results: jsonList<CheckResult>(row.checks) };
 }
 
-function jsonList<T>(value: unknown): T[] {
-  const parsed = parseJson(value, null);
-  return Array.isArray(parsed) ? (parsed as T[]) : [];
-}
-
-function stringList(value: unknown): string[] {
-  return jsonList<unknown>(value).map(String);
-}
-
 function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
-}
-
-function numberOrNull(value: number | string | null): number | null {
-  if (value === null) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
 }
