@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HostOverview } from '../../lib/db/queries/list-hosts.ts';
-import { NO_FILTER, filterHosts, groupsOf, mergeHosts, sortHosts } from '../../web/src/host-rows.ts';
+import { NO_FILTER, NO_POLL_RESULT, filterHosts, groupsOf, mergeHosts, sortHosts, statusNote } from '../../web/src/host-rows.ts';
 
 function host(name: string, over: Partial<HostOverview> & { cpu?: number | null; rx?: number | null } = {}): HostOverview {
   const { cpu = null, rx = null, ...rest } = over;
@@ -110,4 +110,14 @@ void test('a VM follows the hypervisor it runs on, under their vCenter; with tha
   const withoutEsx1 = fleet.filter((h) => h.name !== 'vc1/esx1');
   assert.deepEqual(names(sortHosts(withoutEsx1, { key: 'name', direction: 'asc' })),
     ['kvm1', 'kvm1/guest', 'vc1', 'vc1/db', 'vc1/esx2', 'vc1/app', 'vc1/web']);
+});
+
+void test('statusNote: the latest failure with its reason, "no poll result yet" before any poll came back, nothing for a host that is up', () => {
+  assert.equal(statusNote(host('a', { status: 'down', statusReason: 'timeout-connect', statusMessage: 'no answer within 10 s' })), 'timeout-connect: no answer within 10 s');
+  assert.equal(statusNote(host('a', { status: 'down', statusReason: 'refused' })), 'refused');
+  assert.equal(statusNote(host('a', { status: 'unknown' })), NO_POLL_RESULT);
+  assert.equal(NO_POLL_RESULT, 'no poll result yet');
+  // A failed first poll says why, not that nothing came back.
+  assert.equal(statusNote(host('a', { status: 'unknown', statusReason: 'dns', statusMessage: 'no such host' })), 'dns: no such host');
+  assert.equal(statusNote(host('a')), null);
 });

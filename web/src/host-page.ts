@@ -10,6 +10,7 @@ import type { ChartSpecs } from './chart-specs.ts';
 import { watchTheme } from './chart-theme.ts';
 import { csvFileName, downloadText, toCsv } from './csv-export.ts';
 import { formatDuration } from './format.ts';
+import { NO_POLL_RESULT, statusNote } from './host-rows.ts';
 import { fetchHostAlerts, fetchHostDetail, fetchLive, fetchProcessesAt, fetchSeries, startLive, stopLive } from './host-api.ts';
 import type { ApiAlert, HostDetail, HostSeries, LiveState, ProcessesAt } from './host-api.ts';
 import type { ChartPickDetail, ChartZoomDetail, VigilChart } from './host-chart.ts';
@@ -274,7 +275,7 @@ export class VigilHostPage extends LitElement {
           ? ''
           : html`<span class="status ${detail.status}">${detail.status}</span>
               ${detail.removed ? html`<span class="status-message">${detail.parent === null ? 'removed from the inventory' : `removed: no longer listed by ${detail.parent}`}</span>` : ''}
-              ${detail.statusMessage === null ? '' : html`<span class="status-message">${detail.statusReason}: ${detail.statusMessage}</span>`}`}
+              ${statusLine(detail)}`}
       </header>
       ${this.error === null ? '' : html`<p class="error" role="alert">${this.error}</p>`}
       <section aria-label="Host facts">
@@ -591,6 +592,13 @@ export class VigilHostPage extends LitElement {
 
 /** The preset last chosen on this browser, so that a reload or the next host opens with it. */
 const RANGE_STORAGE_KEY = 'vigil.hostPage.range';
+
+/** Under the host's name: why its status is what it is (the latest failure), or, before any poll came back, how often it is polled. */
+function statusLine(detail: HostDetail) {
+  const note = statusNote(detail);
+  if (note === null || (note === NO_POLL_RESULT && detail.removed)) return '';
+  return html`<span class="status-message" data-status-note>${note === NO_POLL_RESULT ? `${note} (polled every ${formatDuration(detail.intervalSec)})` : note}</span>`;
+}
 
 function storedRange(): TimeRange {
   try {

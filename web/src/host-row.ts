@@ -5,7 +5,7 @@
 import type { HostOverview } from './api-client.ts';
 import { hostHref } from './app-route.ts';
 import { formatAge, formatBytesPerSec, formatPercent } from './format.ts';
-import { displayStatus } from './host-rows.ts';
+import { displayStatus, statusNote } from './host-rows.ts';
 import { sparklineMean, sparklinePath } from './sparkline.ts';
 
 export const ROW_HEIGHT = 36;
@@ -159,7 +159,7 @@ export class HostRow {
     const status = displayStatus(host);
     setClass(this.element, host.removed ? 'row removed' : 'row');
     setClass(this.status, `status ${status}`);
-    setAttribute(this.status, 'title', host.statusMessage ?? host.statusReason);
+    setAttribute(this.status, 'title', statusNote(host));
     setText(this.status, status);
     const lastSample = latest ? `last sample ${formatAge(latest.ts, now)}` : 'no sample yet';
     setAttribute(this.name, 'href', hostHref(host.name));

@@ -28,6 +28,15 @@ export function displayStatus(host: HostOverview): StatusFilter {
   return host.removed ? 'removed' : host.status;
 }
 
+/** NO_POLL_RESULT: what a host's status means while no poll of it has come back (status unknown). */
+export const NO_POLL_RESULT = 'no poll result yet';
+
+/** The why of a host's status, for its tooltip and its page: the latest failure, or that no poll came back yet; null when up. */
+export function statusNote(host: Pick<HostOverview, 'status' | 'statusReason' | 'statusMessage'>): string | null {
+  if (host.statusMessage !== null) return host.statusReason === null ? host.statusMessage : `${host.statusReason}: ${host.statusMessage}`;
+  return host.status === 'unknown' ? NO_POLL_RESULT : host.statusReason;
+}
+
 /**
  * A removed child entry (a VM deleted in vCenter, lib/db/queries/remove-missing-children.ts) shows
  * only when removed entries are asked for: VMs come and go far more often than inventory hosts,
