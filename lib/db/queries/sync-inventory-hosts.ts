@@ -16,6 +16,9 @@ export interface InventorySyncChanges {
   changed: string[];
 }
 
+/** Hosts written by one statement: 8,000 bind parameters, far below PostgreSQL's 65,535. */
+const HOSTS_PER_STATEMENT = 1000;
+
 export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarget[]): Promise<InventorySyncChanges> {
   const wanted = new Map(targets.map((target) => [target.name, target]));
   return db.transaction().execute(async (trx) => {
@@ -55,10 +58,12 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
         removed_at: null,
       });
     }
-    if (upserts.length > 0) {
+    // A statement takes at most 65,535 bind parameters and a row has 8: one VALUES list for a whole
+    // inventory of 8,192 hosts or more was refused ("bind message has … parameter formats").
+    for (let start = 0; start < upserts.length; start += HOSTS_PER_STATEMENT) {
       await trx
         .insertInto('hosts')
-        .values(upserts)
+        .values(upserts.slice(start, start + HOSTS_PER_STATEMENT))
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({
             address: eb.ref('excluded.address'),
@@ -78,8 +83,9 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
       if (row.parent !== null && wanted.has(row.parent)) continue;
       changes.removed.push(row.name);
     }
-    if (changes.removed.length > 0) {
-      await trx.updateTable('hosts').set({ removed_at: new Date() }).where('name', 'in', changes.removed).execute();
+    const removedAt = new Date();
+    for (let start = 0; start < changes.removed.length; start += HOSTS_PER_STATEMENT) {
+      await trx.updateTable('hosts').set({ removed_at: removedAt }).where('name', 'in', changes.removed.slice(start, start + HOSTS_PER_STATEMENT)).execute();
     }
     return changes;
   });

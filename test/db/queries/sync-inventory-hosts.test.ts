@@ -57,5 +57,21 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const c = await testDb.db.selectFrom('hosts').select(['status', 'address']).where('name', '=', 'c').executeTakeFirstOrThrow();
       assert.deepEqual(c, { status: 'up', address: 'c3.example' });
     });
+
+    // Regression: one VALUES list of 8 parameters a host was refused by PostgreSQL from 8,192 hosts on
+    // ("bind message has 14465 parameter formats but 0 parameters" at 10,000): a first start with such an inventory failed.
+    void test('an inventory of 10,000 hosts is added, changed and removed whole', async () => {
+      const many = Array.from({ length: 10_000 }, (_, i) => target(`fleet-${String(i).padStart(5, '0')}`));
+      const added = await syncInventoryHosts(testDb.db, many);
+      assert.equal(added.added.length, 10_000);
+      const changed = await syncInventoryHosts(testDb.db, many.map((t) => ({ ...t, intervalSec: 60 })));
+      assert.equal(changed.changed.length, 10_000);
+      const removed = await syncInventoryHosts(testDb.db, []);
+      assert.equal(removed.removed.filter((name) => name.startsWith('fleet-')).length, 10_000);
+      const left = await testDb.db.selectFrom('hosts').select((eb) => eb.fn.countAll<string>().as('n')).where('name', 'like', 'fleet-%').where('removed_at', 'is', null).executeTakeFirstOrThrow();
+      assert.equal(Number(left.n), 0);
+      const slow = await testDb.db.selectFrom('hosts').select((eb) => eb.fn.countAll<string>().as('n')).where('name', 'like', 'fleet-%').where('interval_sec', '=', 60).executeTakeFirstOrThrow();
+      assert.equal(Number(slow.n), 10_000);
+    });
   });
 }
