@@ -400,4 +400,23 @@ void describe('the host page in Chromium', () => {
     await saveScreenshot(page, 'host-page-dark');
     assert.deepEqual(pageErrors, []);
   });
+
+  void test('a host no poll of which came back yet says so, on its page and as its status tooltip in the overview', async () => {
+    // As an inventory sync leaves a new host: a row, status unknown, no sample, no failure.
+    await testDb.db.insertInto('hosts').values({ name: 'waiting-1', address: '10.0.0.9', connection: 'ssh', groups: '["web"]', interval_sec: 30 }).execute();
+    await page.goto(`/#/hosts/${encodeURIComponent('waiting-1')}`);
+    const note = page.locator('vigil-host-page [data-status-note]');
+    await waitFor('the status note', 20_000, async () => ((await note.count()) === 1 ? true : undefined), 100);
+    assert.equal(await note.textContent(), 'no poll result yet (polled every 30 s)');
+    assert.equal(await page.locator('vigil-host-page header .status').textContent(), 'unknown');
+    // web-1, up, has no note.
+    await page.goto(`/#/hosts/${encodeURIComponent(HOST)}`);
+    await waitFor('web-1 up', 20_000, async () => ((await page.locator('vigil-host-page header .status').textContent()) === 'up' ? true : undefined), 100);
+    assert.equal(await note.count(), 0);
+    await page.goto('/#/');
+    const status = page.locator('host-table .row', { has: page.locator('a.name', { hasText: /^waiting-1$/ }) }).locator('.status');
+    await waitFor('waiting-1 in the overview', 20_000, async () => ((await status.count()) === 1 ? true : undefined), 100);
+    assert.equal(await status.getAttribute('title'), 'no poll result yet');
+    assert.deepEqual(pageErrors, []);
+  });
 });
