@@ -1,7 +1,7 @@
 // Parse cost of one poll on the worker: parsePollOutput, and parsePollOutput + buildSample against
 // the previous poll's snapshot, for a real host's capture of the full script (test/fixtures/hosts/debian12-vm-2core,
-// ~130 processes) and a simulated host's output of each script. Each is set beside two bare baselines timed in the
-// same run on the same text: `text.split('\n')` (the least any line parser does) and `JSON.parse` of
+// ~130 processes), a simulated host's output of each script, and 2,000 simulated hosts' light
+// outputs in turn. Each is set beside two bare baselines timed in the same run on the same text: `text.split('\n')` (the least any line parser does) and `JSON.parse` of
 // a JSON document of the same length (what decoding that many bytes costs at its fastest). The
 // machine is shared, so the ratios are the figures to compare.
 // Run: node --import tsx bench/parse.ts [--ms 3000]
@@ -17,8 +17,9 @@ const budgetMs = Number(values.ms);
 
 interface Case {
   name: string;
-  previousText: string;
-  text: string;
+  /** Each output is parsed in turn, after its own previous one: one host, or a fleet of them. */
+  previousTexts: string[];
+  texts: string[];
 }
 
 const fixture = (n: number): string => readFileSync(new URL(`../test/fixtures/hosts/debian12-vm-2core/poll-output-v2-${n}.txt`, import.meta.url), 'utf8');
@@ -29,10 +30,21 @@ const simulated = createHostState('bench-host', 7, T0);
 const asReceived = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 const simulatedBefore = asReceived(renderPollOutput(simulated));
 advanceHostState(simulated, T0 + 10_000);
+// bench:poll's 2,000 simulated hosts, light outputs taken in turn: a new text every time, as the
+// worker gets them, from hosts that differ (4 to 64 cores, disks, interfaces). Their outputs are
+// longer on average than the one host's above, and parsing costs about as much more as they are longer.
+const FLEET = 2000;
+const fleetStates = Array.from({ length: FLEET }, (_, i) => createHostState(`fleet-${i}`, i, T0));
+const fleetBefore = fleetStates.map((state) => asReceived(renderPollOutput(state)));
+const fleetLight = fleetStates.map((state) => {
+  advanceHostState(state, T0 + 10_000);
+  return asReceived(renderPollOutput(state, 'light'));
+});
 const cases: Case[] = [
-  { name: 'debian12-vm-2core capture (full)', previousText: fixture(1), text: fixture(2) },
-  { name: 'simulated host (full)', previousText: simulatedBefore, text: asReceived(renderPollOutput(simulated)) },
-  { name: 'simulated host (light)', previousText: simulatedBefore, text: asReceived(renderPollOutput(simulated, 'light')) },
+  { name: 'debian12-vm-2core capture (full)', previousTexts: [fixture(1)], texts: [fixture(2)] },
+  { name: 'simulated host (full)', previousTexts: [simulatedBefore], texts: [asReceived(renderPollOutput(simulated))] },
+  { name: 'simulated host (light)', previousTexts: [simulatedBefore], texts: [asReceived(renderPollOutput(simulated, 'light'))] },
+  { name: `${FLEET} simulated hosts in turn (light)`, previousTexts: fleetBefore, texts: fleetLight },
 ];
 
 /** A JSON document of exactly `length` characters: an array of short strings, as a parser sees many small tokens. */
@@ -85,17 +97,24 @@ const rows: string[] = [
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const c of cases) {
-  const previous = parsePollOutput(c.previousText);
-  const json = jsonOfLength(c.text.length);
-  const processes = parsePollOutput(c.text).processes?.length ?? 0;
+  const previous = c.previousTexts.map((text) => parsePollOutput(text));
+  const jsons = c.texts.map((text) => jsonOfLength(text.length));
+  const processes = parsePollOutput(c.texts[0] ?? '').processes?.length ?? 0;
+  const n = c.texts.length;
+  const bytes = Math.round(c.texts.reduce((sum, text) => sum + text.length, 0) / n);
+  let at = 0;
+  const next = (): number => (at = (at + 1) % n);
   const t = timeAll({
-    split: () => c.text.split('\n').length,
-    json: () => JSON.parse(json) as unknown,
-    parse: () => parsePollOutput(c.text),
-    both: () => buildSample('bench', T0, parsePollOutput(c.text), previous, { processPatterns: ['postgres', 'sshd'] }),
+    split: () => (c.texts[next()] ?? '').split('\n').length,
+    json: () => JSON.parse(jsons[next()] ?? '') as unknown,
+    parse: () => parsePollOutput(c.texts[next()] ?? ''),
+    both: () => {
+      const i = next();
+      return buildSample('bench', T0, parsePollOutput(c.texts[i] ?? ''), previous[i], { processPatterns: ['postgres', 'sshd'] });
+    },
   });
   const [split = NaN, jsonMs = NaN, parse = NaN, both = NaN] = [t['split'], t['json'], t['parse'], t['both']];
-  rows.push(`| ${c.name} | ${c.text.length} | ${processes} | ${split.toFixed(4)} | ${jsonMs.toFixed(4)} | ${parse.toFixed(4)} | ${both.toFixed(4)} | `
+  rows.push(`| ${c.name} | ${n > 1 ? `${bytes} on average` : bytes} | ${processes} | ${split.toFixed(4)} | ${jsonMs.toFixed(4)} | ${parse.toFixed(4)} | ${both.toFixed(4)} | `
     + `${(parse / split).toFixed(1)} | ${(parse / jsonMs).toFixed(2)} | ${(both / jsonMs).toFixed(2)} |`);
 }
 process.stdout.write(rows.join('\n') + '\n');
