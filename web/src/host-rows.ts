@@ -28,7 +28,7 @@ export function displayStatus(host: HostOverview): StatusFilter {
   return host.removed ? 'removed' : host.status;
 }
 
-/** NO_POLL_RESULT: what a host's status means while no poll of it has come back (status unknown). */
+/** What a host's status means while no poll of it has come back (status unknown). */
 export const NO_POLL_RESULT = 'no poll result yet';
 
 /** The why of a host's status, for its tooltip and its page: the latest failure, or that no poll came back yet; null when up. */

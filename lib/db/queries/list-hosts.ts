@@ -1,6 +1,7 @@
 // The fleet overview: every host with the headline figures of its newest sample.
 import { sql } from 'kysely';
 import type { HostStatus, VigilDb } from '../database.ts';
+import { numberOrNull, stringList } from './row-values.ts';
 
 export interface HostLatestSample {
   /** Milliseconds since the epoch. */
@@ -96,7 +97,7 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
   return rows.map((row) => ({
     name: row.name,
     address: row.address,
-    groups: parseGroups(row.groups),
+    groups: stringList(row.groups),
     status: row.status,
     statusReason: row.status_reason,
     statusMessage: row.status_message,
@@ -109,39 +110,18 @@ export async function listHosts(db: VigilDb, filter: ListHostsFilter = {}): Prom
         ? null
         : {
             ts: toDate(row.latest_ts).getTime(),
-            cpuBusyPct: toNumberOrNull(row.cpu_busy_pct),
-            memUsedPct: toNumberOrNull(row.mem_used_pct),
-            diskUsedPctMax: toNumberOrNull(row.disk_used_pct_max),
-            netRxBytesPerSec: toNumberOrNull(row.net_rx_bps),
-            netTxBytesPerSec: toNumberOrNull(row.net_tx_bps),
-            load1: toNumberOrNull(row.load1),
-            uptimeSec: toNumberOrNull(row.uptime_sec),
-            memTotalBytes: toNumberOrNull(row.mem_total_bytes),
+            cpuBusyPct: numberOrNull(row.cpu_busy_pct),
+            memUsedPct: numberOrNull(row.mem_used_pct),
+            diskUsedPctMax: numberOrNull(row.disk_used_pct_max),
+            netRxBytesPerSec: numberOrNull(row.net_rx_bps),
+            netTxBytesPerSec: numberOrNull(row.net_tx_bps),
+            load1: numberOrNull(row.load1),
+            uptimeSec: numberOrNull(row.uptime_sec),
+            memTotalBytes: numberOrNull(row.mem_total_bytes),
           },
   }));
 }
 
-// bigint and numeric columns come back from pg as strings, so every figure goes through Number().
-function toNumberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
 function toDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
-}
-
-// Depending on the column type, drivers hand back a parsed array or its JSON text.
-function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string' && value !== '') {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      return [value];
-    }
-  }
-  return [];
 }

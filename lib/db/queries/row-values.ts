@@ -13,9 +13,9 @@ export function stringList(value: unknown): string[] {
   return jsonList<unknown>(value).map(String);
 }
 
-/** A number column (int8 arrives as text); null for null or anything not finite. */
-export function numberOrNull(value: number | string | null): number | null {
-  if (value === null) return null;
+/** A number column (int8, numeric and count(*) arrive from pg as text); null for null or anything not finite. */
+export function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
 }

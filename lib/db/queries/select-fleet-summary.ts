@@ -2,6 +2,7 @@
 // newest sample. One round trip, whatever the fleet's size.
 import { sql } from 'kysely';
 import type { VigilDb } from '../database.ts';
+import { numberOrNull } from './row-values.ts';
 
 export interface FleetSummary {
   /** ISO 8601: the clock the freshness of samples was judged by. */
@@ -107,11 +108,4 @@ export async function selectFleetSummary(db: VigilDb, nowMs: number): Promise<Fl
     },
     totals: { netRxBytesPerSec: numberOrNull(row.rx_sum), netTxBytesPerSec: numberOrNull(row.tx_sum) },
   };
-}
-
-// count(*) is a string from pg and a number from PGlite.
-function numberOrNull(value: number | string | null): number | null {
-  if (value === null) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
 }
