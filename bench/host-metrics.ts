@@ -47,8 +47,8 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 /** prom-client gauges holding exactly the series Vigil's text has, read back from that text. */
 function promClientRegistryOf(text: string): Registry {
-  const registry = new Registry();
-  const gauges = new Map<string, Gauge>();
+  // Read whole first: a family's label names (an optional fstype) must be known when its gauge is made.
+  const families = new Map<string, { help: string; labelNames: Set<string>; series: Array<[Record<string, string>, number]> }>();
   let help = '';
   for (const line of text.split('\n')) {
     if (line.startsWith('# HELP ')) help = line.slice(line.indexOf(' ', 7) + 1);
@@ -57,14 +57,15 @@ function promClientRegistryOf(text: string): Registry {
     const name = line.slice(0, brace);
     const labels: Record<string, string> = {};
     for (const m of line.slice(brace + 1, line.lastIndexOf('}')).matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]!] = m[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    let gauge = gauges.get(name);
-    if (!gauge) {
-      gauge = new Gauge({ name, help, labelNames: [], registers: [registry] });
-      gauges.set(name, gauge);
-    }
-    // Label names differ by series within a family (an optional fstype); prom-client wants them declared.
-    for (const label of Object.keys(labels)) if (!(gauge as unknown as { labelNames: string[] }).labelNames.includes(label)) (gauge as unknown as { labelNames: string[] }).labelNames.push(label);
-    gauge.set(labels, Number(line.slice(line.lastIndexOf(' ') + 1)));
+    let family = families.get(name);
+    if (!family) families.set(name, (family = { help, labelNames: new Set(), series: [] }));
+    for (const label of Object.keys(labels)) family.labelNames.add(label);
+    family.series.push([labels, Number(line.slice(line.lastIndexOf(' ') + 1))]);
+  }
+  const registry = new Registry();
+  for (const [name, family] of families) {
+    const gauge = new Gauge({ name, help: family.help, labelNames: [...family.labelNames], registers: [registry] });
+    for (const [labels, value] of family.series) gauge.set(labels, value);
   }
   return registry;
 }
@@ -122,7 +123,8 @@ for (const count of sizes) {
   await scrape();
   if (bytes !== text.length) throw new Error(`the scrape gave ${bytes} bytes, the rows rendered in memory ${text.length}`);
   await selectHostMetrics(db, { now: Date.now() });
-  await registry.metrics();
+  const promClientSeries = (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+  if (promClientSeries !== series) throw new Error(`prom-client renders ${promClientSeries} series, Vigil ${series}`);
   const scrapeMs: number[] = [];
   const queryMs: number[] = [];
   const renderMs: number[] = [];
