@@ -7,6 +7,7 @@ import type { PollChild, PollFailure, PollResult, PollSuccess } from '../../poll
 import type { HostFacts } from '../../collect/sample.ts';
 import type { Database, HostStatus } from '../database.ts';
 import { transactionWithCopy } from '../copy-transaction.ts';
+import { inStatementBatches } from '../statement-batches.ts';
 import { storeSamplesReturningKeys } from './store-samples.ts';
 import { removeMissingChildren } from './remove-missing-children.ts';
 
@@ -198,12 +199,11 @@ async function insertFailuresReturningKeys(
 ): Promise<Array<{ host: string; ts: number }>> {
   if (failures.length === 0) return [];
   const keys: Array<{ host: string; ts: number }> = [];
-  // 5 parameters a row: far under the bind-parameter limit at any sane batch size, but chunk anyway.
-  for (let start = 0; start < failures.length; start += 10_000) {
+  for (const batch of inStatementBatches(failures, 5)) {
     const rows = await db
       .insertInto('poll_failures')
       .values(
-        failures.slice(start, start + 10_000).map((failure) => ({
+        batch.map((failure) => ({
           host: failure.host,
           ts: new Date(failure.finishedAt),
           reason: failure.reason,

@@ -3,12 +3,11 @@
 // or the new one, never half of it. Only the latest KEEP_SNAPSHOTS are kept.
 import { sql } from 'kysely';
 import type { VigilDb } from '../database.ts';
+import { inStatementBatches } from '../statement-batches.ts';
 import type { InventorySnapshot } from '../../inventory/inventory-snapshot.ts';
 
 export const KEEP_SNAPSHOTS = 5;
 
-// Five parameters a row: well under PostgreSQL's 65,535 bind parameters per statement.
-const HOSTS_PER_INSERT = 2000;
 
 export interface StoredSnapshot {
   /** The snapshot's version: its id. */
@@ -28,16 +27,14 @@ export async function insertInventorySnapshot(db: VigilDb, snapshot: InventorySn
       .values({ source: snapshot.source, hash: snapshot.hash, groups: JSON.stringify(snapshot.groups) })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (let start = 0; start < snapshot.hosts.length; start += HOSTS_PER_INSERT) {
-      const rows = snapshot.hosts.slice(start, start + HOSTS_PER_INSERT).map((host, i) => ({
-        snapshot_id: id,
-        name: host.name,
-        position: start + i,
-        groups: JSON.stringify(host.groups),
-        vars: JSON.stringify(host.vars),
-      }));
-      await trx.insertInto('inventory_snapshot_hosts').values(rows).execute();
-    }
+    const rows = snapshot.hosts.map((host, position) => ({
+      snapshot_id: id,
+      name: host.name,
+      position,
+      groups: JSON.stringify(host.groups),
+      vars: JSON.stringify(host.vars),
+    }));
+    for (const batch of inStatementBatches(rows, 5)) await trx.insertInto('inventory_snapshot_hosts').values(batch).execute();
     await trx
       .deleteFrom('inventory_snapshots')
       .where('id', 'not in', (eb) => eb.selectFrom('inventory_snapshots').select('id').orderBy('id', 'desc').limit(Math.max(1, keep)))

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { HostTarget } from '../../poll/host-target.ts';
 import type { Database } from '../database.ts';
+import { inStatementBatches } from '../statement-batches.ts';
 
 export interface InventorySyncChanges {
   /** New hosts, and removed hosts that came back. */
@@ -15,9 +16,6 @@ export interface InventorySyncChanges {
   /** Present before and now, with a different address, connection, groups, interval, alerting settings or bastions. */
   changed: string[];
 }
-
-/** Hosts written by one statement: 8,000 bind parameters, far below PostgreSQL's 65,535. */
-const HOSTS_PER_STATEMENT = 1000;
 
 export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarget[]): Promise<InventorySyncChanges> {
   const wanted = new Map(targets.map((target) => [target.name, target]));
@@ -58,12 +56,11 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
         removed_at: null,
       });
     }
-    // A statement takes at most 65,535 bind parameters and a row has 8: one VALUES list for a whole
-    // inventory of 8,192 hosts or more was refused ("bind message has … parameter formats").
-    for (let start = 0; start < upserts.length; start += HOSTS_PER_STATEMENT) {
+    // 8 parameters a row: one VALUES list for a whole inventory of 8,192 hosts or more was refused.
+    for (const batch of inStatementBatches(upserts, 8)) {
       await trx
         .insertInto('hosts')
-        .values(upserts.slice(start, start + HOSTS_PER_STATEMENT))
+        .values(batch)
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({
             address: eb.ref('excluded.address'),
@@ -84,8 +81,8 @@ export async function syncInventoryHosts(db: Kysely<Database>, targets: HostTarg
       changes.removed.push(row.name);
     }
     const removedAt = new Date();
-    for (let start = 0; start < changes.removed.length; start += HOSTS_PER_STATEMENT) {
-      await trx.updateTable('hosts').set({ removed_at: removedAt }).where('name', 'in', changes.removed.slice(start, start + HOSTS_PER_STATEMENT)).execute();
+    for (const batch of inStatementBatches(changes.removed, 1)) {
+      await trx.updateTable('hosts').set({ removed_at: removedAt }).where('name', 'in', batch).execute();
     }
     return changes;
   });
