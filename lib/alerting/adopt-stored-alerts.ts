@@ -10,7 +10,7 @@ import type { AlertEvent } from './alert-event.ts';
 import type { AlertsConfig, RuleKind } from './alerts-config.ts';
 import { initialAbsentState } from './evaluate-absent.ts';
 import { INITIAL_ANOMALY_STATE, type AnomalyState } from './evaluate-anomaly.ts';
-import { INITIAL_HOST_DOWN_STATE } from './evaluate-host-down.ts';
+import { INITIAL_HOST_DOWN_STATE, type HostDownState } from './evaluate-host-down.ts';
 import type { CheckFailingState } from './evaluate-check-failing.ts';
 import { dependentsOf, track, type FleetState } from './evaluate-poll-result.ts';
 import { INITIAL_PREDICT_FULL_STATE, type PredictFullState } from './evaluate-predict-full.ts';
@@ -79,6 +79,11 @@ function seededState(kind: RuleKind, event: AlertEvent, settings: ReadonlyMap<st
       return predict;
     }
     case 'host-down': {
+      // A pending one holds the failures counted so far: the next failure carries on from there.
+      if (pending) {
+        const counting: HostDownState = { ...INITIAL_HOST_DOWN_STATE, pending, failures: pending.value ?? 0 };
+        return counting;
+      }
       if (!active) return null;
       // The stored row does not keep whom a bastion's alert speaks for; its re-publication must
       // name them again, or the alerter would stop holding their own alerts back.

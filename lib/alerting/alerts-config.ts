@@ -102,6 +102,24 @@ export interface AlertRoute {
   continue: boolean;
 }
 
+/** Which alerts an inhibit rule's source or target is: every matcher it sets must match. */
+export interface AlertMatcher {
+  rules?: string[];
+  severities?: Severity[];
+}
+
+/**
+ * While an alert matching `source` is pending or firing on a host, that host's alerts matching
+ * `target` are held back: recorded, never notified (lib/alerting/inhibit-alerts.ts).
+ */
+export interface InhibitRule {
+  source: AlertMatcher;
+  /** Absent: every alert that does not match `source`. */
+  target?: AlertMatcher;
+  /** Labels (mountpoint, id, ...) that must be equal on both alerts besides the host. */
+  equal: string[];
+}
+
 export interface AlertsConfig {
   /** The file it came from, for messages; null for the built-in defaults. */
   source: string | null;
@@ -124,4 +142,6 @@ export interface AlertsConfig {
   /** Flap detection: more than `flapMaxChanges` state changes within `flapWindowMs` = flapping. */
   flapWindowMs: number;
   flapMaxChanges: number;
+  /** Alerts that hold back others of the same host (a host that is down: its checks failing). */
+  inhibitRules: InhibitRule[];
 }

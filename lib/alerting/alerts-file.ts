@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Severity } from './alert-event.ts';
-import type { AlertRoute, AlertRule, AlertsConfig, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
+import type { AlertMatcher, AlertRoute, AlertRule, AlertsConfig, InhibitRule, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
 import { defaultAlerts } from './default-alerts.ts';
 
 export class AlertsFileError extends Error {
@@ -80,7 +80,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
   config.source = file;
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return config;
-  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'group_interval', 'repeat_interval', 'flap_window', 'flap_max_changes']);
+  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'group_interval', 'repeat_interval', 'flap_window', 'flap_max_changes', 'inhibit_rules']);
   if (top) {
     const refs: References = { receivers: [], rules: [] };
     const rules = top.get('rules');
@@ -101,6 +101,11 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
     if (flapWindow) config.flapWindowMs = reader.duration(flapWindow, 'flap_window') ?? config.flapWindowMs;
     const flapMax = top.get('flap_max_changes');
     if (flapMax) config.flapMaxChanges = reader.number(flapMax, 'flap_max_changes', { integer: true, min: 1 }) ?? config.flapMaxChanges;
+    const inhibit = top.get('inhibit_rules');
+    if (inhibit) config.inhibitRules = reader.list(inhibit, 'inhibit_rules', (node, index) => readInhibitRule(reader, node, index, refs));
+    // Without the key a file's own host-down rules hold back their hosts' other alerts, as the
+    // built-in host_down does, whatever they are named; `inhibit_rules: []` turns that off.
+    else config.inhibitRules = defaultInhibitRules(config.rules);
     checkReferences(reader, top, config, refs);
   }
   if (problems.length > 0) throw new AlertsFileError(file, problems);
@@ -243,13 +248,7 @@ function readRoute(reader: NodeReader, node: Node, index: number, refs: Referenc
   const rules = fields.get('rules');
   if (rules) route.rules = reader.nameList(rules, where, refs.rules, 'rules');
   const severity = fields.get('severity');
-  if (severity) {
-    route.severities = [];
-    for (const value of reader.scalarOrStrings(severity, `${where}: severity`)) {
-      if ((SEVERITIES as readonly string[]).includes(value)) route.severities.push(value as Severity);
-      else reader.problem(severity, `${where}: severity must be one of ${SEVERITIES.join(', ')}, not '${value}'`);
-    }
-  }
+  if (severity) route.severities = readSeverities(reader, severity, where);
   const receivers = fields.get('receivers');
   if (receivers) route.receivers = reader.nameList(receivers, where, refs.receivers, 'receivers');
   if (!receivers || route.receivers.length === 0) reader.problem(receivers ?? node, `${where}: receivers must list at least one receiver`);
@@ -265,6 +264,55 @@ function readRoute(reader: NodeReader, node: Node, index: number, refs: Referenc
     if (matcher && isSeq(matcher) && matcher.items.length === 0) reader.problem(matcher, `${where}: ${key} is empty, so the route never matches`);
   }
   return route;
+}
+
+/** The inhibition a file gets when it does not set inhibit_rules. */
+export function defaultInhibitRules(rules: readonly AlertRule[]): InhibitRule[] {
+  const hostDown = rules.filter((rule) => rule.kind === 'host-down').map((rule) => rule.name);
+  return hostDown.length === 0 ? [] : [{ source: { rules: hostDown }, equal: [] }];
+}
+
+function readInhibitRule(reader: NodeReader, node: Node, index: number, refs: References): InhibitRule | null {
+  const where = `inhibit_rules[${index}]`;
+  const fields = reader.map(node, where, ['source', 'target', 'equal']);
+  if (!fields) return null;
+  const sourceNode = fields.get('source');
+  if (!sourceNode) reader.problem(node, `${where}: source is required (the alerts that hold others back)`);
+  const source = sourceNode ? readMatcher(reader, sourceNode, `${where}: source`, refs) : null;
+  const targetNode = fields.get('target');
+  const target = targetNode ? readMatcher(reader, targetNode, `${where}: target`, refs) : null;
+  const equalNode = fields.get('equal');
+  const equal = equalNode ? reader.scalarOrStrings(equalNode, `${where}: equal`) : [];
+  if (source === null || (targetNode && target === null)) return null;
+  return target ? { source, target, equal } : { source, equal };
+}
+
+/** `{ rules: [...], severity: [...] }`: at least one, neither empty, as a route's matchers. */
+function readMatcher(reader: NodeReader, node: Node, where: string, refs: References): AlertMatcher | null {
+  const fields = reader.map(node, where, ['rules', 'severity']);
+  if (!fields) return null;
+  const matcher: AlertMatcher = {};
+  const rules = fields.get('rules');
+  if (rules) matcher.rules = reader.nameList(rules, where, refs.rules, 'rules');
+  const severity = fields.get('severity');
+  if (severity) matcher.severities = readSeverities(reader, severity, where);
+  if (!rules && !severity) {
+    reader.problem(node, `${where}: needs rules or severity to match`);
+    return null;
+  }
+  for (const [key, list] of [['rules', rules], ['severity', severity]] as const) {
+    if (list && isSeq(list) && list.items.length === 0) reader.problem(list, `${where}: ${key} is empty, so it never matches`);
+  }
+  return matcher;
+}
+
+function readSeverities(reader: NodeReader, node: Node, where: string): Severity[] {
+  const severities: Severity[] = [];
+  for (const value of reader.scalarOrStrings(node, `${where}: severity`)) {
+    if ((SEVERITIES as readonly string[]).includes(value)) severities.push(value as Severity);
+    else reader.problem(node, `${where}: severity must be one of ${SEVERITIES.join(', ')}, not '${value}'`);
+  }
+  return severities;
 }
 
 function readReceiver(reader: NodeReader, node: Node, index: number): Receiver | null {

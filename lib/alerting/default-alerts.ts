@@ -71,6 +71,8 @@ export const DEFAULT_ALERTS: AlertsConfig = {
   repeatIntervalMs: 4 * HOUR,
   flapWindowMs: HOUR,
   flapMaxChanges: 6,
+  // A host that is down fails its checks too: one notice of the cause, not one per symptom.
+  inhibitRules: [{ source: { rules: ['host_down'] }, equal: [] }],
 };
 
 /** A copy the caller may change. */

@@ -1,10 +1,10 @@
 // Consecutive failed polls. A changed host key is not "down" (the host answered, and a key
 // change is a security matter of its own), so it ends a run of failures instead of extending it.
 // A host reached through a bastion that is failing raises no alert of its own: the bastion's
-// alert names the hosts behind it.
+// alert names the hosts behind it. Before it is down, a host that failed is pending.
 import type { AlertRule } from './alerts-config.ts';
 import type { FailureReason } from '../poll/poll-messages.ts';
-import { firingEvent, resolvedEvent, subjectOf } from './rule-state.ts';
+import { firingEvent, pendingEvent, resolvedEvent, subjectOf } from './rule-state.ts';
 import type { AlertContext, AlertStateBase, Evaluation } from './rule-state.ts';
 
 export interface HostDownState extends AlertStateBase {
@@ -14,7 +14,7 @@ export interface HostDownState extends AlertStateBase {
   suppressedBy: string | null;
 }
 
-export const INITIAL_HOST_DOWN_STATE: HostDownState = { active: null, failures: 0, lastReason: null, suppressedBy: null };
+export const INITIAL_HOST_DOWN_STATE: HostDownState = { active: null, pending: null, failures: 0, lastReason: null, suppressedBy: null };
 
 export interface HostDownInput {
   /** null: a good poll. */
@@ -28,26 +28,45 @@ export interface HostDownInput {
 
 export function evaluateHostDown(state: HostDownState, input: HostDownInput, rule: AlertRule, ctx: AlertContext): Evaluation<HostDownState> {
   if (input.failure === null || input.failure === 'host-key-changed') {
-    const next: HostDownState = { active: null, failures: 0, lastReason: input.failure, suppressedBy: null };
-    return { state: next, events: state.active ? [resolvedEvent(state.active, ctx.now, 0, `${subjectOf(rule, ctx.labels)}: ${ctx.host} answers again`)] : [] };
+    const next: HostDownState = { active: null, pending: null, failures: 0, lastReason: input.failure, suppressedBy: null };
+    const current = state.active ?? state.pending ?? null;
+    const summary = state.active ? `${subjectOf(rule, ctx.labels)}: ${ctx.host} answers again` : `${state.pending?.summary ?? ''} (cleared before it fired)`;
+    return { state: next, events: current ? [resolvedEvent(current, ctx.now, 0, summary)] : [] };
   }
   const failures = state.failures + 1;
-  if (state.active || failures < input.downAfter) {
-    return { state: { ...state, failures, lastReason: input.failure, active: state.active ? { ...state.active, value: failures, at: ctx.now } : null }, events: [] };
+  if (state.active) {
+    return { state: { ...state, failures, lastReason: input.failure, active: { ...state.active, value: failures, at: ctx.now } }, events: [] };
   }
   if (input.failingBastion !== null) {
-    return { state: { ...state, failures, lastReason: input.failure, suppressedBy: input.failingBastion }, events: [] };
+    // The bastion's alert speaks for this host: what this host had pending is withdrawn.
+    const events = state.pending ? [resolvedEvent(state.pending, ctx.now, failures, `${state.pending.summary} (covered by bastion ${input.failingBastion})`)] : [];
+    return { state: { ...state, pending: null, failures, lastReason: input.failure, suppressedBy: input.failingBastion }, events };
+  }
+  const severity = rule.severity ?? 'critical';
+  if (failures < input.downAfter) {
+    // Pending from the first failure: an alert the host's other alerts wait on (inhibit_rules),
+    // so that a check failing with the host is not announced before the host is found down.
+    if (state.pending) return { state: { ...state, failures, lastReason: input.failure, pending: { ...state.pending, value: failures, at: ctx.now } }, events: [] };
+    const pending = pendingEvent(rule, ctx, {
+      severity,
+      value: failures,
+      threshold: input.downAfter,
+      summary: `${subjectOf(rule, ctx.labels)}: ${ctx.host} failed ${failures} of ${input.downAfter} polls (${input.failure})`,
+      startsAt: ctx.now,
+    });
+    return { state: { ...state, pending, failures, lastReason: input.failure, suppressedBy: null }, events: [pending] };
   }
   const behind = input.dependents.length > 0 ? `; unreachable behind it: ${input.dependents.join(', ')}` : '';
   const event = firingEvent(rule, ctx, {
-    severity: rule.severity ?? 'critical',
+    severity,
     value: failures,
     threshold: input.downAfter,
     summary: `${subjectOf(rule, ctx.labels)}: ${ctx.host} failed ${failures} polls in a row (${input.failure})${behind}`,
-    startsAt: ctx.now,
+    // Down since its first failed poll, as a `for` rule's alert starts when its condition did.
+    startsAt: state.pending?.startsAt ?? ctx.now,
     dependents: input.dependents,
   });
-  return { state: { active: event, failures, lastReason: input.failure, suppressedBy: null }, events: [event] };
+  return { state: { active: event, pending: null, failures, lastReason: input.failure, suppressedBy: null }, events: [event] };
 }
 
 /** A bastion counts as failing from its first failed poll, before it is itself declared down. */

@@ -6,9 +6,12 @@
 // A firing alert that names dependents (hosts behind a bastion that is down) speaks for them:
 // their own alerts are held back while it fires (withdrawn from notices not yet sent, muted
 // after), and its notice lists them; once it resolves, those still firing are announced.
+// Inhibit rules (alerts.yml) hold back a host's alerts the same way while a source alert of the
+// same host is pending or firing (a host that is down: its failing checks).
 import { sql } from 'kysely';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
+import { inhibitorOf, isInhibitSource } from '../../lib/alerting/inhibit-alerts.ts';
 import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
 import type { NoticeAlert, NoticeKind } from '../../lib/alerting/notify/notice.ts';
 import { receiversOf } from '../../lib/alerting/route-alert.ts';
@@ -163,19 +166,35 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     return by && by.key !== alert.key ? by : null;
   };
 
-  /** Newly named dependents: their active alerts are held back, and queued notices of them withdrawn. */
-  const holdBack = async (trx: VigilDb, hosts: string[], by: { key: string; host: string }, at: number): Promise<void> => {
-    const alerts = await selectActiveAlertsOfHosts(trx, hosts);
+  /**
+   * Alerts a newly active alert speaks for (a bastion's dependents, an inhibit rule's targets):
+   * queued notices of them are withdrawn and each gets a history note (`event`, `details`).
+   */
+  const holdBack = async (trx: VigilDb, alerts: StoredAlert[], event: string, details: Record<string, unknown>, at: number): Promise<void> => {
     const withdrawn = await withdrawQueuedNotices(trx, alerts.map((alert) => alert.key));
     for (const alert of alerts) {
-      const details: Record<string, unknown> = { on: by.key, bastion: by.host, withdrawnNotice: withdrawn.has(alert.key) };
       if (withdrawn.has(alert.key)) {
-        // Its notice never went: it is announced later if it still fires when the bastion is back.
+        // Its notice never went: it is announced later if it still fires once the cause is over.
         await saveAlert(trx, { ...alert, notifiedFiring: false, lastNotifiedAt: null });
       }
-      await insertAlertHistory(trx, [{ alertKey: alert.key, at, event: 'dependent', details }]);
+      await insertAlertHistory(trx, [{ alertKey: alert.key, at, event, details: { ...details, withdrawnNotice: withdrawn.has(alert.key) } }]);
     }
   };
+
+  /** The pending and firing alerts of some hosts, by host and key, when inhibit rules need them. */
+  const activeByHost = async (trx: VigilDb, hosts: Iterable<string>): Promise<Map<string, Map<string, StoredAlert>>> => {
+    const byHost = new Map<string, Map<string, StoredAlert>>();
+    if (config.inhibitRules.length === 0) return byHost;
+    for (const alert of await selectActiveAlertsOfHosts(trx, [...new Set(hosts)])) {
+      let keys = byHost.get(alert.host);
+      if (!keys) byHost.set(alert.host, (keys = new Map()));
+      keys.set(alert.key, alert);
+    }
+    return byHost;
+  };
+
+  const inhibitorIn = (active: Map<string, Map<string, StoredAlert>>, alert: StoredAlert | AlertEvent): StoredAlert | null =>
+    inhibitorOf(config.inhibitRules, alert, active.get(alert.host)?.values() ?? []);
 
   const applyEvents = async (events: AlertEvent[]): Promise<void> => {
     const at = now();
@@ -186,18 +205,23 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const facts = hostFacts(trx, at);
       const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
-      // Alerts that name dependents first: a batch with a bastion's alert and those of the
-      // hosts behind it then holds the latter back before any notice of theirs is queued.
-      const ordered = [...events].sort((a, b) => Number((b.dependents?.length ?? 0) > 0) - Number((a.dependents?.length ?? 0) > 0));
+      const active = await activeByHost(trx, events.map((event) => event.host));
+      // Alerts that speak for others first (those naming dependents, then inhibit sources): a
+      // batch with a bastion's alert and those of the hosts behind it, or a host's host_down and
+      // its failing checks, then holds the latter back before any notice of theirs is queued.
+      const rank = (event: AlertEvent): number => 2 * Number((event.dependents?.length ?? 0) > 0) + Number(isInhibitSource(config.inhibitRules, event));
+      const ordered = [...events].sort((a, b) => rank(b) - rank(a));
       for (const event of ordered) {
         const previous = await selectAlertForUpdate(trx, event.key);
         const coveredBy = coverOf(cover, event);
-        const transition = applyAlertEvent(previous, event, context(coveredBy !== null || (await isMuted(event)), at));
+        const inhibitor = inhibitorIn(active, event);
+        const transition = applyAlertEvent(previous, event, context(coveredBy !== null || inhibitor !== null || (await isMuted(event)), at));
         const alert = transition.alert;
         if (!alert) continue;
-        if (coveredBy && transition.history.some((note) => note.event === 'firing' || note.event === 'pending')) {
-          transition.history.push({ event: 'dependent', details: { on: coveredBy.key, bastion: coveredBy.host } });
-        }
+        const starts = transition.history.some((note) => note.event === 'firing' || note.event === 'pending');
+        if (coveredBy && starts) transition.history.push({ event: 'dependent', details: { on: coveredBy.key, bastion: coveredBy.host } });
+        if (inhibitor && starts) transition.history.push({ event: 'inhibited', details: { by: inhibitor.key } });
+        if (config.inhibitRules.length > 0) await trackActive(trx, active, previous, alert, at);
         const before = cover.byAlert.get(event.key) ?? [];
         let dependents = before;
         if (event.state === 'firing') {
@@ -209,7 +233,9 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
           const added = dependents.filter((host) => !before.includes(host) && coverOf(cover, { key: event.key, host }) === null);
           cover.byAlert.set(event.key, dependents);
           for (const host of dependents) if (!cover.byHost.has(host)) cover.byHost.set(host, { key: event.key, host: event.host });
-          if (added.length > 0) await holdBack(trx, added, { key: event.key, host: event.host }, at);
+          if (added.length > 0) {
+            await holdBack(trx, await selectActiveAlertsOfHosts(trx, added), 'dependent', { on: event.key, bastion: event.host }, at);
+          }
         } else if (alert.state === 'resolved') {
           cover.byAlert.delete(event.key);
           for (const [host, by] of cover.byHost) if (by.key === event.key) cover.byHost.delete(host);
@@ -218,6 +244,26 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       }
     });
     if (queued > 0) sender.wake();
+  };
+
+  /**
+   * Keeps `active` current as the batch goes; an inhibit source that has just become active holds
+   * back its host's alerts that it inhibits.
+   */
+  const trackActive = async (
+    trx: VigilDb, active: Map<string, Map<string, StoredAlert>>, previous: StoredAlert | undefined, alert: StoredAlert, at: number,
+  ): Promise<void> => {
+    let onHost = active.get(alert.host);
+    if (!onHost) active.set(alert.host, (onHost = new Map()));
+    if (alert.state === 'resolved') {
+      onHost.delete(alert.key);
+      return;
+    }
+    onHost.set(alert.key, alert);
+    const wasActive = previous !== undefined && previous.state !== 'resolved';
+    if (wasActive || !isInhibitSource(config.inhibitRules, alert)) return;
+    const targets = [...onHost.values()].filter((other) => inhibitorOf(config.inhibitRules, other, [alert]) !== null);
+    if (targets.length > 0) await holdBack(trx, targets, 'inhibited', { by: alert.key }, at);
   };
 
   const sweep = async (): Promise<void> => {
@@ -230,8 +276,9 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const facts = hostFacts(trx, at);
       const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
+      const active = await activeByHost(trx, alerts.map((alert) => alert.host));
       for (const alert of alerts) {
-        const muted = coverOf(cover, alert) !== null || (await isMuted(alert));
+        const muted = coverOf(cover, alert) !== null || inhibitorIn(active, alert) !== null || (await isMuted(alert));
         queued += await persist(trx, facts, reviewAlert(alert, context(muted, at)), at, cover.byAlert.get(alert.key) ?? []);
       }
     });

@@ -94,8 +94,21 @@ void test('a pending alert of a rule that is never pending (its kind changed) is
   const hosts = hostsOf({ name: 'a' }, { name: 'b' });
   const fleet = createFleetState();
   assert.deepEqual(cpuAt(fleet, hosts, 'a', T0, 95), ['pending cpu_busy a']);
-  const adoption = adoptStoredAlerts(fleet, config, hosts, [stored('host_down', 'b', 'pending', T0), stored('cpu_busy', 'a', 'firing', T0 - 1000)], T0 + 1000);
+  const withReboot: AlertsConfig = { ...config, rules: [...config.rules, { name: 'reboot', kind: 'reboot', forMs: 60_000 }] };
+  const adoption = adoptStoredAlerts(fleet, withReboot, hosts, [stored('reboot', 'b', 'pending', T0), stored('cpu_busy', 'a', 'firing', T0 - 1000)], T0 + 1000);
   assert.equal(adoption.adopted, 0);
-  assert.deepEqual(brief(adoption.events), ['resolved host_down b']);
+  assert.deepEqual(brief(adoption.events), ['resolved reboot b']);
   assert.deepEqual(brief(activeAlerts(fleet)), ['pending cpu_busy a'], 'what the evaluator knows wins over the table');
+});
+
+void test('a stored pending host_down carries its failures on: the next failure that reaches down-after fires, a good poll clears it', () => {
+  const hosts = hostsOf({ name: 'a' }, { name: 'b' });
+  const fleet = createFleetState();
+  const pending = (host: string): StoredActiveAlert => ({ ...stored('host_down', host, 'pending', T0), value: 1, threshold: 2 });
+  assert.deepEqual(adoptStoredAlerts(fleet, config, hosts, [pending('a'), pending('b')], T0 + 1000), { adopted: 2, events: [] });
+  assert.deepEqual(brief(activeAlerts(fleet)), ['pending host_down a', 'pending host_down b']);
+  const fired = evaluatePollResult(fleet, failure('a', T0 + 10_000), config, hosts, { downAfter: 2 });
+  assert.deepEqual(brief(fired), ['firing host_down a']);
+  assert.equal(fired[0]?.startsAt, T0, 'down since the first failure, before the restart');
+  assert.deepEqual(brief(evaluatePollResult(fleet, success(sample('b', T0 + 10_000)), config, hosts, { downAfter: 2 })), ['resolved host_down b']);
 });

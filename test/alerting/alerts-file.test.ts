@@ -6,6 +6,25 @@ import { test } from 'node:test';
 import { AlertsFileError, formatDuration, loadAlertsFile, parseAlertsFile, parseDuration } from '../../lib/alerting/alerts-file.ts';
 import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
 
+/** The problems parsing `text` reports (it must fail with AlertsFileError). */
+function problemsIn(text: string): string[] {
+  try {
+    parseAlertsFile(text, 'alerts.yml');
+  } catch (error) {
+    assert.ok(error instanceof AlertsFileError, String(error));
+    return error.problems;
+  }
+  assert.fail('the file was accepted');
+}
+
+/** Each [line, fragment] is among the problems; `exactly`: and nothing else. */
+function assertProblems(problems: string[], expected: Array<[number, string]>, exactly = false): void {
+  for (const [line, fragment] of expected) {
+    assert.ok(problems.some((p) => p.startsWith(`alerts.yml:${line}: `) && p.includes(fragment)), `no problem at line ${line} with "${fragment}" in:\n${problems.join('\n')}`);
+  }
+  if (exactly) assert.equal(problems.length, expected.length, problems.join('\n'));
+}
+
 void test('durations', () => {
   assert.equal(parseDuration('2m'), 120_000);
   assert.equal(parseDuration('4h'), 14_400_000);
@@ -98,23 +117,18 @@ void test('every problem is reported at once, each with file:line', () => {
     'colour: blue', //                             15
     'group_interval: [1m]', //                     16
   ].join('\n');
-  assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
-    assert.ok(error instanceof AlertsFileError);
-    const problems = error.problems;
-    const expect = (line: number, fragment: string): void => {
-      assert.ok(problems.some((p) => p.startsWith(`alerts.yml:${line}: `) && p.includes(fragment)), `no problem at line ${line} with "${fragment}" in:\n${problems.join('\n')}`);
-    };
-    expect(5, 'levels.warning must be a number');
-    expect(6, "unknown key 'recovr_at'");
-    expect(7, 'for must be a duration');
-    expect(9, "kind 'sometimes'");
-    expect(10, 'needs at least one level');
-    expect(14, 'group_wait must be a duration');
-    expect(15, "unknown key 'colour'");
-    expect(16, 'group_interval must be a duration');
-    assert.ok(problems.some((p) => p.includes("no receiver is named 'nobody'")));
-    return true;
-  });
+  const problems = problemsIn(text);
+  assertProblems(problems, [
+    [5, 'levels.warning must be a number'],
+    [6, "unknown key 'recovr_at'"],
+    [7, 'for must be a duration'],
+    [9, "kind 'sometimes'"],
+    [10, 'needs at least one level'],
+    [14, 'group_wait must be a duration'],
+    [15, "unknown key 'colour'"],
+    [16, 'group_interval must be a duration'],
+  ]);
+  assert.ok(problems.some((p) => p.includes("no receiver is named 'nobody'")));
 });
 
 void test('YAML syntax errors and duplicate keys carry their line', () => {
@@ -165,22 +179,17 @@ void test('routes by inventory group, rule and severity; each line of a bad one 
     '  - groups: [lab]', //                                           16
     '  - { groups: [], receivers: [ops] }', //                        17
   ].join('\n');
-  assert.throws(() => parseAlertsFile(text, 'alerts.yml'), (error: unknown) => {
-    assert.ok(error instanceof AlertsFileError);
-    const expect = (line: number, fragment: string): void => {
-      assert.ok(error.problems.some((p) => p.startsWith(`alerts.yml:${line}: `) && p.includes(fragment)), `no problem at line ${line} with "${fragment}" in:\n${error.problems.join('\n')}`);
-    };
-    expect(8, "routes[0]: no receiver is named 'dbas'");
-    expect(9, "routes[0]: unknown key 'contine'");
-    expect(11, "routes[1]: no rule is named 'cpu_bussy'");
-    expect(12, "routes[1]: severity must be one of info, warning, critical, not 'urgent'");
-    expect(14, 'routes[1]: continue must be true or false');
-    expect(15, 'routes[2]: a route needs groups, rules or severity');
-    expect(16, 'routes[3]: receivers must list at least one receiver');
-    expect(17, 'routes[4]: groups is empty, so the route never matches');
-    assert.equal(error.problems.length, 8, error.problems.join('\n'));
-    return true;
-  });
+  const problems = problemsIn(text);
+  assertProblems(problems, [
+    [8, "routes[0]: no receiver is named 'dbas'"],
+    [9, "routes[0]: unknown key 'contine'"],
+    [11, "routes[1]: no rule is named 'cpu_bussy'"],
+    [12, "routes[1]: severity must be one of info, warning, critical, not 'urgent'"],
+    [14, 'routes[1]: continue must be true or false'],
+    [15, 'routes[2]: a route needs groups, rules or severity'],
+    [16, 'routes[3]: receivers must list at least one receiver'],
+    [17, 'routes[4]: groups is empty, so the route never matches'],
+  ], true);
 });
 
 void test('an unknown receiver is reported on the line that names it, in rules and default_receivers too', () => {
@@ -204,4 +213,42 @@ void test('an unknown receiver is reported on the line that names it, in rules a
     ]);
     return true;
   });
+});
+
+void test('inhibit_rules: read as written, derived from the file\'s host-down rules when left out, off with []', () => {
+  const good = parseAlertsFile([
+    'inhibit_rules:',
+    '  - source: { rules: [host_down] }',
+    '  - source: { rules: [filesystem_used], severity: critical }',
+    '    target: { rules: [filesystem_full_soon] }',
+    '    equal: [mountpoint]',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(good.inhibitRules, [
+    { source: { rules: ['host_down'] }, equal: [] },
+    { source: { rules: ['filesystem_used'], severities: ['critical'] }, target: { rules: ['filesystem_full_soon'] }, equal: ['mountpoint'] },
+  ]);
+  assert.deepEqual(parseAlertsFile('inhibit_rules: []', 'alerts.yml').inhibitRules, []);
+  // A file with its own rules and no inhibit_rules: its host-down rule, whatever its name, is the source.
+  const own = parseAlertsFile(['rules:', '  - { name: down, kind: host-down }', '  - { name: web, kind: check-failing }'].join('\n'), 'alerts.yml');
+  assert.deepEqual(own.inhibitRules, [{ source: { rules: ['down'] }, equal: [] }]);
+  assert.deepEqual(parseAlertsFile(['rules:', '  - { name: web, kind: check-failing }'].join('\n'), 'alerts.yml').inhibitRules, []);
+
+  const text = [
+    'inhibit_rules:', //                                              1
+    '  - source: { rules: [host_dwn] }', //                           2
+    '  - target: { rules: [check_failing] }', //                      3
+    '  - source: { severity: urgent }', //                            4
+    '  - source: { rules: [] }', //                                   5
+    '  - source: {}', //                                              6
+    '  - { source: { rules: [host_down] }, equals: [id] }', //        7
+  ].join('\n');
+  const problems = problemsIn(text);
+  assertProblems(problems, [
+    [2, "inhibit_rules[0]: source: no rule is named 'host_dwn'"],
+    [3, 'inhibit_rules[1]: source is required'],
+    [4, "inhibit_rules[2]: source: severity must be one of info, warning, critical, not 'urgent'"],
+    [5, 'inhibit_rules[3]: source: rules is empty, so it never matches'],
+    [6, 'inhibit_rules[4]: source: needs rules or severity to match'],
+    [7, "inhibit_rules[5]: unknown key 'equals'"],
+  ], true);
 });

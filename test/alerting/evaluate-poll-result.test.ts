@@ -77,9 +77,34 @@ void test('host down after N failures (the host setting wins), resolved by a goo
   for (let i = 0; i < 5; i++) results.push(failure('a', T0 + i * 10_000), failure('b', T0 + i * 10_000));
   results.push(success(sample('a', T0 + 60_000)), success(sample('b', T0 + 60_000)));
   const events = results.map((r) => brief(evaluatePollResult(fleet, r, config, hosts, { downAfter: 3 })));
+  // Pending from the first failure: what inhibit_rules hold the host's other alerts on.
+  assert.deepEqual(events[0], ['pending host_down a critical']);
+  assert.deepEqual(events[1], ['pending host_down b critical']);
   assert.deepEqual(events[4], ['firing host_down a critical']);
   assert.deepEqual(events[9], ['firing host_down b critical']);
-  assert.deepEqual(events.flat(), ['firing host_down a critical', 'firing host_down b critical', 'resolved host_down a critical', 'resolved host_down b critical']);
+  assert.deepEqual(events.flat(), [
+    'pending host_down a critical', 'pending host_down b critical', 'firing host_down a critical', 'firing host_down b critical',
+    'resolved host_down a critical', 'resolved host_down b critical',
+  ]);
+});
+
+void test('a host that fails fewer polls than down-after is pending, and a good poll clears it', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down', severity: 'critical', summary: 'Host down' });
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const first = evaluatePollResult(fleet, failure('a', T0, 'timeout-connect'), config, hosts, { downAfter: 3 });
+  assert.deepEqual(first.map((e) => [e.state, e.summary, e.value, e.threshold, e.startsAt]), [['pending', 'Host down: a failed 1 of 3 polls (timeout-connect)', 1, 3, T0]]);
+  assert.deepEqual(feed(fleet, config, hosts, [failure('a', T0 + 10_000)]), [], 'still pending: nothing new to say');
+  assert.deepEqual(activeAlerts(fleet).map((e) => [e.state, e.value]), [['pending', 2]], 're-published with the count so far');
+  const cleared = evaluatePollResult(fleet, success(sample('a', T0 + 20_000)), config, hosts, { downAfter: 3 });
+  assert.deepEqual(cleared.map((e) => [e.state, e.summary]), [['resolved', 'Host down: a failed 1 of 3 polls (timeout-connect) (cleared before it fired)']]);
+  // The count starts again: two more failures are pending, not down.
+  assert.deepEqual(feed(fleet, config, hosts, [failure('a', T0 + 30_000), failure('a', T0 + 40_000)]), ['pending host_down a critical']);
+  const down = evaluatePollResult(fleet, failure('a', T0 + 50_000), config, hosts, { downAfter: 3 });
+  assert.deepEqual(down.map((e) => [e.state, e.startsAt]), [['firing', T0 + 30_000]], 'down since its first failed poll');
+  // With down-after 1 the first failure fires, with no pending before it.
+  const fleet1 = createFleetState();
+  assert.deepEqual(feed(fleet1, config, hosts, [failure('a', T0)], 1), ['firing host_down a critical']);
 });
 
 void test('a changed host key is its own alert and never counts toward down', () => {
@@ -95,7 +120,15 @@ void test('a changed host key is its own alert and never counts toward down', ()
     failure('a', T0 + 50_000, 'refused'),
     success(sample('a', T0 + 60_000)),
   ]);
-  assert.deepEqual(events, ['firing host_key_changed a critical', 'resolved host_key_changed a critical']);
+  assert.deepEqual(events, [
+    'pending host_down a critical',
+    // The changed key ends the run of failures: what was pending clears.
+    'resolved host_down a critical',
+    'firing host_key_changed a critical',
+    'pending host_down a critical',
+    'resolved host_down a critical',
+    'resolved host_key_changed a critical',
+  ]);
 });
 
 void test('hosts behind a down bastion raise no down alert; the bastion names them', () => {
@@ -108,7 +141,17 @@ void test('hosts behind a down bastion raise no down alert; the bastion names th
     results.push(failure('app1', T0 + i * 10_000), failure('app2', T0 + i * 10_000 + 1), failure('other', T0 + i * 10_000 + 2));
     results.push(failure('bastion', T0 + i * 10_000 + 5));
   }
-  assert.deepEqual(feed(fleet, config, hosts, results), ['firing host_down other critical', 'firing host_down bastion critical [app1,app2]']);
+  assert.deepEqual(feed(fleet, config, hosts, results), [
+    'pending host_down app1 critical',
+    'pending host_down app2 critical',
+    'pending host_down other critical',
+    'pending host_down bastion critical',
+    // Once the bastion is failing, what the hosts behind it had pending is withdrawn.
+    'resolved host_down app1 critical',
+    'resolved host_down app2 critical',
+    'firing host_down other critical',
+    'firing host_down bastion critical [app1,app2]',
+  ]);
   // The bastion comes back and app1 still fails: now it is app1's own outage.
   assert.deepEqual(feed(fleet, config, hosts, [success(sample('bastion', T0 + 50_000)), failure('app1', T0 + 50_001), success(sample('app2', T0 + 50_002))]), [
     'resolved host_down bastion critical [app1,app2]',

@@ -5,6 +5,7 @@ import { connect } from 'amqplib';
 import { sql } from 'kysely';
 import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../../lib/alerting/alerts-config.ts';
+import { DEFAULT_ALERTS } from '../../../lib/alerting/default-alerts.ts';
 import type { AlertmanagerBody } from '../../../lib/alerting/notify/alertmanager-body.ts';
 import type { SlackBody } from '../../../lib/alerting/notify/slack-body.ts';
 import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
@@ -17,7 +18,9 @@ import { listNotifications } from '../../../lib/db/queries/list-notifications.ts
 import { silentLogger } from '../../../lib/log.ts';
 import { startAlerter, type Alerter, type AlerterOptions } from '../../../services/alerter/alerter-service.ts';
 import { startEvaluator } from '../../../services/evaluator/evaluator-service.ts';
-import { sample, success } from '../../alerting/synthetic-sample.ts';
+import type { CheckResult } from '../../../lib/checks/check-result.ts';
+import type { PollResult } from '../../../lib/poll/poll-messages.ts';
+import { failure, sample, success } from '../../alerting/synthetic-sample.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { startHttpReceiver, type HttpReceiver } from './http-receiver.ts';
@@ -80,6 +83,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     repeatIntervalMs: 60_000,
     flapWindowMs: 3_000,
     flapMaxChanges: 4,
+    inhibitRules: [],
     ...over,
   });
 
@@ -540,6 +544,86 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const late = smtp.mails.find((m) => m.subject === '[CRITICAL] host_down on 3 hosts (3 alerts)')!;
     for (const host of ['app-2', 'app-3', 'app-4']) assert.ok(late.text.includes(`CRITICAL ${host}: host_down`), host);
     assert.ok(!late.text.includes('app-1'), 'app-1 recovered with the bastion and was never told');
+  });
+
+  void test('a host that goes down with its web check: one notice, "host down"; the check is held back, and told only if it still fails once the host answers', async () => {
+    const opsByMail = { receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] };
+    for (const name of ['web-1', 'web-2']) {
+      await testDb.db.insertInto('hosts').values({ name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify([]), interval_sec: 10 }).execute();
+    }
+    // The built-in rules and inhibition: host_down after 3 failed polls, check_failing after 2.
+    const rules: AlertsConfig = { ...DEFAULT_ALERTS, ...opsByMail, defaultReceivers: ['ops'], groupWaitMs: 300, groupIntervalMs: 0 };
+    await start({ config: rules, sweepIntervalMs: 200 });
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config: rules, tickMs: 50 });
+    const check = (ok: boolean): CheckResult[] => [{ id: 'http:https://shop/', kind: 'http', ok, ...(ok ? {} : { reason: 'timeout' as const, message: 'no answer in 5 s' }) }];
+    const down = (host: string, ts: number): PollResult => ({ ...failure(host, ts, 'timeout-connect'), checks: check(false) });
+    const up = (host: string, ts: number, ok: boolean): PollResult => success(sample(host, ts, { checks: check(ok) }));
+    const stateOf = async (key: string) => testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', key).executeTakeFirst();
+    try {
+      const t0 = Date.now();
+      // web-1 is powered off: SSH and its web check fail together, three polls in a row.
+      for (let i = 0; i < 3; i++) await bus.publish('poll.results', down('web-1', t0 + i * 10_000));
+      await waitFor('the host_down mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-1: host_down']);
+      assert.deepEqual(await stateOf('check_failing|web-1|id=http:https://shop/'), { state: 'firing', notified_firing: false }, 'recorded, not told');
+      const history = await listAlertHistory(testDb.db, { limit: 20, key: 'check_failing|web-1|id=http:https://shop/' });
+      // It fired on the second poll, while host_down was pending (not yet down): held back from the start.
+      assert.equal(history.find((h) => h.event === 'inhibited')?.details['by'], 'host_down|web-1');
+      assert.equal(history.find((h) => h.event === 'firing')?.details['muted'], true);
+
+      // It answers again and the shop with it: only host_down's recovery is told.
+      await bus.publish('poll.results', up('web-1', t0 + 30_000, true));
+      await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-1: host_down', '[RESOLVED] web-1: host_down']);
+      assert.equal((await stateOf('check_failing|web-1|id=http:https://shop/'))?.state, 'resolved');
+
+      // web-2 misses one poll, then answers with its shop still down: the check was held while the
+      // host was pending down, and is told once host_down cleared (by the next sweep).
+      smtp.mails.length = 0;
+      await bus.publish('poll.results', up('web-2', t0, false));
+      await bus.publish('poll.results', down('web-2', t0 + 10_000));
+      await waitFor('the check firing', 10_000, async () => ((await stateOf('check_failing|web-2|id=http:https://shop/'))?.state === 'firing' ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.equal(smtp.mails.length, 0, 'held back while web-2 is pending down');
+      await bus.publish('poll.results', up('web-2', t0 + 20_000, false));
+      await waitFor('the check mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+      await sleep(QUIET_MS);
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-2: check_failing']);
+      assert.equal((await stateOf('host_down|web-2'))?.state, 'resolved', 'the pending host_down cleared, never told');
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  void test('an inhibit source that starts withdraws its host\'s queued notices; inhibit_rules: [] holds nothing back', async () => {
+    const inhibit: AlertsConfig['inhibitRules'] = [{ source: { rules: ['host_down'] }, equal: [] }];
+    let alerter = await start({ config: config({ groupWaitMs: 1_500, inhibitRules: inhibit }), sweepIntervalMs: 200 });
+    const check = firing('db-1', 'check_failing', { key: 'check_failing|db-1|id=tcp:db-1:5432', labels: { id: 'tcp:db-1:5432' } });
+    await bus.publish('alert.events', check);
+    await waitFor('its notice queued', 5_000, async () => ((await listNotifications(testDb.db, { limit: 10 })).length > 0 ? true : undefined));
+    await bus.publish('alert.events', firing('db-1', 'host_down', { state: 'pending', summary: 'db-1 failed 1 of 3 polls' }));
+    await sleep(QUIET_MS + 1_500);
+    assert.equal(smtp.mails.length, 0, 'the check\'s notice was withdrawn before it went');
+    const history = await listAlertHistory(testDb.db, { limit: 20, key: check.key });
+    assert.deepEqual(history.find((h) => h.event === 'inhibited')?.details, { by: 'host_down|db-1', withdrawnNotice: true });
+
+    // The host answered (host_down cleared) and the check still fails: told now.
+    await bus.publish('alert.events', resolved('db-1', 'host_down', { state: 'resolved', value: 0 }));
+    await waitFor('the check mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-1: check_failing']);
+
+    // Without inhibition the same pair is told separately.
+    await stop(alerter);
+    smtp.mails.length = 0;
+    alerter = await start({ config: config({ groupWaitMs: 300, inhibitRules: [] }) });
+    await bus.publish('alert.events', firing('db-2', 'host_down', { state: 'pending' }));
+    await bus.publish('alert.events', firing('db-2', 'check_failing', { key: 'check_failing|db-2|id=tcp:db-2:5432', labels: { id: 'tcp:db-2:5432' } }));
+    await waitFor('the check mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-2: check_failing']);
   });
 
   void test('SMTP down while an alert fires: retried with backoff, delivered exactly once when it is back', async () => {
