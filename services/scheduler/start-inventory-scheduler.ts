@@ -44,6 +44,8 @@ export interface InventorySchedulerOptions {
   now?: () => number;
   /** How often live_polls is read (services/scheduler/follow-live-polls.ts); default 1000 ms. */
   livePollsEveryMs?: number;
+  /** The first wait before storing the hosts again when the database refused them; it doubles up to a minute. Default 1000 ms. */
+  hostsRetryMs?: number;
 }
 
 export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<CountingScheduler> {
@@ -86,6 +88,29 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
     }
   };
 
+  // The hosts table is what the dashboard, the evaluator and the alerter know of the inventory:
+  // a load the database refused (it was down, say) is stored again until it takes, unless a newer
+  // load has replaced it, and the reload is recorded as good only once its hosts are stored.
+  let hostsGeneration = 0;
+  let hostsRetry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const storeHosts = async (targets: HostTarget[], counts: Omit<NewInventoryReload, 'source' | 'ok'>, generation: number, attempt: number): Promise<void> => {
+    if (stopped || generation !== hostsGeneration) return;
+    clearTimeout(hostsRetry);
+    try {
+      await syncInventoryHosts(db, targets);
+    } catch (err) {
+      const retryInMs = Math.min(60_000, (options.hostsRetryMs ?? 1_000) * 2 ** (attempt - 1));
+      log.error('storing the inventory\'s hosts in the database failed; they are polled, and stored again later', {
+        inventory: source, hosts: targets.length, attempt, retryInMs, error: err,
+      });
+      hostsRetry = setTimeout(() => void storeHosts(targets, counts, generation, attempt + 1), retryInMs);
+      return;
+    }
+    if (attempt > 1) log.info('the inventory\'s hosts are stored', { inventory: source, hosts: targets.length, attempts: attempt });
+    await record({ source, ok: true, ...counts });
+  };
+
   const loadTargets = async (): Promise<HostTarget[]> => {
     try {
       return await load();
@@ -106,14 +131,10 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       const change = diffHostTargets(current, targets);
       current = targets;
       const counts = { hosts: targets.length, added: change.added.length, removed: change.removed.length, changed: change.changed.length };
-      try {
-        await syncInventoryHosts(db, targets);
-      } finally {
-        log.info('inventory loaded', { inventory: source, ...counts });
-        // Before the record: a page that sees the new reload then finds the new snapshot.
-        await storeSnapshot(readFrom.get(targets));
-        await record({ source, ok: true, ...counts });
-      }
+      log.info('inventory loaded', { inventory: source, ...counts });
+      // Before the record: a page that sees the new reload then finds the new snapshot.
+      await storeSnapshot(readFrom.get(targets));
+      await storeHosts(targets, counts, ++hostsGeneration, 1);
     },
   });
 
@@ -126,6 +147,8 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
   return {
     ...scheduler,
     stop: async () => {
+      stopped = true;
+      clearTimeout(hostsRetry);
       watcher?.close();
       await livePolls.stop();
       await scheduler.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { sql } from 'kysely';
 import type { Server } from '@hapi/hapi';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
@@ -53,7 +54,7 @@ interface Live {
   api(): Promise<InventoryStatus>;
 }
 
-async function startLive(t: TestContext, inventory: string, extraFiles: Record<string, string> = {}): Promise<Live> {
+async function startLive(t: TestContext, inventory: string, extraFiles: Record<string, string> = {}, hostsRetryMs?: number): Promise<Live> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-live-'));
   const hostsFile = path.join(dir, 'hosts');
   await writeFile(hostsFile, inventory);
@@ -82,7 +83,7 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
   });
   const logs: string[] = [];
   const log = createLogger({}, { level: 'debug', write: (line) => logs.push(line) });
-  const scheduler = await startInventoryScheduler({ bus, db: testDb.db, log, inventoryPath: hostsFile });
+  const scheduler = await startInventoryScheduler({ bus, db: testDb.db, log, inventoryPath: hostsFile, ...(hostsRetryMs === undefined ? {} : { hostsRetryMs }) });
   const server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
   const viewer = await createTestUser(testDb.db, { role: 'viewer' });
   t.after(async () => {
@@ -160,6 +161,29 @@ void describe('startInventoryScheduler with live edits', () => {
     assert.equal((await hostRow(live.db, 'web3'))?.address, '127.0.0.13');
     const status = await live.nextReload(seen, 'the reload record');
     assert.deepEqual([status.lastReload?.ok, status.lastReload?.hosts, status.lastReload?.added], [true, 3, 1]);
+  });
+
+  void test('hosts the database refused are polled at once, stored again until it takes them, and the reload recorded only then', async (t) => {
+    const live = await startLive(t, TWO_HOSTS, {}, 100);
+    await live.nextJob('web1', 0, 'a job for web1');
+    const seen = await live.reloadCount();
+    // A real failure of the real database: the table is not there while the edit is applied.
+    await sql`ALTER TABLE hosts RENAME TO hosts_away`.execute(live.db);
+    const savedAt = Date.now();
+    await writeFile(live.hostsFile, `${TWO_HOSTS}web3 ansible_host=127.0.0.13 vigil_interval=1\n`);
+    await waitFor('web3 polled', APPLY_WITHIN_MS, () => live.jobsOf('web3', savedAt)[0], 20);
+    const failures = (): string[] => live.logs.filter((l) => l.includes('storing the inventory\'s hosts in the database failed'));
+    await waitFor('two failed attempts logged', 5_000, () => (failures().length >= 2 ? true : undefined), 20);
+    const failed = JSON.parse(failures()[0]!) as Record<string, unknown>;
+    assert.equal(failed['level'], 'error');
+    assert.match(JSON.stringify(failed['error']), /hosts/, 'the database\'s own message says what failed');
+    assert.equal(await live.reloadCount(), seen, 'not recorded as a good reload while its hosts are not stored');
+
+    await sql`ALTER TABLE hosts_away RENAME TO hosts`.execute(live.db);
+    const status = await live.nextReload(seen, 'the reload recorded once stored');
+    assert.deepEqual([status.lastReload?.ok, status.lastReload?.hosts, status.lastReload?.added], [true, 3, 1]);
+    assert.equal((await hostRow(live.db, 'web3'))?.address, '127.0.0.13');
+    assert.ok(live.logs.some((l) => l.includes('the inventory\'s hosts are stored')));
   });
 
   void test('a removed host stops being polled, is marked removed and keeps its samples', async (t) => {
