@@ -22,6 +22,7 @@ import * as childHosts from './migrations/0016-child-hosts.ts';
 import * as stampMoreHostChanges from './migrations/0017-stamp-more-host-changes.ts';
 import * as sampleKernelActivity from './migrations/0018-sample-kernel-activity.ts';
 import * as rollupKernelActivity from './migrations/0019-rollup-kernel-activity.ts';
+import * as recordRetention from './migrations/0020-record-retention.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-stamp-more-host-changes': stampMoreHostChanges,
   '0018-sample-kernel-activity': sampleKernelActivity,
   '0019-rollup-kernel-activity': rollupKernelActivity,
+  '0020-record-retention': recordRetention,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -115,6 +115,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
       lastRetentionAt = at;
       result.dropped = [...dropped.raw, ...dropped.rollups];
       if (result.dropped.length > 0) log.info('retention dropped partitions', { partitions: result.dropped });
+      if (Object.values(dropped.records).some((n) => n > 0)) log.info('retention deleted old records', { ...dropped.records });
     }
     return result;
   };

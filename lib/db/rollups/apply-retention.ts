@@ -1,10 +1,12 @@
 // Retention: raw samples for rawDays, rollups for rollupDays, expired by dropping whole
 // partitions, never by deleting rows one by one. Their compacted hours (sample_chunks, a row per
 // host and hour or day) expire on the same schedule, deleted as rows: a day of them is a few
-// rows per host.
+// rows per host. Poll failures, alert history and notifications follow the same two ages
+// (lib/db/queries/delete-expired-records.ts).
 import { sql } from 'kysely';
 import type { ChunkKind } from '../chunks/chunked-tables.ts';
 import type { VigilDb } from '../database.ts';
+import { deleteExpiredRecords, type ExpiredRecords } from '../queries/delete-expired-records.ts';
 import { dropSamplePartitionsBefore } from '../ensure-sample-partitions.ts';
 import { ROLLUP_TABLES } from './rollup-metrics.ts';
 import type { RollupResolution } from './rollup-metrics.ts';
@@ -29,6 +31,8 @@ export interface RetentionResult {
   rollups: string[];
   /** sample_chunks rows deleted (raw and 1-minute). */
   chunks: number;
+  /** Rows of the tables that grow by rows. */
+  records: ExpiredRecords;
 }
 
 /**
@@ -56,7 +60,9 @@ export async function applyRetention(db: VigilDb, policy: RetentionPolicy): Prom
     await sql`DELETE FROM ${fallback} WHERE bucket < ${new Date(rollupCutoff).toISOString()}::timestamptz`.execute(db);
   }
   chunks += await deleteChunksEndingBy(db, '1m', rollupCutoff);
-  return { raw, rollups, chunks };
+  // Failures are not rolled up: they go at rawDays whatever the rollups' progress.
+  const records = await deleteExpiredRecords(db, { rawBefore: policy.now - policy.rawDays * DAY_MS, longBefore: rollupCutoff });
+  return { raw, rollups, chunks, records };
 }
 
 /** Chunks wholly older than the cutoff, as the partitions dropped above are. */
