@@ -72,7 +72,29 @@ export interface SelectHostMetricsArgs {
 export const STALE_AFTER_INTERVALS = 3;
 export const MIN_STALE_SEC = 60;
 
-interface Row {
+/** The sample's plain number figures, by field and column: what the query, the row and the mapping share. */
+const NUMBER_COLUMNS = {
+  cpuBusyPct: 'cpu_busy_pct',
+  cpuCount: 'cpu_count',
+  memTotalBytes: 'mem_total_bytes',
+  memAvailableBytes: 'mem_available_bytes',
+  memBuffersBytes: 'mem_buffers_bytes',
+  memCachedBytes: 'mem_cached_bytes',
+  swapTotalBytes: 'swap_total_bytes',
+  swapUsedBytes: 'swap_used_bytes',
+  load1: 'load1',
+  load5: 'load5',
+  load15: 'load15',
+  uptimeSec: 'uptime_sec',
+  processesBlocked: 'processes_blocked',
+  contextSwitchesPerSec: 'context_switches_per_sec',
+  interruptsPerSec: 'interrupts_per_sec',
+  forksPerSec: 'forks_per_sec',
+} as const satisfies { [K in keyof HostMetricsSample]?: string };
+type NumberField = keyof typeof NUMBER_COLUMNS;
+const NUMBER_ENTRIES = Object.entries(NUMBER_COLUMNS) as Array<[NumberField, (typeof NUMBER_COLUMNS)[NumberField]]>;
+
+interface HostColumns {
   name: string;
   groups: unknown;
   status: HostStatus;
@@ -86,24 +108,8 @@ interface Row {
   cpu_model: string | null;
   boot_time: Date | string | null;
   latest_ts: Date | string | null;
-  cpu_busy_pct: number | string | null;
-  cpu_count: number | string | null;
   cpu_modes: unknown;
   per_core_busy_pct: unknown;
-  mem_total_bytes: number | string | null;
-  mem_available_bytes: number | string | null;
-  mem_buffers_bytes: number | string | null;
-  mem_cached_bytes: number | string | null;
-  swap_total_bytes: number | string | null;
-  swap_used_bytes: number | string | null;
-  load1: number | string | null;
-  load5: number | string | null;
-  load15: number | string | null;
-  uptime_sec: number | string | null;
-  processes_blocked: number | string | null;
-  context_switches_per_sec: number | string | null;
-  interrupts_per_sec: number | string | null;
-  forks_per_sec: number | string | null;
   filesystems: unknown;
   interfaces: unknown;
   disks: unknown;
@@ -111,6 +117,8 @@ interface Row {
   pressure: unknown;
   checks: unknown;
 }
+/** pg returns bigint and numeric columns as strings. */
+type Row = HostColumns & Record<(typeof NUMBER_COLUMNS)[NumberField], number | string | null>;
 
 /** Hosts still in the inventory (and entries seen through them), by name. */
 export async function selectHostMetrics(db: VigilDb, args: SelectHostMetricsArgs): Promise<HostMetricsRow[]> {
@@ -123,10 +131,8 @@ export async function selectHostMetrics(db: VigilDb, args: SelectHostMetricsArgs
       h.cpu_model, h.boot_time, l.*
     from hosts h
     left join lateral (
-      select s.ts as latest_ts, s.cpu_busy_pct, s.cpu_count, s.cpu_modes, s.per_core_busy_pct, s.mem_total_bytes, s.mem_available_bytes,
-        s.mem_buffers_bytes, s.mem_cached_bytes, s.swap_total_bytes, s.swap_used_bytes, s.load1, s.load5, s.load15, s.uptime_sec,
-        s.processes_blocked, s.context_switches_per_sec, s.interrupts_per_sec, s.forks_per_sec,
-        s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.checks
+      select s.ts as latest_ts, ${sql.join(NUMBER_ENTRIES.map(([, column]) => sql.ref(`s.${column}`)))},
+        s.cpu_modes, s.per_core_busy_pct, s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.checks
       from samples s
       where s.host = h.name
         and s.ts >= ${new Date(args.now)}::timestamptz - make_interval(secs => greatest(${sql.lit(STALE_AFTER_INTERVALS)} * h.interval_sec, ${sql.lit(MIN_STALE_SEC)}))
@@ -157,24 +163,9 @@ function hostMetricsRow(row: Row): HostMetricsRow {
         ? null
         : {
             ts: latestTs,
-            cpuBusyPct: numberOrNull(row.cpu_busy_pct),
-            cpuCount: numberOrNull(row.cpu_count),
+            ...numberFields(row),
             cpuModes: parseJson(row.cpu_modes, null) as CpuModes | null,
             perCoreBusyPct: jsonList<number>(row.per_core_busy_pct),
-            memTotalBytes: numberOrNull(row.mem_total_bytes),
-            memAvailableBytes: numberOrNull(row.mem_available_bytes),
-            memBuffersBytes: numberOrNull(row.mem_buffers_bytes),
-            memCachedBytes: numberOrNull(row.mem_cached_bytes),
-            swapTotalBytes: numberOrNull(row.swap_total_bytes),
-            swapUsedBytes: numberOrNull(row.swap_used_bytes),
-            load1: numberOrNull(row.load1),
-            load5: numberOrNull(row.load5),
-            load15: numberOrNull(row.load15),
-            uptimeSec: numberOrNull(row.uptime_sec),
-            processesBlocked: numberOrNull(row.processes_blocked),
-            contextSwitchesPerSec: numberOrNull(row.context_switches_per_sec),
-            interruptsPerSec: numberOrNull(row.interrupts_per_sec),
-            forksPerSec: numberOrNull(row.forks_per_sec),
             filesystems: jsonList<FilesystemUsage>(row.filesystems),
             interfaces: jsonList<InterfaceRate>(row.interfaces),
             disks: jsonList<DiskRate>(row.disks),
@@ -183,4 +174,10 @@ function hostMetricsRow(row: Row): HostMetricsRow {
             checks: jsonList<CheckResult>(row.checks),
           },
   };
+}
+
+function numberFields(row: Row): Record<NumberField, number | null> {
+  const fields = {} as Record<NumberField, number | null>;
+  for (const [field, column] of NUMBER_ENTRIES) fields[field] = numberOrNull(row[column]);
+  return fields;
 }
