@@ -7,9 +7,13 @@
 // The scrape is a real HTTP request to the hapi server with a bearer token, gzip asked for as
 // Prometheus asks, the body read and unzipped whole. Each host has the simulator's output for a few polls,
 // parsed and built as a worker does, so devices (disks, interfaces, filesystems, cores) are real.
+// The longest the event loop was held during a scrape is what any other request to the web
+// service (the dashboard, the API) may wait behind it; it is measured beside the longest hold
+// while the same client reads /healthz over and over, its own baseline.
 // Run: node --import tsx bench/host-metrics.ts [--hosts 1000,10000] [--rounds 5]
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Gauge, Registry } from 'prom-client';
@@ -125,6 +129,25 @@ for (const count of sizes) {
   await selectHostMetrics(db, { now: Date.now() });
   const promClientSeries = (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
   if (promClientSeries !== series) throw new Error(`prom-client renders ${promClientSeries} series, Vigil ${series}`);
+  /** The longest event-loop hold in ms while `run` runs (this process serves and reads the scrape). */
+  const longestHold = async (run: () => Promise<unknown>): Promise<number> => {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    await run();
+    delay.disable();
+    return delay.max / 1e6;
+  };
+  const healthUrl = `http://127.0.0.1:${server.info.port}/healthz`;
+  const health = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      get(healthUrl, { agent: false }, (response) => response.resume().on('end', resolve)).on('error', reject);
+    });
+  const healthLoop = async (): Promise<void> => {
+    const until = performance.now() + 1_000;
+    while (performance.now() < until) await health();
+  };
+  const holdMs: number[] = [];
+  const bareHoldMs: number[] = [];
   const scrapeMs: number[] = [];
   const queryMs: number[] = [];
   const renderMs: number[] = [];
@@ -135,18 +158,23 @@ for (const count of sizes) {
     queryMs.push(await timed(() => selectHostMetrics(db, { now: Date.now() })));
     renderMs.push(await timed(async () => [...renderHostMetrics(hostRows)].join('').length));
     promClientMs.push(await timed(() => registry.metrics()));
+    holdMs.push(await longestHold(scrape));
+    bareHoldMs.push(await longestHold(healthLoop));
   }
   await server.stop();
   await testDb.close();
-  const [scrape_, query, render, promClient] = [median(scrapeMs), median(queryMs), median(renderMs), median(promClientMs)];
-  rows.push(`| ${count} | ${series} | ${(bytes / 1e6).toFixed(1)} MB | ${scrape_.toFixed(0)} | ${query.toFixed(0)} | ${(scrape_ / query).toFixed(2)} | ${render.toFixed(0)} | ${promClient.toFixed(0)} | ${(render / promClient).toFixed(2)} |`);
+  const [scrape_, query, render, promClient, hold, bareHold] = [median(scrapeMs), median(queryMs), median(renderMs), median(promClientMs), median(holdMs), median(bareHoldMs)];
+  rows.push(
+    `| ${count} | ${series} | ${(bytes / 1e6).toFixed(1)} MB | ${scrape_.toFixed(0)} | ${query.toFixed(0)} | ${(scrape_ / query).toFixed(2)} | ${render.toFixed(0)} | ${promClient.toFixed(0)} | ${(render / promClient).toFixed(2)} | ` +
+      `${hold.toFixed(0)} | ${bareHold.toFixed(1)} | ${(hold / bareHold).toFixed(0)} |`,
+  );
   process.stderr.write(`${count} hosts done\n`);
 }
 process.stdout.write([
   `host metrics benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, PostgreSQL, median of ${rounds} rounds; 1-minute load average at the end ${loadavg()[0]?.toFixed(1)}`,
   '',
-  '| hosts | series | body | scrape ms | bare: query alone ms | scrape vs query | render ms | bare: prom-client render ms | render vs prom-client |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| hosts | series | body | scrape ms | bare: query alone ms | scrape vs query | render ms | bare: prom-client render ms | render vs prom-client | longest event-loop hold in a scrape ms | bare: longest hold reading /healthz ms | hold vs bare |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
 ].join('\n'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import type { HostMetricsRow, HostMetricsSample } from '../../lib/db/queries/select-host-metrics.ts';
-import { HOST_METRIC_FAMILIES, escapeLabelValue, renderHostMetrics } from '../../lib/metrics/host-metrics-text.ts';
+import { HOSTS_PER_CHUNK, HOST_METRIC_FAMILIES, escapeLabelValue, renderHostMetrics } from '../../lib/metrics/host-metrics-text.ts';
 import { parsePrometheusText, valueOf } from './prometheus-text.ts';
 
 const TS = Date.parse('2025-03-01T12:00:00.000Z');
@@ -77,6 +77,27 @@ void describe('renderHostMetrics', () => {
     }
     assert.deepEqual(seen, HOST_METRIC_FAMILIES.map((f) => f.name).filter((name) => seen.includes(name)));
     assert.ok(seen.length >= 50, `only ${seen.length} families`);
+  });
+
+  void test('a large fleet comes in chunks of HOSTS_PER_CHUNK hosts, a family\'s header on its first; together one block per family', () => {
+    // GPUs only on hosts past the first chunk: that family's header comes with its first series.
+    const fleet = Array.from({ length: 2 * HOSTS_PER_CHUNK + 3 }, (_, i) =>
+      host(`h${String(i).padStart(4, '0')}`, i < HOSTS_PER_CHUNK + 10 ? { latest: latest({ gpus: [] }) } : {}));
+    const chunks = [...renderHostMetrics(fleet)];
+    const whole = chunks.join('');
+    const ofFamily = (name: string): string[] => chunks.filter((chunk) => chunk.startsWith(`${name}{`) || chunk.startsWith(`# HELP ${name} `));
+    const up = ofFamily('vigil_host_up');
+    assert.equal(up.length, 3);
+    assert.ok(up[0]!.startsWith('# HELP vigil_host_up '));
+    assert.ok(!up[1]!.includes('# HELP') && !up[2]!.includes('# TYPE'));
+    assert.deepEqual(up.map((chunk) => chunk.split('\n').filter((l) => l.startsWith('vigil_host_up{')).length), [HOSTS_PER_CHUNK, HOSTS_PER_CHUNK, 3]);
+    const gpu = ofFamily('vigil_host_gpu_temperature_celsius');
+    assert.equal(gpu.length, 2);
+    assert.match(gpu[0]!, /^# HELP vigil_host_gpu_temperature_celsius [^\n]*\n# TYPE vigil_host_gpu_temperature_celsius gauge\nvigil_host_gpu_temperature_celsius\{host="h0260"/);
+    const headers = whole.split('\n').filter((l) => l.startsWith('# HELP '));
+    assert.equal(new Set(headers).size, headers.length, 'one header per family');
+    assert.equal(parsePrometheusText(whole).filter((sample) => sample.name === 'vigil_host_up').length, fleet.length);
+    assert.equal(promtoolCheck(whole).status, 0, promtoolCheck(whole).output);
   });
 
   void test('up from the host status; no up before the first poll', () => {
