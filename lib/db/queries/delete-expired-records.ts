@@ -25,30 +25,45 @@ export interface ExpiredRecords {
 
 export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs): Promise<ExpiredRecords> {
   const batch = cutoffs.batch ?? 10_000;
-  const raw = iso(cutoffs.rawBefore);
-  const long = iso(cutoffs.longBefore);
   const inactive = sql`alert_key NOT IN (SELECT key FROM alerts WHERE state <> 'resolved')`;
   return {
-    pollFailures: await deleteInBatches(db, 'poll_failures', sql`ts < ${raw}::timestamptz`, batch),
+    pollFailures: await deleteInBatches(db, { table: 'poll_failures', time: 'ts', before: cutoffs.rawBefore, batch }),
     alertHistory:
-      (await deleteInBatches(db, 'alert_history', sql`at < ${raw}::timestamptz AND event IN ('pending', 'cleared') AND ${inactive}`, batch)) +
-      (await deleteInBatches(db, 'alert_history', sql`at < ${long}::timestamptz AND ${inactive}`, batch)),
+      (await deleteInBatches(db, { table: 'alert_history', time: 'at', before: cutoffs.rawBefore, batch, where: sql`event IN ('pending', 'cleared') AND ${inactive}` })) +
+      (await deleteInBatches(db, { table: 'alert_history', time: 'at', before: cutoffs.longBefore, batch, where: inactive })),
     // Pending and sending ones are still to be delivered, however old.
-    notifications: await deleteInBatches(db, 'notifications', sql`created_at < ${long}::timestamptz AND status IN ('sent', 'failed')`, batch),
+    notifications: await deleteInBatches(db, { table: 'notifications', time: 'created_at', before: cutoffs.longBefore, batch, where: sql`status IN ('sent', 'failed')` }),
   };
 }
 
-async function deleteInBatches(db: VigilDb, table: 'poll_failures' | 'alert_history' | 'notifications', where: RawBuilder<unknown>, batch: number): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await sql`
-      DELETE FROM ${sql.id(table)} WHERE id IN (SELECT id FROM ${sql.id(table)} WHERE ${where} LIMIT ${batch})`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
-    total += deleted;
-    if (deleted < batch) return total;
-  }
+interface Expiry {
+  table: 'poll_failures' | 'alert_history' | 'notifications';
+  /** The indexed time column (migration 0020). */
+  time: 'ts' | 'at' | 'created_at';
+  before: number;
+  batch: number;
+  where?: RawBuilder<unknown>;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+async function deleteInBatches(db: VigilDb, expiry: Expiry): Promise<number> {
+  const { table, time, batch } = expiry;
+  const extra = expiry.where ? sql`AND ${expiry.where}` : sql``;
+  let total = 0;
+  // `id = ANY(ARRAY(...))` makes each batch a lookup of its own rows: written `id IN (SELECT ...)`,
+  // 533,000 rows took 24 times as long as one plain DELETE of them (5 s against 0.2 s), with
+  // ANY 8 to 9 times (1.6-2.0 s: rows taken by index, not in physical order). Each batch starts
+  // its index scan where the last ended rather than among the dead entries of those before it
+  // (1.6-2.0 s against 2.1-2.3 s without). Measured on PostgreSQL 15 here, 1,000,000 failures.
+  let from = new Date(0).toISOString();
+  for (;;) {
+    const result = await sql<{ at: Date | string }>`
+      DELETE FROM ${sql.id(table)} WHERE id = ANY(ARRAY(
+        SELECT id FROM ${sql.id(table)}
+        WHERE ${sql.ref(time)} >= ${from}::timestamptz AND ${sql.ref(time)} < ${new Date(expiry.before).toISOString()}::timestamptz ${extra}
+        ORDER BY ${sql.ref(time)} LIMIT ${batch}))
+      RETURNING ${sql.ref(time)} AS at`.execute(db);
+    total += result.rows.length;
+    if (result.rows.length < batch) return total;
+    from = new Date(Math.max(...result.rows.map((row) => new Date(row.at).getTime()))).toISOString();
+  }
 }
