@@ -152,6 +152,8 @@ export interface AlertsTable {
   state_changes: ColumnType<number[], string, string>;
   /** Set by a trigger (migration 0009) on fire, resolve, ack and flapping; xid8 as text. */
   changed_xid: ColumnType<string | null, never, never>;
+  /** Migration 0021: why its notices are held back now, as the alerter last judged it; null: they go out. */
+  held_back_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AlertHistoryTable {

@@ -23,6 +23,7 @@ import * as stampMoreHostChanges from './migrations/0017-stamp-more-host-changes
 import * as sampleKernelActivity from './migrations/0018-sample-kernel-activity.ts';
 import * as rollupKernelActivity from './migrations/0019-rollup-kernel-activity.ts';
 import * as recordRetention from './migrations/0020-record-retention.ts';
+import * as alertHeldBack from './migrations/0021-alert-held-back.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-sample-kernel-activity': sampleKernelActivity,
   '0019-rollup-kernel-activity': rollupKernelActivity,
   '0020-record-retention': recordRetention,
+  '0021-alert-held-back': alertHeldBack,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -19,6 +19,8 @@ export interface ApiAlert {
   lastNotifiedAt: string | null;
   flapping: boolean;
   ack: { by: string; at: string | null; comment: string | null } | null;
+  /** Why its notices are held back now (inhibited by another alert, a down bastion, a silence, maintenance); null when they go out. */
+  heldBackBy: string | null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -40,5 +42,6 @@ export function toApiAlert(alert: StoredAlert): ApiAlert {
     lastNotifiedAt: iso(alert.lastNotifiedAt),
     flapping: alert.flapping,
     ack: alert.ackedBy === null ? null : { by: alert.ackedBy, at: iso(alert.ackedAt), comment: alert.ackedComment },
+    heldBackBy: alert.heldBackBy,
   };
 }

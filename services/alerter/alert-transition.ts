@@ -115,11 +115,14 @@ function newOccurrence(
     ackedComment: null,
     flapping: previous?.flapping ?? false,
     stateChanges: previous ? recentChanges(previous.stateChanges, ctx) : [],
+    // The alerter says why, if its notices are held back.
+    heldBackBy: null,
   };
 }
 
 /** The fields an event does not set: they come from the alert's own course. */
-type ConditionFields = 'state' | 'startsAt' | 'endsAt' | 'lastNotifiedAt' | 'notifiedFiring' | 'ackedBy' | 'ackedAt' | 'ackedComment' | 'flapping' | 'stateChanges';
+type ConditionFields =
+  | 'state' | 'startsAt' | 'endsAt' | 'lastNotifiedAt' | 'notifiedFiring' | 'ackedBy' | 'ackedAt' | 'ackedComment' | 'flapping' | 'stateChanges' | 'heldBackBy';
 
 /**
  * What time alone brings to an alert: a flapping one settles, a firing one is reminded about

@@ -117,10 +117,25 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     };
   };
 
-  /** Mutes by silence or maintenance window. */
-  const muteChecker = (facts: HostFacts, silences: StoredSilence[]) => async (alert: { host: string; rule: string }): Promise<boolean> => {
+  /** Why a silence or a maintenance window holds back an alert's notices, if one does. */
+  const muteReasonOf = (facts: HostFacts, silences: StoredSilence[]) => async (alert: { host: string; rule: string }): Promise<string | null> => {
     const { groups, inMaintenance } = await facts(alert.host);
-    return inMaintenance || silences.some((silence) => silenceMatches(silence, { host: alert.host, groups, rule: alert.rule }));
+    if (inMaintenance) return 'a maintenance window of its host';
+    const silence = silences.find((candidate) => silenceMatches(candidate, { host: alert.host, groups, rule: alert.rule }));
+    return silence ? `silence ${silence.id}` : null;
+  };
+
+  /**
+   * Records on the transition's alert why its notices are held back (null: they go out); an alert
+   * the transition leaves alone is stored anyway when only that reason changed.
+   */
+  const withHeldBack = (transition: Transition, current: StoredAlert | undefined, heldBy: string | null): Transition => {
+    if (transition.alert) {
+      transition.alert.heldBackBy = transition.alert.state === 'resolved' ? null : heldBy;
+      return transition;
+    }
+    if (current && current.state !== 'resolved' && current.heldBackBy !== heldBy) return { ...transition, alert: { ...current, heldBackBy: heldBy } };
+    return transition;
   };
 
   /** Stores a transition with its history and notices; returns how many notifications it queued. */
@@ -168,15 +183,17 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
 
   /**
    * Alerts a newly active alert speaks for (a bastion's dependents, an inhibit rule's targets):
-   * queued notices of them are withdrawn and each gets a history note (`event`, `details`).
+   * queued notices of them are withdrawn, each records why (`heldBy`) and gets a history note
+   * (`event`, `details`).
    */
-  const holdBack = async (trx: VigilDb, alerts: StoredAlert[], event: string, details: Record<string, unknown>, at: number): Promise<void> => {
+  const holdBack = async (
+    trx: VigilDb, alerts: StoredAlert[], heldBy: string, event: string, details: Record<string, unknown>, at: number,
+  ): Promise<void> => {
     const withdrawn = await withdrawQueuedNotices(trx, alerts.map((alert) => alert.key));
     for (const alert of alerts) {
-      if (withdrawn.has(alert.key)) {
-        // Its notice never went: it is announced later if it still fires once the cause is over.
-        await saveAlert(trx, { ...alert, notifiedFiring: false, lastNotifiedAt: null });
-      }
+      // A notice that never went: it is announced later if it still fires once the cause is over.
+      const unsent = withdrawn.has(alert.key) ? { notifiedFiring: false, lastNotifiedAt: null } : {};
+      await saveAlert(trx, { ...alert, ...unsent, heldBackBy: heldBy });
       await insertAlertHistory(trx, [{ alertKey: alert.key, at, event, details: { ...details, withdrawnNotice: withdrawn.has(alert.key) } }]);
     }
   };
@@ -203,7 +220,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       // Serialises alerters sharing a database, so alerts firing together join one message.
       await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
       const facts = hostFacts(trx, at);
-      const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
+      const muteReason = muteReasonOf(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
       const active = await activeByHost(trx, events.map((event) => event.host));
       // Alerts that speak for others first (those naming dependents, then inhibit sources): a
@@ -215,7 +232,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
         const previous = await selectAlertForUpdate(trx, event.key);
         const coveredBy = coverOf(cover, event);
         const inhibitor = inhibitorIn(active, event);
-        const transition = applyAlertEvent(previous, event, context(coveredBy !== null || inhibitor !== null || (await isMuted(event)), at));
+        const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(event);
+        const transition = withHeldBack(applyAlertEvent(previous, event, context(heldBy !== null, at)), previous, heldBy);
         const alert = transition.alert;
         if (!alert) continue;
         const starts = transition.history.some((note) => note.event === 'firing' || note.event === 'pending');
@@ -234,7 +252,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
           cover.byAlert.set(event.key, dependents);
           for (const host of dependents) if (!cover.byHost.has(host)) cover.byHost.set(host, { key: event.key, host: event.host });
           if (added.length > 0) {
-            await holdBack(trx, await selectActiveAlertsOfHosts(trx, added), 'dependent', { on: event.key, bastion: event.host }, at);
+            const by = { key: event.key, host: event.host };
+            await holdBack(trx, await selectActiveAlertsOfHosts(trx, added), behindBastion(by), 'dependent', { on: by.key, bastion: by.host }, at);
           }
         } else if (alert.state === 'resolved') {
           cover.byAlert.delete(event.key);
@@ -263,7 +282,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     const wasActive = previous !== undefined && previous.state !== 'resolved';
     if (wasActive || !isInhibitSource(config.inhibitRules, alert)) return;
     const targets = [...onHost.values()].filter((other) => inhibitorOf(config.inhibitRules, other, [alert]) !== null);
-    if (targets.length > 0) await holdBack(trx, targets, 'inhibited', { by: alert.key }, at);
+    if (targets.length > 0) await holdBack(trx, targets, inhibitedBy(alert), 'inhibited', { by: alert.key }, at);
   };
 
   const sweep = async (): Promise<void> => {
@@ -274,12 +293,14 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs });
       if (alerts.length === 0) return;
       const facts = hostFacts(trx, at);
-      const isMuted = muteChecker(facts, await listSilences(trx, { activeAt: at }));
+      const muteReason = muteReasonOf(facts, await listSilences(trx, { activeAt: at }));
       const cover = await selectDependentCover(trx);
       const active = await activeByHost(trx, alerts.map((alert) => alert.host));
       for (const alert of alerts) {
-        const muted = coverOf(cover, alert) !== null || inhibitorIn(active, alert) !== null || (await isMuted(alert));
-        queued += await persist(trx, facts, reviewAlert(alert, context(muted, at)), at, cover.byAlert.get(alert.key) ?? []);
+        const coveredBy = coverOf(cover, alert);
+        const inhibitor = inhibitorIn(active, alert);
+        const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(alert);
+        queued += await persist(trx, facts, withHeldBack(reviewAlert(alert, context(heldBy !== null, at)), alert, heldBy), at, cover.byAlert.get(alert.key) ?? []);
       }
     });
     if (queued > 0) sender.wake();
@@ -355,6 +376,15 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       log.info('alerter stopped');
     },
   };
+}
+
+/** The reasons an alert's notices are held back, as the API and the dashboard show them. */
+function behindBastion(by: { key: string; host: string }): string {
+  return `its bastion ${by.host} is down (${by.key})`;
+}
+
+function inhibitedBy(by: { key: string }): string {
+  return `inhibited by ${by.key}`;
 }
 
 export function toNoticeAlert(alert: StoredAlert, dependents: readonly string[] = []): NoticeAlert {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
+import { saveAlert } from '../../lib/db/queries/save-alert.ts';
 import { logIn, startBrowserPipeline, type BrowserPipeline, type PipelineHost } from '../support/browser-pipeline.ts';
 import { saveScreenshot, useTestBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -90,6 +91,22 @@ void describe('alerts page', () => {
 
     await silence.getByRole('button', { name: 'Expire' }).click();
     await page.getByText('No silences.').waitFor();
+  });
+
+  void test('an alert whose notices are held back says why', async () => {
+    // As the alerter leaves a check that fails with its host: recorded, inhibited by host_down.
+    await saveAlert(pipeline.db, {
+      key: 'check_failing|dead-1|id=tcp:dead-1:5432', rule: 'check_failing', host: 'dead-1', labels: { id: 'tcp:dead-1:5432' }, severity: 'critical',
+      state: 'firing', summary: 'Service check failing id=tcp:dead-1:5432: failed 2 polls in a row (timeout)', value: 2, threshold: 2, receivers: [],
+      startsAt: Date.now() - 60_000, endsAt: null, lastEventAt: Date.now(), lastNotifiedAt: null, notifiedFiring: false,
+      ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: 'inhibited by host_down|dead-1',
+    });
+    const page = await open('viewer', '#/alerts');
+    const row = page.locator('vigil-alerts-page table.active tbody tr[data-key="check_failing|dead-1|id=tcp:dead-1:5432"]');
+    await row.waitFor();
+    assert.equal((await row.locator('.held-back').textContent())?.trim(), 'Notices held back: inhibited by host_down|dead-1');
+    assert.equal(await activeRow(page, 'dead-1').locator('.held-back').count(), 1, 'host_down itself is not held back');
+    await pipeline.db.deleteFrom('alerts').where('key', '=', 'check_failing|dead-1|id=tcp:dead-1:5432').execute();
   });
 
   void test('a viewer sees the alerts but no Acknowledge, Silence or Expire buttons', async () => {

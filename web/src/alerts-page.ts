@@ -166,7 +166,10 @@ export class AlertsPage extends LitElement {
               <tr data-key=${a.key}>
                 <td><span class="severity ${a.severity}">${a.severity}</span>${a.state === 'pending' ? html` <span class="muted">pending</span>` : ''}</td>
                 <td class="wrap-anywhere"><a class="host" href=${hostHref(a.host)}>${a.host}</a></td>
-                <td>${a.rule}<span class="comment">${a.summary}</span></td>
+                <td>
+                  ${a.rule}<span class="comment">${a.summary}</span>
+                  ${a.heldBackBy === null ? '' : html`<span class="comment held-back">Notices held back: ${a.heldBackBy}</span>`}
+                </td>
                 <td>${formatValue(a)}</td>
                 <td><time datetime=${a.startsAt ?? ''} title=${formatDateTime(a.startsAt)}>${a.startsAt ? formatAge(Date.parse(a.startsAt), this.now) : '—'}</time></td>
                 <td class="acked">

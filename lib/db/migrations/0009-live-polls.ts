@@ -9,6 +9,7 @@
 // nothing is missed; the feed drops the repeats.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { replaceStampFunction } from './stamp-changes.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -35,22 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 /** A trigger setting changed_xid to the writing transaction on insert and when one of `columns` changes. */
 async function stampChanges(db: Kysely<any>, table: 'hosts' | 'alerts', columns: string[]): Promise<void> {
-  // Names from this file only, never from input: raw SQL is safe here.
-  const changed = columns.map((column) => `NEW.${column} IS DISTINCT FROM OLD.${column}`).join(' OR ');
-  await sql
-    .raw(
-      `CREATE FUNCTION vigil_stamp_${table}_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          NEW.changed_xid := pg_current_xact_id();
-        ELSIF ${changed} THEN
-          NEW.changed_xid := pg_current_xact_id();
-        END IF;
-        RETURN NEW;
-      END
-      $$`,
-    )
-    .execute(db);
+  await replaceStampFunction(db, table, columns);
   await sql
     .raw(`CREATE TRIGGER ${table}_stamp_change BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION vigil_stamp_${table}_change()`)
     .execute(db);

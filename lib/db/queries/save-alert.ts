@@ -23,6 +23,7 @@ export async function saveAlert(db: VigilDb, alert: StoredAlert): Promise<void> 
     acked_comment: alert.ackedComment,
     flapping: alert.flapping,
     state_changes: JSON.stringify(alert.stateChanges),
+    held_back_by: alert.heldBackBy,
   };
   await db
     .insertInto('alerts')

@@ -25,6 +25,8 @@ export interface StoredAlert {
   ackedComment: string | null;
   flapping: boolean;
   stateChanges: number[];
+  /** Why its notices are held back now ("inhibited by host_down|web-1", "silence 3"); null when they go out. */
+  heldBackBy: string | null;
 }
 
 export function toStoredAlert(row: Selectable<AlertsTable>): StoredAlert {
@@ -49,6 +51,7 @@ export function toStoredAlert(row: Selectable<AlertsTable>): StoredAlert {
     ackedComment: row.acked_comment,
     flapping: row.flapping,
     stateChanges: (parseJson(row.state_changes, []) as unknown[]).map(Number),
+    heldBackBy: row.held_back_by ?? null,
   };
 }
 

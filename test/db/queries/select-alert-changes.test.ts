@@ -26,7 +26,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     };
     const keys = (changes: AlertChange[]): string[] => changes.map((c) => `${c.alert.key}:${c.alert.state}`);
 
-    void test('firing, acknowledging and resolving are changes; a new value or a reminder is not', async () => {
+    void test('firing, acknowledging, being held back and resolving are changes; a new value or a reminder is not', async () => {
       const { db } = testDb;
       const alert = storedAlert();
       const [fired, ...more] = await write(() => saveAlert(db, alert));
@@ -39,6 +39,12 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const acked = await write(async () => assert.equal((await ackAlert(db, alert.key, { by: 'ann', comment: 'on it', at: T + 1000 })).ok, true));
       assert.deepEqual(keys(acked), [`${alert.key}:firing`]);
       assert.equal(acked[0]?.alert.ackedBy, 'ann');
+
+      // Held back (a silence began) and no longer: each is a change an open alerts page shows.
+      const held = await write(() => saveAlert(db, { ...alert, ackedBy: 'ann', ackedAt: T + 1000, ackedComment: 'on it', heldBackBy: 'silence 1' }));
+      assert.deepEqual(keys(held), [`${alert.key}:firing`]);
+      assert.equal(held[0]?.alert.heldBackBy, 'silence 1');
+      assert.deepEqual(keys(await write(() => saveAlert(db, { ...alert, ackedBy: 'ann', ackedAt: T + 1000, ackedComment: 'on it', heldBackBy: null }))), [`${alert.key}:firing`]);
 
       const resolved = await write(() => saveAlert(db, { ...alert, state: 'resolved', endsAt: T + 5000, ackedBy: 'ann', ackedAt: T + 1000, ackedComment: 'on it' }));
       assert.deepEqual(keys(resolved), [`${alert.key}:resolved`]);

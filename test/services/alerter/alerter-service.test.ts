@@ -376,7 +376,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     // Told before a silence by host, recovered under it: the recovery is told.
     await bus.publish('alert.events', firing('web-3', 'cpu-high'));
     await waitFor('the firing mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
-    await insertSilence(testDb.db, { matchers: { host: 'web-3' }, startsAt: Date.now() - 1000, endsAt: Date.now() + 3_600_000, comment: 'reboot', createdBy: 'bob' });
+    const silence = await insertSilence(testDb.db, { matchers: { host: 'web-3' }, startsAt: Date.now() - 1000, endsAt: Date.now() + 3_600_000, comment: 'reboot', createdBy: 'bob' });
     await bus.publish('alert.events', firing('web-3', 'disk-full'));
     await bus.publish('alert.events', resolved('web-3', 'cpu-high'));
     await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
@@ -386,6 +386,8 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const edge = await listAlertHistory(testDb.db, { limit: 10, key: 'host-down|edge-1' });
     assert.deepEqual(edge.map((h) => h.event).reverse(), ['firing', 'resolved']);
     assert.equal(edge.at(-1)?.details['muted'], true);
+    const disk = await testDb.db.selectFrom('alerts').select(['notified_firing', 'held_back_by']).where('key', '=', 'disk-full|web-3').executeTakeFirst();
+    assert.deepEqual(disk, { notified_firing: false, held_back_by: `silence ${silence.id}` });
   });
 
   void test('a maintenance window from the inventory mutes its host, and only its host', async () => {
@@ -401,8 +403,8 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     await waitFor('the mail for backup-2', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
     await sleep(QUIET_MS);
     assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] backup-2: disk-full']);
-    const muted = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', 'disk-full|backup-1').executeTakeFirst();
-    assert.deepEqual(muted, { state: 'firing', notified_firing: false }, 'evaluated and recorded, not told');
+    const muted = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing', 'held_back_by']).where('key', '=', 'disk-full|backup-1').executeTakeFirst();
+    assert.deepEqual(muted, { state: 'firing', notified_firing: false, held_back_by: 'a maintenance window of its host' }, 'evaluated and recorded, not told');
   });
 
   void test('an alert whose silence ends while it still fires is told then', async () => {
@@ -516,8 +518,8 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.equal(am.length, 1);
     assert.deepEqual(am[0]!.alerts.map((a) => [a.labels['host'], a.annotations['dependents']]), [['jump-1', 'app-1,app-2,app-3']]);
     for (const host of ['app-1', 'app-2', 'app-3']) {
-      const row = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', `host_down|${host}`).executeTakeFirst();
-      assert.deepEqual(row, { state: 'firing', notified_firing: false }, `${host}: recorded, not told`);
+      const row = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing', 'held_back_by']).where('key', '=', `host_down|${host}`).executeTakeFirst();
+      assert.deepEqual(row, { state: 'firing', notified_firing: false, held_back_by: 'its bastion jump-1 is down (host_down|jump-1)' }, `${host}: recorded, not told`);
       const history = await listAlertHistory(testDb.db, { limit: 20, key: `host_down|${host}` });
       const dependent = history.find((h) => h.event === 'dependent');
       assert.equal(dependent?.details['on'], 'host_down|jump-1', host);
@@ -558,7 +560,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const check = (ok: boolean): CheckResult[] => [{ id: 'http:https://shop/', kind: 'http', ok, ...(ok ? {} : { reason: 'timeout' as const, message: 'no answer in 5 s' }) }];
     const down = (host: string, ts: number): PollResult => ({ ...failure(host, ts, 'timeout-connect'), checks: check(false) });
     const up = (host: string, ts: number, ok: boolean): PollResult => success(sample(host, ts, { checks: check(ok) }));
-    const stateOf = async (key: string) => testDb.db.selectFrom('alerts').select(['state', 'notified_firing']).where('key', '=', key).executeTakeFirst();
+    const stateOf = async (key: string) => testDb.db.selectFrom('alerts').select(['state', 'notified_firing', 'held_back_by']).where('key', '=', key).executeTakeFirst();
     try {
       const t0 = Date.now();
       // web-1 is powered off: SSH and its web check fail together, three polls in a row.
@@ -566,7 +568,12 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       await waitFor('the host_down mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
       await sleep(QUIET_MS);
       assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-1: host_down']);
-      assert.deepEqual(await stateOf('check_failing|web-1|id=http:https://shop/'), { state: 'firing', notified_firing: false }, 'recorded, not told');
+      assert.deepEqual(
+        await stateOf('check_failing|web-1|id=http:https://shop/'),
+        { state: 'firing', notified_firing: false, held_back_by: 'inhibited by host_down|web-1' },
+        'recorded, not told, and why',
+      );
+      assert.equal((await stateOf('host_down|web-1'))?.held_back_by, null);
       const history = await listAlertHistory(testDb.db, { limit: 20, key: 'check_failing|web-1|id=http:https://shop/' });
       // It fired on the second poll, while host_down was pending (not yet down): held back from the start.
       assert.equal(history.find((h) => h.event === 'inhibited')?.details['by'], 'host_down|web-1');
@@ -577,7 +584,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       await waitFor('the recovery mail', 10_000, () => (smtp.mails.length >= 2 ? true : undefined));
       await sleep(QUIET_MS);
       assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-1: host_down', '[RESOLVED] web-1: host_down']);
-      assert.equal((await stateOf('check_failing|web-1|id=http:https://shop/'))?.state, 'resolved');
+      assert.deepEqual(await stateOf('check_failing|web-1|id=http:https://shop/'), { state: 'resolved', notified_firing: false, held_back_by: null });
 
       // web-2 misses one poll, then answers with its shop still down: the check was held while the
       // host was pending down, and is told once host_down cleared (by the next sweep).
@@ -591,6 +598,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       await waitFor('the check mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
       await sleep(QUIET_MS);
       assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] web-2: check_failing']);
+      assert.deepEqual(await stateOf('check_failing|web-2|id=http:https://shop/'), { state: 'firing', notified_firing: true, held_back_by: null }, 'told, and no longer held');
       assert.equal((await stateOf('host_down|web-2'))?.state, 'resolved', 'the pending host_down cleared, never told');
     } finally {
       await evaluator.stop();
@@ -608,12 +616,16 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.equal(smtp.mails.length, 0, 'the check\'s notice was withdrawn before it went');
     const history = await listAlertHistory(testDb.db, { limit: 20, key: check.key });
     assert.deepEqual(history.find((h) => h.event === 'inhibited')?.details, { by: 'host_down|db-1', withdrawnNotice: true });
+    const heldBack = async (): Promise<string | null | undefined> =>
+      (await testDb.db.selectFrom('alerts').select('held_back_by').where('key', '=', check.key).executeTakeFirst())?.held_back_by;
+    assert.equal(await heldBack(), 'inhibited by host_down|db-1');
 
     // The host answered (host_down cleared) and the check still fails: told now.
     await bus.publish('alert.events', resolved('db-1', 'host_down', { state: 'resolved', value: 0 }));
     await waitFor('the check mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
     await sleep(QUIET_MS);
     assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-1: check_failing']);
+    assert.equal(await heldBack(), null);
 
     // Without inhibition the same pair is told separately.
     await stop(alerter);

@@ -17,7 +17,7 @@ function alert(over: Partial<StoredAlert>): StoredAlert {
     key: KEY, rule: 'disk-full', host: 'db-1', labels: { mount: '/data' }, severity: 'critical', state: 'firing',
     summary: '/data 97 % full', value: 97, threshold: 95, receivers: [], startsAt: NOW - 600_000, endsAt: null,
     lastEventAt: NOW - 1000, lastNotifiedAt: NOW - 500, notifiedFiring: true, ackedBy: null, ackedAt: null,
-    ackedComment: null, flapping: false, stateChanges: [], ...over,
+    ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, ...over,
   };
 }
 
@@ -35,7 +35,7 @@ void describe('alerts routes', () => {
 
   before(async () => {
     testDb = await createTestDatabase('postgres');
-    await saveAlert(testDb.db, alert({}));
+    await saveAlert(testDb.db, alert({ heldBackBy: 'inhibited by host_down|db-1' }));
     await saveAlert(testDb.db, alert({ key: 'cpu-high|web-1', rule: 'cpu-high', host: 'web-1', labels: {}, state: 'resolved', endsAt: NOW - 100 }));
     server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, now: () => NOW });
     alice = await createTestUser(testDb.db, { name: 'alice', role: 'admin' });
@@ -53,8 +53,9 @@ void describe('alerts routes', () => {
   void test('GET /api/v1/alerts lists the active alerts only', async () => {
     const res = await get('/api/v1/alerts');
     assert.equal(res.statusCode, 200);
-    const { alerts } = JSON.parse(res.payload) as { alerts: Array<{ key: string; startsAt: string; ack: unknown; labels: Record<string, string> }> };
+    const { alerts } = JSON.parse(res.payload) as { alerts: Array<{ key: string; startsAt: string; ack: unknown; labels: Record<string, string>; heldBackBy: string | null }> };
     assert.deepEqual(alerts.map((a) => a.key), [KEY]);
+    assert.equal(alerts[0]?.heldBackBy, 'inhibited by host_down|db-1', 'why no notice goes out');
     assert.equal(alerts[0]?.startsAt, new Date(NOW - 600_000).toISOString());
     assert.deepEqual(alerts[0]?.labels, { mount: '/data' });
     assert.equal(alerts[0]?.ack, null);
