@@ -12,7 +12,7 @@ void describe('selectAlertsToReview', () => {
   });
   after(async () => testDb?.close());
 
-  void test('firing and due a reminder, firing and never told, or flapping; not acked, fresh or resolved ones', async () => {
+  void test('firing and due a reminder, firing and never told, flapping, or held back; not acked, fresh or resolved ones', async () => {
     const hour = 3_600_000;
     await saveAlert(testDb.db, storedAlert({ key: 'due', lastNotifiedAt: T - 5 * hour }));
     await saveAlert(testDb.db, storedAlert({ key: 'fresh', lastNotifiedAt: T - hour }));
@@ -20,7 +20,10 @@ void describe('selectAlertsToReview', () => {
     await saveAlert(testDb.db, storedAlert({ key: 'untold', notifiedFiring: false, lastNotifiedAt: null }));
     await saveAlert(testDb.db, storedAlert({ key: 'flapping', state: 'resolved', flapping: true }));
     await saveAlert(testDb.db, storedAlert({ key: 'resolved', state: 'resolved', lastNotifiedAt: T - 5 * hour }));
+    // Told, then held back (its host went down): whether it still is must be judged again.
+    await saveAlert(testDb.db, storedAlert({ key: 'held', lastNotifiedAt: T - hour, heldBackBy: 'inhibited by host_down|db-1' }));
+    await saveAlert(testDb.db, storedAlert({ key: 'held-pending', state: 'pending', notifiedFiring: false, lastNotifiedAt: null, heldBackBy: 'silence 4' }));
     const alerts = await selectAlertsToReview(testDb.db, { now: T, repeatIntervalMs: 4 * hour });
-    assert.deepEqual(alerts.map((a) => a.key), ['due', 'flapping', 'untold']);
+    assert.deepEqual(alerts.map((a) => a.key), ['due', 'flapping', 'held', 'held-pending', 'untold']);
   });
 });

@@ -638,6 +638,22 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-2: check_failing']);
   });
 
+  void test('an alert told before its host went down is held back while it is, and no longer once it answers; nothing is told twice', async () => {
+    await start({ config: config({ inhibitRules: [{ source: { rules: ['host_down'] }, equal: [] }] }), sweepIntervalMs: 200 });
+    const disk = firing('db-3', 'disk-full');
+    await bus.publish('alert.events', disk);
+    await waitFor('its mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    const heldBack = async (): Promise<string | null | undefined> =>
+      (await testDb.db.selectFrom('alerts').select('held_back_by').where('key', '=', disk.key).executeTakeFirst())?.held_back_by;
+    await bus.publish('alert.events', firing('db-3', 'host_down', { state: 'pending' }));
+    await waitFor('held back', 10_000, async () => ((await heldBack()) === 'inhibited by host_down|db-3' ? true : undefined));
+    await bus.publish('alert.events', resolved('db-3', 'host_down', { value: 0 }));
+    // Nothing new happens to disk-full itself: the sweep sees that its reason is over.
+    await waitFor('no longer held back', 10_000, async () => ((await heldBack()) === null ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-3: disk-full'], 'told once; the pending host_down never');
+  });
+
   void test('SMTP down while an alert fires: retried with backoff, delivered exactly once when it is back', async () => {
     await smtp.stop();
     try {
