@@ -210,8 +210,15 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     return byHost;
   };
 
-  const inhibitorIn = (active: Map<string, Map<string, StoredAlert>>, alert: StoredAlert | AlertEvent): StoredAlert | null =>
-    inhibitorOf(config.inhibitRules, alert, active.get(alert.host)?.values() ?? []);
+  /** What holds back an alert's notices now, first match wins: a down bastion, an inhibiting alert, a silence or maintenance. */
+  const judgeHold = async (
+    alert: StoredAlert | AlertEvent, cover: DependentCover, active: Map<string, Map<string, StoredAlert>>, muteReason: (alert: StoredAlert | AlertEvent) => Promise<string | null>,
+  ): Promise<{ coveredBy: { key: string; host: string } | null; inhibitor: StoredAlert | null; heldBy: string | null }> => {
+    const coveredBy = coverOf(cover, alert);
+    const inhibitor = inhibitorOf(config.inhibitRules, alert, active.get(alert.host)?.values() ?? []);
+    const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(alert);
+    return { coveredBy, inhibitor, heldBy };
+  };
 
   const applyEvents = async (events: AlertEvent[]): Promise<void> => {
     const at = now();
@@ -230,9 +237,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const ordered = [...events].sort((a, b) => rank(b) - rank(a));
       for (const event of ordered) {
         const previous = await selectAlertForUpdate(trx, event.key);
-        const coveredBy = coverOf(cover, event);
-        const inhibitor = inhibitorIn(active, event);
-        const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(event);
+        const { coveredBy, inhibitor, heldBy } = await judgeHold(event, cover, active, muteReason);
         const transition = withHeldBack(applyAlertEvent(previous, event, context(heldBy !== null, at)), previous, heldBy);
         const alert = transition.alert;
         if (!alert) continue;
@@ -297,9 +302,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const cover = await selectDependentCover(trx);
       const active = await activeByHost(trx, alerts.map((alert) => alert.host));
       for (const alert of alerts) {
-        const coveredBy = coverOf(cover, alert);
-        const inhibitor = inhibitorIn(active, alert);
-        const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(alert);
+        const { heldBy } = await judgeHold(alert, cover, active, muteReason);
         queued += await persist(trx, facts, withHeldBack(reviewAlert(alert, context(heldBy !== null, at)), alert, heldBy), at, cover.byAlert.get(alert.key) ?? []);
       }
     });
