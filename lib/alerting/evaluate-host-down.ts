@@ -46,14 +46,10 @@ export function evaluateHostDown(state: HostDownState, input: HostDownInput, rul
   if (failures < input.downAfter) {
     // Pending from the first failure: an alert the host's other alerts wait on (inhibit_rules),
     // so that a check failing with the host is not announced before the host is found down.
-    if (state.pending) return { state: { ...state, failures, lastReason: input.failure, pending: { ...state.pending, value: failures, at: ctx.now } }, events: [] };
-    const pending = pendingEvent(rule, ctx, {
-      severity,
-      value: failures,
-      threshold: input.downAfter,
-      summary: `${subjectOf(rule, ctx.labels)}: ${ctx.host} failed ${failures} of ${input.downAfter} polls (${input.failure})`,
-      startsAt: ctx.now,
-    });
+    const summary = `${subjectOf(rule, ctx.labels)}: ${ctx.host} failed ${failures} of ${input.downAfter} polls (${input.failure})`;
+    // Nothing new to publish; the periodic re-publication carries the count so far.
+    if (state.pending) return { state: { ...state, failures, lastReason: input.failure, pending: { ...state.pending, value: failures, summary, at: ctx.now } }, events: [] };
+    const pending = pendingEvent(rule, ctx, { severity, value: failures, threshold: input.downAfter, summary, startsAt: ctx.now });
     return { state: { ...state, pending, failures, lastReason: input.failure, suppressedBy: null }, events: [pending] };
   }
   const behind = input.dependents.length > 0 ? `; unreachable behind it: ${input.dependents.join(', ')}` : '';

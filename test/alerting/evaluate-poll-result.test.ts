@@ -95,9 +95,9 @@ void test('a host that fails fewer polls than down-after is pending, and a good 
   const first = evaluatePollResult(fleet, failure('a', T0, 'timeout-connect'), config, hosts, { downAfter: 3 });
   assert.deepEqual(first.map((e) => [e.state, e.summary, e.value, e.threshold, e.startsAt]), [['pending', 'Host down: a failed 1 of 3 polls (timeout-connect)', 1, 3, T0]]);
   assert.deepEqual(feed(fleet, config, hosts, [failure('a', T0 + 10_000)]), [], 'still pending: nothing new to say');
-  assert.deepEqual(activeAlerts(fleet).map((e) => [e.state, e.value]), [['pending', 2]], 're-published with the count so far');
+  assert.deepEqual(activeAlerts(fleet).map((e) => [e.state, e.value, e.summary]), [['pending', 2, 'Host down: a failed 2 of 3 polls (timeout-connect)']], 're-published with the count so far');
   const cleared = evaluatePollResult(fleet, success(sample('a', T0 + 20_000)), config, hosts, { downAfter: 3 });
-  assert.deepEqual(cleared.map((e) => [e.state, e.summary]), [['resolved', 'Host down: a failed 1 of 3 polls (timeout-connect) (cleared before it fired)']]);
+  assert.deepEqual(cleared.map((e) => [e.state, e.summary]), [['resolved', 'Host down: a failed 2 of 3 polls (timeout-connect) (cleared before it fired)']]);
   // The count starts again: two more failures are pending, not down.
   assert.deepEqual(feed(fleet, config, hosts, [failure('a', T0 + 30_000), failure('a', T0 + 40_000)]), ['pending host_down a critical']);
   const down = evaluatePollResult(fleet, failure('a', T0 + 50_000), config, hosts, { downAfter: 3 });
