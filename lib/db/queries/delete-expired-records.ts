@@ -3,7 +3,9 @@
 // rollups). The notes of pending episodes that never fired ('pending', 'cleared': a breach shorter
 // than its `for`, a host that missed a poll) are the bulk of the history on a flaky network and
 // say nothing a month later, so they go with the raw data. Nothing of an alert that is pending or
-// firing now is deleted: its history says whom it speaks for (selectDependentCover reads it).
+// firing now is deleted: its history says whom it speaks for (selectDependentCover reads it). An
+// alert resolved longer ago than the rollups are kept goes too: hosts that come and go (an
+// autoscaled fleet) would otherwise leave a row per alert they ever raised.
 // Deleted in batches, so that no statement holds many locks or a long transaction.
 import { sql, type RawBuilder } from 'kysely';
 import type { VigilDb } from '../database.ts';
@@ -11,7 +13,7 @@ import type { VigilDb } from '../database.ts';
 export interface RecordCutoffs {
   /** Epoch ms: poll failures and pending episodes' notes older than this go. */
   rawBefore: number;
-  /** Epoch ms: the rest of the alert history and sent or failed notifications older than this go. */
+  /** Epoch ms: the rest of the alert history, sent or failed notifications and alerts resolved before this go. */
   longBefore: number;
   /** Rows per DELETE statement. */
   batch?: number;
@@ -21,6 +23,7 @@ export interface ExpiredRecords {
   pollFailures: number;
   alertHistory: number;
   notifications: number;
+  alerts: number;
 }
 
 export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs): Promise<ExpiredRecords> {
@@ -33,13 +36,17 @@ export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs):
       (await deleteInBatches(db, { table: 'alert_history', time: 'at', before: cutoffs.longBefore, batch, where: inactive })),
     // Pending and sending ones are still to be delivered, however old.
     notifications: await deleteInBatches(db, { table: 'notifications', time: 'created_at', before: cutoffs.longBefore, batch, where: sql`status IN ('sent', 'failed')` }),
+    // A flapping alert is still watched even while resolved. Its last event is its resolution (or later).
+    alerts: await deleteInBatches(db, { table: 'alerts', id: 'key', time: 'last_event_at', before: cutoffs.longBefore, batch, where: sql`state = 'resolved' AND NOT flapping` }),
   };
 }
 
 interface Expiry {
-  table: 'poll_failures' | 'alert_history' | 'notifications';
-  /** The indexed time column (migration 0020). */
-  time: 'ts' | 'at' | 'created_at';
+  table: 'poll_failures' | 'alert_history' | 'notifications' | 'alerts';
+  /** The row's key column; default id. */
+  id?: 'id' | 'key';
+  /** The indexed time column (migration 0020; alerts_state for alerts). */
+  time: 'ts' | 'at' | 'created_at' | 'last_event_at';
   before: number;
   batch: number;
   where?: RawBuilder<unknown>;
@@ -47,6 +54,7 @@ interface Expiry {
 
 async function deleteInBatches(db: VigilDb, expiry: Expiry): Promise<number> {
   const { table, time, batch } = expiry;
+  const id = sql.ref(expiry.id ?? 'id');
   const extra = expiry.where ? sql`AND ${expiry.where}` : sql``;
   let total = 0;
   // `id = ANY(ARRAY(...))` makes each batch a lookup of its own rows: written `id IN (SELECT ...)`,
@@ -57,8 +65,8 @@ async function deleteInBatches(db: VigilDb, expiry: Expiry): Promise<number> {
   let from = new Date(0).toISOString();
   for (;;) {
     const result = await sql<{ at: Date | string }>`
-      DELETE FROM ${sql.id(table)} WHERE id = ANY(ARRAY(
-        SELECT id FROM ${sql.id(table)}
+      DELETE FROM ${sql.id(table)} WHERE ${id} = ANY(ARRAY(
+        SELECT ${id} FROM ${sql.id(table)}
         WHERE ${sql.ref(time)} >= ${from}::timestamptz AND ${sql.ref(time)} < ${new Date(expiry.before).toISOString()}::timestamptz ${extra}
         ORDER BY ${sql.ref(time)} LIMIT ${batch}))
       RETURNING ${sql.ref(time)} AS at`.execute(db);

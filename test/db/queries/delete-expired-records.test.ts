@@ -18,15 +18,19 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
     after(async () => testDb?.close());
 
-    void test('failures go with the raw data, history and sent notices with the rollups, pending episodes early; nothing of an active alert', async () => {
+    void test('failures go with the raw data, history, sent notices and long-resolved alerts with the rollups, pending episodes early; nothing of an active alert', async () => {
       const { db } = testDb;
       // A host down for 20 days: one failure a day here (a poll's worth each), five of them older than 14 days.
       await db.insertInto('poll_failures').values(
         [20, 19, 18, 16, 15, 13, 1].map((days) => ({ host: 'dead-1', ts: ago(days), reason: 'timeout-connect', message: 'timed out' })),
       ).execute();
       // A resolved alert of a flaky host and a firing bastion alert, each with old and recent notes.
-      await saveAlert(db, storedAlert({ key: 'host_down|flaky-1', rule: 'host_down', host: 'flaky-1', labels: {}, state: 'resolved', endsAt: NOW - 20 * DAY_MS }));
-      await saveAlert(db, storedAlert({ key: 'host_down|jump-1', rule: 'host_down', host: 'jump-1', labels: {}, state: 'firing' }));
+      const resolvedAgo = (days: number) => ({ state: 'resolved' as const, endsAt: NOW - days * DAY_MS, lastEventAt: NOW - days * DAY_MS });
+      await saveAlert(db, storedAlert({ key: 'host_down|flaky-1', rule: 'host_down', host: 'flaky-1', labels: {}, ...resolvedAgo(2) }));
+      await saveAlert(db, storedAlert({ key: 'host_down|jump-1', rule: 'host_down', host: 'jump-1', labels: {}, state: 'firing', lastEventAt: NOW - 500 * DAY_MS }));
+      // Alerts of hosts long gone: the resolved one goes, the flapping one is still watched.
+      await saveAlert(db, storedAlert({ key: 'cpu_busy|gone-1', rule: 'cpu_busy', host: 'gone-1', labels: {}, ...resolvedAgo(500) }));
+      await saveAlert(db, storedAlert({ key: 'cpu_busy|gone-2', rule: 'cpu_busy', host: 'gone-2', labels: {}, ...resolvedAgo(500), flapping: true }));
       const note = (alertKey: string, days: number, event: string) => ({ alertKey, at: NOW - days * DAY_MS, event, details: { days } });
       await insertAlertHistory(db, [
         note('host_down|flaky-1', 500, 'firing'), note('host_down|flaky-1', 500, 'resolved'),
@@ -41,7 +45,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await db.insertInto('notifications').values([notification(500, 'sent'), notification(500, 'failed'), notification(500, 'pending'), notification(20, 'sent')]).execute();
 
       const deleted = await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS, batch: 2 });
-      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2 });
+      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2, alerts: 1 });
+      const alerts = await db.selectFrom('alerts').select('key').orderBy('key').execute();
+      assert.deepEqual(alerts.map((a) => a.key), ['cpu_busy|gone-2', 'host_down|flaky-1', 'host_down|jump-1']);
 
       const failures = await db.selectFrom('poll_failures').select('ts').orderBy('ts').execute();
       assert.deepEqual(failures.map((f) => Math.round((NOW - new Date(f.ts).getTime()) / DAY_MS)), [13, 1]);
@@ -59,7 +65,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const notices = await db.selectFrom('notifications').select(['status', 'created_at']).orderBy('id').execute();
       assert.deepEqual(notices.map((n) => n.status), ['pending', 'sent'], 'one still to deliver, and a recent one');
 
-      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0 });
+      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0 });
     });
   });
 }
