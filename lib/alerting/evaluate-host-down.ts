@@ -29,9 +29,8 @@ export interface HostDownInput {
 export function evaluateHostDown(state: HostDownState, input: HostDownInput, rule: AlertRule, ctx: AlertContext): Evaluation<HostDownState> {
   if (input.failure === null || input.failure === 'host-key-changed') {
     const next: HostDownState = { active: null, pending: null, failures: 0, lastReason: input.failure, suppressedBy: null };
-    const current = state.active ?? state.pending ?? null;
-    const summary = state.active ? `${subjectOf(rule, ctx.labels)}: ${ctx.host} answers again` : `${state.pending?.summary ?? ''} (cleared before it fired)`;
-    return { state: next, events: current ? [resolvedEvent(current, ctx.now, 0, summary)] : [] };
+    if (state.active) return { state: next, events: [resolvedEvent(state.active, ctx.now, 0, `${subjectOf(rule, ctx.labels)}: ${ctx.host} answers again`)] };
+    return { state: next, events: state.pending ? [resolvedEvent(state.pending, ctx.now, 0, `${state.pending.summary} (cleared before it fired)`)] : [] };
   }
   const failures = state.failures + 1;
   if (state.active) {

@@ -176,8 +176,9 @@ export const HOST_METRIC_FAMILIES: readonly Family[] = [
 
 /**
  * Hosts per chunk of a family's text. A stream takes one chunk at a time, so this bounds how long
- * building the answer holds the event loop before other requests get a turn: a whole family at
- * 10,000 hosts held it for a few hundred milliseconds (BENCHMARKS.md, bench:host-metrics).
+ * building the answer holds the event loop before other requests get a turn: with a whole family
+ * per chunk, a scrape of 10,000 hosts held it for up to about a second at a time, with 250 hosts
+ * 82 ms (BENCHMARKS.md, bench:host-metrics).
  */
 export const HOSTS_PER_CHUNK = 250;
 

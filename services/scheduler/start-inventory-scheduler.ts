@@ -91,9 +91,14 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
   // The hosts table is what the dashboard, the evaluator and the alerter know of the inventory:
   // a load the database refused (it was down, say) is stored again until it takes, unless a newer
   // load has replaced it, and the reload is recorded as good only once its hosts are stored.
+  // Stores run one after another: a retry of an older load still in flight when a newer load is
+  // stored could otherwise finish last and leave the older hosts in the table.
   let hostsGeneration = 0;
   let hostsRetry: NodeJS.Timeout | undefined;
   let stopped = false;
+  let storing: Promise<void> = Promise.resolve();
+  const queueStoreHosts = (targets: HostTarget[], counts: Omit<NewInventoryReload, 'source' | 'ok'>, generation: number, attempt: number): Promise<void> =>
+    (storing = storing.then(() => storeHosts(targets, counts, generation, attempt)));
   const storeHosts = async (targets: HostTarget[], counts: Omit<NewInventoryReload, 'source' | 'ok'>, generation: number, attempt: number): Promise<void> => {
     if (stopped || generation !== hostsGeneration) return;
     clearTimeout(hostsRetry);
@@ -104,7 +109,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       log.error('storing the inventory\'s hosts in the database failed; they are polled, and stored again later', {
         inventory: source, hosts: targets.length, attempt, retryInMs, error: err,
       });
-      hostsRetry = setTimeout(() => void storeHosts(targets, counts, generation, attempt + 1), retryInMs);
+      hostsRetry = setTimeout(() => void queueStoreHosts(targets, counts, generation, attempt + 1), retryInMs);
       return;
     }
     if (attempt > 1) log.info('the inventory\'s hosts are stored', { inventory: source, hosts: targets.length, attempts: attempt });
@@ -134,7 +139,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       log.info('inventory loaded', { inventory: source, ...counts });
       // Before the record: a page that sees the new reload then finds the new snapshot.
       await storeSnapshot(readFrom.get(targets));
-      await storeHosts(targets, counts, ++hostsGeneration, 1);
+      await queueStoreHosts(targets, counts, ++hostsGeneration, 1);
     },
   });
 
@@ -152,6 +157,8 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       watcher?.close();
       await livePolls.stop();
       await scheduler.stop();
+      // A store in flight finishes before the caller closes the database.
+      await storing;
     },
   };
 }

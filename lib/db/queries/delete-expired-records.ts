@@ -72,6 +72,8 @@ async function deleteInBatches(db: VigilDb, expiry: Expiry): Promise<number> {
       RETURNING ${sql.ref(time)} AS at`.execute(db);
     total += result.rows.length;
     if (result.rows.length < batch) return total;
-    from = new Date(Math.max(...result.rows.map((row) => new Date(row.at).getTime()))).toISOString();
+    let last = 0;
+    for (const row of result.rows) last = Math.max(last, new Date(row.at).getTime());
+    from = new Date(last).toISOString();
   }
 }
