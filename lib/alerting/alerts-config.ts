@@ -102,11 +102,8 @@ export interface AlertRoute {
   continue: boolean;
 }
 
-/** Which alerts an inhibit rule's source or target is: every matcher it sets must match. */
-export interface AlertMatcher {
-  rules?: string[];
-  severities?: Severity[];
-}
+/** Which alerts an inhibit rule's source or target is: every matcher it sets must match, as a route's. */
+export type AlertMatcher = Pick<AlertRoute, 'rules' | 'severities'>;
 
 /**
  * While an alert matching `source` is pending or firing on a host, that host's alerts matching

@@ -6,6 +6,7 @@
 // out first. Pure functions; the alerter applies them.
 import type { Severity } from './alert-event.ts';
 import type { AlertMatcher, InhibitRule } from './alerts-config.ts';
+import { routeMatches } from './route-alert.ts';
 
 export interface InhibitSubject {
   key: string;
@@ -40,7 +41,5 @@ function inhibits(rule: InhibitRule, source: InhibitSubject, target: InhibitSubj
 }
 
 function matches(matcher: AlertMatcher, alert: Pick<InhibitSubject, 'rule' | 'severity'>): boolean {
-  if (matcher.rules && !matcher.rules.includes(alert.rule)) return false;
-  if (matcher.severities && !matcher.severities.includes(alert.severity)) return false;
-  return true;
+  return routeMatches(matcher, alert, []);
 }

@@ -28,8 +28,13 @@ export function receiversOf(config: Pick<AlertsConfig, 'routes' | 'defaultReceiv
   return [...new Set(matched ? names : config.defaultReceivers)];
 }
 
-/** Every matcher the route sets must match (groups AND rules AND severity); within one, any value does. */
-export function routeMatches(route: AlertRoute, alert: RoutedAlert, hostGroups: readonly string[]): boolean {
+/**
+ * Every matcher the route (or an inhibit rule's source or target) sets must match (groups AND rules
+ * AND severity); within one, any value does.
+ */
+export function routeMatches(
+  route: Pick<AlertRoute, 'groups' | 'rules' | 'severities'>, alert: Pick<RoutedAlert, 'rule' | 'severity'>, hostGroups: readonly string[],
+): boolean {
   if (route.groups && !route.groups.some((group) => hostGroups.includes(group))) return false;
   if (route.rules && !route.rules.includes(alert.rule)) return false;
   if (route.severities && !route.severities.includes(alert.severity)) return false;
