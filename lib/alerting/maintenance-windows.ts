@@ -62,7 +62,10 @@ export function isInMaintenance(windows: MaintenanceWindow[], atMs: number): boo
 }
 
 function windowCovers(window: MaintenanceWindow, atMs: number): boolean {
-  const { weekday, minute } = localTime(atMs, window.timezone);
+  return coversLocal(window, localTime(atMs, window.timezone));
+}
+
+function coversLocal(window: MaintenanceWindow, { weekday, minute }: { weekday: number; minute: number }): boolean {
   const startsOn = (day: number): boolean => window.days.length === 0 || window.days.includes(WEEKDAYS[(day + 7) % 7] as Weekday);
   if (window.endMinute > window.startMinute) {
     return startsOn(weekday) && minute >= window.startMinute && minute < window.endMinute;
@@ -72,8 +75,51 @@ function windowCovers(window: MaintenanceWindow, atMs: number): boolean {
   return minute < window.endMinute && startsOn(weekday - 1);
 }
 
+const MINUTE_MS = 60_000;
+/** Longest step between two looks at the clock: a DST change inside one can shift a window's edge by at most this. */
+const MAX_STEP_MINUTES = 60;
+
+/**
+ * The spans of [fromMs, toMs) that the windows cover, merged and in order. A window's state can
+ * only change at a local minute it names, so the walk jumps from one such minute to the next
+ * (at most an hour at a time, so that a daylight-saving change moves an edge by an hour at most).
+ */
+export function maintenanceIntervals(windows: MaintenanceWindow[], fromMs: number, toMs: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  if (windows.length === 0 || toMs <= fromMs) return spans;
+  let at = fromMs;
+  while (at < toMs) {
+    let covered = false;
+    let stepMinutes = MAX_STEP_MINUTES;
+    for (const window of windows) {
+      const local = localTime(at, window.timezone);
+      covered ||= coversLocal(window, local);
+      for (const edge of [window.startMinute, window.endMinute]) {
+        const ahead = (((edge - local.minute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
+        if (ahead > 0) stepMinutes = Math.min(stepMinutes, ahead);
+      }
+    }
+    // The next whole minute counts as the first of the step: `at` may be mid-minute.
+    const next = Math.min(toMs, Math.floor(at / MINUTE_MS) * MINUTE_MS + stepMinutes * MINUTE_MS);
+    const last = spans[spans.length - 1];
+    if (covered) {
+      if (last && last[1] === at) last[1] = next;
+      else spans.push([at, next]);
+    }
+    at = next;
+  }
+  return spans;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(atMs: number, timezone: string): { weekday: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(atMs));
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timezone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(atMs));
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const weekday = WEEKDAYS.indexOf(part('weekday').toLowerCase().slice(0, 3) as Weekday);
   return { weekday, minute: Number(part('hour')) * 60 + Number(part('minute')) };

@@ -167,6 +167,20 @@ export interface AlertHistoryTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** Migration 0022: one time an alert fired, from its start to its end (null while it fires). */
+export interface AlertEpisodesTable {
+  id: Generated<number>;
+  alert_key: string;
+  rule: string;
+  /** The rule's kind (a RuleKind) when the alerter knew the rule; availability reads host-down and check-failing. */
+  kind: string | null;
+  host: string;
+  labels: ColumnType<Record<string, string>, string, string>;
+  severity: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
 export interface SilenceMatchers {
   host?: string;
   group?: string;
@@ -352,6 +366,7 @@ export interface Database {
   inventory_reloads: InventoryReloadsTable;
   alerts: AlertsTable;
   alert_history: AlertHistoryTable;
+  alert_episodes: AlertEpisodesTable;
   silences: SilencesTable;
   notifications: NotificationsTable;
   samples_1m: SampleRollupsTable;

@@ -24,6 +24,7 @@ import * as sampleKernelActivity from './migrations/0018-sample-kernel-activity.
 import * as rollupKernelActivity from './migrations/0019-rollup-kernel-activity.ts';
 import * as recordRetention from './migrations/0020-record-retention.ts';
 import * as alertHeldBack from './migrations/0021-alert-held-back.ts';
+import * as alertEpisodes from './migrations/0022-alert-episodes.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-rollup-kernel-activity': rollupKernelActivity,
   '0020-record-retention': recordRetention,
   '0021-alert-held-back': alertHeldBack,
+  '0022-alert-episodes': alertEpisodes,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

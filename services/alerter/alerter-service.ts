@@ -19,6 +19,7 @@ import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { enqueueNotification } from '../../lib/db/queries/enqueue-notification.ts';
 import { insertAlertHistory } from '../../lib/db/queries/insert-alert-history.ts';
+import { endAlertEpisode, startAlertEpisode } from '../../lib/db/queries/record-alert-episode.ts';
 import { listSilences } from '../../lib/db/queries/list-silences.ts';
 import { saveAlert } from '../../lib/db/queries/save-alert.ts';
 import { selectAlertForUpdate } from '../../lib/db/queries/select-alert-for-update.ts';
@@ -144,8 +145,19 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     if (!alert) return 0;
     await saveAlert(trx, alert);
     await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
+    await recordEpisode(trx, transition);
     if (!transition.notice) return 0;
     return enqueueNotice(trx, alert, transition.notice, at, dependents, (await facts(alert.host)).groups);
+  };
+
+  /** Outages for availability: an episode per time an alert fires, with the rule's kind as the alerts file says now. */
+  const recordEpisode = async (trx: VigilDb, { alert, history }: Transition): Promise<void> => {
+    if (!alert) return;
+    if (history.some((note) => note.event === 'firing')) {
+      await startAlertEpisode(trx, alert, config.rules.find((rule) => rule.name === alert.rule)?.kind ?? null);
+    } else if (history.some((note) => note.event === 'resolved')) {
+      await endAlertEpisode(trx, alert.key, alert.endsAt ?? alert.lastEventAt);
+    }
   };
 
   const enqueueNotice = async (

@@ -12,6 +12,7 @@ import { sessionRoutes } from './auth/session-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
+import { availabilityRoutes } from './routes/availability-routes.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -104,6 +105,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     { plugin: hostsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: alertsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: fleetRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: availabilityRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: inventoryRoutes, options: { db: options.db } },
     { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: eventsRoutes, options: { db: options.db, log: options.log, ...authNow } },

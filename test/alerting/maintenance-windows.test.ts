@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
+import { isInMaintenance, maintenanceIntervals, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
 
 // 2025-03-02 is a Sunday.
 const at = (iso: string): number => Date.parse(iso);
@@ -62,5 +62,39 @@ void describe('maintenance windows', () => {
     assert.deepEqual(parseMaintenanceWindows(undefined), { windows: [], problems: [] });
     assert.deepEqual(parseMaintenanceWindows(null), { windows: [], problems: [] });
     assert.equal(isInMaintenance([], Date.now()), false);
+  });
+
+  void test('maintenanceIntervals lists the spans a week of windows covers, merged, clipped to the period', () => {
+    const { windows } = parseMaintenanceWindows([
+      { days: ['sun'], start: '02:00', end: '04:00', timezone: 'UTC' },
+      { days: ['sun'], start: '03:30', end: '05:00', timezone: 'UTC' },
+      { days: ['sat'], start: '23:00', end: '01:00', timezone: 'UTC' },
+    ]);
+    const spans = maintenanceIntervals(windows, at('2025-03-01T00:00:00Z'), at('2025-03-02T04:30:00Z'));
+    assert.deepEqual(spans.map(([a, b]) => [new Date(a).toISOString(), new Date(b).toISOString()]), [
+      ['2025-03-01T23:00:00.000Z', '2025-03-02T01:00:00.000Z'],
+      ['2025-03-02T02:00:00.000Z', '2025-03-02T04:30:00.000Z'],
+    ]);
+    assert.deepEqual(maintenanceIntervals([], at('2025-03-01T00:00:00Z'), at('2025-03-08T00:00:00Z')), []);
+  });
+
+  void test('maintenanceIntervals agrees with isInMaintenance minute by minute over a month, time zones and odd starts included', () => {
+    const { windows } = parseMaintenanceWindows([
+      { days: ['tue', 'fri'], start: '01:17', end: '02:03', timezone: 'America/New_York' },
+      { start: '23:45', end: '00:15', timezone: 'Asia/Kolkata' },
+    ]);
+    // Mid-minute start, over March 2025 when New York changes to daylight saving time (the 9th).
+    const from = at('2025-03-01T00:00:30Z');
+    const to = at('2025-04-01T00:00:00Z');
+    const spans = maintenanceIntervals(windows, from, to);
+    const inSpans = (ms: number): boolean => spans.some(([a, b]) => ms >= a && ms < b);
+    let minutes = 0;
+    for (let ms = at('2025-03-01T00:01:00Z'); ms < to; ms += 60_000) {
+      assert.equal(inSpans(ms), isInMaintenance(windows, ms), new Date(ms).toISOString());
+      minutes++;
+    }
+    assert.equal(minutes, 31 * 24 * 60 - 1);
+    // Kolkata's window every day (31) and New York's on the 8 Tuesdays and Fridays of March 2025.
+    assert.equal(spans.length, 39);
   });
 });

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from '../../lib/db/migrate.ts';
+import * as alertEpisodes from '../../lib/db/migrations/0022-alert-episodes.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
+import { saveAlert } from '../../lib/db/queries/save-alert.ts';
+import type { StoredAlert } from '../../lib/db/queries/stored-alert.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
@@ -31,6 +34,30 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const big = await sql<{ b: unknown; n: unknown }>`SELECT 9007199254740993::int8 AS b, 2.5::numeric AS n`.execute(db);
       assert.equal(typeof big.rows[0]?.b, 'number');
       assert.equal(big.rows[0]?.n, 2.5);
+    });
+
+    void test('0022 records the alerts firing at the upgrade as outages under way, from their start', async () => {
+      const { db } = testDb;
+      await alertEpisodes.down(db);
+      const alert = (key: string, rule: string, state: StoredAlert['state'], startsAt: number): StoredAlert => ({
+        key, rule, host: 'a', labels: rule === 'check_failing' ? { id: 'http' } : {}, severity: 'critical', state, summary: '', value: null, threshold: null, receivers: [],
+        startsAt, endsAt: state === 'resolved' ? startsAt + 1000 : null, lastEventAt: startsAt, lastNotifiedAt: null, notifiedFiring: false,
+        ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null,
+      });
+      const t0 = Date.parse('2026-11-01T00:00:00Z');
+      for (const stored of [alert('host_down|a', 'host_down', 'firing', t0), alert('check_failing|a|http', 'check_failing', 'firing', t0 + 1000),
+        alert('disk_full|a', 'disk_full', 'firing', t0 + 2000), alert('cpu|a', 'cpu', 'resolved', t0), alert('mem|a', 'mem', 'pending', t0)]) {
+        await saveAlert(db, stored);
+      }
+      await alertEpisodes.up(db);
+      const episodes = await db.selectFrom('alert_episodes').select(['alert_key', 'kind', 'labels', 'started_at', 'ended_at']).orderBy('alert_key').execute();
+      assert.deepEqual(episodes.map((e) => [e.alert_key, e.kind, e.labels, new Date(e.started_at).getTime() - t0, e.ended_at]), [
+        ['check_failing|a|http', 'check-failing', { id: 'http' }, 1000, null],
+        ['disk_full|a', null, {}, 2000, null],
+        ['host_down|a', 'host-down', {}, 0, null],
+      ]);
+      await sql`DELETE FROM alerts`.execute(db);
+      await sql`DELETE FROM alert_episodes`.execute(db);
     });
   });
 }

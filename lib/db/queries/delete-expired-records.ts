@@ -5,7 +5,8 @@
 // say nothing a month later, so they go with the raw data. Nothing of an alert that is pending or
 // firing now is deleted: its history says whom it speaks for (selectDependentCover reads it). An
 // alert resolved longer ago than the rollups are kept goes too: hosts that come and go (an
-// autoscaled fleet) would otherwise leave a row per alert they ever raised.
+// autoscaled fleet) would otherwise leave a row per alert they ever raised. Alert episodes (the
+// outages availability reports count) are kept as long as the rollups, from when they ended.
 // Deleted in batches, so that no statement holds many locks or a long transaction.
 import { sql, type RawBuilder } from 'kysely';
 import type { VigilDb } from '../database.ts';
@@ -24,6 +25,7 @@ export interface ExpiredRecords {
   alertHistory: number;
   notifications: number;
   alerts: number;
+  alertEpisodes: number;
 }
 
 export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs): Promise<ExpiredRecords> {
@@ -38,15 +40,16 @@ export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs):
     notifications: await deleteInBatches(db, { table: 'notifications', time: 'created_at', before: cutoffs.longBefore, batch, where: sql`status IN ('sent', 'failed')` }),
     // A flapping alert is still watched even while resolved. Its last event is its resolution (or later).
     alerts: await deleteInBatches(db, { table: 'alerts', id: 'key', time: 'last_event_at', before: cutoffs.longBefore, batch, where: sql`state = 'resolved' AND NOT flapping` }),
+    alertEpisodes: await deleteInBatches(db, { table: 'alert_episodes', time: 'ended_at', before: cutoffs.longBefore, batch }),
   };
 }
 
 interface Expiry {
-  table: 'poll_failures' | 'alert_history' | 'notifications' | 'alerts';
+  table: 'poll_failures' | 'alert_history' | 'notifications' | 'alerts' | 'alert_episodes';
   /** The row's key column; default id. */
   id?: 'id' | 'key';
-  /** The indexed time column (migration 0020; alerts_state for alerts). */
-  time: 'ts' | 'at' | 'created_at' | 'last_event_at';
+  /** The indexed time column (migrations 0020 and 0022; alerts_state for alerts). */
+  time: 'ts' | 'at' | 'created_at' | 'last_event_at' | 'ended_at';
   before: number;
   batch: number;
   where?: RawBuilder<unknown>;

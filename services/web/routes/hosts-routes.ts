@@ -22,7 +22,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const MAX_RANGE_MS = 400 * 24 * HOUR_MS;
 
 /** A point in time as ISO 8601 text or as milliseconds since the epoch, converted to milliseconds. */
-const instant = Joi.string()
+export const instant = Joi.string()
   .trim()
   .max(40)
   .custom((value: string, helpers) => {

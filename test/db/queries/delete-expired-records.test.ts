@@ -44,8 +44,19 @@ for (const kind of ['postgres', 'pglite'] as const) {
       });
       await db.insertInto('notifications').values([notification(500, 'sent'), notification(500, 'failed'), notification(500, 'pending'), notification(20, 'sent')]).execute();
 
+      // Outages: two that ended 500 days ago go; one that ended 20 days ago and one still open since 500 days stay.
+      const episode = (key: string, startedDays: number, endedDays: number | null) => ({
+        alert_key: key, rule: 'host_down', kind: 'host-down', host: key.split('|')[1] ?? '', labels: '{}', severity: 'critical',
+        started_at: ago(startedDays), ended_at: endedDays === null ? null : ago(endedDays),
+      });
+      await db.insertInto('alert_episodes').values([
+        episode('host_down|flaky-1', 501, 500), episode('host_down|gone-1', 502, 501), episode('host_down|flaky-1', 21, 20), episode('host_down|jump-1', 500, null),
+      ]).execute();
+
       const deleted = await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS, batch: 2 });
-      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2, alerts: 1 });
+      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2, alerts: 1, alertEpisodes: 2 });
+      const episodes = await db.selectFrom('alert_episodes').select(['alert_key', 'ended_at']).orderBy('id').execute();
+      assert.deepEqual(episodes.map((e) => `${e.alert_key} ${e.ended_at === null ? 'open' : 'ended'}`), ['host_down|flaky-1 ended', 'host_down|jump-1 open']);
       const alerts = await db.selectFrom('alerts').select('key').orderBy('key').execute();
       assert.deepEqual(alerts.map((a) => a.key), ['cpu_busy|gone-2', 'host_down|flaky-1', 'host_down|jump-1']);
 
@@ -65,7 +76,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const notices = await db.selectFrom('notifications').select(['status', 'created_at']).orderBy('id').execute();
       assert.deepEqual(notices.map((n) => n.status), ['pending', 'sent'], 'one still to deliver, and a recent one');
 
-      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0 });
+      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0, alertEpisodes: 0 });
     });
   });
 }

@@ -120,7 +120,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     await bus?.close();
     bus = new MemoryBus();
     // CASCADE: tables of other features (live polls) refer to hosts.
-    await sql`TRUNCATE alerts, alert_history, silences, notifications, hosts CASCADE`.execute(testDb.db);
+    await sql`TRUNCATE alerts, alert_history, alert_episodes, silences, notifications, hosts CASCADE`.execute(testDb.db);
     smtp.mails.length = 0;
     hooks.requests.length = 0;
     hooks.answer = () => 200;
@@ -257,6 +257,31 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
       await sendDueAt(t0 + GROUP_WAIT + GROUP_INTERVAL, 3);
       assert.deepEqual(mailsTo('ops@example.test').map((m) => m.subject), ['[CRITICAL] sw-a: host-down', '[CRITICAL] sw-b: host-down']);
     });
+  });
+
+  void test('each time an alert fires is an episode, from its start to its end, with its rule\'s kind; pending that clears is none', async () => {
+    await start({ config: config({ rules: [{ name: 'host_down', kind: 'host-down' }] }) });
+    const t0 = Date.now();
+    await bus.publish('alert.events', firing('web-7', 'host_down', { startsAt: t0 - 30_000, at: t0 }));
+    await bus.publish('alert.events', firing('web-7', 'host_down', { startsAt: t0 - 30_000, at: t0 + 1 })); // re-published: no news
+    await bus.publish('alert.events', resolved('web-7', 'host_down', { at: t0 + 2_000 }));
+    await bus.publish('alert.events', firing('web-7', 'host_down', { startsAt: t0 + 3_000, at: t0 + 4_000 }));
+    await bus.publish('alert.events', firing('web-7', 'cpu-high', { labels: { core: '1' }, key: 'cpu-high|web-7|1', startsAt: t0, at: t0 }));
+    await bus.publish('alert.events', firing('web-8', 'host_down', { state: 'pending', startsAt: t0, at: t0 }));
+    await bus.publish('alert.events', resolved('web-8', 'host_down', { at: t0 + 1_000 }));
+    const rows = await waitFor('three episodes', 10_000, async () => {
+      const found = await testDb.db.selectFrom('alert_episodes').selectAll().orderBy('id').execute();
+      return found.length >= 3 ? found : undefined;
+    });
+    await sleep(QUIET_MS);
+    const episodes = await testDb.db.selectFrom('alert_episodes').selectAll().orderBy('id').execute();
+    assert.equal(episodes.length, rows.length);
+    assert.deepEqual(episodes.map((e) => [e.alert_key, e.rule, e.kind, e.host, e.labels, new Date(e.started_at).getTime() - t0, e.ended_at === null ? null : new Date(e.ended_at).getTime() - t0]), [
+      ['host_down|web-7', 'host_down', 'host-down', 'web-7', {}, -30_000, 2_000],
+      ['host_down|web-7', 'host_down', 'host-down', 'web-7', {}, 3_000, null],
+      // A rule the alerts file does not name (here: the test's config has only host_down) has no kind.
+      ['cpu-high|web-7|1', 'cpu-high', null, 'web-7', { core: '1' }, 0, null],
+    ]);
   });
 
   void test('one alert: fired, then resolved, each told once on every channel; rule receivers replace the default', async () => {

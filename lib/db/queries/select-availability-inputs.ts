@@ -1,0 +1,76 @@
+// What an availability report of a period needs from the database: the hosts that existed in it
+// (with their groups, lifetime and maintenance setting) and the outages that overlap it: the
+// episodes of host-down rules (the host) and of check-failing rules (each service check, by id).
+import { sql } from 'kysely';
+import type { VigilDb } from '../database.ts';
+import { parseJson } from './stored-alert.ts';
+
+export interface AvailabilityHost {
+  name: string;
+  groups: string[];
+  createdAt: number;
+  removedAt: number | null;
+  /** The inventory's vigil_maintenance as stored, unvalidated. */
+  maintenance: unknown;
+}
+
+export interface AvailabilityEpisode {
+  host: string;
+  kind: 'host-down' | 'check-failing';
+  rule: string;
+  /** The check's id for check-failing; null for host-down. */
+  check: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface AvailabilityInputs {
+  hosts: AvailabilityHost[];
+  episodes: AvailabilityEpisode[];
+}
+
+export async function selectAvailabilityInputs(
+  db: VigilDb, { from, to, host, group }: { from: number; to: number; host?: string; group?: string },
+): Promise<AvailabilityInputs> {
+  let hostQuery = db
+    .selectFrom('hosts')
+    .select(['name', 'groups', 'created_at', 'removed_at', 'alerting'])
+    .where('created_at', '<', new Date(to))
+    .where((eb) => eb.or([eb('removed_at', 'is', null), eb('removed_at', '>', new Date(from))]));
+  if (host !== undefined) hostQuery = hostQuery.where('name', '=', host);
+  if (group !== undefined) hostQuery = hostQuery.where(sql<boolean>`groups::jsonb ? ${group}`);
+  const hostRows = await hostQuery.orderBy('name').execute();
+  const hosts = hostRows.map((row): AvailabilityHost => {
+    const alerting = parseJson(row.alerting, null) as Record<string, unknown> | null;
+    const groups = parseJson(row.groups, []);
+    return {
+      name: row.name,
+      groups: Array.isArray(groups) ? groups.map(String) : [],
+      createdAt: new Date(row.created_at).getTime(),
+      removedAt: row.removed_at === null ? null : new Date(row.removed_at).getTime(),
+      maintenance: alerting?.['maintenance'] ?? null,
+    };
+  });
+  if (hosts.length === 0) return { hosts, episodes: [] };
+
+  let episodeQuery = db
+    .selectFrom('alert_episodes')
+    .select(['host', 'kind', 'rule', sql<string | null>`labels::jsonb ->> 'id'`.as('check'), 'started_at', 'ended_at'])
+    .where('kind', 'in', ['host-down', 'check-failing'])
+    .where('started_at', '<', new Date(to))
+    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', new Date(from))]));
+  // One host: by the index on (host, started_at). A fleet: every episode of the period, kept only for the hosts listed.
+  if (host !== undefined) episodeQuery = episodeQuery.where('host', '=', host);
+  const listed = new Set(hosts.map((h) => h.name));
+  const episodes = (await episodeQuery.orderBy('started_at').execute())
+    .filter((row) => listed.has(row.host))
+    .map((row): AvailabilityEpisode => ({
+      host: row.host,
+      kind: row.kind as AvailabilityEpisode['kind'],
+      rule: row.rule,
+      check: row.kind === 'check-failing' ? row.check : null,
+      startedAt: new Date(row.started_at).getTime(),
+      endedAt: row.ended_at === null ? null : new Date(row.ended_at).getTime(),
+    }));
+  return { hosts, episodes };
+}

@@ -1,0 +1,150 @@
+// Availability reports: how much of a period each host and each of its service checks was up,
+// from the outages the alerter records (lib/availability/compute-availability.ts), with time in
+// the host's maintenance windows left out, as Zabbix's SLA reports and Checkmk's availability do.
+import type { Plugin } from '@hapi/hapi';
+import Joi from 'joi';
+import { computeAvailability, type Availability } from '../../../lib/availability/compute-availability.ts';
+import { maintenanceIntervals, parseMaintenanceWindows } from '../../../lib/alerting/maintenance-windows.ts';
+import type { VigilDb } from '../../../lib/db/database.ts';
+import { selectAvailabilityInputs, type AvailabilityEpisode, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
+import { hostParams, instant, noHost } from './hosts-routes.ts';
+
+export interface AvailabilityRoutesOptions {
+  db: VigilDb;
+  /** The clock the default period and open outages are measured from; tests pin it. */
+  now?: () => number;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_PERIOD_MS = 400 * DAY_MS;
+const name = Joi.string().trim().min(1).max(255);
+
+/** Figures of one host or check as the API gives them: seconds, and a percentage with four decimals. */
+function toApiFigures(figures: Availability): Record<string, unknown> {
+  return {
+    availabilityPct: figures.ratio === null ? null : Math.round(figures.ratio * 1_000_000) / 10_000,
+    downSeconds: Math.round(figures.downMs / 1000),
+    countedSeconds: Math.round(figures.countedMs / 1000),
+    maintenanceSeconds: Math.round(figures.maintenanceMs / 1000),
+    outages: figures.outages,
+    longestOutageSeconds: Math.round(figures.longestOutageMs / 1000),
+    down: figures.down,
+  };
+}
+
+export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
+  name: 'vigil-availability-routes',
+  register(server, options) {
+    const { db } = options;
+    const now = options.now ?? Date.now;
+
+    const period = Joi.object({
+      from: instant.description('Start: ISO 8601 or milliseconds since the epoch; default 30 days before "to"'),
+      to: instant.description('End: ISO 8601 or milliseconds since the epoch; default now'),
+    }).custom((value: { from?: number; to?: number }, helpers) => {
+      const to = value.to ?? now();
+      const from = value.from ?? to - 30 * DAY_MS;
+      if (to <= from) return helpers.message({ custom: '"to" must be later than "from"' });
+      if (to - from > MAX_PERIOD_MS) return helpers.message({ custom: 'the period from "from" to "to" must be at most 400 days' });
+      return { ...value, from, to };
+    });
+
+    /** Maintenance spans of the period, once per distinct setting: most hosts share their group's. */
+    const maintenanceOf = (from: number, to: number) => {
+      const bySetting = new Map<string, Array<[number, number]>>();
+      return (host: AvailabilityHost): Array<[number, number]> => {
+        const { windows } = parseMaintenanceWindows(host.maintenance);
+        if (windows.length === 0) return [];
+        const key = JSON.stringify(windows);
+        let spans = bySetting.get(key);
+        if (!spans) bySetting.set(key, (spans = maintenanceIntervals(windows, from, to)));
+        return spans;
+      };
+    };
+
+    server.route({
+      method: 'GET',
+      path: '/api/v1/availability',
+      options: {
+        description: 'How much of a period each host, and each service check that failed in it, was up',
+        notes:
+          'A host is down while a host-down rule (host_down) fires for it, from its first failed poll to its first good one; a check while a check-failing rule (check_failing) fires for it. Time in the host\'s maintenance windows (vigil_maintenance, as set now) and before the host was first seen or after it left the inventory is not counted. Hosts come in the order of their availability, lowest first; "checks" lists the checks with outages in the period. Outages are recorded from the upgrade that brought this report on (those under way then count from their start).',
+        tags: ['api', 'availability'],
+        validate: {
+          query: period.keys({
+            host: name.description('Only this host'),
+            group: name.description('Only the hosts of this inventory group'),
+          }),
+        },
+      },
+      handler: async (request) => {
+        const { from, to, host, group } = request.query as { from: number; to: number; host?: string; group?: string };
+        const at = now();
+        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to, ...(host ? { host } : {}), ...(group ? { group } : {}) });
+        const byHost = new Map<string, AvailabilityEpisode[]>();
+        for (const episode of episodes) {
+          let list = byHost.get(episode.host);
+          if (!list) byHost.set(episode.host, (list = []));
+          list.push(episode);
+        }
+        const maintenance = maintenanceOf(from, to);
+        const rows = hosts.map((entry) => {
+          const own = byHost.get(entry.name) ?? [];
+          const spans = maintenance(entry);
+          const lifetime = { from, to, now: at, since: entry.createdAt, until: entry.removedAt };
+          const checks = new Map<string, AvailabilityEpisode[]>();
+          for (const episode of own) {
+            if (episode.kind !== 'check-failing' || episode.check === null) continue;
+            const list = checks.get(episode.check) ?? [];
+            list.push(episode);
+            checks.set(episode.check, list);
+          }
+          const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime);
+          return {
+            ratio: figures.ratio,
+            row: {
+              host: entry.name,
+              groups: entry.groups,
+              ...toApiFigures(figures),
+              removed: entry.removedAt !== null,
+              checks: [...checks].sort(([a], [b]) => a.localeCompare(b)).map(([id, list]) => ({ id, ...toApiFigures(computeAvailability(list, spans, lifetime)) })),
+            },
+          };
+        });
+        rows.sort((a, b) => (a.ratio ?? 2) - (b.ratio ?? 2) || (a.row.host < b.row.host ? -1 : 1));
+        return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), hosts: rows.map((r) => r.row) };
+      },
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/api/v1/hosts/{name}/outages',
+      options: {
+        description: "One host's outages and its checks' in a period, newest first",
+        notes: 'The times a host-down or check-failing rule fired for the host that overlap the period (default the last 30 days), each whole: "endedAt" is null while it goes on.',
+        tags: ['api', 'availability'],
+        validate: { params: hostParams, query: period },
+      },
+      handler: async (request, h) => {
+        const { name: host } = request.params as { name: string };
+        const { from, to } = request.query as { from: number; to: number };
+        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to, host });
+        if (hosts.length === 0) return h.response(noHost(host)).code(404);
+        const at = now();
+        return {
+          host,
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          outages: episodes.reverse().map((episode) => ({
+            what: episode.kind === 'host-down' ? 'host' : 'check',
+            check: episode.check,
+            rule: episode.rule,
+            startedAt: new Date(episode.startedAt).toISOString(),
+            endedAt: episode.endedAt === null ? null : new Date(episode.endedAt).toISOString(),
+            seconds: Math.round(((episode.endedAt ?? at) - episode.startedAt) / 1000),
+          })),
+        };
+      },
+    });
+  },
+};
