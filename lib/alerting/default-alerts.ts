@@ -30,6 +30,16 @@ export const DEFAULT_RULES: AlertRule[] = [
     name: 'load_per_core', kind: 'threshold', metric: 'loadPerCore',
     levels: { warning: 2 }, recoverAt: 1.5, forMs: 5 * MINUTE, summary: 'Load per core',
   },
+  // Zabbix's Linux template's levels: a disk whose requests take over 20 ms on average for 15
+  // minutes is a disk users wait on. A minute with no request has no latency and changes nothing.
+  {
+    name: 'disk_read_latency', kind: 'threshold', metric: 'disks.readLatencyMs',
+    levels: { warning: 20 }, recoverAt: 15, forMs: 15 * MINUTE, summary: 'Disk read latency', unit: 'ms',
+  },
+  {
+    name: 'disk_write_latency', kind: 'threshold', metric: 'disks.writeLatencyMs',
+    levels: { warning: 20 }, recoverAt: 15, forMs: 15 * MINUTE, summary: 'Disk write latency', unit: 'ms',
+  },
   {
     name: 'gpu_temperature', kind: 'threshold', metric: 'gpus.temperatureC',
     levels: { warning: 85, critical: 95 }, recoverAt: 80, forMs: 2 * MINUTE, summary: 'GPU temperature', unit: '°C',

@@ -26,37 +26,41 @@ const DERIVED: Record<string, (sample: Sample) => number | null> = {
  * field, a missing or empty section), which must neither fire nor resolve an alert.
  * The path walks objects by field name; at a list, the rest of the path applies to each item,
  * labelled by its mount, pattern, index or name ('processes.matches.count' → one value per
- * pattern). An empty array means the list is there but no item has the field.
+ * pattern). An empty array means the list is there but no item has the field. Items listed with
+ * the field but no number in it (a disk that served no read: no read latency) go into `unvalued`
+ * when given, so that their alerts can stay as they are rather than end as if the item were gone.
  */
-export function metricValues(sample: Sample, path: string): MetricValue[] | null {
+export function metricValues(sample: Sample, path: string, unvalued?: Array<Record<string, string>>): MetricValue[] | null {
   const segments = path.split('.');
   if (segments.length === 1) {
     const own = (sample as unknown as Record<string, unknown>)[path];
-    if (Array.isArray(own)) return listValues(own, []);
+    if (Array.isArray(own)) return listValues(own, [], unvalued);
     const value = typeof own === 'number' ? own : own === undefined ? (DERIVED[path]?.(sample) ?? null) : null;
     return value === null || !Number.isFinite(value) ? null : [{ labels: {}, value }];
   }
   let node: unknown = sample;
   for (let i = 0; i < segments.length; i++) {
-    if (Array.isArray(node)) return listValues(node, segments.slice(i));
+    if (Array.isArray(node)) return listValues(node, segments.slice(i), unvalued);
     if (node === null || typeof node !== 'object') return null;
     node = (node as Record<string, unknown>)[segments[i] as string];
   }
-  if (Array.isArray(node)) return listValues(node, []);
+  if (Array.isArray(node)) return listValues(node, [], unvalued);
   return typeof node === 'number' && Number.isFinite(node) ? [{ labels: {}, value: node }] : null;
 }
 
-function listValues(list: unknown[], rest: string[]): MetricValue[] | null {
+function listValues(list: unknown[], rest: string[], unvalued: Array<Record<string, string>> | undefined): MetricValue[] | null {
   if (list.length === 0) return null;
   const values: MetricValue[] = [];
   let sawField = false;
   list.forEach((item, index) => {
     let node: unknown = item;
     for (const segment of rest) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
-    if (node !== undefined) sawField = true;
-    if (typeof node !== 'number' || !Number.isFinite(node)) return;
-    const labels = item !== null && typeof item === 'object' ? itemLabels(item as Record<string, unknown>) : {};
-    values.push({ labels: Object.keys(labels).length > 0 ? labels : { index: String(index) }, value: node });
+    if (node === undefined) return;
+    sawField = true;
+    const own = item !== null && typeof item === 'object' ? itemLabels(item as Record<string, unknown>) : {};
+    const labels = Object.keys(own).length > 0 ? own : { index: String(index) };
+    if (typeof node === 'number' && Number.isFinite(node)) values.push({ labels, value: node });
+    else unvalued?.push(labels);
   });
   // Items that lack the field entirely (a worker of an older version) mean a missing metric.
   return sawField ? values : null;

@@ -170,9 +170,12 @@ function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, 
   }
 
   let values: Array<MetricValue & { level?: { usedBytes: number; availableBytes: number } }> | null;
+  const unvalued: Array<Record<string, string>> = [];
   if (rule.kind === 'predict-full') values = fillLevels(sample, rule.metric ?? 'filesystems');
-  else values = metricValues(sample, rule.metric ?? (rule.kind === 'process-missing' ? DEFAULT_PROCESS_METRIC : ''));
-  const present = new Set<string>();
+  else values = metricValues(sample, rule.metric ?? (rule.kind === 'process-missing' ? DEFAULT_PROCESS_METRIC : ''), unvalued);
+  // Still listed, without a figure this poll (a disk that served no write has no write latency):
+  // its alert stays as it is, neither ended nor restarted.
+  const present = new Set<string>(unvalued.map((labels) => alertKey(rule.name, host, labels)));
   if (isCheckMetric(rule)) {
     // A host's checks are all listed in each sample: no checks left is a list emptied (its alerts
     // resolve), not a section missing. A check listed without the figure (an HTTPS check that timed

@@ -263,6 +263,23 @@ void test('a reload that gives a rule\'s name to another kind resolves what the 
   assert.deepEqual(activeAlerts(fleet), []);
 });
 
+void test('the shipped disk latency rules: over 20 ms for 15 minutes is pending first, then a warning; back at 15 ms it resolves', () => {
+  const shipped = DEFAULT_ALERTS.rules.filter((r) => r.name === 'disk_read_latency' || r.name === 'disk_write_latency');
+  assert.equal(shipped.length, 2);
+  const config = rules(...shipped);
+  const fleet = createFleetState();
+  const hosts = hostsOf({ name: 'db2' });
+  const disks = (writeLatencyMs: number | null) => [{ name: 'sdb', readBytesPerSec: 0, writeBytesPerSec: 4096, readIops: 0, writeIops: 1, busyPct: 5, readLatencyMs: null, writeLatencyMs }];
+  const minute = 60_000;
+  const at = (minutes: number, latency: number | null) => success(sample('db2', T0 + minutes * minute, { disks: disks(latency) }));
+  assert.deepEqual(feed(fleet, config, hosts, [at(0, 30)]), ['pending disk_write_latency db2 sdb warning']);
+  // Quiet minutes in between (no write, no latency) neither end nor restart the 15 minutes.
+  assert.deepEqual(feed(fleet, config, hosts, [at(5, null), at(10, 25), at(14, 40)]), []);
+  assert.deepEqual(feed(fleet, config, hosts, [at(15, 35)]), ['firing disk_write_latency db2 sdb warning']);
+  assert.deepEqual(feed(fleet, config, hosts, [at(16, 18)]), [], 'still above the recovery level');
+  assert.deepEqual(feed(fleet, config, hosts, [at(17, 15)]), ['resolved disk_write_latency db2 sdb warning']);
+});
+
 void test('disk latency alerts per disk (disks.readLatencyMs); a disk with no read in the interval has no value and raises nothing', () => {
   const config = rules({ name: 'disk_read_latency', kind: 'threshold', metric: 'disks.readLatencyMs', levels: { warning: 100 }, recoverAt: 50, forMs: 0, summary: 'Disk read latency', unit: 'ms' });
   const fleet = createFleetState();
