@@ -154,11 +154,19 @@ function isDayName(value: string): boolean {
   return value.length === 3 || FULL_NAMES.includes(value);
 }
 
+const knownTimeZones = new Map<string, boolean>();
+
+/** Remembered: building a formatter costs microseconds, and a fleet's hosts share a few zones (an availability report reads every host's windows). */
 function isTimeZone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
+  let known = knownTimeZones.get(timezone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownTimeZones.size < 1000) knownTimeZones.set(timezone, known);
   }
+  return known;
 }

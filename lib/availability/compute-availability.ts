@@ -39,6 +39,7 @@ export interface Availability {
 
 type Span = [number, number];
 
+/** `maintenance`: the spans the host's windows cover, sorted and not overlapping (maintenanceIntervals). */
 export function computeAvailability(outages: readonly OutageSpan[], maintenance: readonly Span[], period: AvailabilityPeriod): Availability {
   const start = Math.max(period.from, period.since);
   const end = Math.min(period.to, period.now, period.until ?? Infinity);
@@ -92,19 +93,18 @@ function intersectSpans(left: readonly Span[], right: readonly Span[]): Span[] {
   return out;
 }
 
+/** One span less the parts `cut` (sorted, not overlapping, as maintenanceIntervals gives them) covers. */
 function subtractSpans(spans: readonly Span[], cut: readonly Span[]): Span[] {
-  let rest: Span[] = spans.map(([a, b]) => [a, b]);
-  for (const [c, d] of mergeSpans(cut)) {
-    const next: Span[] = [];
-    for (const [a, b] of rest) {
-      if (d <= a || c >= b) {
-        next.push([a, b]);
-        continue;
-      }
-      if (c > a) next.push([a, c]);
-      if (d < b) next.push([d, b]);
+  const rest: Span[] = [];
+  for (const [a, b] of spans) {
+    let from = a;
+    for (const [c, d] of cut) {
+      if (d <= from) continue;
+      if (c >= b) break;
+      if (c > from) rest.push([from, c]);
+      from = Math.max(from, d);
     }
-    rest = next;
+    if (from < b) rest.push([from, b]);
   }
   return rest;
 }
