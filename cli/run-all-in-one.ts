@@ -9,10 +9,12 @@ import type { VigilConfig } from '../lib/config.ts';
 import { migrateToLatest } from '../lib/db/migrate.ts';
 import { openDatabase } from '../lib/db/open-database.ts';
 import type { Logger } from '../lib/log.ts';
+import { createRecentCounter } from '../lib/metrics/recent-counts.ts';
 import { startRoleHeartbeats } from '../lib/metrics/role-heartbeats.ts';
 import type { ShutdownStep } from '../lib/shutdown.ts';
 import { startAlerter } from '../services/alerter/alerter-service.ts';
 import { startEvaluator } from '../services/evaluator/evaluator-service.ts';
+import type { SchedulerStats } from '../services/scheduler/scheduler-service.ts';
 import { startInventoryScheduler } from '../services/scheduler/start-inventory-scheduler.ts';
 import { startWebServer } from '../services/web/main.ts';
 import { startWorker } from '../services/worker/worker-service.ts';
@@ -93,11 +95,14 @@ export async function runAllInOne(config: VigilConfig, log: Logger, tell: (text:
     });
     steps.unshift({ name: 'scheduler', run: () => scheduler.stop() });
     // Last before the database closes: a role stopped on purpose leaves no stale row.
+    const recentJobs = createRecentCounter<SchedulerStats>();
     steps.splice(steps.length - 1, 0, await startRoleHeartbeats({
       db: database.db,
       log,
       roles: {
-        scheduler: () => ({ active: true, hosts: scheduler.targets().length }),
+        // Jobs published, lost and answered late between beats, as the fleet's scheduler reports
+        // them: `vigil status` tells from them that the worker is asked for more polls than it does.
+        scheduler: () => ({ active: true, hosts: scheduler.targets().length, recentJobs: recentJobs(scheduler.stats()) }),
         worker: () => ({ subscription: worker.subscriptionName }),
         writer: null,
         evaluator: () => ({ rules: rulesFile.current().rules.length, ...rulesFile.status() }),

@@ -176,6 +176,9 @@ void describe('vigil up: every role in one process', () => {
       const status = await readPipelineStatus(database.db);
       assert.deepEqual(roles(status.services), ROLES);
       assert.equal(new Set(status.services.map((s) => s.pid)).size, 1, 'one process');
+      // What the overload check reads: the scheduler's jobs since its last beat, as a fleet's scheduler gives them.
+      const jobs = status.services.find((s) => s.service === 'scheduler')?.info['recentJobs'] as Record<string, unknown> | undefined;
+      for (const field of ['seconds', 'published', 'lost', 'answeredLate']) assert.equal(typeof jobs?.[field], 'number', `recentJobs.${field}`);
       const cli = await vigilStatus({ VIGIL_DATABASE_URL: env.VIGIL_DATABASE_URL });
       assert.deepEqual(roles(cli.services), ROLES);
       for (const step of steps.splice(0)) await step.run();
