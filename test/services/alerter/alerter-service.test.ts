@@ -12,6 +12,7 @@ import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
 import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
 import { ackAlert } from '../../../lib/db/queries/ack-alert.ts';
+import { expireSilence } from '../../../lib/db/queries/expire-silence.ts';
 import { insertSilence } from '../../../lib/db/queries/insert-silence.ts';
 import { listAlertHistory } from '../../../lib/db/queries/list-alert-history.ts';
 import { listNotifications } from '../../../lib/db/queries/list-notifications.ts';
@@ -677,6 +678,23 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     await waitFor('no longer held back', 10_000, async () => ((await heldBack()) === null ? true : undefined));
     await sleep(QUIET_MS);
     assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] db-3: disk-full'], 'told once; the pending host_down never');
+  });
+
+  void test('a silence made for an alert already told shows as its reason within a sweep, and goes when the silence is expired', async () => {
+    await start({ sweepIntervalMs: 200 });
+    const load = firing('batch-7', 'load-high');
+    await bus.publish('alert.events', load);
+    await waitFor('its mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    const heldBack = async (): Promise<string | null | undefined> =>
+      (await testDb.db.selectFrom('alerts').select('held_back_by').where('key', '=', load.key).executeTakeFirst())?.held_back_by;
+    assert.equal(await heldBack(), null);
+    // No event for the alert follows (the evaluator re-publishes every 5 minutes): the sweep alone must see the silence.
+    const silence = await insertSilence(testDb.db, { matchers: { host: 'batch-7' }, startsAt: Date.now() - 1000, endsAt: Date.now() + 3_600_000, comment: 'reindex', createdBy: 'bob' });
+    await waitFor('held back by the silence', 10_000, async () => ((await heldBack()) === `silence ${silence.id}` ? true : undefined));
+    await expireSilence(testDb.db, silence.id, Date.now());
+    await waitFor('no longer held back', 10_000, async () => ((await heldBack()) === null ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] batch-7: load-high'], 'told once');
   });
 
   void test('SMTP down while an alert fires: retried with backoff, delivered exactly once when it is back', async () => {
