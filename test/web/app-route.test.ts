@@ -7,6 +7,8 @@ void test('the pages by their hash', () => {
   assert.deepEqual(parseRoute('#/'), { page: 'overview' });
   assert.deepEqual(parseRoute('#/alerts'), { page: 'alerts' });
   assert.deepEqual(parseRoute('#/alerts/'), { page: 'alerts' });
+  assert.deepEqual(parseRoute('#/availability'), { page: 'availability' });
+  assert.deepEqual(parseRoute('#/availability/'), { page: 'availability' });
   assert.deepEqual(parseRoute('#/inventory'), { page: 'inventory' });
   assert.deepEqual(parseRoute('#/admin'), { page: 'admin' });
   assert.deepEqual(parseRoute('#/nope'), { page: 'not-found', hash: '#/nope' });

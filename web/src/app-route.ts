@@ -1,10 +1,12 @@
-// The dashboard's hash routes: #/ (overview), #/hosts/<name>, #/alerts, #/inventory, #/admin.
+// The dashboard's hash routes: #/ (overview), #/hosts/<name>, #/alerts, #/availability, #/inventory,
+// #/admin.
 // Host names are percent-encoded in the hash, so any name (slashes, spaces, markup) round-trips.
 
 export type AppRoute =
   | { page: 'overview' }
   | { page: 'host'; host: string }
   | { page: 'alerts' }
+  | { page: 'availability' }
   | { page: 'inventory' }
   | { page: 'admin' }
   | { page: 'not-found'; hash: string };
@@ -31,6 +33,8 @@ export function parseRoute(hash: string): AppRoute {
   switch (path.replace(/\/$/, '')) {
     case '/alerts':
       return { page: 'alerts' };
+    case '/availability':
+      return { page: 'availability' };
     case '/inventory':
       return { page: 'inventory' };
     case '/admin':

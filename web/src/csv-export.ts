@@ -6,7 +6,7 @@ import type { ChartSpec } from './chart-specs.ts';
 /** ts in Unix seconds; only the points within [fromMs, toMs] are written, as the charts show them. */
 export function toCsv(ts: readonly number[], charts: readonly ChartSpec[], fromMs: number, toMs: number): string {
   const series = charts.flatMap((chart) => chart.series);
-  const lines = [['time', ...series.map((s) => s.csv)].map(textCell).join(',')];
+  const lines = [['time', ...series.map((s) => s.csv)].map(csvTextCell).join(',')];
   ts.forEach((t, i) => {
     const ms = t * 1000;
     if (ms < fromMs || ms > toMs) return;
@@ -40,7 +40,8 @@ function numberCell(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
 }
 
-function textCell(value: string): string {
+/** A text cell, quoted as needed and defused for spreadsheets. */
+export function csvTextCell(value: string): string {
   const defused = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(defused) ? `"${defused.replace(/"/g, '""')}"` : defused;
 }

@@ -8,6 +8,15 @@ export function formatPercent(value: number | null | undefined): string {
   return `${value.toFixed(value >= 99.95 || value === 0 ? 0 : 1)} %`;
 }
 
+/**
+ * An availability percentage with the four decimals SLA reports use ("99.9861 %"): at one decimal,
+ * a month with 40 minutes down and one without would both read 100 %. Exactly 100 reads "100 %".
+ */
+export function formatAvailability(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return value === 100 ? '100 %' : `${value.toFixed(4)} %`;
+}
+
 export function formatBytes(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   let scaled = Math.abs(value);

@@ -1,8 +1,9 @@
-// <vigil-host-page .host=${name}>: one host in depth. Facts and open alerts; every chart (CPU by
-// mode, memory and swap, load, network, disk I/O, filesystems, and each disk, interface and GPU)
-// over a preset or custom range, from one API call in uPlot's columnar form, with synced cursors
-// and drag-to-zoom; the top processes at a clicked moment; a CSV of what is shown; and live
-// updates: new samples are fetched alone when the live stream says they were stored.
+// <vigil-host-page .host=${name}>: one host in depth. Facts, open alerts and availability (the
+// last 24 h to 30 d, and its outages); every chart (CPU by mode, memory and swap, load, network,
+// disk I/O, filesystems, and each disk, interface and GPU) over a preset or custom range, from one
+// API call in uPlot's columnar form, with synced cursors and drag-to-zoom; the top processes at a
+// clicked moment; a CSV of what is shown; and live updates: new samples are fetched alone when the
+// live stream says they were stored.
 import { LitElement, css, html } from 'lit';
 import { errorMessage } from './api-client.ts';
 import { buildChartSpecs } from './chart-specs.ts';
@@ -20,6 +21,7 @@ import { appendSeries, dropBefore } from './series-append.ts';
 import { DEFAULT_RANGE, RANGE_PRESETS, fixedRange, presetById, resolveRange } from './time-range.ts';
 import type { ResolvedRange, TimeRange } from './time-range.ts';
 import './device-report.ts';
+import './host-availability.ts';
 import './host-chart.ts';
 import './host-checks.ts';
 import './host-facts.ts';
@@ -288,6 +290,7 @@ export class VigilHostPage extends LitElement {
         ? ''
         : html`<section aria-label="Service checks"><h3>Service checks</h3><vigil-host-checks .checks=${detail.checks}></vigil-host-checks></section>`}
       ${this.renderAlerts()}
+      <section aria-label="Availability"><h3>Availability</h3><vigil-host-availability .host=${this.host}></vigil-host-availability></section>
       <section aria-label="Charts">
         <div class="toolbar">
           <vigil-range-picker .range=${this.range} @range-change=${this.onRangeChange}></vigil-range-picker>

@@ -13,6 +13,7 @@ import { sharedStyles } from './shared-styles.ts';
 import { applyStoredTheme } from './theme-toggle.ts';
 import './admin-page.ts';
 import './alerts-page.ts';
+import './availability-page.ts';
 import './fleet-overview.ts';
 import './host-page.ts';
 import './inventory-page.ts';
@@ -27,6 +28,7 @@ type SessionState = { kind: 'checking' } | { kind: 'anonymous' } | { kind: 'fail
 const NAV: { page: AppRoute['page']; href: string; label: string; adminOnly: boolean }[] = [
   { page: 'overview', href: '#/', label: 'Overview', adminOnly: false },
   { page: 'alerts', href: '#/alerts', label: 'Alerts', adminOnly: false },
+  { page: 'availability', href: '#/availability', label: 'Availability', adminOnly: false },
   { page: 'inventory', href: '#/inventory', label: 'Inventory', adminOnly: false },
   { page: 'admin', href: '#/admin', label: 'Admin', adminOnly: true },
 ];
@@ -276,6 +278,8 @@ export class VigilApp extends LitElement {
         return html`<vigil-host-page .host=${route.host}></vigil-host-page>`;
       case 'alerts':
         return html`<vigil-alerts-page ?isAdmin=${isAdmin}></vigil-alerts-page>`;
+      case 'availability':
+        return html`<vigil-availability-page></vigil-availability-page>`;
       case 'inventory':
         return html`<vigil-inventory-page></vigil-inventory-page>`;
       case 'admin':
@@ -344,6 +348,8 @@ function pageTitle(route: AppRoute): string {
       return route.host;
     case 'alerts':
       return 'Alerts';
+    case 'availability':
+      return 'Availability';
     case 'inventory':
       return 'Inventory';
     case 'admin':

@@ -3,10 +3,11 @@
 // the host's maintenance windows left out, as Zabbix's SLA reports and Checkmk's availability do.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { computeAvailability, type Availability } from '../../../lib/availability/compute-availability.ts';
+import { computeAvailability } from '../../../lib/availability/compute-availability.ts';
 import { maintenanceIntervals, parseMaintenanceWindows } from '../../../lib/alerting/maintenance-windows.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectAvailabilityInputs, type AvailabilityEpisode, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
+import { toApiFigures, type ApiAvailabilityReport, type ApiHostAvailability, type ApiHostOutages } from '../../../lib/web/api-availability.ts';
 import { hostParams, instant, noHost } from './hosts-routes.ts';
 
 export interface AvailabilityRoutesOptions {
@@ -19,19 +20,6 @@ const DAY_MS = 86_400_000;
 const HOSTS_PER_TURN = 1000;
 const MAX_PERIOD_MS = 400 * DAY_MS;
 const name = Joi.string().trim().min(1).max(255);
-
-/** Figures of one host or check as the API gives them: seconds, and a percentage with four decimals. */
-function toApiFigures(figures: Availability): Record<string, unknown> {
-  return {
-    availabilityPct: figures.ratio === null ? null : Math.round(figures.ratio * 1_000_000) / 10_000,
-    downSeconds: Math.round(figures.downMs / 1000),
-    countedSeconds: Math.round(figures.countedMs / 1000),
-    maintenanceSeconds: Math.round(figures.maintenanceMs / 1000),
-    outages: figures.outages,
-    longestOutageSeconds: Math.round(figures.longestOutageMs / 1000),
-    down: figures.down,
-  };
-}
 
 export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
   name: 'vigil-availability-routes',
@@ -78,7 +66,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
           }),
         },
       },
-      handler: async (request) => {
+      handler: async (request): Promise<ApiAvailabilityReport> => {
         const { from, to, host, group } = request.query as { from: number; to: number; host?: string; group?: string };
         const at = now();
         const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to, ...(host ? { host } : {}), ...(group ? { group } : {}) });
@@ -89,7 +77,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
           list.push(episode);
         }
         const maintenance = maintenanceOf(from, to);
-        const rows: Array<{ ratio: number | null; row: Record<string, unknown> & { host: string } }> = [];
+        const rows: Array<{ ratio: number | null; row: ApiHostAvailability }> = [];
         for (const [index, entry] of hosts.entries()) {
           // Other requests get their turn between chunks: 10,000 hosts in one go held the event loop for tens of milliseconds.
           if (index > 0 && index % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -135,7 +123,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
         const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to, host });
         if (hosts.length === 0) return h.response(noHost(host)).code(404);
         const at = now();
-        return {
+        const answer: ApiHostOutages = {
           host,
           from: new Date(from).toISOString(),
           to: new Date(to).toISOString(),
@@ -148,6 +136,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
             seconds: Math.round(((episode.endedAt ?? at) - episode.startedAt) / 1000),
           })),
         };
+        return answer;
       },
     });
   },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import type { ApiAvailabilityReport, ApiHostOutages } from '../../../lib/web/api-availability.ts';
 import { useTestWebServer } from '../../support/test-web-server.ts';
 
 // A Saturday noon; every host below but new-1 was first seen 60 days before.
@@ -7,25 +8,7 @@ const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-interface HostFigures {
-  host: string;
-  groups: string[];
-  availabilityPct: number | null;
-  downSeconds: number;
-  countedSeconds: number;
-  maintenanceSeconds: number;
-  outages: number;
-  longestOutageSeconds: number;
-  down: boolean;
-  removed: boolean;
-  checks: Array<{ id: string; availabilityPct: number | null; downSeconds: number; outages: number; down: boolean }>;
-}
-
-interface Report {
-  from: string;
-  to: string;
-  hosts: HostFigures[];
-}
+type Report = ApiAvailabilityReport;
 
 void describe('availability routes', () => {
   const web = useTestWebServer({ now: () => NOW });
@@ -123,14 +106,14 @@ void describe('availability routes', () => {
   void test('GET /api/v1/hosts/{name}/outages lists the host\'s and its checks\' outages, newest first', async () => {
     const res = await web.server.inject({ url: '/api/v1/hosts/web-1/outages', headers: web.asViewer });
     assert.equal(res.statusCode, 200);
-    const body = JSON.parse(res.payload) as { host: string; outages: Array<{ what: string; check: string | null; rule: string; startedAt: string; endedAt: string | null; seconds: number }> };
+    const body = JSON.parse(res.payload) as ApiHostOutages;
     assert.equal(body.host, 'web-1');
     assert.deepEqual(body.outages.map((o) => [o.what, o.check, o.rule, o.seconds]), [
       ['host', null, 'host_down', 3 * 3600],
       ['check', 'http', 'check_failing', 15 * 60],
       ['check', 'http', 'check_failing', 30 * 60],
     ]);
-    const ongoing = JSON.parse((await web.server.inject({ url: '/api/v1/hosts/web-2/outages', headers: web.asViewer })).payload) as { outages: Array<{ endedAt: string | null; seconds: number }> };
+    const ongoing = JSON.parse((await web.server.inject({ url: '/api/v1/hosts/web-2/outages', headers: web.asViewer })).payload) as ApiHostOutages;
     assert.deepEqual(ongoing.outages, [{ what: 'host', check: null, rule: 'host_down', startedAt: new Date(NOW - 2 * HOUR).toISOString(), endedAt: null, seconds: 7200 }]);
     const missing = await web.server.inject({ url: '/api/v1/hosts/nobody/outages', headers: web.asViewer });
     assert.equal(missing.statusCode, 404);
