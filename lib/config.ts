@@ -44,6 +44,8 @@ export interface VigilConfig {
   cookieSecure: boolean;
   /** VIGIL_API_TOKEN: what `vigil` commands that call the web API send as "Authorization: Bearer …". */
   apiToken: string | null;
+  /** VIGIL_STATUS_PAGE and VIGIL_STATUS_PAGE_TITLE: the public status page's inventory groups, in order; null: no status page. */
+  statusPage: { groups: string[]; title: string } | null;
 }
 
 export type Role = 'up' | 'scheduler' | 'worker' | 'writer' | 'web' | 'alerter' | 'evaluator';
@@ -80,6 +82,8 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_METRICS_PORT', 'Port of /metrics and /healthz of a scheduler, worker or writer (defaults 9464, 9465, 9466; 0: a free port, logged). The web server serves /metrics on its own port.'],
   ['VIGIL_COOKIE_SECURE', 'true when the dashboard is served over HTTPS (e.g. behind a TLS proxy): the login cookie is then sent only over HTTPS, and HSTS is on (default false).'],
   ['VIGIL_API_TOKEN', 'API token (vigil_…) that commands calling the web API, such as `vigil silence` beside a running `vigil up`, send.'],
+  ['VIGIL_STATUS_PAGE', 'Inventory groups, comma-separated, whose hosts and service checks the public status page (/status, no login) shows, one section each. Unset: no status page.'],
+  ['VIGIL_STATUS_PAGE_TITLE', 'Heading of the public status page (default "Service status").'],
   ['VIGIL_VAULT_PASSWORD_FILE', 'Ansible Vault password file for vaulted inventory values (an executable one is run).'],
   ['VIGIL_LOG_LEVEL', 'debug, info, warn or error (default info).'],
 ] as const;
@@ -153,7 +157,20 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     metricsPort: text('VIGIL_METRICS_PORT') === undefined ? null : integer('VIGIL_METRICS_PORT', 0, 0, 65535),
     cookieSecure: false,
     apiToken: text('VIGIL_API_TOKEN') ?? null,
+    statusPage: null,
   };
+  const statusGroups = text('VIGIL_STATUS_PAGE');
+  if (statusGroups !== undefined) {
+    const groups = statusGroups.split(',').map((group) => group.trim()).filter((group) => group !== '');
+    const bad = groups.filter((group) => !/^[A-Za-z0-9_.-]+$/.test(group));
+    if (groups.length === 0 || bad.length > 0) {
+      problems.push(`VIGIL_STATUS_PAGE=${JSON.stringify(statusGroups)} must list inventory group names separated by commas${bad.length > 0 ? ` (not ${bad.map((b) => JSON.stringify(b)).join(', ')})` : ''}`);
+    } else {
+      const title = text('VIGIL_STATUS_PAGE_TITLE') ?? 'Service status';
+      if (title.length > 200) problems.push('VIGIL_STATUS_PAGE_TITLE must be at most 200 characters');
+      config.statusPage = { groups: [...new Set(groups)], title };
+    }
+  }
   const cookieSecure = text('VIGIL_COOKIE_SECURE');
   if (cookieSecure === 'true' || cookieSecure === 'false') config.cookieSecure = cookieSecure === 'true';
   else if (cookieSecure !== undefined) problems.push(`VIGIL_COOKIE_SECURE=${JSON.stringify(cookieSecure)} must be true or false`);

@@ -32,7 +32,7 @@ export async function runWeb(config: VigilConfig, log: Logger): Promise<Shutdown
 export async function startWebServer(config: VigilConfig, db: VigilDb, log: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const built = await buildWeb({ outDir: WEB_DIST_DIR, minify: true });
   log.debug('dashboard built', { outDir: WEB_DIST_DIR, bytes: built.bytes });
-  const server = await createWebServer({ db, host: config.httpHost, port: config.httpPort, staticDir: WEB_DIST_DIR, log, auth: { cookieSecure: config.cookieSecure } });
+  const server = await createWebServer({ db, host: config.httpHost, port: config.httpPort, staticDir: WEB_DIST_DIR, log, auth: { cookieSecure: config.cookieSecure }, statusPage: config.statusPage });
   await server.start();
   const url = `http://${formatHost(config.httpHost)}:${server.info.port}`;
   log.info('web server listening', { url });

@@ -13,6 +13,7 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
 import { availabilityRoutes } from './routes/availability-routes.ts';
+import { statusRoutes } from './routes/status-routes.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -34,6 +35,8 @@ export interface WebServerOptions {
   /** The clock the API's default time ranges are measured from; tests pin it. */
   now?: () => number;
   auth?: WebAuthOptions;
+  /** VIGIL_STATUS_PAGE: the public status page's groups and title; absent or null: none. */
+  statusPage?: { groups: string[]; title: string } | null;
 }
 
 export interface WebAuthOptions {
@@ -106,6 +109,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     { plugin: alertsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: fleetRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: availabilityRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: statusRoutes, options: { db: options.db, statusPage: options.statusPage ?? null, ...(options.now ? { now: options.now } : {}) } },
     { plugin: inventoryRoutes, options: { db: options.db } },
     { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: eventsRoutes, options: { db: options.db, log: options.log, ...authNow } },

@@ -81,6 +81,14 @@ test('VIGIL_API_TOKEN must look like a Vigil token, and a bad one is never echoe
   assert.doesNotMatch(error.message, /s3cretvalue/);
 });
 
+test('VIGIL_STATUS_PAGE lists the status page\'s groups in order (off when unset); a bad name or an empty list is an error', () => {
+  assert.equal(loadConfig('up', {}).statusPage, null);
+  assert.deepEqual(loadConfig('up', { VIGIL_STATUS_PAGE: ' web, db ,web,' }).statusPage, { groups: ['web', 'db'], title: 'Service status' });
+  assert.deepEqual(loadConfig('up', { VIGIL_STATUS_PAGE: 'shop', VIGIL_STATUS_PAGE_TITLE: 'Acme status' }).statusPage, { groups: ['shop'], title: 'Acme status' });
+  assert.match(captureConfigError(() => loadConfig('up', { VIGIL_STATUS_PAGE: 'web,<db>' })).message, /VIGIL_STATUS_PAGE="web,<db>" must list inventory group names separated by commas \(not "<db>"\)/);
+  assert.match(captureConfigError(() => loadConfig('up', { VIGIL_STATUS_PAGE: ',' })).message, /VIGIL_STATUS_PAGE="," must list inventory group names/);
+});
+
 function captureConfigError(fn: () => unknown): ConfigError {
   try {
     fn();

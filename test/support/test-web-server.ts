@@ -19,7 +19,7 @@ export interface TestWebServer {
 }
 
 /** Registers before/after hooks on the enclosing suite; the fields are set once `before` ran. */
-export function useTestWebServer(options: Partial<Pick<WebServerOptions, 'now' | 'auth'>> = {}): TestWebServer {
+export function useTestWebServer(options: Partial<Pick<WebServerOptions, 'now' | 'auth' | 'statusPage'>> = {}): TestWebServer {
   const web = {} as TestWebServer;
   before(async () => {
     web.testDb = await createTestDatabase('pglite');

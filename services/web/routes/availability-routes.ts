@@ -4,9 +4,9 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { computeAvailability } from '../../../lib/availability/compute-availability.ts';
-import { maintenanceIntervals, parseMaintenanceWindows } from '../../../lib/alerting/maintenance-windows.ts';
+import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
-import { selectAvailabilityInputs, type AvailabilityEpisode, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
+import { selectAvailabilityInputs, type AvailabilityEpisode } from '../../../lib/db/queries/select-availability-inputs.ts';
 import { toApiFigures, type ApiAvailabilityReport, type ApiHostAvailability, type ApiHostOutages } from '../../../lib/web/api-availability.ts';
 import { hostParams, instant, noHost } from './hosts-routes.ts';
 
@@ -38,19 +38,6 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
       return { ...value, from, to };
     });
 
-    /** Maintenance spans of the period, once per distinct setting: most hosts share their group's. */
-    const maintenanceOf = (from: number, to: number) => {
-      const bySetting = new Map<string, Array<[number, number]>>();
-      return (host: AvailabilityHost): Array<[number, number]> => {
-        const { windows } = parseMaintenanceWindows(host.maintenance);
-        if (windows.length === 0) return [];
-        const key = JSON.stringify(windows);
-        let spans = bySetting.get(key);
-        if (!spans) bySetting.set(key, (spans = maintenanceIntervals(windows, from, to)));
-        return spans;
-      };
-    };
-
     server.route({
       method: 'GET',
       path: '/api/v1/availability',
@@ -76,13 +63,13 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
           if (!list) byHost.set(episode.host, (list = []));
           list.push(episode);
         }
-        const maintenance = maintenanceOf(from, to);
+        const maintenance = maintenanceSpansOf(from, to);
         const rows: Array<{ ratio: number | null; row: ApiHostAvailability }> = [];
         for (const [index, entry] of hosts.entries()) {
           // Other requests get their turn between chunks: 10,000 hosts in one go held the event loop for tens of milliseconds.
           if (index > 0 && index % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
           const own = byHost.get(entry.name) ?? [];
-          const spans = maintenance(entry);
+          const spans = maintenance(entry.maintenance);
           const lifetime = { from, to, now: at, since: entry.createdAt, until: entry.removedAt };
           const checks = new Map<string, AvailabilityEpisode[]>();
           for (const episode of own) {

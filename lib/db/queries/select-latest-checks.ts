@@ -1,0 +1,20 @@
+// The service checks each host ran in its newest sample of the last day: what the status page
+// lists under a host (a check's outages alone would leave out the ones that never failed).
+import { sql } from 'kysely';
+import type { VigilDb } from '../database.ts';
+
+export async function selectLatestChecks(db: VigilDb, { hosts, since }: { hosts: readonly string[]; since: number }): Promise<Map<string, string[]>> {
+  const byHost = new Map<string, string[]>();
+  if (hosts.length === 0) return byHost;
+  const rows = await sql<{ host: string; checks: unknown }>`
+    SELECT DISTINCT ON (host) host, checks FROM samples
+     WHERE host = ANY(${[...hosts]}::text[]) AND ts >= ${new Date(since).toISOString()}::timestamptz AND checks IS NOT NULL
+     ORDER BY host, ts DESC`.execute(db);
+  for (const row of rows.rows) {
+    const checks = typeof row.checks === 'string' ? (JSON.parse(row.checks) as unknown) : row.checks;
+    if (!Array.isArray(checks)) continue;
+    const ids = checks.map((check: unknown) => (typeof check === 'object' && check !== null ? (check as Record<string, unknown>)['id'] : undefined)).filter((id): id is string => typeof id === 'string');
+    byHost.set(row.host, ids);
+  }
+  return byHost;
+}

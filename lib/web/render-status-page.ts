@@ -1,0 +1,103 @@
+// The public status page as HTML: no script, styles from /status.css (the server's content
+// security policy allows no inline style), refreshed by the browser every minute. Every text
+// comes from the inventory or the alerts and is escaped; nothing is built into markup raw.
+import type { ApiStatusPage, ApiStatusSubject } from './status-page.ts';
+
+const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
+  operational: 'All systems operational',
+  degraded: 'Some systems are down',
+  outage: 'All systems are down',
+};
+
+const STATE_TEXT: Record<ApiStatusSubject['state'], string> = { up: 'Up', down: 'Down', maintenance: 'Maintenance' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function pctText(pct: number | null): string {
+  return pct === null ? 'no data' : `${pct} %`;
+}
+
+/** The bar's shade: full day up, a little down, more down, nothing counted. */
+function barLevel(pct: number | null): string {
+  if (pct === null) return 'none';
+  if (pct >= 100) return 'full';
+  if (pct >= 99) return 'high';
+  return 'low';
+}
+
+function renderSubject(subject: ApiStatusSubject, days: readonly string[]): string {
+  const bars = subject.daily
+    .map((pct, i) => `<span class="bar bar-${barLevel(pct)}" title="${escapeHtml(`${days[i] ?? ''}: ${pctText(pct)}`)}"></span>`)
+    .join('');
+  const label = subject.kind === 'check' ? `<span class="of-host">${escapeHtml(subject.host)} ·</span> ${escapeHtml(subject.name)}` : escapeHtml(subject.name);
+  return `<li class="subject ${subject.kind}">
+<div class="line"><span class="name">${label}</span><span class="pct">${escapeHtml(pctText(subject.availabilityPct))}</span><span class="state state-${subject.state}">${STATE_TEXT[subject.state]}</span></div>
+<div class="bars" aria-label="${escapeHtml(`availability per day, ${days[0] ?? ''} to ${days[days.length - 1] ?? ''}`)}">${bars}</div>
+</li>`;
+}
+
+export function renderStatusPage(page: ApiStatusPage): string {
+  const sections = page.sections
+    .map((section) => `<section>
+<h2>${escapeHtml(section.group)}</h2>
+${section.subjects.length === 0 ? '<p class="empty">Nothing monitored in this group.</p>' : `<ul>
+${section.subjects.map((s) => renderSubject(s, page.days)).join('\n')}
+</ul>`}
+</section>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="60">
+<title>${escapeHtml(page.title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/status.css">
+</head>
+<body>
+<main>
+<h1>${escapeHtml(page.title)}</h1>
+<p class="overall overall-${page.overall}">${OVERALL_TEXT[page.overall]}</p>
+${sections}
+<footer>Availability over the last ${page.days.length} days, a bar a day (UTC); time in maintenance windows is not counted. Updated ${escapeHtml(page.at.replace('T', ' ').slice(0, 19))} UTC.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+export const STATUS_PAGE_CSS = `
+:root { color-scheme: light dark; --up: #2e9e5b; --high: #9ccc65; --low: #e65a45; --none: #c9ced6; --fg: #1d2330; --muted: #667085; --bg: #f6f7f9; --panel: #fff; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e8ec; --muted: #9aa3b2; --bg: #14171c; --panel: #1c2027; --none: #3a404b; } }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, sans-serif; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
+.overall { padding: 0.8rem 1rem; border-radius: 6px; color: #fff; font-weight: 600; }
+.overall-operational { background: var(--up); }
+.overall-degraded { background: #d98b1a; }
+.overall-outage { background: var(--low); }
+ul { list-style: none; margin: 0; padding: 0; background: var(--panel); border-radius: 6px; }
+.subject { padding: 0.6rem 0.9rem; border-bottom: 1px solid rgba(127, 127, 127, 0.2); }
+.subject:last-child { border-bottom: none; }
+.subject.check .name { padding-left: 1rem; }
+.line { display: flex; gap: 0.8rem; align-items: baseline; }
+.name { flex: 1; overflow-wrap: anywhere; font-weight: 600; }
+.of-host { color: var(--muted); font-weight: 400; }
+.pct { color: var(--muted); font-variant-numeric: tabular-nums; }
+.state { font-size: 0.8rem; font-weight: 700; padding: 0 0.5rem; border-radius: 999px; color: #fff; }
+.state-up { background: var(--up); }
+.state-down { background: var(--low); }
+.state-maintenance { background: #4f7fd9; }
+.bars { display: flex; gap: 2px; height: 1.6rem; margin-top: 0.35rem; }
+.bar { flex: 1; border-radius: 2px; }
+.bar-full { background: var(--up); }
+.bar-high { background: var(--high); }
+.bar-low { background: var(--low); }
+.bar-none { background: var(--none); }
+.empty, footer { color: var(--muted); }
+footer { margin-top: 2rem; font-size: 0.85rem; }
+`;

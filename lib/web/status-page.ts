@@ -1,0 +1,96 @@
+// The public status page's content, as Uptime Kuma's status pages give it: per configured
+// inventory group, each host and each of its service checks with its state now and a bar per day
+// of the last 90 days. Built from what the availability report reads; pure, so that the JSON
+// answer and the HTML page (render-status-page.ts) are one model.
+import { computeAvailability } from '../availability/compute-availability.ts';
+import { dailyAvailability } from '../availability/daily-availability.ts';
+import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
+
+export const STATUS_DAYS = 90;
+
+export type SubjectState = 'up' | 'down' | 'maintenance';
+
+export interface ApiStatusSubject {
+  /** The host's inventory name, or its check's id. */
+  name: string;
+  kind: 'host' | 'check';
+  /** For a check, its host. */
+  host: string;
+  state: SubjectState;
+  /** Over the whole period, percent with three decimals; null when nothing was counted. */
+  availabilityPct: number | null;
+  /** Per day, oldest first, aligned with ApiStatusPage.days; null for a day not counted. */
+  daily: Array<number | null>;
+}
+
+export interface ApiStatusPage {
+  title: string;
+  /** When it was built, ISO 8601. */
+  at: string;
+  /** operational: nothing down; degraded: something down; outage: everything down. */
+  overall: 'operational' | 'degraded' | 'outage';
+  /** YYYY-MM-DD (UTC), oldest first; the last is today so far. */
+  days: string[];
+  sections: Array<{ group: string; subjects: ApiStatusSubject[] }>;
+}
+
+export interface StatusGroupInputs {
+  group: string;
+  hosts: AvailabilityHost[];
+  episodes: AvailabilityEpisode[];
+}
+
+export interface StatusContext {
+  title: string;
+  now: number;
+  /** The check ids each host ran lately. */
+  checks: ReadonlyMap<string, readonly string[]>;
+  /** Maintenance spans of the period for a host, sorted (maintenanceIntervals). */
+  maintenance: (host: AvailabilityHost) => ReadonlyArray<[number, number]>;
+  /** The host is in one of its maintenance windows now. */
+  inMaintenance: (host: AvailabilityHost) => boolean;
+}
+
+const percent = (ratio: number | null, decimals: number): number | null => (ratio === null ? null : Math.round(ratio * 100 * 10 ** decimals) / 10 ** decimals);
+
+export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: StatusContext): ApiStatusPage {
+  const from = ctx.now - STATUS_DAYS * 86_400_000;
+  let days: string[] = [];
+  let total = 0;
+  let down = 0;
+  const subjectOf = (
+    name: string, kind: ApiStatusSubject['kind'], host: AvailabilityHost, outages: AvailabilityEpisode[], spans: ReadonlyArray<[number, number]>,
+  ): ApiStatusSubject => {
+    const life = { since: host.createdAt, until: host.removedAt, now: ctx.now };
+    const whole = computeAvailability(outages, spans, { from, to: ctx.now, ...life });
+    const daily = dailyAvailability(outages, spans, life, STATUS_DAYS);
+    if (days.length === 0) days = daily.map((d) => d.day);
+    const state: SubjectState = whole.down ? 'down' : ctx.inMaintenance(host) ? 'maintenance' : 'up';
+    total++;
+    if (state === 'down') down++;
+    return { name, kind, host: host.name, state, availabilityPct: percent(whole.ratio, 3), daily: daily.map((d) => percent(d.ratio, 2)) };
+  };
+  const sections = groups.map(({ group, hosts, episodes }) => {
+    const subjects: ApiStatusSubject[] = [];
+    for (const host of hosts) {
+      if (host.removedAt !== null) continue;
+      const own = episodes.filter((e) => e.host === host.name);
+      const spans = ctx.maintenance(host);
+      subjects.push(subjectOf(host.name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
+      const ids = new Set(ctx.checks.get(host.name) ?? []);
+      for (const e of own) if (e.kind === 'check-failing' && e.check !== null && e.endedAt === null) ids.add(e.check);
+      for (const id of [...ids].sort((a, b) => a.localeCompare(b))) {
+        subjects.push(subjectOf(id, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === id), spans));
+      }
+    }
+    return { group, subjects };
+  });
+  if (days.length === 0) days = dailyAvailability([], [], { since: ctx.now, until: null, now: ctx.now }, STATUS_DAYS).map((d) => d.day);
+  return {
+    title: ctx.title,
+    at: new Date(ctx.now).toISOString(),
+    overall: down === 0 ? 'operational' : down === total ? 'outage' : 'degraded',
+    days,
+    sections,
+  };
+}

@@ -1,0 +1,93 @@
+// The public status page (VIGIL_STATUS_PAGE): /status as HTML, /api/v1/status as JSON, no login.
+// It shows only the configured groups' hosts and checks, and is built at most every 30 s however
+// many visitors ask: a public page must not let the world load the database.
+import type { Plugin } from '@hapi/hapi';
+import Joi from 'joi';
+import { isInMaintenance, parseMaintenanceWindows } from '../../../lib/alerting/maintenance-windows.ts';
+import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.ts';
+import type { VigilDb } from '../../../lib/db/database.ts';
+import { selectAvailabilityInputs, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
+import { selectLatestChecks } from '../../../lib/db/queries/select-latest-checks.ts';
+import { renderStatusPage, STATUS_PAGE_CSS } from '../../../lib/web/render-status-page.ts';
+import { buildStatusPage, STATUS_DAYS, type ApiStatusPage, type StatusGroupInputs } from '../../../lib/web/status-page.ts';
+
+export interface StatusRoutesOptions {
+  db: VigilDb;
+  /** null: no status page; its routes answer 404. */
+  statusPage: { groups: string[]; title: string } | null;
+  now?: () => number;
+  /** How long one build answers every visitor (default 30 s). */
+  cacheMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+const notFound = { statusCode: 404, error: 'Not Found', message: 'no status page: set VIGIL_STATUS_PAGE to the inventory groups it shows' };
+
+export const statusRoutes: Plugin<StatusRoutesOptions> = {
+  name: 'vigil-status-routes',
+  register(server, options) {
+    const { db, statusPage } = options;
+    const now = options.now ?? Date.now;
+    const cacheMs = options.cacheMs ?? 30_000;
+    let cached: { at: number; page: Promise<ApiStatusPage> } | null = null;
+
+    const build = async (at: number): Promise<ApiStatusPage> => {
+      if (!statusPage) throw new Error('no status page');
+      const from = at - STATUS_DAYS * DAY_MS;
+      const groups: StatusGroupInputs[] = [];
+      for (const group of statusPage.groups) {
+        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to: at, group });
+        groups.push({ group, hosts, episodes });
+      }
+      const names = [...new Set(groups.flatMap((g) => g.hosts.map((h) => h.name)))];
+      const checks = await selectLatestChecks(db, { hosts: names, since: at - DAY_MS });
+      const spansOf = maintenanceSpansOf(from, at);
+      const maintenance = (host: AvailabilityHost): Array<[number, number]> => spansOf(host.maintenance);
+      const inMaintenance = (host: AvailabilityHost): boolean => isInMaintenance(parseMaintenanceWindows(host.maintenance).windows, at);
+      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance });
+    };
+
+    const current = (): Promise<ApiStatusPage> => {
+      // Wall-clock age, not the (pinnable) API clock: this is about load.
+      const wall = Date.now();
+      if (cached && wall - cached.at < cacheMs) return cached.page;
+      const page = build(now());
+      cached = { at: wall, page };
+      // A failed build is not served to the next visitor.
+      page.catch(() => {
+        if (cached?.page === page) cached = null;
+      });
+      return page;
+    };
+
+    server.route({
+      method: 'GET',
+      path: '/api/v1/status',
+      options: {
+        auth: false,
+        description: 'The public status page as JSON (no login; only with VIGIL_STATUS_PAGE)',
+        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day. Built at most every 30 s.',
+        tags: ['api', 'status'],
+        validate: { query: Joi.object({}) },
+      },
+      handler: async (_request, h) => (statusPage ? await current() : h.response(notFound).code(404)),
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/status',
+      options: { auth: false, description: 'The public status page (no login; only with VIGIL_STATUS_PAGE)', validate: { query: Joi.object({}) } },
+      handler: async (_request, h) => {
+        if (!statusPage) return h.response(notFound).code(404);
+        return h.response(renderStatusPage(await current())).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+      },
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/status.css',
+      options: { auth: false, description: 'The public status page\'s styles', validate: { query: Joi.object({}) } },
+      handler: (_request, h) => (statusPage ? h.response(STATUS_PAGE_CSS).type('text/css; charset=utf-8') : h.response(notFound).code(404)),
+    });
+  },
+};

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { ApiStatusPage } from '../../../lib/web/status-page.ts';
+import { useTestWebServer } from '../../support/test-web-server.ts';
+
+// A Saturday noon (UTC).
+const NOW = Date.parse('2025-03-01T12:00:00.000Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+void describe('status routes without VIGIL_STATUS_PAGE', () => {
+  const web = useTestWebServer({ now: () => NOW });
+
+  void test('there is no status page: 404 without a login, and no data', async () => {
+    for (const url of ['/status', '/api/v1/status', '/status.css']) {
+      const res = await web.server.inject({ url });
+      assert.equal(res.statusCode, 404, url);
+      assert.match(res.payload, /set VIGIL_STATUS_PAGE/);
+    }
+  });
+});
+
+void describe('status routes with VIGIL_STATUS_PAGE=web,shop', () => {
+  const web = useTestWebServer({ now: () => NOW, statusPage: { groups: ['web', 'shop'], title: 'Acme <status>' } });
+
+  before(async () => {
+    const { db } = web.testDb;
+    const host = (name: string, group: string, alerting: string | null = null) => ({
+      name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify([group]), interval_sec: 10, created_at: new Date(NOW - 100 * DAY), alerting,
+    });
+    await db.insertInto('hosts').values([
+      host('web-1', 'web'),
+      host(HOSTILE, 'web'),
+      host('db-1', 'db'),
+      // In its maintenance window now (11:00-13:00 UTC every day).
+      host('shop-1', 'shop', JSON.stringify({ maintenance: [{ start: '11:00', end: '13:00' }] })),
+    ]).execute();
+    const episode = (host: string, kind: string, check: string | null, startedAt: number, endedAt: number | null) => ({
+      alert_key: `${kind}|${host}|${check ?? ''}`, rule: kind === 'host-down' ? 'host_down' : 'check_failing', kind, host,
+      labels: JSON.stringify(check ? { id: check } : {}), severity: 'critical', started_at: new Date(startedAt), ended_at: endedAt === null ? null : new Date(endedAt),
+    });
+    await db.insertInto('alert_episodes').values([
+      // web-1 down 02:00-04:00 yesterday; its http check failing for the last hour.
+      episode('web-1', 'host-down', null, NOW - 34 * HOUR, NOW - 32 * HOUR),
+      episode('web-1', 'check-failing', 'http', NOW - HOUR, null),
+      // db-1 is down, but not in a group the page shows.
+      episode('db-1', 'host-down', null, NOW - HOUR, null),
+    ]).execute();
+    await db.insertInto('samples').values({
+      host: 'web-1', ts: new Date(NOW - 10_000), cpu_busy_pct: 5, cpu_count: 2, mem_total_bytes: 1, mem_available_bytes: 1, mem_used_pct: 50,
+      swap_total_bytes: 0, swap_used_bytes: 0, load1: 0, load5: 0, load15: 0, uptime_sec: 1, net_rx_bps: 0, net_tx_bps: 0, disk_used_pct_max: 10,
+      filesystems: '[]', interfaces: '[]',
+      checks: JSON.stringify([{ id: 'tcp:web-1:443', kind: 'tcp', ok: true }, { id: 'http', kind: 'http', ok: false, reason: 'status' }]),
+    }).execute();
+  });
+
+  void test('GET /api/v1/status needs no login and gives the groups in order, each host and its checks, with their state and 90 daily figures', async () => {
+    const res = await web.server.inject({ url: '/api/v1/status' });
+    assert.equal(res.statusCode, 200, res.payload);
+    const page = JSON.parse(res.payload) as ApiStatusPage;
+    assert.equal(page.title, 'Acme <status>');
+    assert.equal(page.overall, 'degraded');
+    assert.equal(page.days.length, 90);
+    assert.equal(page.days[89], '2025-03-01');
+    assert.equal(page.days[0], '2024-12-02');
+    assert.deepEqual(page.sections.map((s) => [s.group, s.subjects.map((x) => `${x.kind} ${x.host} ${x.name} ${x.state} ${x.availabilityPct}`)]), [
+      ['web', [
+        `host ${HOSTILE} ${HOSTILE} up 100`,
+        'host web-1 web-1 up 99.907', // 2 h of 90 days
+        'check web-1 http down 99.954', // 1 h
+        'check web-1 tcp:web-1:443 up 100',
+      ]],
+      ['shop', ['host shop-1 shop-1 maintenance 100']],
+    ]);
+    const web1 = page.sections[0]?.subjects[1];
+    assert.equal(web1?.daily.length, 90);
+    assert.equal(web1?.daily[88], 91.67, 'yesterday: 2 h of 24 down');
+    assert.equal(web1?.daily[89], 100, 'today so far');
+    assert.ok(!res.payload.includes('db-1'), 'nothing of a group the page does not show');
+  });
+
+  void test('GET /status is the same as HTML, every name escaped, styled from /status.css', async () => {
+    const res = await web.server.inject({ url: '/status' });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self'/);
+    const html = res.payload;
+    assert.match(html, /<title>Acme &lt;status&gt;<\/title>/);
+    assert.match(html, /<p class="overall overall-degraded">Some systems are down<\/p>/);
+    assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(!html.includes('<img'), 'no markup from a host name');
+    assert.equal(html.match(/class="bar /g)?.length, 5 * 90, 'five subjects, a bar a day');
+    assert.match(html, /title="2025-02-28: 91.67 %"/);
+    assert.ok(!html.includes('db-1'));
+    const css = await web.server.inject({ url: '/status.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+    assert.match(css.payload, /\.bar-low/);
+  });
+});
