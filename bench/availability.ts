@@ -9,6 +9,8 @@
 // bearer token, its body read whole. The longest the event loop was held during a report is what
 // any other request to the web service may wait behind it; its baseline is the longest hold while
 // the same client reads /healthz over and over.
+// Then the public status page (GET /api/v1/status, its 30 s cache off) of the fleet's eu-west
+// group, a third of the hosts: 90 daily figures a host, beside its own queries alone.
 // Run: node --import tsx bench/availability.ts [--hosts 1000,10000] [--rounds 5]
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
@@ -16,6 +18,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { selectAvailabilityInputs } from '../lib/db/queries/select-availability-inputs.ts';
+import { selectLatestChecks } from '../lib/db/queries/select-latest-checks.ts';
 import { silentLogger } from '../lib/log.ts';
 import { createWebServer } from '../services/web/web-server.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
@@ -45,6 +48,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 const rows: string[] = [];
+const statusRows: string[] = [];
 for (const count of sizes) {
   const testDb = await createTestDatabase('postgres');
   const { db } = testDb;
@@ -68,13 +72,29 @@ for (const count of sizes) {
            generate_series(0, 4) AS k,
            LATERAL (SELECT CASE WHEN k < 3 THEN 'host_down' ELSE 'check_failing' END AS rule) r`.execute(db);
   const episodes = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM alert_episodes`.execute(db)).rows[0]?.n ?? 0;
-  const server = await createWebServer({ db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
+  const server = await createWebServer({
+    db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, statusPage: { groups: ['eu-west'], title: 'Status', cacheMs: 0 },
+  });
   await server.start();
   const user = await createTestUser(db, { role: 'viewer' });
   const from = now - 30 * DAY_MS;
   const url = `http://127.0.0.1:${server.info.port}/api/v1/availability?from=${from}&to=${now}`;
   let bytes = 0;
   let answer = '';
+  const fetchText = (target: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      get(target, { agent: false, headers: user.headers }, (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`GET ${target}: ${response.statusCode}`));
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('error', reject).on('end', () => resolve(Buffer.concat(chunks).toString()));
+      }).on('error', reject);
+    });
+  const statusUrl = `http://127.0.0.1:${server.info.port}/api/v1/status`;
+  const statusPage = () => fetchText(statusUrl);
+  const statusQueries = async () => {
+    const inputs = await selectAvailabilityInputs(db, { from: now - 90 * DAY_MS, to: Date.now(), group: 'eu-west' });
+    await selectLatestChecks(db, { hosts: inputs.hosts.map((h) => h.name), since: Date.now() - DAY_MS });
+  };
   const report = (): Promise<void> =>
     new Promise((resolve, reject) => {
       get(url, { agent: false, headers: user.headers }, (response) => {
@@ -95,6 +115,9 @@ for (const count of sizes) {
   const outages = parsed.hosts.reduce((sum, h) => sum + h.outages, 0);
   if (outages === 0) throw new Error('the report counts no outage');
   await query();
+  const statusSubjects = (JSON.parse(await statusPage()) as { sections: Array<{ subjects: unknown[] }> }).sections[0]?.subjects.length ?? 0;
+  if (statusSubjects === 0) throw new Error('the status page lists nothing');
+  await statusQueries();
   const longestHold = async (run: () => Promise<unknown>): Promise<number> => {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
@@ -115,12 +138,18 @@ for (const count of sizes) {
   const queryMs: number[] = [];
   const holdMs: number[] = [];
   const bareHoldMs: number[] = [];
+  const statusMs: number[] = [];
+  const statusQueryMs: number[] = [];
+  const statusHoldMs: number[] = [];
   // Taking turns, so that load from elsewhere on the machine hits all alike.
   for (let round = 0; round < rounds; round++) {
     reportMs.push(await timed(report));
     queryMs.push(await timed(query));
     holdMs.push(await longestHold(report));
     bareHoldMs.push(await longestHold(healthLoop));
+    statusMs.push(await timed(statusPage));
+    statusQueryMs.push(await timed(statusQueries));
+    statusHoldMs.push(await longestHold(statusPage));
   }
   await server.stop();
   await testDb.close();
@@ -128,6 +157,8 @@ for (const count of sizes) {
   rows.push(
     `| ${count} | ${episodes} | ${outages} | ${(bytes / 1e6).toFixed(2)} MB | ${report_.toFixed(0)} | ${query_.toFixed(0)} | ${(report_ / query_).toFixed(2)} | ${hold.toFixed(0)} | ${bareHold.toFixed(1)} | ${(hold / bareHold).toFixed(0)} |`,
   );
+  const [status, statusQuery, statusHold] = [median(statusMs), median(statusQueryMs), median(statusHoldMs)];
+  statusRows.push(`| ${count} | ${statusSubjects} | ${status.toFixed(0)} | ${statusQuery.toFixed(0)} | ${(status / statusQuery).toFixed(2)} | ${statusHold.toFixed(0)} | ${bareHold.toFixed(1)} | ${(statusHold / bareHold).toFixed(0)} |`);
   process.stderr.write(`${count} hosts done\n`);
 }
 process.stdout.write([
@@ -136,5 +167,11 @@ process.stdout.write([
   '| hosts | episodes | host outages counted | body | report ms | bare: queries alone ms | report vs queries | longest event-loop hold in a report ms | bare: longest hold reading /healthz ms | hold vs bare |',
   '|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
+  '',
+  'The status page of the eu-west group (a third of the hosts), built on every request:',
+  '',
+  '| fleet hosts | hosts on the page | build ms | bare: its queries alone ms | build vs queries | longest event-loop hold in a build ms | bare: longest hold reading /healthz ms | hold vs bare |',
+  '|---|---|---|---|---|---|---|---|',
+  ...statusRows,
   '',
 ].join('\n'));

@@ -71,10 +71,16 @@ export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: Statu
     return { name, kind, host: host.name, state, availabilityPct: percent(whole.ratio, 3), daily: daily.map((d) => percent(d.ratio, 2)) };
   };
   const sections = groups.map(({ group, hosts, episodes }) => {
+    const byHost = new Map<string, AvailabilityEpisode[]>();
+    for (const episode of episodes) {
+      const list = byHost.get(episode.host);
+      if (list) list.push(episode);
+      else byHost.set(episode.host, [episode]);
+    }
     const subjects: ApiStatusSubject[] = [];
     for (const host of hosts) {
       if (host.removedAt !== null) continue;
-      const own = episodes.filter((e) => e.host === host.name);
+      const own = byHost.get(host.name) ?? [];
       const spans = ctx.maintenance(host);
       subjects.push(subjectOf(host.name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
       const ids = new Set(ctx.checks.get(host.name) ?? []);

@@ -13,7 +13,7 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
 import { availabilityRoutes } from './routes/availability-routes.ts';
-import { statusRoutes } from './routes/status-routes.ts';
+import { statusRoutes, type StatusPageOptions } from './routes/status-routes.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -36,7 +36,7 @@ export interface WebServerOptions {
   now?: () => number;
   auth?: WebAuthOptions;
   /** VIGIL_STATUS_PAGE: the public status page's groups and title; absent or null: none. */
-  statusPage?: { groups: string[]; title: string } | null;
+  statusPage?: StatusPageOptions | null;
 }
 
 export interface WebAuthOptions {

@@ -23,7 +23,11 @@ interface ErrorBody {
  * The only routes anyone may call without logging in. The OpenAPI description holds no data
  * (routes and schemas only) and tells a client how to log in, so it is open too.
  */
-const PUBLIC_ROUTES = ['GET /healthz', 'GET /readyz', 'POST /api/v1/session', 'GET /{path*}', 'GET /api/v1/openapi.json'];
+const PUBLIC_ROUTES = [
+  'GET /healthz', 'GET /readyz', 'POST /api/v1/session', 'GET /{path*}', 'GET /api/v1/openapi.json',
+  // The public status page: 404 unless VIGIL_STATUS_PAGE names groups, and then only theirs (status-routes.test.ts).
+  'GET /status', 'GET /status.css', 'GET /api/v1/status',
+];
 /** Routes that must be admin-only whatever else changes. */
 const MUST_BE_ADMIN = [
   'POST /api/v1/alerts/{key}/ack',
@@ -64,7 +68,7 @@ void describe('auth plugin', () => {
   let clock = Date.now();
   const web = useTestWebServer({ auth: { now: () => clock } });
 
-  void test('the routes open to anyone are exactly health, login and the dashboard\'s files', () => {
+  void test('the routes open to anyone are exactly health, login, the dashboard\'s files and the status page', () => {
     const open = web.server.table().filter(isOpen).map(routeId).sort();
     assert.deepEqual(open, [...PUBLIC_ROUTES].sort());
   });
