@@ -81,7 +81,7 @@ export function mergeSpans(spans: readonly Span[]): Span[] {
   return merged;
 }
 
-function intersectSpans(left: readonly Span[], right: readonly Span[]): Span[] {
+export function intersectSpans(left: readonly Span[], right: readonly Span[]): Span[] {
   const out: Span[] = [];
   for (const [a, b] of left) {
     for (const [c, d] of right) {
@@ -94,7 +94,7 @@ function intersectSpans(left: readonly Span[], right: readonly Span[]): Span[] {
 }
 
 /** One span less the parts `cut` (sorted, not overlapping, as maintenanceIntervals gives them) covers. */
-function subtractSpans(spans: readonly Span[], cut: readonly Span[]): Span[] {
+export function subtractSpans(spans: readonly Span[], cut: readonly Span[]): Span[] {
   const rest: Span[] = [];
   for (const [a, b] of spans) {
     let from = a;

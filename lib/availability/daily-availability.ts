@@ -1,6 +1,8 @@
 // Availability per UTC day, for the status page's bars: each of the last `days` days (today so far
-// the last) as computeAvailability figures it, null for a day the subject did not exist.
-import { computeAvailability, type OutageSpan } from './compute-availability.ts';
+// the last) as computeAvailability figures it, null for a day the subject did not exist. The
+// counted and down spans are worked out once for the whole range and then spread over the days:
+// one computeAvailability a day took a 3,334-host page 0.5 s.
+import { intersectSpans, mergeSpans, subtractSpans, type OutageSpan } from './compute-availability.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -12,15 +14,33 @@ export interface DayAvailability {
   downMs: number;
 }
 
+type Span = [number, number];
+
 export function dailyAvailability(
-  outages: readonly OutageSpan[], maintenance: ReadonlyArray<[number, number]>, life: { since: number; until: number | null; now: number }, days: number,
+  outages: readonly OutageSpan[], maintenance: ReadonlyArray<Span>, life: { since: number; until: number | null; now: number }, days: number,
 ): DayAvailability[] {
-  const today = Math.floor(life.now / DAY_MS) * DAY_MS;
-  const out: DayAvailability[] = [];
-  for (let i = days - 1; i >= 0; i--) {
-    const from = today - i * DAY_MS;
-    const figures = computeAvailability(outages, maintenance, { from, to: from + DAY_MS, ...life });
-    out.push({ day: new Date(from).toISOString().slice(0, 10), ratio: figures.ratio, downMs: figures.downMs });
+  const first = Math.floor(life.now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
+  const from = Math.max(first, life.since);
+  const to = Math.min(life.now, life.until ?? Infinity);
+  const counted = to > from ? subtractSpans([[from, to]], maintenance) : [];
+  const down = intersectSpans(mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? life.now])), counted);
+  const countedByDay = spreadOverDays(counted, first, days);
+  const downByDay = spreadOverDays(down, first, days);
+  return countedByDay.map((countedMs, i) => {
+    const downMs = downByDay[i] ?? 0;
+    return { day: new Date(first + i * DAY_MS).toISOString().slice(0, 10), ratio: countedMs > 0 ? 1 - downMs / countedMs : null, downMs };
+  });
+}
+
+/** Milliseconds of the spans that fall in each day from `first`. */
+function spreadOverDays(spans: readonly Span[], first: number, days: number): number[] {
+  const totals = new Array<number>(days).fill(0);
+  for (const [a, b] of spans) {
+    for (let day = Math.max(0, Math.floor((a - first) / DAY_MS)); day < days; day++) {
+      const dayFrom = first + day * DAY_MS;
+      if (dayFrom >= b) break;
+      totals[day] = (totals[day] ?? 0) + Math.min(b, dayFrom + DAY_MS) - Math.max(a, dayFrom);
+    }
   }
-  return out;
+  return totals;
 }

@@ -53,7 +53,10 @@ export interface StatusContext {
 
 const percent = (ratio: number | null, decimals: number): number | null => (ratio === null ? null : Math.round(ratio * 100 * 10 ** decimals) / 10 ** decimals);
 
-export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: StatusContext): ApiStatusPage {
+/** Hosts built between two turns of the event loop: a page of thousands must not hold the web service. */
+const HOSTS_PER_TURN = 250;
+
+export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: StatusContext): Promise<ApiStatusPage> {
   const from = ctx.now - STATUS_DAYS * 86_400_000;
   let days: string[] = [];
   let total = 0;
@@ -70,7 +73,9 @@ export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: Statu
     if (state === 'down') down++;
     return { name, kind, host: host.name, state, availabilityPct: percent(whole.ratio, 3), daily: daily.map((d) => percent(d.ratio, 2)) };
   };
-  const sections = groups.map(({ group, hosts, episodes }) => {
+  let built = 0;
+  const sections: ApiStatusPage['sections'] = [];
+  for (const { group, hosts, episodes } of groups) {
     const byHost = new Map<string, AvailabilityEpisode[]>();
     for (const episode of episodes) {
       const list = byHost.get(episode.host);
@@ -80,6 +85,7 @@ export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: Statu
     const subjects: ApiStatusSubject[] = [];
     for (const host of hosts) {
       if (host.removedAt !== null) continue;
+      if (++built % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       const own = byHost.get(host.name) ?? [];
       const spans = ctx.maintenance(host);
       subjects.push(subjectOf(host.name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
@@ -89,8 +95,8 @@ export function buildStatusPage(groups: readonly StatusGroupInputs[], ctx: Statu
         subjects.push(subjectOf(id, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === id), spans));
       }
     }
-    return { group, subjects };
-  });
+    sections.push({ group, subjects });
+  }
   if (days.length === 0) days = dailyAvailability([], [], { since: ctx.now, until: null, now: ctx.now }, STATUS_DAYS).map((d) => d.day);
   return {
     title: ctx.title,
