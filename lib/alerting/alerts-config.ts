@@ -72,6 +72,8 @@ export interface HostAlerting {
   thresholds?: Record<string, HostRuleOverride>;
   /** vigil_maintenance as written (parsed from text when the inventory is INI); the alerter reads it. */
   maintenance?: unknown;
+  /** vigil_availability_target: the availability the host should keep, in percent (e.g. 99.9); availability reports judge against it. */
+  availabilityTargetPct?: number;
 }
 
 export interface WebhookReceiver {

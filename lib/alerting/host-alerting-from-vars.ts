@@ -1,6 +1,7 @@
 // A host's alerting settings from its inventory variables (and vigil_maintenance, carried for the
-// alerter):
+// alerter, and vigil_availability_target for availability reports):
 //   vigil_down_after: 5
+//   vigil_availability_target: 99.9
 //   vigil_thresholds:
 //     cpu_busy: { warning: 90, critical: 98 }
 //     filesystem_used: { '/data': { warning: 95 }, '/boot': false }
@@ -43,6 +44,15 @@ export function hostAlertingFromVars(vars: Record<string, unknown>, invalid: Inv
     for (const [rule, value] of Object.entries(thresholds as Record<string, unknown>)) {
       alerting.thresholds[rule] = readRuleOverride(value, `vigil_thresholds.${rule}`, invalid);
     }
+  }
+  const target = vars['vigil_availability_target'];
+  if (target !== undefined && target !== null && target !== '') {
+    // "99.9" or "99.9%" in an INI file, a number in YAML.
+    const value = typeof target === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(target) ? Number(target.replace('%', '')) : target;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 100) {
+      invalid('vigil_availability_target', `must be a percentage above 0 and at most 100, such as 99.9, got ${show(target)}`);
+    }
+    alerting.availabilityTargetPct = value as number;
   }
   const maintenance = vars['vigil_maintenance'];
   if (maintenance !== undefined && maintenance !== null && maintenance !== '') {

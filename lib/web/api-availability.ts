@@ -23,6 +23,12 @@ export interface ApiHostAvailability extends ApiAvailabilityFigures {
   host: string;
   groups: string[];
   removed: boolean;
+  /** vigil_availability_target, percent; null when the host has none (then the next two are null too). */
+  targetPct: number | null;
+  /** Its availability over the period is at least the target. */
+  targetMet: boolean | null;
+  /** Down time the target allows in the counted time, less the down time: negative once missed (an SLO's error budget left). */
+  budgetLeftSeconds: number | null;
   /** The checks with outages in the period. */
   checks: ApiCheckAvailability[];
 }
@@ -62,5 +68,17 @@ export function toApiFigures(figures: Availability): ApiAvailabilityFigures {
     outages: figures.outages,
     longestOutageSeconds: Math.round(figures.longestOutageMs / 1000),
     down: figures.down,
+  };
+}
+
+/** The host's availability against its target: met or not, and the down time it still allows. */
+export function toApiTarget(figures: Availability, targetPct: number | null): Pick<ApiHostAvailability, 'targetPct' | 'targetMet' | 'budgetLeftSeconds'> {
+  if (targetPct === null) return { targetPct: null, targetMet: null, budgetLeftSeconds: null };
+  const allowedMs = figures.countedMs * (1 - targetPct / 100);
+  return {
+    targetPct,
+    // Judged on the exact figure, not the rounded percentage.
+    targetMet: figures.ratio === null ? null : figures.ratio * 100 >= targetPct - 1e-9,
+    budgetLeftSeconds: Math.round((allowedMs - figures.downMs) / 1000),
   };
 }

@@ -38,6 +38,15 @@ void test('text from an INI inventory, in YAML flow or Python dict syntax', () =
   });
 });
 
+void test('vigil_availability_target: a percentage, from YAML or INI text', () => {
+  assert.deepEqual(hostAlertingFromVars({ vigil_availability_target: 99.9 }, invalid), { alerting: { availabilityTargetPct: 99.9 } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_availability_target: ' 99.95% ' }, invalid), { alerting: { availabilityTargetPct: 99.95 } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_availability_target: '100' }, invalid), { alerting: { availabilityTargetPct: 100 } });
+  for (const bad of [0, 101, 'high', '99,9', -1, [99]]) {
+    assert.throws(() => hostAlertingFromVars({ vigil_availability_target: bad }, invalid), /^Error: vigil_availability_target must be a percentage above 0 and at most 100/, String(bad));
+  }
+});
+
 void test('bad values name the variable', () => {
   assert.throws(() => hostAlertingFromVars({ vigil_down_after: 'soon' }, invalid), /^Error: vigil_down_after must be a whole number/);
   assert.throws(() => hostAlertingFromVars({ vigil_down_after: 0 }, invalid), /vigil_down_after/);

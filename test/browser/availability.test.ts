@@ -108,14 +108,16 @@ void describe('availability in Chromium', () => {
     testDb = await createTestDatabase('postgres');
     const { db } = testDb;
     const created = new Date(now - 60 * DAY_MS);
-    const host = (name: string, groups: string[], removedAt: Date | null = null) => ({
+    const host = (name: string, groups: string[], removedAt: Date | null = null, targetPct: number | null = null) => ({
       name, address: '10.0.0.1', connection: 'ssh', groups: JSON.stringify(groups), interval_sec: 30, created_at: created, removed_at: removedAt,
+      alerting: targetPct === null ? null : JSON.stringify({ availabilityTargetPct: targetPct }),
     });
     await db.insertInto('hosts').values([
-      host('db-1', ['db']),
+      // vigil_availability_target 99.9: 0.72 h allowed of 30 days, and db-1 was down 3 h.
+      host('db-1', ['db'], null, 99.9),
       host('web-1', ['web', 'prod']),
       host('web-2', ['web']),
-      host('ok-1', ['db']),
+      host('ok-1', ['db'], null, 99),
       host(HOSTILE, ['web']),
       host('old-1', ['db'], new Date(now - 5 * DAY_MS)),
     ]).execute();
@@ -178,8 +180,14 @@ void describe('availability in Chromium', () => {
     assert.equal(await page.locator('vigil-availability-page tbody[data-host="web-1"] a.host').getAttribute('href'), '#/hosts/web-1');
 
     // Under a host, its checks that failed: 1 hour of web's 720, 20 minutes of pg's.
-    assert.deepEqual(await checkRow('web-2', 'web'), ['check web', '99.8611 %', '1 h', '1', '1 h', '—']);
-    assert.deepEqual(await checkRow('db-1', 'pg'), ['check pg', '99.9537 %', '20 min', '1', '20 min', '—']);
+    assert.deepEqual(await checkRow('web-2', 'web'), ['check web', '99.8611 %', '1 h', '1', '1 h', '—', '']);
+    assert.deepEqual(await checkRow('db-1', 'pg'), ['check pg', '99.9537 %', '20 min', '1', '20 min', '—', '']);
+    // Targets: db-1 missed its 99.9 % by 2 h 16 min (3 h down, 0.72 h allowed); ok-1 keeps 7 h 12 min of its 99 %.
+    const target = (host: string) => page.locator(`vigil-availability-page tbody[data-host="${host}"] tr.host td.target`);
+    assert.deepEqual([await target('db-1').textContent(), await target('db-1').getAttribute('data-met')], ['99.9 % · 2 h 16 min over', 'false']);
+    assert.deepEqual([await target('ok-1').textContent(), await target('ok-1').getAttribute('data-met')], ['99 % · 7 h 12 min left', 'true']);
+    assert.equal(await target('web-1').textContent(), '—');
+    assert.equal(await stat('below-target'), '1');
     assert.equal(await page.locator('vigil-availability-page tr.check').count(), 2);
 
     // Time-weighted: 3.5 hours down of 5 hosts' 30 days and old-1's 25.
@@ -206,7 +214,7 @@ void describe('availability in Chromium', () => {
     assert.equal(day.find((r) => r.host === 'db-1')?.availability, '100 %');
     assert.equal(await page.locator('vigil-availability-page button[data-period="24h"]').getAttribute('aria-pressed'), 'true');
     // 1 hour of 24.
-    assert.deepEqual(await checkRow('web-2', 'web'), ['check web', '95.8333 %', '1 h', '1', '1 h', '—']);
+    assert.deepEqual(await checkRow('web-2', 'web'), ['check web', '95.8333 %', '1 h', '1', '1 h', '—', '']);
     assert.equal(await page.locator('vigil-availability-page tr.check[data-check="pg"]').count(), 0);
     assert.equal(await stat('hosts'), '5');
     assert.equal(await stat('with-outages'), '1');
@@ -239,16 +247,17 @@ void describe('availability in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('vigil-availability-page button.csv').click()]);
     assert.match(download.suggestedFilename(), /^availability_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.csv$/);
     const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
-    assert.equal(lines[0], 'host,check,groups,removed,availability_pct,down_seconds,outages,longest_outage_seconds,maintenance_seconds,counted_seconds,down_now');
-    assert.equal(lines[1], 'db-1,,db,false,99.5833,10800,1,10800,0,2592000,false');
-    assert.equal(lines[2], 'db-1,pg,db,false,99.9537,1200,1,1200,0,2592000,false');
+    assert.equal(lines[0], 'host,check,groups,removed,availability_pct,down_seconds,outages,longest_outage_seconds,maintenance_seconds,counted_seconds,down_now,target_pct,target_met,budget_left_seconds');
+    assert.equal(lines[1], 'db-1,,db,false,99.5833,10800,1,10800,0,2592000,false,99.9,false,-8208');
+    assert.equal(lines[2], 'db-1,pg,db,false,99.9537,1200,1,1200,0,2592000,false,,,');
     const web1 = (lines[3] ?? '').split(',');
-    assert.deepEqual([...web1.slice(0, 4), web1[6], ...web1.slice(8)], ['web-1', '', 'web prod', 'false', '1', '0', '2592000', 'true'], lines[3]);
+    assert.deepEqual([...web1.slice(0, 4), web1[6], ...web1.slice(8)], ['web-1', '', 'web prod', 'false', '1', '0', '2592000', 'true', '', '', ''], lines[3]);
     assert.ok(ongoingFigure(`${web1[4]} %`, 30 * DAY_MS), lines[3]);
     const downSeconds = Number(web1[5]);
     assert.ok(downSeconds >= 1800 && downSeconds <= Math.round((Date.now() - now) / 1000) + 1800 && web1[7] === web1[5], lines[3]);
-    assert.ok(lines.includes(`${HOSTILE},,web,false,100,0,0,0,0,2592000,false`), lines.join('\n'));
-    assert.ok(lines.includes('web-2,web,web,false,99.8611,3600,1,3600,0,2592000,false'), lines.join('\n'));
+    assert.ok(lines.includes(`${HOSTILE},,web,false,100,0,0,0,0,2592000,false,,,`), lines.join('\n'));
+    assert.ok(lines.includes('web-2,web,web,false,99.8611,3600,1,3600,0,2592000,false,,,'), lines.join('\n'));
+    assert.ok(lines.includes('ok-1,,db,false,100,0,0,0,0,2592000,false,99,true,25920'), lines.join('\n'));
     assert.equal(lines.length, 1 + 6 + 2);
   });
 

@@ -28,6 +28,8 @@ export interface FleetAvailability {
   withOutages: number;
   withCheckOutages: number;
   downNow: number;
+  /** Hosts with a vigil_availability_target they did not keep in the period. */
+  belowTarget: number;
   /** Time-weighted over the hosts, so that a host that existed a day weighs a day; null when nothing was counted. */
   availabilityPct: number | null;
 }
@@ -44,6 +46,7 @@ export function fleetAvailability(hosts: readonly ApiHostAvailability[]): FleetA
     withOutages: hosts.filter((h) => h.outages > 0).length,
     withCheckOutages: hosts.filter((h) => h.checks.some((c) => c.outages > 0)).length,
     downNow: hosts.filter((h) => h.down).length,
+    belowTarget: hosts.filter((h) => h.targetMet === false).length,
     // Rounded as the API rounds each host's figure.
     availabilityPct: counted > 0 ? Math.round((1 - down / counted) * 1_000_000) / 10_000 : null,
   };
@@ -209,7 +212,8 @@ export class VigilAvailabilityPage extends LitElement {
         <strong data-stat="with-outages">${fleet.withOutages}</strong> with outages ·
         <strong data-stat="with-check-outages">${fleet.withCheckOutages}</strong> with failed checks ·
         availability <strong data-stat="availability">${formatAvailability(fleet.availabilityPct)}</strong> ·
-        <strong data-stat="down-now" class=${fleet.downNow > 0 ? 'low' : ''}>${fleet.downNow}</strong> down now
+        <strong data-stat="down-now" class=${fleet.downNow > 0 ? 'low' : ''}>${fleet.downNow}</strong> down now ·
+        <strong data-stat="below-target" class=${fleet.belowTarget > 0 ? 'low' : ''}>${fleet.belowTarget}</strong> below target
         <br /><span class="muted">${formatDateTime(report.from)} – ${formatDateTime(report.to)}; time in maintenance is not counted.${this.loading ? ' Loading…' : ''}</span>
       </p>
       ${report.hosts.length === 0
@@ -225,6 +229,7 @@ export class VigilAvailabilityPage extends LitElement {
                   <th scope="col" class="num">Outages</th>
                   <th scope="col" class="num">Longest outage</th>
                   <th scope="col" class="num">In maintenance</th>
+                  <th scope="col" class="num" title="vigil_availability_target, and the down time it still allows in the period">Target</th>
                 </tr>
               </thead>
               ${repeat(
@@ -239,11 +244,13 @@ export class VigilAvailabilityPage extends LitElement {
                     </td>
                     <td class="wrap-anywhere muted">${h.groups.join(', ')}</td>
                     ${this.renderFigures(h)}
+                    ${this.renderTarget(h)}
                   </tr>
                   ${h.checks.map(
                     (c) => html`<tr class="check" data-check=${c.id}>
                       <td class="wrap-anywhere" colspan="2">check <span class="check-id">${c.id}</span>${c.down ? html`<span class="tag down-now">failing now</span>` : ''}</td>
                       ${this.renderFigures(c)}
+                      <td></td>
                     </tr>`,
                   )}
                 </tbody>`,
@@ -251,6 +258,14 @@ export class VigilAvailabilityPage extends LitElement {
             </table>
           </div>`}
     `;
+  }
+
+  /** "99.9 % · 40 min left", or "… · 20 min over" once missed: an SLO's error budget. */
+  private renderTarget(h: ApiHostAvailability) {
+    if (h.targetPct === null || h.budgetLeftSeconds === null) return html`<td class="num target">—</td>`;
+    const left = h.budgetLeftSeconds;
+    const budget = left >= 0 ? `${left > 0 ? formatDuration(left) : 'nothing'} left` : `${formatDuration(-left)} over`;
+    return html`<td class="num target ${h.targetMet === false ? 'low' : ''}" data-met=${String(h.targetMet)}>${h.targetPct} % · ${budget}</td>`;
   }
 
   private renderFigures(f: ApiAvailabilityFigures) {
@@ -309,7 +324,7 @@ export class VigilAvailabilityPage extends LitElement {
 
 const CSV_COLUMNS = [
   'host', 'check', 'groups', 'removed', 'availability_pct', 'down_seconds', 'outages', 'longest_outage_seconds',
-  'maintenance_seconds', 'counted_seconds', 'down_now',
+  'maintenance_seconds', 'counted_seconds', 'down_now', 'target_pct', 'target_met', 'budget_left_seconds',
 ];
 
 /** One line per host and one per check under it (the check column set), as the table shows them. */
@@ -321,8 +336,9 @@ export function availabilityCsv(report: ApiAvailabilityReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const host of report.hosts) {
     const own = [csvTextCell(host.host), '', csvTextCell(host.groups.join(' ')), String(host.removed)];
-    lines.push([...own, ...figures(host)].join(','));
-    for (const check of host.checks) lines.push([csvTextCell(host.host), csvTextCell(check.id), ...own.slice(2), ...figures(check)].join(','));
+    const target = [host.targetPct, host.targetMet, host.budgetLeftSeconds].map((value) => (value === null ? '' : String(value)));
+    lines.push([...own, ...figures(host), ...target].join(','));
+    for (const check of host.checks) lines.push([csvTextCell(host.host), csvTextCell(check.id), ...own.slice(2), ...figures(check), '', '', ''].join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

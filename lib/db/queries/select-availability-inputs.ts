@@ -12,6 +12,8 @@ export interface AvailabilityHost {
   removedAt: number | null;
   /** The inventory's vigil_maintenance as stored, unvalidated. */
   maintenance: unknown;
+  /** vigil_availability_target, percent; null when the host has none. */
+  targetPct: number | null;
 }
 
 export interface AvailabilityEpisode {
@@ -52,6 +54,7 @@ export async function selectAvailabilityInputs(
       createdAt: Number(row.created_ms),
       removedAt: row.removed_ms === null ? null : Number(row.removed_ms),
       maintenance: alerting?.['maintenance'] ?? null,
+      targetPct: typeof alerting?.['availabilityTargetPct'] === 'number' ? alerting['availabilityTargetPct'] : null,
     };
   });
   if (hosts.length === 0) return { hosts, episodes: [] };

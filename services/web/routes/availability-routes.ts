@@ -7,7 +7,7 @@ import { computeAvailability } from '../../../lib/availability/compute-availabil
 import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectAvailabilityInputs, type AvailabilityEpisode } from '../../../lib/db/queries/select-availability-inputs.ts';
-import { toApiFigures, type ApiAvailabilityReport, type ApiHostAvailability, type ApiHostOutages } from '../../../lib/web/api-availability.ts';
+import { toApiFigures, toApiTarget, type ApiAvailabilityReport, type ApiHostAvailability, type ApiHostOutages } from '../../../lib/web/api-availability.ts';
 import { hostParams, instant, noHost } from './hosts-routes.ts';
 
 export interface AvailabilityRoutesOptions {
@@ -44,7 +44,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
       options: {
         description: 'How much of a period each host, and each service check that failed in it, was up',
         notes:
-          'A host is down while a host-down rule (host_down) fires for it, from its first failed poll to its first good one; a check while a check-failing rule (check_failing) fires for it. Time in the host\'s maintenance windows (vigil_maintenance, as set now) and before the host was first seen or after it left the inventory is not counted. Hosts come in the order of their availability, lowest first; "checks" lists the checks with outages in the period. Outages are recorded from the upgrade that brought this report on (those under way then count from their start).',
+          'A host is down while a host-down rule (host_down) fires for it, from its first failed poll to its first good one; a check while a check-failing rule (check_failing) fires for it. Time in the host\'s maintenance windows (vigil_maintenance, as set now) and before the host was first seen or after it left the inventory is not counted. Hosts come in the order of their availability, lowest first; "checks" lists the checks with outages in the period. Outages are recorded from the upgrade that brought this report on (those under way then count from their start). A host with vigil_availability_target has "targetPct", "targetMet" and "budgetLeftSeconds" (the down time the target still allows in the period; negative once missed).',
         tags: ['api', 'availability'],
         validate: {
           query: period.keys({
@@ -86,6 +86,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
               groups: entry.groups,
               ...toApiFigures(figures),
               removed: entry.removedAt !== null,
+              ...toApiTarget(figures, entry.targetPct),
               checks: [...checks].sort(([a], [b]) => a.localeCompare(b)).map(([id, list]) => ({ id, ...toApiFigures(computeAvailability(list, spans, lifetime)) })),
             },
           });

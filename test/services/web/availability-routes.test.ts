@@ -20,9 +20,9 @@ void describe('availability routes', () => {
     });
     await db.insertInto('hosts').values([
       host('web-1', 'web', 60 * DAY),
-      host('web-2', 'web', 60 * DAY),
+      host('web-2', 'web', 60 * DAY, { alerting: JSON.stringify({ availabilityTargetPct: 99 }) }),
       // Maintenance every night 02:00-04:00 UTC: 30 windows of 2 hours in the last 30 days.
-      host('db-1', 'db', 60 * DAY, { alerting: JSON.stringify({ maintenance: [{ start: '02:00', end: '04:00', timezone: 'UTC' }] }) }),
+      host('db-1', 'db', 60 * DAY, { alerting: JSON.stringify({ maintenance: [{ start: '02:00', end: '04:00', timezone: 'UTC' }], availabilityTargetPct: 99.9 }) }),
       host('new-1', 'web', 10 * DAY),
       host('gone-1', 'web', 90 * DAY, { removed_at: new Date(NOW - 40 * DAY) }),
     ]).execute();
@@ -65,7 +65,7 @@ void describe('availability routes', () => {
     const [web1, web2, db1, new1] = answer.hosts;
     assert.deepEqual(web1, {
       host: 'web-1', groups: ['web'], availabilityPct: 99.5833, downSeconds: 3 * 3600, countedSeconds: 30 * 86_400, maintenanceSeconds: 0,
-      outages: 1, longestOutageSeconds: 3 * 3600, down: false, removed: false,
+      outages: 1, longestOutageSeconds: 3 * 3600, down: false, removed: false, targetPct: null, targetMet: null, budgetLeftSeconds: null,
       checks: [{ id: 'http', availabilityPct: 99.8958, downSeconds: 45 * 60, countedSeconds: 30 * 86_400, maintenanceSeconds: 0, outages: 2, longestOutageSeconds: 30 * 60, down: false }],
     });
     assert.equal(web2?.down, true);
@@ -74,6 +74,10 @@ void describe('availability routes', () => {
     assert.equal(db1?.downSeconds, 3600);
     assert.deepEqual(db1?.checks, []);
     assert.equal(new1?.countedSeconds, 10 * 86_400, 'counted from when it was first seen');
+    // Targets (vigil_availability_target): web-2 may be down 1 % of 720 h, 7.2 h, and was 2 h; db-1
+    // 0.1 % of its 660 counted hours, 0.66 h, and was 1 h.
+    assert.deepEqual([web2?.targetPct, web2?.targetMet, web2?.budgetLeftSeconds], [99, true, 7.2 * 3600 - 2 * 3600]);
+    assert.deepEqual([db1?.targetPct, db1?.targetMet, db1?.budgetLeftSeconds], [99.9, false, Math.round(0.66 * 3600) - 3600]);
   });
 
   void test('a group, a host and a period narrow the report', async () => {
