@@ -6,6 +6,7 @@ import { WEB_DIST_DIR } from '../lib/paths.ts';
 import { onShutdownSignal, type ShutdownStep } from '../lib/shutdown.ts';
 
 import type { Command } from './command.ts';
+import { availabilityCommand } from './commands/availability-command.ts';
 import { commandsCommand } from './commands/commands-command.ts';
 import { inventoryCommand } from './commands/inventory-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
@@ -55,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   poll: pollCommand,
   commands: commandsCommand,
   status: statusCommand,
+  availability: availabilityCommand,
   silence: silenceCommand,
   user: userCommand,
   token: tokenCommand,

@@ -1,13 +1,11 @@
-// Availability reports: how much of a period each host and each of its service checks was up,
-// from the outages the alerter records (lib/availability/compute-availability.ts), with time in
-// the host's maintenance windows left out, as Zabbix's SLA reports and Checkmk's availability do.
+// Availability reports: how much of a period each host and each of its service checks was up
+// (lib/availability/availability-report.ts), and one host's outages.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { computeAvailability } from '../../../lib/availability/compute-availability.ts';
-import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.ts';
+import { buildAvailabilityReport } from '../../../lib/availability/availability-report.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
-import { selectAvailabilityInputs, type AvailabilityEpisode } from '../../../lib/db/queries/select-availability-inputs.ts';
-import { toApiFigures, toApiTarget, type ApiAvailabilityReport, type ApiHostAvailability, type ApiHostOutages } from '../../../lib/web/api-availability.ts';
+import { selectAvailabilityInputs } from '../../../lib/db/queries/select-availability-inputs.ts';
+import type { ApiAvailabilityReport, ApiHostOutages } from '../../../lib/web/api-availability.ts';
 import { hostParams, instant, noHost } from './hosts-routes.ts';
 
 export interface AvailabilityRoutesOptions {
@@ -17,7 +15,6 @@ export interface AvailabilityRoutesOptions {
 }
 
 const DAY_MS = 86_400_000;
-const HOSTS_PER_TURN = 1000;
 const MAX_PERIOD_MS = 400 * DAY_MS;
 const name = Joi.string().trim().min(1).max(255);
 
@@ -53,46 +50,9 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
           }),
         },
       },
-      handler: async (request): Promise<ApiAvailabilityReport> => {
+      handler: (request): Promise<ApiAvailabilityReport> => {
         const { from, to, host, group } = request.query as { from: number; to: number; host?: string; group?: string };
-        const at = now();
-        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to, ...(host ? { host } : {}), ...(group ? { group } : {}) });
-        const byHost = new Map<string, AvailabilityEpisode[]>();
-        for (const episode of episodes) {
-          let list = byHost.get(episode.host);
-          if (!list) byHost.set(episode.host, (list = []));
-          list.push(episode);
-        }
-        const maintenance = maintenanceSpansOf(from, to);
-        const rows: Array<{ ratio: number | null; row: ApiHostAvailability }> = [];
-        for (const [index, entry] of hosts.entries()) {
-          // Other requests get their turn between chunks: 10,000 hosts in one go held the event loop for tens of milliseconds.
-          if (index > 0 && index % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-          const own = byHost.get(entry.name) ?? [];
-          const spans = maintenance(entry.maintenance);
-          const lifetime = { from, to, now: at, since: entry.createdAt, until: entry.removedAt };
-          const checks = new Map<string, AvailabilityEpisode[]>();
-          for (const episode of own) {
-            if (episode.kind !== 'check-failing' || episode.check === null) continue;
-            const list = checks.get(episode.check) ?? [];
-            list.push(episode);
-            checks.set(episode.check, list);
-          }
-          const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime);
-          rows.push({
-            ratio: figures.ratio,
-            row: {
-              host: entry.name,
-              groups: entry.groups,
-              ...toApiFigures(figures),
-              removed: entry.removedAt !== null,
-              ...toApiTarget(figures, entry.targetPct),
-              checks: [...checks].sort(([a], [b]) => a.localeCompare(b)).map(([id, list]) => ({ id, ...toApiFigures(computeAvailability(list, spans, lifetime)) })),
-            },
-          });
-        }
-        rows.sort((a, b) => (a.ratio ?? 2) - (b.ratio ?? 2) || (a.row.host < b.row.host ? -1 : 1));
-        return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), hosts: rows.map((r) => r.row) };
+        return buildAvailabilityReport(db, { from, to, now: now(), ...(host ? { host } : {}), ...(group ? { group } : {}) });
       },
     });
 
