@@ -43,7 +43,8 @@ const COMMANDS: Record<string, Command> = {
       const { runAllInOne } = await import('./run-all-in-one.ts');
       const { url, steps } = await runAllInOne(config, log);
       onShutdownSignal(log, steps);
-      process.stdout.write(`\nVigil is running. Dashboard: ${url}\nInventory: ${config.inventory}\nData: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\nPress Ctrl+C to stop.\n\n`);
+      const statusPage = config.statusPage ? `Status page (public): ${url}/status\n` : '';
+      process.stdout.write(`\nVigil is running. Dashboard: ${url}\n${statusPage}Inventory: ${config.inventory}\nData: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\nPress Ctrl+C to stop.\n\n`);
     },
   },
   scheduler: serviceCommand('scheduler', 'Run the scheduler: reads the inventory and publishes poll jobs', async () => (await import('../services/scheduler/main.ts')).runScheduler),
