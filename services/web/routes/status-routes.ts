@@ -26,6 +26,8 @@ export interface StatusPageOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** Any query string, ignored. */
+const anyQuery = Joi.object({}).unknown(true);
 const notFound = { statusCode: 404, error: 'Not Found', message: 'no status page: set VIGIL_STATUS_PAGE to the inventory groups it shows' };
 
 export const statusRoutes: Plugin<StatusRoutesOptions> = {
@@ -81,7 +83,8 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
     server.route({
       method: 'GET',
       path: '/status',
-      options: { auth: false, description: 'The public status page (no login; only with VIGIL_STATUS_PAGE)', validate: { query: Joi.object({}) } },
+      // Links to a public page get shared with tracking parameters (?utm_source=…): ignored, not refused.
+      options: { auth: false, description: 'The public status page (no login; only with VIGIL_STATUS_PAGE)', validate: { query: anyQuery } },
       handler: async (_request, h) => {
         if (!statusPage) return h.response(notFound).code(404);
         return h.response(renderStatusPage(await current())).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
@@ -91,7 +94,7 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
     server.route({
       method: 'GET',
       path: '/status.css',
-      options: { auth: false, description: 'The public status page\'s styles', validate: { query: Joi.object({}) } },
+      options: { auth: false, description: 'The public status page\'s styles', validate: { query: anyQuery } },
       handler: (_request, h) => (statusPage ? h.response(STATUS_PAGE_CSS).type('text/css; charset=utf-8') : h.response(notFound).code(404)),
     });
   },

@@ -81,7 +81,8 @@ void describe('status routes with VIGIL_STATUS_PAGE=web,shop', () => {
   });
 
   void test('GET /status is the same as HTML, every name escaped, styled from /status.css', async () => {
-    const res = await web.server.inject({ url: '/status' });
+    // A shared link's tracking parameters are ignored, not refused.
+    const res = await web.server.inject({ url: '/status?utm_source=newsletter&ref=x' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(String(res.headers['content-security-policy']), /script-src 'self'/);
