@@ -269,6 +269,10 @@ void describe('availability in Chromium', () => {
     assert.equal(await figure('24h').textContent(), '100 %');
     assert.equal(await figure('7d').textContent(), '100 %');
     assert.equal((await block.locator('tr[data-period="30d"] td.down-time').textContent())?.trim(), '3 h');
+    // vigil_availability_target 99.9: 0.72 h allowed of 30 days, 3 h down.
+    const target = block.locator('p.target');
+    assert.equal((await target.textContent())?.replace(/\s+/g, ' ').trim(), 'Target 99.9 %: missed over the last 30 days (2 h 16 min over).');
+    assert.equal(await target.getAttribute('data-met'), 'false');
 
     const outages = block.locator('table.outages tr[data-outage]');
     await outages.first().waitFor();
@@ -294,11 +298,13 @@ void describe('availability in Chromium', () => {
     assert.equal(await ongoing.count(), 1);
     assert.equal((await ongoing.locator('td:nth-child(2)').textContent())?.trim(), 'ongoing');
     assert.equal((await ongoing.locator('td.what').textContent())?.trim(), 'host down');
+    assert.equal(await target.count(), 0, 'web-1 has no target');
 
     // A host without outages says so.
     await page.goto(`/#/hosts/${encodeURIComponent('ok-1')}`);
     await block.getByText('No outages in the last 30 days.').waitFor({ timeout: 20_000 });
     assert.equal(await figure('30d').textContent(), '100 %');
+    assert.equal((await target.textContent())?.replace(/\s+/g, ' ').trim(), 'Target 99 %: met over the last 30 days (7 h 12 min left).');
     assert.deepEqual(pageErrors, []);
   });
 });

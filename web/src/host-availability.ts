@@ -142,8 +142,20 @@ export class VigilHostAvailability extends LitElement {
           })}
         </tbody>
       </table>
+      ${this.renderTarget()}
       ${this.renderOutages()}
     `;
+  }
+
+  /** The host's vigil_availability_target over the last 30 days, as the Availability page judges it. */
+  private renderTarget() {
+    const month = this.figures.get('30d') ?? null;
+    if (month === null || month.targetPct === null || month.budgetLeftSeconds === null) return '';
+    const left = month.budgetLeftSeconds;
+    const budget = left >= 0 ? `${left > 0 ? formatDuration(left) : 'no down time'} left` : `${formatDuration(-left)} over`;
+    return html`<p class="target ${month.targetMet === false ? 'low' : ''}" data-met=${String(month.targetMet)}>
+      Target ${month.targetPct} %: ${month.targetMet === false ? 'missed' : 'met'} over the last 30 days (${budget}).
+    </p>`;
   }
 
   private renderOutages() {
