@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatBytes, formatBytesPerSec, formatCount, formatCountPerSec, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
+import { formatAge, formatAvailability, formatBytes, formatBytesPerSec, formatCount, formatCountPerSec, formatDateTime, formatDuration, formatLoad, formatPercent, formatUntil } from '../../web/src/format.ts';
 
 void test('formatPercent', () => {
   assert.equal(formatPercent(42.345), '42.3 %');
@@ -10,6 +10,15 @@ void test('formatPercent', () => {
   assert.equal(formatPercent(null), '—');
   assert.equal(formatPercent(undefined), '—');
   assert.equal(formatPercent(Number.NaN), '—');
+});
+
+void test('formatAvailability: four decimals, so that 99.99 and 99.9999 stay apart; 100 as it is', () => {
+  assert.equal(formatAvailability(99.5833), '99.5833 %');
+  assert.equal(formatAvailability(99.99), '99.9900 %');
+  assert.equal(formatAvailability(100), '100 %');
+  assert.equal(formatAvailability(0), '0.0000 %');
+  assert.equal(formatAvailability(null), '—');
+  assert.equal(formatAvailability(Number.NaN), '—');
 });
 
 void test('formatBytes and formatBytesPerSec use binary units', () => {
