@@ -261,6 +261,22 @@ void describe('availability in Chromium', () => {
     assert.equal(lines.length, 1 + 6 + 2);
   });
 
+  void test('the period and group live in the hash: a link opens on them, a choice updates it, the nav link goes back to the defaults', async () => {
+    await page.goto('about:blank');
+    await page.goto('/#/availability?period=24h&group=web');
+    // web-1 down 30 minutes of the last 24 hours; the web group only.
+    await waitForHosts('the web group over 24 hours', ['web-1', HOSTILE, 'web-2']);
+    assert.equal(await page.locator('vigil-availability-page button[data-period="24h"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('vigil-availability-page select[name="group"]').inputValue(), 'web');
+    await page.locator('vigil-availability-page button[data-period="90d"]').click();
+    await waitFor('the hash to follow', 10_000, async () => ((await page.evaluate(() => location.hash)) === '#/availability?period=90d&group=web' ? true : undefined));
+    await page.locator('vigil-availability-page select[name="group"]').selectOption('');
+    await waitFor('the group to leave the hash', 10_000, async () => ((await page.evaluate(() => location.hash)) === '#/availability?period=90d' ? true : undefined));
+    await page.locator('vigil-app nav').getByRole('link', { name: 'Availability', exact: true }).click();
+    await waitForHosts('every group over 30 days', ['db-1', 'web-1', HOSTILE, 'ok-1', 'old-1', 'web-2']);
+    assert.equal(await page.locator('vigil-availability-page button[data-period="30d"]').getAttribute('aria-pressed'), 'true');
+  });
+
   void test("the host page shows the host's availability over 24 hours, 7 and 30 days and its outages, newest first", async () => {
     await page.goto(`/#/hosts/${encodeURIComponent('db-1')}`);
     const block = page.locator('vigil-host-page vigil-host-availability');

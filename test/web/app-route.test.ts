@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostHref, parseRoute } from '../../web/src/app-route.ts';
+import { availabilityHref, availabilityViewOf, hostHref, parseRoute } from '../../web/src/app-route.ts';
 
 void test('the pages by their hash', () => {
   assert.deepEqual(parseRoute(''), { page: 'overview' });
@@ -9,6 +9,7 @@ void test('the pages by their hash', () => {
   assert.deepEqual(parseRoute('#/alerts/'), { page: 'alerts' });
   assert.deepEqual(parseRoute('#/availability'), { page: 'availability' });
   assert.deepEqual(parseRoute('#/availability/'), { page: 'availability' });
+  assert.deepEqual(parseRoute('#/availability?period=7d&group=web'), { page: 'availability' });
   assert.deepEqual(parseRoute('#/inventory'), { page: 'inventory' });
   assert.deepEqual(parseRoute('#/admin'), { page: 'admin' });
   assert.deepEqual(parseRoute('#/nope'), { page: 'not-found', hash: '#/nope' });
@@ -26,4 +27,13 @@ void test('a malformed or empty host is not found; the old #host= links still op
   assert.equal(parseRoute('#/hosts/%E0%A4%A').page, 'not-found');
   assert.equal(parseRoute('#/hosts/').page, 'not-found');
   assert.deepEqual(parseRoute('#host=web%201'), { page: 'host', host: 'web 1' });
+});
+
+void test('the availability page\'s period and group round-trip through the hash, defaults left out', () => {
+  assert.deepEqual(availabilityViewOf('#/availability'), { period: null, group: null });
+  assert.deepEqual(availabilityViewOf('#/availability?period=7d&group=web%20tier'), { period: '7d', group: 'web tier' });
+  assert.deepEqual(availabilityViewOf('#/availability?group=&period=+'), { period: null, group: null });
+  assert.equal(availabilityHref({ period: '30d', group: null }), '#/availability');
+  assert.equal(availabilityHref({ period: '90d', group: 'a&b=c' }), '#/availability?period=90d&group=a%26b%3Dc');
+  assert.deepEqual(availabilityViewOf(availabilityHref({ period: '24h', group: 'a&b=c' })), { period: '24h', group: 'a&b=c' });
 });

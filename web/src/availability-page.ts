@@ -7,7 +7,7 @@ import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { errorMessage } from './api-client.ts';
 import { fetchAvailability, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiHostAvailability } from './availability-api.ts';
-import { hostHref } from './app-route.ts';
+import { availabilityHref, availabilityViewOf, hostHref } from './app-route.ts';
 import { csvFileName, csvTextCell, downloadText } from './csv-export.ts';
 import { formatAvailability, formatDateTime, formatDuration } from './format.ts';
 import { followLive } from './live-events.ts';
@@ -161,6 +161,8 @@ export class VigilAvailabilityPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.readHash();
+    window.addEventListener('hashchange', this.onHashChange);
     this.refresher = new RefreshCoalescer(() => this.load(), MIN_REFRESH_GAP_MS);
     // An outage starting or ending changes the figures; between events, "down now" ones grow.
     const refresh = (): void => this.refresher?.request();
@@ -170,6 +172,7 @@ export class VigilAvailabilityPage extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
     this.unfollow?.();
     this.unfollow = null;
     this.refresher?.stop();
@@ -279,12 +282,36 @@ export class VigilAvailabilityPage extends LitElement {
   private choosePeriod(id: string): void {
     if (id === this.periodId) return;
     this.periodId = id;
+    this.showInHash();
     void this.load();
   }
 
   private onGroupChange(event: Event): void {
     this.group = (event.currentTarget as HTMLSelectElement).value;
+    this.showInHash();
     void this.load();
+  }
+
+  /** A link's period and group (#/availability?period=7d&group=web) are what it opens on; what it leaves out, the defaults. */
+  private readHash(): boolean {
+    const view = availabilityViewOf(location.hash);
+    const period = view.period !== null && AVAILABILITY_PERIODS.some((p) => p.id === view.period) ? view.period : DEFAULT_PERIOD_ID;
+    const group = view.group ?? '';
+    if (group !== '' && !this.groups.includes(group)) this.groups = [...this.groups, group].sort((a, b) => a.localeCompare(b));
+    const changed = period !== this.periodId || group !== this.group;
+    this.periodId = period;
+    this.group = group;
+    return changed;
+  }
+
+  /** Another link to this page while it is shown (the nav's, or one pasted): what it asks for is loaded. */
+  private readonly onHashChange = (): void => {
+    if (location.hash.startsWith('#/availability') && this.readHash()) void this.load();
+  };
+
+  /** The hash says what is shown, so that a copied link opens the same; replaced, not pushed: no history entry per click. */
+  private showInHash(): void {
+    history.replaceState(history.state, '', availabilityHref({ period: this.periodId, group: this.group }, DEFAULT_PERIOD_ID));
   }
 
   private async load(): Promise<void> {
