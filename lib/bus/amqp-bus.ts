@@ -20,6 +20,7 @@ import {
   routingKeyFor,
 } from './amqp-topology.ts';
 import { PackCollector, type Pack } from './pack-collector.ts';
+import { cappedBackoffMs } from '../capped-backoff.ts';
 
 export interface AmqpBusOptions {
   url: string;
@@ -717,7 +718,7 @@ function drainOf(publisher: Publisher): Promise<void> {
 
 /** Exponential with ±20 % jitter, so that a fleet of workers does not reconnect in lockstep. */
 function backoffDelay(baseMs: number, attempt: number): number {
-  const exponential = Math.min(MAX_RECONNECT_DELAY_MS, baseMs * 2 ** Math.min(attempt - 1, 20));
+  const exponential = cappedBackoffMs(baseMs, MAX_RECONNECT_DELAY_MS, attempt - 1);
   return Math.round(exponential * (0.8 + Math.random() * 0.4));
 }
 

@@ -35,6 +35,7 @@ import type { Logger } from '../../lib/log.ts';
 import { applyAlertEvent, reviewAlert, type Transition, type TransitionContext } from './alert-transition.ts';
 import { startNotificationSender, type NotificationSenderOptions } from './notification-sender.ts';
 import { silenceMatches } from './silence-matches.ts';
+import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
 
 export interface AlerterOptions {
   bus: MessageBus;
@@ -351,7 +352,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
           for (const entry of batch) entry.reject(error);
           return;
         }
-        const delay = Math.min(5_000, 100 * 2 ** attempt);
+        const delay = cappedBackoffMs(100, 5_000, attempt);
         log.warn('applying alert events failed; retrying', { events: batch.length, attempt, retryInMs: delay, error });
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

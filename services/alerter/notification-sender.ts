@@ -15,6 +15,7 @@ import { recordDeliveryAttempt, type DeliveryOutcome } from '../../lib/db/querie
 import { selectNextNotificationDue } from '../../lib/db/queries/select-next-notification-due.ts';
 import type { StoredNotification } from '../../lib/db/queries/stored-notification.ts';
 import type { Logger } from '../../lib/log.ts';
+import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
 
 export interface NotificationSenderOptions {
   db: VigilDb;
@@ -109,7 +110,7 @@ export function startNotificationSender(options: NotificationSenderOptions): Not
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const at = now();
-      const delay = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.max(0, notification.attempts - 1));
+      const delay = cappedBackoffMs(retryDelayMs, maxRetryDelayMs, notification.attempts - 1);
       const retryAt = at - notification.createdAt >= giveUpAfterMs ? null : at + delay;
       outcome = { sent: false, error: message, retryAt };
       if (retryAt === null) log.error('gave up a notification', { ...describe(notification), error: message });

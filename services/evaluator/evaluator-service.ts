@@ -22,6 +22,7 @@ import type { VigilDb } from '../../lib/db/database.ts';
 import { listActiveAlerts } from '../../lib/db/queries/list-alerts.ts';
 import { selectHostsForEvaluation } from '../../lib/db/queries/select-hosts-for-evaluation.ts';
 import type { Logger } from '../../lib/log.ts';
+import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
 
 export interface EvaluatorOptions {
   bus: MessageBus;
@@ -82,7 +83,7 @@ export async function startEvaluator(options: EvaluatorOptions): Promise<Evaluat
         } catch (error) {
           if (attempt >= maxPublishAttempts) throw error;
           log.warn('publishing an alert event failed; retrying', { key: event.key, attempt, error });
-          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
+          await new Promise((resolve) => setTimeout(resolve, cappedBackoffMs(200, 5000, attempt)));
         }
       }
     }

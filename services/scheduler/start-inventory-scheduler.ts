@@ -24,6 +24,7 @@ import type { HostTarget } from '../../lib/poll/host-target.ts';
 import { followLivePolls } from './follow-live-polls.ts';
 import { startScheduler } from './scheduler-service.ts';
 import type { CountingScheduler } from './scheduler-service.ts';
+import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
 
 export interface InventorySchedulerOptions {
   bus: MessageBus;
@@ -105,7 +106,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
     try {
       await syncInventoryHosts(db, targets);
     } catch (err) {
-      const retryInMs = Math.min(60_000, (options.hostsRetryMs ?? 1_000) * 2 ** (attempt - 1));
+      const retryInMs = cappedBackoffMs(options.hostsRetryMs ?? 1_000, 60_000, attempt - 1);
       log.error('storing the inventory\'s hosts in the database failed; they are polled, and stored again later', {
         inventory: source, hosts: targets.length, attempt, retryInMs, error: err,
       });

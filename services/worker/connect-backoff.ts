@@ -1,5 +1,6 @@
 // How long a host that failed to connect is left alone. Reconnecting on every poll would turn
 // one down host into a steady stream of attempts that fail2ban or MaxStartups punish.
+import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
 
 export interface BackoffPolicy {
   /** Delay after the first failure. */
@@ -15,7 +16,6 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2000, maxMs: 60_000 };
  * of the exponential delay, so hosts that failed together (a switch reboot) do not retry together.
  */
 export function backoffDelayMs(failures: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 30);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+  const ceiling = cappedBackoffMs(policy.baseMs, policy.maxMs, failures - 1);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
