@@ -3,7 +3,8 @@
 // database of `vigil up`, through the running `vigil up`'s API when it answers.
 import { buildAvailabilityReport } from '../../lib/availability/availability-report.ts';
 import { loadConfig } from '../../lib/config.ts';
-import type { ApiAvailabilityReport, ApiHostAvailability } from '../../lib/web/api-availability.ts';
+import { formatDuration } from '../../lib/format-duration.ts';
+import { describeBudget, type ApiAvailabilityReport, type ApiHostAvailability } from '../../lib/web/api-availability.ts';
 import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
 
@@ -78,19 +79,9 @@ async function fetchReport(api: string, token: string | null, query: { from: num
   return (await response.json()) as ApiAvailabilityReport;
 }
 
-/** "1 h 5 min", "3 d 2 h": the two largest units, enough to read a down time. */
-export function formatDowntime(seconds: number): string {
-  if (seconds <= 0) return '—';
-  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['min', 60], ['s', 1]];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of units) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
-      rest %= size;
-    } else if (parts.length > 0) break;
-  }
-  return parts.join(' ');
+/** Down time as the dashboard says it; none is a dash, as on the page. */
+function downtime(seconds: number): string {
+  return seconds > 0 ? formatDuration(seconds) : '—';
 }
 
 function pct(value: number | null): string {
@@ -99,8 +90,7 @@ function pct(value: number | null): string {
 
 function targetText(h: ApiHostAvailability): string {
   if (h.targetPct === null || h.budgetLeftSeconds === null) return '—';
-  const left = h.budgetLeftSeconds;
-  return `${h.targetPct} % ${h.targetMet === false ? 'MISSED' : 'met'}, ${left >= 0 ? `${formatDowntime(left)} left` : `${formatDowntime(-left)} over`}`;
+  return `${h.targetPct} % ${h.targetMet === false ? 'MISSED' : 'met'}, ${describeBudget(h.budgetLeftSeconds)}`;
 }
 
 /** A table an operator reads: hosts lowest first, each failed check under its host. */
@@ -108,9 +98,9 @@ export function formatAvailabilityReport(report: ApiAvailabilityReport): string 
   const rows: string[][] = [['HOST', 'AVAILABILITY', 'DOWN', 'OUTAGES', 'LONGEST', 'TARGET']];
   for (const h of report.hosts) {
     const marks = [h.down ? 'down now' : '', h.removed ? 'removed' : ''].filter((m) => m !== '');
-    rows.push([`${h.host}${marks.length > 0 ? ` (${marks.join(', ')})` : ''}`, pct(h.availabilityPct), formatDowntime(h.downSeconds), String(h.outages), formatDowntime(h.longestOutageSeconds), targetText(h)]);
+    rows.push([`${h.host}${marks.length > 0 ? ` (${marks.join(', ')})` : ''}`, pct(h.availabilityPct), downtime(h.downSeconds), String(h.outages), downtime(h.longestOutageSeconds), targetText(h)]);
     for (const c of h.checks) {
-      rows.push([`  check ${c.id}${c.down ? ' (failing now)' : ''}`, pct(c.availabilityPct), formatDowntime(c.downSeconds), String(c.outages), formatDowntime(c.longestOutageSeconds), '']);
+      rows.push([`  check ${c.id}${c.down ? ' (failing now)' : ''}`, pct(c.availabilityPct), downtime(c.downSeconds), String(c.outages), downtime(c.longestOutageSeconds), '']);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));

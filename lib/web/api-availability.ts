@@ -1,6 +1,7 @@
 // The answers of GET /api/v1/availability and /api/v1/hosts/{name}/outages, shared by the route
 // that builds them and the dashboard that reads them.
 import type { Availability } from '../availability/compute-availability.ts';
+import { formatDuration } from '../format-duration.ts';
 
 /** A host's or one of its checks' figures over the period. */
 export interface ApiAvailabilityFigures {
@@ -81,4 +82,10 @@ export function toApiTarget(figures: Availability, targetPct: number | null): Pi
     targetMet: figures.ratio === null ? null : figures.ratio * 100 >= targetPct - 1e-9,
     budgetLeftSeconds: Math.round((allowedMs - figures.downMs) / 1000),
   };
+}
+
+/** What a target still allows, as the page, the host page and `vigil availability` say it: "40 min left", "2 h 16 min over". */
+export function describeBudget(budgetLeftSeconds: number): string {
+  if (budgetLeftSeconds >= 0) return `${budgetLeftSeconds > 0 ? formatDuration(budgetLeftSeconds) : 'nothing'} left`;
+  return `${formatDuration(-budgetLeftSeconds)} over`;
 }

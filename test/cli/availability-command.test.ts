@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Server } from '@hapi/hapi';
-import { formatDowntime, runAvailabilityCommand } from '../../cli/commands/availability-command.ts';
+import { runAvailabilityCommand } from '../../cli/commands/availability-command.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { migrateToLatest } from '../../lib/db/migrate.ts';
 import { openDatabase } from '../../lib/db/open-database.ts';
@@ -99,9 +99,5 @@ void describe('vigil availability', () => {
       await opened.close();
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
-
-  void test('formatDowntime gives the two largest units', () => {
-    assert.deepEqual([0, 59, 3600, 8208, 90_061, 3 * 86_400].map(formatDowntime), ['—', '59 s', '1 h', '2 h 16 min', '1 d 1 h', '3 d']);
   });
 });

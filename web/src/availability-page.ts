@@ -6,7 +6,7 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { errorMessage } from './api-client.ts';
-import { fetchAvailability, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiHostAvailability } from './availability-api.ts';
+import { describeBudget, fetchAvailability, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiHostAvailability } from './availability-api.ts';
 import { availabilityHref, availabilityViewOf, hostHref } from './app-route.ts';
 import { csvFileName, csvTextCell, downloadText } from './csv-export.ts';
 import { formatAvailability, formatDateTime, formatDuration } from './format.ts';
@@ -266,9 +266,7 @@ export class VigilAvailabilityPage extends LitElement {
   /** "99.9 % · 40 min left", or "… · 20 min over" once missed: an SLO's error budget. */
   private renderTarget(h: ApiHostAvailability) {
     if (h.targetPct === null || h.budgetLeftSeconds === null) return html`<td class="num target">—</td>`;
-    const left = h.budgetLeftSeconds;
-    const budget = left >= 0 ? `${left > 0 ? formatDuration(left) : 'nothing'} left` : `${formatDuration(-left)} over`;
-    return html`<td class="num target ${h.targetMet === false ? 'low' : ''}" data-met=${String(h.targetMet)}>${h.targetPct} % · ${budget}</td>`;
+    return html`<td class="num target ${h.targetMet === false ? 'low' : ''}" data-met=${String(h.targetMet)}>${h.targetPct} % · ${describeBudget(h.budgetLeftSeconds)}</td>`;
   }
 
   private renderFigures(f: ApiAvailabilityFigures) {

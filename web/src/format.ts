@@ -1,5 +1,9 @@
 // How figures read in the dashboard. Every function accepts null (no data) and shows a dash for it.
 
+import { formatDuration } from '../../lib/format-duration.ts';
+
+export { formatDuration };
+
 const DASH = '—';
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -52,26 +56,6 @@ export function formatCount(value: number | null | undefined): string {
 export function formatCountPerSec(value: number | null | undefined): string {
   const count = formatCount(value);
   return count === DASH ? DASH : `${count}/s`;
-}
-
-/** A duration in seconds as its largest unit and the next one: "45 s", "3 min 20 s", "2 h 5 min", "4 d 3 h". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
-  const s = Math.max(0, Math.floor(seconds));
-  const units: [string, number][] = [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['min', 60],
-    ['s', 1],
-  ];
-  const first = units.findIndex(([, size]) => s >= size);
-  if (first === -1) return '0 s';
-  const [name, size] = units[first]!;
-  const text = `${Math.floor(s / size)} ${name}`;
-  const next = units[first + 1];
-  if (next === undefined) return text;
-  const rest = Math.floor((s % size) / next[1]);
-  return rest === 0 ? text : `${text} ${rest} ${next[0]}`;
 }
 
 /** How long ago a millisecond timestamp was, e.g. "12 s ago". */

@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import type { PropertyValues } from 'lit';
 import { ApiError, errorMessage } from './api-client.ts';
-import { fetchAvailability, fetchHostOutages, type ApiHostAvailability, type ApiOutage } from './availability-api.ts';
+import { describeBudget, fetchAvailability, fetchHostOutages, type ApiHostAvailability, type ApiOutage } from './availability-api.ts';
 import { AVAILABILITY_PERIODS } from './availability-page.ts';
 import { formatAvailability, formatDateTime, formatDuration } from './format.ts';
 import { subscribeLive } from './live-events.ts';
@@ -151,10 +151,8 @@ export class VigilHostAvailability extends LitElement {
   private renderTarget() {
     const month = this.figures.get('30d') ?? null;
     if (month === null || month.targetPct === null || month.budgetLeftSeconds === null) return '';
-    const left = month.budgetLeftSeconds;
-    const budget = left >= 0 ? `${left > 0 ? formatDuration(left) : 'no down time'} left` : `${formatDuration(-left)} over`;
     return html`<p class="target ${month.targetMet === false ? 'low' : ''}" data-met=${String(month.targetMet)}>
-      Target ${month.targetPct} %: ${month.targetMet === false ? 'missed' : 'met'} over the last 30 days (${budget}).
+      Target ${month.targetPct} %: ${month.targetMet === false ? 'missed' : 'met'} over the last 30 days (${describeBudget(month.budgetLeftSeconds)}).
     </p>`;
   }
 
