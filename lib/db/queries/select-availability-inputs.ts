@@ -65,9 +65,11 @@ export async function selectAvailabilityInputs(
     .where('kind', 'in', ['host-down', 'check-failing'])
     .where('started_at', '<', new Date(to))
     .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', new Date(from))]));
-  // One host: by the index on (host, started_at). A fleet: every episode of the period, kept only for the hosts listed.
-  if (host !== undefined) episodeQuery = episodeQuery.where('host', '=', host);
+  // One host or a group's: only theirs are read (the status page asks group by group); the whole
+  // fleet: every episode of the period, kept only for the hosts listed (not removed before it).
   const listed = new Set(hosts.map((h) => h.name));
+  if (host !== undefined) episodeQuery = episodeQuery.where('host', '=', host);
+  else if (group !== undefined) episodeQuery = episodeQuery.where('host', '=', sql<string>`ANY(${[...listed]}::text[])`);
   const episodes = (await episodeQuery.orderBy('started_at').execute())
     .filter((row) => listed.has(row.host))
     .map((row): AvailabilityEpisode => ({
