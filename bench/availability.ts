@@ -14,7 +14,6 @@
 // Run: node --import tsx bench/availability.ts [--hosts 1000,10000] [--rounds 5]
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { selectAvailabilityInputs } from '../lib/db/queries/select-availability-inputs.ts';
@@ -24,6 +23,7 @@ import { createWebServer } from '../services/web/web-server.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { createTestUser } from '../test/support/test-users.ts';
 import { fleetHostName, seedFleet } from './web-seed.ts';
+import { longestHoldMs, median, readHealthzForASecond, timed } from './event-loop-hold.ts';
 
 const { values } = parseArgs({ options: { hosts: { type: 'string', default: '1000,10000' }, rounds: { type: 'string', default: '5' } } });
 const sizes = values.hosts.split(',').map(Number);
@@ -36,16 +36,7 @@ const MAINTENANCE = [
   [{ start: '03:30', end: '04:00', timezone: 'Asia/Tokyo' }, { days: ['wed'], start: '12:00', end: '13:00', timezone: 'UTC' }],
 ];
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 const rows: string[] = [];
 const statusRows: string[] = [];
@@ -95,18 +86,10 @@ for (const count of sizes) {
     const inputs = await selectAvailabilityInputs(db, { from: now - 90 * DAY_MS, to: Date.now(), group: 'eu-west' });
     await selectLatestChecks(db, { hosts: inputs.hosts.map((h) => h.name), since: Date.now() - DAY_MS });
   };
-  const report = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      get(url, { agent: false, headers: user.headers }, (response) => {
-        if (response.statusCode !== 200) return reject(new Error(`GET ${url}: ${response.statusCode}`));
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('error', reject).on('end', () => {
-          answer = Buffer.concat(chunks).toString();
-          bytes = answer.length;
-          resolve();
-        });
-      }).on('error', reject);
-    });
+  const report = async (): Promise<void> => {
+    answer = await fetchText(url);
+    bytes = answer.length;
+  };
   const query = () => selectAvailabilityInputs(db, { from, to: now });
   // Warm-up, and a check that the report covers what was seeded.
   await report();
@@ -118,22 +101,8 @@ for (const count of sizes) {
   const statusSubjects = (JSON.parse(await statusPage()) as { sections: Array<{ subjects: unknown[] }> }).sections[0]?.subjects.length ?? 0;
   if (statusSubjects === 0) throw new Error('the status page lists nothing');
   await statusQueries();
-  const longestHold = async (run: () => Promise<unknown>): Promise<number> => {
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    await run();
-    delay.disable();
-    return delay.max / 1e6;
-  };
-  const healthUrl = `http://127.0.0.1:${server.info.port}/healthz`;
-  const health = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      get(healthUrl, { agent: false }, (response) => response.resume().on('end', resolve)).on('error', reject);
-    });
-  const healthLoop = async (): Promise<void> => {
-    const until = performance.now() + 1_000;
-    while (performance.now() < until) await health();
-  };
+  const longestHold = longestHoldMs;
+  const healthLoop = () => readHealthzForASecond(Number(server.info.port));
   const reportMs: number[] = [];
   const queryMs: number[] = [];
   const holdMs: number[] = [];

@@ -13,7 +13,6 @@
 // Run: node --import tsx bench/host-metrics.ts [--hosts 1000,10000] [--rounds 5]
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Gauge, Registry } from 'prom-client';
@@ -32,22 +31,14 @@ import { createWebServer } from '../services/web/web-server.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { createTestUser } from '../test/support/test-users.ts';
 import { fleetHostName, seedFleet } from './web-seed.ts';
+import { longestHoldMs, median, readHealthzForASecond, timed } from './event-loop-hold.ts';
 
 const { values } = parseArgs({ options: { hosts: { type: 'string', default: '1000,10000' }, rounds: { type: 'string', default: '5' } } });
 const sizes = values.hosts.split(',').map(Number);
 const rounds = Number(values.rounds);
 const POLLS_PER_HOST = 3;
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 /** prom-client gauges holding exactly the series Vigil's text has, read back from that text. */
 function promClientRegistryOf(text: string): Registry {
@@ -129,23 +120,8 @@ for (const count of sizes) {
   await selectHostMetrics(db, { now: Date.now() });
   const promClientSeries = (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
   if (promClientSeries !== series) throw new Error(`prom-client renders ${promClientSeries} series, Vigil ${series}`);
-  /** The longest event-loop hold in ms while `run` runs (this process serves and reads the scrape). */
-  const longestHold = async (run: () => Promise<unknown>): Promise<number> => {
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    await run();
-    delay.disable();
-    return delay.max / 1e6;
-  };
-  const healthUrl = `http://127.0.0.1:${server.info.port}/healthz`;
-  const health = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      get(healthUrl, { agent: false }, (response) => response.resume().on('end', resolve)).on('error', reject);
-    });
-  const healthLoop = async (): Promise<void> => {
-    const until = performance.now() + 1_000;
-    while (performance.now() < until) await health();
-  };
+  const longestHold = longestHoldMs;
+  const healthLoop = () => readHealthzForASecond(Number(server.info.port));
   const holdMs: number[] = [];
   const bareHoldMs: number[] = [];
   const scrapeMs: number[] = [];
