@@ -60,9 +60,14 @@ export interface ApiHostOutages {
   outages: ApiOutage[];
 }
 
+/** A ratio (0..1) as the percentage the API gives: four decimals by default, as SLA reports show it; null stays null. */
+export function toPercent(ratio: number | null, decimals = 4): number | null {
+  return ratio === null ? null : Math.round(ratio * 100 * 10 ** decimals) / 10 ** decimals;
+}
+
 export function toApiFigures(figures: Availability): ApiAvailabilityFigures {
   return {
-    availabilityPct: figures.ratio === null ? null : Math.round(figures.ratio * 1_000_000) / 10_000,
+    availabilityPct: toPercent(figures.ratio),
     downSeconds: Math.round(figures.downMs / 1000),
     countedSeconds: Math.round(figures.countedMs / 1000),
     maintenanceSeconds: Math.round(figures.maintenanceMs / 1000),

@@ -5,6 +5,7 @@
 import { computeAvailability } from '../availability/compute-availability.ts';
 import { dailyAvailability } from '../availability/daily-availability.ts';
 import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
+import { toPercent } from './api-availability.ts';
 
 export const STATUS_DAYS = 90;
 
@@ -51,8 +52,6 @@ export interface StatusContext {
   inMaintenance: (host: AvailabilityHost) => boolean;
 }
 
-const percent = (ratio: number | null, decimals: number): number | null => (ratio === null ? null : Math.round(ratio * 100 * 10 ** decimals) / 10 ** decimals);
-
 /** Hosts built between two turns of the event loop: a page of thousands must not hold the web service. */
 const HOSTS_PER_TURN = 250;
 
@@ -71,7 +70,7 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     const state: SubjectState = whole.down ? 'down' : ctx.inMaintenance(host) ? 'maintenance' : 'up';
     total++;
     if (state === 'down') down++;
-    return { name, kind, host: host.name, state, availabilityPct: percent(whole.ratio, 3), daily: daily.map((d) => percent(d.ratio, 2)) };
+    return { name, kind, host: host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
   };
   let built = 0;
   const sections: ApiStatusPage['sections'] = [];

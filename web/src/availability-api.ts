@@ -1,8 +1,8 @@
 // The availability report's and a host's outages' calls to the JSON API, typed with the server's own answer types.
-import { describeBudget, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiCheckAvailability, type ApiHostAvailability, type ApiHostOutages, type ApiOutage } from '../../lib/web/api-availability.ts';
+import { describeBudget, toPercent, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiCheckAvailability, type ApiHostAvailability, type ApiHostOutages, type ApiOutage } from '../../lib/web/api-availability.ts';
 import { getJson } from './api-client.ts';
 
-export { describeBudget };
+export { describeBudget, toPercent };
 export type { ApiAvailabilityFigures, ApiAvailabilityReport, ApiCheckAvailability, ApiHostAvailability, ApiHostOutages, ApiOutage };
 
 export interface AvailabilityQuery {

@@ -6,7 +6,7 @@
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { errorMessage } from './api-client.ts';
-import { describeBudget, fetchAvailability, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiHostAvailability } from './availability-api.ts';
+import { describeBudget, fetchAvailability, toPercent, type ApiAvailabilityFigures, type ApiAvailabilityReport, type ApiHostAvailability } from './availability-api.ts';
 import { availabilityHref, availabilityViewOf, hostHref } from './app-route.ts';
 import { csvFileName, csvTextCell, downloadText } from './csv-export.ts';
 import { formatAvailability, formatDateTime, formatDuration } from './format.ts';
@@ -48,7 +48,7 @@ export function fleetAvailability(hosts: readonly ApiHostAvailability[]): FleetA
     downNow: hosts.filter((h) => h.down).length,
     belowTarget: hosts.filter((h) => h.targetMet === false).length,
     // Rounded as the API rounds each host's figure.
-    availabilityPct: counted > 0 ? Math.round((1 - down / counted) * 1_000_000) / 10_000 : null,
+    availabilityPct: toPercent(counted > 0 ? 1 - down / counted : null),
   };
 }
 
