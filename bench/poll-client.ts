@@ -43,6 +43,10 @@ export interface PollClientResult {
   failureReasons: Record<string, number>;
   wallMs: number;
   cpuMs: number;
+  /** The kernel's part of cpuMs: socket writes and reads, and on loopback the receiving side's TCP work too. */
+  systemCpuMs: number;
+  /** TCP segments sent by the whole machine in the window (/proc/net/snmp OutSegs): both ends of every connection. */
+  tcpSegments: number;
 }
 
 /**
@@ -79,15 +83,20 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   const failureReasons: Record<string, number> = {};
   let cpuStart = process.cpuUsage();
   let wallStart = performance.now();
+  let segsStart = tcpOutSegments();
   let result: PollClientResult | null = null;
   const openWindow = (): void => {
     phase = 'measuring';
     process.stdout.write(JSON.stringify({ event: 'measuring' }) + '\n');
     cpuStart = process.cpuUsage();
     wallStart = performance.now();
+    segsStart = tcpOutSegments();
     setTimeout(() => {
       const cpu = process.cpuUsage(cpuStart);
-      result = { event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'), polls, fullPolls, failures, failureReasons, wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
+      result = {
+        event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'), polls, fullPolls, failures, failureReasons,
+        wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, systemCpuMs: cpu.system / 1000, tcpSegments: tcpOutSegments() - segsStart,
+      };
       phase = 'done';
       // At once, so the host-side meter stops with the window, not after the drain and close.
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -219,4 +228,11 @@ async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: (
       await bus.close();
     },
   };
+}
+
+function tcpOutSegments(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Tcp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('OutSegs')]);
 }

@@ -112,6 +112,7 @@ async function measure(config: PollClientConfig, hostPids: number[]): Promise<Me
   // Let the hosts finish tearing down this client's connections before the next one starts.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   log(`  ${label}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
+    + `(${(run.systemCpuMs / run.polls).toFixed(3)} in the kernel), ${(run.tcpSegments / run.polls).toFixed(2)} TCP segments/poll, `
     + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.fullPolls} of ${run.polls} full, ${run.failures} failures ${JSON.stringify(run.failureReasons)}, `
     + `load average ${loadavg()[0]?.toFixed(1)}`);
   return run;
