@@ -181,6 +181,31 @@ export interface AlertEpisodesTable {
   ended_at: Timestamp | null;
 }
 
+/** Migration 0023: an incident posted on the public status page. */
+export interface StatusIncidentsTable {
+  id: Generated<number>;
+  title: string;
+  /** An IncidentImpact (lib/web/status-incidents.ts). */
+  impact: string;
+  created_at: Timestamp;
+  created_by: string;
+  /** Its newest update's time. */
+  updated_at: Timestamp;
+  /** Set by an update with status resolved; cleared by a later update that is not. */
+  resolved_at: Timestamp | null;
+}
+
+/** Migration 0023: one entry of an incident's timeline. */
+export interface StatusIncidentUpdatesTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** An IncidentStatus (lib/web/status-incidents.ts). */
+  status: string;
+  message: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
 export interface SilenceMatchers {
   host?: string;
   group?: string;
@@ -368,6 +393,8 @@ export interface Database {
   alert_history: AlertHistoryTable;
   alert_episodes: AlertEpisodesTable;
   silences: SilencesTable;
+  status_incidents: StatusIncidentsTable;
+  status_incident_updates: StatusIncidentUpdatesTable;
   notifications: NotificationsTable;
   samples_1m: SampleRollupsTable;
   samples_1h: SampleRollupsTable;

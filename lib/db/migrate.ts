@@ -25,6 +25,7 @@ import * as rollupKernelActivity from './migrations/0019-rollup-kernel-activity.
 import * as recordRetention from './migrations/0020-record-retention.ts';
 import * as alertHeldBack from './migrations/0021-alert-held-back.ts';
 import * as alertEpisodes from './migrations/0022-alert-episodes.ts';
+import * as statusIncidents from './migrations/0023-status-incidents.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-record-retention': recordRetention,
   '0021-alert-held-back': alertHeldBack,
   '0022-alert-episodes': alertEpisodes,
+  '0023-status-incidents': statusIncidents,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -1,6 +1,7 @@
 // The public status page as HTML: no script, styles from /status.css (the server's content
 // security policy allows no inline style), refreshed by the browser every minute. Every text
 // comes from the inventory or the alerts and is escaped; nothing is built into markup raw.
+import type { IncidentImpact, IncidentStatus, PublicIncident } from './status-incidents.ts';
 import type { ApiStatusPage, ApiStatusSubject } from './status-page.ts';
 
 const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
@@ -38,7 +39,42 @@ function renderSubject(subject: ApiStatusSubject, days: readonly string[]): stri
 </li>`;
 }
 
+const IMPACT_TEXT: Record<IncidentImpact, string> = { minor: 'Minor impact', major: 'Major impact', critical: 'Critical impact', maintenance: 'Maintenance' };
+const INCIDENT_STATUS_TEXT: Record<IncidentStatus, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+
+function utcText(iso: string): string {
+  return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+function renderUpdates(incident: PublicIncident): string {
+  const updates = incident.updates
+    .map((u) => `<li><span class="update-status">${INCIDENT_STATUS_TEXT[u.status]}</span> <time datetime="${escapeHtml(u.at)}">${escapeHtml(utcText(u.at))}</time><p class="message">${escapeHtml(u.message)}</p></li>`)
+    .join('\n');
+  return `<ol class="updates">\n${updates}\n</ol>`;
+}
+
+function renderOpenIncident(incident: PublicIncident): string {
+  return `<article class="incident impact-${incident.impact}">
+<h3><span class="incident-title">${escapeHtml(incident.title)}</span> <span class="impact">${IMPACT_TEXT[incident.impact]} · ${INCIDENT_STATUS_TEXT[incident.status]}</span></h3>
+${renderUpdates(incident)}
+</article>`;
+}
+
+/** Open incidents first, above the sections; resolved ones (the last 14 days) at the bottom, folded. */
+function renderIncidents(incidents: readonly PublicIncident[]): { open: string; past: string } {
+  const open = incidents.filter((i) => i.resolvedAt === null);
+  const past = incidents.filter((i) => i.resolvedAt !== null);
+  return {
+    open: open.length === 0 ? '' : `<section class="incidents">\n${open.map(renderOpenIncident).join('\n')}\n</section>`,
+    past: past.length === 0 ? '' : `<section class="past-incidents">
+<h2>Past incidents</h2>
+${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="incident-title">${escapeHtml(i.title)}</span> <span class="resolved-at">${IMPACT_TEXT[i.impact]} · resolved ${escapeHtml(utcText(i.resolvedAt ?? ''))}</span></summary>\n${renderUpdates(i)}\n</details>`).join('\n')}
+</section>`,
+  };
+}
+
 export function renderStatusPage(page: ApiStatusPage): string {
+  const incidents = renderIncidents(page.incidents);
   const sections = page.sections
     .map((section) => `<section>
 <h2>${escapeHtml(section.group)}</h2>
@@ -61,7 +97,9 @@ ${section.subjects.map((s) => renderSubject(s, page.days)).join('\n')}
 <main>
 <h1>${escapeHtml(page.title)}</h1>
 <p class="overall overall-${page.overall}">${OVERALL_TEXT[page.overall]}</p>
+${incidents.open}
 ${sections}
+${incidents.past}
 <footer>Availability over the last ${page.days.length} days, a bar a day (UTC); time in maintenance windows is not counted. Updated ${escapeHtml(page.at.replace('T', ' ').slice(0, 19))} UTC.</footer>
 </main>
 </body>
@@ -98,6 +136,20 @@ ul { list-style: none; margin: 0; padding: 0; background: var(--panel); border-r
 .bar-high { background: var(--high); }
 .bar-low { background: var(--low); }
 .bar-none { background: var(--none); }
+.incident { background: var(--panel); border-left: 6px solid #d98b1a; border-radius: 6px; padding: 0.7rem 1rem; margin: 1rem 0; }
+.incident.impact-major { border-left-color: #e07b39; }
+.incident.impact-critical { border-left-color: var(--low); }
+.incident.impact-maintenance { border-left-color: #4f7fd9; }
+.incident h3 { font-size: 1.05rem; margin: 0 0 0.4rem; }
+.incident-title { overflow-wrap: anywhere; }
+.impact, .resolved-at, time { color: var(--muted); font-size: 0.85rem; font-weight: 400; }
+.updates { list-style: none; margin: 0; padding: 0; background: none; }
+.updates li { margin: 0.4rem 0; }
+.update-status { font-weight: 700; }
+.message { margin: 0.15rem 0 0; white-space: pre-line; overflow-wrap: anywhere; }
+details { background: var(--panel); border-radius: 6px; padding: 0.5rem 0.9rem; margin: 0.4rem 0; }
+summary { cursor: pointer; overflow-wrap: anywhere; }
+details .updates { margin-top: 0.4rem; }
 .empty, footer { color: var(--muted); }
 footer { margin-top: 2rem; font-size: 0.85rem; }
 `;

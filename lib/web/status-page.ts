@@ -6,6 +6,7 @@ import { computeAvailability } from '../availability/compute-availability.ts';
 import { dailyAvailability } from '../availability/daily-availability.ts';
 import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
 import { toPercent } from './api-availability.ts';
+import type { PublicIncident } from './status-incidents.ts';
 
 export const STATUS_DAYS = 90;
 
@@ -33,6 +34,8 @@ export interface ApiStatusPage {
   /** YYYY-MM-DD (UTC), oldest first; the last is today so far. */
   days: string[];
   sections: Array<{ group: string; subjects: ApiStatusSubject[] }>;
+  /** Posted by operators: the open ones and those resolved in the last 14 days, newest first. */
+  incidents: PublicIncident[];
 }
 
 export interface StatusGroupInputs {
@@ -50,6 +53,7 @@ export interface StatusContext {
   maintenance: (host: AvailabilityHost) => ReadonlyArray<[number, number]>;
   /** The host is in one of its maintenance windows now. */
   inMaintenance: (host: AvailabilityHost) => boolean;
+  incidents: PublicIncident[];
 }
 
 /** Hosts built between two turns of the event loop: a page of thousands must not hold the web service. */
@@ -103,5 +107,6 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     overall: down === 0 ? 'operational' : down === total ? 'outage' : 'degraded',
     days,
     sections,
+    incidents: ctx.incidents,
   };
 }

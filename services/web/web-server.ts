@@ -13,7 +13,10 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { userRoutes } from './auth/user-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
 import { availabilityRoutes } from './routes/availability-routes.ts';
-import { statusRoutes, type StatusPageOptions } from './routes/status-routes.ts';
+import { incidentRoutes } from './routes/incident-routes.ts';
+import { STATUS_PAGE_CACHE_MS, statusRoutes, type StatusPageOptions } from './routes/status-routes.ts';
+import { StatusPageCache } from './status-page-cache.ts';
+import type { ApiStatusPage } from '../../lib/web/status-page.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -99,6 +102,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
   // First: routes that set auth.access need the default strategy to exist when they are added.
   await server.register({ plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } });
   await server.register(Inert);
+  const statusPageCache = new StatusPageCache<ApiStatusPage>(options.statusPage?.cacheMs ?? STATUS_PAGE_CACHE_MS);
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },
     { plugin: sessionRoutes, options: { db: options.db, log: options.log, ...authNow, limiter: loginLimiter } },
@@ -109,7 +113,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
     { plugin: alertsRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: fleetRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: availabilityRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
-    { plugin: statusRoutes, options: { db: options.db, statusPage: options.statusPage ?? null, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: statusRoutes, options: { db: options.db, statusPage: options.statusPage ?? null, cache: statusPageCache, ...(options.now ? { now: options.now } : {}) } },
+    { plugin: incidentRoutes, options: { db: options.db, cache: statusPageCache, ...(options.now ? { now: options.now } : {}) } },
     { plugin: inventoryRoutes, options: { db: options.db } },
     { plugin: liveRoutes, options: { db: options.db, ...(options.now ? { now: options.now } : {}) } },
     { plugin: eventsRoutes, options: { db: options.db, log: options.log, ...authNow } },

@@ -6,7 +6,8 @@
 // firing now is deleted: its history says whom it speaks for (selectDependentCover reads it). An
 // alert resolved longer ago than the rollups are kept goes too: hosts that come and go (an
 // autoscaled fleet) would otherwise leave a row per alert they ever raised. Alert episodes (the
-// outages availability reports count) are kept as long as the rollups, from when they ended.
+// outages availability reports count) are kept as long as the rollups, from when they ended, and
+// so are the status page's incidents from when they were resolved (their updates go with them).
 // Deleted in batches, so that no statement holds many locks or a long transaction.
 import { sql, type RawBuilder } from 'kysely';
 import type { VigilDb } from '../database.ts';
@@ -26,6 +27,7 @@ export interface ExpiredRecords {
   notifications: number;
   alerts: number;
   alertEpisodes: number;
+  statusIncidents: number;
 }
 
 export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs): Promise<ExpiredRecords> {
@@ -41,15 +43,16 @@ export async function deleteExpiredRecords(db: VigilDb, cutoffs: RecordCutoffs):
     // A flapping alert is still watched even while resolved. Its last event is its resolution (or later).
     alerts: await deleteInBatches(db, { table: 'alerts', id: 'key', time: 'last_event_at', before: cutoffs.longBefore, batch, where: sql`state = 'resolved' AND NOT flapping` }),
     alertEpisodes: await deleteInBatches(db, { table: 'alert_episodes', time: 'ended_at', before: cutoffs.longBefore, batch }),
+    statusIncidents: await deleteInBatches(db, { table: 'status_incidents', time: 'resolved_at', before: cutoffs.longBefore, batch }),
   };
 }
 
 interface Expiry {
-  table: 'poll_failures' | 'alert_history' | 'notifications' | 'alerts' | 'alert_episodes';
+  table: 'poll_failures' | 'alert_history' | 'notifications' | 'alerts' | 'alert_episodes' | 'status_incidents';
   /** The row's key column; default id. */
   id?: 'id' | 'key';
-  /** The indexed time column (migrations 0020 and 0022; alerts_state for alerts). */
-  time: 'ts' | 'at' | 'created_at' | 'last_event_at' | 'ended_at';
+  /** The indexed time column (migrations 0020, 0022 and 0023; alerts_state for alerts). */
+  time: 'ts' | 'at' | 'created_at' | 'last_event_at' | 'ended_at' | 'resolved_at';
   before: number;
   batch: number;
   where?: RawBuilder<unknown>;

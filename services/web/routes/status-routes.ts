@@ -9,12 +9,17 @@ import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectAvailabilityInputs, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
 import { selectLatestChecks } from '../../../lib/db/queries/select-latest-checks.ts';
 import { renderStatusPage, STATUS_PAGE_CSS } from '../../../lib/web/render-status-page.ts';
+import { listIncidents } from '../../../lib/db/queries/list-incidents.ts';
+import { RECENT_INCIDENT_DAYS, toPublicIncident } from '../../../lib/web/status-incidents.ts';
+import type { StatusPageCache } from '../status-page-cache.ts';
 import { buildStatusPage, STATUS_DAYS, type ApiStatusPage, type StatusGroupInputs } from '../../../lib/web/status-page.ts';
 
 export interface StatusRoutesOptions {
   db: VigilDb;
   /** null: no status page; its routes answer 404. */
   statusPage: StatusPageOptions | null;
+  /** Shared with the incident routes, which empty it when an incident is posted. */
+  cache: StatusPageCache<ApiStatusPage>;
   now?: () => number;
 }
 
@@ -25,6 +30,8 @@ export interface StatusPageOptions {
   cacheMs?: number;
 }
 
+export const STATUS_PAGE_CACHE_MS = 30_000;
+
 const DAY_MS = 86_400_000;
 /** Any query string, ignored. */
 const anyQuery = Joi.object({}).unknown(true);
@@ -33,10 +40,8 @@ const notFound = { statusCode: 404, error: 'Not Found', message: 'no status page
 export const statusRoutes: Plugin<StatusRoutesOptions> = {
   name: 'vigil-status-routes',
   register(server, options) {
-    const { db, statusPage } = options;
+    const { db, statusPage, cache } = options;
     const now = options.now ?? Date.now;
-    const cacheMs = statusPage?.cacheMs ?? 30_000;
-    let cached: { at: number; page: Promise<ApiStatusPage> } | null = null;
 
     const build = async (at: number): Promise<ApiStatusPage> => {
       if (!statusPage) throw new Error('no status page');
@@ -48,24 +53,14 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       }
       const names = [...new Set(groups.flatMap((g) => g.hosts.map((h) => h.name)))];
       const checks = await selectLatestChecks(db, { hosts: names, since: at - DAY_MS });
+      const incidents = await listIncidents(db, { openOrResolvedSince: at - RECENT_INCIDENT_DAYS * DAY_MS, limit: 100 });
       const spansOf = maintenanceSpansOf(from, at);
       const maintenance = (host: AvailabilityHost): Array<[number, number]> => spansOf(host.maintenance);
       const inMaintenance = (host: AvailabilityHost): boolean => isInMaintenance(parseMaintenanceWindows(host.maintenance).windows, at);
-      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance });
+      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance, incidents: incidents.map(toPublicIncident) });
     };
 
-    const current = (): Promise<ApiStatusPage> => {
-      // Wall-clock age, not the (pinnable) API clock: this is about load.
-      const wall = Date.now();
-      if (cached && wall - cached.at < cacheMs) return cached.page;
-      const page = build(now());
-      cached = { at: wall, page };
-      // A failed build is not served to the next visitor.
-      page.catch(() => {
-        if (cached?.page === page) cached = null;
-      });
-      return page;
-    };
+    const current = (): Promise<ApiStatusPage> => cache.get(() => build(now()));
 
     server.route({
       method: 'GET',
@@ -73,7 +68,7 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       options: {
         auth: false,
         description: 'The public status page as JSON (no login; only with VIGIL_STATUS_PAGE)',
-        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day. Built at most every 30 s.',
+        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day; and the incidents posted (POST /api/v1/incidents), open and resolved in the last 14 days. Built at most every 30 s, and again once an incident is posted.',
         tags: ['api', 'status'],
         validate: { query: Joi.object({}) },
       },

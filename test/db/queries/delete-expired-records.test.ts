@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deleteExpiredRecords } from '../../../lib/db/queries/delete-expired-records.ts';
 import { insertAlertHistory } from '../../../lib/db/queries/insert-alert-history.ts';
+import { listIncidents } from '../../../lib/db/queries/list-incidents.ts';
+import { addIncidentUpdate, openIncident } from '../../../lib/db/queries/post-incident.ts';
 import { saveAlert } from '../../../lib/db/queries/save-alert.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { storedAlert } from './alert-fixtures.ts';
@@ -53,8 +55,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
         episode('host_down|flaky-1', 501, 500), episode('host_down|gone-1', 502, 501), episode('host_down|flaky-1', 21, 20), episode('host_down|jump-1', 500, null),
       ]).execute();
 
+      // Status page incidents: one resolved 500 days ago goes with its updates; one resolved 20 days ago and one open since 500 days stay.
+      for (const [title, resolvedDays] of [['old', 500], ['recent', 20], ['open', null]] as const) {
+        const incident = await openIncident(db, { title, impact: 'minor', status: 'investigating', message: 'm', by: 'ops', at: NOW - 501 * DAY_MS });
+        if (resolvedDays !== null) await addIncidentUpdate(db, incident.id, { status: 'resolved', message: 'done', by: 'ops', at: NOW - resolvedDays * DAY_MS });
+      }
+
       const deleted = await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS, batch: 2 });
-      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2, alerts: 1, alertEpisodes: 2 });
+      assert.deepEqual(deleted, { pollFailures: 5, alertHistory: 4, notifications: 2, alerts: 1, alertEpisodes: 2, statusIncidents: 1 });
+      const incidents = await listIncidents(db);
+      assert.deepEqual(incidents.map((i) => `${i.title} ${i.updates.length}`), ['open 1', 'recent 2'], 'same creation time: the later posted first');
+      assert.equal((await db.selectFrom('status_incident_updates').select('id').execute()).length, 3, 'the old one\'s updates went with it');
       const episodes = await db.selectFrom('alert_episodes').select(['alert_key', 'ended_at']).orderBy('id').execute();
       assert.deepEqual(episodes.map((e) => `${e.alert_key} ${e.ended_at === null ? 'open' : 'ended'}`), ['host_down|flaky-1 ended', 'host_down|jump-1 open']);
       const alerts = await db.selectFrom('alerts').select('key').orderBy('key').execute();
@@ -76,7 +87,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const notices = await db.selectFrom('notifications').select(['status', 'created_at']).orderBy('id').execute();
       assert.deepEqual(notices.map((n) => n.status), ['pending', 'sent'], 'one still to deliver, and a recent one');
 
-      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0, alertEpisodes: 0 });
+      assert.deepEqual(await deleteExpiredRecords(db, { rawBefore: NOW - 14 * DAY_MS, longBefore: NOW - 400 * DAY_MS }), { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0, alertEpisodes: 0, statusIncidents: 0 });
     });
   });
 }

@@ -60,7 +60,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const left = await testDb.db.selectFrom('samples_1h').select('bucket').orderBy('bucket').execute();
       assert.deepEqual(left.map((row) => row.bucket.toISOString()), ['2025-10-01T00:00:00.000Z', '2025-10-20T00:00:00.000Z']);
       // Nothing more to drop on a second run.
-      assert.deepEqual(await applyRetention(testDb.db, { rawDays: 14, rollupDays: 400, now: NOW }), { raw: [], rollups: [], chunks: 0, records: { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0, alertEpisodes: 0 } });
+      assert.deepEqual(await applyRetention(testDb.db, { rawDays: 14, rollupDays: 400, now: NOW }), { raw: [], rollups: [], chunks: 0, records: { pollFailures: 0, alertHistory: 0, notifications: 0, alerts: 0, alertEpisodes: 0, statusIncidents: 0 } });
     });
 
     void test('expires compacted hours on the schedule of the rows they hold', async () => {
