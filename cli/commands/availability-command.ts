@@ -7,6 +7,7 @@ import { formatDuration } from '../../lib/format-duration.ts';
 import { describeBudget, type ApiAvailabilityReport, type ApiHostAvailability } from '../../lib/web/api-availability.ts';
 import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
+import { callVigilUpApi, type VigilUpApi } from '../vigil-up-api.ts';
 
 export interface AvailabilityCommandIo {
   env: NodeJS.ProcessEnv;
@@ -66,17 +67,8 @@ export async function runAvailabilityCommand(values: Record<string, unknown>, io
 
 async function fetchReport(api: string, token: string | null, query: { from: number; to: number; group?: string; host?: string }): Promise<ApiAvailabilityReport> {
   const params = new URLSearchParams({ from: String(query.from), to: String(query.to), ...(query.group ? { group: query.group } : {}), ...(query.host ? { host: query.host } : {}) });
-  const response = await fetch(`${api}/api/v1/availability?${params.toString()}`, {
-    headers: token === null ? {} : { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (response.status === 401) {
-    throw new Error(token === null
-      ? `the running Vigil at ${api} needs a login: set VIGIL_API_TOKEN to an API token (create one on the dashboard's admin page)`
-      : `the running Vigil at ${api} refused VIGIL_API_TOKEN`);
-  }
-  if (!response.ok) throw new Error(`GET /api/v1/availability answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as ApiAvailabilityReport;
+  const target: VigilUpApi = { api, token, role: 'viewer', what: 'availability reports' };
+  return (await callVigilUpApi(target, 'GET', `/api/v1/availability?${params.toString()}`, undefined, 30_000)) as ApiAvailabilityReport;
 }
 
 /** Down time as the dashboard says it; none is a dash, as on the page. */

@@ -9,6 +9,7 @@ import type { SilenceMatchers } from '../../lib/db/database.ts';
 import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
 import type { Command } from '../command.ts';
 import type { ApiSilence } from '../../lib/web/api-silence.ts';
+import { ApiNotFound, callVigilUpApi, type VigilUpApi } from '../vigil-up-api.ts';
 
 export interface SilenceCommandIo {
   env: NodeJS.ProcessEnv;
@@ -116,14 +117,12 @@ export async function runSilenceCommand(values: Record<string, unknown>, positio
     const at = now();
     return withStore(io, fail, async (store) => {
       const silence = await store.expire(id, at);
-      if (!silence) throw new NotFound(`no silence with id ${id}`);
+      if (!silence) throw new Error(`no silence with id ${id}`);
       io.out(`silence ${id} expired\n`);
     });
   }
   return fail(action === undefined ? `give add, list or expire; usage: ${USAGE}` : `unknown action ${JSON.stringify(action)}; usage: ${USAGE}`);
 }
-
-class NotFound extends Error {}
 
 async function withStore(io: SilenceCommandIo, fail: (message: string, code?: number) => number, task: (store: SilenceStore) => Promise<void>): Promise<number> {
   let store: SilenceStore;
@@ -161,27 +160,8 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
 }
 
 function apiStore(api: string, token: string | null): SilenceStore {
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
-    const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const payload = (await response.json().catch(() => ({}))) as { message?: string };
-    if (response.status === 401) {
-      throw new Error(
-        token === null
-          ? `the running Vigil at ${api} needs a login: set VIGIL_API_TOKEN to an admin's API token (create one on the dashboard's admin page)`
-          : `the running Vigil at ${api} refused VIGIL_API_TOKEN: ${payload.message ?? 'unauthorized'}`,
-      );
-    }
-    if (response.status === 403) throw new Error(`VIGIL_API_TOKEN is not allowed to do this (${payload.message ?? 'forbidden'}): silences need an admin's token`);
-    if (response.status === 404) throw new NotFound(payload.message ?? 'not found');
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${payload.message ?? ''}`);
-    return payload;
-  };
+  const target: VigilUpApi = { api, token, role: 'admin', what: 'silences' };
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => callVigilUpApi(target, method, path, body);
   const fromApi = (s: ApiSilence): SilenceView => ({
     id: s.id,
     matchers: { ...(s.host ? { host: s.host } : {}), ...(s.group ? { group: s.group } : {}), ...(s.rule ? { rule: s.rule } : {}) },
@@ -201,7 +181,7 @@ function apiStore(api: string, token: string | null): SilenceStore {
       try {
         return fromApi(((await call('POST', `/api/v1/silences/${id}/expire`)) as { silence: ApiSilence }).silence);
       } catch (error) {
-        if (error instanceof NotFound) return null;
+        if (error instanceof ApiNotFound) return null;
         throw error;
       }
     },
