@@ -56,18 +56,30 @@ export async function withCommandDatabase(
   fail: (message: string, code?: number) => number,
   task: (db: VigilDb) => Promise<void>,
 ): Promise<number> {
-  let database: OpenedDatabase;
+  return withCommandStore(() => openCommandDatabase(env), fail, (database) => task(database.db));
+}
+
+/**
+ * Opens a command's store (its database or a running `vigil up`'s API), runs `task` on it and
+ * closes it; any failure, opening included, is reported through `fail` (exit status 1).
+ */
+export async function withCommandStore<S extends { close(): Promise<void> }>(
+  open: () => Promise<S>,
+  fail: (message: string, code?: number) => number,
+  task: (store: S) => Promise<void>,
+): Promise<number> {
+  let store: S;
   try {
-    database = await openCommandDatabase(env);
+    store = await open();
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error), 1);
   }
   try {
-    await task(database.db);
+    await task(store);
     return 0;
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error), 1);
   } finally {
-    await database.close();
+    await store.close();
   }
 }

@@ -10,6 +10,7 @@ import { availabilityCommand } from './commands/availability-command.ts';
 import { commandsCommand } from './commands/commands-command.ts';
 import { inventoryCommand } from './commands/inventory-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
+import { incidentCommand } from './commands/incident-command.ts';
 import { silenceCommand } from './commands/silence-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { tokenCommand } from './commands/token-command.ts';
@@ -59,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   availability: availabilityCommand,
   silence: silenceCommand,
+  incident: incidentCommand,
   user: userCommand,
   token: tokenCommand,
   'build-web': {

@@ -2,12 +2,12 @@
 // silences. Talks to PostgreSQL (VIGIL_DATABASE_URL); without it, to the embedded database of
 // `vigil up` — through the running `vigil up`'s API when it answers, since an embedded
 // database must not be opened by two processes at once.
-import { userInfo } from 'node:os';
 import { parseDuration } from '../../lib/alerting/alerts-file.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { SilenceMatchers } from '../../lib/db/database.ts';
-import { openMigratedDatabase, runningVigilUp } from '../command-database.ts';
+import { openMigratedDatabase, runningVigilUp, withCommandStore } from '../command-database.ts';
 import type { Command } from '../command.ts';
+import { invokingUser } from '../invoking-user.ts';
 import type { ApiSilence } from '../../lib/web/api-silence.ts';
 import { ApiNotFound, callVigilUpApi, type VigilUpApi } from '../vigil-up-api.ts';
 
@@ -92,9 +92,9 @@ export async function runSilenceCommand(values: Record<string, unknown>, positio
     if (duration > 366 * 86_400_000) return fail('a silence may last at most 366 days');
     const comment = text('comment');
     if (comment === undefined) return fail('give --comment saying why');
-    const createdBy = text('by') ?? io.env['USER'] ?? safeUserName();
+    const createdBy = invokingUser(text('by'), io.env);
     const at = now();
-    return withStore(io, fail, async (store) => {
+    return withCommandStore(() => openStore(io.env), fail, async (store) => {
       const silence = await store.add({ matchers, startsAt: at, endsAt: at + duration, comment, createdBy });
       io.out(`silence ${silence.id} added: ${describeMatchers(silence.matchers)} until ${new Date(silence.endsAt).toISOString()}\n`);
     });
@@ -102,7 +102,7 @@ export async function runSilenceCommand(values: Record<string, unknown>, positio
   if (action === 'list') {
     if (rest.length > 0) return fail(`unexpected ${JSON.stringify(rest[0])}; usage: ${USAGE}`);
     const at = now();
-    return withStore(io, fail, async (store) => {
+    return withCommandStore(() => openStore(io.env), fail, async (store) => {
       const silences = await store.list(values['all'] !== true, at);
       if (silences.length === 0) {
         io.out(values['all'] === true ? 'no silences\n' : 'no silences in force\n');
@@ -115,30 +115,13 @@ export async function runSilenceCommand(values: Record<string, unknown>, positio
     if (rest.length !== 1 || !/^\d+$/.test(rest[0] ?? '')) return fail('give the id of the silence to expire: vigil silence expire ID');
     const id = Number(rest[0]);
     const at = now();
-    return withStore(io, fail, async (store) => {
+    return withCommandStore(() => openStore(io.env), fail, async (store) => {
       const silence = await store.expire(id, at);
       if (!silence) throw new Error(`no silence with id ${id}`);
       io.out(`silence ${id} expired\n`);
     });
   }
   return fail(action === undefined ? `give add, list or expire; usage: ${USAGE}` : `unknown action ${JSON.stringify(action)}; usage: ${USAGE}`);
-}
-
-async function withStore(io: SilenceCommandIo, fail: (message: string, code?: number) => number, task: (store: SilenceStore) => Promise<void>): Promise<number> {
-  let store: SilenceStore;
-  try {
-    store = await openStore(io.env);
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error), 1);
-  }
-  try {
-    await task(store);
-    return 0;
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error), 1);
-  } finally {
-    await store.close();
-  }
 }
 
 async function openStore(env: NodeJS.ProcessEnv): Promise<SilenceStore> {
@@ -199,12 +182,4 @@ function describeMatchers(matchers: SilenceMatchers): string {
 function formatSilence(silence: SilenceView, at: number): string {
   const state = silence.expiredAt !== null ? 'expired' : silence.endsAt <= at ? 'ended' : silence.startsAt > at ? 'pending' : 'active';
   return `${String(silence.id).padStart(5)}  ${state.padEnd(7)}  until ${new Date(silence.endsAt).toISOString()}  ${describeMatchers(silence.matchers)}  by ${silence.createdBy}: ${silence.comment.replace(/[\r\n]+/g, ' ')}`;
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
