@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Server } from '@hapi/hapi';
+import { addIncidentUpdate, openIncident } from '../../lib/db/queries/post-incident.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { createWebServer } from '../../services/web/web-server.ts';
 import { saveScreenshot, useTestBrowser } from '../support/browser.ts';
@@ -28,6 +29,11 @@ void describe('status page in Chromium', () => {
       { alert_key: 'host_down|shop-1', rule: 'host_down', kind: 'host-down', host: 'shop-1', labels: '{}', severity: 'critical', started_at: new Date(threeDaysAgo + DAY_MS / 4), ended_at: new Date(threeDaysAgo + DAY_MS / 2) },
       { alert_key: 'host_down|shop-1', rule: 'host_down', kind: 'host-down', host: 'shop-1', labels: '{}', severity: 'critical', started_at: new Date(now - 60_000), ended_at: null },
     ]).execute();
+    // An open incident with two updates, and one resolved yesterday.
+    const open = await openIncident(db, { title: 'Checkout is slow', impact: 'major', status: 'investigating', message: `Payments time out.\n${HOSTILE}`, by: 'ops', at: now - 3_600_000 });
+    await addIncidentUpdate(db, open.id, { status: 'identified', message: 'A full disk on db-1.', by: 'ops', at: now - 1_800_000 });
+    const past = await openIncident(db, { title: 'Mail delayed', impact: 'minor', status: 'investigating', message: 'Queue backed up.', by: 'ops', at: now - DAY_MS - 3_600_000 });
+    await addIncidentUpdate(db, past.id, { status: 'resolved', message: 'Queue drained.', by: 'ops', at: now - DAY_MS });
     server = await createWebServer({ db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, statusPage: { groups: ['shop'], title: 'Shop status' } });
     await server.start();
   });
@@ -63,6 +69,26 @@ void describe('status page in Chromium', () => {
       assert.equal(colours.filter((c) => c === 'rgb(46, 158, 91)').length, 88, 'the other days up all day, today aside');
       const width = await bars.first().evaluate((span) => span.getBoundingClientRect().width);
       assert.ok(width > 2, `a bar is ${width} px wide`);
+
+      // Incidents: the open one above the hosts, its border the major colour from /status.css, its
+      // message's line break kept; the resolved one folded under "Past incidents" until opened.
+      const incident = page.locator('article.incident');
+      assert.equal(await incident.count(), 1);
+      assert.equal(await incident.locator('.incident-title').textContent(), 'Checkout is slow');
+      assert.equal(await incident.locator('.impact').textContent(), 'Major impact · Identified');
+      assert.deepEqual(await incident.locator('.update-status').allTextContents(), ['Identified', 'Investigating']);
+      assert.equal(await incident.evaluate((el) => getComputedStyle(el).borderLeftColor), 'rgb(224, 123, 57)');
+      const message = incident.locator('.message').nth(1);
+      assert.equal(await message.evaluate((el) => (el as HTMLElement).innerText), `Payments time out.\n${HOSTILE}`);
+      const incidentTop = await incident.evaluate((el) => el.getBoundingClientRect().top);
+      const hostsTop = await page.locator('.subject').first().evaluate((el) => el.getBoundingClientRect().top);
+      assert.ok(incidentTop < hostsTop, 'the open incident is above the hosts');
+      const folded = page.locator('.past-incidents details');
+      assert.equal(await folded.locator('.incident-title').textContent(), 'Mail delayed');
+      assert.equal(await folded.locator('.message').first().isVisible(), false, 'folded');
+      await folded.locator('summary').click();
+      assert.deepEqual(await folded.locator('.message').allTextContents(), ['Queue drained.', 'Queue backed up.']);
+      assert.equal(await page.locator('img').count(), 0);
       await saveScreenshot(page, 'status-page');
       assert.deepEqual(problems, []);
     } finally {
