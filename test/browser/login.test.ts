@@ -64,7 +64,7 @@ void describe('login', () => {
     await newPage();
     await logIn(page, pipeline.url, pipeline.admin);
     const nav = page.getByRole('navigation', { name: 'Main' });
-    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Overview', 'Alerts', 'Availability', 'Inventory', 'Admin']);
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Overview', 'Alerts', 'Availability', 'Incidents', 'Inventory', 'Admin']);
     assert.match((await page.locator('vigil-app header .user').textContent()) ?? '', /ada\s+\(admin\)/);
     assert.equal(await page.title(), 'Overview · Vigil');
 
@@ -80,7 +80,7 @@ void describe('login', () => {
     await newPage();
     await logIn(page, pipeline.url, pipeline.viewer, '#/admin');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Overview', 'Alerts', 'Availability', 'Inventory']);
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Overview', 'Alerts', 'Availability', 'Incidents', 'Inventory']);
     await page.getByText('Only admins manage users and tokens.').waitFor();
   });
 

@@ -10,6 +10,10 @@ void test('the pages by their hash', () => {
   assert.deepEqual(parseRoute('#/availability'), { page: 'availability' });
   assert.deepEqual(parseRoute('#/availability/'), { page: 'availability' });
   assert.deepEqual(parseRoute('#/availability?period=7d&group=web'), { page: 'availability' });
+  assert.deepEqual(parseRoute('#/incidents'), { page: 'incidents' });
+  assert.deepEqual(parseRoute('#/incidents/'), { page: 'incidents' });
+  assert.deepEqual(parseRoute('#/incidents?x=1'), { page: 'incidents' });
+  assert.deepEqual(parseRoute('#/incidents/12'), { page: 'not-found', hash: '#/incidents/12' });
   assert.deepEqual(parseRoute('#/inventory'), { page: 'inventory' });
   assert.deepEqual(parseRoute('#/admin'), { page: 'admin' });
   assert.deepEqual(parseRoute('#/nope'), { page: 'not-found', hash: '#/nope' });

@@ -1,5 +1,5 @@
-// The dashboard's hash routes: #/ (overview), #/hosts/<name>, #/alerts, #/availability, #/inventory,
-// #/admin. The availability page keeps its period and group in the hash's query
+// The dashboard's hash routes: #/ (overview), #/hosts/<name>, #/alerts, #/availability, #/incidents,
+// #/inventory, #/admin. The availability page keeps its period and group in the hash's query
 // (#/availability?period=7d&group=web), so that a link shows what its sender saw.
 // Host names are percent-encoded in the hash, so any name (slashes, spaces, markup) round-trips.
 
@@ -8,6 +8,7 @@ export type AppRoute =
   | { page: 'host'; host: string }
   | { page: 'alerts' }
   | { page: 'availability' }
+  | { page: 'incidents' }
   | { page: 'inventory' }
   | { page: 'admin' }
   | { page: 'not-found'; hash: string };
@@ -36,6 +37,8 @@ export function parseRoute(hash: string): AppRoute {
       return { page: 'alerts' };
     case '/availability':
       return { page: 'availability' };
+    case '/incidents':
+      return { page: 'incidents' };
     case '/inventory':
       return { page: 'inventory' };
     case '/admin':

@@ -16,6 +16,7 @@ import './alerts-page.ts';
 import './availability-page.ts';
 import './fleet-overview.ts';
 import './host-page.ts';
+import './incidents-page.ts';
 import './inventory-page.ts';
 import './inventory-status.ts';
 import './login-form.ts';
@@ -29,6 +30,7 @@ const NAV: { page: AppRoute['page']; href: string; label: string; adminOnly: boo
   { page: 'overview', href: '#/', label: 'Overview', adminOnly: false },
   { page: 'alerts', href: '#/alerts', label: 'Alerts', adminOnly: false },
   { page: 'availability', href: '#/availability', label: 'Availability', adminOnly: false },
+  { page: 'incidents', href: '#/incidents', label: 'Incidents', adminOnly: false },
   { page: 'inventory', href: '#/inventory', label: 'Inventory', adminOnly: false },
   { page: 'admin', href: '#/admin', label: 'Admin', adminOnly: true },
 ];
@@ -280,6 +282,8 @@ export class VigilApp extends LitElement {
         return html`<vigil-alerts-page ?isAdmin=${isAdmin}></vigil-alerts-page>`;
       case 'availability':
         return html`<vigil-availability-page></vigil-availability-page>`;
+      case 'incidents':
+        return html`<vigil-incidents-page ?isAdmin=${isAdmin}></vigil-incidents-page>`;
       case 'inventory':
         return html`<vigil-inventory-page></vigil-inventory-page>`;
       case 'admin':
@@ -350,6 +354,8 @@ function pageTitle(route: AppRoute): string {
       return 'Alerts';
     case 'availability':
       return 'Availability';
+    case 'incidents':
+      return 'Incidents';
     case 'inventory':
       return 'Inventory';
     case 'admin':
