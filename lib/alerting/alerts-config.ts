@@ -76,10 +76,22 @@ export interface HostAlerting {
   availabilityTargetPct?: number;
 }
 
+export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'pagerduty'] as const;
+
 export interface WebhookReceiver {
+  /** For pagerduty, PagerDuty's Events API v2 unless the file gives another. */
   url: string;
-  /** 'json' (Vigil's own body), 'slack' (incoming-webhook text), 'alertmanager' (webhook v4 body). */
-  format: 'json' | 'slack' | 'alertmanager';
+  /**
+   * json: Vigil's own body; slack: incoming-webhook text (Mattermost, Rocket.Chat too);
+   * alertmanager: webhook v4 body; discord, msteams (a Workflows webhook's Adaptive Card),
+   * telegram (sendMessage to chatId), ntfy (the url names the topic), pagerduty (Events API v2,
+   * an event per alert with routingKey). lib/alerting/notify/webhook-body.ts renders them.
+   */
+  format: (typeof WEBHOOK_FORMATS)[number];
+  /** pagerduty: the integration's routing key. */
+  routingKey?: string;
+  /** telegram: the chat, group or channel id (a number, or @channelname). */
+  chatId?: string;
 }
 
 export interface Receiver {

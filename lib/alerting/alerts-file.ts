@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Severity } from './alert-event.ts';
-import type { AlertMatcher, AlertRoute, AlertRule, AlertsConfig, InhibitRule, Receiver, RuleKind, RuleOverride, WebhookReceiver } from './alerts-config.ts';
+import { WEBHOOK_FORMATS, type AlertMatcher, type AlertRoute, type AlertRule, type AlertsConfig, type InhibitRule, type Receiver, type RuleKind, type RuleOverride, type WebhookReceiver } from './alerts-config.ts';
 import { defaultAlerts } from './default-alerts.ts';
+import { ntfyTopic } from './notify/ntfy-body.ts';
+import { PAGERDUTY_EVENTS_URL } from './notify/pagerduty-events.ts';
 
 export class AlertsFileError extends Error {
   readonly file: string;
@@ -26,7 +28,6 @@ export const RULE_KINDS: readonly RuleKind[] = [
   'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot', 'check-failing',
 ];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
-const WEBHOOK_FORMATS: readonly WebhookReceiver['format'][] = ['json', 'slack', 'alertmanager'];
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -332,16 +333,8 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   if (webhooks) {
     receiver.webhooks = reader.list(webhooks, `${label}: webhooks`, (hook, i) => {
       const hookLabel = `${label}: webhooks[${i}]`;
-      const hookFields = reader.map(hook, hookLabel, ['url', 'format']);
+      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id']);
       if (!hookFields) return null;
-      const url = reader.requiredString(hookFields, 'url', hookLabel, hook);
-      if (url === null) return null;
-      try {
-        const parsed = new URL(url);
-        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
-      } catch {
-        reader.problem(hookFields.get('url') as Node, `${hookLabel}: url must be an http:// or https:// URL`);
-      }
       let format: WebhookReceiver['format'] = 'json';
       const formatNode = hookFields.get('format');
       if (formatNode) {
@@ -349,7 +342,27 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
         if (value !== null && (WEBHOOK_FORMATS as readonly string[]).includes(value)) format = value as WebhookReceiver['format'];
         else if (value !== null) reader.problem(formatNode, `${hookLabel}: format must be one of ${WEBHOOK_FORMATS.join(', ')}, not '${value}'`);
       }
-      return { url, format };
+      // PagerDuty's endpoint is one for everyone; the routing key says which service.
+      const url = format === 'pagerduty' && !hookFields.has('url') ? PAGERDUTY_EVENTS_URL : reader.requiredString(hookFields, 'url', hookLabel, hook);
+      if (url === null) return null;
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+        if (format === 'ntfy' && ntfyTopic(url) === null) reader.problem(hookFields.get('url') as Node, `${hookLabel}: an ntfy url names its topic, as https://ntfy.sh/mytopic`);
+      } catch {
+        reader.problem(hookFields.get('url') as Node, `${hookLabel}: url must be an http:// or https:// URL`);
+      }
+      const hookReceiver: WebhookReceiver = { url, format };
+      for (const [key, field, needs] of [['routing_key', 'routingKey', 'pagerduty'], ['chat_id', 'chatId', 'telegram']] as const) {
+        const node = hookFields.get(key);
+        if (node && format !== needs) reader.problem(node, `${hookLabel}: ${key} is for format ${needs} only`);
+        else if (node) {
+          // A numeric chat id (-1001234567890) may be written unquoted.
+          const value = reader.string(node, `${hookLabel}: ${key}`);
+          if (value !== null) hookReceiver[field] = value.trim();
+        } else if (format === needs) reader.problem(hook, `${hookLabel}: format ${needs} needs ${key}`);
+      }
+      return hookReceiver;
     });
   }
   return receiver;

@@ -181,7 +181,9 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
         queued++;
       }
       for (const webhook of receiver.webhooks) {
-        await enqueueNotification(trx, { ...common, channel: 'webhook', target: { url: webhook.url, format: webhook.format } });
+        // The target is the webhook as the file said it when the notice was queued: a retry after an edit still reaches it.
+        const target = { url: webhook.url, format: webhook.format, ...(webhook.routingKey ? { routingKey: webhook.routingKey } : {}), ...(webhook.chatId ? { chatId: webhook.chatId } : {}) };
+        await enqueueNotification(trx, { ...common, channel: 'webhook', target });
         queued++;
       }
     }

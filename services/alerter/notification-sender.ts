@@ -7,7 +7,7 @@ import { renderEmail } from '../../lib/alerting/notify/email-message.ts';
 import { createMailSender, type MailSender } from '../../lib/alerting/notify/mail-sender.ts';
 import type { Notice } from '../../lib/alerting/notify/notice.ts';
 import { redactUrl, sendWebhook } from '../../lib/alerting/notify/send-webhook.ts';
-import { renderWebhookBody } from '../../lib/alerting/notify/webhook-body.ts';
+import { renderWebhookRequests } from '../../lib/alerting/notify/webhook-body.ts';
 import type { WebhookReceiver } from '../../lib/alerting/alerts-config.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { claimDueNotifications } from '../../lib/db/queries/claim-due-notifications.ts';
@@ -134,10 +134,16 @@ export function startNotificationSender(options: NotificationSenderOptions): Not
       await mailSender.send(to.map(String), message);
       return;
     }
-    const url = notification.target['url'];
-    const format = notification.target['format'] as WebhookReceiver['format'];
+    const { url, format, routingKey, chatId } = notification.target;
     if (typeof url !== 'string') throw new Error('the webhook notification has no URL');
-    await sendWebhook({ url, body: renderWebhookBody(notice, format), timeoutMs: sendTimeoutMs });
+    const hook: WebhookReceiver = {
+      url,
+      format: format as WebhookReceiver['format'],
+      ...(typeof routingKey === 'string' ? { routingKey } : {}),
+      ...(typeof chatId === 'string' ? { chatId } : {}),
+    };
+    // In turn, and all again on a retry: PagerDuty's events are keyed by alert, so a repeated one changes nothing.
+    for (const request of renderWebhookRequests(notice, hook)) await sendWebhook({ ...request, timeoutMs: sendTimeoutMs });
   };
 
   wake();

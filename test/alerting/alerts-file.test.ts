@@ -131,6 +131,45 @@ void test('every problem is reported at once, each with file:line', () => {
   assert.ok(problems.some((p) => p.includes("no receiver is named 'nobody'")));
 });
 
+void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_key (its url defaults to the Events API), ntfy a topic in its url', () => {
+  const config = parseAlertsFile([
+    'receivers:',
+    '  - name: oncall',
+    '    webhooks:',
+    '      - { format: pagerduty, routing_key: " R0UT1NG " }',
+    '      - { url: "https://api.telegram.org/bot1:T/sendMessage", format: telegram, chat_id: -1001234567890 }',
+    '      - { url: "https://ntfy.sh/vigil-ops", format: ntfy }',
+    '      - { url: "https://discord.com/api/webhooks/1/t", format: discord }',
+    '      - { url: "https://prod.workflows.test/x", format: msteams }',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(config.receivers[0]?.webhooks, [
+    { url: 'https://events.pagerduty.com/v2/enqueue', format: 'pagerduty', routingKey: 'R0UT1NG' },
+    { url: 'https://api.telegram.org/bot1:T/sendMessage', format: 'telegram', chatId: '-1001234567890' },
+    { url: 'https://ntfy.sh/vigil-ops', format: 'ntfy' },
+    { url: 'https://discord.com/api/webhooks/1/t', format: 'discord' },
+    { url: 'https://prod.workflows.test/x', format: 'msteams' },
+  ]);
+  const problems = problemsIn([
+    'receivers:', //                                                              1
+    '  - name: oncall', //                                                        2
+    '    webhooks:', //                                                           3
+    '      - { format: pagerduty }', //                                           4
+    '      - { url: "https://t.test/bot/sendMessage", format: telegram }', //      5
+    '      - { url: "https://ntfy.sh/", format: ntfy }', //                        6
+    '      - { url: "https://x.test/h", format: slack, chat_id: 5 }', //           7
+    '      - { url: "https://x.test/h", format: teams }', //                       8
+    '      - { url: "https://x.test/h", format: telegram, chat_id: "" }', //       9
+  ].join('\n'));
+  assertProblems(problems, [
+    [4, 'format pagerduty needs routing_key'],
+    [5, 'format telegram needs chat_id'],
+    [6, 'an ntfy url names its topic, as https://ntfy.sh/mytopic'],
+    [7, 'chat_id is for format telegram only'],
+    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, pagerduty'],
+    [9, 'chat_id must be a non-empty string'],
+  ], true);
+});
+
 void test('YAML syntax errors and duplicate keys carry their line', () => {
   assert.throws(() => parseAlertsFile('rules:\n  - name: a\n    name: b\n', 'f.yml'), /f\.yml:3: /);
   assert.throws(() => parseAlertsFile('rules: [\n', 'f.yml'), /f\.yml:\d+: /);

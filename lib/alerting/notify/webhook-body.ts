@@ -1,17 +1,42 @@
-// The body of a webhook POST in the format its receiver asked for.
+// The POSTs one webhook notice makes, in the format its receiver asked for: one for most
+// formats, one per alert for PagerDuty (whose events are per alert).
 import type { WebhookReceiver } from '../alerts-config.ts';
 import { renderAlertmanagerBody } from './alertmanager-body.ts';
+import { renderDiscordBody } from './discord-body.ts';
+import { renderMsTeamsBody } from './msteams-body.ts';
 import type { Notice } from './notice.ts';
+import { renderNtfyRequest } from './ntfy-body.ts';
+import { PAGERDUTY_EVENTS_URL, renderPagerDutyEvents } from './pagerduty-events.ts';
 import { renderSlackBody } from './slack-body.ts';
+import { renderTelegramBody } from './telegram-body.ts';
 import { renderVigilJsonBody } from './vigil-json-body.ts';
 
-export function renderWebhookBody(notice: Notice, format: WebhookReceiver['format']): unknown {
-  switch (format) {
-    case 'slack':
-      return renderSlackBody(notice);
-    case 'alertmanager':
-      return renderAlertmanagerBody(notice);
+export interface WebhookRequest {
+  url: string;
+  body: unknown;
+}
+
+export function renderWebhookRequests(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
+  const one = (body: unknown): WebhookRequest[] => [{ url: hook.url, body }];
+  switch (hook.format) {
     case 'json':
-      return renderVigilJsonBody(notice);
+      return one(renderVigilJsonBody(notice));
+    case 'slack':
+      return one(renderSlackBody(notice));
+    case 'alertmanager':
+      return one(renderAlertmanagerBody(notice));
+    case 'discord':
+      return one(renderDiscordBody(notice));
+    case 'msteams':
+      return one(renderMsTeamsBody(notice));
+    case 'telegram':
+      if (!hook.chatId) throw new Error('the telegram webhook has no chat_id');
+      return one(renderTelegramBody(notice, hook.chatId));
+    case 'ntfy':
+      return [renderNtfyRequest(notice, hook.url)];
+    case 'pagerduty': {
+      if (!hook.routingKey) throw new Error('the pagerduty webhook has no routing_key');
+      return renderPagerDutyEvents(notice, hook.routingKey).map((body) => ({ url: hook.url || PAGERDUTY_EVENTS_URL, body }));
+    }
   }
 }

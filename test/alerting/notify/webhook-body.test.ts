@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Notice } from '../../../lib/alerting/notify/notice.ts';
-import { renderWebhookBody } from '../../../lib/alerting/notify/webhook-body.ts';
+import type { WebhookReceiver } from '../../../lib/alerting/alerts-config.ts';
+import type { DiscordBody } from '../../../lib/alerting/notify/discord-body.ts';
+import type { MsTeamsBody } from '../../../lib/alerting/notify/msteams-body.ts';
+import type { Notice, NoticeAlert } from '../../../lib/alerting/notify/notice.ts';
+import { ntfyTopic, type NtfyRequest } from '../../../lib/alerting/notify/ntfy-body.ts';
+import { PAGERDUTY_EVENTS_URL, pagerDutyDedupKey, type PagerDutyEvent } from '../../../lib/alerting/notify/pagerduty-events.ts';
+import type { TelegramBody } from '../../../lib/alerting/notify/telegram-body.ts';
+import { renderWebhookRequests } from '../../../lib/alerting/notify/webhook-body.ts';
 
 const notice: Notice = {
   kind: 'resolved',
@@ -9,13 +15,115 @@ const notice: Notice = {
   alerts: [{ key: 'k', rule: 'r', host: 'h', labels: { a: 'b' }, severity: 'info', status: 'resolved', summary: 's', value: 1, threshold: 2, startsAt: 0, endsAt: 1000 }],
 };
 
-void test('each format gives its own body', () => {
-  assert.deepEqual(renderWebhookBody(notice, 'json'), {
+function alert(host: string, over: Partial<NoticeAlert> = {}): NoticeAlert {
+  return { key: `host_down|${host}`, rule: 'host_down', host, labels: {}, severity: 'critical', status: 'firing', summary: `${host} does not answer`, value: null, threshold: null, startsAt: Date.parse('2025-05-01T10:00:00Z'), endsAt: null, ...over };
+}
+
+const one = (n: Notice, hook: WebhookReceiver): unknown => {
+  const requests = renderWebhookRequests(n, hook);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0]?.url, hook.format === 'ntfy' ? requests[0]?.url : hook.url);
+  return requests[0]?.body;
+};
+
+void test('json, slack and alertmanager: one POST to the url, each in its own body', () => {
+  assert.deepEqual(one(notice, { url: 'https://x.test/h', format: 'json' }), {
     source: 'vigil',
     kind: 'resolved',
     receiver: 'ops',
     alerts: [{ key: 'k', rule: 'r', host: 'h', labels: { a: 'b' }, severity: 'info', status: 'resolved', summary: 's', value: 1, threshold: 2, startsAt: '1970-01-01T00:00:00.000Z', endsAt: '1970-01-01T00:00:01.000Z' }],
   });
-  assert.match((renderWebhookBody(notice, 'slack') as { text: string }).text, /^\*\[RESOLVED\] h: r\*/);
-  assert.equal((renderWebhookBody(notice, 'alertmanager') as { version: string }).version, '4');
+  assert.match((one(notice, { url: 'https://x.test/h', format: 'slack' }) as { text: string }).text, /^\*\[RESOLVED\] h: r\*/);
+  assert.equal((one(notice, { url: 'https://x.test/h', format: 'alertmanager' }) as { version: string }).version, '4');
+});
+
+void test('discord: the subject in bold and a line per alert, mentions off and markdown escaped, so a host name cannot ping @everyone', () => {
+  const body = one({ kind: 'firing', receiver: 'ops', alerts: [alert('web-1'), alert('@everyone', { summary: '**bold** [link](https://evil.test) <@&123>' })] }, { url: 'https://discord.test/api/webhooks/1/t', format: 'discord' }) as DiscordBody;
+  assert.deepEqual(body.allowed_mentions, { parse: [] });
+  const lines = body.content.split('\n');
+  assert.equal(lines[0], '**\\[CRITICAL\\] host\\_down on 2 hosts \\(2 alerts\\)**');
+  assert.equal(lines[1], '- web-1: host\\_down — web-1 does not answer');
+  assert.equal(lines[2], '- \\@everyone: host\\_down — \\*\\*bold\\*\\* \\[link\\]\\(https://evil.test\\) \\<\\@&123\\>');
+});
+
+void test('discord: a large group stays within 2,000 characters and counts what did not fit', () => {
+  const alerts = Array.from({ length: 300 }, (_, i) => alert(`host-${i}`, { summary: 'x'.repeat(40) }));
+  const body = one({ kind: 'firing', receiver: 'ops', alerts }, { url: 'https://discord.test/w', format: 'discord' }) as DiscordBody;
+  assert.ok(body.content.length <= 2000, `${body.content.length} characters`);
+  const lines = body.content.split('\n');
+  const shown = lines.filter((l) => l.startsWith('- ')).length;
+  assert.equal(lines.at(-1), `…and ${300 - shown} more`);
+  assert.ok(shown >= 20 && shown <= 30, `${shown} shown`);
+});
+
+void test('telegram: HTML to the chat id, escaped, without link previews, within 4,096 characters', () => {
+  const body = one({ kind: 'firing', receiver: 'ops', alerts: [alert('<b>web</b> & co')] }, { url: 'https://api.telegram.org/bot1:T/sendMessage', format: 'telegram', chatId: '-1001234567890' }) as TelegramBody;
+  assert.deepEqual(body, {
+    chat_id: '-1001234567890',
+    text: '<b>[CRITICAL] &lt;b&gt;web&lt;/b&gt; &amp; co: host_down</b>\n• &lt;b&gt;web&lt;/b&gt; &amp; co: host_down — &lt;b&gt;web&lt;/b&gt; &amp; co does not answer',
+    parse_mode: 'HTML',
+    link_preview_options: { is_disabled: true },
+  });
+  const many = one({ kind: 'firing', receiver: 'ops', alerts: Array.from({ length: 500 }, (_, i) => alert(`<${i}>`, { summary: '&'.repeat(100) })) }, { url: 'https://t.test/s', format: 'telegram', chatId: '1' }) as TelegramBody;
+  assert.ok(many.text.length <= 4096, `${many.text.length} characters`);
+  assert.match(many.text, /\n…and \d+ more$/);
+  assert.throws(() => renderWebhookRequests(notice, { url: 'https://t.test/s', format: 'telegram' }), /no chat_id/);
+});
+
+void test('msteams: one Adaptive Card, the title coloured by severity (green once resolved), markdown escaped', () => {
+  const body = one({ kind: 'firing', receiver: 'ops', alerts: [alert('web-1', { summary: '[click](https://evil.test) *now*' })] }, { url: 'https://prod.workflows.test/x', format: 'msteams' }) as MsTeamsBody;
+  assert.equal(body.type, 'message');
+  const card = body.attachments[0]?.content;
+  assert.equal(body.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
+  assert.equal(card?.type, 'AdaptiveCard');
+  assert.deepEqual(card?.body.map((b) => [b.text, b.color ?? null]), [
+    ['\\[CRITICAL\\] web\\-1: host\\_down', 'Attention'],
+    ['- web\\-1: host\\_down — \\[click\\]\\(https://evil.test\\) \\*now\\*', null],
+  ]);
+  const done = one(notice, { url: 'https://prod.workflows.test/x', format: 'msteams' }) as MsTeamsBody;
+  assert.equal(done.attachments[0]?.content.body[0]?.color, 'Good');
+});
+
+void test('ntfy: JSON to the server\'s root with the url\'s topic, priority from the severity, an emoji tag', () => {
+  const [request] = renderWebhookRequests({ kind: 'firing', receiver: 'ops', alerts: [alert('web-1')] }, { url: 'https://ntfy.sh/vigil-alerts', format: 'ntfy' }) as NtfyRequest[];
+  assert.deepEqual(request, {
+    url: 'https://ntfy.sh/',
+    body: { topic: 'vigil-alerts', title: '[CRITICAL] web-1: host_down', message: 'web-1: host_down — web-1 does not answer', priority: 5, tags: ['rotating_light'] },
+  });
+  const [warning] = renderWebhookRequests({ kind: 'firing', receiver: 'ops', alerts: [alert('a', { severity: 'warning' })] }, { url: 'https://ntfy.sh/t', format: 'ntfy' }) as NtfyRequest[];
+  assert.equal(warning?.body.priority, 4);
+  const [resolved] = renderWebhookRequests(notice, { url: 'https://ntfy.sh/t', format: 'ntfy' }) as NtfyRequest[];
+  assert.deepEqual([resolved?.body.priority, resolved?.body.tags], [3, ['white_check_mark']]);
+  // A server under a path keeps it; a query string is not the topic's.
+  assert.deepEqual(ntfyTopic('https://example.org/ntfy/ops?x=1'), { root: 'https://example.org/ntfy/', topic: 'ops' });
+  assert.equal(ntfyTopic('https://ntfy.sh/'), null);
+  assert.equal(ntfyTopic('https://ntfy.sh/bad topic!'), null);
+});
+
+void test('pagerduty: an event per alert keyed by the alert, trigger while firing and resolve once resolved, to the Events API v2 by default', () => {
+  const firing = renderWebhookRequests(
+    { kind: 'firing', receiver: 'ops', alerts: [alert('web-1', { dependents: ['app-1'] }), alert('db-1', { rule: 'disk_full', key: 'disk_full|db-1|/data', labels: { mountpoint: '/data' }, severity: 'warning', value: 97.5, threshold: 90 })] },
+    { url: PAGERDUTY_EVENTS_URL, format: 'pagerduty', routingKey: 'R0UT1NGKEY' },
+  );
+  assert.deepEqual(firing.map((r) => r.url), [PAGERDUTY_EVENTS_URL, PAGERDUTY_EVENTS_URL]);
+  assert.deepEqual(firing.map((r) => r.body), [
+    {
+      routing_key: 'R0UT1NGKEY', event_action: 'trigger', dedup_key: 'host_down|web-1',
+      payload: { summary: 'web-1: host_down — web-1 does not answer', source: 'web-1', severity: 'critical', timestamp: '2025-05-01T10:00:00.000Z', class: 'host_down', custom_details: { labels: {}, value: null, threshold: null, behind_it: ['app-1'] } },
+    },
+    {
+      routing_key: 'R0UT1NGKEY', event_action: 'trigger', dedup_key: 'disk_full|db-1|/data',
+      payload: { summary: 'db-1: disk_full [mountpoint=/data] — db-1 does not answer', source: 'db-1', severity: 'warning', timestamp: '2025-05-01T10:00:00.000Z', class: 'disk_full', custom_details: { labels: { mountpoint: '/data' }, value: 97.5, threshold: 90 } },
+    },
+  ]);
+  const resolved = renderWebhookRequests({ kind: 'resolved', receiver: 'ops', alerts: [alert('web-1', { status: 'resolved', endsAt: 1 })] }, { url: 'http://127.0.0.1:9/pd', format: 'pagerduty', routingKey: 'K' });
+  assert.deepEqual(resolved, [{ url: 'http://127.0.0.1:9/pd', body: { routing_key: 'K', event_action: 'resolve', dedup_key: 'host_down|web-1' } }]);
+  // PagerDuty keeps 255 characters of a dedup key: a longer alert key becomes a digest, the same each time.
+  const long = `check_failing|web-1|http:https://shop.example/${'a'.repeat(300)}`;
+  assert.match(pagerDutyDedupKey(long), /^vigil:sha256:[0-9a-f]{64}$/);
+  assert.equal(pagerDutyDedupKey(long), pagerDutyDedupKey(long));
+  assert.notEqual(pagerDutyDedupKey(long), pagerDutyDedupKey(`${long}b`));
+  const summary = ((renderWebhookRequests({ kind: 'firing', receiver: 'ops', alerts: [alert('h', { summary: 'y'.repeat(2000) })] }, { url: PAGERDUTY_EVENTS_URL, format: 'pagerduty', routingKey: 'K' })[0]?.body as PagerDutyEvent).payload?.summary ?? '');
+  assert.equal(summary.length, 1024);
+  assert.throws(() => renderWebhookRequests(notice, { url: PAGERDUTY_EVENTS_URL, format: 'pagerduty' }), /no routing_key/);
 });

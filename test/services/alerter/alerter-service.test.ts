@@ -7,7 +7,12 @@ import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
 import type { AlertsConfig } from '../../../lib/alerting/alerts-config.ts';
 import { DEFAULT_ALERTS } from '../../../lib/alerting/default-alerts.ts';
 import type { AlertmanagerBody } from '../../../lib/alerting/notify/alertmanager-body.ts';
+import type { DiscordBody } from '../../../lib/alerting/notify/discord-body.ts';
+import type { MsTeamsBody } from '../../../lib/alerting/notify/msteams-body.ts';
+import type { NtfyRequest } from '../../../lib/alerting/notify/ntfy-body.ts';
+import type { PagerDutyEvent } from '../../../lib/alerting/notify/pagerduty-events.ts';
 import type { SlackBody } from '../../../lib/alerting/notify/slack-body.ts';
+import type { TelegramBody } from '../../../lib/alerting/notify/telegram-body.ts';
 import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
 import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
@@ -782,6 +787,52 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.match(slackRow?.lastError ?? '', /answered 500/);
     assert.equal(hooksAt('/slack').length, 1);
     assert.equal(hooksAt('/am').length, 1);
+  });
+
+  void test('chat and paging formats: PagerDuty gets an event per alert, repeated whole after a failure with the same keys; Telegram, ntfy, Discord and Teams their bodies', async () => {
+    // The second PagerDuty event of the first notice fails once: the retry sends both again.
+    hooks.answer = (path, earlier) => (path === '/pd' && earlier === 1 ? 500 : 200);
+    await start({
+      config: config({
+        receivers: [{
+          name: 'oncall',
+          email: [],
+          webhooks: [
+            { url: `${hooks.url}/pd`, format: 'pagerduty', routingKey: 'R0UT1NG' },
+            { url: `${hooks.url}/bot1:T/sendMessage`, format: 'telegram', chatId: '-100200' },
+            { url: `${hooks.url}/ntfy/vigil-ops`, format: 'ntfy' },
+            { url: `${hooks.url}/discord`, format: 'discord' },
+            { url: `${hooks.url}/teams`, format: 'msteams' },
+          ],
+        }],
+        defaultReceivers: ['oncall'],
+      }),
+    });
+    await bus.publish('alert.events', firing('web-1', 'cpu-high'));
+    await bus.publish('alert.events', firing('web-2', 'cpu-high'));
+    await waitFor('both PagerDuty events through', 15_000, () => (hooksAt('/pd').length >= 3 ? true : undefined));
+    const pd = (): PagerDutyEvent[] => hooks.requests.filter((r) => r.path === '/pd').map((r) => r.body as PagerDutyEvent);
+    assert.deepEqual(pd().map((e) => `${e.event_action} ${e.dedup_key}`), ['trigger cpu-high|web-1', 'trigger cpu-high|web-2', 'trigger cpu-high|web-1', 'trigger cpu-high|web-2']);
+    assert.ok(pd().every((e) => e.routing_key === 'R0UT1NG' && e.payload?.severity === 'critical'));
+
+    await bus.publish('alert.events', resolved('web-1', 'cpu-high'));
+    await bus.publish('alert.events', resolved('web-2', 'cpu-high'));
+    await waitFor('the resolve events', 15_000, () => (hooksAt('/pd').length >= 5 ? true : undefined));
+    assert.deepEqual(pd().slice(4).map((e) => `${e.event_action} ${e.dedup_key} ${e.payload === undefined}`), ['resolve cpu-high|web-1 true', 'resolve cpu-high|web-2 true']);
+
+    await waitFor('the chat messages', 10_000, () => (hooksAt('/ntfy/').length >= 2 && hooksAt('/teams').length >= 2 ? true : undefined));
+    const telegram = hooksAt('/bot1:T/sendMessage').map((r) => r.body as TelegramBody);
+    assert.deepEqual(telegram.map((b) => [b.chat_id, b.text.split('\n')[0]]), [['-100200', '<b>[CRITICAL] cpu-high on 2 hosts (2 alerts)</b>'], ['-100200', '<b>[RESOLVED] cpu-high on 2 hosts (2 alerts)</b>']]);
+    const ntfy = hooksAt('/ntfy/').map((r) => r.body as NtfyRequest['body']);
+    assert.deepEqual(ntfy.map((b) => [b.topic, b.priority, b.tags[0]]), [['vigil-ops', 5, 'rotating_light'], ['vigil-ops', 3, 'white_check_mark']]);
+    assert.match((hooksAt('/discord')[0]?.body as DiscordBody).content, /^\*\*\\\[CRITICAL\\\] cpu-high on 2 hosts \\\(2 alerts\\\)\*\*\n- web-1: cpu-high/);
+    assert.equal((hooksAt('/teams')[1]?.body as MsTeamsBody).attachments[0]?.content.body[0]?.color, 'Good');
+    // What the outbox shows of a webhook: its origin and format, not the routing key.
+    const notifications = await listNotifications(testDb.db, { limit: 50 });
+    assert.ok(notifications.every((n) => n.status === 'sent'), JSON.stringify(notifications.map((n) => [n.target['format'], n.status, n.lastError])));
+    const pdRow = notifications.find((n) => n.target['format'] === 'pagerduty' && n.kind === 'firing');
+    assert.equal(pdRow?.attempts, 2);
+    assert.match(pdRow?.lastError ?? '', /answered 500/);
   });
 
   void test('without VIGIL_SMTP_URL the e-mail is recorded as failed, and webhooks still go out', async () => {
