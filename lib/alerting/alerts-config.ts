@@ -74,6 +74,8 @@ export interface HostAlerting {
   maintenance?: unknown;
   /** vigil_availability_target: the availability the host should keep, in percent (e.g. 99.9); availability reports judge against it. */
   availabilityTargetPct?: number;
+  /** vigil_status_name: what the public status page calls the host instead of its inventory name. */
+  statusName?: string;
 }
 
 export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'pagerduty'] as const;

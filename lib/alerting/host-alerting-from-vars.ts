@@ -1,7 +1,9 @@
 // A host's alerting settings from its inventory variables (and vigil_maintenance, carried for the
-// alerter, and vigil_availability_target for availability reports):
+// alerter, vigil_availability_target for availability reports and vigil_status_name for the public
+// status page):
 //   vigil_down_after: 5
 //   vigil_availability_target: 99.9
+//   vigil_status_name: Checkout API
 //   vigil_thresholds:
 //     cpu_busy: { warning: 90, critical: 98 }
 //     filesystem_used: { '/data': { warning: 95 }, '/boot': false }
@@ -17,6 +19,8 @@ import type { Severity } from './alert-event.ts';
 export type InvalidVariable = (variable: string, message: string) => never;
 
 const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
+/** Also a check's `name` (parse-check-specs.ts): a line on a status page, not a paragraph. */
+export const STATUS_NAME_MAX = 100;
 const OVERRIDE_KEYS = [...SEVERITIES, 'recover_at', 'for', 'enabled'];
 
 /** Only what the variables set: a host without them keeps the plain HostTarget shape. */
@@ -53,6 +57,13 @@ export function hostAlertingFromVars(vars: Record<string, unknown>, invalid: Inv
       invalid('vigil_availability_target', `must be a percentage above 0 and at most 100, such as 99.9, got ${show(target)}`);
     }
     alerting.availabilityTargetPct = value as number;
+  }
+  const statusName = vars['vigil_status_name'];
+  if (statusName !== undefined && statusName !== null && statusName !== '') {
+    if (typeof statusName !== 'string' && typeof statusName !== 'number') invalid('vigil_status_name', `must be text, got ${show(statusName)}`);
+    const text = String(statusName).trim();
+    if (text === '' || text.length > STATUS_NAME_MAX) invalid('vigil_status_name', `must be 1 to ${STATUS_NAME_MAX} characters, got ${show(statusName)}`);
+    alerting.statusName = text;
   }
   const maintenance = vars['vigil_maintenance'];
   if (maintenance !== undefined && maintenance !== null && maintenance !== '') {

@@ -33,6 +33,8 @@ export type CheckFailureReason = (typeof CHECK_FAILURE_REASONS)[number];
 
 export interface CheckResult {
   id: string;
+  /** The check's `name` in vigil_checks, when it has one. */
+  name?: string;
   kind: CheckKind;
   ok: boolean;
   /** Only when not ok. */

@@ -7,6 +7,8 @@ export type CheckKind = 'http' | 'tcp' | 'systemd';
 export interface HttpCheckSpec {
   kind: 'http';
   id: string;
+  /** What the status page calls the check instead of its id (`name:` in vigil_checks). */
+  name?: string;
   /** The URL requested, as written (it may carry basic-auth credentials; the id never does). */
   url: string;
   /** Status codes that count as up; the default is 200-299 (redirects are not followed). */
@@ -26,6 +28,8 @@ export interface HttpCheckSpec {
 export interface TcpCheckSpec {
   kind: 'tcp';
   id: string;
+  /** What the status page calls the check instead of its id (`name:` in vigil_checks). */
+  name?: string;
   host: string;
   port: number;
   timeoutMs: number;
@@ -34,6 +38,8 @@ export interface TcpCheckSpec {
 export interface SystemdCheckSpec {
   kind: 'systemd';
   id: string;
+  /** What the status page calls the check instead of its id (`name:` in vigil_checks). */
+  name?: string;
   /** The full unit name, with its type suffix (".service" added where the inventory left it out). */
   unit: string;
 }

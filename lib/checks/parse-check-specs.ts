@@ -2,11 +2,12 @@
 //   vigil_checks:
 //     - { http: "https://shop.example/health", status: [200, 204], keyword: "ok", timeout: 5, tls_expiry_days: 21 }
 //     - { tcp: "db.example:5432", timeout: 3 }
-//     - { systemd: nginx }
-// In group_vars YAML the list arrives as a list; in an INI file as text, read as YAML flow (which
+//     - { systemd: nginx, name: "Web server" }
+// `name`, on any check, is what the public status page calls it instead of its id. In group_vars YAML the list arrives as a list; in an INI file as text, read as YAML flow (which
 // also takes JSON and Python's literal syntax, [{'tcp': 'db:5432'}]). Every problem is reported
 // at once, each naming the host, the variable and the entry's index, as the inventory reader does.
 import { parse } from 'yaml';
+import { STATUS_NAME_MAX } from '../alerting/host-alerting-from-vars.ts';
 import { redactUrl } from '../redact-url.ts';
 import { secondsFromValue } from '../seconds-from-value.ts';
 import { httpCheckId, systemdCheckId, tcpCheckId } from './check-spec.ts';
@@ -23,9 +24,9 @@ export const DEFAULT_CONNECT_TIMEOUT_SEC = 5;
 export const MAX_TIMEOUT_SEC = 60;
 export const DEFAULT_TLS_EXPIRY_DAYS = 14;
 
-const HTTP_KEYS = ['http', 'status', 'keyword', 'timeout', 'connect_timeout', 'tls_expiry_days', 'tls_verify'];
-const TCP_KEYS = ['tcp', 'timeout'];
-const SYSTEMD_KEYS = ['systemd'];
+const HTTP_KEYS = ['http', 'name', 'status', 'keyword', 'timeout', 'connect_timeout', 'tls_expiry_days', 'tls_verify'];
+const TCP_KEYS = ['tcp', 'name', 'timeout'];
+const SYSTEMD_KEYS = ['systemd', 'name'];
 const KINDS = ['http', 'tcp', 'systemd'];
 
 export interface CheckSpecError {
@@ -99,9 +100,14 @@ function readEntry(entry: unknown, fail: Fail): CheckSpec | null {
   const known = kind === 'http' ? HTTP_KEYS : kind === 'tcp' ? TCP_KEYS : SYSTEMD_KEYS;
   const unknown = Object.keys(entry).filter((key) => !known.includes(key));
   if (unknown.length > 0) return fail(`unknown setting ${unknown.map((key) => `'${key}'`).join(', ')} for a ${kind} check (known: ${known.join(', ')})`);
-  if (kind === 'http') return readHttp(entry, fail);
-  if (kind === 'tcp') return readTcp(entry, fail);
-  return readSystemd(entry, fail);
+  const spec = kind === 'http' ? readHttp(entry, fail) : kind === 'tcp' ? readTcp(entry, fail) : readSystemd(entry, fail);
+  if (spec === null || entry['name'] == null) return spec;
+  // Not part of the id: renaming a check keeps its history and its alerts.
+  const name = entry['name'];
+  if (typeof name !== 'string' && typeof name !== 'number') return fail(`name must be text, got ${show(name)}`);
+  const text = String(name).trim();
+  if (text === '' || text.length > STATUS_NAME_MAX) return fail(`name must be 1 to ${STATUS_NAME_MAX} characters, got ${show(name)}`);
+  return { ...spec, name: text };
 }
 
 function readHttp(entry: Record<string, unknown>, fail: Fail): HttpCheckSpec | null {

@@ -5,6 +5,7 @@
 import { computeAvailability } from '../availability/compute-availability.ts';
 import { dailyAvailability } from '../availability/daily-availability.ts';
 import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
+import type { LatestCheck } from '../db/queries/select-latest-checks.ts';
 import { toPercent } from './api-availability.ts';
 import type { PublicIncident } from './status-incidents.ts';
 
@@ -13,10 +14,10 @@ export const STATUS_DAYS = 90;
 export type SubjectState = 'up' | 'down' | 'maintenance';
 
 export interface ApiStatusSubject {
-  /** The host's inventory name, or its check's id. */
+  /** The host's vigil_status_name or inventory name; a check's name (vigil_checks) or id. */
   name: string;
   kind: 'host' | 'check';
-  /** For a check, its host. */
+  /** For a check, its host, named as the host is. */
   host: string;
   state: SubjectState;
   /** Over the whole period, percent with three decimals; null when nothing was counted. */
@@ -47,13 +48,17 @@ export interface StatusGroupInputs {
 export interface StatusContext {
   title: string;
   now: number;
-  /** The check ids each host ran lately. */
-  checks: ReadonlyMap<string, readonly string[]>;
+  /** The checks each host ran lately. */
+  checks: ReadonlyMap<string, readonly LatestCheck[]>;
   /** Maintenance spans of the period for a host, sorted (maintenanceIntervals). */
   maintenance: (host: AvailabilityHost) => ReadonlyArray<[number, number]>;
   /** The host is in one of its maintenance windows now. */
   inMaintenance: (host: AvailabilityHost) => boolean;
   incidents: PublicIncident[];
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
 }
 
 /** Hosts built between two turns of the event loop: a page of thousands must not hold the web service. */
@@ -74,7 +79,7 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     const state: SubjectState = whole.down ? 'down' : ctx.inMaintenance(host) ? 'maintenance' : 'up';
     total++;
     if (state === 'down') down++;
-    return { name, kind, host: host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
+    return { name, kind, host: host.statusName ?? host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
   };
   let built = 0;
   const sections: ApiStatusPage['sections'] = [];
@@ -86,16 +91,18 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
       else byHost.set(episode.host, [episode]);
     }
     const subjects: ApiStatusSubject[] = [];
-    for (const host of hosts) {
-      if (host.removedAt !== null) continue;
+    // Visitors read the names shown, so those give the order; the internal ones stay unseen.
+    const shown = hosts.filter((h) => h.removedAt === null).map((h) => ({ host: h, name: h.statusName ?? h.name })).sort(byName);
+    for (const { host, name } of shown) {
       if (++built % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       const own = byHost.get(host.name) ?? [];
       const spans = ctx.maintenance(host);
-      subjects.push(subjectOf(host.name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
-      const ids = new Set(ctx.checks.get(host.name) ?? []);
-      for (const e of own) if (e.kind === 'check-failing' && e.check !== null && e.endedAt === null) ids.add(e.check);
-      for (const id of [...ids].sort((a, b) => a.localeCompare(b))) {
-        subjects.push(subjectOf(id, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === id), spans));
+      subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
+      const checks = new Map<string, string>();
+      for (const check of ctx.checks.get(host.name) ?? []) checks.set(check.id, check.name ?? check.id);
+      for (const e of own) if (e.kind === 'check-failing' && e.check !== null && e.endedAt === null && !checks.has(e.check)) checks.set(e.check, e.check);
+      for (const check of [...checks].map(([id, checkName]) => ({ id, name: checkName })).sort(byName)) {
+        subjects.push(subjectOf(check.name, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === check.id), spans));
       }
     }
     sections.push({ group, subjects });

@@ -75,10 +75,14 @@ export async function runSystemdChecks(runner: CommandRunner, specs: readonly Ch
   }
 }
 
-/** Results in the order of the inventory's list, whichever runner produced them. */
+/** Results in the order of the inventory's list, whichever runner produced them, each with its check's name. */
 export function inSpecOrder(specs: readonly CheckSpec[], results: readonly CheckResult[]): CheckResult[] {
   const byId = new Map(results.map((result) => [result.id, result]));
-  return specs.flatMap((spec) => byId.get(spec.id) ?? []);
+  return specs.flatMap((spec) => {
+    const result = byId.get(spec.id);
+    if (result === undefined) return [];
+    return spec.name === undefined ? result : { ...result, name: spec.name };
+  });
 }
 
 /** The sources whose hosts the worker reaches over SSH (or a local shell), where systemd checks can run. */

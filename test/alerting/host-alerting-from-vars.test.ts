@@ -47,6 +47,14 @@ void test('vigil_availability_target: a percentage, from YAML or INI text', () =
   }
 });
 
+void test('vigil_status_name: the status page\'s name for the host, trimmed, at most 100 characters', () => {
+  assert.deepEqual(hostAlertingFromVars({ vigil_status_name: ' Checkout API ' }, invalid), { alerting: { statusName: 'Checkout API' } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_status_name: '' }, invalid), {});
+  for (const bad of ['   ', 'x'.repeat(101), ['a'], { a: 1 }]) {
+    assert.throws(() => hostAlertingFromVars({ vigil_status_name: bad }, invalid), /^Error: vigil_status_name must be/, JSON.stringify(bad));
+  }
+});
+
 void test('bad values name the variable', () => {
   assert.throws(() => hostAlertingFromVars({ vigil_down_after: 'soon' }, invalid), /^Error: vigil_down_after must be a whole number/);
   assert.throws(() => hostAlertingFromVars({ vigil_down_after: 0 }, invalid), /vigil_down_after/);

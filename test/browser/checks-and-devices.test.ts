@@ -31,7 +31,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 const CHECKS: CheckResult[] = [
   { id: 'http:https://shop.example/health', kind: 'http', ok: true, latencyMs: 42, statusCode: 200, certDaysLeft: 9, certExpiring: true, certExpiresAt: '2026-12-02T00:00:00.000Z' },
   { id: 'tcp:db.example:5432', kind: 'tcp', ok: false, reason: 'refused', message: `connection refused ${HOSTILE}` },
-  { id: 'systemd:nginx.service', kind: 'systemd', ok: true, loadState: 'loaded', activeState: 'active', subState: 'running' },
+  { id: 'systemd:nginx.service', name: 'Web server', kind: 'systemd', ok: true, loadState: 'loaded', activeState: 'active', subState: 'running' },
 ];
 
 function supply(name: string, remainingPct: number | null, fields: Partial<PrinterSupply> = {}): PrinterSupply {
@@ -120,8 +120,10 @@ void describe('service checks and SNMP devices on the host page in Chromium', ()
     assert.equal(text[0]?.[3], `connection refused ${HOSTILE}`, 'the message is shown as text');
     const http = text.find((cells) => cells[0] === 'http:https://shop.example/health');
     assert.deepEqual(http?.slice(1), ['OK', 'HTTP 200, 42 ms', 'certificate expires in 9 d']);
-    const systemd = text.find((cells) => cells[0] === 'systemd:nginx.service');
+    // A named check: its name, its id under it.
+    const systemd = text.find((cells) => cells[0]?.startsWith('Web server'));
     assert.equal(systemd?.[2], 'active / running');
+    assert.equal(await page.locator('vigil-host-checks tr[data-check="systemd:nginx.service"] .check-id').textContent(), 'systemd:nginx.service');
     assert.equal(await page.locator('vigil-device-report').count(), 0, 'a host without a device report shows no device panel');
     await saveScreenshot(page, 'host-checks');
   });

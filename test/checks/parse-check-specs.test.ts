@@ -76,6 +76,19 @@ void test('a password in the URL stays in the spec but never reaches the id', ()
   assert.equal(spec.url, 'https://monitor:s3cret@api.example/health');
 });
 
+void test('a name, on any kind, is for the status page: trimmed, and not part of the id, so renaming keeps history', () => {
+  const named = specs([{ http: 'https://shop.example/health', name: ' Shop API ' }, { tcp: 'db.example:5432', name: 'Database' }, { systemd: 'nginx', name: 42 }]);
+  assert.deepEqual(named.map((spec) => [spec.id, spec.name]), [['http:https://shop.example/health', 'Shop API'], ['tcp:db.example:5432', 'Database'], ['systemd:nginx.service', '42']]);
+  assert.equal(specs([{ tcp: 'db.example:5432' }])[0]?.id, named[1]?.id);
+  assert.ok(!('name' in (specs([{ tcp: 'db.example:5432' }])[0] ?? {})), 'no name: none in the spec');
+  const found = errors([{ tcp: 'db:1', name: '' }, { tcp: 'db:2', name: 'x'.repeat(101) }, { tcp: 'db:3', name: ['a'] }]);
+  assert.deepEqual(found.map((error) => error.problem), [
+    'name must be 1 to 100 characters, got ""',
+    `name must be 1 to 100 characters, got "${'x'.repeat(101)}"`,
+    'name must be text, got ["a"]',
+  ]);
+});
+
 void test('every problem is reported at once, naming host, variable and index', () => {
   const found = errors([
     { http: 'ftp://files.example/' },

@@ -50,7 +50,8 @@ export class VigilHostChecks extends LitElement {
     .expiring {
       color: var(--vigil-warn);
     }
-    .meta {
+    .meta,
+    .check-id {
       color: var(--vigil-muted);
       font-size: 0.8rem;
     }
@@ -58,6 +59,7 @@ export class VigilHostChecks extends LitElement {
 
   override render() {
     const checks = this.checks;
+    // A named check (vigil_checks `name:`) shows its name, its id under it for the operator.
     if (checks === null) return html``;
     const rows = [...checks.results].sort((a, b) => Number(a.ok) - Number(b.ok) || a.id.localeCompare(b.id));
     return html`<p class="meta">
@@ -67,7 +69,7 @@ export class VigilHostChecks extends LitElement {
         <thead><tr><th>Check</th><th>State</th><th>Measured</th><th>Detail</th></tr></thead>
         <tbody>
           ${rows.map((check) => html`<tr data-check=${check.id}>
-            <td>${check.id}</td>
+            <td>${check.name === undefined ? check.id : html`${check.name}<div class="check-id">${check.id}</div>`}</td>
             <td class=${check.ok ? 'ok' : 'failing'}>${check.ok ? 'OK' : `failing: ${check.reason ?? 'error'}`}</td>
             <td>${measured(check)}</td>
             <td class=${check.certExpiring === true ? 'expiring' : ''}>${detail(check)}</td>

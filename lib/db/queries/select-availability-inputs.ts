@@ -14,6 +14,8 @@ export interface AvailabilityHost {
   maintenance: unknown;
   /** vigil_availability_target, percent; null when the host has none. */
   targetPct: number | null;
+  /** vigil_status_name: the public status page's name for it; null: its inventory name. */
+  statusName: string | null;
 }
 
 export interface AvailabilityEpisode {
@@ -55,6 +57,7 @@ export async function selectAvailabilityInputs(
       removedAt: row.removed_ms === null ? null : Number(row.removed_ms),
       maintenance: alerting?.['maintenance'] ?? null,
       targetPct: typeof alerting?.['availabilityTargetPct'] === 'number' ? alerting['availabilityTargetPct'] : null,
+      statusName: typeof alerting?.['statusName'] === 'string' ? alerting['statusName'] : null,
     };
   });
   if (hosts.length === 0) return { hosts, episodes: [] };

@@ -5,8 +5,14 @@
 import { sql } from 'kysely';
 import type { VigilDb } from '../database.ts';
 
-export async function selectLatestChecks(db: VigilDb, { hosts, since }: { hosts: readonly string[]; since: number }): Promise<Map<string, string[]>> {
-  const byHost = new Map<string, string[]>();
+export interface LatestCheck {
+  id: string;
+  /** Its `name` in vigil_checks when that poll ran; null: none. */
+  name: string | null;
+}
+
+export async function selectLatestChecks(db: VigilDb, { hosts, since }: { hosts: readonly string[]; since: number }): Promise<Map<string, LatestCheck[]>> {
+  const byHost = new Map<string, LatestCheck[]>();
   if (hosts.length === 0) return byHost;
   const rows = await sql<{ host: string; checks: unknown }>`
     SELECT h.host, newest.checks
@@ -17,8 +23,13 @@ export async function selectLatestChecks(db: VigilDb, { hosts, since }: { hosts:
   for (const row of rows.rows) {
     const checks = typeof row.checks === 'string' ? (JSON.parse(row.checks) as unknown) : row.checks;
     if (!Array.isArray(checks)) continue;
-    const ids = checks.map((check: unknown) => (typeof check === 'object' && check !== null ? (check as Record<string, unknown>)['id'] : undefined)).filter((id): id is string => typeof id === 'string');
-    byHost.set(row.host, ids);
+    const latest: LatestCheck[] = [];
+    for (const check of checks as unknown[]) {
+      if (typeof check !== 'object' || check === null) continue;
+      const { id, name } = check as Record<string, unknown>;
+      if (typeof id === 'string') latest.push({ id, name: typeof name === 'string' ? name : null });
+    }
+    byHost.set(row.host, latest);
   }
   return byHost;
 }

@@ -100,3 +100,45 @@ void describe('status routes with VIGIL_STATUS_PAGE=web,shop', () => {
     assert.match(css.payload, /\.bar-low/);
   });
 });
+
+void describe('status routes with public names (vigil_status_name, a check\'s name)', () => {
+  const web = useTestWebServer({ now: () => NOW, statusPage: { groups: ['shop'], title: 'Shop' } });
+
+  before(async () => {
+    const { db } = web.testDb;
+    await db.insertInto('hosts').values([
+      { name: 'ip-10-0-3-17.internal', address: '10.0.3.17', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ statusName: 'Checkout' }) },
+      { name: 'cart-1', address: '10.0.3.18', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY) },
+    ]).execute();
+    await db.insertInto('samples').values({
+      host: 'ip-10-0-3-17.internal', ts: new Date(NOW - 10_000), cpu_busy_pct: 5, cpu_count: 2, mem_total_bytes: 1, mem_available_bytes: 1, mem_used_pct: 50,
+      swap_total_bytes: 0, swap_used_bytes: 0, load1: 0, load5: 0, load15: 0, uptime_sec: 1, net_rx_bps: 0, net_tx_bps: 0, disk_used_pct_max: 10,
+      filesystems: '[]', interfaces: '[]',
+      checks: JSON.stringify([
+        { id: 'http:http://10.0.3.17:8080/internal/health?token=s3cret', name: 'Payments API', kind: 'http', ok: false, reason: 'status' },
+        { id: 'tcp:10.0.3.17:5432', kind: 'tcp', ok: true },
+      ]),
+    }).execute();
+    await db.insertInto('alert_episodes').values({
+      alert_key: 'check_failing|ip-10-0-3-17.internal|http', rule: 'check_failing', kind: 'check-failing', host: 'ip-10-0-3-17.internal',
+      labels: JSON.stringify({ id: 'http:http://10.0.3.17:8080/internal/health?token=s3cret' }), severity: 'critical', started_at: new Date(NOW - 2 * HOUR), ended_at: null,
+    }).execute();
+  });
+
+  void test('the page shows the public names, ordered by them, and nothing of the internal name or the check\'s URL', async () => {
+    const res = await web.server.inject({ url: '/api/v1/status' });
+    const page = JSON.parse(res.payload) as ApiStatusPage;
+    assert.deepEqual(page.sections[0]?.subjects.map((x) => `${x.kind} ${x.host} · ${x.name} ${x.state}`), [
+      'host cart-1 · cart-1 up',
+      'host Checkout · Checkout up',
+      'check Checkout · Payments API down',
+      'check Checkout · tcp:10.0.3.17:5432 up',
+    ]);
+    const html = (await web.server.inject({ url: '/status' })).payload;
+    for (const body of [res.payload, html]) {
+      assert.ok(!body.includes('ip-10-0-3-17'), 'no internal host name');
+      assert.ok(!body.includes('s3cret') && !body.includes('/internal/health'), 'no check URL');
+    }
+    assert.match(html, /<span class="of-host">Checkout ·<\/span> Payments API/);
+  });
+});

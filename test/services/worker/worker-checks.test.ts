@@ -115,15 +115,17 @@ function byId(checks: CheckResult[]): Map<string, CheckResult> {
 
 void test('a host\'s HTTP, HTTPS, TCP and systemd checks run with its poll and travel in the sample, in inventory order', async () => {
   const web = target('web', [
-    { http: `http://127.0.0.1:${plainPort}/health`, keyword: '"status":"ok"' },
+    { http: `http://127.0.0.1:${plainPort}/health`, keyword: '"status":"ok"', name: 'Health page' },
     { http: `https://localhost:${securePort}/health`, tls_verify: false },
     { tcp: `127.0.0.1:${plainPort}` },
-    { systemd: 'nginx' },
+    { systemd: 'nginx', name: 'Web server' },
   ]);
   const result = await poll(web);
   assert.equal(result.kind, 'sample', JSON.stringify(result));
   const checks = checksOf(result);
   assert.deepEqual(checks.map((check) => check.id), web.checks?.map((spec) => spec.id));
+  // A name travels with its check's result, whichever runner produced it.
+  assert.deepEqual(checks.map((check) => check.name ?? null), ['Health page', null, null, 'Web server']);
   const [health, tls, tcp, nginx] = checks;
   assert.deepEqual([health?.ok, health?.statusCode, health?.kind], [true, 200, 'http']);
   assert.ok((health?.latencyMs ?? -1) >= 0 && (health?.connectMs ?? -1) >= 0);
