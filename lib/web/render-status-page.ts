@@ -1,7 +1,8 @@
 // The public status page as HTML: no script, styles from /status.css (the server's content
 // security policy allows no inline style), refreshed by the browser every minute. Every text
 // comes from the inventory or the alerts and is escaped; nothing is built into markup raw.
-import type { IncidentImpact, IncidentStatus, PublicIncident } from './status-incidents.ts';
+import { escapeHtml } from '../escape-html.ts';
+import { INCIDENT_IMPACT_TEXT, INCIDENT_STATUS_TEXT, utcMinuteText, type PublicIncident } from './status-incidents.ts';
 import type { ApiStatusPage, ApiStatusSubject } from './status-page.ts';
 
 const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
@@ -12,9 +13,6 @@ const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
 
 const STATE_TEXT: Record<ApiStatusSubject['state'], string> = { up: 'Up', down: 'Down', maintenance: 'Maintenance' };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
 function pctText(pct: number | null): string {
   return pct === null ? 'no data' : `${pct} %`;
@@ -39,23 +37,17 @@ function renderSubject(subject: ApiStatusSubject, days: readonly string[]): stri
 </li>`;
 }
 
-const IMPACT_TEXT: Record<IncidentImpact, string> = { minor: 'Minor impact', major: 'Major impact', critical: 'Critical impact', maintenance: 'Maintenance' };
-const INCIDENT_STATUS_TEXT: Record<IncidentStatus, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
-
-function utcText(iso: string): string {
-  return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
-}
 
 function renderUpdates(incident: PublicIncident): string {
   const updates = incident.updates
-    .map((u) => `<li><span class="update-status">${INCIDENT_STATUS_TEXT[u.status]}</span> <time datetime="${escapeHtml(u.at)}">${escapeHtml(utcText(u.at))}</time><p class="message">${escapeHtml(u.message)}</p></li>`)
+    .map((u) => `<li><span class="update-status">${INCIDENT_STATUS_TEXT[u.status]}</span> <time datetime="${escapeHtml(u.at)}">${escapeHtml(utcMinuteText(u.at))}</time><p class="message">${escapeHtml(u.message)}</p></li>`)
     .join('\n');
   return `<ol class="updates">\n${updates}\n</ol>`;
 }
 
 function renderOpenIncident(incident: PublicIncident): string {
   return `<article class="incident impact-${incident.impact}">
-<h3><span class="incident-title">${escapeHtml(incident.title)}</span> <span class="impact">${IMPACT_TEXT[incident.impact]} · ${INCIDENT_STATUS_TEXT[incident.status]}</span></h3>
+<h3><span class="incident-title">${escapeHtml(incident.title)}</span> <span class="impact">${INCIDENT_IMPACT_TEXT[incident.impact]} · ${INCIDENT_STATUS_TEXT[incident.status]}</span></h3>
 ${renderUpdates(incident)}
 </article>`;
 }
@@ -68,7 +60,7 @@ function renderIncidents(incidents: readonly PublicIncident[]): { open: string; 
     open: open.length === 0 ? '' : `<section class="incidents">\n${open.map(renderOpenIncident).join('\n')}\n</section>`,
     past: past.length === 0 ? '' : `<section class="past-incidents">
 <h2>Past incidents</h2>
-${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="incident-title">${escapeHtml(i.title)}</span> <span class="resolved-at">${IMPACT_TEXT[i.impact]} · resolved ${escapeHtml(utcText(i.resolvedAt ?? ''))}</span></summary>\n${renderUpdates(i)}\n</details>`).join('\n')}
+${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="incident-title">${escapeHtml(i.title)}</span> <span class="resolved-at">${INCIDENT_IMPACT_TEXT[i.impact]} · resolved ${escapeHtml(utcMinuteText(i.resolvedAt ?? ''))}</span></summary>\n${renderUpdates(i)}\n</details>`).join('\n')}
 </section>`,
   };
 }
@@ -92,6 +84,7 @@ ${section.subjects.map((s) => renderSubject(s, page.days)).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/status.css">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(page.title)}: incidents" href="/status/feed.atom">
 </head>
 <body>
 <main>
@@ -100,7 +93,7 @@ ${section.subjects.map((s) => renderSubject(s, page.days)).join('\n')}
 ${incidents.open}
 ${sections}
 ${incidents.past}
-<footer>Availability over the last ${page.days.length} days, a bar a day (UTC); time in maintenance windows is not counted. Updated ${escapeHtml(page.at.replace('T', ' ').slice(0, 19))} UTC.</footer>
+<footer>Availability over the last ${page.days.length} days, a bar a day (UTC); time in maintenance windows is not counted. Updated ${escapeHtml(page.at.replace('T', ' ').slice(0, 19))} UTC. <a href="/status/feed.atom">Incidents feed (Atom)</a></footer>
 </main>
 </body>
 </html>

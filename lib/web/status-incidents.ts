@@ -11,6 +11,15 @@ export type IncidentImpact = (typeof INCIDENT_IMPACTS)[number];
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** What visitors read for each: the status page, its feed and the dashboard say them alike. */
+export const INCIDENT_IMPACT_TEXT: Record<IncidentImpact, string> = { minor: 'Minor impact', major: 'Major impact', critical: 'Critical impact', maintenance: 'Maintenance' };
+export const INCIDENT_STATUS_TEXT: Record<IncidentStatus, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+
+/** `2025-03-01 12:30 UTC` from ISO 8601: how the public page and its feed give times. */
+export function utcMinuteText(iso: string): string {
+  return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+}
+
 /** How long a resolved incident stays on the public page, as Statuspage's "past incidents". */
 export const RECENT_INCIDENT_DAYS = 14;
 

@@ -89,6 +89,14 @@ void describe('status page in Chromium', () => {
       await folded.locator('summary').click();
       assert.deepEqual(await folded.locator('.message').allTextContents(), ['Queue drained.', 'Queue backed up.']);
       assert.equal(await page.locator('img').count(), 0);
+      // The feed the page links to is well-formed XML to the browser's own parser, an entry per incident.
+      const feedHref = await page.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute('href');
+      assert.equal(feedHref, '/status/feed.atom');
+      const feed = await page.evaluate(async (href) => {
+        const xml = new DOMParser().parseFromString(await (await fetch(href)).text(), 'application/xml');
+        return { error: xml.querySelector('parsererror')?.textContent ?? null, titles: [...xml.querySelectorAll('entry > title')].map((t) => t.textContent) };
+      }, feedHref ?? '');
+      assert.deepEqual(feed, { error: null, titles: ['Checkout is slow (Identified)', '[Resolved] Mail delayed'] });
       await saveScreenshot(page, 'status-page');
       assert.deepEqual(problems, []);
     } finally {

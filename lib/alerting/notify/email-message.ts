@@ -1,6 +1,6 @@
 // The e-mail for one notice: a subject people can triage from the inbox
 // (`[CRITICAL] web-1: cpu-high`), and the same content as plain text and as HTML.
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import { formatLabels, highestSeverity, type Notice, type NoticeAlert } from './notice.ts';
 
 export interface EmailMessage {

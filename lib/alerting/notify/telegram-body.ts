@@ -2,7 +2,7 @@
 // https://api.telegram.org/bot<token>/sendMessage): HTML text of at most 4,096 characters to the
 // receiver's chat_id, without link previews.
 import { chatLines } from './chat-lines.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import type { Notice } from './notice.ts';
 
 export interface TelegramBody {

@@ -8,6 +8,7 @@ import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectAvailabilityInputs, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
 import { selectLatestChecks } from '../../../lib/db/queries/select-latest-checks.ts';
+import { renderStatusFeed } from '../../../lib/web/render-status-feed.ts';
 import { renderStatusPage, STATUS_PAGE_CSS } from '../../../lib/web/render-status-page.ts';
 import { listIncidents } from '../../../lib/db/queries/list-incidents.ts';
 import { RECENT_INCIDENT_DAYS, toPublicIncident } from '../../../lib/web/status-incidents.ts';
@@ -83,6 +84,19 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       handler: async (_request, h) => {
         if (!statusPage) return h.response(notFound).code(404);
         return h.response(renderStatusPage(await current())).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+      },
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/status/feed.atom',
+      options: { auth: false, description: 'The public status page\'s incidents as an Atom feed (no login; only with VIGIL_STATUS_PAGE)', validate: { query: anyQuery } },
+      handler: async (request, h) => {
+        if (!statusPage) return h.response(notFound).code(404);
+        // Absolute, as Atom wants: the address the visitor used (behind a proxy, the Host it forwarded).
+        const base = `${request.headers['x-forwarded-proto'] === 'https' ? 'https' : request.server.info.protocol}://${request.info.host}`;
+        const feed = renderStatusFeed(await current(), `${base}/status/feed.atom`, `${base}/status`);
+        return h.response(feed).type('application/atom+xml; charset=utf-8').header('cache-control', 'no-cache');
       },
     });
 

@@ -127,6 +127,26 @@ void describe('incident routes', () => {
     assert.equal((await web.server.inject({ url: '/api/v1/incidents?state=closed', headers: web.asViewer })).statusCode, 400);
   });
 
+  void test('the incidents feed: Atom, an entry per incident on the page, the most recently updated first, every text escaped, no poster', async () => {
+    const res = await web.server.inject({ url: '/status/feed.atom', headers: { host: 'status.example.org', 'x-forwarded-proto': 'https' } });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^application\/atom\+xml; charset=utf-8/);
+    const xml = res.payload;
+    assert.match(xml, /^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    assert.match(xml, /<id>https:\/\/status.example.org\/status\/feed.atom<\/id>/);
+    assert.match(xml, /<link rel="alternate" type="text\/html" href="https:\/\/status.example.org\/status"\/>/);
+    const entries = [...xml.matchAll(/<entry>\n<id>([^<]*)<\/id>\n<title>([^<]*)<\/title>[\s\S]*?<updated>([^<]*)<\/updated>[\s\S]*?<content type="text">([^<]*)<\/content>/g)];
+    // Both last updated at 13:30 (the postmortem note, the mail incident's opening): the later posted first.
+    assert.deepEqual(entries.map((m) => m[2]), ['Mail delayed (Investigating)', `[Resolved] Checkout slow &lt;img src=x onerror=alert(1)&gt;`]);
+    assert.match(entries[0]?.[1] ?? '', /^https:\/\/status.example.org\/status\/feed.atom\/incident\/\d+$/);
+    assert.equal(entries[0]?.[4], 'Investigating (2025-03-01 13:30 UTC): Line one\nline &lt;b&gt;two&lt;/b&gt;');
+    assert.match(entries[1]?.[4] ?? '', /^Resolved \(2025-03-01 13:30 UTC\): Postmortem: disk alerts now page\.\n\nResolved \(2025-03-01 12:30 UTC\): Space freed/);
+    const newest = entries.map((m) => m[3] ?? '').sort().at(-1);
+    assert.match(xml, new RegExp(`<updated>${newest}</updated>\n<author>`), 'the feed is as new as its newest entry');
+    assert.ok(!xml.includes('test-admin'));
+    assert.ok(!xml.includes('<img') && !xml.includes('<b>'));
+  });
+
   void test('a resolved incident leaves the public page after 14 days; an update that is not resolved reopens one', async () => {
     const all = JSON.parse((await web.server.inject({ url: '/api/v1/incidents', headers: web.asViewer })).payload) as { incidents: ApiIncident[] };
     const checkout = all.incidents.find((i) => i.status === 'resolved');

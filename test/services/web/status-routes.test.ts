@@ -13,7 +13,7 @@ void describe('status routes without VIGIL_STATUS_PAGE', () => {
   const web = useTestWebServer({ now: () => NOW });
 
   void test('there is no status page: 404 without a login, and no data', async () => {
-    for (const url of ['/status', '/api/v1/status', '/status.css']) {
+    for (const url of ['/status', '/api/v1/status', '/status.css', '/status/feed.atom']) {
       const res = await web.server.inject({ url });
       assert.equal(res.statusCode, 404, url);
       assert.match(res.payload, /set VIGIL_STATUS_PAGE/);

@@ -26,7 +26,7 @@ interface ErrorBody {
 const PUBLIC_ROUTES = [
   'GET /healthz', 'GET /readyz', 'POST /api/v1/session', 'GET /{path*}', 'GET /api/v1/openapi.json',
   // The public status page: 404 unless VIGIL_STATUS_PAGE names groups, and then only theirs (status-routes.test.ts).
-  'GET /status', 'GET /status.css', 'GET /api/v1/status',
+  'GET /status', 'GET /status.css', 'GET /api/v1/status', 'GET /status/feed.atom',
 ];
 /** Routes that must be admin-only whatever else changes. */
 const MUST_BE_ADMIN = [
