@@ -3,7 +3,7 @@
 // comes from the inventory or the alerts and is escaped; nothing is built into markup raw.
 import { escapeHtml } from '../escape-html.ts';
 import { INCIDENT_IMPACT_TEXT, INCIDENT_STATUS_TEXT, utcMinuteText, type PublicIncident } from './status-incidents.ts';
-import type { ApiStatusPage, ApiStatusSubject } from './status-page.ts';
+import type { ApiStatusMaintenance, ApiStatusPage, ApiStatusSubject } from './status-page.ts';
 
 const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
   operational: 'All systems operational',
@@ -65,6 +65,27 @@ ${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="inc
   };
 }
 
+function maintenanceWhen(window: ApiStatusMaintenance, at: string): string {
+  if (window.startsAt <= at) return `Under way, until ${utcMinuteText(window.endsAt)}`;
+  const start = utcMinuteText(window.startsAt);
+  const end = utcMinuteText(window.endsAt);
+  // The end's date only when it is another day.
+  return `${start.slice(0, 16)} – ${end.slice(0, 10) === start.slice(0, 10) ? end.slice(11) : end}`;
+}
+
+function renderMaintenance(page: ApiStatusPage): string {
+  if (page.maintenance.length === 0) return '';
+  const items = page.maintenance
+    .map((w) => `<li><span class="when">${escapeHtml(maintenanceWhen(w, page.at))}</span> <span class="hosts">${escapeHtml(w.hosts.join(', '))}</span></li>`)
+    .join('\n');
+  return `<section class="maintenance">
+<h2>Scheduled maintenance</h2>
+<ul class="windows">
+${items}
+</ul>
+</section>`;
+}
+
 export function renderStatusPage(page: ApiStatusPage): string {
   const incidents = renderIncidents(page.incidents);
   const sections = page.sections
@@ -91,6 +112,7 @@ ${section.subjects.map((s) => renderSubject(s, page.days)).join('\n')}
 <h1>${escapeHtml(page.title)}</h1>
 <p class="overall overall-${page.overall}">${OVERALL_TEXT[page.overall]}</p>
 ${incidents.open}
+${renderMaintenance(page)}
 ${sections}
 ${incidents.past}
 <footer>Availability over the last ${page.days.length} days, a bar a day (UTC); time in maintenance windows is not counted. Updated ${escapeHtml(page.at.replace('T', ' ').slice(0, 19))} UTC. <a href="/status/feed.atom">Incidents feed (Atom)</a></footer>
@@ -143,6 +165,10 @@ ul { list-style: none; margin: 0; padding: 0; background: var(--panel); border-r
 details { background: var(--panel); border-radius: 6px; padding: 0.5rem 0.9rem; margin: 0.4rem 0; }
 summary { cursor: pointer; overflow-wrap: anywhere; }
 details .updates { margin-top: 0.4rem; }
+.windows li { padding: 0.5rem 0.9rem; border-bottom: 1px solid rgba(127, 127, 127, 0.2); display: flex; gap: 0.8rem; flex-wrap: wrap; }
+.windows li:last-child { border-bottom: none; }
+.when { font-weight: 600; color: #4f7fd9; font-variant-numeric: tabular-nums; }
+.hosts { overflow-wrap: anywhere; }
 .empty, footer { color: var(--muted); }
 footer { margin-top: 2rem; font-size: 0.85rem; }
 `;

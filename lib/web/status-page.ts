@@ -37,6 +37,16 @@ export interface ApiStatusPage {
   sections: Array<{ group: string; subjects: ApiStatusSubject[] }>;
   /** Posted by operators: the open ones and those resolved in the last 14 days, newest first. */
   incidents: PublicIncident[];
+  /** The shown hosts' next maintenance window (vigil_maintenance) within 7 days, or the one under way; hosts sharing one listed together; soonest first. */
+  maintenance: ApiStatusMaintenance[];
+}
+
+export interface ApiStatusMaintenance {
+  /** ISO 8601; before the page's `at` for a window under way. */
+  startsAt: string;
+  endsAt: string;
+  /** The hosts, as the page names them. */
+  hosts: string[];
 }
 
 export interface StatusGroupInputs {
@@ -55,7 +65,12 @@ export interface StatusContext {
   /** The host is in one of its maintenance windows now. */
   inMaintenance: (host: AvailabilityHost) => boolean;
   incidents: PublicIncident[];
+  /** The host's next maintenance span starting within 7 days (or under way now); null: none. */
+  upcomingMaintenance: (host: AvailabilityHost) => readonly [number, number] | null;
 }
+
+/** How far ahead the page announces maintenance windows. */
+export const MAINTENANCE_AHEAD_DAYS = 7;
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name.localeCompare(b.name);
@@ -83,6 +98,8 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
   };
   let built = 0;
   const sections: ApiStatusPage['sections'] = [];
+  // By span: most hosts share their group's windows.
+  const maintenance = new Map<string, { span: readonly [number, number]; hosts: Set<string> }>();
   for (const { group, hosts, episodes } of groups) {
     const byHost = new Map<string, AvailabilityEpisode[]>();
     for (const episode of episodes) {
@@ -95,6 +112,13 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     const shown = hosts.filter((h) => h.removedAt === null).map((h) => ({ host: h, name: h.statusName ?? h.name })).sort(byName);
     for (const { host, name } of shown) {
       if (++built % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+      const next = ctx.upcomingMaintenance(host);
+      if (next) {
+        const key = `${next[0]}-${next[1]}`;
+        const listed = maintenance.get(key);
+        if (listed) listed.hosts.add(name);
+        else maintenance.set(key, { span: next, hosts: new Set([name]) });
+      }
       const own = byHost.get(host.name) ?? [];
       const spans = ctx.maintenance(host);
       subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
@@ -115,5 +139,8 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     days,
     sections,
     incidents: ctx.incidents,
+    maintenance: [...maintenance.values()]
+      .sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1])
+      .map(({ span, hosts }) => ({ startsAt: new Date(span[0]).toISOString(), endsAt: new Date(span[1]).toISOString(), hosts: [...hosts].sort((a, b) => a.localeCompare(b)) })),
   };
 }

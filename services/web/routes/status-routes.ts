@@ -13,7 +13,7 @@ import { renderStatusPage, STATUS_PAGE_CSS } from '../../../lib/web/render-statu
 import { listIncidents } from '../../../lib/db/queries/list-incidents.ts';
 import { RECENT_INCIDENT_DAYS, toPublicIncident } from '../../../lib/web/status-incidents.ts';
 import type { StatusPageCache } from '../status-page-cache.ts';
-import { buildStatusPage, STATUS_DAYS, type ApiStatusPage, type StatusGroupInputs } from '../../../lib/web/status-page.ts';
+import { buildStatusPage, MAINTENANCE_AHEAD_DAYS, STATUS_DAYS, type ApiStatusPage, type StatusGroupInputs } from '../../../lib/web/status-page.ts';
 
 export interface StatusRoutesOptions {
   db: VigilDb;
@@ -56,9 +56,15 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       const checks = await selectLatestChecks(db, { hosts: names, since: at - DAY_MS });
       const incidents = await listIncidents(db, { openOrResolvedSince: at - RECENT_INCIDENT_DAYS * DAY_MS, limit: 100 });
       const spansOf = maintenanceSpansOf(from, at);
+      // A day more than announced, so that a window starting on the last day is not cut short.
+      const aheadOf = maintenanceSpansOf(at, at + (MAINTENANCE_AHEAD_DAYS + 1) * DAY_MS);
+      const upcomingMaintenance = (host: AvailabilityHost): readonly [number, number] | null => {
+        const next = aheadOf(host.maintenance)[0];
+        return next && next[0] < at + MAINTENANCE_AHEAD_DAYS * DAY_MS ? next : null;
+      };
       const maintenance = (host: AvailabilityHost): Array<[number, number]> => spansOf(host.maintenance);
       const inMaintenance = (host: AvailabilityHost): boolean => isInMaintenance(parseMaintenanceWindows(host.maintenance).windows, at);
-      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance, incidents: incidents.map(toPublicIncident) });
+      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance, incidents: incidents.map(toPublicIncident), upcomingMaintenance });
     };
 
     const current = (): Promise<ApiStatusPage> => cache.get(() => build(now()));

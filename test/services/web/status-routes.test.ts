@@ -101,14 +101,19 @@ void describe('status routes with VIGIL_STATUS_PAGE=web,shop', () => {
   });
 });
 
-void describe('status routes with public names (vigil_status_name, a check\'s name)', () => {
+// Sundays 02:00-04:00 in Berlin: 01:00-03:00 UTC in winter.
+const SUNDAY_NIGHT = [{ days: ['sun'], start: '02:00', end: '04:00', timezone: 'Europe/Berlin' }];
+
+void describe('status routes with public names (vigil_status_name, a check\'s name) and maintenance ahead', () => {
   const web = useTestWebServer({ now: () => NOW, statusPage: { groups: ['shop'], title: 'Shop' } });
 
   before(async () => {
     const { db } = web.testDb;
     await db.insertInto('hosts').values([
-      { name: 'ip-10-0-3-17.internal', address: '10.0.3.17', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ statusName: 'Checkout' }) },
-      { name: 'cart-1', address: '10.0.3.18', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY) },
+      { name: 'ip-10-0-3-17.internal', address: '10.0.3.17', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ statusName: 'Checkout', maintenance: SUNDAY_NIGHT }) },
+      { name: 'cart-1', address: '10.0.3.18', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ maintenance: SUNDAY_NIGHT }) },
+      // Every day 11:00-13:00 UTC: under way at noon.
+      { name: 'search-1', address: '10.0.3.19', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ maintenance: [{ start: '11:00', end: '13:00' }] }) },
     ]).execute();
     await db.insertInto('samples').values({
       host: 'ip-10-0-3-17.internal', ts: new Date(NOW - 10_000), cpu_busy_pct: 5, cpu_count: 2, mem_total_bytes: 1, mem_available_bytes: 1, mem_used_pct: 50,
@@ -133,6 +138,7 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
       'host Checkout · Checkout up',
       'check Checkout · Payments API down',
       'check Checkout · tcp:10.0.3.17:5432 up',
+      'host search-1 · search-1 maintenance',
     ]);
     const html = (await web.server.inject({ url: '/status' })).payload;
     for (const body of [res.payload, html]) {
@@ -140,5 +146,17 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
       assert.ok(!body.includes('s3cret') && !body.includes('/internal/health'), 'no check URL');
     }
     assert.match(html, /<span class="of-host">Checkout ·<\/span> Payments API/);
+  });
+
+  void test('the next maintenance window of each host within 7 days, hosts sharing one listed together, the one under way first', async () => {
+    const page = JSON.parse((await web.server.inject({ url: '/api/v1/status' })).payload) as ApiStatusPage;
+    assert.deepEqual(page.maintenance, [
+      { startsAt: '2025-03-01T12:00:00.000Z', endsAt: '2025-03-01T13:00:00.000Z', hosts: ['search-1'] },
+      { startsAt: '2025-03-02T01:00:00.000Z', endsAt: '2025-03-02T03:00:00.000Z', hosts: ['cart-1', 'Checkout'] },
+    ]);
+    const html = (await web.server.inject({ url: '/status' })).payload;
+    assert.ok(html.includes('<li><span class="when">Under way, until 2025-03-01 13:00 UTC</span> <span class="hosts">search-1</span></li>'));
+    assert.ok(html.includes('<li><span class="when">2025-03-02 01:00 – 03:00 UTC</span> <span class="hosts">cart-1, Checkout</span></li>'));
+    assert.ok(html.indexOf('<h2>Scheduled maintenance</h2>') < html.indexOf('<h2>shop</h2>'));
   });
 });
