@@ -76,31 +76,42 @@ function coversLocal(window: MaintenanceWindow, { weekday, minute }: { weekday: 
 }
 
 const MINUTE_MS = 60_000;
-/** Longest step between two looks at the clock: a DST change inside one can shift a window's edge by at most this. */
-const MAX_STEP_MINUTES = 60;
+const DAY_MS = 86_400_000;
 
 /**
  * The spans of [fromMs, toMs) that the windows cover, merged and in order. A window's state can
- * only change at a local minute it names, so the walk jumps from one such minute to the next
- * (at most an hour at a time, so that a daylight-saving change moves an edge by an hour at most).
+ * only change at a local minute it names or where its zone's offset to UTC changes (daylight
+ * saving), so the walk jumps from one such minute to the next. The offsets are read from the
+ * zone's rules once a day of the period and at each change found: reading the local time at every
+ * step cost 90-day reports most of their time (a formatter call per step, up to 24 a day).
  */
 export function maintenanceIntervals(windows: MaintenanceWindow[], fromMs: number, toMs: number): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   if (windows.length === 0 || toMs <= fromMs) return spans;
+  const timelines = new Map<string, OffsetTimeline>();
+  const timelineOf = (timezone: string): OffsetTimeline => {
+    let timeline = timelines.get(timezone);
+    if (!timeline) timelines.set(timezone, (timeline = new OffsetTimeline(timezone, fromMs, toMs)));
+    return timeline;
+  };
   let at = fromMs;
   while (at < toMs) {
+    const minuteStart = Math.floor(at / MINUTE_MS) * MINUTE_MS;
     let covered = false;
-    let stepMinutes = MAX_STEP_MINUTES;
+    let stepMinutes = DAY_MINUTES;
     for (const window of windows) {
-      const local = localTime(at, window.timezone);
+      const timeline = timelineOf(window.timezone);
+      const local = localTimeAt(minuteStart, timeline.offsetAt(minuteStart));
       covered ||= coversLocal(window, local);
       for (const edge of [window.startMinute, window.endMinute]) {
         const ahead = (((edge - local.minute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
         if (ahead > 0) stepMinutes = Math.min(stepMinutes, ahead);
       }
+      const change = timeline.nextChangeAfter(minuteStart);
+      if (change !== null) stepMinutes = Math.min(stepMinutes, (change - minuteStart) / MINUTE_MS);
     }
     // The next whole minute counts as the first of the step: `at` may be mid-minute.
-    const next = Math.min(toMs, Math.floor(at / MINUTE_MS) * MINUTE_MS + stepMinutes * MINUTE_MS);
+    const next = Math.min(toMs, minuteStart + stepMinutes * MINUTE_MS);
     const last = spans[spans.length - 1];
     if (covered) {
       if (last && last[1] === at) last[1] = next;
@@ -111,13 +122,90 @@ export function maintenanceIntervals(windows: MaintenanceWindow[], fromMs: numbe
   return spans;
 }
 
+/** A zone's offset to UTC over a period: the offset at its start and each minute it changes. */
+class OffsetTimeline {
+  /** [from (a minute), offset in minutes], in order; the first from is the period's first minute. */
+  private readonly segments: Array<[number, number]> = [];
+  private index = 0;
+
+  constructor(private readonly timezone: string, fromMs: number, toMs: number) {
+    let at = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS;
+    let offset = utcOffsetMinutes(at, timezone);
+    this.segments.push([at, offset]);
+    // A zone changes its offset at most twice a year, never twice within a day.
+    while (at < toMs) {
+      const probe = Math.min(at + DAY_MS, Math.ceil(toMs / MINUTE_MS) * MINUTE_MS);
+      const later = utcOffsetMinutes(probe, timezone);
+      if (later !== offset) {
+        // The first minute of the new offset, in (at, probe].
+        let lo = at;
+        let hi = probe;
+        while (hi - lo > MINUTE_MS) {
+          const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+          if (utcOffsetMinutes(mid, timezone) === offset) lo = mid;
+          else hi = mid;
+        }
+        this.segments.push([hi, later]);
+        offset = later;
+      }
+      if (probe === at) break;
+      at = probe;
+    }
+  }
+
+  /** Minutes must be asked in order, as the walk does. */
+  offsetAt(minute: number): number {
+    while (this.index + 1 < this.segments.length && (this.segments[this.index + 1]?.[0] ?? Infinity) <= minute) this.index++;
+    return this.segments[this.index]?.[1] ?? 0;
+  }
+
+  nextChangeAfter(minute: number): number | null {
+    const next = this.segments[this.index + 1];
+    return next && next[0] > minute ? next[0] : null;
+  }
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function localTime(atMs: number, timezone: string): { weekday: number; minute: number } {
+/** The zone's local time minus UTC at atMs, in whole minutes. */
+function utcOffsetMinutes(atMs: number, timezone: string): number {
   let formatter = formatters.get(timezone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
     formatters.set(timezone, formatter);
+  }
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  for (const part of formatter.formatToParts(new Date(atMs))) {
+    if (part.type === 'year') year = Number(part.value);
+    else if (part.type === 'month') month = Number(part.value);
+    else if (part.type === 'day') day = Number(part.value);
+    else if (part.type === 'hour') hour = Number(part.value);
+    else if (part.type === 'minute') minute = Number(part.value);
+  }
+  return Math.round((Date.UTC(year, month - 1, day, hour, minute) - Math.floor(atMs / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+}
+
+/** The local weekday (0 Sunday) and minute of the day at a UTC minute, given the zone's offset then. */
+function localTimeAt(minuteMs: number, offsetMinutes: number): { weekday: number; minute: number } {
+  const local = new Date(minuteMs + offsetMinutes * MINUTE_MS);
+  return { weekday: local.getUTCDay(), minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
+}
+
+const weekdayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local weekday and minute straight from the zone's rules, for one instant (isInMaintenance).
+ * Kept apart from the walk's offsets on purpose: a test holds the two to agree minute by minute.
+ */
+function localTime(atMs: number, timezone: string): { weekday: number; minute: number } {
+  let formatter = weekdayFormatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    weekdayFormatters.set(timezone, formatter);
   }
   const parts = formatter.formatToParts(new Date(atMs));
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';

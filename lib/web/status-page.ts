@@ -5,6 +5,7 @@
 import { computeAvailability } from '../availability/compute-availability.ts';
 import { dailyAvailability } from '../availability/daily-availability.ts';
 import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
+import type { MaintenanceFacts } from '../availability/maintenance-spans.ts';
 import type { LatestCheck } from '../db/queries/select-latest-checks.ts';
 import { toPercent } from './api-availability.ts';
 import type { PublicIncident } from './status-incidents.ts';
@@ -60,13 +61,9 @@ export interface StatusContext {
   now: number;
   /** The checks each host ran lately. */
   checks: ReadonlyMap<string, readonly LatestCheck[]>;
-  /** Maintenance spans of the period for a host, sorted (maintenanceIntervals). */
-  maintenance: (host: AvailabilityHost) => ReadonlyArray<[number, number]>;
-  /** The host is in one of its maintenance windows now. */
-  inMaintenance: (host: AvailabilityHost) => boolean;
+  /** The host's maintenance spans of the period, whether it is in a window now, and its next window (maintenanceFactsOf). */
+  maintenance: (host: AvailabilityHost) => MaintenanceFacts;
   incidents: PublicIncident[];
-  /** The host's next maintenance span starting within 7 days (or under way now); null: none. */
-  upcomingMaintenance: (host: AvailabilityHost) => readonly [number, number] | null;
 }
 
 /** How far ahead the page announces maintenance windows. */
@@ -85,13 +82,14 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
   let total = 0;
   let down = 0;
   const subjectOf = (
-    name: string, kind: ApiStatusSubject['kind'], host: AvailabilityHost, outages: AvailabilityEpisode[], spans: ReadonlyArray<[number, number]>,
+    name: string, kind: ApiStatusSubject['kind'], host: AvailabilityHost, outages: AvailabilityEpisode[], facts: MaintenanceFacts,
   ): ApiStatusSubject => {
+    const spans = facts.spans;
     const life = { since: host.createdAt, until: host.removedAt, now: ctx.now };
     const whole = computeAvailability(outages, spans, { from, to: ctx.now, ...life });
     const daily = dailyAvailability(outages, spans, life, STATUS_DAYS);
     if (days.length === 0) days = daily.map((d) => d.day);
-    const state: SubjectState = whole.down ? 'down' : ctx.inMaintenance(host) ? 'maintenance' : 'up';
+    const state: SubjectState = whole.down ? 'down' : facts.now ? 'maintenance' : 'up';
     total++;
     if (state === 'down') down++;
     return { name, kind, host: host.statusName ?? host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
@@ -112,7 +110,8 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     const shown = hosts.filter((h) => h.removedAt === null).map((h) => ({ host: h, name: h.statusName ?? h.name })).sort(byName);
     for (const { host, name } of shown) {
       if (++built % HOSTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-      const next = ctx.upcomingMaintenance(host);
+      const facts = ctx.maintenance(host);
+      const next = facts.next;
       if (next) {
         const key = `${next[0]}-${next[1]}`;
         const listed = maintenance.get(key);
@@ -120,13 +119,12 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
         else maintenance.set(key, { span: next, hosts: new Set([name]) });
       }
       const own = byHost.get(host.name) ?? [];
-      const spans = ctx.maintenance(host);
-      subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), spans));
+      subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), facts));
       const checks = new Map<string, string>();
       for (const check of ctx.checks.get(host.name) ?? []) checks.set(check.id, check.name ?? check.id);
       for (const e of own) if (e.kind === 'check-failing' && e.check !== null && e.endedAt === null && !checks.has(e.check)) checks.set(e.check, e.check);
       for (const check of [...checks].map(([id, checkName]) => ({ id, name: checkName })).sort(byName)) {
-        subjects.push(subjectOf(check.name, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === check.id), spans));
+        subjects.push(subjectOf(check.name, 'check', host, own.filter((e) => e.kind === 'check-failing' && e.check === check.id), facts));
       }
     }
     sections.push({ group, subjects });

@@ -97,4 +97,39 @@ void describe('maintenance windows', () => {
     // Kolkata's window every day (31) and New York's on the 8 Tuesdays and Fridays of March 2025.
     assert.equal(spans.length, 39);
   });
+
+  void test('the walk agrees with isInMaintenance minute by minute across spring and autumn changes of both hemispheres, a half-hour one included', () => {
+    const { windows } = parseMaintenanceWindows([
+      // 02:00-03:00 local does not exist on Berlin's spring change day and happens twice in autumn.
+      { start: '02:15', end: '03:15', timezone: 'Europe/Berlin' },
+      { days: ['sun'], start: '01:30', end: '02:30', timezone: 'America/New_York' },
+      { start: '02:00', end: '02:45', timezone: 'Australia/Sydney' },
+      // Lord Howe Island moves its clocks by 30 minutes.
+      { days: ['sat', 'sun'], start: '01:45', end: '02:15', timezone: 'Australia/Lord_Howe' },
+      { start: '23:50', end: '00:20', timezone: 'Asia/Kathmandu' },
+    ]);
+    // March 2025 (New York the 9th, Berlin the 30th) to early April (Sydney and Lord Howe the 6th);
+    // late September to early November (the same zones the other way).
+    for (const [fromText, toText] of [['2025-03-05T00:00:00Z', '2025-04-10T00:00:00Z'], ['2025-09-30T00:00:00Z', '2025-11-05T00:00:00Z']] as const) {
+      const from = at(fromText);
+      const to = at(toText);
+      const spans = maintenanceIntervals(windows, from, to);
+      let i = 0;
+      let covered = 0;
+      for (let ms = from; ms < to; ms += 60_000) {
+        while (i < spans.length && (spans[i]?.[1] ?? 0) <= ms) i++;
+        const inSpan = i < spans.length && (spans[i]?.[0] ?? Infinity) <= ms;
+        assert.equal(inSpan, isInMaintenance(windows, ms), new Date(ms).toISOString());
+        if (inSpan) covered++;
+      }
+      assert.ok(covered > 36 * 60, `${covered} minutes covered from ${fromText}`);
+    }
+    // Berlin's autumn change (26 October 2025, 03:00 CEST back to 02:00 CET, at 01:00 UTC): 02:15-03:00
+    // CEST is 00:15-01:00 UTC; the clock reads 02:00-02:15 again (out of the window), then 02:15-03:15 CET is 01:15-02:15 UTC.
+    const berlin = maintenanceIntervals([windows[0] as (typeof windows)[number]], at('2025-10-26T00:00:00Z'), at('2025-10-26T03:00:00Z'));
+    assert.deepEqual(berlin.map(([a, b]) => [new Date(a).toISOString().slice(11, 16), new Date(b).toISOString().slice(11, 16)]), [['00:15', '01:00'], ['01:15', '02:15']]);
+    // Spring (30 March 2025): 02:00-03:00 does not exist; 03:00-03:15 CEST (01:00-01:15 UTC) is all there is.
+    const spring = maintenanceIntervals([windows[0] as (typeof windows)[number]], at('2025-03-30T00:00:00Z'), at('2025-03-30T03:00:00Z'));
+    assert.deepEqual(spring.map(([a, b]) => [new Date(a).toISOString().slice(11, 16), new Date(b).toISOString().slice(11, 16)]), [['01:00', '01:15']]);
+  });
 });

@@ -3,8 +3,7 @@
 // many visitors ask: a public page must not let the world load the database.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { isInMaintenance, parseMaintenanceWindows } from '../../../lib/alerting/maintenance-windows.ts';
-import { maintenanceSpansOf } from '../../../lib/availability/maintenance-spans.ts';
+import { maintenanceFactsOf, type MaintenanceFacts } from '../../../lib/availability/maintenance-spans.ts';
 import type { VigilDb } from '../../../lib/db/database.ts';
 import { selectAvailabilityInputs, type AvailabilityHost } from '../../../lib/db/queries/select-availability-inputs.ts';
 import { selectLatestChecks } from '../../../lib/db/queries/select-latest-checks.ts';
@@ -55,16 +54,9 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       const names = [...new Set(groups.flatMap((g) => g.hosts.map((h) => h.name)))];
       const checks = await selectLatestChecks(db, { hosts: names, since: at - DAY_MS });
       const incidents = await listIncidents(db, { openOrResolvedSince: at - RECENT_INCIDENT_DAYS * DAY_MS, limit: 100 });
-      const spansOf = maintenanceSpansOf(from, at);
-      // A day more than announced, so that a window starting on the last day is not cut short.
-      const aheadOf = maintenanceSpansOf(at, at + (MAINTENANCE_AHEAD_DAYS + 1) * DAY_MS);
-      const upcomingMaintenance = (host: AvailabilityHost): readonly [number, number] | null => {
-        const next = aheadOf(host.maintenance)[0];
-        return next && next[0] < at + MAINTENANCE_AHEAD_DAYS * DAY_MS ? next : null;
-      };
-      const maintenance = (host: AvailabilityHost): Array<[number, number]> => spansOf(host.maintenance);
-      const inMaintenance = (host: AvailabilityHost): boolean => isInMaintenance(parseMaintenanceWindows(host.maintenance).windows, at);
-      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, inMaintenance, incidents: incidents.map(toPublicIncident), upcomingMaintenance });
+      const factsOf = maintenanceFactsOf(from, at, MAINTENANCE_AHEAD_DAYS * DAY_MS);
+      const maintenance = (host: AvailabilityHost): MaintenanceFacts => factsOf(host.maintenance);
+      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, incidents: incidents.map(toPublicIncident) });
     };
 
     const current = (): Promise<ApiStatusPage> => cache.get(() => build(now()));
