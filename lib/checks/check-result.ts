@@ -20,12 +20,14 @@ export const CHECK_FAILURE_REASONS = [
   'status',
   /** The keyword was not in the body (within the size cap). */
   'keyword',
-  /** systemd knows no such unit. */
+  /** systemd knows no such unit; the file does not exist (or cannot be seen by the monitoring user). */
   'not-found',
   /** The unit is in the failed state. */
   'failed',
   /** The unit is loaded but not active (inactive, activating, deactivating). */
   'inactive',
+  /** The file was modified longer ago than the check allows. */
+  'stale',
   /** Anything else; the message says what. */
   'error',
 ] as const;
@@ -56,4 +58,6 @@ export interface CheckResult {
   loadState?: string;
   activeState?: string;
   subState?: string;
+  /** file: seconds since it was modified, by the host's clock (never below 0). */
+  ageSec?: number;
 }

@@ -2,7 +2,7 @@
 // Every spec carries its id: the check's identity in results, alerts and the dashboard, made only
 // from what the check targets, so tuning a timeout or a keyword keeps its history and its alerts.
 
-export type CheckKind = 'http' | 'tcp' | 'systemd';
+export type CheckKind = 'http' | 'tcp' | 'systemd' | 'file';
 
 export interface HttpCheckSpec {
   kind: 'http';
@@ -44,6 +44,18 @@ export interface SystemdCheckSpec {
   unit: string;
 }
 
+/** A file on the host that must exist and, with maxAgeSec, have been modified lately: a cron job's or a backup's mark of success. */
+export interface FileCheckSpec {
+  kind: 'file';
+  id: string;
+  /** What the status page calls the check instead of its id (`name:` in vigil_checks). */
+  name?: string;
+  /** Absolute. */
+  path: string;
+  /** How old (by its modification time, on the host's clock) it may get; null: it need only exist. */
+  maxAgeSec: number | null;
+}
+
 /** Inclusive: one code is a range of one; "2xx" is 200-299. */
 export interface StatusRange {
   from: number;
@@ -54,7 +66,7 @@ export function statusAccepted(statuses: readonly StatusRange[], code: number): 
   return statuses.some((range) => code >= range.from && code <= range.to);
 }
 
-export type CheckSpec = HttpCheckSpec | TcpCheckSpec | SystemdCheckSpec;
+export type CheckSpec = HttpCheckSpec | TcpCheckSpec | SystemdCheckSpec | FileCheckSpec;
 
 /** `http:https://example.org/health`, with any password in the URL masked. */
 export function httpCheckId(url: URL): string {
@@ -70,4 +82,9 @@ export function tcpCheckId(host: string, port: number): string {
 
 export function systemdCheckId(unit: string): string {
   return `systemd:${unit}`;
+}
+
+/** `file:/var/backups/last-ok`. */
+export function fileCheckId(path: string): string {
+  return `file:${path}`;
 }

@@ -3,6 +3,7 @@
 //     - { http: "https://shop.example/health", status: [200, 204], keyword: "ok", timeout: 5, tls_expiry_days: 21 }
 //     - { tcp: "db.example:5432", timeout: 3 }
 //     - { systemd: nginx, name: "Web server" }
+//     - { file: /var/backups/last-ok, max_age: 26h, name: "Nightly backup" }
 // `name`, on any check, is what the public status page calls it instead of its id. In group_vars YAML the list arrives as a list; in an INI file as text, read as YAML flow (which
 // also takes JSON and Python's literal syntax, [{'tcp': 'db:5432'}]). Every problem is reported
 // at once, each naming the host, the variable and the entry's index, as the inventory reader does.
@@ -10,8 +11,9 @@ import { parse } from 'yaml';
 import { STATUS_NAME_MAX } from '../alerting/host-alerting-from-vars.ts';
 import { redactUrl } from '../redact-url.ts';
 import { secondsFromValue } from '../seconds-from-value.ts';
-import { httpCheckId, systemdCheckId, tcpCheckId } from './check-spec.ts';
-import type { CheckSpec, HttpCheckSpec, StatusRange, SystemdCheckSpec, TcpCheckSpec } from './check-spec.ts';
+import { fileCheckId, httpCheckId, systemdCheckId, tcpCheckId } from './check-spec.ts';
+import type { CheckSpec, FileCheckSpec, HttpCheckSpec, StatusRange, SystemdCheckSpec, TcpCheckSpec } from './check-spec.ts';
+import { isScriptInputValue } from './script-input.ts';
 import { normalizeUnitName, UNIT_NAME_MAX } from './systemd-unit-name.ts';
 
 export const CHECKS_VARIABLE = 'vigil_checks';
@@ -27,7 +29,12 @@ export const DEFAULT_TLS_EXPIRY_DAYS = 14;
 const HTTP_KEYS = ['http', 'name', 'status', 'keyword', 'timeout', 'connect_timeout', 'tls_expiry_days', 'tls_verify'];
 const TCP_KEYS = ['tcp', 'name', 'timeout'];
 const SYSTEMD_KEYS = ['systemd', 'name'];
-const KINDS = ['http', 'tcp', 'systemd'];
+const FILE_KEYS = ['file', 'name', 'max_age'];
+const KINDS = ['http', 'tcp', 'systemd', 'file'];
+/** Linux's PATH_MAX. */
+const FILE_PATH_MAX = 4096;
+/** A year: a mark older than that is no schedule's. */
+const MAX_FILE_AGE_SEC = 366 * 86_400;
 
 export interface CheckSpecError {
   host: string;
@@ -97,10 +104,10 @@ function readEntry(entry: unknown, fail: Fail): CheckSpec | null {
     return fail(kinds.length === 0 ? `names no check: give one of ${KINDS.join(', ')}` : `names several checks (${kinds.join(', ')}); give each its own entry`);
   }
   const kind = kinds[0] as string;
-  const known = kind === 'http' ? HTTP_KEYS : kind === 'tcp' ? TCP_KEYS : SYSTEMD_KEYS;
+  const known = kind === 'http' ? HTTP_KEYS : kind === 'tcp' ? TCP_KEYS : kind === 'file' ? FILE_KEYS : SYSTEMD_KEYS;
   const unknown = Object.keys(entry).filter((key) => !known.includes(key));
   if (unknown.length > 0) return fail(`unknown setting ${unknown.map((key) => `'${key}'`).join(', ')} for a ${kind} check (known: ${known.join(', ')})`);
-  const spec = kind === 'http' ? readHttp(entry, fail) : kind === 'tcp' ? readTcp(entry, fail) : readSystemd(entry, fail);
+  const spec = kind === 'http' ? readHttp(entry, fail) : kind === 'tcp' ? readTcp(entry, fail) : kind === 'file' ? readFile(entry, fail) : readSystemd(entry, fail);
   if (spec === null || entry['name'] == null) return spec;
   // Not part of the id: renaming a check keeps its history and its alerts.
   const name = entry['name'];
@@ -206,6 +213,22 @@ function readSystemd(entry: Record<string, unknown>, fail: Fail): SystemdCheckSp
     );
   }
   return { kind: 'systemd', id: systemdCheckId(unit), unit };
+}
+
+function readFile(entry: Record<string, unknown>, fail: Fail): FileCheckSpec | null {
+  const raw = entry['file'];
+  if (typeof raw !== 'string' || !raw.trim().startsWith('/')) return fail(`file must be an absolute path, got ${show(raw)}`);
+  const path = raw.trim();
+  // It travels to the host as one line of data (script-input.ts), and stat echoes it back on one line.
+  if (!isScriptInputValue(path) || path.length > FILE_PATH_MAX) return fail(`file ${show(path)} must be one line of printable characters, at most ${FILE_PATH_MAX} long`);
+  let maxAgeSec: number | null = null;
+  if (entry['max_age'] != null) {
+    maxAgeSec = secondsFromValue(entry['max_age']);
+    if (maxAgeSec === null || !Number.isFinite(maxAgeSec) || maxAgeSec < 1 || maxAgeSec > MAX_FILE_AGE_SEC) {
+      return fail(`max_age must be a duration from 1s to 366d, such as 26h, got ${show(entry['max_age'])}`);
+    }
+  }
+  return { kind: 'file', id: fileCheckId(path), path, maxAgeSec };
 }
 
 /** Seconds as a number, or a duration as alerts.yml writes them ("500ms", "5s", "1m"). */

@@ -1,5 +1,6 @@
 // The forced command an operator can pin for Vigil's key, and the scripts it runs: everything the
 // worker ever runs on a host, each a constant that `vigil commands NAME` prints byte for byte.
+import { FILE_CHECK_SCRIPT } from '../checks/file-check-script.ts';
 import { LIBVIRT_SCRIPT } from '../checks/libvirt-script.ts';
 import { SYSTEMD_CHECK_SCRIPT } from '../checks/systemd-check-script.ts';
 import { POLL_SCRIPT, POLL_SCRIPT_LIGHT } from './poll-script.ts';
@@ -28,6 +29,7 @@ export const PINNED_SCRIPTS: readonly PinnedScript[] = [
   { name: 'light', file: 'poll-light.sh', tag: firstLine(POLL_SCRIPT_LIGHT), text: POLL_SCRIPT_LIGHT, readsInput: false },
   { name: 'systemd', file: 'systemd-check.sh', tag: firstLine(SYSTEMD_CHECK_SCRIPT), text: SYSTEMD_CHECK_SCRIPT, readsInput: true },
   { name: 'libvirt', file: 'libvirt.sh', tag: firstLine(LIBVIRT_SCRIPT), text: LIBVIRT_SCRIPT, readsInput: true },
+  { name: 'files', file: 'file-check.sh', tag: firstLine(FILE_CHECK_SCRIPT), text: FILE_CHECK_SCRIPT, readsInput: true },
 ];
 
 const POLL_SCRIPTS_PINNED = PINNED_SCRIPTS.filter((script) => !script.readsInput);

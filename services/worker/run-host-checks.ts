@@ -1,11 +1,13 @@
 // A host's service checks (vigil_checks), run by the worker with each poll of the host. HTTP and TCP
 // checks go from the worker itself and start with the poll, so they run while the SSH poll does;
-// systemd checks need the host, and run over the host's own connection (the CommandRunner) once the
-// poll is done: on one connection, a check that timed out drops it (ssh-connections.ts), which
+// systemd and file checks need the host, and run over the host's own connection (the CommandRunner),
+// a script each, once the poll is done: on one connection, a check that timed out drops it (ssh-connections.ts), which
 // would fail a poll still running on it. Every check has its own timeout, and a check never throws:
 // whatever goes wrong is its result.
 import type { CheckFailureReason, CheckResult } from '../../lib/checks/check-result.ts';
-import type { CheckSpec, HttpCheckSpec, SystemdCheckSpec, TcpCheckSpec } from '../../lib/checks/check-spec.ts';
+import type { CheckSpec, FileCheckSpec, HttpCheckSpec, SystemdCheckSpec, TcpCheckSpec } from '../../lib/checks/check-spec.ts';
+import { fileCheckResults } from '../../lib/checks/file-check-results.ts';
+import { fileCheckScript } from '../../lib/checks/file-check-script.ts';
 import { runHttpCheck } from '../../lib/checks/run-http-check.ts';
 import type { HttpCheckOptions } from '../../lib/checks/run-http-check.ts';
 import { runTcpCheck } from '../../lib/checks/run-tcp-check.ts';
@@ -16,7 +18,7 @@ import type { PollResult } from '../../lib/poll/poll-messages.ts';
 import { PollError } from './command-runner.ts';
 import type { CommandRunner } from './command-runner.ts';
 
-/** One exec of `systemctl show` costs the host a few ms; a host that takes this long is in trouble anyway. */
+/** One exec of `systemctl show` (or of the file check's `stat`) costs the host a few ms; a host that takes this long is in trouble anyway. */
 export const DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS = 5000;
 
 // The runners end a check at its own timeout; this margin past it only guards against a runner
@@ -31,7 +33,7 @@ export interface HostChecksOptions {
 
 /** The network checks (HTTP, TCP) of `specs`, started now; resolves with their results in spec order, never rejects. */
 export function startNetworkChecks(specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
-  const network = specs.filter((spec): spec is HttpCheckSpec | TcpCheckSpec => spec.kind !== 'systemd');
+  const network = specs.filter((spec): spec is HttpCheckSpec | TcpCheckSpec => spec.kind === 'http' || spec.kind === 'tcp');
   return Promise.all(network.map((spec) => guarded(spec, options)));
 }
 
@@ -64,14 +66,27 @@ export function connectionAnswered(result: PollResult): boolean {
 export async function runSystemdChecks(runner: CommandRunner, specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
   const systemd = specs.filter((spec): spec is SystemdCheckSpec => spec.kind === 'systemd');
   if (systemd.length === 0) return [];
-  const timeoutMs = options.systemdTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS;
+  return overConnection(runner, systemd, () => systemdCheckScript(systemd.map((spec) => spec.unit)), options, (output) => systemdCheckResults(systemd, output), 'systemctl');
+}
+
+/** The file checks of `specs`, as one script over `runner`; never rejects. */
+export async function runFileChecks(runner: CommandRunner, specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
+  const files = specs.filter((spec): spec is FileCheckSpec => spec.kind === 'file');
+  if (files.length === 0) return [];
+  return overConnection(runner, files, () => fileCheckScript(files.map((spec) => spec.path)), options, (output) => fileCheckResults(files, output), 'stat');
+}
+
+async function overConnection(
+  runner: CommandRunner, specs: readonly CheckSpec[], script: () => string, options: HostChecksOptions, results: (stdout: string) => CheckResult[], what: string,
+): Promise<CheckResult[]> {
   try {
-    const output = await runner.run(systemdCheckScript(systemd.map((spec) => spec.unit)), timeoutMs);
-    return systemdCheckResults(systemd, output.stdout);
+    // Built inside: a value that cannot be sent as data (parseCheckSpecs refuses them first) fails its checks, not the poll.
+    const output = await runner.run(script(), options.systemdTimeoutMs ?? DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS);
+    return results(output.stdout);
   } catch (error) {
     const timedOut = error instanceof PollError && (error.reason === 'timeout-exec' || error.reason === 'timeout-connect');
     const message = error instanceof Error ? error.message : String(error);
-    return systemd.map((spec) => failed(spec, timedOut ? 'timeout' : 'error', `systemctl over the host's connection: ${message}`));
+    return specs.map((spec) => failed(spec, timedOut ? 'timeout' : 'error', `${what} over the host's connection: ${message}`));
   }
 }
 
@@ -106,15 +121,15 @@ export async function withHostChecks<T extends { result: PollResult }>(
   if (!hasHostChecks(target)) return poll();
   const networkChecks = startNetworkChecks(specs, options);
   const outcome = await poll();
-  const hasSystemd = specs.some((spec) => spec.kind === 'systemd');
-  let systemd: CheckResult[] = [];
-  if (hasSystemd && !SSH_SOURCES.has(target.source ?? 'ssh')) {
-    systemd = specs.filter((spec) => spec.kind === 'systemd')
-      .map((spec) => failed(spec, 'error', `systemd checks run over SSH, and this host's source is ${String(target.source)}`));
-  } else if (hasSystemd && connectionAnswered(outcome.result)) {
-    systemd = await runSystemdChecks(runner, specs, options);
+  const onHost = specs.filter((spec) => spec.kind === 'systemd' || spec.kind === 'file');
+  let hostSide: CheckResult[] = [];
+  if (onHost.length > 0 && !SSH_SOURCES.has(target.source ?? 'ssh')) {
+    hostSide = onHost.map((spec) => failed(spec, 'error', `${spec.kind} checks run over SSH, and this host's source is ${String(target.source)}`));
+  } else if (onHost.length > 0 && connectionAnswered(outcome.result)) {
+    // One after the other on the one connection: a script that times out drops it (ssh-connections.ts).
+    hostSide = [...(await runSystemdChecks(runner, specs, options)), ...(await runFileChecks(runner, specs, options))];
   }
-  const checks = inSpecOrder(specs, [...(await networkChecks), ...systemd]);
+  const checks = inSpecOrder(specs, [...(await networkChecks), ...hostSide]);
   return { ...outcome, result: withChecks(outcome.result, checks) };
 }
 

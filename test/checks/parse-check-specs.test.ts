@@ -89,6 +89,31 @@ void test('a name, on any kind, is for the status page: trimmed, and not part of
   ]);
 });
 
+void test('file checks: an absolute path, an optional max_age as a duration; the id is the path', () => {
+  assert.deepEqual(specs([{ file: ' /var/backups/last-ok ', max_age: '26h', name: 'Nightly backup' }, { file: '/etc/app/ready' }, { file: '/srv/x y', max_age: 90 }]), [
+    { kind: 'file', id: 'file:/var/backups/last-ok', path: '/var/backups/last-ok', maxAgeSec: 93_600, name: 'Nightly backup' },
+    { kind: 'file', id: 'file:/etc/app/ready', path: '/etc/app/ready', maxAgeSec: null },
+    { kind: 'file', id: 'file:/srv/x y', path: '/srv/x y', maxAgeSec: 90 },
+  ]);
+  const found = errors([
+    { file: 'relative/path' },
+    { file: '/a\nb' },
+    { file: '/a', max_age: 'soon' },
+    { file: '/b', max_age: '400d' },
+    { file: '/c', timeout: 5 },
+    { file: '/d' },
+    { file: '/d', max_age: '1h' },
+  ]);
+  assert.deepEqual(found.map((e) => [e.index, e.problem.slice(0, 40)]), [
+    [0, 'file must be an absolute path, got "rela'],
+    [1, 'file "/a\\nb" must be one line of printab'],
+    [2, 'max_age must be a duration from 1s to 36'],
+    [3, 'max_age must be a duration from 1s to 36'],
+    [4, "unknown setting 'timeout' for a file che"],
+    [6, 'checks the same target as vigil_checks[5'],
+  ]);
+});
+
 void test('every problem is reported at once, naming host, variable and index', () => {
   const found = errors([
     { http: 'ftp://files.example/' },

@@ -28,7 +28,7 @@ void test('vigil commands forced-command prints the wrapper, which picks the pin
   assert.match(stdout, /read -r vigil_line/);
 });
 
-void test('vigil commands systemd|libvirt prints the scripts that take their values on stdin, and --help says how to pin them', async () => {
+void test('vigil commands systemd|libvirt|files prints the scripts that take their values on stdin, and --help says how to pin them', async () => {
   for (const script of PINNED_SCRIPTS.filter((pinned) => pinned.readsInput)) {
     const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', script.name]);
     assert.equal(stdout, script.text);
@@ -36,5 +36,6 @@ void test('vigil commands systemd|libvirt prints the scripts that take their val
   const { stdout } = await run(process.execPath, ['bin/vigil.mjs', 'commands', '--help']);
   assert.match(stdout, /commands systemd > \/usr\/local\/lib\/vigil\/systemd-check\.sh/);
   assert.match(stdout, /commands libvirt > \/usr\/local\/lib\/vigil\/libvirt\.sh/);
-  await assert.rejects(run(process.execPath, ['bin/vigil.mjs', 'commands', 'nope']), (err: { code?: number; stderr?: string }) => err.code === 2 && /one of: full, light, systemd, libvirt, forced-command/.test(err.stderr ?? ''));
+  assert.match(stdout, /commands files > \/usr\/local\/lib\/vigil\/file-check\.sh/);
+  await assert.rejects(run(process.execPath, ['bin/vigil.mjs', 'commands', 'nope']), (err: { code?: number; stderr?: string }) => err.code === 2 && /one of: full, light, systemd, libvirt, files, forced-command/.test(err.stderr ?? ''));
 });

@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIBVIRT_SCRIPT_VERSION, libvirtScript, parseLibvirtOutput } from '../../lib/checks/libvirt-script.ts';
 import { SYSTEMD_SCRIPT_VERSION, systemdCheckScript } from '../../lib/checks/systemd-check-script.ts';
+import type { FileCheckSpec } from '../../lib/checks/check-spec.ts';
+import { fileCheckResults } from '../../lib/checks/file-check-results.ts';
+import { FILE_SCRIPT_VERSION, fileCheckScript } from '../../lib/checks/file-check-script.ts';
+import { parseCheckSpecs } from '../../lib/checks/parse-check-specs.ts';
 import { FORCED_COMMAND_WRAPPER, PINNED_SCRIPT_DIR, PINNED_SCRIPTS } from '../../lib/collect/forced-command-wrapper.ts';
 import { POLL_SCRIPT, POLL_SCRIPT_LIGHT, POLL_SCRIPT_VERSION } from '../../lib/collect/poll-script.ts';
 import { parsePollOutput } from '../../lib/collect/parse-poll-output.ts';
@@ -36,10 +40,10 @@ function viaCommand(wrapper: string, script: string) {
 }
 
 void test('every pinned script is a constant whose first line names it and its version, and `vigil commands` names each once', () => {
-  assert.deepEqual(PINNED_SCRIPTS.map((script) => script.name), ['full', 'light', 'systemd', 'libvirt']);
+  assert.deepEqual(PINNED_SCRIPTS.map((script) => script.name), ['full', 'light', 'systemd', 'libvirt', 'files']);
   assert.deepEqual(PINNED_SCRIPTS.map((script) => script.tag), [
     `# vigil-poll-script ${POLL_SCRIPT_VERSION} full`, `# vigil-poll-script ${POLL_SCRIPT_VERSION} light`,
-    `# vigil-systemd-check ${SYSTEMD_SCRIPT_VERSION}`, `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}`,
+    `# vigil-systemd-check ${SYSTEMD_SCRIPT_VERSION}`, `# vigil-libvirt ${LIBVIRT_SCRIPT_VERSION}`, `# vigil-file-check ${FILE_SCRIPT_VERSION}`,
   ]);
   assert.equal(new Set(PINNED_SCRIPTS.map((script) => script.file)).size, PINNED_SCRIPTS.length);
   for (const script of PINNED_SCRIPTS) {
@@ -116,6 +120,25 @@ void test('the wrapper runs the pinned libvirt listing with the URI the worker s
     const report = parseLibvirtOutput(out.stdout);
     assert.equal(report.error, null);
     assert.deepEqual(report.vms.map((vm) => [vm.id, vm.name, vm.state]), [[1, 'test', 'running']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('the wrapper runs the pinned file check with the paths the worker sent, and nothing smuggled after its tag', () => {
+  const { dir, wrapper } = pinnedDir();
+  try {
+    const marker = join(dir, 'ran');
+    const mark = join(dir, 'backup-ok');
+    writeFileSync(mark, '');
+    const [spec] = (parseCheckSpecs('h', [{ file: mark, max_age: '1h' }]) as { ok: true; specs: FileCheckSpec[] }).specs;
+    assert.ok(spec);
+    const out = viaStdin(wrapper, fileCheckScript([mark]));
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(fileCheckResults([spec], out.stdout).map((r) => [r.ok, r.reason ?? null]), [[true, null]]);
+    const sent = fileCheckScript([mark]).replace(/^(# vigil-file-check \d+\n)/m, `$1touch ${marker}\n`);
+    viaStdin(wrapper, sent);
+    assert.equal(existsSync(marker), false, 'the pinned copy ran, not the sent one');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

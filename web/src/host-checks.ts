@@ -4,7 +4,7 @@
 import { LitElement, css, html } from 'lit';
 import type { CheckResult } from '../../lib/checks/check-result.ts';
 import type { HostDetail } from './host-api.ts';
-import { formatDateTime } from './format.ts';
+import { formatDateTime, formatDuration } from './format.ts';
 
 export class VigilHostChecks extends LitElement {
   static override properties = {
@@ -85,6 +85,7 @@ function measured(check: CheckResult): string {
   if (check.statusCode !== undefined) parts.push(`HTTP ${check.statusCode}`);
   if (check.latencyMs !== undefined) parts.push(`${check.latencyMs} ms`);
   if (check.activeState !== undefined) parts.push([check.activeState, check.subState].filter((s) => s !== undefined).join(' / '));
+  if (check.ageSec !== undefined) parts.push(`${formatDuration(check.ageSec)} old`);
   return parts.length === 0 ? '—' : parts.join(', ');
 }
 

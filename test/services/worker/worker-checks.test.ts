@@ -4,7 +4,7 @@
 // host whose SSH is down still carries its web checks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
@@ -140,6 +140,37 @@ void test('a host\'s HTTP, HTTPS, TCP and systemd checks run with its poll and t
   assert.equal(nginx?.ok, false);
   assert.equal(nginx?.reason, 'error');
   assert.match(nginx?.message ?? '', /systemctl/);
+});
+
+void test('file checks run over the host\'s connection with its poll: fresh, stale and missing files, aged by the host\'s clock', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-file-checks-'));
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    await writeFile(join(dir, 'backup-ok'), '');
+    await writeFile(join(dir, 'report-done'), '');
+    await utimes(join(dir, 'report-done'), now - 2 * 86_400, now - 2 * 86_400);
+    await chmod(dir, 0o755);
+    const host = target('files', [
+      { file: join(dir, 'backup-ok'), max_age: '26h', name: 'Nightly backup' },
+      { file: join(dir, 'report-done'), max_age: '1d' },
+      { file: join(dir, 'missing') },
+      { systemd: 'nginx' },
+    ]);
+    const result = await poll(host);
+    assert.equal(result.kind, 'sample', JSON.stringify(result));
+    const checks = checksOf(result);
+    assert.deepEqual(checks.map((c) => [c.id.replace(dir, 'DIR'), c.kind, c.ok, c.reason ?? null, c.name ?? null]), [
+      ['file:DIR/backup-ok', 'file', true, null, 'Nightly backup'],
+      ['file:DIR/report-done', 'file', false, 'stale', null],
+      ['file:DIR/missing', 'file', false, 'not-found', null],
+      ['systemd:nginx.service', 'systemd', false, 'error', null],
+    ]);
+    const stale = checks[1]?.ageSec ?? 0;
+    assert.ok(stale >= 2 * 86_400 && stale < 2 * 86_400 + 300, `${stale}`);
+    assert.match(checks[1]?.message ?? '', /^modified 2 d ago, more than the 1 d allowed$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 void test('lying, gone and slow targets fail their checks with their reasons, and the poll still gives its sample', async () => {
