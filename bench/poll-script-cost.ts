@@ -14,6 +14,8 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
+import { fileCheckScript } from '../lib/checks/file-check-script.ts';
+import { systemdCheckScript } from '../lib/checks/systemd-check-script.ts';
 import { POLL_SCRIPTS } from '../lib/collect/poll-script.ts';
 import { commandPathText, STDIN_PATH_COMMAND, stdinPathText, wrapScript } from '../services/worker/script-delivery.ts';
 import { startTreeCpuMeter } from './proc-cpu.ts';
@@ -26,7 +28,7 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '8' },
     'slot-seconds': { type: 'string', default: '3' },
     rounds: { type: 'string', default: '10' },
-    /** Comma-separated: light, full, or names of SCRIPT_VARIANTS; each optionally followed by " as command" or " on stdin now". */
+    /** Comma-separated: light, full, files, systemd, or names of SCRIPT_VARIANTS; each optionally followed by " as command" or " on stdin now". */
     scripts: { type: 'string', default: 'light,light v3,light, shell reads,light without df' },
   },
 });
@@ -35,6 +37,9 @@ const slotMs = Number(values['slot-seconds']) * 1000;
 const rounds = Number(values.rounds);
 const named: Record<string, string> = { light: POLL_SCRIPTS.light, full: POLL_SCRIPTS.full };
 for (const [name, variant] of Object.entries(SCRIPT_VARIANTS)) named[name] = variant.text;
+// The scripts a host's checks add after its poll, with values as the worker sends them (files that exist on every host).
+named['files'] = fileCheckScript(['/etc/hostname', '/etc/passwd']);
+named['systemd'] = systemdCheckScript(['ssh.service', 'cron.service']);
 // Names may contain ", " ("light, shell reads"): split on commas not followed by a space.
 const scripts = (values.scripts as string).split(/,(?! )/).map((name) => {
   const how = / as command$/.test(name) ? 'command' : / on stdin now$/.test(name) ? 'stdin now' : 'stdin';

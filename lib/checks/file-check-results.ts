@@ -21,14 +21,27 @@ export function fileCheckResults(specs: readonly FileCheckSpec[], output: string
     if (match) mtimes.set(match[2] as string, Number(match[1]));
   }
   return specs.map((spec) => {
-    const base = { id: spec.id, kind: 'file' as const };
     const mtime = mtimes.get(spec.path);
-    if (mtime === undefined) return { ...base, ok: false, reason: 'not-found', message: `${spec.path} does not exist, or the monitoring user cannot see it` };
-    const ageSec = Math.max(0, now - mtime);
-    const age = `modified ${formatDuration(ageSec)} ago`;
-    if (spec.maxAgeSec !== null && ageSec > spec.maxAgeSec) return { ...base, ok: false, reason: 'stale', ageSec, message: `${age}, more than the ${formatDuration(spec.maxAgeSec)} allowed` };
-    return { ...base, ok: true, ageSec, message: age };
+    if (mtime === undefined) return { id: spec.id, kind: 'file', ok: false, reason: 'not-found', message: `${spec.path} does not exist, or the monitoring user cannot see it` };
+    return judgeFileAge(spec, Math.max(0, now - mtime));
   });
+}
+
+/** A file of this age against its check's max_age. */
+export function judgeFileAge(spec: FileCheckSpec, ageSec: number): CheckResult {
+  const base = { id: spec.id, kind: 'file' as const, ageSec };
+  const age = `modified ${formatDuration(ageSec)} ago`;
+  if (spec.maxAgeSec !== null && ageSec > spec.maxAgeSec) return { ...base, ok: false, reason: 'stale', message: `${age}, more than the ${formatDuration(spec.maxAgeSec)} allowed` };
+  return { ...base, ok: true, message: age };
+}
+
+/**
+ * A result read `elapsedSec` ago, as it stands now: the file has aged by as much (if nobody touched
+ * it since, which the next reading tells), so a mark can turn stale between two readings.
+ * Results without an age (missing, an error) stand as they were.
+ */
+export function agedFileResult(spec: FileCheckSpec, result: CheckResult, elapsedSec: number): CheckResult {
+  return result.ageSec === undefined ? result : judgeFileAge(spec, result.ageSec + Math.max(0, Math.floor(elapsedSec)));
 }
 
 function broken(spec: FileCheckSpec, message: string): CheckResult {

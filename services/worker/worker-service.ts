@@ -21,7 +21,7 @@ import { SnmpPoller } from './snmp-poller.ts';
 import { VspherePoller } from './vsphere-poller.ts';
 import type { SshConnectionsOptions } from './ssh-connections.ts';
 import type { HostKeyChecking } from '../../lib/poll/host-target.ts';
-import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, hasHostChecks, withHostChecks } from './run-host-checks.ts';
+import { DEFAULT_SYSTEMD_CHECK_TIMEOUT_MS, hasHostChecks, withHostChecks, type HostCheckMemory } from './run-host-checks.ts';
 import type { HostChecksOptions } from './run-host-checks.ts';
 import { createLibvirtGuestMemory, listsLibvirtGuests, withLibvirtGuests } from './libvirt-guests.ts';
 import type { LibvirtGuestMemory } from './libvirt-guests.ts';
@@ -72,6 +72,8 @@ interface HostState {
   lightPollsSinceFull: number | null;
   /** vigil_libvirt hosts: the guests' counters of the last listing, the base of their rates. */
   libvirt: LibvirtGuestMemory;
+  /** Hosts with file checks: the last reading of their files, carried between readings. */
+  checks: HostCheckMemory;
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
@@ -107,7 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     // The host's guests (vigil_libvirt) are listed over its connection after its poll, before its systemd checks.
     const { result, snapshot, exporterFailure } = !hasHostChecks(target) && !listsLibvirtGuests(target)
       ? await pollFromSource(runner, job, state.previous, pollOptions)
-      : await withHostChecks(runner, target, () => withLibvirtGuests(runner, target, state.libvirt, () => pollFromSource(runner, job, state.previous, pollOptions), { log }), checkOptions);
+      : await withHostChecks(runner, target, () => withLibvirtGuests(runner, target, state.libvirt, () => pollFromSource(runner, job, state.previous, pollOptions), { log }), checkOptions, state.checks);
     if (exporterFailure) {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }
@@ -159,7 +161,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         // Counters from another address or user are not this host's: no rate across the change.
         // The old connection goes too, also when the host switched to ansible_connection=local.
         if (state) connections.drop(name);
-        state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null, libvirt: createLibvirtGuestMemory() };
+        state = { key, previous: undefined, previousFull: undefined, lightPollsSinceFull: null, libvirt: createLibvirtGuestMemory(), checks: {} };
         hosts.set(name, state);
       }
       const runner: CommandRunner = job.target.connection === 'local' ? localRunner : connections.runnerFor(job.target, key);
