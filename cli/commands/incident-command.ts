@@ -51,6 +51,7 @@ export const incidentCommand: Command = {
     'update ID: a new message; --status resolved closes the incident, any other status reopens it.',
     'list: the open incidents (--all: every one kept), newest first, each with its latest message. delete ID: one posted by mistake.',
     'Messages are plain text; the status page shows them to anyone, without who posted them.',
+    '--by names the poster when the command writes the database itself (default: your user name); through the API the poster is the token\'s user.',
     'Uses VIGIL_DATABASE_URL, or the embedded database in VIGIL_DATA_DIR (through the API of a running `vigil up`, with an admin\'s VIGIL_API_TOKEN).',
     'A separate web service shows a change written to the database within 30 s (its status page cache); through the API, at once.',
   ].join('\n'),
