@@ -78,7 +78,7 @@ export interface HostAlerting {
   statusName?: string;
 }
 
-export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'pagerduty'] as const;
+export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pagerduty'] as const;
 
 export interface WebhookReceiver {
   /** For pagerduty, PagerDuty's Events API v2 unless the file gives another. */
@@ -86,7 +86,8 @@ export interface WebhookReceiver {
   /**
    * json: Vigil's own body; slack: incoming-webhook text (Mattermost, Rocket.Chat too);
    * alertmanager: webhook v4 body; discord, msteams (a Workflows webhook's Adaptive Card),
-   * telegram (sendMessage to chatId), ntfy (the url names the topic), pagerduty (Events API v2,
+   * telegram (sendMessage to chatId), ntfy (the url names the topic), gotify (the url carries the
+   * application's token: /message?token=…), pagerduty (Events API v2,
    * an event per alert with routingKey). lib/alerting/notify/webhook-body.ts renders them.
    */
   format: (typeof WEBHOOK_FORMATS)[number];
@@ -94,6 +95,8 @@ export interface WebhookReceiver {
   routingKey?: string;
   /** telegram: the chat, group or channel id (a number, or @channelname). */
   chatId?: string;
+  /** Sent with every request: a receiver's login (Authorization: Bearer …, an ntfy or Opsgenie key), as Alertmanager's http_config. */
+  headers?: Record<string, string>;
 }
 
 export interface Receiver {

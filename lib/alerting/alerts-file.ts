@@ -333,7 +333,7 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   if (webhooks) {
     receiver.webhooks = reader.list(webhooks, `${label}: webhooks`, (hook, i) => {
       const hookLabel = `${label}: webhooks[${i}]`;
-      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id']);
+      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id', 'headers']);
       if (!hookFields) return null;
       let format: WebhookReceiver['format'] = 'json';
       const formatNode = hookFields.get('format');
@@ -362,10 +362,40 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
           if (value !== null) hookReceiver[field] = value.trim();
         } else if (format === needs) reader.problem(hook, `${hookLabel}: format ${needs} needs ${key}`);
       }
+      const headersNode = hookFields.get('headers');
+      if (headersNode) {
+        const headers = readHeaders(reader, headersNode, `${hookLabel}: headers`);
+        if (headers) hookReceiver.headers = headers;
+      }
       return hookReceiver;
     });
   }
   return receiver;
+}
+
+/** What Vigil sets itself, or what would break the request. */
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'transfer-encoding', 'connection']);
+
+function readHeaders(reader: NodeReader, node: Node, label: string): Record<string, string> | null {
+  if (!isMap(node)) {
+    reader.problem(node, `${label} must be a mapping of header names to values, such as { Authorization: "Bearer …" }`);
+    return null;
+  }
+  const headers: Record<string, string> = {};
+  for (const pair of node.items) {
+    const key = pair.key as Node;
+    const name = isScalar(key) ? String(key.value) : '';
+    const where = pair.value === null ? node : (pair.value as Node);
+    // RFC 9110's token characters.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) reader.problem(key ?? node, `${label}: ${JSON.stringify(name)} is not a header name`);
+    else if (RESERVED_HEADERS.has(name.toLowerCase())) reader.problem(key, `${label}: ${name} is set by Vigil`);
+    else {
+      const value = reader.string(where, `${label}: ${name}`);
+      if (value !== null && /[\r\n\0]/.test(value)) reader.problem(where, `${label}: ${name} must be one line`);
+      else if (value !== null) headers[name] = value;
+    }
+  }
+  return headers;
 }
 
 function checkReferences(reader: NodeReader, top: Map<string, Node>, config: AlertsConfig, refs: References): void {

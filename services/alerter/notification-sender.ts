@@ -134,13 +134,14 @@ export function startNotificationSender(options: NotificationSenderOptions): Not
       await mailSender.send(to.map(String), message);
       return;
     }
-    const { url, format, routingKey, chatId } = notification.target;
+    const { url, format, routingKey, chatId, headers } = notification.target;
     if (typeof url !== 'string') throw new Error('the webhook notification has no URL');
     const hook: WebhookReceiver = {
       url,
       format: format as WebhookReceiver['format'],
       ...(typeof routingKey === 'string' ? { routingKey } : {}),
       ...(typeof chatId === 'string' ? { chatId } : {}),
+      ...(isStringRecord(headers) ? { headers } : {}),
     };
     // In turn, and all again on a retry: PagerDuty's events are keyed by alert, so a repeated one changes nothing.
     for (const request of renderWebhookRequests(notice, hook)) await sendWebhook({ ...request, timeoutMs: sendTimeoutMs });
@@ -173,4 +174,8 @@ function describe(notification: StoredNotification): Record<string, unknown> {
     attempt: notification.attempts,
     ...(target ? { target } : {}),
   };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 }

@@ -141,6 +141,8 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     '      - { url: "https://ntfy.sh/vigil-ops", format: ntfy }',
     '      - { url: "https://discord.com/api/webhooks/1/t", format: discord }',
     '      - { url: "https://prod.workflows.test/x", format: msteams }',
+    '      - { url: "https://ntfy.example/ops", format: ntfy, headers: { Authorization: "Bearer tk_1" } }',
+    '      - { url: "https://gotify.example/message?token=A", format: gotify }',
   ].join('\n'), 'alerts.yml');
   assert.deepEqual(config.receivers[0]?.webhooks, [
     { url: 'https://events.pagerduty.com/v2/enqueue', format: 'pagerduty', routingKey: 'R0UT1NG' },
@@ -148,6 +150,8 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     { url: 'https://ntfy.sh/vigil-ops', format: 'ntfy' },
     { url: 'https://discord.com/api/webhooks/1/t', format: 'discord' },
     { url: 'https://prod.workflows.test/x', format: 'msteams' },
+    { url: 'https://ntfy.example/ops', format: 'ntfy', headers: { Authorization: 'Bearer tk_1' } },
+    { url: 'https://gotify.example/message?token=A', format: 'gotify' },
   ]);
   const problems = problemsIn([
     'receivers:', //                                                              1
@@ -159,14 +163,22 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     '      - { url: "https://x.test/h", format: slack, chat_id: 5 }', //           7
     '      - { url: "https://x.test/h", format: teams }', //                       8
     '      - { url: "https://x.test/h", format: telegram, chat_id: "" }', //       9
+    '      - { url: "https://x.test/h", headers: { "bad name": x } }', //           10
+    '      - { url: "https://x.test/h", headers: { Content-Type: text/plain } }', // 11
+    '      - { url: "https://x.test/h", headers: [Authorization] }', //            12
+    '      - { url: "https://x.test/h", headers: { X-Key: "a\\r\\nInjected: 1" } }', // 13
   ].join('\n'));
   assertProblems(problems, [
     [4, 'format pagerduty needs routing_key'],
     [5, 'format telegram needs chat_id'],
     [6, 'an ntfy url names its topic, as https://ntfy.sh/mytopic'],
     [7, 'chat_id is for format telegram only'],
-    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, pagerduty'],
+    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, gotify, pagerduty'],
     [9, 'chat_id must be a non-empty string'],
+    [10, '"bad name" is not a header name'],
+    [11, 'Content-Type is set by Vigil'],
+    [12, 'headers must be a mapping of header names to values'],
+    [13, 'X-Key must be one line'],
   ], true);
 });
 

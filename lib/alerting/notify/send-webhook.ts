@@ -2,15 +2,21 @@
 export interface WebhookDelivery {
   url: string;
   body: unknown;
+  /** The receiver's own; they cannot replace the content type. */
+  headers?: Record<string, string>;
   timeoutMs?: number;
 }
 
 export async function sendWebhook(delivery: WebhookDelivery): Promise<void> {
+  // Names are matched without regard to case, as HTTP does: a receiver's Content-Type replaces ours, never joins it.
+  const headers = new Headers({ 'user-agent': 'vigil-alerter' });
+  for (const [name, value] of Object.entries(delivery.headers ?? {})) headers.set(name, value);
+  headers.set('content-type', 'application/json');
   let response: Response;
   try {
     response = await fetch(delivery.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'vigil-alerter' },
+      headers,
       body: JSON.stringify(delivery.body),
       signal: AbortSignal.timeout(delivery.timeoutMs ?? 10_000),
       redirect: 'error',

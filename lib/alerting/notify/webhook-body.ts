@@ -3,6 +3,7 @@
 import type { WebhookReceiver } from '../alerts-config.ts';
 import { renderAlertmanagerBody } from './alertmanager-body.ts';
 import { renderDiscordBody } from './discord-body.ts';
+import { renderGotifyBody } from './gotify-body.ts';
 import { renderMsTeamsBody } from './msteams-body.ts';
 import type { Notice } from './notice.ts';
 import { renderNtfyRequest } from './ntfy-body.ts';
@@ -14,9 +15,16 @@ import { renderVigilJsonBody } from './vigil-json-body.ts';
 export interface WebhookRequest {
   url: string;
   body: unknown;
+  /** The receiver's own (its login); sendWebhook adds the content type. */
+  headers?: Record<string, string>;
 }
 
 export function renderWebhookRequests(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
+  const requests = bodies(notice, hook);
+  return hook.headers ? requests.map((request) => ({ ...request, headers: hook.headers })) : requests;
+}
+
+function bodies(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
   const one = (body: unknown): WebhookRequest[] => [{ url: hook.url, body }];
   switch (hook.format) {
     case 'json':
@@ -34,6 +42,8 @@ export function renderWebhookRequests(notice: Notice, hook: WebhookReceiver): We
       return one(renderTelegramBody(notice, hook.chatId));
     case 'ntfy':
       return [renderNtfyRequest(notice, hook.url)];
+    case 'gotify':
+      return one(renderGotifyBody(notice));
     case 'pagerduty': {
       if (!hook.routingKey) throw new Error('the pagerduty webhook has no routing_key');
       return renderPagerDutyEvents(notice, hook.routingKey).map((body) => ({ url: hook.url || PAGERDUTY_EVENTS_URL, body }));

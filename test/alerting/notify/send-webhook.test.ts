@@ -18,6 +18,15 @@ void describe('sendWebhook', () => {
     assert.deepEqual(request?.body, { text: 'hi' });
   });
 
+  void test('sends the receiver\'s headers (its login), which cannot replace the content type', async () => {
+    await sendWebhook({ url: `${receiver.url}/auth`, body: { a: 1 }, headers: { Authorization: 'Bearer tk_123', 'X-Priority': 'high', 'Content-Type': 'text/plain' } });
+    const request = receiver.requests.at(-1);
+    assert.equal(request?.headers['authorization'], 'Bearer tk_123');
+    assert.equal(request?.headers['x-priority'], 'high');
+    assert.match(request?.contentType ?? '', /^application\/json/);
+    assert.deepEqual(request?.body, { a: 1 });
+  });
+
   void test('a non-2xx answer is an error naming the status and the answer, never the secret path', async () => {
     receiver.answer = () => 500;
     await assert.rejects(sendWebhook({ url: `${receiver.url}/services/SECRET`, body: {} }), (error: Error) => {

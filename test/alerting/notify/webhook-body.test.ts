@@ -127,3 +127,18 @@ void test('pagerduty: an event per alert keyed by the alert, trigger while firin
   assert.equal(summary.length, 1024);
   assert.throws(() => renderWebhookRequests(notice, { url: PAGERDUTY_EVENTS_URL, format: 'pagerduty' }), /no routing_key/);
 });
+
+void test('gotify: plain text, priority from the severity; any format carries the receiver\'s headers on each of its requests', () => {
+  const firing: Notice = { kind: 'firing', receiver: 'ops', alerts: [alert('web-1'), alert('web-2', { severity: 'warning' })] };
+  assert.deepEqual(one(firing, { url: 'https://gotify.example/message?token=AbC', format: 'gotify' }), {
+    title: '[CRITICAL] host_down on 2 hosts (2 alerts)',
+    message: 'web-1: host_down — web-1 does not answer\nweb-2: host_down — web-2 does not answer',
+    priority: 8,
+    extras: { 'client::display': { contentType: 'text/plain' } },
+  });
+  assert.equal((one(notice, { url: 'https://g.test/message?token=x', format: 'gotify' }) as { priority: number }).priority, 2);
+  const headers = { Authorization: 'Bearer tk_1' };
+  const paged = renderWebhookRequests(firing, { url: PAGERDUTY_EVENTS_URL, format: 'pagerduty', routingKey: 'K', headers });
+  assert.deepEqual(paged.map((r) => r.headers), [headers, headers]);
+  assert.equal(renderWebhookRequests(firing, { url: 'https://x.test/h', format: 'json' })[0]?.headers, undefined);
+});

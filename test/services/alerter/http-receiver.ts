@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   path: string;
   body: unknown;
   contentType: string;
+  /** Every request header, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
   status: number;
   receivedAt: number;
 }
@@ -39,7 +41,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       } catch {
         body = Buffer.concat(chunks).toString('utf8');
       }
-      receiver.requests.push({ path, body, contentType: String(request.headers['content-type']), status, receivedAt: Date.now() });
+      receiver.requests.push({ path, body, contentType: String(request.headers['content-type']), headers: { ...request.headers }, status, receivedAt: Date.now() });
       response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver is broken');
     });
   });
