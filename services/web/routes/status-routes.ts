@@ -91,8 +91,12 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       options: { auth: false, description: 'The public status page\'s incidents as an Atom feed (no login; only with VIGIL_STATUS_PAGE)', validate: { query: anyQuery } },
       handler: async (request, h) => {
         if (!statusPage) return h.response(notFound).code(404);
-        // Absolute, as Atom wants: the address the visitor used (behind a proxy, the Host it forwarded).
-        const base = `${request.headers['x-forwarded-proto'] === 'https' ? 'https' : request.server.info.protocol}://${request.info.host}`;
+        // Absolute, as Atom wants: the address the visitor used. Behind a proxy, what it forwarded of
+        // it (X-Forwarded-Host/-Proto, else its Host); either way it only shapes this visitor's answer.
+        const forwardedHost = firstForwarded(request.headers['x-forwarded-host']);
+        const host = forwardedHost !== null && /^[A-Za-z0-9.:[\]-]+$/.test(forwardedHost) ? forwardedHost : request.info.host;
+        const proto = firstForwarded(request.headers['x-forwarded-proto']) === 'https' ? 'https' : request.server.info.protocol;
+        const base = `${proto}://${host}`;
         const feed = renderStatusFeed(await current(), `${base}/status/feed.atom`, `${base}/status`);
         return h.response(feed).type('application/atom+xml; charset=utf-8').header('cache-control', 'no-cache');
       },
@@ -106,3 +110,11 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
     });
   },
 };
+
+/** The first value of a forwarded header (proxies in a chain append theirs after a comma). */
+function firstForwarded(value: unknown): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== 'string') return null;
+  const first = text.split(',')[0]?.trim();
+  return first === undefined || first === '' ? null : first;
+}

@@ -145,6 +145,11 @@ void describe('incident routes', () => {
     assert.match(xml, new RegExp(`<updated>${newest}</updated>\n<author>`), 'the feed is as new as its newest entry');
     assert.ok(!xml.includes('test-admin'));
     assert.ok(!xml.includes('<img') && !xml.includes('<b>'));
+    // Behind a proxy that rewrites Host: the host it forwarded (the first of a chain); nothing but a host name is taken.
+    const proxied = await web.server.inject({ url: '/status/feed.atom', headers: { host: '127.0.0.1:8080', 'x-forwarded-host': 'status.example.org, internal-lb', 'x-forwarded-proto': 'https' } });
+    assert.match(proxied.payload, /<id>https:\/\/status.example.org\/status\/feed.atom<\/id>/);
+    const hostile = await web.server.inject({ url: '/status/feed.atom', headers: { host: '127.0.0.1:8080', 'x-forwarded-host': 'evil"><x' } });
+    assert.match(hostile.payload, /<id>http:\/\/127.0.0.1:8080\/status\/feed.atom<\/id>/);
   });
 
   void test('a resolved incident leaves the public page after 14 days; an update that is not resolved reopens one', async () => {
