@@ -19,6 +19,9 @@ export interface ChatLimits {
   maxChars: number;
 }
 
+/** An alert's line before escaping, at most. */
+const MAX_LINE_CHARS = 300;
+
 export function chatLines(notice: Notice, escape: (text: string) => string, limits: ChatLimits): ChatLines {
   const title = escape(renderEmail(notice).subject);
   const lines: string[] = [];
@@ -27,8 +30,10 @@ export function chatLines(notice: Notice, escape: (text: string) => string, limi
   const reserve = 40;
   for (const alert of notice.alerts) {
     const labels = formatLabels(alert.labels);
-    const name = `${alert.host}: ${alert.rule}${labels ? ` [${labels}]` : ''}`;
-    const line = `${escape(name)}${alert.summary ? ` — ${escape(alert.summary)}` : ''}`;
+    const raw = `${alert.host}: ${alert.rule}${labels ? ` [${labels}]` : ''}${alert.summary ? ` — ${alert.summary}` : ''}`;
+    // Cut before escaping, so that no escape is cut in half (Telegram refuses a broken entity), and
+    // short enough that one alert always fits the smallest chat even escaped (HTML at most 6 to 1).
+    const line = escape(raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS - 1)}…` : raw);
     if (lines.length === limits.maxLines || chars + 1 + line.length + 2 > limits.maxChars - reserve) break;
     lines.push(line);
     chars += 1 + line.length + 2;

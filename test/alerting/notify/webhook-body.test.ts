@@ -142,3 +142,14 @@ void test('gotify: plain text, priority from the severity; any format carries th
   assert.deepEqual(paged.map((r) => r.headers), [headers, headers]);
   assert.equal(renderWebhookRequests(firing, { url: 'https://x.test/h', format: 'json' })[0]?.headers, undefined);
 });
+
+void test('an alert with a very long summary is cut, not left out, and no escape is cut in half', () => {
+  const long: Notice = { kind: 'firing', receiver: 'ops', alerts: [alert('web-1', { summary: '<&>'.repeat(2000) })] };
+  const telegram = one(long, { url: 'https://t.test/s', format: 'telegram', chatId: '1' }) as TelegramBody;
+  const line = telegram.text.split('\n')[1] ?? '';
+  assert.match(line, /^• web-1: host_down — (&lt;&amp;&gt;)+&lt;?(&amp;)?…$/, line.slice(-40));
+  assert.ok(telegram.text.length <= 4096);
+  const discord = one(long, { url: 'https://d.test/w', format: 'discord' }) as DiscordBody;
+  assert.ok(discord.content.split('\n')[1]?.startsWith('- web-1: host\\_down — '), discord.content.slice(0, 80));
+  assert.ok(!discord.content.includes('…and'), 'the one alert is listed');
+});
