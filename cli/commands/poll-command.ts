@@ -13,6 +13,7 @@ import type { SshConnections } from '../../services/worker/ssh-connections.ts';
 import type { LibvirtGuestMemory } from '../../services/worker/libvirt-guests.ts';
 import { formatGuests } from './format-guests.ts';
 import type { Command } from '../command.ts';
+import { formatDuration } from '../../lib/format-duration.ts';
 
 /** CPU and network figures are rates: a second poll this long after the first gives them. */
 const RATE_WINDOW_MS = 1000;
@@ -217,13 +218,16 @@ function alignTable(table: string[][]): string[] {
 /** The host's service checks, one line each: empty for a host without any. */
 export function formatChecks(checks: readonly CheckResult[]): string {
   if (checks.length === 0) return '';
-  const width = Math.max(...checks.map((c) => c.id.length));
+  // A named check shows its name and its id.
+  const label = (c: CheckResult): string => (c.name === undefined ? c.id : `${c.name} (${c.id})`);
+  const width = Math.max(...checks.map((c) => label(c).length));
   const lines = checks.map((c) => {
     const measured = [c.statusCode === undefined ? null : `HTTP ${c.statusCode}`, c.latencyMs === undefined ? null : `${c.latencyMs} ms`,
-      c.activeState === undefined ? null : c.activeState, c.certDaysLeft === undefined ? null : `certificate ${c.certDaysLeft} d left`]
+      c.activeState === undefined ? null : c.activeState, c.certDaysLeft === undefined ? null : `certificate ${c.certDaysLeft} d left`,
+      c.ok && c.ageSec !== undefined ? `${formatDuration(c.ageSec)} old` : null]
       .filter((part) => part !== null).join(', ');
     const state = c.ok ? 'ok' : `FAILING (${c.reason ?? 'error'})`;
-    return `  ${c.id.padEnd(width)}  ${state}${measured === '' ? '' : `  ${measured}`}${!c.ok && c.message ? `: ${c.message}` : ''}`;
+    return `  ${label(c).padEnd(width)}  ${state}${measured === '' ? '' : `  ${measured}`}${!c.ok && c.message ? `: ${c.message}` : ''}`;
   });
   return ['', 'checks', ...lines].join('\n') + '\n';
 }

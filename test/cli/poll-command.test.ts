@@ -126,7 +126,7 @@ void test('vigil poll HOST runs the host\'s service checks as the worker does an
     `shop-good ${common} ansible_port=${sshd.port}`,
     `shop-down ${common} ansible_port=${refusedPort}`,
     '[shop:vars]',
-    `vigil_checks=[{"http": "http://127.0.0.1:${webPort}/health", "keyword": "alive"}, {"tcp": "127.0.0.1:${refusedPort}"}]`,
+    `vigil_checks=[{"http": "http://127.0.0.1:${webPort}/health", "keyword": "alive"}, {"tcp": "127.0.0.1:${refusedPort}"}, {"file": "/etc/passwd", "name": "Accounts"}]`,
     '',
   ].join('\n'));
   const good = await vigil(['poll', 'shop-good', '-i', checked]);
@@ -134,6 +134,8 @@ void test('vigil poll HOST runs the host\'s service checks as the worker does an
   assert.match(good.stdout, /^checks$/m);
   assert.match(good.stdout, new RegExp(`^ {2}http:http://127\\.0\\.0\\.1:${webPort}/health +ok {2}HTTP 200, [\\d.]+ ms$`, 'm'));
   assert.match(good.stdout, new RegExp(`^ {2}tcp:127\\.0\\.0\\.1:${refusedPort} +FAILING \\(refused\\)`, 'm'));
+  // A file check ran over the host's SSH connection; a named check shows its name and its id.
+  assert.match(good.stdout, /^ {2}Accounts \(file:\/etc\/passwd\) +ok {2}\d+ (s|min|h|d)( \d+ (s|min|h))? old$/m);
   // The host's SSH is refused, but the worker's network checks still ran: they are printed before the failure.
   const down = await vigil(['poll', 'shop-down', '-i', checked]);
   assert.equal(down.code, 1);
