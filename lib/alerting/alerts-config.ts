@@ -78,7 +78,7 @@ export interface HostAlerting {
   statusName?: string;
 }
 
-export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pagerduty'] as const;
+export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pushover', 'pagerduty'] as const;
 
 export interface WebhookReceiver {
   /** For pagerduty, PagerDuty's Events API v2 unless the file gives another. */
@@ -87,7 +87,8 @@ export interface WebhookReceiver {
    * json: Vigil's own body; slack: incoming-webhook text (Mattermost, Rocket.Chat too);
    * alertmanager: webhook v4 body; discord, msteams (a Workflows webhook's Adaptive Card),
    * telegram (sendMessage to chatId), ntfy (the url names the topic), gotify (the url carries the
-   * application's token: /message?token=…), pagerduty (Events API v2,
+   * application's token: /message?token=…), pushover (token and userKey, Pushover's url by
+   * default), pagerduty (Events API v2,
    * an event per alert with routingKey). lib/alerting/notify/webhook-body.ts renders them.
    */
   format: (typeof WEBHOOK_FORMATS)[number];
@@ -95,6 +96,9 @@ export interface WebhookReceiver {
   routingKey?: string;
   /** telegram: the chat, group or channel id (a number, or @channelname). */
   chatId?: string;
+  /** pushover: the application's API token and the user's (or group's) key. */
+  token?: string;
+  userKey?: string;
   /** Sent with every request: a receiver's login (Authorization: Bearer …, an ntfy or Opsgenie key), as Alertmanager's http_config. */
   headers?: Record<string, string>;
 }

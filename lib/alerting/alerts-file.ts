@@ -12,6 +12,7 @@ import { WEBHOOK_FORMATS, type AlertMatcher, type AlertRoute, type AlertRule, ty
 import { defaultAlerts } from './default-alerts.ts';
 import { ntfyTopic } from './notify/ntfy-body.ts';
 import { PAGERDUTY_EVENTS_URL } from './notify/pagerduty-events.ts';
+import { PUSHOVER_MESSAGES_URL } from './notify/pushover-body.ts';
 
 export class AlertsFileError extends Error {
   readonly file: string;
@@ -333,7 +334,7 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   if (webhooks) {
     receiver.webhooks = reader.list(webhooks, `${label}: webhooks`, (hook, i) => {
       const hookLabel = `${label}: webhooks[${i}]`;
-      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id', 'headers']);
+      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id', 'token', 'user_key', 'headers']);
       if (!hookFields) return null;
       let format: WebhookReceiver['format'] = 'json';
       const formatNode = hookFields.get('format');
@@ -342,8 +343,9 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
         if (value !== null && (WEBHOOK_FORMATS as readonly string[]).includes(value)) format = value as WebhookReceiver['format'];
         else if (value !== null) reader.problem(formatNode, `${hookLabel}: format must be one of ${WEBHOOK_FORMATS.join(', ')}, not '${value}'`);
       }
-      // PagerDuty's endpoint is one for everyone; the routing key says which service.
-      const url = format === 'pagerduty' && !hookFields.has('url') ? PAGERDUTY_EVENTS_URL : reader.requiredString(hookFields, 'url', hookLabel, hook);
+      // PagerDuty's and Pushover's endpoints are one for everyone; their keys say whose.
+      const defaultUrl = format === 'pagerduty' ? PAGERDUTY_EVENTS_URL : format === 'pushover' ? PUSHOVER_MESSAGES_URL : null;
+      const url = defaultUrl !== null && !hookFields.has('url') ? defaultUrl : reader.requiredString(hookFields, 'url', hookLabel, hook);
       if (url === null) return null;
       try {
         const parsed = new URL(url);
@@ -353,7 +355,8 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
         reader.problem(hookFields.get('url') as Node, `${hookLabel}: url must be an http:// or https:// URL`);
       }
       const hookReceiver: WebhookReceiver = { url, format };
-      for (const [key, field, needs] of [['routing_key', 'routingKey', 'pagerduty'], ['chat_id', 'chatId', 'telegram']] as const) {
+      const keys = [['routing_key', 'routingKey', 'pagerduty'], ['chat_id', 'chatId', 'telegram'], ['token', 'token', 'pushover'], ['user_key', 'userKey', 'pushover']] as const;
+      for (const [key, field, needs] of keys) {
         const node = hookFields.get(key);
         if (node && format !== needs) reader.problem(node, `${hookLabel}: ${key} is for format ${needs} only`);
         else if (node) {

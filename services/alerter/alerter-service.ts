@@ -182,13 +182,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       }
       for (const webhook of receiver.webhooks) {
         // The target is the webhook as the file said it when the notice was queued: a retry after an edit still reaches it.
-        const target = {
-          url: webhook.url,
-          format: webhook.format,
-          ...(webhook.routingKey ? { routingKey: webhook.routingKey } : {}),
-          ...(webhook.chatId ? { chatId: webhook.chatId } : {}),
-          ...(webhook.headers ? { headers: webhook.headers } : {}),
-        };
+        const target: Record<string, unknown> = { ...webhook };
         await enqueueNotification(trx, { ...common, channel: 'webhook', target });
         queued++;
       }

@@ -7,8 +7,7 @@ import { renderEmail } from '../../lib/alerting/notify/email-message.ts';
 import { createMailSender, type MailSender } from '../../lib/alerting/notify/mail-sender.ts';
 import type { Notice } from '../../lib/alerting/notify/notice.ts';
 import { redactUrl, sendWebhook } from '../../lib/alerting/notify/send-webhook.ts';
-import { renderWebhookRequests } from '../../lib/alerting/notify/webhook-body.ts';
-import type { WebhookReceiver } from '../../lib/alerting/alerts-config.ts';
+import { renderWebhookRequests, webhookFromTarget } from '../../lib/alerting/notify/webhook-body.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { claimDueNotifications } from '../../lib/db/queries/claim-due-notifications.ts';
 import { recordDeliveryAttempt, type DeliveryOutcome } from '../../lib/db/queries/record-delivery-attempt.ts';
@@ -134,15 +133,7 @@ export function startNotificationSender(options: NotificationSenderOptions): Not
       await mailSender.send(to.map(String), message);
       return;
     }
-    const { url, format, routingKey, chatId, headers } = notification.target;
-    if (typeof url !== 'string') throw new Error('the webhook notification has no URL');
-    const hook: WebhookReceiver = {
-      url,
-      format: format as WebhookReceiver['format'],
-      ...(typeof routingKey === 'string' ? { routingKey } : {}),
-      ...(typeof chatId === 'string' ? { chatId } : {}),
-      ...(isStringRecord(headers) ? { headers } : {}),
-    };
+    const hook = webhookFromTarget(notification.target);
     // In turn, and all again on a retry: PagerDuty's events are keyed by alert, so a repeated one changes nothing.
     for (const request of renderWebhookRequests(notice, hook)) await sendWebhook({ ...request, timeoutMs: sendTimeoutMs });
   };
@@ -174,8 +165,4 @@ function describe(notification: StoredNotification): Record<string, unknown> {
     attempt: notification.attempts,
     ...(target ? { target } : {}),
   };
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 }

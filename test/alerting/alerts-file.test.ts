@@ -143,6 +143,7 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     '      - { url: "https://prod.workflows.test/x", format: msteams }',
     '      - { url: "https://ntfy.example/ops", format: ntfy, headers: { Authorization: "Bearer tk_1" } }',
     '      - { url: "https://gotify.example/message?token=A", format: gotify }',
+    '      - { format: pushover, token: aTok, user_key: uKey }',
   ].join('\n'), 'alerts.yml');
   assert.deepEqual(config.receivers[0]?.webhooks, [
     { url: 'https://events.pagerduty.com/v2/enqueue', format: 'pagerduty', routingKey: 'R0UT1NG' },
@@ -152,6 +153,7 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     { url: 'https://prod.workflows.test/x', format: 'msteams' },
     { url: 'https://ntfy.example/ops', format: 'ntfy', headers: { Authorization: 'Bearer tk_1' } },
     { url: 'https://gotify.example/message?token=A', format: 'gotify' },
+    { url: 'https://api.pushover.net/1/messages.json', format: 'pushover', token: 'aTok', userKey: 'uKey' },
   ]);
   const problems = problemsIn([
     'receivers:', //                                                              1
@@ -167,18 +169,20 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     '      - { url: "https://x.test/h", headers: { Content-Type: text/plain } }', // 11
     '      - { url: "https://x.test/h", headers: [Authorization] }', //            12
     '      - { url: "https://x.test/h", headers: { X-Key: "a\\r\\nInjected: 1" } }', // 13
+    '      - { format: pushover, token: aTok }', //                                 14
   ].join('\n'));
   assertProblems(problems, [
     [4, 'format pagerduty needs routing_key'],
     [5, 'format telegram needs chat_id'],
     [6, 'an ntfy url names its topic, as https://ntfy.sh/mytopic'],
     [7, 'chat_id is for format telegram only'],
-    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, gotify, pagerduty'],
+    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, gotify, pushover, pagerduty'],
     [9, 'chat_id must be a non-empty string'],
     [10, '"bad name" is not a header name'],
     [11, 'Content-Type is set by Vigil'],
     [12, 'headers must be a mapping of header names to values'],
     [13, 'X-Key must be one line'],
+    [14, 'format pushover needs user_key'],
   ], true);
 });
 

@@ -1,6 +1,6 @@
 // The POSTs one webhook notice makes, in the format its receiver asked for: one for most
 // formats, one per alert for PagerDuty (whose events are per alert).
-import type { WebhookReceiver } from '../alerts-config.ts';
+import { WEBHOOK_FORMATS, type WebhookReceiver } from '../alerts-config.ts';
 import { renderAlertmanagerBody } from './alertmanager-body.ts';
 import { renderDiscordBody } from './discord-body.ts';
 import { renderGotifyBody } from './gotify-body.ts';
@@ -8,6 +8,7 @@ import { renderMsTeamsBody } from './msteams-body.ts';
 import type { Notice } from './notice.ts';
 import { renderNtfyRequest } from './ntfy-body.ts';
 import { PAGERDUTY_EVENTS_URL, renderPagerDutyEvents } from './pagerduty-events.ts';
+import { renderPushoverBody } from './pushover-body.ts';
 import { renderSlackBody } from './slack-body.ts';
 import { renderTelegramBody } from './telegram-body.ts';
 import { renderVigilJsonBody } from './vigil-json-body.ts';
@@ -17,6 +18,25 @@ export interface WebhookRequest {
   body: unknown;
   /** The receiver's own (its login); sendWebhook adds the content type. */
   headers?: Record<string, string>;
+}
+
+/** A queued notification's target back into the webhook it was queued for (the alerter stores the webhook whole). */
+export function webhookFromTarget(target: Record<string, unknown>): WebhookReceiver {
+  const { url, format, routingKey, chatId, token, userKey, headers } = target;
+  if (typeof url !== 'string') throw new Error('the webhook notification has no URL');
+  if (typeof format !== 'string' || !(WEBHOOK_FORMATS as readonly string[]).includes(format)) throw new Error(`the webhook notification has an unknown format ${JSON.stringify(format)}`);
+  const text = (value: unknown): value is string => typeof value === 'string';
+  const isHeaders = (value: unknown): value is Record<string, string> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(text);
+  return {
+    url,
+    format: format as WebhookReceiver['format'],
+    ...(text(routingKey) ? { routingKey } : {}),
+    ...(text(chatId) ? { chatId } : {}),
+    ...(text(token) ? { token } : {}),
+    ...(text(userKey) ? { userKey } : {}),
+    ...(isHeaders(headers) ? { headers } : {}),
+  };
 }
 
 export function renderWebhookRequests(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
@@ -44,6 +64,9 @@ function bodies(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
       return [renderNtfyRequest(notice, hook.url)];
     case 'gotify':
       return one(renderGotifyBody(notice));
+    case 'pushover':
+      if (!hook.token || !hook.userKey) throw new Error('the pushover webhook needs token and user_key');
+      return one(renderPushoverBody(notice, hook.token, hook.userKey));
     case 'pagerduty': {
       if (!hook.routingKey) throw new Error('the pagerduty webhook has no routing_key');
       return renderPagerDutyEvents(notice, hook.routingKey).map((body) => ({ url: hook.url || PAGERDUTY_EVENTS_URL, body }));

@@ -7,7 +7,8 @@ import type { Notice, NoticeAlert } from '../../../lib/alerting/notify/notice.ts
 import { ntfyTopic, type NtfyRequest } from '../../../lib/alerting/notify/ntfy-body.ts';
 import { PAGERDUTY_EVENTS_URL, pagerDutyDedupKey, type PagerDutyEvent } from '../../../lib/alerting/notify/pagerduty-events.ts';
 import type { TelegramBody } from '../../../lib/alerting/notify/telegram-body.ts';
-import { renderWebhookRequests } from '../../../lib/alerting/notify/webhook-body.ts';
+import { PUSHOVER_MESSAGES_URL } from '../../../lib/alerting/notify/pushover-body.ts';
+import { renderWebhookRequests, webhookFromTarget } from '../../../lib/alerting/notify/webhook-body.ts';
 
 const notice: Notice = {
   kind: 'resolved',
@@ -152,4 +153,22 @@ void test('an alert with a very long summary is cut, not left out, and no escape
   const discord = one(long, { url: 'https://d.test/w', format: 'discord' }) as DiscordBody;
   assert.ok(discord.content.split('\n')[1]?.startsWith('- web-1: host\\_down — '), discord.content.slice(0, 80));
   assert.ok(!discord.content.includes('…and'), 'the one alert is listed');
+});
+
+void test('pushover: the receiver\'s token and user key, within Pushover\'s limits, priority high for critical and low once resolved', () => {
+  const many: Notice = { kind: 'firing', receiver: 'ops', alerts: Array.from({ length: 40 }, (_, i) => alert(`web-${i}`)) };
+  const body = one(many, { url: PUSHOVER_MESSAGES_URL, format: 'pushover', token: 'aTok', userKey: 'uKey' }) as { token: string; user: string; title: string; message: string; priority: number };
+  assert.deepEqual([body.token, body.user, body.priority, body.title], ['aTok', 'uKey', 1, '[CRITICAL] host_down on 40 hosts (40 alerts)']);
+  assert.ok(body.message.length <= 1024);
+  assert.match(body.message, /\n…and 30 more$/);
+  assert.equal((one(notice, { url: PUSHOVER_MESSAGES_URL, format: 'pushover', token: 'a', userKey: 'u' }) as { priority: number }).priority, -1);
+  assert.throws(() => renderWebhookRequests(notice, { url: PUSHOVER_MESSAGES_URL, format: 'pushover', token: 'a' }), /needs token and user_key/);
+});
+
+void test('a queued notification\'s target gives back its webhook; a broken one is an error naming what is wrong', () => {
+  const hook = { url: 'https://x.test/h', format: 'pushover', token: 't', userKey: 'u', headers: { 'X-A': 'b' } };
+  assert.deepEqual(webhookFromTarget(hook), hook);
+  assert.deepEqual(webhookFromTarget({ url: 'https://x.test/h', format: 'slack', headers: { a: 1 }, chatId: 5 }), { url: 'https://x.test/h', format: 'slack' });
+  assert.throws(() => webhookFromTarget({ format: 'json' }), /has no URL/);
+  assert.throws(() => webhookFromTarget({ url: 'https://x.test/h', format: 'fax' }), /unknown format "fax"/);
 });

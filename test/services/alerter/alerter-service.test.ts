@@ -802,6 +802,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
             { url: `${hooks.url}/bot1:T/sendMessage`, format: 'telegram', chatId: '-100200' },
             { url: `${hooks.url}/ntfy/vigil-ops`, format: 'ntfy', headers: { Authorization: 'Bearer tk_ntfy' } },
             { url: `${hooks.url}/gotify/message?token=AppTok`, format: 'gotify' },
+            { url: `${hooks.url}/pushover`, format: 'pushover', token: 'aTok', userKey: 'uKey' },
             { url: `${hooks.url}/discord`, format: 'discord' },
             { url: `${hooks.url}/teams`, format: 'msteams' },
           ],
@@ -821,11 +822,12 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     await waitFor('the resolve events', 15_000, () => (hooksAt('/pd').length >= 5 ? true : undefined));
     assert.deepEqual(pd().slice(4).map((e) => `${e.event_action} ${e.dedup_key} ${e.payload === undefined}`), ['resolve cpu-high|web-1 true', 'resolve cpu-high|web-2 true']);
 
-    await waitFor('the chat messages', 10_000, () => (hooksAt('/ntfy/').length >= 2 && hooksAt('/teams').length >= 2 && hooksAt('/gotify/message?token=AppTok').length >= 2 ? true : undefined));
+    await waitFor('the chat messages', 10_000, () => (hooksAt('/ntfy/').length >= 2 && hooksAt('/teams').length >= 2 && hooksAt('/gotify/message?token=AppTok').length >= 2 && hooksAt('/pushover').length >= 2 ? true : undefined));
     const telegram = hooksAt('/bot1:T/sendMessage').map((r) => r.body as TelegramBody);
     assert.deepEqual(telegram.map((b) => [b.chat_id, b.text.split('\n')[0]]), [['-100200', '<b>[CRITICAL] cpu-high on 2 hosts (2 alerts)</b>'], ['-100200', '<b>[RESOLVED] cpu-high on 2 hosts (2 alerts)</b>']]);
     assert.ok(hooksAt('/ntfy/').every((r) => r.headers['authorization'] === 'Bearer tk_ntfy'), 'the receiver\'s login went with each request');
     assert.deepEqual(hooksAt('/gotify/message?token=AppTok').map((r) => (r.body as { priority: number }).priority), [8, 2]);
+    assert.deepEqual(hooksAt('/pushover').map((r) => { const b = r.body as { token: string; user: string; priority: number }; return [b.token, b.user, b.priority]; }), [['aTok', 'uKey', 1], ['aTok', 'uKey', -1]]);
     const ntfy = hooksAt('/ntfy/').map((r) => r.body as NtfyRequest['body']);
     assert.deepEqual(ntfy.map((b) => [b.topic, b.priority, b.tags[0]]), [['vigil-ops', 5, 'rotating_light'], ['vigil-ops', 3, 'white_check_mark']]);
     assert.match((hooksAt('/discord')[0]?.body as DiscordBody).content, /^\*\*\\\[CRITICAL\\\] cpu-high on 2 hosts \\\(2 alerts\\\)\*\*\n- web-1: cpu-high/);
