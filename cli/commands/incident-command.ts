@@ -29,16 +29,16 @@ interface Posting {
 
 /** The database and the API alike give incidents as the API shapes them; null: no such incident. */
 interface IncidentStore {
-  open(incident: { title: string; impact: IncidentImpact } & Posting): Promise<ApiIncident>;
-  update(id: number, update: Posting & { impact?: IncidentImpact }): Promise<ApiIncident | null>;
+  open(incident: { title: string; impact: IncidentImpact; groups: string[] } & Posting): Promise<ApiIncident>;
+  update(id: number, update: Posting & { impact?: IncidentImpact; groups?: string[] }): Promise<ApiIncident | null>;
   list(openOnly: boolean): Promise<ApiIncident[]>;
   remove(id: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 const USAGE = [
-  'vigil incident open --title TEXT --message TEXT [--impact minor|major|critical|maintenance] [--status investigating|identified|monitoring|resolved]',
-  'vigil incident update ID --status STATUS --message TEXT [--impact IMPACT]',
+  'vigil incident open --title TEXT --message TEXT [--impact minor|major|critical|maintenance] [--status investigating|identified|monitoring|resolved] [--groups G1,G2]',
+  'vigil incident update ID --status STATUS --message TEXT [--impact IMPACT] [--groups G1,G2]',
   'vigil incident list [--all] [--json]',
   'vigil incident delete ID',
 ].join(' | ');
@@ -47,7 +47,7 @@ export const incidentCommand: Command = {
   summary: 'Open, update, list and delete incidents on the public status page',
   usage: USAGE,
   details: [
-    'open: a new incident with its first message (impact minor and status investigating unless given).',
+    'open: a new incident with its first message (impact minor and status investigating unless given); --groups names the inventory groups it affects.',
     'update ID: a new message; --status resolved closes the incident, any other status reopens it.',
     'list: the open incidents (--all: every one kept), newest first, each with its latest message. delete ID: one posted by mistake.',
     'Messages are plain text; the status page shows them to anyone, without who posted them.',
@@ -60,6 +60,7 @@ export const incidentCommand: Command = {
     message: { type: 'string' },
     impact: { type: 'string' },
     status: { type: 'string' },
+    groups: { type: 'string' },
     by: { type: 'string' },
     all: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -96,6 +97,8 @@ export async function runIncidentCommand(values: Record<string, unknown>, positi
   if (impact instanceof Error) return fail(impact.message);
   if (status instanceof Error) return fail(status.message);
   const by = invokingUser(text('by'), io.env);
+  const groupsText = text('groups');
+  const groups = groupsText === undefined ? undefined : [...new Set(groupsText.split(',').map((g) => g.trim()).filter((g) => g !== ''))];
 
   if (action === 'open') {
     if (rest.length > 0) return fail(`unexpected ${JSON.stringify(rest[0])}; usage: ${USAGE}`);
@@ -104,7 +107,7 @@ export async function runIncidentCommand(values: Record<string, unknown>, positi
     if (title.length > INCIDENT_TITLE_MAX) return fail(`--title is longer than ${INCIDENT_TITLE_MAX} characters`);
     if (messageProblem !== null || message === undefined) return fail(messageProblem ?? '');
     return withCommandStore(() => openStore(io.env), fail, async (store) => {
-      const incident = await store.open({ title, impact: impact ?? 'minor', status: status ?? 'investigating', message, by, at: now() });
+      const incident = await store.open({ title, impact: impact ?? 'minor', status: status ?? 'investigating', message, by, at: now(), groups: groups ?? [] });
       io.out(`incident ${incident.id} opened: ${incident.title} (${incident.impact}, ${incident.status})\n`);
     });
   }
@@ -114,7 +117,7 @@ export async function runIncidentCommand(values: Record<string, unknown>, positi
     if (status === undefined) return fail(`give --status: one of ${INCIDENT_STATUSES.join(', ')}`);
     if (messageProblem !== null || message === undefined) return fail(messageProblem ?? '');
     return withCommandStore(() => openStore(io.env), fail, async (store) => {
-      const incident = await store.update(id, { status, message, by, at: now(), ...(impact ? { impact } : {}) });
+      const incident = await store.update(id, { status, message, by, at: now(), ...(impact ? { impact } : {}), ...(groups ? { groups } : {}) });
       if (!incident) throw new Error(`no incident with id ${id}`);
       io.out(`incident ${id} ${incident.resolvedAt === null ? 'updated' : 'resolved'}: ${incident.title} (${incident.impact}, ${incident.status})\n`);
     });
@@ -170,9 +173,9 @@ function apiStore(target: VigilUpApi): IncidentStore {
   };
   const incidentOf = (payload: unknown): ApiIncident => (payload as { incident: ApiIncident }).incident;
   return {
-    open: async ({ title, impact, status, message }) => incidentOf(await callVigilUpApi(target, 'POST', '/api/v1/incidents', { title, impact, status, message })),
-    update: async (id, { status, message, impact }) =>
-      orNull(callVigilUpApi(target, 'POST', `/api/v1/incidents/${id}/updates`, { status, message, ...(impact ? { impact } : {}) }).then(incidentOf)),
+    open: async ({ title, impact, status, message, groups }) => incidentOf(await callVigilUpApi(target, 'POST', '/api/v1/incidents', { title, impact, status, message, groups })),
+    update: async (id, { status, message, impact, groups }) =>
+      orNull(callVigilUpApi(target, 'POST', `/api/v1/incidents/${id}/updates`, { status, message, ...(impact ? { impact } : {}), ...(groups ? { groups } : {}) }).then(incidentOf)),
     list: async (openOnly) => ((await callVigilUpApi(target, 'GET', `/api/v1/incidents?state=${openOnly ? 'open' : 'all'}`)) as { incidents: ApiIncident[] }).incidents,
     remove: async (id) => (await orNull(callVigilUpApi(target, 'DELETE', `/api/v1/incidents/${id}`))) !== null,
     close: async () => {},
@@ -186,6 +189,7 @@ function utc(iso: string): string {
 function formatIncident(incident: ApiIncident): string {
   const state = incident.resolvedAt === null ? 'open' : 'resolved';
   const latest = incident.updates[0];
-  const head = `${String(incident.id).padStart(5)}  ${state.padEnd(8)}  ${incident.impact.padEnd(11)}  ${incident.status.padEnd(13)}  ${utc(incident.updatedAt)}  ${incident.title}`;
+  const affects = incident.groups.length === 0 ? '' : `  [${incident.groups.join(', ')}]`;
+  const head = `${String(incident.id).padStart(5)}  ${state.padEnd(8)}  ${incident.impact.padEnd(11)}  ${incident.status.padEnd(13)}  ${utc(incident.updatedAt)}  ${incident.title}${affects}`;
   return latest ? `${head}\n       ${utc(latest.at)} ${latest.by}: ${latest.message.replace(/\s*[\r\n]+\s*/g, ' / ')}\n` : `${head}\n`;
 }

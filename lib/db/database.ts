@@ -187,6 +187,8 @@ export interface StatusIncidentsTable {
   title: string;
   /** An IncidentImpact (lib/web/status-incidents.ts). */
   impact: string;
+  /** The inventory groups it affects; none: the page as a whole. */
+  groups: ColumnType<string[], string | undefined, string>;
   created_at: Timestamp;
   created_by: string;
   /** Its newest update's time. */

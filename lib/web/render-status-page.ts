@@ -45,10 +45,14 @@ function renderUpdates(incident: PublicIncident): string {
   return `<ol class="updates">\n${updates}\n</ol>`;
 }
 
+function renderAffects(incident: PublicIncident): string {
+  return incident.groups.length === 0 ? '' : `<p class="affects">Affects: ${escapeHtml(incident.groups.join(', '))}</p>\n`;
+}
+
 function renderOpenIncident(incident: PublicIncident): string {
   return `<article class="incident impact-${incident.impact}">
 <h3><span class="incident-title">${escapeHtml(incident.title)}</span> <span class="impact">${INCIDENT_IMPACT_TEXT[incident.impact]} · ${INCIDENT_STATUS_TEXT[incident.status]}</span></h3>
-${renderUpdates(incident)}
+${renderAffects(incident)}${renderUpdates(incident)}
 </article>`;
 }
 
@@ -60,7 +64,7 @@ function renderIncidents(incidents: readonly PublicIncident[]): { open: string; 
     open: open.length === 0 ? '' : `<section class="incidents">\n${open.map(renderOpenIncident).join('\n')}\n</section>`,
     past: past.length === 0 ? '' : `<section class="past-incidents">
 <h2>Past incidents</h2>
-${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="incident-title">${escapeHtml(i.title)}</span> <span class="resolved-at">${INCIDENT_IMPACT_TEXT[i.impact]} · resolved ${escapeHtml(utcMinuteText(i.resolvedAt ?? ''))}</span></summary>\n${renderUpdates(i)}\n</details>`).join('\n')}
+${past.map((i) => `<details class="impact-${i.impact}"><summary><span class="incident-title">${escapeHtml(i.title)}</span> <span class="resolved-at">${INCIDENT_IMPACT_TEXT[i.impact]} · resolved ${escapeHtml(utcMinuteText(i.resolvedAt ?? ''))}</span></summary>\n${renderAffects(i)}${renderUpdates(i)}\n</details>`).join('\n')}
 </section>`,
   };
 }
@@ -161,6 +165,7 @@ ul { list-style: none; margin: 0; padding: 0; background: var(--panel); border-r
 .updates { list-style: none; margin: 0; padding: 0; background: none; }
 .updates li { margin: 0.4rem 0; }
 .update-status { font-weight: 700; }
+.affects { margin: 0 0 0.3rem; color: var(--muted); font-size: 0.9rem; }
 .message { margin: 0.15rem 0 0; white-space: pre-line; overflow-wrap: anywhere; }
 details { background: var(--panel); border-radius: 6px; padding: 0.5rem 0.9rem; margin: 0.4rem 0; }
 summary { cursor: pointer; overflow-wrap: anywhere; }

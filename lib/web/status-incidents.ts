@@ -38,6 +38,8 @@ export interface ApiIncident {
   id: number;
   title: string;
   impact: IncidentImpact;
+  /** The inventory groups it affects; empty: not said. */
+  groups: string[];
   /** Its newest update's status. */
   status: IncidentStatus;
   createdAt: string;
@@ -56,6 +58,7 @@ export function toApiIncident(incident: StoredIncident): ApiIncident {
     id: incident.id,
     title: incident.title,
     impact: incident.impact,
+    groups: incident.groups,
     status: incident.updates[0]?.status ?? 'investigating',
     createdAt: new Date(incident.createdAt).toISOString(),
     updatedAt: new Date(incident.updatedAt).toISOString(),
@@ -64,7 +67,8 @@ export function toApiIncident(incident: StoredIncident): ApiIncident {
   };
 }
 
-export function toPublicIncident(incident: StoredIncident): PublicIncident {
+/** Of its groups, only those the page shows: the page says nothing of the others, not even their names. */
+export function toPublicIncident(incident: StoredIncident, pageGroups: readonly string[]): PublicIncident {
   const api = toApiIncident(incident);
-  return { ...api, updates: api.updates.map(({ status, message, at }) => ({ status, message, at })) };
+  return { ...api, groups: api.groups.filter((g) => pageGroups.includes(g)), updates: api.updates.map(({ status, message, at }) => ({ status, message, at })) };
 }

@@ -91,11 +91,12 @@ void describe('incidents page in Chromium', () => {
     (await testDb.db.selectFrom('status_incidents').select('title').orderBy('id').execute()).map((row) => row.title);
 
   /** Fills and sends the admin's form for a new incident. */
-  const openIncident = async (page: Page, fields: { title: string; impact?: string; status?: string; message: string }): Promise<void> => {
+  const openIncident = async (page: Page, fields: { title: string; impact?: string; status?: string; groups?: string; message: string }): Promise<void> => {
     const form = page.locator('vigil-incidents-page form.open');
     await form.getByLabel('Title').fill(fields.title);
     if (fields.impact) await form.getByLabel('Impact').selectOption(fields.impact);
     if (fields.status) await form.getByLabel('Status').selectOption(fields.status);
+    if (fields.groups) await form.getByLabel(/Affected groups/).fill(fields.groups);
     await form.getByLabel('Message').fill(fields.message);
     await form.getByRole('button', { name: 'Open incident' }).click();
   };
@@ -138,9 +139,10 @@ void describe('incidents page in Chromium', () => {
     assert.equal(await link.getAttribute('target'), '_blank');
     assert.equal(await section(page, 'Open').locator('p.empty').textContent(), 'No open incidents.');
 
-    await openIncident(page, { title: 'Checkout slow', impact: 'major', message: 'Payments time out.\nWe are looking into it.' });
+    await openIncident(page, { title: 'Checkout slow', impact: 'major', groups: 'shop, api, shop', message: 'Payments time out.\nWe are looking into it.' });
     const opened = incident(section(page, 'Open'), 'Checkout slow');
     await opened.waitFor();
+    assert.equal(await opened.locator('.affects .groups').textContent(), 'shop, api', 'the groups typed, each once');
     assert.equal(await opened.locator('.pill.impact').textContent(), 'major');
     assert.equal(await opened.locator('.pill.status').textContent(), 'investigating');
     const first = await timeline(opened);

@@ -35,7 +35,7 @@ void describe('vigil incident', () => {
   after(async () => testDb?.close());
 
   void test('open, update, list, resolve and delete against PostgreSQL', async () => {
-    const opened = await run(env, ['open'], { title: 'Checkout errors', message: 'Some payments fail.\nWe are on it.', impact: 'major' });
+    const opened = await run(env, ['open'], { title: 'Checkout errors', message: 'Some payments fail.\nWe are on it.', impact: 'major', groups: 'shop, api,shop' });
     assert.equal(opened.code, 0, opened.err);
     assert.match(opened.out, /^incident (\d+) opened: Checkout errors \(major, investigating\)\n$/);
     const id = Number(/incident (\d+)/.exec(opened.out)?.[1]);
@@ -47,20 +47,21 @@ void describe('vigil incident', () => {
     const listed = await run(env, ['list']);
     assert.equal(listed.code, 0, listed.err);
     assert.equal(listed.out, [
-      `${String(id).padStart(5)}  open      critical     identified     2025-06-01 08:10 UTC  Checkout errors`,
+      `${String(id).padStart(5)}  open      critical     identified     2025-06-01 08:10 UTC  Checkout errors  [shop, api]`,
       '       2025-06-01 08:10 UTC dave: A full disk on db-1.',
       '',
     ].join('\n'));
 
+    assert.equal((await run(env, ['update', String(id)], { status: 'monitoring', message: 'Watching.', groups: 'shop' }, NOW + 1_200_000)).code, 0);
     const resolved = await run(env, ['update', String(id)], { status: 'resolved', message: 'Space freed.' }, NOW + 1_800_000);
     assert.equal(resolved.out, `incident ${id} resolved: Checkout errors (critical, resolved)\n`);
     assert.equal((await run(env, ['list'])).out, 'no open incidents\n');
 
     const json = await run(env, ['list'], { all: true, json: true });
     const incidents = (JSON.parse(json.out) as { incidents: ApiIncident[] }).incidents;
-    assert.deepEqual(incidents.map((i) => [i.id, i.status, i.resolvedAt, i.updates.map((u) => `${u.by} ${u.status} ${u.message}`)]), [[
-      id, 'resolved', '2025-06-01T08:30:00.000Z',
-      ['tester resolved Space freed.', 'dave identified A full disk on db-1.', 'tester investigating Some payments fail.\nWe are on it.'],
+    assert.deepEqual(incidents.map((i) => [i.id, i.status, i.resolvedAt, i.groups, i.updates.map((u) => `${u.by} ${u.status} ${u.message}`)]), [[
+      id, 'resolved', '2025-06-01T08:30:00.000Z', ['shop'],
+      ['tester resolved Space freed.', 'tester monitoring Watching.', 'dave identified A full disk on db-1.', 'tester investigating Some payments fail.\nWe are on it.'],
     ]]);
 
     const deleted = await run(env, ['delete', String(id)]);

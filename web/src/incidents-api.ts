@@ -16,6 +16,8 @@ export interface NewIncident {
   impact: IncidentImpact;
   status: IncidentStatus;
   message: string;
+  /** Inventory groups it affects. */
+  groups: string[];
 }
 
 export interface NewIncidentUpdate {

@@ -257,6 +257,10 @@ export class IncidentsPage extends LitElement {
           <select id="incident-status" name="status">${INCIDENT_STATUSES.map((v) => html`<option value=${v} ?selected=${v === 'investigating'}>${v}</option>`)}</select>
         </div>
         <div class="field wide">
+          <label for="incident-groups">Affected groups (inventory groups, comma-separated; optional)</label>
+          <input id="incident-groups" name="groups" autocomplete="off" placeholder="shop, api" />
+        </div>
+        <div class="field wide">
           <label for="incident-message">Message</label>
           <textarea id="incident-message" name="message" required placeholder="What visitors are told: what is affected, what is being done"></textarea>
         </div>
@@ -281,6 +285,7 @@ export class IncidentsPage extends LitElement {
         <span class="pill impact impact-${i.impact}" title="Impact">${i.impact}</span>
         <span class="pill status status-${i.status}" title="Status">${i.status}</span>
       </h3>
+      ${i.groups.length === 0 ? '' : html`<p class="affects muted">Affects: <span class="groups">${i.groups.join(', ')}</span></p>`}
       <p class="times muted">
         opened <time datetime=${i.createdAt}>${formatDateTime(i.createdAt)}</time> · updated <time datetime=${i.updatedAt}>${formatDateTime(i.updatedAt)}</time>${i.resolvedAt === null
           ? ''
@@ -340,6 +345,7 @@ export class IncidentsPage extends LitElement {
         impact: field(form, 'impact') as IncidentImpact,
         status: field(form, 'status') as IncidentStatus,
         message: field(form, 'message'),
+        groups: [...new Set(field(form, 'groups').split(',').map((g) => g.trim()).filter((g) => g !== ''))],
       });
       form.reset();
       this.openError = null;

@@ -1,7 +1,8 @@
 // Incidents posted on the public status page, as Statuspage's and Uptime Kuma's: what people
 // write about an outage for the page's visitors (what is wrong, what is being done, when it is
 // over), beside the states Vigil measures. Each incident has a timeline of updates; the newest
-// update's status is the incident's. Resolved ones are kept as long as the rollups
+// update's status is the incident's; `groups` names the inventory groups it affects (the page's
+// sections, Statuspage's components). Resolved ones are kept as long as the rollups
 // (lib/db/queries/delete-expired-records.ts), their updates going with them.
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -12,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       id bigserial PRIMARY KEY,
       title text NOT NULL,
       impact text NOT NULL,
+      groups json NOT NULL DEFAULT '[]',
       created_at timestamptz NOT NULL,
       created_by text NOT NULL,
       updated_at timestamptz NOT NULL,

@@ -14,7 +14,7 @@ export interface IncidentUpdateInput {
   at: number;
 }
 
-export async function openIncident(db: VigilDb, incident: { title: string; impact: IncidentImpact } & IncidentUpdateInput): Promise<StoredIncident> {
+export async function openIncident(db: VigilDb, incident: { title: string; impact: IncidentImpact; groups?: readonly string[] } & IncidentUpdateInput): Promise<StoredIncident> {
   const id = await db.transaction().execute(async (trx) => {
     const at = new Date(incident.at);
     const row = await trx
@@ -22,6 +22,7 @@ export async function openIncident(db: VigilDb, incident: { title: string; impac
       .values({
         title: incident.title,
         impact: incident.impact,
+        groups: JSON.stringify(incident.groups ?? []),
         created_at: at,
         created_by: incident.by,
         updated_at: at,
@@ -38,14 +39,16 @@ export async function openIncident(db: VigilDb, incident: { title: string; impac
   return readIncident(db, id);
 }
 
-/** Null when there is no such incident. `impact`, when given, changes the incident's. */
-export async function addIncidentUpdate(db: VigilDb, id: number, update: IncidentUpdateInput & { impact?: IncidentImpact }): Promise<StoredIncident | null> {
+/** Null when there is no such incident. `impact` and `groups`, when given, change the incident's. */
+export async function addIncidentUpdate(
+  db: VigilDb, id: number, update: IncidentUpdateInput & { impact?: IncidentImpact; groups?: readonly string[] },
+): Promise<StoredIncident | null> {
   const found = await db.transaction().execute(async (trx) => {
     const at = new Date(update.at);
     const changed = await trx
       .updateTable('status_incidents')
       // A later note on a resolved incident (a postmortem) keeps the time it was resolved.
-      .set({ updated_at: at, resolved_at: update.status === 'resolved' ? sql<Date>`COALESCE(resolved_at, ${at})` : null, ...(update.impact ? { impact: update.impact } : {}) })
+      .set({ updated_at: at, resolved_at: update.status === 'resolved' ? sql<Date>`COALESCE(resolved_at, ${at})` : null, ...(update.impact ? { impact: update.impact } : {}), ...(update.groups ? { groups: JSON.stringify(update.groups) } : {}) })
       .where('id', '=', id)
       .returning('id')
       .executeTakeFirst();

@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { StatusIncidentsTable, StatusIncidentUpdatesTable } from '../database.ts';
 import type { IncidentImpact, IncidentStatus } from '../../web/status-incidents.ts';
-import { toMs, toMsOrNull } from './stored-alert.ts';
+import { parseJson, toMs, toMsOrNull } from './stored-alert.ts';
 
 export interface StoredIncidentUpdate {
   status: IncidentStatus;
@@ -15,6 +15,8 @@ export interface StoredIncident {
   id: number;
   title: string;
   impact: IncidentImpact;
+  /** Inventory groups it affects, as posted; empty: not said. */
+  groups: string[];
   createdAt: number;
   createdBy: string;
   updatedAt: number;
@@ -28,6 +30,7 @@ export function toStoredIncident(row: Selectable<StatusIncidentsTable>, updates:
     id: Number(row.id),
     title: row.title,
     impact: row.impact as IncidentImpact,
+    groups: (parseJson(row.groups, []) as unknown[]).filter((g): g is string => typeof g === 'string'),
     createdAt: toMs(row.created_at),
     createdBy: row.created_by,
     updatedAt: toMs(row.updated_at),

@@ -22,6 +22,8 @@ export interface IncidentRoutesOptions {
 const impact = Joi.string().valid(...INCIDENT_IMPACTS);
 const status = Joi.string().valid(...INCIDENT_STATUSES);
 const message = Joi.string().trim().min(1).max(INCIDENT_MESSAGE_MAX);
+/** Inventory groups it affects (the status page's sections). */
+const groups = Joi.array().items(Joi.string().trim().min(1).max(255)).max(50).unique();
 const idParams = Joi.object({ id: Joi.number().integer().min(1).max(Number.MAX_SAFE_INTEGER).required() });
 const notFound = (id: number) => ({ statusCode: 404, error: 'Not Found', message: `no incident with id ${id}` });
 
@@ -64,7 +66,7 @@ export const incidentRoutes: Plugin<IncidentRoutesOptions> = {
       path: '/api/v1/incidents',
       options: {
         description: 'Open an incident on the public status page, with its first update',
-        notes: 'impact: minor (default), major, critical or maintenance; status: investigating (default), identified, monitoring or resolved. The message is plain text; line breaks are kept.',
+        notes: 'impact: minor (default), major, critical or maintenance; status: investigating (default), identified, monitoring or resolved; groups: the inventory groups it affects, shown on the status page when it shows them. The message is plain text; line breaks are kept.',
         tags: ['api', 'incidents'],
         auth: ADMIN_ONLY,
         validate: {
@@ -73,11 +75,12 @@ export const incidentRoutes: Plugin<IncidentRoutesOptions> = {
             impact: impact.default('minor'),
             status: status.default('investigating'),
             message: message.required(),
+            groups: groups.default([]),
           }),
         },
       },
       handler: async (request, h) => {
-        const body = request.payload as { title: string; impact: IncidentImpact; status: IncidentStatus; message: string };
+        const body = request.payload as { title: string; impact: IncidentImpact; status: IncidentStatus; message: string; groups: string[] };
         const incident = await openIncident(db, { ...body, by: credentialsOf(request).user.name, at: now() });
         cache.invalidate();
         return h.response({ incident: toApiIncident(incident) }).code(201);
@@ -88,14 +91,14 @@ export const incidentRoutes: Plugin<IncidentRoutesOptions> = {
       method: 'POST',
       path: '/api/v1/incidents/{id}/updates',
       options: {
-        description: 'Post an update to an incident: resolved closes it, any other status reopens it',
+        description: 'Post an update to an incident: resolved closes it, any other status reopens it; impact and groups, when given, change the incident\'s',
         tags: ['api', 'incidents'],
         auth: ADMIN_ONLY,
-        validate: { params: idParams, payload: Joi.object({ status: status.required(), message: message.required(), impact }) },
+        validate: { params: idParams, payload: Joi.object({ status: status.required(), message: message.required(), impact, groups }) },
       },
       handler: async (request, h) => {
         const { id } = request.params as { id: number };
-        const body = request.payload as { status: IncidentStatus; message: string; impact?: IncidentImpact };
+        const body = request.payload as { status: IncidentStatus; message: string; impact?: IncidentImpact; groups?: string[] };
         const incident = await addIncidentUpdate(db, id, { ...body, by: credentialsOf(request).user.name, at: now() });
         if (!incident) return h.response(notFound(id)).code(404);
         cache.invalidate();

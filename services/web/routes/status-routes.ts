@@ -56,7 +56,7 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       const incidents = await listIncidents(db, { openOrResolvedSince: at - RECENT_INCIDENT_DAYS * DAY_MS, limit: 100 });
       const factsOf = maintenanceFactsOf(from, at, MAINTENANCE_AHEAD_DAYS * DAY_MS);
       const maintenance = (host: AvailabilityHost): MaintenanceFacts => factsOf(host.maintenance);
-      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, incidents: incidents.map(toPublicIncident) });
+      return buildStatusPage(groups, { title: statusPage.title, now: at, checks, maintenance, incidents: incidents.map((incident) => toPublicIncident(incident, statusPage.groups)) });
     };
 
     const current = (): Promise<ApiStatusPage> => cache.get(() => build(now()));

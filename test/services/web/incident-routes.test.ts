@@ -175,6 +175,26 @@ void describe('incident routes', () => {
     assert.ok((await statusPage()).incidents.some((i) => i.id === checkout.id && i.resolvedAt === null));
   });
 
+  void test('the groups an incident affects: kept as posted, changed by an update, and on the public page only those it shows', async () => {
+    const opened = await post('/api/v1/incidents', { title: 'Web slow', message: 'Looking.', groups: ['web', 'db-internal'] });
+    assert.equal(opened.statusCode, 201, opened.payload);
+    const { id, groups } = (JSON.parse(opened.payload) as { incident: ApiIncident }).incident;
+    assert.deepEqual(groups, ['web', 'db-internal']);
+    let shown = (await statusPage()).incidents.find((i) => i.id === id);
+    assert.deepEqual(shown?.groups, ['web'], 'a group the page does not show is not named on it');
+    const html = (await web.server.inject({ url: '/status' })).payload;
+    assert.ok(html.includes('<p class="affects">Affects: web</p>'));
+    assert.ok(!html.includes('db-internal') && !(await web.server.inject({ url: '/api/v1/status' })).payload.includes('db-internal'));
+    const updated = await post(`/api/v1/incidents/${id}/updates`, { status: 'identified', message: 'Found.', groups: [] });
+    assert.deepEqual((JSON.parse(updated.payload) as { incident: ApiIncident }).incident.groups, []);
+    shown = (await statusPage()).incidents.find((i) => i.id === id);
+    assert.deepEqual(shown?.groups, []);
+    const bad = await post('/api/v1/incidents', { title: 't', message: 'm', groups: ['a', 'a'] });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.payload, /contains a duplicate value/);
+    await web.server.inject({ method: 'DELETE', url: `/api/v1/incidents/${id}`, headers: web.asAdmin });
+  });
+
   void test('DELETE removes an incident posted by mistake, with its updates, from the page at once', async () => {
     const opened = await post('/api/v1/incidents', { title: 'Wrong page', message: 'Oops.' });
     const { id } = (JSON.parse(opened.payload) as { incident: ApiIncident }).incident;
