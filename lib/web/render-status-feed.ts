@@ -21,6 +21,7 @@ function entry(incident: PublicIncident, feedId: string, pageUrl: string): strin
 <updated>${incident.updatedAt}</updated>
 <link rel="alternate" type="text/html" href="${escapeXml(pageUrl)}"/>
 <category term="${incident.impact}"/>
+${incident.groups.map((g) => `<category term="${escapeXml(`group:${g}`)}" label="${escapeXml(g)}"/>\n`).join('')}
 <content type="text">${escapeXml(content)}</content>
 </entry>`;
 }

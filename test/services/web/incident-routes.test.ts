@@ -184,6 +184,8 @@ void describe('incident routes', () => {
     assert.deepEqual(shown?.groups, ['web'], 'a group the page does not show is not named on it');
     const html = (await web.server.inject({ url: '/status' })).payload;
     assert.ok(html.includes('<p class="affects">Affects: web</p>'));
+    const feed = (await web.server.inject({ url: '/status/feed.atom' })).payload;
+    assert.ok(feed.includes('<category term="group:web" label="web"/>') && !feed.includes('db-internal'), 'the feed names the shown group as a category');
     assert.ok(!html.includes('db-internal') && !(await web.server.inject({ url: '/api/v1/status' })).payload.includes('db-internal'));
     const updated = await post(`/api/v1/incidents/${id}/updates`, { status: 'identified', message: 'Found.', groups: [] });
     assert.deepEqual((JSON.parse(updated.payload) as { incident: ApiIncident }).incident.groups, []);
