@@ -2,7 +2,7 @@
 // and a line per alert (host: rule [labels] — summary), cut to a number of lines with a count of
 // the rest and to the chat's length limit. Each chat passes its own escape for names and texts.
 import { renderEmail } from './email-message.ts';
-import { formatLabels, type Notice } from './notice.ts';
+import { alertLineText, type Notice } from './notice.ts';
 
 export interface ChatLines {
   /** The mail's subject, e.g. `[CRITICAL] host-down on 2 hosts (2 alerts)`, escaped. */
@@ -29,8 +29,7 @@ export function chatLines(notice: Notice, escape: (text: string) => string, limi
   // Room kept for the count of what did not fit.
   const reserve = 40;
   for (const alert of notice.alerts) {
-    const labels = formatLabels(alert.labels);
-    const raw = `${alert.host}: ${alert.rule}${labels ? ` [${labels}]` : ''}${alert.summary ? ` — ${alert.summary}` : ''}`;
+    const raw = alertLineText(alert);
     // Cut before escaping, so that no escape is cut in half (Telegram refuses a broken entity), and
     // short enough that one alert always fits the smallest chat even escaped (HTML at most 6 to 1).
     const line = escape(raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS - 1)}…` : raw);

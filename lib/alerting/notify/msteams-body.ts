@@ -2,7 +2,7 @@
 // received"): a message carrying one Adaptive Card, a title in the severity's colour and a line
 // per alert. The retired Office 365 connectors' MessageCard is not sent.
 import { chatLines } from './chat-lines.ts';
-import { highestSeverity, type Notice } from './notice.ts';
+import { noticeLevel, type Notice, type NoticeLevel } from './notice.ts';
 
 interface TextBlock {
   type: 'TextBlock';
@@ -23,11 +23,12 @@ export interface MsTeamsBody {
   }>;
 }
 
+const TEAMS_COLOR: Record<NoticeLevel, NonNullable<TextBlock['color']>> = { critical: 'Attention', warning: 'Warning', info: 'Default', resolved: 'Good' };
+
 export function renderMsTeamsBody(notice: Notice): MsTeamsBody {
   // Teams refuses messages over about 28 kB.
   const { title, lines, more } = chatLines(notice, escapeTeams, { maxLines: 50, maxChars: 20_000 });
-  const severity = highestSeverity(notice.alerts);
-  const color = notice.kind === 'resolved' ? 'Good' : severity === 'critical' ? 'Attention' : severity === 'warning' ? 'Warning' : 'Default';
+  const color = TEAMS_COLOR[noticeLevel(notice)];
   const body: TextBlock[] = [
     { type: 'TextBlock', text: title, wrap: true, weight: 'Bolder', size: 'Medium', color },
     ...lines.map((line): TextBlock => ({ type: 'TextBlock', text: `- ${line}`, wrap: true, spacing: 'None' })),

@@ -39,6 +39,19 @@ export function highestSeverity(alerts: NoticeAlert[]): Severity {
   return highest;
 }
 
+/** How loud a notice is, for receivers that rank messages (priority, colour): a recovery is quiet whatever its severity. */
+export type NoticeLevel = Severity | 'resolved';
+
+export function noticeLevel(notice: Notice): NoticeLevel {
+  return notice.kind === 'resolved' ? 'resolved' : highestSeverity(notice.alerts);
+}
+
+/** `web-1: disk_full [mount=/data] — 97.5 > 90`: an alert on one line, as chats and pagers show it. */
+export function alertLineText(alert: NoticeAlert): string {
+  const labels = formatLabels(alert.labels);
+  return `${alert.host}: ${alert.rule}${labels ? ` [${labels}]` : ''}${alert.summary ? ` — ${alert.summary}` : ''}`;
+}
+
 /** Label text such as `mount=/data`, for lines that name an alert. */
 export function formatLabels(labels: Record<string, string>): string {
   return Object.entries(labels)

@@ -2,7 +2,7 @@
 // webhook's url names the topic (https://ntfy.sh/mytopic) and the body goes to the server's root
 // with the topic inside, a title, a priority from the severity and an emoji tag.
 import { chatLines } from './chat-lines.ts';
-import { highestSeverity, type Notice } from './notice.ts';
+import { noticeLevel, type Notice, type NoticeLevel } from './notice.ts';
 
 export interface NtfyRequest {
   url: string;
@@ -27,12 +27,13 @@ export function ntfyTopic(url: string): { root: string; topic: string } | null {
   return { root: root.href, topic };
 }
 
+const NTFY_PRIORITY: Record<NoticeLevel, NtfyRequest['body']['priority']> = { critical: 5, warning: 4, info: 3, resolved: 3 };
+
 export function renderNtfyRequest(notice: Notice, url: string): NtfyRequest {
   const target = ntfyTopic(url);
   if (target === null) throw new Error('the ntfy webhook\'s url names no topic');
   // ntfy turns a message over 4,096 bytes into an attachment; plain text, so nothing to escape.
   const { title, lines, more } = chatLines(notice, (text) => text, { maxLines: 30, maxChars: 1300 });
-  const severity = highestSeverity(notice.alerts);
   const resolved = notice.kind === 'resolved';
   return {
     url: target.root,
@@ -40,7 +41,7 @@ export function renderNtfyRequest(notice: Notice, url: string): NtfyRequest {
       topic: target.topic,
       title,
       message: [...lines, ...(more ? [more] : [])].join('\n'),
-      priority: resolved ? 3 : severity === 'critical' ? 5 : severity === 'warning' ? 4 : 3,
+      priority: NTFY_PRIORITY[noticeLevel(notice)],
       tags: [resolved ? 'white_check_mark' : notice.kind === 'flapping' ? 'warning' : 'rotating_light'],
     },
   };

@@ -3,8 +3,7 @@
 // after a partial failure) changes nothing. Severity maps onto PagerDuty's; the rest goes in
 // custom_details.
 import { createHash } from 'node:crypto';
-import type { Notice, NoticeAlert } from './notice.ts';
-import { formatLabels } from './notice.ts';
+import { alertLineText, type Notice, type NoticeAlert } from './notice.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -32,8 +31,7 @@ export function renderPagerDutyEvents(notice: Notice, routingKey: string): Pager
 function pagerDutyEvent(alert: NoticeAlert, routingKey: string): PagerDutyEvent {
   const dedupKey = pagerDutyDedupKey(alert.key);
   if (alert.status === 'resolved') return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
-  const labels = formatLabels(alert.labels);
-  const summary = `${alert.host}: ${alert.rule}${labels ? ` [${labels}]` : ''}${alert.summary ? ` — ${alert.summary}` : ''}`.replace(/[\r\n\t]+/g, ' ');
+  const summary = alertLineText(alert).replace(/[\r\n\t]+/g, ' ');
   return {
     routing_key: routingKey,
     event_action: 'trigger',

@@ -3,7 +3,7 @@
 // and a priority from the severity: high (1) for critical, which sounds through quiet hours;
 // normal for warning; low (-1, no sound) for info and recoveries.
 import { chatLines } from './chat-lines.ts';
-import { highestSeverity, type Notice } from './notice.ts';
+import { noticeLevel, type Notice, type NoticeLevel } from './notice.ts';
 
 export const PUSHOVER_MESSAGES_URL = 'https://api.pushover.net/1/messages.json';
 
@@ -15,14 +15,15 @@ export interface PushoverBody {
   priority: -1 | 0 | 1;
 }
 
+const PUSHOVER_PRIORITY: Record<NoticeLevel, PushoverBody['priority']> = { critical: 1, warning: 0, info: -1, resolved: -1 };
+
 export function renderPushoverBody(notice: Notice, token: string, userKey: string): PushoverBody {
   const { title, lines, more } = chatLines(notice, (text) => text, { maxLines: 10, maxChars: 1000 });
-  const severity = highestSeverity(notice.alerts);
   return {
     token,
     user: userKey,
     title: title.length > 250 ? `${title.slice(0, 249)}…` : title,
     message: [...lines, ...(more ? [more] : [])].join('\n').slice(0, 1024),
-    priority: notice.kind === 'resolved' ? -1 : severity === 'critical' ? 1 : severity === 'warning' ? 0 : -1,
+    priority: PUSHOVER_PRIORITY[noticeLevel(notice)],
   };
 }

@@ -23,7 +23,7 @@ function alert(host: string, over: Partial<NoticeAlert> = {}): NoticeAlert {
 const one = (n: Notice, hook: WebhookReceiver): unknown => {
   const requests = renderWebhookRequests(n, hook);
   assert.equal(requests.length, 1);
-  assert.equal(requests[0]?.url, hook.format === 'ntfy' ? requests[0]?.url : hook.url);
+  assert.equal(requests[0]?.url, hook.url);
   return requests[0]?.body;
 };
 
