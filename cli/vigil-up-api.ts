@@ -36,3 +36,13 @@ export async function callVigilUpApi(target: VigilUpApi, method: 'GET' | 'POST' 
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${payload.message ?? ''}`);
   return payload;
 }
+
+/** The call's answer, or null where the API answered 404 (no such silence, incident, …). */
+export async function nullWhenNotFound<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiNotFound) return null;
+    throw error;
+  }
+}

@@ -5,13 +5,13 @@
 import { loadConfig } from '../../lib/config.ts';
 import type { StoredIncident } from '../../lib/db/queries/stored-incident.ts';
 import {
-  INCIDENT_IMPACTS, INCIDENT_MESSAGE_MAX, INCIDENT_STATUSES, INCIDENT_TITLE_MAX, toApiIncident,
+  INCIDENT_IMPACTS, INCIDENT_MESSAGE_MAX, INCIDENT_STATUSES, INCIDENT_TITLE_MAX, toApiIncident, utcMinuteText,
   type ApiIncident, type IncidentImpact, type IncidentStatus,
 } from '../../lib/web/status-incidents.ts';
 import { openMigratedDatabase, runningVigilUp, withCommandStore } from '../command-database.ts';
 import type { Command } from '../command.ts';
 import { invokingUser } from '../invoking-user.ts';
-import { ApiNotFound, callVigilUpApi, type VigilUpApi } from '../vigil-up-api.ts';
+import { callVigilUpApi, nullWhenNotFound, type VigilUpApi } from '../vigil-up-api.ts';
 
 export interface IncidentCommandIo {
   env: NodeJS.ProcessEnv;
@@ -163,33 +163,21 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<IncidentStore> {
 
 function apiStore(target: VigilUpApi): IncidentStore {
   // Through the API the poster is the token's user; --by is not sent.
-  const orNull = async <T>(call: Promise<T>): Promise<T | null> => {
-    try {
-      return await call;
-    } catch (error) {
-      if (error instanceof ApiNotFound) return null;
-      throw error;
-    }
-  };
   const incidentOf = (payload: unknown): ApiIncident => (payload as { incident: ApiIncident }).incident;
   return {
     open: async ({ title, impact, status, message, groups }) => incidentOf(await callVigilUpApi(target, 'POST', '/api/v1/incidents', { title, impact, status, message, groups })),
     update: async (id, { status, message, impact, groups }) =>
-      orNull(callVigilUpApi(target, 'POST', `/api/v1/incidents/${id}/updates`, { status, message, ...(impact ? { impact } : {}), ...(groups ? { groups } : {}) }).then(incidentOf)),
+      nullWhenNotFound(callVigilUpApi(target, 'POST', `/api/v1/incidents/${id}/updates`, { status, message, ...(impact ? { impact } : {}), ...(groups ? { groups } : {}) }).then(incidentOf)),
     list: async (openOnly) => ((await callVigilUpApi(target, 'GET', `/api/v1/incidents?state=${openOnly ? 'open' : 'all'}`)) as { incidents: ApiIncident[] }).incidents,
-    remove: async (id) => (await orNull(callVigilUpApi(target, 'DELETE', `/api/v1/incidents/${id}`))) !== null,
+    remove: async (id) => (await nullWhenNotFound(callVigilUpApi(target, 'DELETE', `/api/v1/incidents/${id}`))) !== null,
     close: async () => {},
   };
-}
-
-function utc(iso: string): string {
-  return `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 }
 
 function formatIncident(incident: ApiIncident): string {
   const state = incident.resolvedAt === null ? 'open' : 'resolved';
   const latest = incident.updates[0];
   const affects = incident.groups.length === 0 ? '' : `  [${incident.groups.join(', ')}]`;
-  const head = `${String(incident.id).padStart(5)}  ${state.padEnd(8)}  ${incident.impact.padEnd(11)}  ${incident.status.padEnd(13)}  ${utc(incident.updatedAt)}  ${incident.title}${affects}`;
-  return latest ? `${head}\n       ${utc(latest.at)} ${latest.by}: ${latest.message.replace(/\s*[\r\n]+\s*/g, ' / ')}\n` : `${head}\n`;
+  const head = `${String(incident.id).padStart(5)}  ${state.padEnd(8)}  ${incident.impact.padEnd(11)}  ${incident.status.padEnd(13)}  ${utcMinuteText(incident.updatedAt)}  ${incident.title}${affects}`;
+  return latest ? `${head}\n       ${utcMinuteText(latest.at)} ${latest.by}: ${latest.message.replace(/\s*[\r\n]+\s*/g, ' / ')}\n` : `${head}\n`;
 }

@@ -9,7 +9,7 @@ import { openMigratedDatabase, runningVigilUp, withCommandStore } from '../comma
 import type { Command } from '../command.ts';
 import { invokingUser } from '../invoking-user.ts';
 import type { ApiSilence } from '../../lib/web/api-silence.ts';
-import { ApiNotFound, callVigilUpApi, type VigilUpApi } from '../vigil-up-api.ts';
+import { callVigilUpApi, nullWhenNotFound, type VigilUpApi } from '../vigil-up-api.ts';
 
 export interface SilenceCommandIo {
   env: NodeJS.ProcessEnv;
@@ -161,12 +161,8 @@ function apiStore(api: string, token: string | null): SilenceStore {
     },
     list: async (activeOnly) => ((await call('GET', `/api/v1/silences?state=${activeOnly ? 'active' : 'all'}`)) as { silences: ApiSilence[] }).silences.map(fromApi),
     expire: async (id) => {
-      try {
-        return fromApi(((await call('POST', `/api/v1/silences/${id}/expire`)) as { silence: ApiSilence }).silence);
-      } catch (error) {
-        if (error instanceof ApiNotFound) return null;
-        throw error;
-      }
+      const answer = await nullWhenNotFound(call('POST', `/api/v1/silences/${id}/expire`));
+      return answer === null ? null : fromApi((answer as { silence: ApiSilence }).silence);
     },
     close: async () => {},
   };
