@@ -1,21 +1,30 @@
-// The maintenance spans of a period for each host of a report, computed once per distinct
-// setting: most hosts share their group's windows, and walking 90 days of windows costs
-// milliseconds where a lookup costs nothing.
-import { isInMaintenance, maintenanceIntervals, parseMaintenanceWindows } from '../alerting/maintenance-windows.ts';
+// What a report needs of each host's maintenance windows, computed once per distinct setting:
+// most hosts share their group's windows, and walking 90 days of windows costs milliseconds where
+// a lookup costs nothing. Keyed by the setting as stored, so a host whose setting was seen
+// before is not even parsed again.
+import { isInMaintenance, maintenanceIntervals, parseMaintenanceWindows, type MaintenanceWindow } from '../alerting/maintenance-windows.ts';
+
+/** `compute` once per distinct vigil_maintenance as stored; invalid entries are left out, as the alerter leaves them out; no valid window gives `none`. */
+function perSetting<T>(none: T, compute: (windows: MaintenanceWindow[]) => T): (maintenance: unknown) => T {
+  const bySetting = new Map<string, T>();
+  return (maintenance) => {
+    if (maintenance === null || maintenance === undefined) return none;
+    const key = JSON.stringify(maintenance);
+    let value = bySetting.get(key);
+    if (value === undefined) {
+      const { windows } = parseMaintenanceWindows(maintenance);
+      value = windows.length === 0 ? none : compute(windows);
+      bySetting.set(key, value);
+    }
+    return value;
+  };
+}
 
 export type MaintenanceSpansOf = (maintenance: unknown) => Array<[number, number]>;
 
-/** `maintenance` is a host's vigil_maintenance as stored; invalid entries are left out, as the alerter leaves them out. */
+/** The spans of [from, to) a host's windows cover: the availability report's. */
 export function maintenanceSpansOf(from: number, to: number): MaintenanceSpansOf {
-  const bySetting = new Map<string, Array<[number, number]>>();
-  return (maintenance) => {
-    const { windows } = parseMaintenanceWindows(maintenance);
-    if (windows.length === 0) return [];
-    const key = JSON.stringify(windows);
-    let spans = bySetting.get(key);
-    if (!spans) bySetting.set(key, (spans = maintenanceIntervals(windows, from, to)));
-    return spans;
-  };
+  return perSetting<Array<[number, number]>>([], (windows) => maintenanceIntervals(windows, from, to));
 }
 
 /** What the status page needs of a host's maintenance: the past period's spans, whether it is in a window now, the next window ahead. */
@@ -26,29 +35,10 @@ export interface MaintenanceFacts {
   next: readonly [number, number] | null;
 }
 
-const NO_MAINTENANCE: MaintenanceFacts = { spans: [], now: false, next: null };
-
-/**
- * maintenanceSpansOf for the status page, per distinct setting as written: each host's setting is
- * parsed and walked once per build, however many of its figures the page shows.
- */
 export function maintenanceFactsOf(from: number, at: number, aheadMs: number): (maintenance: unknown) => MaintenanceFacts {
-  const bySetting = new Map<string, MaintenanceFacts>();
-  return (maintenance) => {
-    if (maintenance === null || maintenance === undefined) return NO_MAINTENANCE;
-    const key = JSON.stringify(maintenance);
-    let facts = bySetting.get(key);
-    if (!facts) {
-      const { windows } = parseMaintenanceWindows(maintenance);
-      // A day more than announced, so that a window starting on the last day is not cut short.
-      const next = windows.length === 0 ? undefined : maintenanceIntervals(windows, at, at + aheadMs + 86_400_000)[0];
-      facts = windows.length === 0 ? NO_MAINTENANCE : {
-        spans: maintenanceIntervals(windows, from, at),
-        now: isInMaintenance(windows, at),
-        next: next && next[0] < at + aheadMs ? next : null,
-      };
-      bySetting.set(key, facts);
-    }
-    return facts;
-  };
+  return perSetting<MaintenanceFacts>({ spans: [], now: false, next: null }, (windows) => {
+    // A day more than announced, so that a window starting on the last day is not cut short.
+    const next = maintenanceIntervals(windows, at, at + aheadMs + 86_400_000)[0];
+    return { spans: maintenanceIntervals(windows, from, at), now: isInMaintenance(windows, at), next: next && next[0] < at + aheadMs ? next : null };
+  });
 }

@@ -72,7 +72,7 @@ export async function runSystemdChecks(runner: CommandRunner, specs: readonly Ch
 }
 
 /** The file checks of `specs`, as one script over `runner`; never rejects. */
-export async function runFileChecks(runner: CommandRunner, specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
+async function runFileChecks(runner: CommandRunner, specs: readonly CheckSpec[], options: HostChecksOptions = {}): Promise<CheckResult[]> {
   const files = specs.filter((spec): spec is FileCheckSpec => spec.kind === 'file');
   if (files.length === 0) return [];
   return overConnection(runner, files, () => fileCheckScript(files.map((spec) => spec.path)), options, (output) => fileCheckResults(files, output), 'stat');
