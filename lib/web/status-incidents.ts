@@ -24,6 +24,8 @@ export function utcMinuteText(iso: string): string {
 export const RECENT_INCIDENT_DAYS = 14;
 
 export const INCIDENT_TITLE_MAX = 200;
+/** The most GET /api/v1/incidents gives in one answer. */
+export const INCIDENT_LIST_MAX = 1000;
 export const INCIDENT_MESSAGE_MAX = 5000;
 
 export interface ApiIncidentUpdate {

@@ -1,15 +1,12 @@
 // The status page incidents' calls to the JSON API (services/web/routes/incident-routes.ts),
 // typed with the server's own vocabulary and answer types. Reading needs a login; writing, an admin.
 import {
-  INCIDENT_IMPACTS, INCIDENT_STATUSES, type ApiIncident, type ApiIncidentUpdate, type IncidentImpact, type IncidentStatus,
+  INCIDENT_IMPACTS, INCIDENT_LIST_MAX, INCIDENT_STATUSES, type ApiIncident, type ApiIncidentUpdate, type IncidentImpact, type IncidentStatus,
 } from '../../lib/web/status-incidents.ts';
 import { getJson, sendJson } from './api-client.ts';
 
-export { INCIDENT_IMPACTS, INCIDENT_STATUSES };
+export { INCIDENT_IMPACTS, INCIDENT_LIST_MAX, INCIDENT_STATUSES };
 export type { ApiIncident, ApiIncidentUpdate, IncidentImpact, IncidentStatus };
-
-/** The most the list route gives in one answer. */
-export const INCIDENT_LIST_MAX = 1000;
 
 export interface NewIncident {
   title: string;

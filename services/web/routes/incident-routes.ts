@@ -7,7 +7,7 @@ import type { VigilDb } from '../../../lib/db/database.ts';
 import { listIncidents } from '../../../lib/db/queries/list-incidents.ts';
 import { addIncidentUpdate, deleteIncident, openIncident } from '../../../lib/db/queries/post-incident.ts';
 import {
-  INCIDENT_IMPACTS, INCIDENT_MESSAGE_MAX, INCIDENT_STATUSES, INCIDENT_TITLE_MAX, toApiIncident, type IncidentImpact, type IncidentStatus,
+  INCIDENT_IMPACTS, INCIDENT_LIST_MAX, INCIDENT_MESSAGE_MAX, INCIDENT_STATUSES, INCIDENT_TITLE_MAX, toApiIncident, type IncidentImpact, type IncidentStatus,
 } from '../../../lib/web/status-incidents.ts';
 import { ADMIN_ONLY, credentialsOf } from '../auth/auth-plugin.ts';
 import type { StatusPageCache } from '../status-page-cache.ts';
@@ -40,7 +40,7 @@ export const incidentRoutes: Plugin<IncidentRoutesOptions> = {
         description: 'List status page incidents, newest first',
         tags: ['api', 'incidents'],
         validate: {
-          query: Joi.object({ state: Joi.string().valid('open', 'all').default('all'), limit: Joi.number().integer().min(1).max(1000).default(100) }),
+          query: Joi.object({ state: Joi.string().valid('open', 'all').default('all'), limit: Joi.number().integer().min(1).max(INCIDENT_LIST_MAX).default(100) }),
         },
       },
       handler: async (request) => {
