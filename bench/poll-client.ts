@@ -7,6 +7,7 @@
 // (thousands of targets are too long for a command line); prints JSON lines:
 // {"event":"measuring"} when the window opens and {"event":"done",...} with the figures.
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import ssh2 from 'ssh2';
 import type { Client as SshClient } from 'ssh2';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
@@ -47,6 +48,8 @@ export interface PollClientResult {
   systemCpuMs: number;
   /** TCP segments sent by the whole machine in the window (/proc/net/snmp OutSegs): both ends of every connection. */
   tcpSegments: number;
+  /** Milliseconds of garbage-collection pauses in the window, minor and major (perf_hooks 'gc' entries). */
+  gcMs: number;
 }
 
 /**
@@ -84,6 +87,12 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   let cpuStart = process.cpuUsage();
   let wallStart = performance.now();
   let segsStart = tcpOutSegments();
+  let gcMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    if (phase !== 'measuring') return;
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   let result: PollClientResult | null = null;
   const openWindow = (): void => {
     phase = 'measuring';
@@ -95,8 +104,9 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
       const cpu = process.cpuUsage(cpuStart);
       result = {
         event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'), polls, fullPolls, failures, failureReasons,
-        wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, systemCpuMs: cpu.system / 1000, tcpSegments: tcpOutSegments() - segsStart,
+        wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, systemCpuMs: cpu.system / 1000, tcpSegments: tcpOutSegments() - segsStart, gcMs,
       };
+      gcObserver.disconnect();
       phase = 'done';
       // At once, so the host-side meter stops with the window, not after the drain and close.
       process.stdout.write(JSON.stringify(result) + '\n');

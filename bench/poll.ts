@@ -113,6 +113,7 @@ async function measure(config: PollClientConfig, hostPids: number[]): Promise<Me
   await new Promise((resolve) => setTimeout(resolve, 2000));
   log(`  ${label}: ${(run.polls / (run.wallMs / 1000)).toFixed(0)} polls/s, ${(run.cpuMs / run.polls).toFixed(3)} client CPU ms/poll, `
     + `(${(run.systemCpuMs / run.polls).toFixed(3)} in the kernel), ${(run.tcpSegments / run.polls).toFixed(2)} TCP segments/poll, `
+    + `${(run.gcMs / run.polls).toFixed(3)} GC ms/poll, `
     + `${(run.hostCpuMs / run.polls).toFixed(3)} host CPU ms/poll, ${run.fullPolls} of ${run.polls} full, ${run.failures} failures ${JSON.stringify(run.failureReasons)}, `
     + `load average ${loadavg()[0]?.toFixed(1)}`);
   return run;
@@ -126,6 +127,8 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     // VIGIL_BENCH_PROFILE_DIR: each client writes a V8 CPU profile there when it exits (as bench:fleet's services do).
     const profileDir = process.env.VIGIL_BENCH_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, config.mode)}`] : [];
+    // VIGIL_BENCH_NODE_FLAGS: V8/Node flags for both clients alike (heap sizes, say), space-separated.
+    nodeArgs.push(...(process.env.VIGIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
