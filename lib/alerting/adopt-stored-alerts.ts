@@ -86,8 +86,10 @@ function seededState(kind: RuleKind, event: AlertEvent, settings: ReadonlyMap<st
       }
       if (!active) return null;
       // The stored row does not keep whom a bastion's alert speaks for; its re-publication must
-      // name them again, or the alerter would stop holding their own alerts back.
-      const dependents = dependentsOf(settings, event.host);
+      // name them again, or the alerter would stop holding their own alerts back. Whether a host's
+      // other parents are down is not known yet: only hosts this one alone stands for are named
+      // now, the others with the host's next failed poll.
+      const dependents = dependentsOf(settings, event.host, () => false);
       return { ...INITIAL_HOST_DOWN_STATE, active: dependents.length > 0 ? { ...active, dependents } : active };
     }
     case 'reboot':

@@ -76,6 +76,11 @@ export interface HostAlerting {
   availabilityTargetPct?: number;
   /** vigil_status_name: what the public status page calls the host instead of its inventory name. */
   statusName?: string;
+  /**
+   * vigil_parents: the inventory hosts this one is reached through on the network. While every one
+   * of them is failing, this host's own host_down is held back and the parents' alert names it.
+   */
+  parents?: string[];
 }
 
 export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pushover', 'pagerduty'] as const;

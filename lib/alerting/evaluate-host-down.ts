@@ -1,7 +1,8 @@
 // Consecutive failed polls. A changed host key is not "down" (the host answered, and a key
 // change is a security matter of its own), so it ends a run of failures instead of extending it.
-// A host reached through a bastion that is failing raises no alert of its own: the bastion's
-// alert names the hosts behind it. Before it is down, a host that failed is pending.
+// A host reached through a bastion that is failing, or whose vigil_parents are all failing, raises
+// no alert of its own: the upstream host's alert names the hosts behind it (and keeps naming those
+// that fall behind it while it is down). Before it is down, a host that failed is pending.
 import type { AlertRule } from './alerts-config.ts';
 import type { FailureReason } from '../poll/poll-messages.ts';
 import { firingEvent, pendingEvent, resolvedEvent, subjectOf } from './rule-state.ts';
@@ -10,7 +11,7 @@ import type { AlertContext, AlertStateBase, Evaluation } from './rule-state.ts';
 export interface HostDownState extends AlertStateBase {
   failures: number;
   lastReason: FailureReason | null;
-  /** The bastion that kept this host's alert back, while it does. */
+  /** The bastion or parent that kept this host's alert back, while it does. */
   suppressedBy: string | null;
 }
 
@@ -20,8 +21,8 @@ export interface HostDownInput {
   /** null: a good poll. */
   failure: FailureReason | null;
   downAfter: number;
-  /** A bastion of this host that is failing itself, if any. */
-  failingBastion: string | null;
+  /** A bastion of this host that is failing, or its first parent when all of them are (failingUpstreamOf); null if none. */
+  failingUpstream: string | null;
   /** Hosts reached through this one, named in its alert. */
   dependents: string[];
 }
@@ -34,12 +35,16 @@ export function evaluateHostDown(state: HostDownState, input: HostDownInput, rul
   }
   const failures = state.failures + 1;
   if (state.active) {
-    return { state: { ...state, failures, lastReason: input.failure, active: { ...state.active, value: failures, at: ctx.now } }, events: [] };
+    // The hosts behind it are named again each time: a second parent of theirs may have gone down
+    // since it fired. The periodic re-publication carries the list to the alerter.
+    const active = { ...state.active, value: failures, at: ctx.now };
+    if (input.dependents.length > 0 || state.active.dependents !== undefined) active.dependents = input.dependents;
+    return { state: { ...state, failures, lastReason: input.failure, active }, events: [] };
   }
-  if (input.failingBastion !== null) {
-    // The bastion's alert speaks for this host: what this host had pending is withdrawn.
-    const events = state.pending ? [resolvedEvent(state.pending, ctx.now, failures, `${state.pending.summary} (covered by bastion ${input.failingBastion})`)] : [];
-    return { state: { ...state, pending: null, failures, lastReason: input.failure, suppressedBy: input.failingBastion }, events };
+  if (input.failingUpstream !== null) {
+    // The upstream host's alert speaks for this host: what this host had pending is withdrawn.
+    const events = state.pending ? [resolvedEvent(state.pending, ctx.now, failures, `${state.pending.summary} (covered by ${input.failingUpstream}, which it is reached through)`)] : [];
+    return { state: { ...state, pending: null, failures, lastReason: input.failure, suppressedBy: input.failingUpstream }, events };
   }
   const severity = rule.severity ?? 'critical';
   if (failures < input.downAfter) {
@@ -64,7 +69,7 @@ export function evaluateHostDown(state: HostDownState, input: HostDownInput, rul
   return { state: { active: event, pending: null, failures, lastReason: input.failure, suppressedBy: null }, events: [event] };
 }
 
-/** A bastion counts as failing from its first failed poll, before it is itself declared down. */
+/** A bastion or parent counts as failing from its first failed poll, before it is itself declared down. */
 export function isFailing(state: HostDownState | undefined): boolean {
   return state !== undefined && (state.failures > 0 || state.active !== null);
 }

@@ -87,11 +87,12 @@ export function evaluatePollResult(
           events.push(...forget(fleet, rule.name, host, {}, now));
           break;
         }
-        const failingBastion = hostSettings?.via.find((bastion) => isFailing(stateOf<HostDownState>(fleet, rule.name, bastion, {}))) ?? null;
-        const dependents = dependentsOf(settings, host);
+        const failing = (name: string): boolean => isFailing(stateOf<HostDownState>(fleet, rule.name, name, {}));
+        const failingUpstream = hostSettings ? failingUpstreamOf(hostSettings, failing) : null;
+        const dependents = dependentsOf(settings, host, failing);
         const downAfter = alerting?.downAfter ?? options.downAfter;
         events.push(...step(fleet, rule, host, {}, now, INITIAL_HOST_DOWN_STATE, (state, ctx) =>
-          evaluateHostDown(state, { failure, downAfter, failingBastion, dependents }, hostRule, ctx)));
+          evaluateHostDown(state, { failure, downAfter, failingUpstream, dependents }, hostRule, ctx)));
         break;
       }
       case 'host-key-changed':
@@ -280,9 +281,60 @@ export function activeAlerts(fleet: FleetState): AlertEvent[] {
   return out;
 }
 
-/** The hosts reached through `host` (it is one of their SSH bastions), by name. */
-export function dependentsOf(settings: ReadonlyMap<string, HostSettings>, host: string): string[] {
-  return [...settings.values()].filter((s) => s.via.includes(host)).map((s) => s.name).sort();
+/**
+ * The host whose failure covers this one's, if any: a bastion (or the vCenter or KVM host of an
+ * entry) on its `via` that is failing, else, when every one of its vigil_parents is failing, the
+ * first of them. One parent up of two is a path still open, as Checkmk and Nagios judge it.
+ */
+export function failingUpstreamOf(host: HostSettings, failing: (name: string) => boolean): string | null {
+  const bastion = host.via.find(failing);
+  if (bastion !== undefined) return bastion;
+  const parents = host.alerting?.parents ?? [];
+  return parents.length > 0 && parents.every(failing) ? (parents[0] as string) : null;
+}
+
+/**
+ * The hosts `host` covers, by name: those reached through it (it is on their `via`), and those
+ * whose vigil_parents include it while every one of their parents is failing.
+ */
+export function dependentsOf(settings: ReadonlyMap<string, HostSettings>, host: string, failing: (name: string) => boolean): string[] {
+  const below = belowIndexOf(settings).get(host);
+  if (below === undefined) return [];
+  const covered = [...below.via];
+  for (const child of below.parents) {
+    if (!covered.includes(child.name) && (child.alerting?.parents ?? []).every((parent) => parent === host || failing(parent))) covered.push(child.name);
+  }
+  return covered.sort();
+}
+
+interface Below {
+  /** Hosts with this one on their `via`. */
+  via: string[];
+  /** Hosts with this one among their vigil_parents. */
+  parents: HostSettings[];
+}
+
+/**
+ * Who is below each host, built once per settings map (the evaluator reads a new one every few
+ * seconds): host_down asks with every poll, and a scan of 10,000 hosts each time would add up.
+ */
+const belowIndexes = new WeakMap<ReadonlyMap<string, HostSettings>, Map<string, Below>>();
+
+function belowIndexOf(settings: ReadonlyMap<string, HostSettings>): Map<string, Below> {
+  const known = belowIndexes.get(settings);
+  if (known !== undefined) return known;
+  const index = new Map<string, Below>();
+  const entry = (name: string): Below => {
+    let below = index.get(name);
+    if (below === undefined) index.set(name, (below = { via: [], parents: [] }));
+    return below;
+  };
+  for (const host of settings.values()) {
+    for (const upstream of new Set(host.via)) entry(upstream).via.push(host.name);
+    for (const parent of host.alerting?.parents ?? []) entry(parent).parents.push(host);
+  }
+  belowIndexes.set(settings, index);
+  return index;
 }
 
 /** Keeps an alert's state in the fleet, under its key and its host. */

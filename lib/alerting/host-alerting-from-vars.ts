@@ -2,6 +2,7 @@
 // alerter, vigil_availability_target for availability reports and vigil_status_name for the public
 // status page):
 //   vigil_down_after: 5
+//   vigil_parents: [core-switch-1, core-switch-2]
 //   vigil_availability_target: 99.9
 //   vigil_status_name: Checkout API
 //   vigil_thresholds:
@@ -65,12 +66,38 @@ export function hostAlertingFromVars(vars: Record<string, unknown>, invalid: Inv
     if (text === '' || text.length > STATUS_NAME_MAX) invalid('vigil_status_name', `must be 1 to ${STATUS_NAME_MAX} characters, got ${show(statusName)}`);
     alerting.statusName = text;
   }
+  const parents = vars['vigil_parents'];
+  if (parents !== undefined && parents !== null && parents !== '') alerting.parents = readParents(parents, invalid);
   const maintenance = vars['vigil_maintenance'];
   if (maintenance !== undefined && maintenance !== null && maintenance !== '') {
     // Validated by the alerter (maintenance-windows.ts), which skips bad entries and says why.
     alerting.maintenance = typeof maintenance === 'string' ? parseLeniently(maintenance) : maintenance;
   }
   return Object.keys(alerting).length > 0 ? { alerting } : {};
+}
+
+/**
+ * vigil_parents: inventory names of the hosts this one is reached through on the network (a switch,
+ * a router, a hypervisor), as Checkmk's parents. A YAML list, or in an INI file a list as text:
+ * `[sw1, sw2]`, `sw1,sw2` or `sw1 sw2`. That the names are hosts of the inventory, and form no
+ * loop, is checked with the whole inventory (lib/inventory/check-host-parents.ts).
+ */
+function readParents(value: unknown, invalid: InvalidVariable): string[] {
+  let list = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    list = text.startsWith('[') ? parseLeniently(text) : text.split(/[\s,]+/).filter(Boolean);
+  }
+  if (!Array.isArray(list)) return invalid('vigil_parents', `must be a list of inventory host names, got ${show(value)}`);
+  const names: string[] = [];
+  for (const item of list) {
+    if ((typeof item !== 'string' && typeof item !== 'number') || String(item).trim() === '') {
+      invalid('vigil_parents', `must be a list of inventory host names, got ${show(item)} in ${show(value)}`);
+    }
+    const name = String(item).trim();
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
 }
 
 function readRuleOverride(value: unknown, where: string, invalid: InvalidVariable): HostRuleOverride {

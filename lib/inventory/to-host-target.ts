@@ -15,6 +15,7 @@ import { hostAlertingFromVars } from '../alerting/host-alerting-from-vars.ts';
 import { CHECKS_VARIABLE, parseCheckSpecs } from '../checks/parse-check-specs.ts';
 import type { CheckSpec } from '../checks/check-spec.ts';
 import { libvirtSettingsFromVars } from '../libvirt/libvirt-target.ts';
+import { hostParentProblems } from './check-host-parents.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
 import { EncryptedString, plainVariables } from './python-values.ts';
@@ -133,12 +134,16 @@ export async function loadHostTargets(path: string, options: LoadHostTargetsOpti
   };
   const targets: HostTarget[] = [];
   const seen = new Set<string>();
+  const disabled = new Set<string>();
   for (const host of inventory.hosts) {
     if (seen.has(host.name)) throw new InventoryError(inventory.source, null, `host '${host.name}' appears twice`);
     seen.add(host.name);
     const target = toHostTarget(host, hostOptions);
     if (target) targets.push(target);
+    else disabled.add(host.name);
   }
+  const parentProblems = hostParentProblems(targets, disabled);
+  if (parentProblems.length > 0) throw new InventoryError(inventory.source, null, parentProblems.join('; '));
   return targets;
 }
 

@@ -231,7 +231,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   ): Promise<{ coveredBy: { key: string; host: string } | null; inhibitor: StoredAlert | null; heldBy: string | null }> => {
     const coveredBy = coverOf(cover, alert);
     const inhibitor = inhibitorOf(config.inhibitRules, alert, active.get(alert.host)?.values() ?? []);
-    const heldBy = coveredBy ? behindBastion(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(alert);
+    const heldBy = coveredBy ? behindUpstream(coveredBy) : inhibitor ? inhibitedBy(inhibitor) : await muteReason(alert);
     return { coveredBy, inhibitor, heldBy };
   };
 
@@ -273,7 +273,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
           for (const host of dependents) if (!cover.byHost.has(host)) cover.byHost.set(host, { key: event.key, host: event.host });
           if (added.length > 0) {
             const by = { key: event.key, host: event.host };
-            await holdBack(trx, await selectActiveAlertsOfHosts(trx, added), behindBastion(by), 'dependent', { on: by.key, bastion: by.host }, at);
+            await holdBack(trx, await selectActiveAlertsOfHosts(trx, added), behindUpstream(by), 'dependent', { on: by.key, bastion: by.host }, at);
           }
         } else if (alert.state === 'resolved') {
           cover.byAlert.delete(event.key);
@@ -397,8 +397,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
 }
 
 /** The reasons an alert's notices are held back, as the API and the dashboard show them. */
-function behindBastion(by: { key: string; host: string }): string {
-  return `its bastion ${by.host} is down (${by.key})`;
+function behindUpstream(by: { key: string; host: string }): string {
+  return `reached through ${by.host}, which is down (${by.key})`;
 }
 
 function inhibitedBy(by: { key: string }): string {

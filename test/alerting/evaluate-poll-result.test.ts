@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig, AlertRule } from '../../lib/alerting/alerts-config.ts';
 import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
-import { activeAlerts, createFleetState, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
+import { activeAlerts, createFleetState, dependentsOf, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { HostSettings } from '../../lib/alerting/rule-state.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
@@ -157,6 +157,67 @@ void test('hosts behind a down bastion raise no down alert; the bastion names th
     'resolved host_down bastion critical [app1,app2]',
     'firing host_down app1 critical',
   ]);
+});
+
+void test('vigil_parents: a host is covered while every parent of it is failing, and the parents name whom they cover', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  const parents = (...names: string[]): Partial<HostSettings> => ({ alerting: { parents: names } });
+  const hosts = hostsOf(
+    { name: 'core' },
+    { name: 'sw1', ...parents('core') },
+    { name: 'sw2', ...parents('core') },
+    { name: 'web1', ...parents('sw1', 'sw2') },
+    { name: 'web2', ...parents('sw2') },
+  );
+  const fleet = createFleetState();
+  // sw2 goes down: web2 goes with it; web1 still answers through sw1.
+  const results: PollResult[] = [];
+  for (let i = 0; i < 4; i++) {
+    results.push(failure('web2', T0 + i * 10_000), success(sample('web1', T0 + i * 10_000 + 1)), failure('sw2', T0 + i * 10_000 + 5));
+  }
+  assert.deepEqual(feed(fleet, config, hosts, results), [
+    'pending host_down web2 critical',
+    'pending host_down sw2 critical',
+    'resolved host_down web2 critical',
+    'firing host_down sw2 critical [web2]',
+  ]);
+  // Then sw1 fails too, and web1 with it: both of web1's parents are failing, so sw1's alert covers
+  // web1, and sw2's, already firing, names web1 as well from its next failed poll.
+  const more: PollResult[] = [];
+  for (let i = 4; i < 8; i++) {
+    more.push(failure('web1', T0 + i * 10_000), failure('web2', T0 + i * 10_000 + 1), failure('sw1', T0 + i * 10_000 + 4), failure('sw2', T0 + i * 10_000 + 5));
+  }
+  assert.deepEqual(feed(fleet, config, hosts, more), [
+    'pending host_down web1 critical',
+    'pending host_down sw1 critical',
+    'resolved host_down web1 critical',
+    'firing host_down sw1 critical [web1]',
+  ]);
+  assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw1 critical [web1]', 'firing host_down sw2 critical [web1,web2]']);
+  // sw1 answers again: web1 is reached through it, so web1 failing now is web1's own outage, down
+  // since its first failed poll (as for a host behind a bastion that came back).
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('sw1', T0 + 80_000)), failure('web1', T0 + 80_001), failure('sw2', T0 + 80_005)]), [
+    'resolved host_down sw1 critical [web1]',
+    'firing host_down web1 critical',
+  ]);
+  assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw2 critical [web2]', 'firing host_down web1 critical']);
+});
+
+void test('dependentsOf: bastions\' hosts always, a parent\'s only while their other parents fail too', () => {
+  const hosts = hostsOf(
+    { name: 'jump' },
+    { name: 'app', via: ['jump'] },
+    { name: 'sw1' },
+    { name: 'sw2' },
+    { name: 'web1', alerting: { parents: ['sw1', 'sw2'] } },
+    { name: 'web2', alerting: { parents: ['sw2'] } },
+    { name: 'web3', via: ['jump'], alerting: { parents: ['sw2'] } },
+  );
+  assert.deepEqual(dependentsOf(hosts, 'jump', () => false), ['app', 'web3']);
+  // As a restarted evaluator adopts sw2's alert: only the hosts sw2 alone stands for.
+  assert.deepEqual(dependentsOf(hosts, 'sw2', () => false), ['web2', 'web3']);
+  assert.deepEqual(dependentsOf(hosts, 'sw2', (name) => name === 'sw1'), ['web1', 'web2', 'web3']);
+  assert.deepEqual(dependentsOf(hosts, 'web1', () => true), []);
 });
 
 void test('reboot: uptime going backwards fires, and it resolves `for` after the boot', () => {

@@ -64,3 +64,15 @@ void test('bad values name the variable', () => {
   assert.throws(() => hostAlertingFromVars({ vigil_thresholds: { cpu_busy: { for: '2 min' } } }, invalid), /for must be a duration/);
   assert.throws(() => hostAlertingFromVars({ vigil_thresholds: '{ cpu_busy: [' }, invalid), /vigil_thresholds is not a mapping/);
 });
+
+void test('vigil_parents: a YAML list, or in an INI file a list as text, each name once', () => {
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: ['sw1', 'sw2', 'sw1'] }, invalid), { alerting: { parents: ['sw1', 'sw2'] } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: '[sw1, "sw-2"]' }, invalid), { alerting: { parents: ['sw1', 'sw-2'] } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: "['sw1','sw2']" }, invalid), { alerting: { parents: ['sw1', 'sw2'] } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: ' sw1, sw2 ' }, invalid), { alerting: { parents: ['sw1', 'sw2'] } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: 'router' }, invalid), { alerting: { parents: ['router'] } });
+  assert.deepEqual(hostAlertingFromVars({ vigil_parents: '' }, invalid), {});
+  for (const bad of [{ sw1: true }, 5, ['sw1', ''], ['sw1', { name: 'x' }], '[sw1, [x]]', true]) {
+    assert.throws(() => hostAlertingFromVars({ vigil_parents: bad }, invalid), /^Error: vigil_parents must be a list of inventory host names, got /, JSON.stringify(bad));
+  }
+});

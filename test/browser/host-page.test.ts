@@ -401,6 +401,18 @@ void describe('the host page in Chromium', () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  void test('a host\'s vigil_parents are listed on its page, each a link to its own page', async () => {
+    await testDb.db.insertInto('hosts').values({
+      name: 'behind-1', address: '10.0.0.10', connection: 'ssh', groups: '["web"]', interval_sec: 30, alerting: JSON.stringify({ parents: ['sw-a', 'sw b'] }),
+    }).execute();
+    await page.goto(`/#/hosts/${encodeURIComponent('behind-1')}`);
+    const links = page.locator('vigil-host-page dl div', { has: page.locator('dt', { hasText: /^Parents$/ }) }).locator('dd a');
+    await waitFor('the parents', 20_000, async () => ((await links.count()) === 2 ? true : undefined), 100);
+    assert.deepEqual(await links.allTextContents(), ['sw-a', 'sw b']);
+    assert.deepEqual(await Promise.all((await links.all()).map((link) => link.getAttribute('href'))), ['#/hosts/sw-a', '#/hosts/sw%20b']);
+    assert.deepEqual(pageErrors, []);
+  });
+
   void test('a host no poll of which came back yet says so, on its page and as its status tooltip in the overview', async () => {
     // As an inventory sync leaves a new host: a row, status unknown, no sample, no failure.
     await testDb.db.insertInto('hosts').values({ name: 'waiting-1', address: '10.0.0.9', connection: 'ssh', groups: '["web"]', interval_sec: 30 }).execute();

@@ -180,6 +180,31 @@ void describe('loadHostTargets', () => {
     });
   });
 
+  void it('reads vigil_parents from an INI inventory, group vars and host vars alike', async () => {
+    const targets = await loadHostTargets(join(FIXTURES, 'parents.ini'));
+    assert.deepEqual(
+      targets.map((t) => [t.name, t.alerting?.parents ?? null]),
+      [
+        ['core-router', null],
+        ['sw1', ['core-router']],
+        ['sw2', ['core-router']],
+        ['web1', ['sw1', 'sw2']],
+        ['web2', ['sw2']],
+      ],
+    );
+  });
+
+  void it('names every vigil_parents problem of the inventory in one error', async () => {
+    await assert.rejects(loadHostTargets(join(FIXTURES, 'parents-problems.ini')), (err: unknown) => {
+      assert.ok(err instanceof InventoryError);
+      assert.equal(err.message, `${join(FIXTURES, 'parents-problems.ini')}: `
+        + "host 'web1': vigil_parents names 'sw9', which is not a host of the inventory; "
+        + "host 'web2': vigil_parents names 'retired', which has vigil_enabled false: its outages would never be seen; "
+        + 'vigil_parents form a loop: sw1 -> sw2 -> sw1');
+      return true;
+    });
+  });
+
   void it('passes on the reader error for a broken inventory', async () => {
     await assert.rejects(loadHostTargets(join(FIXTURES, 'children-cycle.ini')), (err: unknown) => {
       assert.ok(err instanceof InventoryError);

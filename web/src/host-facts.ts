@@ -65,6 +65,7 @@ export class VigilHostFacts extends LitElement {
       ${this.item('Booted', booted === null ? null : `${booted.toLocaleString()} (up ${formatDuration(uptime)})`)}
       ${d.parent === null ? '' : html`${this.hostItem('Polled through', d.parent)} ${this.item('Power state', d.powerState)} ${this.hostItem('Runs on', d.runsOn)}`}
       ${this.item('Groups', d.groups.length === 0 ? null : d.groups.join(', '))} ${d.via.length === 0 ? '' : this.item('Reached via', d.via.join(' → '))}
+      ${d.parents.length === 0 ? '' : html`<div><dt>Parents</dt><dd>${d.parents.map((parent, i) => html`${i > 0 ? ', ' : ''}<a href=${hostHref(parent)}>${parent}</a>`)}</dd></div>`}
       ${this.item('Poll interval', `${d.intervalSec} s`)}
       ${this.item('Last sample', d.lastSampleAt === null ? null : new Date(d.lastSampleAt).toLocaleString())}
       ${this.item('Sampled by', sourceName(d.latest?.source ?? null))}

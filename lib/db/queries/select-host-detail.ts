@@ -58,6 +58,8 @@ export interface HostDetail {
   groups: string[];
   /** Bastions the host is reached through, outermost first. */
   via: string[];
+  /** vigil_parents: the hosts it is reached through on the network, whose outage covers its own. */
+  parents: string[];
   intervalSec: number;
   status: HostStatus;
   statusReason: string | null;
@@ -93,6 +95,7 @@ interface DetailRow {
   connection: string;
   groups: unknown;
   via: unknown;
+  alerting: unknown;
   interval_sec: number;
   status: HostStatus;
   status_reason: string | null;
@@ -137,7 +140,7 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
   // with checks has them in every sample, so the newest sample's are its latest, unless a failed
   // poll since carried some (poll_failures' (host, ts) key bounds that lookup to the host's newest).
   const result = await sql<DetailRow>`
-    select h.name, h.address, h.connection, h.groups, h.via, h.interval_sec, h.status, h.status_reason, h.status_message,
+    select h.name, h.address, h.connection, h.groups, h.via, h.alerting, h.interval_sec, h.status, h.status_reason, h.status_message,
       h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.parent, h.power_state, h.runs_on, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
       h.cpu_model, h.architecture, h.facts_at,
       l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
@@ -170,6 +173,7 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
     connection: row.connection,
     groups: stringList(row.groups),
     via: stringList(row.via),
+    parents: parentsOf(row.alerting),
     intervalSec: row.interval_sec,
     status: row.status,
     statusReason: row.status_reason,
@@ -223,4 +227,10 @@ function latestChecks(row: DetailRow): HostLatestChecks | null {
 
 function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
+}
+
+/** vigil_parents from the host's alerting settings (a json object column); [] without any. */
+function parentsOf(alerting: unknown): string[] {
+  const settings = parseJson(alerting, null);
+  return typeof settings === 'object' && settings !== null && !Array.isArray(settings) ? stringList((settings as { parents?: unknown }).parents ?? null) : [];
 }

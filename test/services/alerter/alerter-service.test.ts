@@ -550,7 +550,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.deepEqual(am[0]!.alerts.map((a) => [a.labels['host'], a.annotations['dependents']]), [['jump-1', 'app-1,app-2,app-3']]);
     for (const host of ['app-1', 'app-2', 'app-3']) {
       const row = await testDb.db.selectFrom('alerts').select(['state', 'notified_firing', 'held_back_by']).where('key', '=', `host_down|${host}`).executeTakeFirst();
-      assert.deepEqual(row, { state: 'firing', notified_firing: false, held_back_by: 'its bastion jump-1 is down (host_down|jump-1)' }, `${host}: recorded, not told`);
+      assert.deepEqual(row, { state: 'firing', notified_firing: false, held_back_by: 'reached through jump-1, which is down (host_down|jump-1)' }, `${host}: recorded, not told`);
       const history = await listAlertHistory(testDb.db, { limit: 20, key: `host_down|${host}` });
       const dependent = history.find((h) => h.event === 'dependent');
       assert.equal(dependent?.details['on'], 'host_down|jump-1', host);
@@ -577,6 +577,44 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const late = smtp.mails.find((m) => m.subject === '[CRITICAL] host_down on 3 hosts (3 alerts)')!;
     for (const host of ['app-2', 'app-3', 'app-4']) assert.ok(late.text.includes(`CRITICAL ${host}: host_down`), host);
     assert.ok(!late.text.includes('app-1'), 'app-1 recovered with the bastion and was never told');
+  });
+
+  void test('vigil_parents from the hosts table: a switch that goes down speaks for the host behind it, not for one with a second path', async () => {
+    const opsByMail = { receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }] };
+    const parentsOf: Record<string, string[] | null> = { 'sw-1': null, 'sw-2': null, 'web-1': ['sw-1'], 'web-2': ['sw-1', 'sw-2'] };
+    for (const [name, parents] of Object.entries(parentsOf)) {
+      await testDb.db.insertInto('hosts').values({
+        name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify([]), interval_sec: 10, ...(parents && { alerting: JSON.stringify({ parents }) }),
+      }).execute();
+    }
+    const rules: AlertsConfig = { ...DEFAULT_ALERTS, ...opsByMail, defaultReceivers: ['ops'], groupWaitMs: 300, groupIntervalMs: 0 };
+    await start({ config: rules, sweepIntervalMs: 200 });
+    const evaluator = await startEvaluator({ bus, db: testDb.db, log: silentLogger, config: rules, tickMs: 50 });
+    const stateOf = async (key: string) => testDb.db.selectFrom('alerts').select(['state', 'notified_firing', 'held_back_by']).where('key', '=', key).executeTakeFirst();
+    try {
+      const t0 = Date.now();
+      // sw-1 dies: web-1 (behind it alone) and web-2 (also behind sw-2) stop answering too, for
+      // web-2 a fault of its own, since sw-2 is up.
+      for (let i = 0; i < 3; i++) {
+        for (const host of ['web-1', 'web-2', 'sw-1']) await bus.publish('poll.results', failure(host, t0 + i * 10_000, 'timeout-connect'));
+        await bus.publish('poll.results', success(sample('sw-2', t0 + i * 10_000)));
+      }
+      await waitFor('the mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+      await sleep(QUIET_MS + 500);
+      // Both down within the group window: one mail, sw-1 naming web-1 behind it, web-2 on its own.
+      assert.deepEqual(smtp.mails.map((m) => m.subject), ['[CRITICAL] host_down on 2 hosts (2 alerts)']);
+      const text = smtp.mails[0]!.text;
+      assert.match(text, /- CRITICAL sw-1: host_down\n.*unreachable behind it: web-1\n  Behind it \(their own alerts held back\): web-1\n/);
+      assert.match(text, /- CRITICAL web-2: host_down\n  Host down: web-2 failed 3 polls in a row \(timeout-connect\)\n/);
+      assert.ok(!/CRITICAL web-1/.test(text), 'web-1 is not told on its own');
+      // web-1 raised no host_down of its own: what it had pending was covered by sw-1's, then withdrawn.
+      assert.equal((await stateOf('host_down|web-1'))?.state, 'resolved');
+      const withdrawn = await listAlertHistory(testDb.db, { limit: 20, key: 'host_down|web-1' });
+      assert.deepEqual(withdrawn.map((h) => h.event).reverse(), ['pending', 'dependent', 'cleared']);
+      assert.deepEqual(await stateOf('host_down|web-2'), { state: 'firing', notified_firing: true, held_back_by: null });
+    } finally {
+      await evaluator.stop();
+    }
   });
 
   void test('a host that goes down with its web check: one notice, "host down"; the check is held back, and told only if it still fails once the host answers', async () => {

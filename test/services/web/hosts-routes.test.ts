@@ -231,7 +231,7 @@ void describe('host detail, processes at a moment, and every chart column', () =
         name: 'db-1', address: '10.0.0.7', connection: 'ssh', groups: JSON.stringify(['db', 'prod']), interval_sec: 10, status: 'up',
         via: JSON.stringify(['bastion-1']), hostname: 'db-1.example', kernel: '6.1.0-18-amd64', os_name: 'Debian GNU/Linux', os_version: '12',
         cpu_model: 'AMD EPYC 7B13', architecture: 'x86_64', facts_at: new Date(NOW - 3_600_000), boot_time: new Date(NOW - 86_400_000),
-        alerting: JSON.stringify({ thresholds: { cpu_busy: { warning: 90 } } }),
+        alerting: JSON.stringify({ thresholds: { cpu_busy: { warning: 90 } }, parents: ['sw-1', 'sw-2'] }),
       })
       .execute();
     await insertSamples(db, [
@@ -264,6 +264,7 @@ void describe('host detail, processes at a moment, and every chart column', () =
     assert.equal(host.address, '10.0.0.7');
     assert.deepEqual(host.groups, ['db', 'prod']);
     assert.deepEqual(host.via, ['bastion-1']);
+    assert.deepEqual(host.parents, ['sw-1', 'sw-2']);
     assert.equal(host.status, 'up');
     assert.deepEqual(host.facts, {
       hostname: 'db-1.example', osName: 'Debian GNU/Linux', osVersion: '12', kernel: '6.1.0-18-amd64', cpuModel: 'AMD EPYC 7B13',
