@@ -1,6 +1,7 @@
 // The one `vigil` command. Each subcommand parses its own flags and has --help.
 import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Role } from '../lib/config.ts';
+import { InventoryError } from '../lib/inventory/inventory.ts';
 import { createLogger } from '../lib/log.ts';
 import { WEB_DIST_DIR } from '../lib/paths.ts';
 import { onShutdownSignal, type ShutdownStep } from '../lib/shutdown.ts';
@@ -125,7 +126,8 @@ try {
   const code = await main(process.argv.slice(2));
   if (code !== 0) process.exitCode = code;
 } catch (error) {
-  if (error instanceof ConfigError) {
+  // The user's own files at fault: what and where is the whole message, a stack trace would bury it.
+  if (error instanceof ConfigError || error instanceof InventoryError) {
     process.stderr.write(`vigil: ${error.message}\n`);
   } else {
     process.stderr.write(`vigil: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -82,6 +83,15 @@ void test('a host that is not in the inventory: exit 1, naming it', async () => 
   assert.equal(code, 1);
   assert.equal(stdout, '');
   assert.match(stderr, /host 'nosuchhost' is not in the inventory/);
+});
+
+void test('an inventory Vigil cannot use: exit 1, the file and every problem in one line, no stack trace', async () => {
+  const broken = fileURLToPath(new URL('../fixtures/inventories/parents-problems.ini', import.meta.url));
+  const { code, stdout, stderr } = await vigil(['poll', '--all', '-i', broken]);
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  assert.equal(stderr, `vigil: ${broken}: host 'web1': vigil_parents names 'sw9', which is not a host of the inventory; `
+    + "host 'web2': vigil_parents names 'retired', which has vigil_enabled false: its outages would never be seen; vigil_parents form a loop: sw1 -> sw2 -> sw1\n");
 });
 
 void test('a host that fails: exit 1 with its reason', async () => {
