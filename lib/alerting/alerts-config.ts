@@ -83,28 +83,36 @@ export interface HostAlerting {
   parents?: string[];
 }
 
-export const WEBHOOK_FORMATS = ['json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pushover', 'pagerduty'] as const;
+export const WEBHOOK_FORMATS = [
+  'json', 'slack', 'alertmanager', 'discord', 'msteams', 'telegram', 'ntfy', 'gotify', 'pushover', 'pagerduty', 'opsgenie', 'googlechat', 'webex',
+] as const;
 
 export interface WebhookReceiver {
-  /** For pagerduty, PagerDuty's Events API v2 unless the file gives another. */
+  /** For pagerduty, pushover, opsgenie and webex, the service's own API unless the file gives another. */
   url: string;
   /**
    * json: Vigil's own body; slack: incoming-webhook text (Mattermost, Rocket.Chat too);
    * alertmanager: webhook v4 body; discord, msteams (a Workflows webhook's Adaptive Card),
    * telegram (sendMessage to chatId), ntfy (the url names the topic), gotify (the url carries the
    * application's token: /message?token=…), pushover (token and userKey, Pushover's url by
-   * default), pagerduty (Events API v2,
-   * an event per alert with routingKey). lib/alerting/notify/webhook-body.ts renders them.
+   * default), pagerduty (Events API v2, an event per alert with routingKey), opsgenie (Alert API
+   * v2, an alert per alert with apiKey), googlechat (a space's incoming webhook), webex (a bot's
+   * token, to roomId). lib/alerting/notify/webhook-body.ts renders them.
    */
   format: (typeof WEBHOOK_FORMATS)[number];
   /** pagerduty: the integration's routing key. */
   routingKey?: string;
+  /** opsgenie: the API integration's key (sent as Authorization: GenieKey …). */
+  apiKey?: string;
   /** telegram: the chat, group or channel id (a number, or @channelname). */
   chatId?: string;
-  /** pushover: the application's API token and the user's (or group's) key. */
+  /** pushover: the application's API token; webex: the bot's access token. */
   token?: string;
+  /** pushover: the user's (or group's) key. */
   userKey?: string;
-  /** Sent with every request: a receiver's login (Authorization: Bearer …, an ntfy or Opsgenie key), as Alertmanager's http_config. */
+  /** webex: the room (space) the bot posts to. */
+  roomId?: string;
+  /** Sent with every request: a receiver's login (Authorization: Bearer …, an ntfy key), as Alertmanager's http_config. */
   headers?: Record<string, string>;
 }
 

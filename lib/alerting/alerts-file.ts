@@ -11,8 +11,10 @@ import type { Severity } from './alert-event.ts';
 import { WEBHOOK_FORMATS, type AlertMatcher, type AlertRoute, type AlertRule, type AlertsConfig, type InhibitRule, type Receiver, type RuleKind, type RuleOverride, type WebhookReceiver } from './alerts-config.ts';
 import { defaultAlerts } from './default-alerts.ts';
 import { ntfyTopic } from './notify/ntfy-body.ts';
+import { OPSGENIE_ALERTS_URL } from './notify/opsgenie-alerts.ts';
 import { PAGERDUTY_EVENTS_URL } from './notify/pagerduty-events.ts';
 import { PUSHOVER_MESSAGES_URL } from './notify/pushover-body.ts';
+import { WEBEX_MESSAGES_URL } from './notify/webex-body.ts';
 
 export class AlertsFileError extends Error {
   readonly file: string;
@@ -317,6 +319,29 @@ function readSeverities(reader: NodeReader, node: Node, where: string): Severity
   return severities;
 }
 
+type WebhookFormat = WebhookReceiver['format'];
+
+/** Keys only some formats take, each required by those: [key in the file, field, formats]. */
+const FORMAT_KEYS: ReadonlyArray<readonly [string, 'routingKey' | 'apiKey' | 'chatId' | 'token' | 'userKey' | 'roomId', readonly WebhookFormat[]]> = [
+  ['routing_key', 'routingKey', ['pagerduty']],
+  ['api_key', 'apiKey', ['opsgenie']],
+  ['chat_id', 'chatId', ['telegram']],
+  ['token', 'token', ['pushover', 'webex']],
+  ['user_key', 'userKey', ['pushover']],
+  ['room_id', 'roomId', ['webex']],
+];
+
+/** The url of formats whose service has one endpoint for everyone. */
+const DEFAULT_URLS: Partial<Record<WebhookFormat, string>> = {
+  pagerduty: PAGERDUTY_EVENTS_URL,
+  pushover: PUSHOVER_MESSAGES_URL,
+  opsgenie: OPSGENIE_ALERTS_URL,
+  webex: WEBEX_MESSAGES_URL,
+};
+
+/** Formats whose Authorization header Vigil makes from a key of theirs. */
+const LOGIN_KEYS: Partial<Record<WebhookFormat, string>> = { opsgenie: 'api_key', webex: 'token' };
+
 function readReceiver(reader: NodeReader, node: Node, index: number): Receiver | null {
   const where = `receivers[${index}]`;
   const fields = reader.map(node, where, ['name', 'email', 'webhooks']);
@@ -334,7 +359,7 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
   if (webhooks) {
     receiver.webhooks = reader.list(webhooks, `${label}: webhooks`, (hook, i) => {
       const hookLabel = `${label}: webhooks[${i}]`;
-      const hookFields = reader.map(hook, hookLabel, ['url', 'format', 'routing_key', 'chat_id', 'token', 'user_key', 'headers']);
+      const hookFields = reader.map(hook, hookLabel, ['url', 'format', ...FORMAT_KEYS.map(([key]) => key), 'headers']);
       if (!hookFields) return null;
       let format: WebhookReceiver['format'] = 'json';
       const formatNode = hookFields.get('format');
@@ -343,8 +368,8 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
         if (value !== null && (WEBHOOK_FORMATS as readonly string[]).includes(value)) format = value as WebhookReceiver['format'];
         else if (value !== null) reader.problem(formatNode, `${hookLabel}: format must be one of ${WEBHOOK_FORMATS.join(', ')}, not '${value}'`);
       }
-      // PagerDuty's and Pushover's endpoints are one for everyone; their keys say whose.
-      const defaultUrl = format === 'pagerduty' ? PAGERDUTY_EVENTS_URL : format === 'pushover' ? PUSHOVER_MESSAGES_URL : null;
+      // These services' endpoints are one for everyone (Opsgenie's EU accounts give theirs); their keys say whose.
+      const defaultUrl = DEFAULT_URLS[format] ?? null;
       const url = defaultUrl !== null && !hookFields.has('url') ? defaultUrl : reader.requiredString(hookFields, 'url', hookLabel, hook);
       if (url === null) return null;
       try {
@@ -355,20 +380,24 @@ function readReceiver(reader: NodeReader, node: Node, index: number): Receiver |
         reader.problem(hookFields.get('url') as Node, `${hookLabel}: url must be an http:// or https:// URL`);
       }
       const hookReceiver: WebhookReceiver = { url, format };
-      const keys = [['routing_key', 'routingKey', 'pagerduty'], ['chat_id', 'chatId', 'telegram'], ['token', 'token', 'pushover'], ['user_key', 'userKey', 'pushover']] as const;
-      for (const [key, field, needs] of keys) {
+      for (const [key, field, needs] of FORMAT_KEYS) {
         const node = hookFields.get(key);
-        if (node && format !== needs) reader.problem(node, `${hookLabel}: ${key} is for format ${needs} only`);
+        const needed = needs.includes(format);
+        if (node && !needed) reader.problem(node, `${hookLabel}: ${key} is for format ${needs.join(' or ')} only`);
         else if (node) {
           // A numeric chat id (-1001234567890) may be written unquoted.
           const value = reader.string(node, `${hookLabel}: ${key}`);
           if (value !== null) hookReceiver[field] = value.trim();
-        } else if (format === needs) reader.problem(hook, `${hookLabel}: format ${needs} needs ${key}`);
+        } else if (needed) reader.problem(hook, `${hookLabel}: format ${format} needs ${key}`);
       }
       const headersNode = hookFields.get('headers');
       if (headersNode) {
         const headers = readHeaders(reader, headersNode, `${hookLabel}: headers`);
         if (headers) hookReceiver.headers = headers;
+        // Two logins would be one too many: Vigil would send the format's and drop the other.
+        const loginKey = LOGIN_KEYS[format];
+        const authorization = Object.keys(headers ?? {}).find((name) => name.toLowerCase() === 'authorization');
+        if (loginKey && authorization) reader.problem(headersNode, `${hookLabel}: headers: ${authorization} is made from ${loginKey} for format ${format}`);
       }
       return hookReceiver;
     });

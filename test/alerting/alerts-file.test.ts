@@ -176,13 +176,57 @@ void test('chat and paging webhooks: telegram needs chat_id, pagerduty routing_k
     [5, 'format telegram needs chat_id'],
     [6, 'an ntfy url names its topic, as https://ntfy.sh/mytopic'],
     [7, 'chat_id is for format telegram only'],
-    [8, 'format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, gotify, pushover, pagerduty'],
+    [8, "format must be one of json, slack, alertmanager, discord, msteams, telegram, ntfy, gotify, pushover, pagerduty, opsgenie, googlechat, webex, not 'teams'"],
     [9, 'chat_id must be a non-empty string'],
     [10, '"bad name" is not a header name'],
     [11, 'Content-Type is set by Vigil'],
     [12, 'headers must be a mapping of header names to values'],
     [13, 'X-Key must be one line'],
     [14, 'format pushover needs user_key'],
+  ], true);
+});
+
+void test('opsgenie needs api_key (its url defaults to the US Alert API), webex token and room_id (its url defaults to Webex\'s messages), googlechat only its url', () => {
+  const config = parseAlertsFile([
+    'receivers:',
+    '  - name: oncall',
+    '    webhooks:',
+    '      - { format: opsgenie, api_key: " 0psK3y " }',
+    '      - { url: "https://api.eu.opsgenie.com/v2/alerts", format: opsgenie, api_key: EuK3y, headers: { X-Team: ops } }',
+    '      - { url: "https://chat.googleapis.com/v1/spaces/AAA/messages?key=K&token=T", format: googlechat }',
+    '      - { format: webex, token: b0tT0k, room_id: Y2lzY29zcGFyazovL3Jvb20 }',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(config.receivers[0]?.webhooks, [
+    { url: 'https://api.opsgenie.com/v2/alerts', format: 'opsgenie', apiKey: '0psK3y' },
+    { url: 'https://api.eu.opsgenie.com/v2/alerts', format: 'opsgenie', apiKey: 'EuK3y', headers: { 'X-Team': 'ops' } },
+    { url: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=K&token=T', format: 'googlechat' },
+    { url: 'https://webexapis.com/v1/messages', format: 'webex', token: 'b0tT0k', roomId: 'Y2lzY29zcGFyazovL3Jvb20' },
+  ]);
+  const problems = problemsIn([
+    'receivers:', //                                                                          1
+    '  - name: oncall', //                                                                    2
+    '    webhooks:', //                                                                       3
+    '      - { format: opsgenie }', //                                                        4
+    '      - { format: webex, token: t }', //                                                 5
+    '      - { format: webex, room_id: r }', //                                               6
+    '      - { url: "https://x.test/h", format: slack, token: t }', //                        7
+    '      - { url: "https://x.test/h", format: googlechat, api_key: k, room_id: r }', //     8
+    '      - { format: googlechat }', //                                                      9
+    '      - { format: opsgenie, api_key: k, headers: { authorization: "GenieKey x" } }', //  10
+    '      - { format: webex, token: t, room_id: r, headers: { Authorization: "Bearer x" } }', // 11
+    '      - { format: opsgenie, api_key: "" }', //                                           12
+  ].join('\n'));
+  assertProblems(problems, [
+    [4, 'format opsgenie needs api_key'],
+    [5, 'format webex needs room_id'],
+    [6, 'format webex needs token'],
+    [7, 'token is for format pushover or webex only'],
+    [8, 'api_key is for format opsgenie only'],
+    [8, 'room_id is for format webex only'],
+    [9, 'url is required'],
+    [10, 'headers: authorization is made from api_key for format opsgenie'],
+    [11, 'headers: Authorization is made from token for format webex'],
+    [12, 'api_key must be a non-empty string'],
   ], true);
 });
 

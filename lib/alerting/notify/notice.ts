@@ -1,5 +1,6 @@
 // What one notification says: a kind and the alerts it lists, snapshotted when it was queued
 // so that the message tells what happened then, whatever the alert did since.
+import { createHash } from 'node:crypto';
 import type { Severity } from '../alert-event.ts';
 
 /**
@@ -57,4 +58,17 @@ export function formatLabels(labels: Record<string, string>): string {
   return Object.entries(labels)
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
+}
+
+/** The text, or its first `max - 1` characters and `…`: for fields a receiver limits. */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The alert's key where it fits a receiver's identifier (PagerDuty's dedup key, Opsgenie's alias),
+ * else a digest of it: the same each time, so that a recovery still finds what the firing opened.
+ */
+export function alertKeyWithin(alertKey: string, max: number): string {
+  return alertKey.length <= max ? alertKey : `vigil:sha256:${createHash('sha256').update(alertKey).digest('hex')}`;
 }

@@ -2,8 +2,7 @@
 // that its resolution resolves the incident its firing opened, and a notice sent twice (a retry
 // after a partial failure) changes nothing. Severity maps onto PagerDuty's; the rest goes in
 // custom_details.
-import { createHash } from 'node:crypto';
-import { alertLineText, type Notice, type NoticeAlert } from './notice.ts';
+import { alertKeyWithin, alertLineText, cutText, type Notice, type NoticeAlert } from './notice.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -37,7 +36,7 @@ function pagerDutyEvent(alert: NoticeAlert, routingKey: string): PagerDutyEvent 
     event_action: 'trigger',
     dedup_key: dedupKey,
     payload: {
-      summary: summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary,
+      summary: cutText(summary, MAX_SUMMARY),
       source: alert.host,
       severity: alert.severity,
       timestamp: new Date(alert.startsAt).toISOString(),
@@ -54,5 +53,5 @@ function pagerDutyEvent(alert: NoticeAlert, routingKey: string): PagerDutyEvent 
 
 /** The alert's key, or a digest of it where it is longer than PagerDuty keeps. */
 export function pagerDutyDedupKey(alertKey: string): string {
-  return alertKey.length <= MAX_DEDUP_KEY ? alertKey : `vigil:sha256:${createHash('sha256').update(alertKey).digest('hex')}`;
+  return alertKeyWithin(alertKey, MAX_DEDUP_KEY);
 }

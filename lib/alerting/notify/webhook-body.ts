@@ -1,28 +1,31 @@
 // The POSTs one webhook notice makes, in the format its receiver asked for: one for most
-// formats, one per alert for PagerDuty (whose events are per alert).
+// formats, one per alert for PagerDuty and Opsgenie (whose events and alerts are per alert).
 import { WEBHOOK_FORMATS, type WebhookReceiver } from '../alerts-config.ts';
 import { renderAlertmanagerBody } from './alertmanager-body.ts';
 import { renderDiscordBody } from './discord-body.ts';
+import { renderGoogleChatBody } from './googlechat-body.ts';
 import { renderGotifyBody } from './gotify-body.ts';
 import { renderMsTeamsBody } from './msteams-body.ts';
 import type { Notice } from './notice.ts';
 import { renderNtfyRequest } from './ntfy-body.ts';
+import { OPSGENIE_ALERTS_URL, renderOpsgenieRequests } from './opsgenie-alerts.ts';
 import { PAGERDUTY_EVENTS_URL, renderPagerDutyEvents } from './pagerduty-events.ts';
 import { renderPushoverBody } from './pushover-body.ts';
 import { renderSlackBody } from './slack-body.ts';
 import { renderTelegramBody } from './telegram-body.ts';
 import { renderVigilJsonBody } from './vigil-json-body.ts';
+import { renderWebexBody, WEBEX_MESSAGES_URL } from './webex-body.ts';
 
 export interface WebhookRequest {
   url: string;
   body: unknown;
-  /** The receiver's own (its login); sendWebhook adds the content type. */
+  /** The receiver's login (its headers, Opsgenie's key, Webex's token); sendWebhook adds the content type. */
   headers?: Record<string, string>;
 }
 
 /** A queued notification's target back into the webhook it was queued for (the alerter stores the webhook whole). */
 export function webhookFromTarget(target: Record<string, unknown>): WebhookReceiver {
-  const { url, format, routingKey, chatId, token, userKey, headers } = target;
+  const { url, format, routingKey, apiKey, chatId, token, userKey, roomId, headers } = target;
   if (typeof url !== 'string') throw new Error('the webhook notification has no URL');
   if (typeof format !== 'string' || !(WEBHOOK_FORMATS as readonly string[]).includes(format)) throw new Error(`the webhook notification has an unknown format ${JSON.stringify(format)}`);
   const text = (value: unknown): value is string => typeof value === 'string';
@@ -32,16 +35,19 @@ export function webhookFromTarget(target: Record<string, unknown>): WebhookRecei
     url,
     format: format as WebhookReceiver['format'],
     ...(text(routingKey) ? { routingKey } : {}),
+    ...(text(apiKey) ? { apiKey } : {}),
     ...(text(chatId) ? { chatId } : {}),
     ...(text(token) ? { token } : {}),
     ...(text(userKey) ? { userKey } : {}),
+    ...(text(roomId) ? { roomId } : {}),
     ...(isHeaders(headers) ? { headers } : {}),
   };
 }
 
 export function renderWebhookRequests(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
   const requests = bodies(notice, hook);
-  return hook.headers ? requests.map((request) => ({ ...request, headers: hook.headers })) : requests;
+  // The format's own login (Opsgenie's, Webex's) is set after the receiver's headers; alerts.yml refuses both.
+  return hook.headers ? requests.map((request) => ({ ...request, headers: { ...hook.headers, ...request.headers } })) : requests;
 }
 
 function bodies(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
@@ -71,5 +77,13 @@ function bodies(notice: Notice, hook: WebhookReceiver): WebhookRequest[] {
       if (!hook.routingKey) throw new Error('the pagerduty webhook has no routing_key');
       return renderPagerDutyEvents(notice, hook.routingKey).map((body) => ({ url: hook.url || PAGERDUTY_EVENTS_URL, body }));
     }
+    case 'opsgenie':
+      if (!hook.apiKey) throw new Error('the opsgenie webhook has no api_key');
+      return renderOpsgenieRequests(notice, hook.url || OPSGENIE_ALERTS_URL, hook.apiKey);
+    case 'googlechat':
+      return one(renderGoogleChatBody(notice));
+    case 'webex':
+      if (!hook.token || !hook.roomId) throw new Error('the webex webhook needs token and room_id');
+      return [{ url: hook.url || WEBEX_MESSAGES_URL, body: renderWebexBody(notice, hook.roomId), headers: { Authorization: `Bearer ${hook.token}` } }];
   }
 }

@@ -5,9 +5,11 @@ import type { DiscordBody } from '../../../lib/alerting/notify/discord-body.ts';
 import type { MsTeamsBody } from '../../../lib/alerting/notify/msteams-body.ts';
 import type { Notice, NoticeAlert } from '../../../lib/alerting/notify/notice.ts';
 import { ntfyTopic, type NtfyRequest } from '../../../lib/alerting/notify/ntfy-body.ts';
+import { OPSGENIE_ALERTS_URL, type OpsgenieCreateAlert } from '../../../lib/alerting/notify/opsgenie-alerts.ts';
 import { PAGERDUTY_EVENTS_URL, pagerDutyDedupKey, type PagerDutyEvent } from '../../../lib/alerting/notify/pagerduty-events.ts';
 import type { TelegramBody } from '../../../lib/alerting/notify/telegram-body.ts';
 import { PUSHOVER_MESSAGES_URL } from '../../../lib/alerting/notify/pushover-body.ts';
+import { WEBEX_MESSAGES_URL } from '../../../lib/alerting/notify/webex-body.ts';
 import { renderWebhookRequests, webhookFromTarget } from '../../../lib/alerting/notify/webhook-body.ts';
 
 const notice: Notice = {
@@ -165,9 +167,37 @@ void test('pushover: the receiver\'s token and user key, within Pushover\'s limi
   assert.throws(() => renderWebhookRequests(notice, { url: PUSHOVER_MESSAGES_URL, format: 'pushover', token: 'a' }), /needs token and user_key/);
 });
 
+void test('opsgenie: a request per alert with the GenieKey login beside the receiver\'s headers, create while firing and close once resolved', () => {
+  const hook = { url: OPSGENIE_ALERTS_URL, format: 'opsgenie', apiKey: '0psK3y', headers: { 'X-Team': 'ops' } } as const;
+  const firing = renderWebhookRequests({ kind: 'firing', receiver: 'ops', alerts: [alert('web-1'), alert('web-2', { severity: 'warning' })] }, hook);
+  assert.deepEqual(firing.map((r) => [r.url, r.headers, (r.body as OpsgenieCreateAlert).alias, (r.body as OpsgenieCreateAlert).priority]), [
+    [OPSGENIE_ALERTS_URL, { 'X-Team': 'ops', Authorization: 'GenieKey 0psK3y' }, 'host_down|web-1', 'P1'],
+    [OPSGENIE_ALERTS_URL, { 'X-Team': 'ops', Authorization: 'GenieKey 0psK3y' }, 'host_down|web-2', 'P3'],
+  ]);
+  const resolved = renderWebhookRequests({ kind: 'resolved', receiver: 'ops', alerts: [alert('web-1', { status: 'resolved' })] }, { url: 'http://127.0.0.1:9/og', format: 'opsgenie', apiKey: 'K' });
+  assert.deepEqual(resolved.map((r) => [r.url, r.headers]), [['http://127.0.0.1:9/og/host_down%7Cweb-1/close?identifierType=alias', { Authorization: 'GenieKey K' }]]);
+  assert.throws(() => renderWebhookRequests(notice, { url: OPSGENIE_ALERTS_URL, format: 'opsgenie' }), /no api_key/);
+});
+
+void test('googlechat: one POST to the space\'s url with { text }; webex: to the messages API with the bot\'s token as Bearer', () => {
+  const firing: Notice = { kind: 'firing', receiver: 'ops', alerts: [alert('web-1')] };
+  const space = 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=K&token=T';
+  assert.deepEqual(renderWebhookRequests(firing, { url: space, format: 'googlechat' }), [{ url: space, body: { text: '*[CRITICAL] web-1: host_down*\n• web-1: host_down — web-1 does not answer' } }]);
+  assert.deepEqual(renderWebhookRequests(firing, { url: WEBEX_MESSAGES_URL, format: 'webex', token: 'b0t', roomId: 'R00M' }), [{
+    url: WEBEX_MESSAGES_URL,
+    body: { roomId: 'R00M', markdown: '**\\[CRITICAL\\] web-1: host\\_down**\n- web-1: host\\_down — web-1 does not answer' },
+    headers: { Authorization: 'Bearer b0t' },
+  }]);
+  assert.throws(() => renderWebhookRequests(notice, { url: WEBEX_MESSAGES_URL, format: 'webex', token: 'b0t' }), /needs token and room_id/);
+  assert.throws(() => renderWebhookRequests(notice, { url: WEBEX_MESSAGES_URL, format: 'webex', roomId: 'R' }), /needs token and room_id/);
+});
+
 void test('a queued notification\'s target gives back its webhook; a broken one is an error naming what is wrong', () => {
   const hook = { url: 'https://x.test/h', format: 'pushover', token: 't', userKey: 'u', headers: { 'X-A': 'b' } };
   assert.deepEqual(webhookFromTarget(hook), hook);
+  assert.deepEqual(webhookFromTarget({ url: OPSGENIE_ALERTS_URL, format: 'opsgenie', apiKey: 'k' }), { url: OPSGENIE_ALERTS_URL, format: 'opsgenie', apiKey: 'k' });
+  assert.deepEqual(webhookFromTarget({ url: WEBEX_MESSAGES_URL, format: 'webex', token: 't', roomId: 'r' }), { url: WEBEX_MESSAGES_URL, format: 'webex', token: 't', roomId: 'r' });
+  assert.deepEqual(webhookFromTarget({ url: WEBEX_MESSAGES_URL, format: 'webex', token: 't', roomId: 7 }), { url: WEBEX_MESSAGES_URL, format: 'webex', token: 't' });
   assert.deepEqual(webhookFromTarget({ url: 'https://x.test/h', format: 'slack', headers: { a: 1 }, chatId: 5 }), { url: 'https://x.test/h', format: 'slack' });
   assert.throws(() => webhookFromTarget({ format: 'json' }), /has no URL/);
   assert.throws(() => webhookFromTarget({ url: 'https://x.test/h', format: 'fax' }), /unknown format "fax"/);

@@ -4,15 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
 import { sql } from 'kysely';
 import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
-import type { AlertsConfig } from '../../../lib/alerting/alerts-config.ts';
+import type { AlertsConfig, WebhookReceiver } from '../../../lib/alerting/alerts-config.ts';
 import { DEFAULT_ALERTS } from '../../../lib/alerting/default-alerts.ts';
 import type { AlertmanagerBody } from '../../../lib/alerting/notify/alertmanager-body.ts';
 import type { DiscordBody } from '../../../lib/alerting/notify/discord-body.ts';
 import type { MsTeamsBody } from '../../../lib/alerting/notify/msteams-body.ts';
+import type { GoogleChatBody } from '../../../lib/alerting/notify/googlechat-body.ts';
 import type { NtfyRequest } from '../../../lib/alerting/notify/ntfy-body.ts';
+import type { OpsgenieCloseAlert, OpsgenieCreateAlert } from '../../../lib/alerting/notify/opsgenie-alerts.ts';
 import type { PagerDutyEvent } from '../../../lib/alerting/notify/pagerduty-events.ts';
 import type { SlackBody } from '../../../lib/alerting/notify/slack-body.ts';
 import type { TelegramBody } from '../../../lib/alerting/notify/telegram-body.ts';
+import type { WebexBody } from '../../../lib/alerting/notify/webex-body.ts';
 import { connectAmqpBus } from '../../../lib/bus/amqp-bus.ts';
 import { TOPIC_NAMES } from '../../../lib/bus/amqp-topology.ts';
 import { MemoryBus } from '../../../lib/bus/memory-bus.ts';
@@ -110,6 +113,21 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
   const stop = async (alerter: Alerter): Promise<void> => {
     running.splice(running.indexOf(alerter), 1);
     await alerter.stop();
+  };
+
+  /** An alerter whose one receiver, oncall, has these webhooks; the second request to `failingPath` answers 500, once. */
+  const startOncall = async (webhooks: WebhookReceiver[], failingPath: string): Promise<void> => {
+    hooks.answer = (path, earlier) => (path === failingPath && earlier === 1 ? 500 : 200);
+    await start({ config: config({ receivers: [{ name: 'oncall', email: [], webhooks }], defaultReceivers: ['oncall'] }) });
+  };
+
+  /** Every queued notification went out, the firing one in `format` at its second attempt, after the 500. */
+  const assertSentAfterOne500 = async (format: WebhookReceiver['format']): Promise<void> => {
+    const notifications = await listNotifications(testDb.db, { limit: 50 });
+    assert.ok(notifications.every((n) => n.status === 'sent'), JSON.stringify(notifications.map((n) => [n.target['format'], n.status, n.lastError])));
+    const row = notifications.find((n) => n.target['format'] === format && n.kind === 'firing');
+    assert.equal(row?.attempts, 2);
+    assert.match(row?.lastError ?? '', /answered 500/);
   };
 
   const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
@@ -829,25 +847,15 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
 
   void test('chat and paging formats: PagerDuty gets an event per alert, repeated whole after a failure with the same keys; Telegram, ntfy, Discord and Teams their bodies', async () => {
     // The second PagerDuty event of the first notice fails once: the retry sends both again.
-    hooks.answer = (path, earlier) => (path === '/pd' && earlier === 1 ? 500 : 200);
-    await start({
-      config: config({
-        receivers: [{
-          name: 'oncall',
-          email: [],
-          webhooks: [
-            { url: `${hooks.url}/pd`, format: 'pagerduty', routingKey: 'R0UT1NG' },
-            { url: `${hooks.url}/bot1:T/sendMessage`, format: 'telegram', chatId: '-100200' },
-            { url: `${hooks.url}/ntfy/vigil-ops`, format: 'ntfy', headers: { Authorization: 'Bearer tk_ntfy' } },
-            { url: `${hooks.url}/gotify/message?token=AppTok`, format: 'gotify' },
-            { url: `${hooks.url}/pushover`, format: 'pushover', token: 'aTok', userKey: 'uKey' },
-            { url: `${hooks.url}/discord`, format: 'discord' },
-            { url: `${hooks.url}/teams`, format: 'msteams' },
-          ],
-        }],
-        defaultReceivers: ['oncall'],
-      }),
-    });
+    await startOncall([
+      { url: `${hooks.url}/pd`, format: 'pagerduty', routingKey: 'R0UT1NG' },
+      { url: `${hooks.url}/bot1:T/sendMessage`, format: 'telegram', chatId: '-100200' },
+      { url: `${hooks.url}/ntfy/vigil-ops`, format: 'ntfy', headers: { Authorization: 'Bearer tk_ntfy' } },
+      { url: `${hooks.url}/gotify/message?token=AppTok`, format: 'gotify' },
+      { url: `${hooks.url}/pushover`, format: 'pushover', token: 'aTok', userKey: 'uKey' },
+      { url: `${hooks.url}/discord`, format: 'discord' },
+      { url: `${hooks.url}/teams`, format: 'msteams' },
+    ], '/pd');
     await bus.publish('alert.events', firing('web-1', 'cpu-high'));
     await bus.publish('alert.events', firing('web-2', 'cpu-high'));
     await waitFor('both PagerDuty events through', 15_000, () => (hooksAt('/pd').length >= 3 ? true : undefined));
@@ -870,12 +878,47 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     assert.deepEqual(ntfy.map((b) => [b.topic, b.priority, b.tags[0]]), [['vigil-ops', 5, 'rotating_light'], ['vigil-ops', 3, 'white_check_mark']]);
     assert.match((hooksAt('/discord')[0]?.body as DiscordBody).content, /^\*\*\\\[CRITICAL\\\] cpu-high on 2 hosts \\\(2 alerts\\\)\*\*\n- web-1: cpu-high/);
     assert.equal((hooksAt('/teams')[1]?.body as MsTeamsBody).attachments[0]?.content.body[0]?.color, 'Good');
-    // What the outbox shows of a webhook: its origin and format, not the routing key nor the headers.
-    const notifications = await listNotifications(testDb.db, { limit: 50 });
-    assert.ok(notifications.every((n) => n.status === 'sent'), JSON.stringify(notifications.map((n) => [n.target['format'], n.status, n.lastError])));
-    const pdRow = notifications.find((n) => n.target['format'] === 'pagerduty' && n.kind === 'firing');
-    assert.equal(pdRow?.attempts, 2);
-    assert.match(pdRow?.lastError ?? '', /answered 500/);
+    await assertSentAfterOne500('pagerduty');
+  });
+
+  void test('Opsgenie gets an alert per alert with the GenieKey login, created again whole after a failure and closed by alias; Google Chat and Webex their messages', async () => {
+    // The second create of the first notice fails once: the retry sends both again, which Opsgenie folds into the open alerts.
+    await startOncall([
+      { url: `${hooks.url}/og`, format: 'opsgenie', apiKey: '0psK3y' },
+      { url: `${hooks.url}/v1/spaces/AAA/messages?key=K&token=T`, format: 'googlechat' },
+      { url: `${hooks.url}/v1/messages`, format: 'webex', token: 'b0tT0k', roomId: 'R00M' },
+    ], '/og');
+    await bus.publish('alert.events', firing('web-1', 'cpu-high'));
+    await bus.publish('alert.events', firing('web-2', 'cpu-high'));
+    await waitFor('both Opsgenie alerts created', 15_000, () => (hooksAt('/og').length >= 3 ? true : undefined));
+    const creates = hooks.requests.filter((r) => r.path === '/og');
+    assert.deepEqual(creates.map((r) => [r.status, (r.body as OpsgenieCreateAlert).alias]), [[200, 'cpu-high|web-1'], [500, 'cpu-high|web-2'], [200, 'cpu-high|web-1'], [200, 'cpu-high|web-2']]);
+    for (const { body } of creates) {
+      const alert = body as OpsgenieCreateAlert;
+      assert.deepEqual([alert.priority, alert.source, alert.tags[0]], ['P1', 'Vigil', 'cpu-high']);
+      assert.match(alert.message, /^web-[12]: cpu-high — cpu-high on web-[12]: 97\.5 > 95$/);
+    }
+
+    await bus.publish('alert.events', resolved('web-1', 'cpu-high'));
+    await bus.publish('alert.events', resolved('web-2', 'cpu-high'));
+    const closes = ['/og/cpu-high%7Cweb-1/close?identifierType=alias', '/og/cpu-high%7Cweb-2/close?identifierType=alias'];
+    await waitFor('both alerts closed', 15_000, () => (closes.every((path) => hooksAt(path).length === 1) ? true : undefined));
+    for (const path of closes) {
+      const close = hooksAt(path)[0]!.body as OpsgenieCloseAlert;
+      assert.equal(close.source, 'Vigil');
+      assert.match(close.note, /^Resolved at \d{4}-\d\d-\d\dT[^:]+:\d\d:\d\d\.\d{3}Z: web-[12]: cpu-high — cpu-high on web-[12] recovered$/);
+    }
+    const opsgenie = hooks.requests.filter((r) => r.path.startsWith('/og'));
+    assert.equal(opsgenie.length, 6);
+    assert.ok(opsgenie.every((r) => r.headers['authorization'] === 'GenieKey 0psK3y' && /^application\/json/.test(r.contentType)), 'each request carries the api_key as GenieKey');
+
+    await waitFor('the chat messages', 10_000, () => (hooksAt('/v1/spaces/AAA/messages?key=K&token=T').length >= 2 && hooksAt('/v1/messages').length >= 2 ? true : undefined));
+    assert.deepEqual(hooksAt('/v1/spaces/AAA/messages?key=K&token=T').map((r) => (r.body as GoogleChatBody).text.split('\n')[0]), ['*[CRITICAL] cpu-high on 2 hosts (2 alerts)*', '*[RESOLVED] cpu-high on 2 hosts (2 alerts)*']);
+    const webex = hooksAt('/v1/messages');
+    assert.ok(webex.every((r) => r.headers['authorization'] === 'Bearer b0tT0k'), 'the bot\'s token went as Bearer');
+    assert.deepEqual(webex.map((r) => { const b = r.body as WebexBody; return [b.roomId, b.markdown.split('\n')[0]]; }), [['R00M', '**\\[CRITICAL\\] cpu-high on 2 hosts \\(2 alerts\\)**'], ['R00M', '**\\[RESOLVED\\] cpu-high on 2 hosts \\(2 alerts\\)**']]);
+
+    await assertSentAfterOne500('opsgenie');
   });
 
   void test('without VIGIL_SMTP_URL the e-mail is recorded as failed, and webhooks still go out', async () => {

@@ -159,14 +159,25 @@ void describe('alerts routes', () => {
     assert.match((JSON.parse(bad.payload) as ErrorBody).message, /"before" must be greater than or equal to 1/);
   });
 
-  void test('GET /api/v1/notifications shows attempts and errors, and never a webhook URL\'s secret path', async () => {
+  void test('GET /api/v1/notifications shows attempts and errors, and never a webhook URL\'s secret path, key, token or headers', async () => {
     const snapshot = { key: KEY, rule: 'disk-full', host: 'db-1', labels: {}, severity: 'critical' as const, status: 'firing' as const, summary: '', value: null, threshold: null, startsAt: NOW, endsAt: null };
-    await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target: { url: 'https://hooks.slack.test/services/T000/B000/SECRET', format: 'slack' }, kind: 'firing', alert: snapshot, now: NOW, groupWaitMs: 0, groupIntervalMs: 0 });
+    const targets = [
+      { url: 'https://hooks.slack.test/services/T000/B000/SECRET', format: 'slack' },
+      { url: 'https://api.opsgenie.test/v2/alerts', format: 'opsgenie', apiKey: 'SECRET-GENIE-KEY', headers: { 'X-Api-Key': 'SECRET-HEADER' } },
+      { url: 'https://webexapis.test/v1/messages', format: 'webex', token: 'SECRET-BOT-TOKEN', roomId: 'SECRET-ROOM' },
+      { url: 'https://events.pagerduty.test/v2/enqueue', format: 'pagerduty', routingKey: 'SECRET-ROUTING-KEY' },
+    ];
+    for (const target of targets) await enqueueNotification(testDb.db, { receiver: 'ops', channel: 'webhook', target, kind: 'firing', alert: snapshot, now: NOW, groupWaitMs: 0, groupIntervalMs: 0 });
     const res = await get('/api/v1/notifications');
     assert.equal(res.statusCode, 200);
-    assert.ok(!res.payload.includes('SECRET'));
-    const { notifications } = JSON.parse(res.payload) as { notifications: Array<{ target: { url: string }; status: string; attempts: number }> };
-    assert.deepEqual(notifications.map((n) => [n.target.url, n.status, n.attempts]), [['https://hooks.slack.test/…', 'pending', 0]]);
+    assert.ok(!res.payload.includes('SECRET'), res.payload);
+    const { notifications } = JSON.parse(res.payload) as { notifications: Array<{ target: { url: string; format: string }; status: string; attempts: number }> };
+    assert.deepEqual(notifications.map((n) => [n.target, n.status, n.attempts]).reverse(), [
+      [{ url: 'https://hooks.slack.test/…', format: 'slack' }, 'pending', 0],
+      [{ url: 'https://api.opsgenie.test/…', format: 'opsgenie' }, 'pending', 0],
+      [{ url: 'https://webexapis.test/…', format: 'webex' }, 'pending', 0],
+      [{ url: 'https://events.pagerduty.test/…', format: 'pagerduty' }, 'pending', 0],
+    ]);
     assert.equal((await get('/api/v1/notifications?status=lost')).statusCode, 400);
   });
 });
