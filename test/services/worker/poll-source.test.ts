@@ -203,6 +203,10 @@ void test('across a switch of source the rates of network and disks skip one pol
   // The exporter's uptime runs up to a second ahead of /proc/uptime: it counts as a second less.
   assert.equal(forSsh?.uptimeSec, Math.max(0, (first.snapshot.uptimeSec ?? 0) - 1));
 
+  // Each poll 50 ms after the one before: CPU time moves in 10 ms ticks, and a poll a few ms later
+  // may find none spent, which leaves no CPU figures to compare (a flake seen in CI).
+  const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+  await settle();
   const overSsh = await poll(exporterTarget(`http://127.0.0.1:${refusedPort}/metrics`), first.snapshot);
   const switched = success(overSsh.result).sample;
   assert.equal(switched.source, 'ssh');
@@ -210,6 +214,7 @@ void test('across a switch of source the rates of network and disks skip one pol
   assert.deepEqual(switched.interfaces, []);
   assert.equal(switched.rebooted, false);
   assert.ok(switched.cpuModes != null, 'the ticks of both sources compare');
+  await settle();
   const back = success((await poll(exporterTarget(exporter.url), overSsh.snapshot ?? undefined)).result).sample;
   assert.equal(back.source, 'node_exporter');
   assert.equal(back.netRxBytesPerSec, null);
