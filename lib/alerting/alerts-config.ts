@@ -78,7 +78,8 @@ export interface HostAlerting {
   statusName?: string;
   /**
    * vigil_parents: the inventory hosts this one is reached through on the network. While every one
-   * of them is failing, this host's own host_down is held back and the parents' alert names it.
+   * of them is failing, a parent's alert names this host, whose own alerts are held back behind it
+   * (its host_down fires after the parent's, recorded but not told).
    */
   parents?: string[];
 }

@@ -88,11 +88,13 @@ export function evaluatePollResult(
           break;
         }
         const failing = (name: string): boolean => isFailing(stateOf<HostDownState>(fleet, rule.name, name, {}));
-        const failingUpstream = hostSettings ? failingUpstreamOf(hostSettings, failing) : null;
+        const firing = (name: string): boolean => (stateOf<HostDownState>(fleet, rule.name, name, {})?.active ?? null) !== null;
+        const failingBastion = hostSettings?.via.find(failing) ?? null;
+        const parentsDown = hostSettings && failingBastion === null ? parentsCoverOf(hostSettings, failing) : null;
         const dependents = dependentsOf(settings, host, failing);
         const downAfter = alerting?.downAfter ?? options.downAfter;
-        events.push(...step(fleet, rule, host, {}, now, INITIAL_HOST_DOWN_STATE, (state, ctx) =>
-          evaluateHostDown(state, { failure, downAfter, failingUpstream, dependents }, hostRule, ctx)));
+        const input = { failure, downAfter, failingBastion, dependents, parentsDown: parentsDown === null ? null : { parent: parentsDown, firing: firing(parentsDown) } };
+        events.push(...step(fleet, rule, host, {}, now, INITIAL_HOST_DOWN_STATE, (state, ctx) => evaluateHostDown(state, input, hostRule, ctx)));
         break;
       }
       case 'host-key-changed':
@@ -282,13 +284,10 @@ export function activeAlerts(fleet: FleetState): AlertEvent[] {
 }
 
 /**
- * The host whose failure covers this one's, if any: a bastion (or the vCenter or KVM host of an
- * entry) on its `via` that is failing, else, when every one of its vigil_parents is failing, the
+ * The parent whose alert covers this host's, when every one of its vigil_parents is failing: the
  * first of them. One parent up of two is a path still open, as Checkmk and Nagios judge it.
  */
-export function failingUpstreamOf(host: HostSettings, failing: (name: string) => boolean): string | null {
-  const bastion = host.via.find(failing);
-  if (bastion !== undefined) return bastion;
+export function parentsCoverOf(host: HostSettings, failing: (name: string) => boolean): string | null {
   const parents = host.alerting?.parents ?? [];
   return parents.length > 0 && parents.every(failing) ? (parents[0] as string) : null;
 }

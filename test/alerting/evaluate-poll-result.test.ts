@@ -159,7 +159,7 @@ void test('hosts behind a down bastion raise no down alert; the bastion names th
   ]);
 });
 
-void test('vigil_parents: a host is covered while every parent of it is failing, and the parents name whom they cover', () => {
+void test('vigil_parents: a host behind parents that are all failing fires only after a parent does, which names it; one parent up is a path', () => {
   const config = rules({ name: 'host_down', kind: 'host-down' });
   const parents = (...names: string[]): Partial<HostSettings> => ({ alerting: { parents: names } });
   const hosts = hostsOf(
@@ -170,7 +170,7 @@ void test('vigil_parents: a host is covered while every parent of it is failing,
     { name: 'web2', ...parents('sw2') },
   );
   const fleet = createFleetState();
-  // sw2 goes down: web2 goes with it; web1 still answers through sw1.
+  // sw2 goes down: web2 goes with it; web1 still answers through sw1. web2 is polled first each round.
   const results: PollResult[] = [];
   for (let i = 0; i < 4; i++) {
     results.push(failure('web2', T0 + i * 10_000), success(sample('web1', T0 + i * 10_000 + 1)), failure('sw2', T0 + i * 10_000 + 5));
@@ -178,10 +178,16 @@ void test('vigil_parents: a host is covered while every parent of it is failing,
   assert.deepEqual(feed(fleet, config, hosts, results), [
     'pending host_down web2 critical',
     'pending host_down sw2 critical',
-    'resolved host_down web2 critical',
+    // web2's third failure came while sw2 was failing but not yet down: web2 waited.
     'firing host_down sw2 critical [web2]',
+    // Down as well (availability and the status page count it), and named by sw2's alert, which the
+    // alerter holds it back behind.
+    'firing host_down web2 critical',
   ]);
-  // Then sw1 fails too, and web1 with it: both of web1's parents are failing, so sw1's alert covers
+  const web2 = activeAlerts(fleet).find((event) => event.host === 'web2');
+  assert.equal(web2?.summary, 'host_down: web2 failed 4 polls in a row (timeout-connect); behind sw2, which is down');
+  assert.equal(web2?.startsAt, T0, 'down since its first failed poll');
+  // Then sw1 fails too, and web1 with it: both of web1's parents are failing, so sw1's alert names
   // web1, and sw2's, already firing, names web1 as well from its next failed poll.
   const more: PollResult[] = [];
   for (let i = 4; i < 8; i++) {
@@ -190,17 +196,29 @@ void test('vigil_parents: a host is covered while every parent of it is failing,
   assert.deepEqual(feed(fleet, config, hosts, more), [
     'pending host_down web1 critical',
     'pending host_down sw1 critical',
-    'resolved host_down web1 critical',
     'firing host_down sw1 critical [web1]',
-  ]);
-  assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw1 critical [web1]', 'firing host_down sw2 critical [web1,web2]']);
-  // sw1 answers again: web1 is reached through it, so web1 failing now is web1's own outage, down
-  // since its first failed poll (as for a host behind a bastion that came back).
-  assert.deepEqual(feed(fleet, config, hosts, [success(sample('sw1', T0 + 80_000)), failure('web1', T0 + 80_001), failure('sw2', T0 + 80_005)]), [
-    'resolved host_down sw1 critical [web1]',
     'firing host_down web1 critical',
   ]);
-  assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw2 critical [web2]', 'firing host_down web1 critical']);
+  assert.deepEqual(brief(activeAlerts(fleet)).sort(), [
+    'firing host_down sw1 critical [web1]',
+    'firing host_down sw2 critical [web1,web2]',
+    'firing host_down web1 critical',
+    'firing host_down web2 critical',
+  ]);
+  // sw1 answers again: web1 is reached through it, so web1 still failing is its own outage now.
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('sw1', T0 + 80_000)), failure('web1', T0 + 80_001), failure('sw2', T0 + 80_005)]), [
+    'resolved host_down sw1 critical [web1]',
+  ]);
+  assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw2 critical [web2]', 'firing host_down web1 critical', 'firing host_down web2 critical']);
+});
+
+void test('vigil_parents: a host that fails while its parent answers is down on its own, as without parents', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  const hosts = hostsOf({ name: 'sw' }, { name: 'web', alerting: { parents: ['sw'] } });
+  const fleet = createFleetState();
+  const results: PollResult[] = [];
+  for (let i = 0; i < 3; i++) results.push(failure('web', T0 + i * 10_000), success(sample('sw', T0 + i * 10_000 + 1)));
+  assert.deepEqual(feed(fleet, config, hosts, results), ['pending host_down web critical', 'firing host_down web critical']);
 });
 
 void test('dependentsOf: bastions\' hosts always, a parent\'s only while their other parents fail too', () => {
