@@ -1,10 +1,14 @@
-// Recurring maintenance windows from the inventory, e.g.
-//   vigil_maintenance: [{ days: [sun], start: '02:00', end: '04:00', timezone: 'UTC' }]
-// During a window a host's alerts are evaluated and recorded as usual, but nobody is notified.
+// Maintenance windows from the inventory, recurring or once, e.g.
+//   vigil_maintenance:
+//     - { days: [sun], start: '02:00', end: '04:00', timezone: Europe/Berlin }
+//     - { from: '2026-11-28 22:00', until: '2026-11-29 03:00', timezone: Europe/Berlin }
+// During a window a host's alerts are evaluated and recorded as usual, but nobody is notified;
+// availability leaves the time out, and the status page announces the window ahead.
 
 export type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 
-export interface MaintenanceWindow {
+/** The same hours on chosen days, every week. */
+export interface RecurringMaintenanceWindow {
   /** Days on which the window starts; all days when empty. */
   days: Weekday[];
   /** Minutes after local midnight. A window with end <= start runs past midnight. */
@@ -13,6 +17,16 @@ export interface MaintenanceWindow {
   /** IANA time zone name. */
   timezone: string;
 }
+
+/** One stretch of time, as Zabbix's one-time maintenance periods and Checkmk's scheduled downtimes: a planned upgrade. */
+export interface OneTimeMaintenanceWindow {
+  once: true;
+  /** The instants it starts and ends, from the local times given in its zone. */
+  fromMs: number;
+  untilMs: number;
+}
+
+export type MaintenanceWindow = RecurringMaintenanceWindow | OneTimeMaintenanceWindow;
 
 export interface ParsedMaintenanceWindows {
   windows: MaintenanceWindow[];
@@ -36,6 +50,12 @@ export function parseMaintenanceWindows(value: unknown): ParsedMaintenanceWindow
       return;
     }
     const record = entry as Record<string, unknown>;
+    if ('from' in record || 'until' in record) {
+      const once = parseOneTime(record, where);
+      if (typeof once === 'string') problems.push(once);
+      else windows.push(once);
+      return;
+    }
     const startMinute = parseClock(record['start']);
     const endMinute = parseClock(record['end']);
     if (startMinute === null || endMinute === null) {
@@ -62,10 +82,11 @@ export function isInMaintenance(windows: MaintenanceWindow[], atMs: number): boo
 }
 
 function windowCovers(window: MaintenanceWindow, atMs: number): boolean {
+  if ('once' in window) return atMs >= window.fromMs && atMs < window.untilMs;
   return coversLocal(window, localTime(atMs, window.timezone));
 }
 
-function coversLocal(window: MaintenanceWindow, { weekday, minute }: { weekday: number; minute: number }): boolean {
+function coversLocal(window: RecurringMaintenanceWindow, { weekday, minute }: { weekday: number; minute: number }): boolean {
   const startsOn = (day: number): boolean => window.days.length === 0 || window.days.includes(WEEKDAYS[(day + 7) % 7] as Weekday);
   if (window.endMinute > window.startMinute) {
     return startsOn(weekday) && minute >= window.startMinute && minute < window.endMinute;
@@ -86,6 +107,30 @@ const DAY_MS = 86_400_000;
  * step cost 90-day reports most of their time (a formatter call per step, up to 24 a day).
  */
 export function maintenanceIntervals(windows: MaintenanceWindow[], fromMs: number, toMs: number): Array<[number, number]> {
+  const recurring = windows.filter((window): window is RecurringMaintenanceWindow => !('once' in window));
+  const spans = recurringIntervals(recurring, fromMs, toMs);
+  if (recurring.length === windows.length) return spans;
+  for (const window of windows) {
+    if (!('once' in window)) continue;
+    const from = Math.max(fromMs, window.fromMs);
+    const until = Math.min(toMs, window.untilMs);
+    if (from < until) spans.push([from, until]);
+  }
+  return mergeSpans(spans);
+}
+
+/** Sorted, overlapping and touching spans joined. */
+function mergeSpans(spans: Array<[number, number]>): Array<[number, number]> {
+  const merged: Array<[number, number]> = [];
+  for (const [from, until] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], until);
+    else merged.push([from, until]);
+  }
+  return merged;
+}
+
+function recurringIntervals(windows: RecurringMaintenanceWindow[], fromMs: number, toMs: number): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   if (windows.length === 0 || toMs <= fromMs) return spans;
   const timelines = new Map<string, OffsetTimeline>();
@@ -211,6 +256,56 @@ function localTime(atMs: number, timezone: string): { weekday: number; minute: n
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const weekday = WEEKDAYS.indexOf(part('weekday').toLowerCase().slice(0, 3) as Weekday);
   return { weekday, minute: Number(part('hour')) * 60 + Number(part('minute')) };
+}
+
+/** A one-time window's entry, or what is wrong with it. */
+function parseOneTime(record: Record<string, unknown>, where: string): OneTimeMaintenanceWindow | string {
+  for (const key of ['days', 'start', 'end']) {
+    if (key in record) return `${where}: a window with from and until takes no ${key} (a weekly window has days, start and end instead)`;
+  }
+  const timezone = typeof record['timezone'] === 'string' && record['timezone'] !== '' ? record['timezone'] : 'UTC';
+  if (!isTimeZone(timezone)) return `${where}: unknown time zone ${JSON.stringify(timezone)}`;
+  const fromMs = parseLocalDateTime(record['from'], timezone);
+  const untilMs = parseLocalDateTime(record['until'], timezone);
+  if (fromMs === null || untilMs === null) return `${where}: from and until must both be dates and times as 2026-11-28 22:00 (a date alone is its midnight), got ${JSON.stringify(record['from'])} and ${JSON.stringify(record['until'])}`;
+  if (untilMs <= fromMs) return `${where}: until must be after from`;
+  return { once: true, fromMs, untilMs };
+}
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * The instant of a local date and time in `timezone` (or of its own UTC offset, as a YAML timestamp
+ * with one arrives). A local time that a spring change skips is moved forward by the gap (02:30
+ * becomes 03:30), one that an autumn change repeats is its first occurrence: Temporal's
+ * 'compatible' choice, and java.time's.
+ */
+function parseLocalDateTime(value: unknown, timezone: string): number | null {
+  if (typeof value !== 'string') return null;
+  const match = LOCAL_DATE_TIME.exec(value.trim());
+  if (!match) return null;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', offset] = match;
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  const h = Number(hour);
+  const mi = Number(minute);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || Number(second) > 59) return null;
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, Number(second));
+  if (new Date(asUtc).getUTCDate() !== d) return null;
+  if (offset !== undefined) {
+    if (offset === 'Z') return asUtc;
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const digits = offset.slice(1).replace(':', '');
+    return asUtc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * MINUTE_MS;
+  }
+  // The offset at the instant itself decides, and that instant depends on the offset: try the
+  // offsets an hour either side of the naive guess, the first that maps back to this local time wins.
+  const candidates = [utcOffsetMinutes(asUtc - DAY_MS / 2, timezone), utcOffsetMinutes(asUtc, timezone), utcOffsetMinutes(asUtc + DAY_MS / 2, timezone)];
+  const matches = [...new Set(candidates)].map((o) => asUtc - o * MINUTE_MS).filter((at) => utcOffsetMinutes(at, timezone) * MINUTE_MS + at === asUtc);
+  if (matches.length > 0) return Math.min(...matches);
+  // Skipped by a spring change: moved forward by the gap, with the offset from before it.
+  return asUtc - (candidates[0] as number) * MINUTE_MS;
 }
 
 function parseClock(value: unknown): number | null {

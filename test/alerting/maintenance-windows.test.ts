@@ -58,6 +58,84 @@ void describe('maintenance windows', () => {
     assert.match(problems[4] ?? '', /window 5/);
   });
 
+  void test('a one-time window: from and until as local times of its zone, as YAML timestamps, or a date alone', () => {
+    const { windows, problems } = parseMaintenanceWindows([{ from: '2026-11-28 22:00', until: '2026-11-29 03:00', timezone: 'Europe/Berlin' }]);
+    assert.deepEqual(problems, []);
+    // Berlin is UTC+1 in November.
+    assert.deepEqual(windows, [{ once: true, fromMs: at('2026-11-28T21:00:00Z'), untilMs: at('2026-11-29T02:00:00Z') }]);
+    assert.equal(isInMaintenance(windows, at('2026-11-28T20:59:59Z')), false);
+    assert.equal(isInMaintenance(windows, at('2026-11-28T21:00:00Z')), true);
+    assert.equal(isInMaintenance(windows, at('2026-11-29T01:59:59Z')), true);
+    assert.equal(isInMaintenance(windows, at('2026-11-29T02:00:00Z')), false);
+    // As the inventory's YAML reader hands timestamps on (Python's isoformat), with or without an offset.
+    const forms = parseMaintenanceWindows([
+      { from: '2026-11-28T22:00:00', until: '2026-11-28T23:00:00', timezone: 'Europe/Berlin' },
+      { from: '2026-11-28T22:00:00+05:30', until: '2026-11-28T23:00:00Z', timezone: 'Europe/Berlin' },
+      { from: '2026-12-24', until: '2026-12-27' },
+    ]);
+    assert.deepEqual(forms.problems, []);
+    assert.deepEqual(forms.windows.map((w) => ('once' in w ? [new Date(w.fromMs).toISOString(), new Date(w.untilMs).toISOString()] : null)), [
+      ['2026-11-28T21:00:00.000Z', '2026-11-28T22:00:00.000Z'],
+      ['2026-11-28T16:30:00.000Z', '2026-11-28T23:00:00.000Z'],
+      ['2026-12-24T00:00:00.000Z', '2026-12-27T00:00:00.000Z'],
+    ]);
+  });
+
+  void test('a one-time window across daylight saving: a skipped local time moves forward by the gap, a repeated one is its first', () => {
+    const instant = (from: string): string => {
+      const [window] = parseMaintenanceWindows([{ from, until: '2027-01-01 00:00', timezone: 'Europe/Berlin' }]).windows;
+      return window && 'once' in window ? new Date(window.fromMs).toISOString() : 'none';
+    };
+    assert.equal(instant('2026-03-29 01:59'), '2026-03-29T00:59:00.000Z');
+    // 02:00-03:00 does not exist that night: 02:30 is taken as 03:30 CEST.
+    assert.equal(instant('2026-03-29 02:30'), '2026-03-29T01:30:00.000Z');
+    assert.equal(instant('2026-03-29 03:00'), '2026-03-29T01:00:00.000Z');
+    // 02:00-03:00 happens twice on 25 October: the first, still CEST.
+    assert.equal(instant('2026-10-25 02:30'), '2026-10-25T00:30:00.000Z');
+    assert.equal(instant('2026-10-25 03:00'), '2026-10-25T02:00:00.000Z');
+  });
+
+  void test('a one-time window that cannot be read is left out with its reason', () => {
+    const { windows, problems } = parseMaintenanceWindows([
+      { from: '2026-11-29 03:00', until: '2026-11-28 22:00' },
+      { from: 'Saturday night', until: '2026-11-29 03:00' },
+      { from: '2026-02-30 01:00', until: '2026-03-01 03:00' },
+      { from: '2026-11-28 22:00' },
+      { from: '2026-11-28 22:00', until: '2026-11-29 03:00', days: ['sat'] },
+      { from: '2026-11-28 22:00', until: '2026-11-29 03:00', timezone: 'Mars/Olympus' },
+      { from: '2026-11-28 22:00', until: '2026-11-28 23:00' },
+    ]);
+    assert.equal(windows.length, 1);
+    assert.deepEqual(problems, [
+      'maintenance window 1: until must be after from',
+      'maintenance window 2: from and until must both be dates and times as 2026-11-28 22:00 (a date alone is its midnight), got "Saturday night" and "2026-11-29 03:00"',
+      'maintenance window 3: from and until must both be dates and times as 2026-11-28 22:00 (a date alone is its midnight), got "2026-02-30 01:00" and "2026-03-01 03:00"',
+      'maintenance window 4: from and until must both be dates and times as 2026-11-28 22:00 (a date alone is its midnight), got "2026-11-28 22:00" and undefined',
+      'maintenance window 5: a window with from and until takes no days (a weekly window has days, start and end instead)',
+      'maintenance window 6: unknown time zone "Mars/Olympus"',
+    ]);
+  });
+
+  void test('maintenanceIntervals joins one-time windows with the weekly ones, clipped to the period', () => {
+    const { windows } = parseMaintenanceWindows([
+      { days: ['sun'], start: '02:00', end: '04:00' },
+      // Overlaps Sunday's weekly window and runs on: one span.
+      { from: '2025-03-02 03:00', until: '2025-03-02 06:00' },
+      // Starts before the period.
+      { from: '2025-02-20 00:00', until: '2025-03-01 01:00' },
+      // Long over.
+      { from: '2024-01-01 00:00', until: '2024-01-02 00:00' },
+    ]);
+    assert.deepEqual(maintenanceIntervals(windows, at('2025-03-01T00:00:00Z'), at('2025-03-10T00:00:00Z')), [
+      [at('2025-03-01T00:00:00Z'), at('2025-03-01T01:00:00Z')],
+      [at('2025-03-02T02:00:00Z'), at('2025-03-02T06:00:00Z')],
+      [at('2025-03-09T02:00:00Z'), at('2025-03-09T04:00:00Z')],
+    ]);
+    // Only one-time windows: no walk needed, still clipped.
+    const once = parseMaintenanceWindows([{ from: '2025-03-02 03:00', until: '2025-03-02 06:00' }]).windows;
+    assert.deepEqual(maintenanceIntervals(once, at('2025-03-02T04:00:00Z'), at('2025-03-10T00:00:00Z')), [[at('2025-03-02T04:00:00Z'), at('2025-03-02T06:00:00Z')]]);
+  });
+
   void test('absent or null is no windows and no problems', () => {
     assert.deepEqual(parseMaintenanceWindows(undefined), { windows: [], problems: [] });
     assert.deepEqual(parseMaintenanceWindows(null), { windows: [], problems: [] });

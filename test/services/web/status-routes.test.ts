@@ -114,6 +114,8 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
       { name: 'cart-1', address: '10.0.3.18', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ maintenance: SUNDAY_NIGHT }) },
       // Every day 11:00-13:00 UTC: under way at noon.
       { name: 'search-1', address: '10.0.3.19', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ maintenance: [{ start: '11:00', end: '13:00' }] }) },
+      // A one-time window, an upgrade planned for Wednesday night in Berlin: 22:00-00:30 UTC.
+      { name: 'pay-1', address: '10.0.3.20', connection: 'ssh', groups: '["shop"]', interval_sec: 10, created_at: new Date(NOW - 10 * DAY), alerting: JSON.stringify({ maintenance: [{ from: '2025-03-05 23:00', until: '2025-03-06 01:30', timezone: 'Europe/Berlin' }] }) },
     ]).execute();
     await db.insertInto('samples').values({
       host: 'ip-10-0-3-17.internal', ts: new Date(NOW - 10_000), cpu_busy_pct: 5, cpu_count: 2, mem_total_bytes: 1, mem_available_bytes: 1, mem_used_pct: 50,
@@ -138,6 +140,7 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
       'host Checkout · Checkout up',
       'check Checkout · Payments API down',
       'check Checkout · tcp:10.0.3.17:5432 up',
+      'host pay-1 · pay-1 up',
       'host search-1 · search-1 maintenance',
     ]);
     const html = (await web.server.inject({ url: '/status' })).payload;
@@ -153,10 +156,13 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
     assert.deepEqual(page.maintenance, [
       { startsAt: '2025-03-01T12:00:00.000Z', endsAt: '2025-03-01T13:00:00.000Z', hosts: ['search-1'] },
       { startsAt: '2025-03-02T01:00:00.000Z', endsAt: '2025-03-02T03:00:00.000Z', hosts: ['cart-1', 'Checkout'] },
+      { startsAt: '2025-03-05T22:00:00.000Z', endsAt: '2025-03-06T00:30:00.000Z', hosts: ['pay-1'] },
     ]);
     const html = (await web.server.inject({ url: '/status' })).payload;
     assert.ok(html.includes('<li><span class="when">Under way, until 2025-03-01 13:00 UTC</span> <span class="hosts">search-1</span></li>'));
     assert.ok(html.includes('<li><span class="when">2025-03-02 01:00 – 03:00 UTC</span> <span class="hosts">cart-1, Checkout</span></li>'));
+    // Past midnight: the end's date is given.
+    assert.ok(html.includes('<li><span class="when">2025-03-05 22:00 – 2025-03-06 00:30 UTC</span> <span class="hosts">pay-1</span></li>'));
     assert.ok(html.indexOf('<h2>Scheduled maintenance</h2>') < html.indexOf('<h2>shop</h2>'));
   });
 });
