@@ -137,6 +137,17 @@ export interface AlertRoute {
   receivers: string[];
   /** true: the routes below are checked too, and those that match add their receivers. */
   continue: boolean;
+  /** Who else hears of a firing alert of this route that nobody has acknowledged for a while. */
+  escalate?: EscalationStep[];
+}
+
+/**
+ * One step of an escalation, as Zabbix's escalation steps and PagerDuty's escalation policies: if
+ * the alert still fires, unacknowledged, `afterMs` after it started, these receivers are told too.
+ */
+export interface EscalationStep {
+  afterMs: number;
+  receivers: string[];
 }
 
 /** Which alerts an inhibit rule's source or target is: every matcher it sets must match, as a route's. */
@@ -163,6 +174,8 @@ export interface AlertsConfig {
   routes: AlertRoute[];
   /** Receivers of alerts that neither their rule nor a route sends anywhere. */
   defaultReceivers: string[];
+  /** The escalation of alerts that reach the default receivers (AlertRoute.escalate). */
+  defaultEscalate: EscalationStep[];
   /** Alerts firing within this window for the same receiver go out as one message. */
   groupWaitMs: number;
   /**

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { Severity } from './alert-event.ts';
-import { WEBHOOK_FORMATS, type AlertMatcher, type AlertRoute, type AlertRule, type AlertsConfig, type InhibitRule, type Receiver, type RuleKind, type RuleOverride, type WebhookReceiver } from './alerts-config.ts';
+import { WEBHOOK_FORMATS, type AlertMatcher, type AlertRoute, type AlertRule, type AlertsConfig, type EscalationStep, type InhibitRule, type Receiver, type RuleKind, type RuleOverride, type WebhookReceiver } from './alerts-config.ts';
 import { defaultAlerts } from './default-alerts.ts';
 import { ntfyTopic } from './notify/ntfy-body.ts';
 import { OPSGENIE_ALERTS_URL } from './notify/opsgenie-alerts.ts';
@@ -84,7 +84,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
   config.source = file;
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return config;
-  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'group_wait', 'group_interval', 'repeat_interval', 'flap_window', 'flap_max_changes', 'inhibit_rules']);
+  const top = reader.map(root, 'the file', ['rules', 'receivers', 'routes', 'default_receivers', 'default_escalate', 'group_wait', 'group_interval', 'repeat_interval', 'flap_window', 'flap_max_changes', 'inhibit_rules']);
   if (top) {
     const refs: References = { receivers: [], rules: [] };
     const rules = top.get('rules');
@@ -95,6 +95,8 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
     if (routes) config.routes = reader.list(routes, 'routes', (node, index) => readRoute(reader, node, index, refs));
     const defaults = top.get('default_receivers');
     if (defaults) config.defaultReceivers = reader.nameList(defaults, 'default_receivers', refs.receivers);
+    const defaultEscalate = top.get('default_escalate');
+    if (defaultEscalate) config.defaultEscalate = readEscalation(reader, defaultEscalate, 'default_escalate', refs);
     const groupWait = top.get('group_wait');
     if (groupWait) config.groupWaitMs = reader.duration(groupWait, 'group_wait') ?? config.groupWaitMs;
     const groupInterval = top.get('group_interval');
@@ -240,7 +242,28 @@ function readOverride(reader: NodeReader, node: Node, label: string): RuleOverri
   return override;
 }
 
-const ROUTE_KEYS = ['groups', 'rules', 'severity', 'receivers', 'continue'];
+const ROUTE_KEYS = ['groups', 'rules', 'severity', 'receivers', 'continue', 'escalate'];
+const ESCALATION_KEYS = ['after', 'receivers'];
+
+/** `escalate:` steps, each later than the one before, each naming receivers. */
+function readEscalation(reader: NodeReader, node: Node, where: string, refs: References): EscalationStep[] {
+  let previousMs = 0;
+  return reader.list(node, where, (item, index): EscalationStep | null => {
+    const at = `${where}[${index}]`;
+    const fields = reader.map(item, at, ESCALATION_KEYS);
+    if (!fields) return null;
+    const after = fields.get('after');
+    const afterMs = after ? reader.duration(after, `${at}: after`) : null;
+    if (!after) reader.problem(item, `${at}: after is required, a duration like 30m since the alert started firing`);
+    else if (afterMs === 0) reader.problem(after, `${at}: after must be more than 0 (who must hear at once belongs in receivers)`);
+    else if (afterMs !== null && afterMs <= previousMs) reader.problem(after, `${at}: after must be later than the step before it`);
+    if (afterMs !== null) previousMs = Math.max(previousMs, afterMs);
+    const receivers = fields.get('receivers');
+    const names = receivers ? reader.nameList(receivers, at, refs.receivers, 'receivers') : [];
+    if (names.length === 0) reader.problem(receivers ?? item, `${at}: receivers must list at least one receiver`);
+    return afterMs === null || afterMs === 0 || names.length === 0 ? null : { afterMs, receivers: names };
+  });
+}
 
 function readRoute(reader: NodeReader, node: Node, index: number, refs: References): AlertRoute | null {
   const where = `routes[${index}]`;
@@ -261,6 +284,8 @@ function readRoute(reader: NodeReader, node: Node, index: number, refs: Referenc
     if (isScalar(cont) && typeof cont.value === 'boolean') route.continue = cont.value;
     else reader.problem(cont, `${where}: continue must be true or false`);
   }
+  const escalate = fields.get('escalate');
+  if (escalate) route.escalate = readEscalation(reader, escalate, `${where}: escalate`, refs);
   // A route without matchers would catch every alert: that is what default_receivers says.
   if (!groups && !rules && !severity) reader.problem(node, `${where}: a route needs groups, rules or severity to match (default_receivers covers every other alert)`);
   // An empty matcher would match nothing: the route could never apply.

@@ -73,6 +73,7 @@ export const DEFAULT_ALERTS: AlertsConfig = {
   receivers: [],
   routes: [],
   defaultReceivers: [],
+  defaultEscalate: [],
   // Alertmanager's 30 s group_wait would hold every first notice for 30 s: 1 s lets the first one
   // go at once. group_interval keeps that from flooding: the rest of a storm (polls are spread
   // over the hosts' interval, so a failed switch's hosts fire over seconds) go as one follow-up.

@@ -5,7 +5,7 @@
 // are checked as well and each match adds its receivers. Only when no route matches do the
 // default receivers hear of it.
 import type { Severity } from './alert-event.ts';
-import type { AlertRoute, AlertsConfig } from './alerts-config.ts';
+import type { AlertRoute, AlertsConfig, EscalationStep } from './alerts-config.ts';
 
 export interface RoutedAlert {
   rule: string;
@@ -17,15 +17,30 @@ export interface RoutedAlert {
 /** Receiver names, each once, in the order the file gives them. */
 export function receiversOf(config: Pick<AlertsConfig, 'routes' | 'defaultReceivers'>, alert: RoutedAlert, hostGroups: readonly string[]): string[] {
   if (alert.receivers.length > 0) return [...new Set(alert.receivers)];
-  const names: string[] = [];
-  let matched = false;
+  const routes = matchingRoutes(config, alert, hostGroups);
+  return [...new Set(routes.length > 0 ? routes.flatMap((route) => route.receivers) : config.defaultReceivers)];
+}
+
+/**
+ * The escalation steps of the routes that take the alert (the default one when none does), soonest
+ * first; none for an alert whose rule names its receivers.
+ */
+export function escalationOf(config: Pick<AlertsConfig, 'routes' | 'defaultEscalate'>, alert: RoutedAlert, hostGroups: readonly string[]): EscalationStep[] {
+  if (alert.receivers.length > 0) return [];
+  const routes = matchingRoutes(config, alert, hostGroups);
+  const steps = routes.length > 0 ? routes.flatMap((route) => route.escalate ?? []) : config.defaultEscalate;
+  return [...steps].sort((a, b) => a.afterMs - b.afterMs);
+}
+
+/** The routes that take the alert: the first that matches, and those below it while each says continue. */
+function matchingRoutes(config: Pick<AlertsConfig, 'routes'>, alert: RoutedAlert, hostGroups: readonly string[]): AlertRoute[] {
+  const matched: AlertRoute[] = [];
   for (const route of config.routes) {
     if (!routeMatches(route, alert, hostGroups)) continue;
-    matched = true;
-    names.push(...route.receivers);
+    matched.push(route);
     if (!route.continue) break;
   }
-  return [...new Set(matched ? names : config.defaultReceivers)];
+  return matched;
 }
 
 /**

@@ -154,6 +154,8 @@ export interface AlertsTable {
   changed_xid: ColumnType<string | null, never, never>;
   /** Migration 0021: why its notices are held back now, as the alerter last judged it; null: they go out. */
   held_back_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How many of its escalation steps were told (migration 0024). */
+  escalated_steps: ColumnType<number, number | undefined, number>;
 }
 
 export interface AlertHistoryTable {

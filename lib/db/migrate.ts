@@ -26,6 +26,7 @@ import * as recordRetention from './migrations/0020-record-retention.ts';
 import * as alertHeldBack from './migrations/0021-alert-held-back.ts';
 import * as alertEpisodes from './migrations/0022-alert-episodes.ts';
 import * as statusIncidents from './migrations/0023-status-incidents.ts';
+import * as alertEscalation from './migrations/0024-alert-escalation.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-alert-held-back': alertHeldBack,
   '0022-alert-episodes': alertEpisodes,
   '0023-status-incidents': statusIncidents,
+  '0024-alert-escalation': alertEscalation,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -2,6 +2,7 @@
 // the time: which state it moves to, what goes into its history, and which notice (if any) to
 // send. Muting (silences, maintenance) only ever suppresses notices, never state.
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
+import type { EscalationStep } from '../../lib/alerting/alerts-config.ts';
 import type { NoticeKind } from '../../lib/alerting/notify/notice.ts';
 import type { StoredAlert } from '../../lib/db/queries/stored-alert.ts';
 
@@ -117,12 +118,15 @@ function newOccurrence(
     stateChanges: previous ? recentChanges(previous.stateChanges, ctx) : [],
     // The alerter says why, if its notices are held back.
     heldBackBy: null,
+    // A new occurrence escalates afresh, as acks go.
+    escalatedSteps: 0,
   };
 }
 
 /** The fields an event does not set: they come from the alert's own course. */
 type ConditionFields =
-  | 'state' | 'startsAt' | 'endsAt' | 'lastNotifiedAt' | 'notifiedFiring' | 'ackedBy' | 'ackedAt' | 'ackedComment' | 'flapping' | 'stateChanges' | 'heldBackBy';
+  | 'state' | 'startsAt' | 'endsAt' | 'lastNotifiedAt' | 'notifiedFiring' | 'ackedBy' | 'ackedAt' | 'ackedComment' | 'flapping' | 'stateChanges' | 'heldBackBy'
+  | 'escalatedSteps';
 
 /**
  * What time alone brings to an alert: a flapping one settles, a firing one is reminded about
@@ -161,6 +165,37 @@ export function reviewAlert(alert: StoredAlert, ctx: TransitionContext, changed 
     }
   }
   return { alert: changed ? next : null, history: [], notice: null };
+}
+
+/** What an escalation does now: the alert with its steps counted, its history note, who is told. */
+export interface Escalation {
+  alert: StoredAlert;
+  history: HistoryNote[];
+  receivers: string[];
+}
+
+/**
+ * The escalation steps due for an alert (those of its route, soonest first, `escalatedSteps` of
+ * them told already): it fires, was told of, is neither acknowledged, flapping nor muted, and has
+ * fired for a step's `after` since it started. Steps that came due together go out as one.
+ */
+export function escalateAlert(alert: StoredAlert, steps: readonly EscalationStep[], ctx: TransitionContext): Escalation | null {
+  if (alert.state !== 'firing' || !alert.notifiedFiring || alert.ackedAt !== null || alert.flapping || ctx.muted) return null;
+  let told = alert.escalatedSteps;
+  const receivers: string[] = [];
+  while (told < steps.length && ctx.now - alert.startsAt >= (steps[told] as EscalationStep).afterMs) {
+    receivers.push(...(steps[told] as EscalationStep).receivers);
+    told++;
+  }
+  if (told === alert.escalatedSteps) return null;
+  const unique = [...new Set(receivers)];
+  const history: HistoryNote[] = [{ event: 'escalated', details: { steps: told - alert.escalatedSteps, to: told, receivers: unique } }];
+  return { alert: { ...alert, escalatedSteps: told }, history, receivers: unique };
+}
+
+/** The receivers an alert's escalation has told so far, each once: its recovery reaches them too. */
+export function escalatedReceivers(alert: StoredAlert, steps: readonly EscalationStep[]): string[] {
+  return [...new Set(steps.slice(0, alert.escalatedSteps).flatMap((step) => step.receivers))];
 }
 
 function recentChanges(changes: number[], ctx: TransitionContext): number[] {

@@ -14,7 +14,7 @@ import type { AlertsConfig } from '../../lib/alerting/alerts-config.ts';
 import { inhibitorOf, isInhibitSource } from '../../lib/alerting/inhibit-alerts.ts';
 import { isInMaintenance, parseMaintenanceWindows } from '../../lib/alerting/maintenance-windows.ts';
 import type { NoticeAlert, NoticeKind } from '../../lib/alerting/notify/notice.ts';
-import { receiversOf } from '../../lib/alerting/route-alert.ts';
+import { escalationOf, receiversOf } from '../../lib/alerting/route-alert.ts';
 import type { MessageBus, Subscription } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
 import { enqueueNotification } from '../../lib/db/queries/enqueue-notification.ts';
@@ -32,7 +32,7 @@ import type { StoredAlert } from '../../lib/db/queries/stored-alert.ts';
 import type { StoredSilence } from '../../lib/db/queries/stored-silence.ts';
 import { withdrawQueuedNotices } from '../../lib/db/queries/withdraw-queued-notices.ts';
 import type { Logger } from '../../lib/log.ts';
-import { applyAlertEvent, reviewAlert, type Transition, type TransitionContext } from './alert-transition.ts';
+import { applyAlertEvent, escalateAlert, escalatedReceivers, reviewAlert, type Transition, type TransitionContext } from './alert-transition.ts';
 import { startNotificationSender, type NotificationSenderOptions } from './notification-sender.ts';
 import { silenceMatches } from './silence-matches.ts';
 import { cappedBackoffMs } from '../../lib/capped-backoff.ts';
@@ -79,7 +79,12 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   const batchWaitMs = options.batchWaitMs ?? 20;
   let config = options.config;
   const sweepIntervalMs = (): number =>
-    options.sweepIntervalMs ?? Math.max(100, Math.min(30_000, config.repeatIntervalMs / 4, config.flapWindowMs / 4));
+    options.sweepIntervalMs ?? Math.max(100, Math.min(30_000, config.repeatIntervalMs / 4, config.flapWindowMs / 4, (firstEscalationMs() ?? Infinity) / 4));
+  /** The soonest `after` of any escalation step in the file; null: none. */
+  const firstEscalationMs = (): number | null => {
+    const afters = [...config.routes.flatMap((route) => route.escalate ?? []), ...config.defaultEscalate].map((step) => step.afterMs);
+    return afters.length > 0 ? Math.min(...afters) : null;
+  };
 
   const sender = startNotificationSender({ db, log, mail: options.mail, now, ...options.sender });
   let pending: Pending[] = [];
@@ -148,7 +153,22 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
     await recordEpisode(trx, transition);
     if (!transition.notice) return 0;
-    return enqueueNotice(trx, alert, transition.notice, at, dependents, (await facts(alert.host)).groups);
+    const groups = (await facts(alert.host)).groups;
+    // Routed when the notice is queued, with the alerts file and inventory groups of now; a
+    // recovery also reaches those its escalation told.
+    const names = receiversOf(config, alert, groups);
+    if (transition.notice === 'resolved') names.push(...escalatedReceivers(alert, escalationOf(config, alert, groups)));
+    return enqueueNotice(trx, alert, transition.notice, at, dependents, [...new Set(names)]);
+  };
+
+  /** Tells the receivers of an alert's escalation steps that came due; returns the notices queued. */
+  const escalateIfDue = async (trx: VigilDb, facts: HostFacts, alert: StoredAlert, muted: boolean, at: number, dependents: readonly string[]): Promise<number> => {
+    const steps = escalationOf(config, alert, (await facts(alert.host)).groups);
+    const escalation = steps.length === 0 ? null : escalateAlert(alert, steps, context(muted, at));
+    if (!escalation) return 0;
+    await saveAlert(trx, escalation.alert);
+    await insertAlertHistory(trx, escalation.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
+    return enqueueNotice(trx, escalation.alert, 'escalated', at, dependents, escalation.receivers);
   };
 
   /** Outages for availability: an episode per time an alert fires, with the rule's kind as the alerts file says now. */
@@ -162,10 +182,8 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   };
 
   const enqueueNotice = async (
-    trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number, dependents: readonly string[], groups: readonly string[],
+    trx: VigilDb, alert: StoredAlert, kind: NoticeKind, at: number, dependents: readonly string[], names: readonly string[],
   ): Promise<number> => {
-    // Routed when the notice is queued, with the alerts file and inventory groups of now.
-    const names = receiversOf(config, alert, groups);
     const snapshot = toNoticeAlert(alert, dependents);
     let queued = 0;
     for (const name of names) {
@@ -310,7 +328,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     let queued = 0;
     await db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${ALERTER_LOCK})`.execute(trx);
-      const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs });
+      const alerts = await selectAlertsToReview(trx, { now: at, repeatIntervalMs: config.repeatIntervalMs, escalateAfterMs: firstEscalationMs() });
       if (alerts.length === 0) return;
       const facts = hostFacts(trx, at);
       const muteReason = muteReasonOf(facts, await listSilences(trx, { activeAt: at }));
@@ -318,7 +336,10 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       const active = await activeByHost(trx, alerts.map((alert) => alert.host));
       for (const alert of alerts) {
         const { heldBy } = await judgeHold(alert, cover, active, muteReason);
-        queued += await persist(trx, facts, withHeldBack(reviewAlert(alert, context(heldBy !== null, at)), alert, heldBy), at, cover.byAlert.get(alert.key) ?? []);
+        const dependents = cover.byAlert.get(alert.key) ?? [];
+        const reviewed = withHeldBack(reviewAlert(alert, context(heldBy !== null, at)), alert, heldBy);
+        queued += await persist(trx, facts, reviewed, at, dependents);
+        queued += await escalateIfDue(trx, facts, reviewed.alert ?? alert, heldBy !== null, at, dependents);
       }
     });
     if (queued > 0) sender.wake();

@@ -291,6 +291,54 @@ void test('routes by inventory group, rule and severity; each line of a bad one 
   ], true);
 });
 
+void test('escalate on routes and default_escalate: steps later one after the other, each with receivers the file defines', () => {
+  const receivers = [
+    'receivers:',
+    '  - { name: ops, email: ops@example.com }',
+    '  - { name: lead, email: lead@example.com }',
+    '  - { name: cto, email: cto@example.com }',
+    'default_receivers: [ops]',
+  ];
+  const good = parseAlertsFile([
+    ...receivers,
+    'default_escalate: [{ after: 30m, receivers: [lead] }, { after: 2h, receivers: [lead, cto] }]',
+    'routes:',
+    '  - groups: [dbservers]',
+    '    receivers: [ops]',
+    '    escalate:',
+    '      - { after: 15m, receivers: [cto] }',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(good.defaultEscalate, [{ afterMs: 1_800_000, receivers: ['lead'] }, { afterMs: 7_200_000, receivers: ['lead', 'cto'] }]);
+  assert.deepEqual(good.routes[0]?.escalate, [{ afterMs: 900_000, receivers: ['cto'] }]);
+  // Without the keys: no escalation.
+  assert.deepEqual(parseAlertsFile(receivers.join('\n'), 'alerts.yml').defaultEscalate, []);
+
+  const text = [
+    ...receivers, //                                                  1-5
+    'default_escalate:', //                                           6
+    '  - { after: 1h, receivers: [lead] }', //                        7
+    '  - { after: 30m, receivers: [cto] }', //                        8
+    'routes:', //                                                     9
+    '  - groups: [db]', //                                            10
+    '    receivers: [ops]', //                                        11
+    '    escalate:', //                                               12
+    '      - { receivers: [lead] }', //                               13
+    '      - { after: 0, receivers: [cto] }', //                      14
+    '      - { after: 1h, receivers: [boss] }', //                    15
+    '      - { after: 2h, receivers: [] }', //                        16
+    '      - { after: soon, receivers: [cto], to: [x] }', //          17
+  ].join('\n');
+  assertProblems(problemsIn(text), [
+    [8, 'default_escalate[1]: after must be later than the step before it'],
+    [13, 'routes[0]: escalate[0]: after is required, a duration like 30m since the alert started firing'],
+    [14, 'routes[0]: escalate[1]: after must be more than 0 (who must hear at once belongs in receivers)'],
+    [15, "routes[0]: escalate[2]: no receiver is named 'boss'"],
+    [16, 'routes[0]: escalate[3]: receivers must list at least one receiver'],
+    [17, "routes[0]: escalate[4]: unknown key 'to'"],
+    [17, 'routes[0]: escalate[4]: after must be a duration'],
+  ], true);
+});
+
 void test('an unknown receiver is reported on the line that names it, in rules and default_receivers too', () => {
   const text = [
     'rules:', //                                                      1

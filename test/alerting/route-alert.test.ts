@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AlertRoute } from '../../lib/alerting/alerts-config.ts';
-import { receiversOf } from '../../lib/alerting/route-alert.ts';
+import { escalationOf, receiversOf } from '../../lib/alerting/route-alert.ts';
 
 const routes: AlertRoute[] = [
   { groups: ['dbservers'], severities: ['critical'], receivers: ['pager'], continue: true },
@@ -32,4 +32,23 @@ void test('a route whose matchers all match the alert, continue: true and nothin
 
 void test('a rule that names receivers keeps them, whatever groups the host is in', () => {
   assert.deepEqual(receiversOf(config, alert('host_key_changed', 'critical', ['security', 'security']), ['dbservers']), ['security']);
+});
+
+void test('escalationOf: the steps of the routes that take the alert, soonest first; the default ones when none does; none for a rule\'s own receivers', () => {
+  const withSteps = {
+    routes: [
+      { groups: ['dbservers'], severities: ['critical' as const], receivers: ['pager'], continue: true, escalate: [{ afterMs: 3_600_000, receivers: ['cto'] }] },
+      { groups: ['dbservers'], receivers: ['dba'], continue: false, escalate: [{ afterMs: 900_000, receivers: ['dba-lead'] }] },
+      { groups: ['web'], receivers: ['web'], continue: false },
+    ],
+    defaultEscalate: [{ afterMs: 1_800_000, receivers: ['ops-lead'] }],
+  };
+  assert.deepEqual(escalationOf(withSteps, alert('host_down', 'critical'), ['dbservers']), [
+    { afterMs: 900_000, receivers: ['dba-lead'] },
+    { afterMs: 3_600_000, receivers: ['cto'] },
+  ]);
+  assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['dbservers']), [{ afterMs: 900_000, receivers: ['dba-lead'] }]);
+  assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['web']), [], 'a route without escalate');
+  assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['lab']), [{ afterMs: 1_800_000, receivers: ['ops-lead'] }]);
+  assert.deepEqual(escalationOf(withSteps, alert('host_key_changed', 'critical', ['security']), ['dbservers']), []);
 });

@@ -42,7 +42,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const alert = (key: string, rule: string, state: StoredAlert['state'], startsAt: number): StoredAlert => ({
         key, rule, host: 'a', labels: rule === 'check_failing' ? { id: 'http' } : {}, severity: 'critical', state, summary: '', value: null, threshold: null, receivers: [],
         startsAt, endsAt: state === 'resolved' ? startsAt + 1000 : null, lastEventAt: startsAt, lastNotifiedAt: null, notifiedFiring: false,
-        ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null,
+        ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, escalatedSteps: 0,
       });
       const t0 = Date.parse('2026-11-01T00:00:00Z');
       for (const stored of [alert('host_down|a', 'host_down', 'firing', t0), alert('check_failing|a|http', 'check_failing', 'firing', t0 + 1000),

@@ -22,7 +22,7 @@ export function renderEmail(notice: Notice): EmailMessage {
   if (alerts.length === 1) what = `${first.host}: ${first.rule}`;
   else if (rules.length === 1) what = `${first.rule} on ${hosts.length === 1 ? first.host : `${hosts.length} hosts`} (${alerts.length} alerts)`;
   else what = `${first.host}: ${first.rule} and ${alerts.length - 1} more`;
-  const suffix = notice.kind === 'reminder' ? ' (still firing)' : '';
+  const suffix = notice.kind === 'reminder' ? ' (still firing)' : notice.kind === 'escalated' ? ' (escalated: not acknowledged)' : '';
   return { subject: oneLine(`[${tag}] ${what}${suffix}`), text: renderText(notice), html: renderHtml(notice) };
 }
 
@@ -44,6 +44,8 @@ function heading(notice: Notice): string {
       return `${alerts} resolved`;
     case 'flapping':
       return `${alerts} flapping (changing state too often; no more notices until it settles)`;
+    case 'escalated':
+      return `${alerts} still firing and not acknowledged: escalated to you`;
   }
 }
 

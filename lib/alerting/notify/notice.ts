@@ -5,9 +5,10 @@ import type { Severity } from '../alert-event.ts';
 
 /**
  * firing: started firing; reminder: still firing after repeat_interval; resolved: recovered;
- * flapping: changes state too often, told once until it settles.
+ * flapping: changes state too often, told once until it settles; escalated: still firing and
+ * unacknowledged at an escalation step, told to that step's receivers.
  */
-export type NoticeKind = 'firing' | 'reminder' | 'resolved' | 'flapping';
+export type NoticeKind = 'firing' | 'reminder' | 'resolved' | 'flapping' | 'escalated';
 
 export interface NoticeAlert {
   key: string;

@@ -24,6 +24,7 @@ export async function saveAlert(db: VigilDb, alert: StoredAlert): Promise<void> 
     flapping: alert.flapping,
     state_changes: JSON.stringify(alert.stateChanges),
     held_back_by: alert.heldBackBy,
+    escalated_steps: alert.escalatedSteps,
   };
   await db
     .insertInto('alerts')

@@ -27,6 +27,8 @@ export interface StoredAlert {
   stateChanges: number[];
   /** Why its notices are held back now ("inhibited by host_down|web-1", "silence 3"); null when they go out. */
   heldBackBy: string | null;
+  /** How many of its escalation steps (alerts.yml `escalate`) were told in this occurrence. */
+  escalatedSteps: number;
 }
 
 export function toStoredAlert(row: Selectable<AlertsTable>): StoredAlert {
@@ -52,6 +54,7 @@ export function toStoredAlert(row: Selectable<AlertsTable>): StoredAlert {
     flapping: row.flapping,
     stateChanges: (parseJson(row.state_changes, []) as unknown[]).map(Number),
     heldBackBy: row.held_back_by ?? null,
+    escalatedSteps: Number(row.escalated_steps ?? 0),
   };
 }
 

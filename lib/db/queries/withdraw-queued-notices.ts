@@ -1,4 +1,4 @@
-// Takes alerts out of firing and reminder notices that are still waiting out their group window
+// Takes alerts out of firing, reminder and escalated notices that are still waiting out their group window
 // (never attempted), e.g. hosts behind a bastion whose own alert now speaks for them. A notice
 // left with no alert is deleted: it was never sent, and the alerts' history says why.
 import type { VigilDb } from '../database.ts';
@@ -14,7 +14,7 @@ export async function withdrawQueuedNotices(db: VigilDb, alertKeys: readonly str
     .select(['id', 'alert_keys', 'alerts'])
     .where('status', '=', 'pending')
     .where('attempts', '=', 0)
-    .where('kind', 'in', ['firing', 'reminder'])
+    .where('kind', 'in', ['firing', 'reminder', 'escalated'])
     .forUpdate()
     .execute();
   for (const row of rows) {

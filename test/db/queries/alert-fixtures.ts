@@ -9,7 +9,7 @@ export function storedAlert(over: Partial<StoredAlert> = {}): StoredAlert {
     key: 'disk-full|db-1|/data', rule: 'disk-full', host: 'db-1', labels: { mount: '/data' }, severity: 'warning', state: 'firing',
     summary: '/data 91 % full', value: 91.5, threshold: 90, receivers: ['db-team'], startsAt: T - 60_000, endsAt: null,
     lastEventAt: T, lastNotifiedAt: T, notifiedFiring: true, ackedBy: null, ackedAt: null, ackedComment: null,
-    flapping: false, stateChanges: [T - 1000, T], heldBackBy: null, ...over,
+    flapping: false, stateChanges: [T - 1000, T], heldBackBy: null, escalatedSteps: 0, ...over,
   };
 }
 

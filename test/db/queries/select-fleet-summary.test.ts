@@ -53,7 +53,7 @@ function alert(key: string, over: Partial<StoredAlert>): StoredAlert {
   return {
     key, rule: 'cpu_busy', host: 'web-1', labels: {}, severity: 'warning', state: 'firing', summary: 'CPU busy', value: 90,
     threshold: 80, receivers: [], startsAt: NOW - 60_000, endsAt: null, lastEventAt: NOW - 60_000, lastNotifiedAt: null,
-    notifiedFiring: false, ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, ...over,
+    notifiedFiring: false, ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, escalatedSteps: 0, ...over,
   };
 }
 

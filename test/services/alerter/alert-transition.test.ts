@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AlertEvent } from '../../../lib/alerting/alert-event.ts';
 import type { StoredAlert } from '../../../lib/db/queries/stored-alert.ts';
-import { applyAlertEvent, reviewAlert, type TransitionContext } from '../../../services/alerter/alert-transition.ts';
+import { applyAlertEvent, escalateAlert, escalatedReceivers, reviewAlert, type TransitionContext } from '../../../services/alerter/alert-transition.ts';
 
 const T = 1_750_000_000_000;
 const ctx = (now: number, over: Partial<TransitionContext> = {}): TransitionContext => ({ now, muted: false, repeatIntervalMs: 4 * 3_600_000, flapWindowMs: 600_000, flapMaxChanges: 4, ...over });
@@ -135,4 +135,31 @@ void describe('alert transitions', () => {
     assert.ok(!notices.includes('flapping'));
     assert.equal(notices.length, 12);
   });
+
+  void test('escalation: each step once, when due, for a told, firing, unacknowledged alert; steps due together go as one; a new occurrence starts again', () => {
+    const steps = [{ afterMs: 1_800_000, receivers: ['lead'] }, { afterMs: 3_600_000, receivers: ['cto', 'lead'] }, { afterMs: 7_200_000, receivers: ['ceo'] }];
+    const { alert } = run([event('firing', T)]);
+    assert.ok(alert);
+    assert.equal(alert.escalatedSteps, 0);
+    assert.equal(escalateAlert(alert, steps, ctx(T + 1_799_999)), null, 'not yet');
+    const first = escalateAlert(alert, steps, ctx(T + 1_800_000));
+    assert.deepEqual([first?.receivers, first?.alert.escalatedSteps, first?.history], [['lead'], 1, [{ event: 'escalated', details: { steps: 1, to: 1, receivers: ['lead'] } }]]);
+    assert.equal(escalateAlert(first!.alert, steps, ctx(T + 1_900_000)), null, 'told once');
+    // Both later steps came due while nothing looked (the alerter was down): one notice.
+    const late = escalateAlert(first!.alert, steps, ctx(T + 8_000_000));
+    assert.deepEqual([late?.receivers, late?.alert.escalatedSteps], [['cto', 'lead', 'ceo'], 3]);
+    assert.deepEqual(escalatedReceivers(late!.alert, steps), ['lead', 'cto', 'ceo']);
+    assert.deepEqual(escalatedReceivers(first!.alert, steps), ['lead']);
+    // Not for an acknowledged, muted, flapping, untold or resolved alert.
+    assert.equal(escalateAlert({ ...alert, ackedAt: T + 60_000, ackedBy: 'ann' }, steps, ctx(T + 4_000_000)), null);
+    assert.equal(escalateAlert(alert, steps, ctx(T + 4_000_000, { muted: true })), null);
+    assert.equal(escalateAlert({ ...alert, flapping: true }, steps, ctx(T + 4_000_000)), null);
+    assert.equal(escalateAlert({ ...alert, notifiedFiring: false }, steps, ctx(T + 4_000_000)), null);
+    assert.equal(escalateAlert({ ...alert, state: 'resolved' }, steps, ctx(T + 4_000_000)), null);
+    // Resolved and firing again: a new occurrence escalates from its own start.
+    const again = run([event('firing', T), event('resolved', T + 60_000), event('firing', T + 120_000, { startsAt: T + 120_000 })]).alert;
+    assert.equal(applyAlertEvent({ ...alert, escalatedSteps: 2, state: 'resolved' }, event('firing', T + 200_000, { startsAt: T + 200_000 }), ctx(T + 200_000)).alert?.escalatedSteps, 0);
+    assert.equal(escalateAlert(again!, steps, ctx(T + 1_800_000)), null, 'its own start counts');
+  });
 });
+

@@ -30,7 +30,7 @@ void describe('alerter service on PGlite and the in-process bus, as in `vigil up
       bus,
       db: testDb.db,
       log: silentLogger,
-      config: { source: null, rules: [], receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }], routes: [], defaultReceivers: ['ops'], groupWaitMs: 300, groupIntervalMs: 60_000, repeatIntervalMs: 60_000, flapWindowMs: 3_000, flapMaxChanges: 4, inhibitRules: [] },
+      config: { source: null, rules: [], receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }], routes: [], defaultReceivers: ['ops'], defaultEscalate: [], groupWaitMs: 300, groupIntervalMs: 60_000, repeatIntervalMs: 60_000, flapWindowMs: 3_000, flapMaxChanges: 4, inhibitRules: [] },
       mail: { smtpUrl: smtp.url, from: FROM },
       sender: { pollIntervalMs: 200 },
     });

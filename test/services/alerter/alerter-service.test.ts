@@ -86,6 +86,7 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     ],
     routes: [],
     defaultReceivers: ['ops'],
+    defaultEscalate: [],
     groupWaitMs: 300,
     // Off, so that each test's later alerts are told after group_wait; the group_interval tests set it.
     groupIntervalMs: 0,
@@ -402,6 +403,41 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     // Acknowledged or not, the recovery is told.
     await bus.publish('alert.events', resolved('web-2', 'mem-high'));
     await waitFor('the recovery mail', 10_000, () => (smtp.mails.some((m) => m.subject.startsWith('[RESOLVED]')) ? true : undefined));
+  });
+
+  void test('escalation: an alert nobody acknowledges is told to the next step\'s receivers once it is due, and its recovery too; an acknowledged one is not escalated', async () => {
+    await start({
+      config: config({
+        receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }, { name: 'lead', email: ['lead@example.test'], webhooks: [] }],
+        defaultEscalate: [{ afterMs: 2_000, receivers: ['lead'] }],
+      }),
+      sweepIntervalMs: 200,
+    });
+    const startsAt = Date.now();
+    await bus.publish('alert.events', firing('web-1', 'cpu-high', { startsAt }));
+    await bus.publish('alert.events', firing('web-2', 'disk-full', { startsAt }));
+    await waitFor('the first mail', 10_000, () => (smtp.mails.length >= 1 ? true : undefined));
+    assert.deepEqual(mailsTo('lead@example.test'), [], 'not yet');
+    assert.equal((await ackAlert(testDb.db, 'disk-full|web-2', { by: 'alice', comment: 'mine', at: Date.now() })).ok, true);
+
+    await waitFor('the escalation', 10_000, () => (mailsTo('lead@example.test').length >= 1 ? true : undefined));
+    await sleep(QUIET_MS + 1_000);
+    const lead = mailsTo('lead@example.test');
+    assert.deepEqual(lead.map((m) => m.subject), ['[CRITICAL] web-1: cpu-high (escalated: not acknowledged)'], 'once, and only the unacknowledged alert');
+    assert.match(lead[0]!.text, /still firing and not acknowledged: escalated to you/);
+    assert.ok(Date.now() - startsAt >= 2_000);
+    const history = await listAlertHistory(testDb.db, { limit: 20, key: 'cpu-high|web-1' });
+    assert.deepEqual(history.find((h) => h.event === 'escalated')?.details, { steps: 1, to: 1, receivers: ['lead'] });
+    const row = await testDb.db.selectFrom('alerts').select('escalated_steps').where('key', '=', 'cpu-high|web-1').executeTakeFirst();
+    assert.equal(row?.escalated_steps, 1);
+
+    // Both recover: the lead hears of the one it was told of, ops of both.
+    await bus.publish('alert.events', resolved('web-1', 'cpu-high'));
+    await bus.publish('alert.events', resolved('web-2', 'disk-full'));
+    await waitFor('the recoveries', 10_000, () => (mailsTo('lead@example.test').length >= 2 ? true : undefined));
+    await sleep(QUIET_MS);
+    assert.deepEqual(mailsTo('lead@example.test').map((m) => m.subject), ['[CRITICAL] web-1: cpu-high (escalated: not acknowledged)', '[RESOLVED] web-1: cpu-high']);
+    assert.ok(mailsTo('ops@example.test').some((m) => m.subject.startsWith('[RESOLVED]') && m.text.includes('web-2')));
   });
 
   void test('silences mute notices, never the state; a recovery of an alert told before the silence is still told', async () => {

@@ -17,7 +17,7 @@ function alert(over: Partial<StoredAlert>): StoredAlert {
     key: KEY, rule: 'disk-full', host: 'db-1', labels: { mount: '/data' }, severity: 'critical', state: 'firing',
     summary: '/data 97 % full', value: 97, threshold: 95, receivers: [], startsAt: NOW - 600_000, endsAt: null,
     lastEventAt: NOW - 1000, lastNotifiedAt: NOW - 500, notifiedFiring: true, ackedBy: null, ackedAt: null,
-    ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, ...over,
+    ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, escalatedSteps: 0, ...over,
   };
 }
 

@@ -41,7 +41,7 @@ void describe('fleet routes', () => {
     await saveAlert(db, {
       key: 'host_down|web-2', rule: 'host_down', host: 'web-2', labels: {}, severity: 'critical', state: 'firing', summary: 'Host down', value: null,
       threshold: null, receivers: [], startsAt: NOW - MINUTE, endsAt: null, lastEventAt: NOW - MINUTE, lastNotifiedAt: null, notifiedFiring: false,
-      ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null,
+      ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: null, escalatedSteps: 0,
     });
   });
 
