@@ -19,8 +19,10 @@ export interface ApiAlert {
   lastNotifiedAt: string | null;
   flapping: boolean;
   ack: { by: string; at: string | null; comment: string | null } | null;
-  /** Why its notices are held back now (inhibited by another alert, a down bastion, a silence, maintenance); null when they go out. */
+  /** Why its notices are held back now (inhibited by another alert, a down bastion or parent, a silence, maintenance); null when they go out. */
   heldBackBy: string | null;
+  /** How many of its escalation steps (alerts.yml `escalate`) were told in this occurrence; 0: none. */
+  escalatedSteps: number;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -43,5 +45,6 @@ export function toApiAlert(alert: StoredAlert): ApiAlert {
     flapping: alert.flapping,
     ack: alert.ackedBy === null ? null : { by: alert.ackedBy, at: iso(alert.ackedAt), comment: alert.ackedComment },
     heldBackBy: alert.heldBackBy,
+    escalatedSteps: alert.escalatedSteps,
   };
 }

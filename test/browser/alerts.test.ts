@@ -99,12 +99,13 @@ void describe('alerts page', () => {
       key: 'check_failing|dead-1|id=tcp:dead-1:5432', rule: 'check_failing', host: 'dead-1', labels: { id: 'tcp:dead-1:5432' }, severity: 'critical',
       state: 'firing', summary: 'Service check failing id=tcp:dead-1:5432: failed 2 polls in a row (timeout)', value: 2, threshold: 2, receivers: [],
       startsAt: Date.now() - 60_000, endsAt: null, lastEventAt: Date.now(), lastNotifiedAt: null, notifiedFiring: false,
-      ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: 'inhibited by host_down|dead-1', escalatedSteps: 0,
+      ackedBy: null, ackedAt: null, ackedComment: null, flapping: false, stateChanges: [], heldBackBy: 'inhibited by host_down|dead-1', escalatedSteps: 1,
     });
     const page = await open('viewer', '#/alerts');
     const row = page.locator('vigil-alerts-page table.active tbody tr[data-key="check_failing|dead-1|id=tcp:dead-1:5432"]');
     await row.waitFor();
     assert.equal((await row.locator('.held-back').textContent())?.trim(), 'Notices held back: inhibited by host_down|dead-1');
+    assert.equal((await row.locator('.escalated').textContent())?.trim(), 'Escalated (1 step)');
     assert.equal(await activeRow(page, 'dead-1').locator('.held-back').count(), 1, 'host_down itself is not held back');
     await pipeline.db.deleteFrom('alerts').where('key', '=', 'check_failing|dead-1|id=tcp:dead-1:5432').execute();
   });

@@ -169,6 +169,7 @@ export class AlertsPage extends LitElement {
                 <td>
                   ${a.rule}<span class="comment">${a.summary}</span>
                   ${a.heldBackBy === null ? '' : html`<span class="comment held-back">Notices held back: ${a.heldBackBy}</span>`}
+                  ${a.escalatedSteps === 0 ? '' : html`<span class="comment escalated">Escalated (${a.escalatedSteps === 1 ? '1 step' : `${a.escalatedSteps} steps`})</span>`}
                 </td>
                 <td>${formatValue(a)}</td>
                 <td><time datetime=${a.startsAt ?? ''} title=${formatDateTime(a.startsAt)}>${a.startsAt ? formatAge(Date.parse(a.startsAt), this.now) : '—'}</time></td>

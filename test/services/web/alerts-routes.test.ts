@@ -35,7 +35,7 @@ void describe('alerts routes', () => {
 
   before(async () => {
     testDb = await createTestDatabase('postgres');
-    await saveAlert(testDb.db, alert({ heldBackBy: 'inhibited by host_down|db-1' }));
+    await saveAlert(testDb.db, alert({ heldBackBy: 'inhibited by host_down|db-1', escalatedSteps: 2 }));
     await saveAlert(testDb.db, alert({ key: 'cpu-high|web-1', rule: 'cpu-high', host: 'web-1', labels: {}, state: 'resolved', endsAt: NOW - 100 }));
     server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger, now: () => NOW });
     alice = await createTestUser(testDb.db, { name: 'alice', role: 'admin' });
@@ -56,6 +56,7 @@ void describe('alerts routes', () => {
     const { alerts } = JSON.parse(res.payload) as { alerts: Array<{ key: string; startsAt: string; ack: unknown; labels: Record<string, string>; heldBackBy: string | null }> };
     assert.deepEqual(alerts.map((a) => a.key), [KEY]);
     assert.equal(alerts[0]?.heldBackBy, 'inhibited by host_down|db-1', 'why no notice goes out');
+    assert.equal((alerts[0] as { escalatedSteps?: number } | undefined)?.escalatedSteps, 2);
     assert.equal(alerts[0]?.startsAt, new Date(NOW - 600_000).toISOString());
     assert.deepEqual(alerts[0]?.labels, { mount: '/data' });
     assert.equal(alerts[0]?.ack, null);
