@@ -16,6 +16,7 @@ import { availabilityRoutes } from './routes/availability-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { STATUS_PAGE_CACHE_MS, statusRoutes, type StatusPageOptions } from './routes/status-routes.ts';
 import { StatusPageCache } from './status-page-cache.ts';
+import { selectIncidentsStamp } from '../../lib/db/queries/select-incidents-stamp.ts';
 import type { ApiStatusPage } from '../../lib/web/status-page.ts';
 import { fleetRoutes } from './routes/fleet-routes.ts';
 import { eventsRoutes } from './routes/events-routes.ts';
@@ -102,7 +103,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Server
   // First: routes that set auth.access need the default strategy to exist when they are added.
   await server.register({ plugin: authPlugin, options: { db: options.db, cookieSecure: options.auth?.cookieSecure === true, ...authNow } });
   await server.register(Inert);
-  const statusPageCache = new StatusPageCache<ApiStatusPage>(options.statusPage?.cacheMs ?? STATUS_PAGE_CACHE_MS);
+  const statusPageCache = new StatusPageCache<ApiStatusPage>(options.statusPage?.cacheMs ?? STATUS_PAGE_CACHE_MS, () => selectIncidentsStamp(options.db));
   await server.register([
     { plugin: healthRoutes, options: { db: options.db, log: options.log } },
     { plugin: sessionRoutes, options: { db: options.db, log: options.log, ...authNow, limiter: loginLimiter } },

@@ -67,7 +67,7 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       options: {
         auth: false,
         description: 'The public status page as JSON (no login; only with VIGIL_STATUS_PAGE)',
-        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day; and the incidents posted (POST /api/v1/incidents), open and resolved in the last 14 days. Built at most every 30 s, and again once an incident is posted.',
+        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day; and the incidents posted (POST /api/v1/incidents), open and resolved in the last 14 days. Built at most every 30 s, and again once an incident is posted, updated or deleted: at once through this server, within about a second through another web server or vigil incident on the database.',
         tags: ['api', 'status'],
         validate: { query: Joi.object({}) },
       },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { ApiIncident } from '../../../lib/web/status-incidents.ts';
 import type { ApiStatusPage } from '../../../lib/web/status-page.ts';
+import { openIncident } from '../../../lib/db/queries/post-incident.ts';
 import { useTestWebServer } from '../../support/test-web-server.ts';
 
 const START = Date.parse('2025-03-01T12:00:00.000Z');
@@ -208,4 +209,15 @@ void describe('incident routes', () => {
     assert.deepEqual(updates, []);
     assert.equal((await web.server.inject({ method: 'DELETE', url: `/api/v1/incidents/${id}`, headers: web.asAdmin })).statusCode, 404);
   });
+
+  void test('an incident written to the database by someone else (another web server, vigil incident) reaches the cached page within a second or so', async () => {
+    const before = (await statusPage()).incidents.length;
+    await openIncident(web.testDb.db, { title: 'Posted elsewhere', impact: 'minor', status: 'investigating', message: 'Through vigil incident.', by: 'cli', at: clock });
+    // Read again once its stamp is older than a second: not at once, never 30 s late.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const page = await statusPage();
+    assert.equal(page.incidents.length, before + 1);
+    assert.ok(page.incidents.some((incident) => incident.title === 'Posted elsewhere'));
+  });
 });
+
