@@ -43,6 +43,8 @@ export interface AlertRule {
   polls?: number;
   severity?: Severity;
   receivers?: string[];
+  /** With `receivers`: the escalation of its alerts (AlertRoute.escalate). */
+  escalate?: EscalationStep[];
   summary?: string;
   /** Printed after values in summaries: '%', '°C'. */
   unit?: string;

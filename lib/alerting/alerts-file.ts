@@ -119,7 +119,7 @@ export function parseAlertsFile(text: string, file: string): AlertsConfig {
 }
 
 const RULE_KEYS = [
-  'name', 'kind', 'metric', 'direction', 'levels', 'recover_at', 'for', 'k', 'window', 'hours', 'polls', 'severity', 'receivers', 'summary', 'unit', 'items',
+  'name', 'kind', 'metric', 'direction', 'levels', 'recover_at', 'for', 'k', 'window', 'hours', 'polls', 'severity', 'receivers', 'escalate', 'summary', 'unit', 'items',
 ];
 const OVERRIDE_KEYS = ['enabled', 'levels', 'recover_at', 'for'];
 
@@ -183,6 +183,12 @@ function readRule(reader: NodeReader, node: Node, index: number, refs: Reference
   }
   const receivers = at('receivers');
   if (receivers) rule.receivers = reader.nameList(receivers, `rule '${name}'`, refs.receivers, 'receivers');
+  const escalate = at('escalate');
+  if (escalate) {
+    rule.escalate = readEscalation(reader, escalate, `${label}: escalate`, refs);
+    // Routes (and their escalation) decide for a rule without receivers of its own.
+    if (!receivers) reader.problem(escalate, `${label}: escalate needs the rule's own receivers (else its routes' escalate applies)`);
+  }
   const summary = at('summary');
   if (summary) rule.summary = reader.string(summary, `${label}: summary`) ?? undefined;
   const unit = at('unit');

@@ -5,7 +5,7 @@
 // are checked as well and each match adds its receivers. Only when no route matches do the
 // default receivers hear of it.
 import type { Severity } from './alert-event.ts';
-import type { AlertRoute, AlertsConfig, EscalationStep } from './alerts-config.ts';
+import type { AlertRoute, AlertRule, AlertsConfig, EscalationStep } from './alerts-config.ts';
 
 export interface RoutedAlert {
   rule: string;
@@ -23,10 +23,12 @@ export function receiversOf(config: Pick<AlertsConfig, 'routes' | 'defaultReceiv
 
 /**
  * The escalation steps of the routes that take the alert (the default one when none does), soonest
- * first; none for an alert whose rule names its receivers.
+ * first; for an alert whose rule names its receivers, the rule's own.
  */
-export function escalationOf(config: Pick<AlertsConfig, 'routes' | 'defaultEscalate'>, alert: RoutedAlert, hostGroups: readonly string[]): EscalationStep[] {
-  if (alert.receivers.length > 0) return [];
+export function escalationOf(
+  config: Pick<AlertsConfig, 'routes' | 'defaultEscalate'> & { rules?: readonly AlertRule[] }, alert: RoutedAlert, hostGroups: readonly string[],
+): EscalationStep[] {
+  if (alert.receivers.length > 0) return [...(config.rules?.find((rule) => rule.name === alert.rule)?.escalate ?? [])];
   const routes = matchingRoutes(config, alert, hostGroups);
   const steps = routes.length > 0 ? routes.flatMap((route) => route.escalate ?? []) : config.defaultEscalate;
   return [...steps].sort((a, b) => a.afterMs - b.afterMs);

@@ -310,6 +310,16 @@ void test('escalate on routes and default_escalate: steps later one after the ot
   ].join('\n'), 'alerts.yml');
   assert.deepEqual(good.defaultEscalate, [{ afterMs: 1_800_000, receivers: ['lead'] }, { afterMs: 7_200_000, receivers: ['lead', 'cto'] }]);
   assert.deepEqual(good.routes[0]?.escalate, [{ afterMs: 900_000, receivers: ['cto'] }]);
+  // A rule with its own receivers has its own escalation; without receivers it may not.
+  const rules = parseAlertsFile([
+    ...receivers,
+    'rules:',
+    '  - { name: key, kind: host-key-changed, receivers: [ops], escalate: [{ after: 10m, receivers: [cto] }] }',
+  ].join('\n'), 'alerts.yml');
+  assert.deepEqual(rules.rules[0]?.escalate, [{ afterMs: 600_000, receivers: ['cto'] }]);
+  assertProblems(problemsIn([...receivers, 'rules:', '  - { name: key, kind: host-key-changed, escalate: [{ after: 10m, receivers: [cto] }] }'].join('\n')), [
+    [7, "rule 'key': escalate needs the rule's own receivers (else its routes' escalate applies)"],
+  ], true);
   // Without the keys: no escalation.
   assert.deepEqual(parseAlertsFile(receivers.join('\n'), 'alerts.yml').defaultEscalate, []);
 

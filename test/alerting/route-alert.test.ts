@@ -50,5 +50,8 @@ void test('escalationOf: the steps of the routes that take the alert, soonest fi
   assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['dbservers']), [{ afterMs: 900_000, receivers: ['dba-lead'] }]);
   assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['web']), [], 'a route without escalate');
   assert.deepEqual(escalationOf(withSteps, alert('memory_used', 'warning'), ['lab']), [{ afterMs: 1_800_000, receivers: ['ops-lead'] }]);
-  assert.deepEqual(escalationOf(withSteps, alert('host_key_changed', 'critical', ['security']), ['dbservers']), []);
+  assert.deepEqual(escalationOf(withSteps, alert('host_key_changed', 'critical', ['security']), ['dbservers']), [], 'a rule of its own receivers and no escalate');
+  const ruleSteps = [{ afterMs: 600_000, receivers: ['ciso'] }];
+  const withRule = { ...withSteps, rules: [{ name: 'host_key_changed', kind: 'host-key-changed' as const, receivers: ['security'], escalate: ruleSteps }] };
+  assert.deepEqual(escalationOf(withRule, alert('host_key_changed', 'critical', ['security']), ['dbservers']), ruleSteps, 'the rule\'s own');
 });
