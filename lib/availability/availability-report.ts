@@ -45,7 +45,9 @@ export async function buildAvailabilityReport(db: VigilDb, query: AvailabilityRe
       list.push(episode);
       checks.set(episode.check, list);
     }
-    const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime);
+    // While a bastion it is reached through was down, its own state was unknown: left out, not up.
+    const unmonitored = entry.via.flatMap((bastion) => (byHost.get(bastion) ?? []).filter((e) => e.kind === 'host-down'));
+    const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime, unmonitored);
     rows.push({
       ratio: figures.ratio,
       row: {

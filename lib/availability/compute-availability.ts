@@ -28,6 +28,8 @@ export interface Availability {
   downMs: number;
   /** Time the subject existed but was in maintenance, left out. */
   maintenanceMs: number;
+  /** Time outside maintenance when it could not be watched (its SSH bastion was down), left out too. */
+  unmonitoredMs: number;
   /** Outages with down time in the period (overlapping outages of several rules merged). */
   outages: number;
   longestOutageMs: number;
@@ -39,12 +41,21 @@ export interface Availability {
 
 type Span = [number, number];
 
-/** `maintenance`: the spans the host's windows cover, sorted and not overlapping (maintenanceIntervals). */
-export function computeAvailability(outages: readonly OutageSpan[], maintenance: readonly Span[], period: AvailabilityPeriod): Availability {
+/**
+ * `maintenance`: the spans the host's windows cover, sorted and not overlapping (maintenanceIntervals).
+ * `unmonitored`: spans its state could not be known (any order; open ones end at `now`), left out as
+ * maintenance is, and counted apart.
+ */
+export function computeAvailability(
+  outages: readonly OutageSpan[], maintenance: readonly Span[], period: AvailabilityPeriod, unmonitored: readonly OutageSpan[] = [],
+): Availability {
   const start = Math.max(period.from, period.since);
   const end = Math.min(period.to, period.now, period.until ?? Infinity);
   const existed: Span[] = end > start ? [[start, end]] : [];
-  const counted = subtractSpans(existed, maintenance);
+  const outsideMaintenance = subtractSpans(existed, maintenance);
+  const counted = unmonitored.length === 0
+    ? outsideMaintenance
+    : subtractSpans(outsideMaintenance, mergeSpans(unmonitored.map((o): Span => [o.startedAt, o.endedAt ?? period.now])));
   const countedMs = totalMs(counted);
   const merged = mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? period.now]));
   let downMs = 0;
@@ -60,7 +71,8 @@ export function computeAvailability(outages: readonly OutageSpan[], maintenance:
   return {
     countedMs,
     downMs,
-    maintenanceMs: totalMs(existed) - countedMs,
+    maintenanceMs: totalMs(existed) - totalMs(outsideMaintenance),
+    unmonitoredMs: totalMs(outsideMaintenance) - countedMs,
     outages: count,
     longestOutageMs,
     ratio: countedMs > 0 ? 1 - downMs / countedMs : null,

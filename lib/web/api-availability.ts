@@ -10,6 +10,8 @@ export interface ApiAvailabilityFigures {
   downSeconds: number;
   countedSeconds: number;
   maintenanceSeconds: number;
+  /** Left out too: time its SSH bastion was down, so its own state could not be known. */
+  unmonitoredSeconds: number;
   outages: number;
   longestOutageSeconds: number;
   /** An outage is going on now. */
@@ -71,6 +73,7 @@ export function toApiFigures(figures: Availability): ApiAvailabilityFigures {
     downSeconds: Math.round(figures.downMs / 1000),
     countedSeconds: Math.round(figures.countedMs / 1000),
     maintenanceSeconds: Math.round(figures.maintenanceMs / 1000),
+    unmonitoredSeconds: Math.round(figures.unmonitoredMs / 1000),
     outages: figures.outages,
     longestOutageSeconds: Math.round(figures.longestOutageMs / 1000),
     down: figures.down,

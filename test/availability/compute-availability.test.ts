@@ -10,8 +10,24 @@ const period = { from: T0, to: T0 + 30 * DAY, now: T0 + 40 * DAY, since: T0 - DA
 void describe('computeAvailability', () => {
   void test('a host never down is 100 % available over the whole period', () => {
     assert.deepEqual(computeAvailability([], [], period), {
-      countedMs: 30 * DAY, downMs: 0, maintenanceMs: 0, outages: 0, longestOutageMs: 0, ratio: 1, down: false,
+      countedMs: 30 * DAY, downMs: 0, maintenanceMs: 0, unmonitoredMs: 0, outages: 0, longestOutageMs: 0, ratio: 1, down: false,
     });
+  });
+
+  void test('unmonitored time (its bastion down) is left out as maintenance is, counted apart, and its outages with it', () => {
+    const maintenance: Array<[number, number]> = [[T0 + DAY, T0 + DAY + 2 * HOUR]];
+    const unmonitored = [
+      // Overlaps the maintenance window by an hour: that hour is maintenance.
+      { startedAt: T0 + DAY + HOUR, endedAt: T0 + DAY + 4 * HOUR },
+      { startedAt: T0 + 5 * DAY, endedAt: T0 + 5 * DAY + HOUR },
+      { startedAt: T0 + 5 * DAY + 30 * 60_000, endedAt: T0 + 5 * DAY + 2 * HOUR },
+    ];
+    // Its own outage, half of it while unmonitored.
+    const figures = computeAvailability([{ startedAt: T0 + 5 * DAY + HOUR, endedAt: T0 + 5 * DAY + 3 * HOUR }], maintenance, period, unmonitored);
+    assert.equal(figures.maintenanceMs, 2 * HOUR);
+    assert.equal(figures.unmonitoredMs, 2 * HOUR + 2 * HOUR);
+    assert.equal(figures.countedMs, 30 * DAY - 6 * HOUR);
+    assert.equal(figures.downMs, HOUR);
   });
 
   void test('outages of several rules that overlap count once, clipped to the period', () => {

@@ -3,6 +3,7 @@
 // episodes of host-down rules (the host) and of check-failing rules (each service check, by id).
 import { sql } from 'kysely';
 import type { VigilDb } from '../database.ts';
+import { stringList } from './row-values.ts';
 import { parseJson } from './stored-alert.ts';
 
 export interface AvailabilityHost {
@@ -16,6 +17,8 @@ export interface AvailabilityHost {
   targetPct: number | null;
   /** vigil_status_name: the public status page's name for it; null: its inventory name. */
   statusName: string | null;
+  /** The SSH bastions it is reached through: while one is down, its own state is unknown. */
+  via: string[];
 }
 
 export interface AvailabilityEpisode {
@@ -30,6 +33,7 @@ export interface AvailabilityEpisode {
 
 export interface AvailabilityInputs {
   hosts: AvailabilityHost[];
+  /** Of the hosts listed, and the host-down ones of the bastions they are reached through. */
   episodes: AvailabilityEpisode[];
 }
 
@@ -41,7 +45,7 @@ export async function selectAvailabilityInputs(
 ): Promise<AvailabilityInputs> {
   let hostQuery = db
     .selectFrom('hosts')
-    .select(['name', 'groups', epochMs('created_at').as('created_ms'), epochMs('removed_at').as('removed_ms'), 'alerting'])
+    .select(['name', 'groups', epochMs('created_at').as('created_ms'), epochMs('removed_at').as('removed_ms'), 'alerting', 'via'])
     .where('created_at', '<', new Date(to))
     .where((eb) => eb.or([eb('removed_at', 'is', null), eb('removed_at', '>', new Date(from))]));
   if (host !== undefined) hostQuery = hostQuery.where('name', '=', host);
@@ -58,6 +62,7 @@ export async function selectAvailabilityInputs(
       maintenance: alerting?.['maintenance'] ?? null,
       targetPct: typeof alerting?.['availabilityTargetPct'] === 'number' ? alerting['availabilityTargetPct'] : null,
       statusName: typeof alerting?.['statusName'] === 'string' ? alerting['statusName'] : null,
+      via: stringList(row.via),
     };
   });
   if (hosts.length === 0) return { hosts, episodes: [] };
@@ -71,10 +76,11 @@ export async function selectAvailabilityInputs(
   // One host or a group's: only theirs are read (the status page asks group by group); the whole
   // fleet: every episode of the period, kept only for the hosts listed (not removed before it).
   const listed = new Set(hosts.map((h) => h.name));
-  if (host !== undefined) episodeQuery = episodeQuery.where('host', '=', host);
-  else if (group !== undefined) episodeQuery = episodeQuery.where('host', '=', sql<string>`ANY(${[...listed]}::text[])`);
+  const bastions = new Set(hosts.flatMap((h) => h.via));
+  const wanted = new Set([...listed, ...bastions]);
+  if (host !== undefined || group !== undefined) episodeQuery = episodeQuery.where('host', '=', sql<string>`ANY(${[...wanted]}::text[])`);
   const episodes = (await episodeQuery.orderBy('started_at').execute())
-    .filter((row) => listed.has(row.host))
+    .filter((row) => listed.has(row.host) || (bastions.has(row.host) && row.kind === 'host-down'))
     .map((row): AvailabilityEpisode => ({
       host: row.host,
       kind: row.kind as AvailabilityEpisode['kind'],

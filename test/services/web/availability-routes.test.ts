@@ -64,9 +64,9 @@ void describe('availability routes', () => {
     ]);
     const [web1, web2, db1, new1] = answer.hosts;
     assert.deepEqual(web1, {
-      host: 'web-1', groups: ['web'], availabilityPct: 99.5833, downSeconds: 3 * 3600, countedSeconds: 30 * 86_400, maintenanceSeconds: 0,
+      host: 'web-1', groups: ['web'], availabilityPct: 99.5833, downSeconds: 3 * 3600, countedSeconds: 30 * 86_400, maintenanceSeconds: 0, unmonitoredSeconds: 0,
       outages: 1, longestOutageSeconds: 3 * 3600, down: false, removed: false, targetPct: null, targetMet: null, budgetLeftSeconds: null,
-      checks: [{ id: 'http', availabilityPct: 99.8958, downSeconds: 45 * 60, countedSeconds: 30 * 86_400, maintenanceSeconds: 0, outages: 2, longestOutageSeconds: 30 * 60, down: false }],
+      checks: [{ id: 'http', availabilityPct: 99.8958, downSeconds: 45 * 60, countedSeconds: 30 * 86_400, maintenanceSeconds: 0, unmonitoredSeconds: 0, outages: 2, longestOutageSeconds: 30 * 60, down: false }],
     });
     assert.equal(web2?.down, true);
     assert.equal(web2?.downSeconds, 2 * 3600);
@@ -122,4 +122,26 @@ void describe('availability routes', () => {
     const missing = await web.server.inject({ url: '/api/v1/hosts/nobody/outages', headers: web.asViewer });
     assert.equal(missing.statusCode, 404);
   });
+
+  void test('while the SSH bastion a host is reached through was down, the host\'s own state was unknown: left out of its period, not counted up', async () => {
+    const { db } = web.testDb;
+    await db.insertInto('hosts').values([
+      { name: 'jump-1', address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify(['edge']), interval_sec: 10, created_at: new Date(NOW - 60 * DAY) },
+      { name: 'app-9', address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify(['app']), interval_sec: 10, created_at: new Date(NOW - 60 * DAY), via: JSON.stringify(['jump-1']) },
+    ]).execute();
+    // The bastion was down 4 hours ten days ago, and is down again for the last hour.
+    await db.insertInto('alert_episodes').values([
+      { alert_key: 'host_down|jump-1', rule: 'host_down', kind: 'host-down', host: 'jump-1', labels: '{}', severity: 'critical', started_at: new Date(NOW - 10 * DAY - 4 * HOUR), ended_at: new Date(NOW - 10 * DAY) },
+      { alert_key: 'host_down|jump-1', rule: 'host_down', kind: 'host-down', host: 'jump-1', labels: '{}', severity: 'critical', started_at: new Date(NOW - HOUR), ended_at: null },
+    ]).execute();
+    // Asked for its group alone: the bastion's outages are read all the same.
+    const [app] = (await report('?group=app')).hosts;
+    assert.deepEqual([app?.host, app?.availabilityPct, app?.downSeconds, app?.unmonitoredSeconds, app?.countedSeconds], ['app-9', 100, 0, 5 * 3600, 30 * 86_400 - 5 * 3600]);
+    const jump = (await report('?group=edge')).hosts[0];
+    assert.deepEqual([jump?.host, jump?.downSeconds, jump?.unmonitoredSeconds], ['jump-1', 5 * 3600, 0]);
+    // The host's outage list is its own, none of the bastion's.
+    const res = await web.server.inject({ url: '/api/v1/hosts/app-9/outages', headers: web.asViewer });
+    assert.deepEqual((JSON.parse(res.payload) as ApiHostOutages).outages, []);
+  });
 });
+
