@@ -167,10 +167,10 @@ export function reviewAlert(alert: StoredAlert, ctx: TransitionContext, changed 
   return { alert: changed ? next : null, history: [], notice: null };
 }
 
-/** What an escalation does now: the alert with its steps counted, its history note, who is told. */
-export interface Escalation {
+/** What an escalation does now: the alert with its steps counted, its history note, the notice and who gets it. */
+export interface Escalation extends Transition {
   alert: StoredAlert;
-  history: HistoryNote[];
+  notice: 'escalated';
   receivers: string[];
 }
 
@@ -190,7 +190,7 @@ export function escalateAlert(alert: StoredAlert, steps: readonly EscalationStep
   if (told === alert.escalatedSteps) return null;
   const unique = [...new Set(receivers)];
   const history: HistoryNote[] = [{ event: 'escalated', details: { steps: told - alert.escalatedSteps, to: told, receivers: unique } }];
-  return { alert: { ...alert, escalatedSteps: told }, history, receivers: unique };
+  return { alert: { ...alert, escalatedSteps: told }, history, notice: 'escalated', receivers: unique };
 }
 
 /** The receivers an alert's escalation has told so far, each once: its recovery reaches them too. */

@@ -80,9 +80,10 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   let config = options.config;
   const sweepIntervalMs = (): number =>
     options.sweepIntervalMs ?? Math.max(100, Math.min(30_000, config.repeatIntervalMs / 4, config.flapWindowMs / 4, (firstEscalationMs() ?? Infinity) / 4));
-  /** The soonest `after` of any escalation step in the file; null: none. */
+  /** The soonest `after` of any escalation step in the file (routes, the default, rules of their own receivers); null: none. */
   const firstEscalationMs = (): number | null => {
-    const afters = [...config.routes.flatMap((route) => route.escalate ?? []), ...config.defaultEscalate].map((step) => step.afterMs);
+    const steps = [...config.routes, ...config.rules].flatMap((owner) => owner.escalate ?? []);
+    const afters = [...steps, ...config.defaultEscalate].map((step) => step.afterMs);
     return afters.length > 0 ? Math.min(...afters) : null;
   };
 
@@ -146,13 +147,17 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   };
 
   /** Stores a transition with its history and notices; returns how many notifications it queued. */
-  const persist = async (trx: VigilDb, facts: HostFacts, transition: Transition, at: number, dependents: readonly string[] = []): Promise<number> => {
+  /** Stores a transition and queues its notice: to `receivers` when given (an escalation's), else as routed. */
+  const persist = async (
+    trx: VigilDb, facts: HostFacts, transition: Transition, at: number, dependents: readonly string[] = [], receivers?: readonly string[],
+  ): Promise<number> => {
     const { alert } = transition;
     if (!alert) return 0;
     await saveAlert(trx, alert);
     await insertAlertHistory(trx, transition.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
     await recordEpisode(trx, transition);
     if (!transition.notice) return 0;
+    if (receivers) return enqueueNotice(trx, alert, transition.notice, at, dependents, receivers);
     const groups = (await facts(alert.host)).groups;
     // Routed when the notice is queued, with the alerts file and inventory groups of now; a
     // recovery also reaches those its escalation told.
@@ -165,10 +170,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   const escalateIfDue = async (trx: VigilDb, facts: HostFacts, alert: StoredAlert, muted: boolean, at: number, dependents: readonly string[]): Promise<number> => {
     const steps = escalationOf(config, alert, (await facts(alert.host)).groups);
     const escalation = steps.length === 0 ? null : escalateAlert(alert, steps, context(muted, at));
-    if (!escalation) return 0;
-    await saveAlert(trx, escalation.alert);
-    await insertAlertHistory(trx, escalation.history.map((note) => ({ alertKey: alert.key, at, event: note.event, details: note.details ?? {} })));
-    return enqueueNotice(trx, escalation.alert, 'escalated', at, dependents, escalation.receivers);
+    return escalation ? persist(trx, facts, escalation, at, dependents, escalation.receivers) : 0;
   };
 
   /** Outages for availability: an episode per time an alert fires, with the rule's kind as the alerts file says now. */

@@ -425,9 +425,10 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     const lead = mailsTo('lead@example.test');
     assert.deepEqual(lead.map((m) => m.subject), ['[CRITICAL] web-1: cpu-high (escalated: not acknowledged)'], 'once, and only the unacknowledged alert');
     assert.match(lead[0]!.text, /still firing and not acknowledged: escalated to you/);
-    assert.ok(Date.now() - startsAt >= 2_000);
     const history = await listAlertHistory(testDb.db, { limit: 20, key: 'cpu-high|web-1' });
-    assert.deepEqual(history.find((h) => h.event === 'escalated')?.details, { steps: 1, to: 1, receivers: ['lead'] });
+    const escalated = history.find((h) => h.event === 'escalated');
+    assert.deepEqual(escalated?.details, { steps: 1, to: 1, receivers: ['lead'] });
+    assert.ok((escalated?.at ?? 0) >= startsAt + 2_000, `escalated at ${String(escalated?.at)}, not before its step's 2 s`);
     const row = await testDb.db.selectFrom('alerts').select('escalated_steps').where('key', '=', 'cpu-high|web-1').executeTakeFirst();
     assert.equal(row?.escalated_steps, 1);
 
@@ -438,6 +439,20 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
     await sleep(QUIET_MS);
     assert.deepEqual(mailsTo('lead@example.test').map((m) => m.subject), ['[CRITICAL] web-1: cpu-high (escalated: not acknowledged)', '[RESOLVED] web-1: cpu-high']);
     assert.ok(mailsTo('ops@example.test').some((m) => m.subject.startsWith('[RESOLVED]') && m.text.includes('web-2')));
+  });
+
+  void test('escalation of a rule that names its own receivers, with no route or default escalating: its own steps', async () => {
+    const rule = { name: 'key-changed', kind: 'host-key-changed' as const, receivers: ['ops'], escalate: [{ afterMs: 1_500, receivers: ['lead'] }] };
+    await start({
+      config: config({
+        rules: [rule],
+        receivers: [{ name: 'ops', email: ['ops@example.test'], webhooks: [] }, { name: 'lead', email: ['lead@example.test'], webhooks: [] }],
+      }),
+      sweepIntervalMs: 200,
+    });
+    await bus.publish('alert.events', firing('web-3', 'key-changed', { startsAt: Date.now(), receivers: ['ops'] }));
+    await waitFor('the escalation', 10_000, () => (mailsTo('lead@example.test').length >= 1 ? true : undefined));
+    assert.deepEqual(mailsTo('lead@example.test').map((m) => m.subject), ['[CRITICAL] web-3: key-changed (escalated: not acknowledged)']);
   });
 
   void test('silences mute notices, never the state; a recovery of an alert told before the silence is still told', async () => {
