@@ -26,7 +26,7 @@ export interface HostDownInput {
   downAfter: number;
   /** A bastion of this host that is failing, if any. */
   failingBastion: string | null;
-  /** When all of its vigil_parents are failing: the first, and whether its host_down fires yet. */
+  /** When all of its vigil_parents are failing: the one that covers it, and whether that one's alert is out naming it yet. */
   parentsDown: { parent: string; firing: boolean } | null;
   /** Hosts reached through this one, named in its alert. */
   dependents: string[];
@@ -41,10 +41,13 @@ export function evaluateHostDown(state: HostDownState, input: HostDownInput, rul
   const failures = state.failures + 1;
   if (state.active) {
     // The hosts behind it are named again each time: a second parent of theirs may have gone down
-    // since it fired. The periodic re-publication carries the list to the alerter.
+    // since it fired. A changed list goes to the alerter at once, so that it holds the newly
+    // covered hosts' alerts back before they fire (they wait for it: parentsDown.firing).
     const active = { ...state.active, value: failures, at: ctx.now };
+    const before = state.active.dependents ?? [];
     if (input.dependents.length > 0 || state.active.dependents !== undefined) active.dependents = input.dependents;
-    return { state: { ...state, failures, lastReason: input.failure, active }, events: [] };
+    const changed = before.join('\n') !== input.dependents.join('\n');
+    return { state: { ...state, failures, lastReason: input.failure, active }, events: changed ? [active] : [] };
   }
   if (input.failingBastion !== null) {
     // The bastion's alert speaks for this host: what this host had pending is withdrawn.

@@ -88,9 +88,10 @@ export function evaluatePollResult(
           break;
         }
         const failing = (name: string): boolean => isFailing(stateOf<HostDownState>(fleet, rule.name, name, {}));
-        const firing = (name: string): boolean => (stateOf<HostDownState>(fleet, rule.name, name, {})?.active ?? null) !== null;
+        // A parent's alert is out for this host once it fires naming it (the alerter then holds this host's alerts back).
+        const firing = (name: string): boolean => stateOf<HostDownState>(fleet, rule.name, name, {})?.active?.dependents?.includes(host) === true;
         const failingBastion = hostSettings?.via.find(failing) ?? null;
-        const parentsDown = hostSettings && failingBastion === null ? parentsCoverOf(hostSettings, failing) : null;
+        const parentsDown = hostSettings && failingBastion === null ? parentsCoverOf(hostSettings, failing, firing) : null;
         const dependents = dependentsOf(settings, host, failing);
         const downAfter = alerting?.downAfter ?? options.downAfter;
         const input = { failure, downAfter, failingBastion, dependents, parentsDown: parentsDown === null ? null : { parent: parentsDown, firing: firing(parentsDown) } };
@@ -285,11 +286,13 @@ export function activeAlerts(fleet: FleetState): AlertEvent[] {
 
 /**
  * The parent whose alert covers this host's, when every one of its vigil_parents is failing: the
- * first of them. One parent up of two is a path still open, as Checkmk and Nagios judge it.
+ * first whose alert is out naming it, else the first. One parent up of two is a path still open,
+ * as Checkmk and Nagios judge it.
  */
-export function parentsCoverOf(host: HostSettings, failing: (name: string) => boolean): string | null {
+export function parentsCoverOf(host: HostSettings, failing: (name: string) => boolean, firing: (name: string) => boolean): string | null {
   const parents = host.alerting?.parents ?? [];
-  return parents.length > 0 && parents.every(failing) ? (parents[0] as string) : null;
+  if (parents.length === 0 || !parents.every(failing)) return null;
+  return parents.find(firing) ?? (parents[0] as string);
 }
 
 /**

@@ -187,8 +187,9 @@ void test('vigil_parents: a host behind parents that are all failing fires only 
   const web2 = activeAlerts(fleet).find((event) => event.host === 'web2');
   assert.equal(web2?.summary, 'host_down: web2 failed 4 polls in a row (timeout-connect); behind sw2, which is down');
   assert.equal(web2?.startsAt, T0, 'down since its first failed poll');
-  // Then sw1 fails too, and web1 with it: both of web1's parents are failing, so sw1's alert names
-  // web1, and sw2's, already firing, names web1 as well from its next failed poll.
+  // Then sw1 fails too, and web1 with it: both of web1's parents are failing. sw2's alert, already
+  // firing, names web1 from its next failed poll, published at once; web1 is then down behind it,
+  // without waiting for sw1's, which names web1 too when it fires.
   const more: PollResult[] = [];
   for (let i = 4; i < 8; i++) {
     more.push(failure('web1', T0 + i * 10_000), failure('web2', T0 + i * 10_000 + 1), failure('sw1', T0 + i * 10_000 + 4), failure('sw2', T0 + i * 10_000 + 5));
@@ -196,8 +197,9 @@ void test('vigil_parents: a host behind parents that are all failing fires only 
   assert.deepEqual(feed(fleet, config, hosts, more), [
     'pending host_down web1 critical',
     'pending host_down sw1 critical',
-    'firing host_down sw1 critical [web1]',
+    'firing host_down sw2 critical [web1,web2]',
     'firing host_down web1 critical',
+    'firing host_down sw1 critical [web1]',
   ]);
   assert.deepEqual(brief(activeAlerts(fleet)).sort(), [
     'firing host_down sw1 critical [web1]',
@@ -205,11 +207,30 @@ void test('vigil_parents: a host behind parents that are all failing fires only 
     'firing host_down web1 critical',
     'firing host_down web2 critical',
   ]);
-  // sw1 answers again: web1 is reached through it, so web1 still failing is its own outage now.
+  // sw1 answers again: web1 is reached through it, so web1 still failing is its own outage now, and
+  // sw2's alert no longer names it.
   assert.deepEqual(feed(fleet, config, hosts, [success(sample('sw1', T0 + 80_000)), failure('web1', T0 + 80_001), failure('sw2', T0 + 80_005)]), [
     'resolved host_down sw1 critical [web1]',
+    'firing host_down sw2 critical [web2]',
   ]);
   assert.deepEqual(brief(activeAlerts(fleet)).sort(), ['firing host_down sw2 critical [web2]', 'firing host_down web1 critical', 'firing host_down web2 critical']);
+});
+
+void test('vigil_parents: of two parents both failing, the one whose alert is out naming the host first covers it; it need not wait for the other', () => {
+  const config = rules({ name: 'host_down', kind: 'host-down' });
+  // sw1 is declared down only after 10 failed polls.
+  const hosts = hostsOf({ name: 'sw1', alerting: { downAfter: 10 } }, { name: 'sw2' }, { name: 'web', alerting: { parents: ['sw1', 'sw2'] } });
+  const fleet = createFleetState();
+  const results: PollResult[] = [];
+  for (let i = 0; i < 4; i++) results.push(failure('web', T0 + i * 10_000), failure('sw1', T0 + i * 10_000 + 1), failure('sw2', T0 + i * 10_000 + 2));
+  assert.deepEqual(feed(fleet, config, hosts, results), [
+    'pending host_down web critical',
+    'pending host_down sw1 critical',
+    'pending host_down sw2 critical',
+    'firing host_down sw2 critical [web]',
+    'firing host_down web critical',
+  ]);
+  assert.match(activeAlerts(fleet).find((event) => event.host === 'web')?.summary ?? '', /; behind sw2, which is down$/);
 });
 
 void test('vigil_parents: a host that fails while its parent answers is down on its own, as without parents', () => {
