@@ -81,7 +81,7 @@ async function overConnection(
 /** One reading of a host's systemd or file checks, standing for the polls after it. */
 interface CarriedReading {
   at: number;
-  /** The checks it was read for: another list is read at once. */
+  /** The ids of the checks it was read for: another list is read at once. */
   key: string;
   results: CheckResult[];
   /** Readings in a row, this one included, in which some check did not pass. */
@@ -142,7 +142,8 @@ async function readOrCarried<S extends CheckSpec>(
   const specs = checks.specsOf(allSpecs);
   if (specs.length === 0) return { results: [], reading: undefined };
   const now = options.now?.() ?? Date.now();
-  const key = JSON.stringify(specs);
+  // By ids (the unit, the path): a changed max_age needs no new reading, carried() judges by it.
+  const key = specs.map((spec) => spec.id).join('\n');
   const stands = last !== undefined && last.key === key && now - last.at < checks.everyMs
     && (last.failingReadings === 0 || last.failingReadings >= READINGS_TO_CONFIRM);
   if (stands) {
@@ -178,17 +179,17 @@ export function inSpecOrder(specs: readonly CheckSpec[], results: readonly Check
 /** The sources whose hosts the worker reaches over SSH (or a local shell), where systemd checks can run. */
 const SSH_SOURCES: ReadonlySet<string> = new Set(['ssh', 'node_exporter']);
 
-/**
- * `poll` (the host's own poll) with the host's checks run around it: network checks started first,
- * so they run while it does; systemd ones after it, over its connection, only when that answered
- * (else they are unknown, left out, and host_down speaks for the host). The worker and `vigil poll`
- * both poll through this.
- */
 /** Whether withHostChecks runs anything for this host (vigil_checks). */
 export function hasHostChecks(target: HostTarget): boolean {
   return (target.checks?.length ?? 0) > 0;
 }
 
+/**
+ * `poll` (the host's own poll) with the host's checks run around it: network checks started first,
+ * so they run while it does; systemd and file ones after it, over its connection, only when that
+ * answered (else they are unknown, left out, and host_down speaks for the host), each read now or
+ * carried (readOrCarried). The worker and `vigil poll` both poll through this.
+ */
 export async function withHostChecks<T extends { result: PollResult }>(
   runner: CommandRunner, target: HostTarget, poll: () => Promise<T>, options: HostChecksOptions = {}, memory?: HostCheckMemory,
 ): Promise<T> {
