@@ -22,7 +22,7 @@ export interface AvailabilityReportQuery {
 export async function buildAvailabilityReport(db: VigilDb, query: AvailabilityReportQuery): Promise<ApiAvailabilityReport> {
   const { from, to, now } = query;
   const { hosts, episodes } = await selectAvailabilityInputs(db, {
-    from, to, ...(query.host !== undefined ? { host: query.host } : {}), ...(query.group !== undefined ? { group: query.group } : {}),
+    from, to, ...(query.host !== undefined ? { host: query.host } : {}), ...(query.group !== undefined ? { group: query.group } : {}), bastions: true,
   });
   const byHost = new Map<string, AvailabilityEpisode[]>();
   for (const episode of episodes) {

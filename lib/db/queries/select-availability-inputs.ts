@@ -33,7 +33,7 @@ export interface AvailabilityEpisode {
 
 export interface AvailabilityInputs {
   hosts: AvailabilityHost[];
-  /** Of the hosts listed, and the host-down ones of the bastions they are reached through. */
+  /** Of the hosts listed; with `bastions`, also the host-down ones of the bastions they are reached through. */
   episodes: AvailabilityEpisode[];
 }
 
@@ -41,7 +41,7 @@ export interface AvailabilityInputs {
 const epochMs = (column: string) => sql<number | null>`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
 
 export async function selectAvailabilityInputs(
-  db: VigilDb, { from, to, host, group }: { from: number; to: number; host?: string; group?: string },
+  db: VigilDb, { from, to, host, group, bastions: withBastions = false }: { from: number; to: number; host?: string; group?: string; bastions?: boolean },
 ): Promise<AvailabilityInputs> {
   let hostQuery = db
     .selectFrom('hosts')
@@ -76,7 +76,7 @@ export async function selectAvailabilityInputs(
   // One host or a group's: only theirs are read (the status page asks group by group); the whole
   // fleet: every episode of the period, kept only for the hosts listed (not removed before it).
   const listed = new Set(hosts.map((h) => h.name));
-  const bastions = new Set(hosts.flatMap((h) => h.via));
+  const bastions = new Set(withBastions ? hosts.flatMap((h) => h.via) : []);
   const wanted = new Set([...listed, ...bastions]);
   if (host !== undefined || group !== undefined) episodeQuery = episodeQuery.where('host', '=', sql<string>`ANY(${[...wanted]}::text[])`);
   const episodes = (await episodeQuery.orderBy('started_at').execute())

@@ -75,8 +75,7 @@ export const availabilityRoutes: Plugin<AvailabilityRoutesOptions> = {
           host,
           from: new Date(from).toISOString(),
           to: new Date(to).toISOString(),
-          // Its own: the inputs also hold its bastions' host-down episodes.
-          outages: episodes.filter((episode) => episode.host === host).reverse().map((episode) => ({
+          outages: episodes.reverse().map((episode) => ({
             what: episode.kind === 'host-down' ? 'host' : 'check',
             check: episode.check,
             rule: episode.rule,
