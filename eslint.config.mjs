@@ -23,4 +23,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Vigil's own SSH clients load ssh2 through lib/ssh/ssh2.ts, which pools its packets' random
+    // padding. The host simulator stands in for the hosts' sshd and keeps stock ssh2.
+    files: ['services/**/*.ts', 'lib/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['lib/ssh/ssh2.ts', 'lib/simulator/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'ssh2', allowTypeImports: true, message: "import ssh2's values from lib/ssh/ssh2.ts (types may come from 'ssh2')" }],
+      }],
+    },
+  },
 );

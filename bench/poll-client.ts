@@ -6,9 +6,11 @@
 // (poll-script-variants.ts), to measure what each costs a host. Reads its config from the JSON file named by argv[2]
 // (thousands of targets are too long for a command line); prints JSON lines:
 // {"event":"measuring"} when the window opens and {"event":"done",...} with the figures.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import ssh2 from 'ssh2';
+import type Ssh2 from 'ssh2';
 import type { Client as SshClient } from 'ssh2';
 import { MemoryBus } from '../lib/bus/memory-bus.ts';
 import type { MessageBus } from '../lib/bus/message-bus.ts';
@@ -20,7 +22,6 @@ import { silentLogger } from '../lib/log.ts';
 import type { HostTarget } from '../lib/poll/host-target.ts';
 import type { PollResult } from '../lib/poll/poll-messages.ts';
 import { commandPathText } from '../services/worker/script-delivery.ts';
-import { startWorker } from '../services/worker/worker-service.ts';
 
 export interface PollClientConfig {
   mode: 'vigil' | 'bare';
@@ -28,6 +29,14 @@ export interface PollClientConfig {
   scripts?: 'schedule' | PollScriptKind | string;
   targets: HostTarget[];
   inFlight: number;
+  /** Write a V8 CPU profile of the measured window alone into this directory (`<mode>.cpuprofile`). */
+  profileDir?: string;
+  /**
+   * ssh2 as installed (the bare loop's default: the issue's baseline), or loaded as the worker
+   * loads it, its packets' padding from a pool (lib/ssh/ssh2.ts; the worker's default). The other
+   * way round for either, what the pool is worth, and what is left of the worker's own cost.
+   */
+  padding?: 'stock' | 'pooled';
   /** Steady-state seconds after every host has been polled once, before the window opens. */
   warmupSec: number;
   measureSec: number;
@@ -37,6 +46,7 @@ export interface PollClientResult {
   event: 'done';
   mode: 'vigil' | 'bare';
   scripts: 'schedule' | PollScriptKind | string;
+  padding: 'stock' | 'pooled';
   polls: number;
   /** Polls in the window that ran the full script (bare: as scheduled; vigil: as its samples say). */
   fullPolls: number;
@@ -67,7 +77,10 @@ const POLL_COMMANDS: Record<string, { kind: PollScriptKind; command: string }> =
 type PollOnce = (target: HostTarget) => Promise<{ failure: string | null; full: boolean }>;
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as PollClientConfig;
-const { poll, close } = config.mode === 'bare' ? bareLoop(config.scripts ?? 'schedule') : await vigilWorker(config.inFlight);
+const padding = config.padding ?? (config.mode === 'bare' ? 'stock' : 'pooled');
+// ssh2 is loaded only now: whichever module loads it first in a process decides its padding.
+const ssh2 = await loadSsh2(padding);
+const { poll, close } = config.mode === 'bare' ? bareLoop(config.scripts ?? 'schedule', ssh2) : await vigilWorker(config.inFlight);
 await drive(config, poll);
 await close();
 process.exit(0);
@@ -94,7 +107,13 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   let result: PollClientResult | null = null;
+  const profiler = cfg.profileDir === undefined ? null : new Session();
+  let profileWritten = Promise.resolve();
   const openWindow = (): void => {
+    if (profiler) {
+      profiler.connect();
+      void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+    }
     phase = 'measuring';
     process.stdout.write(JSON.stringify({ event: 'measuring' }) + '\n');
     cpuStart = process.cpuUsage();
@@ -103,13 +122,18 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
     setTimeout(() => {
       const cpu = process.cpuUsage(cpuStart);
       result = {
-        event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'), polls, fullPolls, failures, failureReasons,
+        event: 'done', mode: cfg.mode, scripts: cfg.mode === 'vigil' ? 'schedule' : (cfg.scripts ?? 'schedule'),
+        padding, polls, fullPolls, failures, failureReasons,
         wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, systemCpuMs: cpu.system / 1000, tcpSegments: tcpOutSegments() - segsStart, gcMs,
       };
       gcObserver.disconnect();
       phase = 'done';
       // At once, so the host-side meter stops with the window, not after the drain and close.
       process.stdout.write(JSON.stringify(result) + '\n');
+      if (profiler) {
+        const file = join(cfg.profileDir as string, `${cfg.mode}-${padding}-${result.polls}-polls.cpuprofile`);
+        profileWritten = profiler.post('Profiler.stop').then(({ profile }) => writeFileSync(file, JSON.stringify(profile)));
+      }
     }, cfg.measureSec * 1000);
   };
   const loop = async (): Promise<void> => {
@@ -135,10 +159,18 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: cfg.inFlight }, () => loop()));
+  await profileWritten;
   if (result === null) throw new Error('measurement ended without a result');
 }
 
-function bareLoop(scripts: 'schedule' | PollScriptKind | string): { poll: PollOnce; close: () => Promise<void> } {
+async function loadSsh2(padding: 'stock' | 'pooled'): Promise<typeof Ssh2> {
+  if (padding === 'stock') return (await import('ssh2')).default;
+  const vigilSsh2 = await import('../lib/ssh/ssh2.ts');
+  if (!vigilSsh2.paddingFromPool) throw new Error('ssh2 was loaded before lib/ssh/ssh2.ts: its padding would not be pooled');
+  return vigilSsh2.default;
+}
+
+function bareLoop(scripts: 'schedule' | PollScriptKind | string, ssh2: typeof Ssh2): { poll: PollOnce; close: () => Promise<void> } {
   const clients = new Map<string, Promise<SshClient>>();
   // The worker's bookkeeping for its schedule, nothing more: good light polls since the last full one.
   const lightPollsSinceFull = new Map<string, number>();
@@ -190,6 +222,7 @@ function bareLoop(scripts: 'schedule' | PollScriptKind | string): { poll: PollOn
 }
 
 async function vigilWorker(inFlight: number): Promise<{ poll: PollOnce; close: () => Promise<void> }> {
+  const { startWorker } = await import('../services/worker/worker-service.ts');
   const memoryBus = new MemoryBus();
   const waiting = new Map<string, (result: PollResult) => void>();
   // Jobs reach the worker through the in-process bus, decoded from JSON as from RabbitMQ. Results

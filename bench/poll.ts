@@ -34,6 +34,11 @@ const { values } = parseArgs({
     'skip-per-script': { type: 'boolean', default: false },
     /** Only the bare loop's per-script runs against the sshd fleet (`--rounds` of them, in turns): what each script costs a host. */
     'per-script-only': { type: 'boolean', default: false },
+    /**
+     * Also run each client with the other client's ssh2 padding: the bare loop with the worker's
+     * pooled padding (what is left is the worker's own cost), the worker with stock ssh2 (what the pool saves it).
+     */
+    'compare-padding': { type: 'boolean', default: false },
     /** Add the bench-only scripts of poll-script-variants.ts to the per-script runs. */
     'script-variants': { type: 'boolean', default: false },
   },
@@ -100,13 +105,16 @@ printReport(reports);
 async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Measured[]> {
   const runs: Measured[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const mode of ['bare', 'vigil'] as const) runs.push(await measure({ mode, targets, inFlight, warmupSec, measureSec }, hostPids));
+    const clients: Array<Pick<PollClientConfig, 'mode' | 'padding'>> = values['compare-padding'] === true
+      ? [{ mode: 'bare', padding: 'stock' }, { mode: 'bare', padding: 'pooled' }, { mode: 'vigil', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }]
+      : [{ mode: 'bare', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }];
+    for (const client of clients) runs.push(await measure({ ...client, targets, inFlight, warmupSec, measureSec }, hostPids));
   }
   return runs;
 }
 
 async function measure(config: PollClientConfig, hostPids: number[]): Promise<Measured> {
-  const label = `${config.mode}${config.scripts && config.scripts !== 'schedule' ? ` (${config.scripts} only)` : ''}`;
+  const label = clientLabel(config);
   log(`  ${label}: warming up (${config.targets.length} hosts, ${config.inFlight} in flight)`);
   const run = await runClient(config, hostPids);
   // Let the hosts finish tearing down this client's connections before the next one starts.
@@ -123,10 +131,9 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
   return new Promise((resolve, reject) => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
     const configFile = join(dir, 'client.json');
-    writeFileSync(configFile, JSON.stringify(config));
-    // VIGIL_BENCH_PROFILE_DIR: each client writes a V8 CPU profile there when it exits (as bench:fleet's services do).
-    const profileDir = process.env.VIGIL_BENCH_PROFILE_DIR;
-    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, config.mode)}`] : [];
+    // VIGIL_BENCH_PROFILE_DIR: each client writes a V8 CPU profile of its measured window there, named by its client and polls.
+    writeFileSync(configFile, JSON.stringify({ ...config, profileDir: process.env.VIGIL_BENCH_PROFILE_DIR }));
+    const nodeArgs: string[] = [];
     // VIGIL_BENCH_NODE_FLAGS: V8/Node flags for both clients alike (heap sizes, say), space-separated.
     nodeArgs.push(...(process.env.VIGIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
@@ -196,16 +203,22 @@ function printReport(all: FleetReport[]): void {
   ];
   for (const report of all) {
     // The baseline is the bare loop on the worker's schedule, never a single-script run.
-    const bare = report.runs.filter((r) => r.mode === 'bare' && r.scripts === 'schedule');
+    const bare = report.runs.filter((r) => r.mode === 'bare' && r.scripts === 'schedule' && r.padding === 'stock');
     const bareRate = mean(bare.map(rate));
     const bareCpu = mean(bare.map(cpuPerPoll));
     for (const run of report.runs) {
       const fullShare = `${((100 * run.fullPolls) / Math.max(1, run.polls)).toFixed(0)}%`;
-      lines.push(`| ${report.hosts} ${report.fleet} | ${run.mode} | ${run.scripts} | ${fullShare} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
+      lines.push(`| ${report.hosts} ${report.fleet} | ${clientLabel(run)} | ${run.scripts} | ${fullShare} | ${rate(run).toFixed(0)} | ${cpuPerPoll(run).toFixed(3)} | `
         + `${(run.hostCpuMs / Math.max(1, run.polls)).toFixed(3)} | ${run.failures} | ${ratio(rate(run), bareRate)} | ${ratio(cpuPerPoll(run), bareCpu)} |`);
     }
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function clientLabel(run: { mode: string; scripts?: string; padding?: string }): string {
+  // Each client's own way needs no word: the bare loop stock, the worker pooled.
+  const padding = run.mode === 'bare' && run.padding === 'pooled' ? ', pooled padding' : run.mode === 'vigil' && run.padding === 'stock' ? ', stock ssh2' : '';
+  return `${run.mode}${padding}${run.scripts && run.scripts !== 'schedule' ? ` (${run.scripts} only)` : ''}`;
 }
 
 function rate(run: Measured): number {

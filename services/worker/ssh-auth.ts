@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2 from '../../lib/ssh/ssh2.ts';
 import type { AnyAuthMethod } from 'ssh2';
 import type { HostTarget } from '../../lib/poll/host-target.ts';
 import { PollError } from './command-runner.ts';

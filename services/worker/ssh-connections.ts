@@ -3,7 +3,7 @@
 // connections too, shared by every host behind them.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import ssh2 from '../../lib/ssh/ssh2.ts';
 import type { Client as SshClient, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { connectionKey } from '../../lib/poll/host-target.ts';
 import type { HostKeyChecking, HostTarget, JumpHost } from '../../lib/poll/host-target.ts';
