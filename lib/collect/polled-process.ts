@@ -13,14 +13,14 @@ const PAGE_BYTES = 4096;
  */
 export class PolledProcess implements ProcessCounters {
   readonly pid: number;
-  readonly comm: string;
-  readonly state: string;
+  comm: string;
+  state: string;
   readonly ppid: number;
   readonly cpuTicks: number;
   readonly startTicks: number;
   readonly rssBytes: number;
   /** The raw cmdline file (NUL-separated arguments); undefined when it was not read or cannot be trusted. */
-  private readonly cmdline: string | undefined;
+  private cmdline: string | undefined;
   private cleanedCommand: string | null;
 
   /** `comm` already cleaned; `cmdline` as read. */
@@ -43,6 +43,14 @@ export class PolledProcess implements ProcessCounters {
       this.cleanedCommand = args === '' ? `[${this.comm}]` : args;
     }
     return this.cleanedCommand;
+  }
+
+  /** Its strings, the command line not yet cleaned included, given characters of their own by `detach` (detach-snapshot-strings.ts). */
+  detachStrings(detach: (text: string) => string): void {
+    this.comm = detach(this.comm);
+    this.state = detach(this.state);
+    if (this.cleanedCommand !== null) this.cleanedCommand = detach(this.cleanedCommand);
+    if (this.cmdline !== undefined) this.cmdline = detach(this.cmdline);
   }
 
   toJSON(): ProcessCounters {

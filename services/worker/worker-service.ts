@@ -12,6 +12,7 @@ import { connectionKey } from '../../lib/poll/host-target.ts';
 import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
+import { detachSnapshotStrings } from '../../lib/collect/detach-snapshot-strings.ts';
 import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
 import { pollFromSource } from './poll-source.ts';
 import type { PollSourceOptions } from './poll-source.ts';
@@ -114,7 +115,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }
     if (snapshot) {
-      state.previous = snapshot;
+      // Kept until the host's next poll (a full one until the next full): not the whole output with it.
+      state.previous = detachSnapshotStrings(snapshot);
       if (snapshot.script === 'full') {
         state.previousFull = snapshot;
         state.lightPollsSinceFull = 0;
