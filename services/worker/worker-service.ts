@@ -13,6 +13,7 @@ import type { PollJob, PollResult } from '../../lib/poll/poll-messages.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { detachSnapshotStrings } from '../../lib/collect/detach-snapshot-strings.ts';
+import { keepSnapshot } from '../../lib/collect/keep-snapshot.ts';
 import { pollScriptFor } from '../../lib/collect/poll-schedule.ts';
 import { pollFromSource } from './poll-source.ts';
 import type { PollSourceOptions } from './poll-source.ts';
@@ -115,8 +116,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.debug('node_exporter missed, polled over SSH', { host: job.target.name, seq: job.seq, reason: exporterFailure.reason, message: exporterFailure.message });
     }
     if (snapshot) {
-      // Kept until the host's next poll (a full one until the next full): not the whole output with it.
-      state.previous = detachSnapshotStrings(snapshot);
+      // Kept until the host's next poll (a full one until the next full): not the whole output
+      // with it, and the counters written into the host's own kept snapshot (keep-snapshot.ts says why).
+      state.previous = keepSnapshot(state.previous, detachSnapshotStrings(snapshot));
       if (snapshot.script === 'full') {
         state.previousFull = snapshot;
         state.lightPollsSinceFull = 0;
