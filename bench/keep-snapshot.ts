@@ -1,8 +1,9 @@
 // What keeping each host's snapshot costs the worker (lib/collect/keep-snapshot.ts): the worker's
 // per-poll work without SSH (parse a simulated host's output as received, carry its filesystems,
 // build the sample, encode the result as the bus does), over 2,000 simulated hosts in turn, one
-// full poll in six, keeping for each host either the snapshot it parsed (as before) or its own
-// snapshot with the counters written in place. Each variant runs in a process of its own (the
+// full poll in six, keeping for each host either the snapshots it parsed (as before) or snapshots
+// of its own with the counters written in place; for its next poll, and its last full one for the
+// next full poll, as the worker does. Each variant runs in a process of its own (the
 // garbage collector's state is what is measured), alternating, several rounds; CPU µs a poll of
 // the whole process (the collector's helper threads included).
 // Run: node --import tsx bench/keep-snapshot.ts [--rounds 3]
@@ -56,6 +57,7 @@ function measure(variant: Variant): number {
     }));
   }
   const previous = new Map<string, HostSnapshot>();
+  const previousFull = new Map<string, HostSnapshot>();
   let bytes = 0;
   const run = (passes: number): number => {
     let polls = 0;
@@ -65,10 +67,12 @@ function measure(variant: Variant): number {
           const name = `fleet-${h}`;
           const at = T0 + (p * ROUNDS + r) * 10_000;
           const prev = previous.get(name);
+          const prevFull = previousFull.get(name);
           const snapshot = carryFilesystemsInPlace(parsePollOutput((outputs[r] as Buffer[])[h]?.toString('utf8') ?? ''), prev, at);
-          const sample = buildSample(name, at, snapshot, prev, {});
-          const keptSnapshot = detachSnapshotStrings(snapshot);
-          previous.set(name, variant === 'kept' ? keepSnapshot(prev, keptSnapshot) : keptSnapshot);
+          const sample = buildSample(name, at, snapshot, prev, prevFull ? { previousFull: prevFull } : {});
+          const detached = detachSnapshotStrings(snapshot);
+          previous.set(name, variant === 'kept' ? keepSnapshot(prev, detached) : detached);
+          if (detached.script === 'full') previousFull.set(name, variant === 'kept' ? keepSnapshot(prevFull, detached) : detached);
           bytes += Buffer.from(JSON.stringify({ host: name, seq: polls, kind: 'sample', sample })).length;
           polls++;
         }

@@ -144,6 +144,11 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     let hostCpu: Promise<number> | null = null;
     let done: PollClientResult | null = null;
     createInterface({ input: child.stdout }).on('line', (line) => {
+      // V8's own traces (VIGIL_BENCH_NODE_FLAGS=--trace-gc, say) print to the client's stdout too: passed on, labelled.
+      if (!line.startsWith('{"event"')) {
+        process.stderr.write(`[${clientLabel(config)}] ${line}\n`);
+        return;
+      }
       const message = JSON.parse(line) as { event: string };
       if (message.event === 'measuring') meter = startTreeCpuMeter(hostPids);
       if (message.event === 'done') {

@@ -117,10 +117,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
     if (snapshot) {
       // Kept until the host's next poll (a full one until the next full): not the whole output
-      // with it, and the counters written into the host's own kept snapshot (keep-snapshot.ts says why).
-      state.previous = keepSnapshot(state.previous, detachSnapshotStrings(snapshot));
+      // with it, and the counters written into the host's own kept snapshots (keep-snapshot.ts says why).
+      const detached = detachSnapshotStrings(snapshot);
+      state.previous = keepSnapshot(state.previous, detached);
       if (snapshot.script === 'full') {
-        state.previousFull = snapshot;
+        state.previousFull = keepSnapshot(state.previousFull, detached);
         state.lightPollsSinceFull = 0;
       } else if (state.lightPollsSinceFull !== null) {
         state.lightPollsSinceFull++;

@@ -13,7 +13,7 @@ import type { SimulatedHostState } from '../../lib/simulator/simulated-host-stat
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-/** One host's polls as the worker runs them, keeping either the parsed snapshot (as before) or keepSnapshot's. */
+/** One host's polls as the worker runs them, keeping either the parsed snapshots (as before) or keepSnapshot's, for the next poll and for the next full one. */
 function pollSeries(host: SimulatedHostState, polls: number, keep: 'parsed' | 'kept', change?: (i: number, s: HostSnapshot) => void): Sample[] {
   let previous: HostSnapshot | undefined;
   let previousFull: HostSnapshot | undefined;
@@ -30,7 +30,7 @@ function pollSeries(host: SimulatedHostState, polls: number, keep: 'parsed' | 'k
     samples.push(buildSample(host.name, at, snapshot, previous, { ...(previousFull && { previousFull }) }));
     previous = keep === 'parsed' ? snapshot : keepSnapshot(previous, snapshot);
     if (snapshot.script === 'full') {
-      previousFull = snapshot;
+      previousFull = keep === 'parsed' ? snapshot : keepSnapshot(previousFull, snapshot);
       lightSinceFull = 0;
     } else if (lightSinceFull !== null) {
       lightSinceFull++;
