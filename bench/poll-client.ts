@@ -37,6 +37,8 @@ export interface PollClientConfig {
    * way round for either, what the pool is worth, and what is left of the worker's own cost.
    */
   padding?: 'stock' | 'pooled';
+  /** bench/poll.ts --vigil-from: the checkout this client runs from (for its label; the client is that checkout's). */
+  checkout?: string;
   /** Steady-state seconds after every host has been polled once, before the window opens. */
   warmupSec: number;
   measureSec: number;

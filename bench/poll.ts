@@ -39,6 +39,12 @@ const { values } = parseArgs({
      * pooled padding (what is left is the worker's own cost), the worker with stock ssh2 (what the pool saves it).
      */
     'compare-padding': { type: 'boolean', default: false },
+    /**
+     * Also run the worker of another checkout of Vigil (a git worktree of an earlier commit, its
+     * node_modules in place), after this one's in each round: a change measured against the code
+     * before it in the same run, on the same hosts.
+     */
+    'vigil-from': { type: 'string' },
     /** Add the bench-only scripts of poll-script-variants.ts to the per-script runs. */
     'script-variants': { type: 'boolean', default: false },
   },
@@ -53,6 +59,8 @@ const rounds = Number(values.rounds);
 interface Measured extends PollClientResult {
   /** CPU of the hosts' side (sshd trees, or the simulator process) over the same window. */
   hostCpuMs: number;
+  /** --vigil-from: the other checkout this client ran from. */
+  checkout?: string;
 }
 
 interface FleetReport {
@@ -105,9 +113,10 @@ printReport(reports);
 async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Measured[]> {
   const runs: Measured[] = [];
   for (let round = 0; round < rounds; round++) {
-    const clients: Array<Pick<PollClientConfig, 'mode' | 'padding'>> = values['compare-padding'] === true
+    const clients: Array<Pick<PollClientConfig, 'mode' | 'padding' | 'checkout'>> = values['compare-padding'] === true
       ? [{ mode: 'bare', padding: 'stock' }, { mode: 'bare', padding: 'pooled' }, { mode: 'vigil', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }]
       : [{ mode: 'bare', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }];
+    if (values['vigil-from'] !== undefined) clients.push({ mode: 'vigil', checkout: values['vigil-from'] });
     for (const client of clients) runs.push(await measure({ ...client, targets, inFlight, warmupSec, measureSec }, hostPids));
   }
   return runs;
@@ -136,7 +145,9 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     const nodeArgs: string[] = [];
     // VIGIL_BENCH_NODE_FLAGS: V8/Node flags for both clients alike (heap sizes, say), space-separated.
     nodeArgs.push(...(process.env.VIGIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', new URL('./poll-client.ts', import.meta.url).pathname, configFile], {
+    const client = config.checkout === undefined ? new URL('./poll-client.ts', import.meta.url).pathname : join(config.checkout, 'bench', 'poll-client.ts');
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', client, configFile], {
+      ...(config.checkout !== undefined && { cwd: config.checkout }),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -163,7 +174,7 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
         return;
       }
       const result = done;
-      hostCpu.then((hostCpuMs) => resolve({ ...result, hostCpuMs }), reject);
+      hostCpu.then((hostCpuMs) => resolve({ ...result, hostCpuMs, ...(config.checkout !== undefined && { checkout: config.checkout }) }), reject);
     });
   });
 }
@@ -220,7 +231,8 @@ function printReport(all: FleetReport[]): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function clientLabel(run: { mode: string; scripts?: string; padding?: string }): string {
+function clientLabel(run: { mode: string; scripts?: string; padding?: string; checkout?: string }): string {
+  if (run.checkout !== undefined) return `${run.mode} from ${run.checkout}`;
   // Each client's own way needs no word: the bare loop stock, the worker pooled.
   const padding = run.mode === 'bare' && run.padding === 'pooled' ? ', pooled padding' : run.mode === 'vigil' && run.padding === 'stock' ? ', stock ssh2' : '';
   return `${run.mode}${padding}${run.scripts && run.scripts !== 'schedule' ? ` (${run.scripts} only)` : ''}`;
