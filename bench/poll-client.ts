@@ -29,8 +29,14 @@ export interface PollClientConfig {
   scripts?: 'schedule' | PollScriptKind | string;
   targets: HostTarget[];
   inFlight: number;
-  /** Write a V8 CPU profile of the measured window alone into this directory (`<mode>.cpuprofile`). */
+  /** Write a V8 CPU profile of the measured window alone into this directory (`<mode>-<padding>-<polls>-polls.cpuprofile`). */
   profileDir?: string;
+  /**
+   * Write a sampling heap profile of the measured window into this directory: the allocations that
+   * outlived the young generation (promoted, whether dead or alive by the end) or were alive at its
+   * end, by where they were made; what the scavenges copy.
+   */
+  heapProfileDir?: string;
   /**
    * ssh2 as installed (the bare loop's default: the issue's baseline), or loaded as the worker
    * loads it, its packets' padding from a pool (lib/ssh/ssh2.ts; the worker's default). The other
@@ -111,10 +117,17 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
   let result: PollClientResult | null = null;
   const profiler = cfg.profileDir === undefined ? null : new Session();
   let profileWritten = Promise.resolve();
+  const heapProfiler = cfg.heapProfileDir === undefined ? null : new Session();
   const openWindow = (): void => {
     if (profiler) {
       profiler.connect();
       void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+    }
+    if (heapProfiler) {
+      heapProfiler.connect();
+      void heapProfiler.post('HeapProfiler.enable').then(() => heapProfiler.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false,
+      }));
     }
     phase = 'measuring';
     process.stdout.write(JSON.stringify({ event: 'measuring' }) + '\n');
@@ -135,6 +148,11 @@ async function drive(cfg: PollClientConfig, pollOnce: PollOnce): Promise<void> {
       if (profiler) {
         const file = join(cfg.profileDir as string, `${cfg.mode}-${padding}-${result.polls}-polls.cpuprofile`);
         profileWritten = profiler.post('Profiler.stop').then(({ profile }) => writeFileSync(file, JSON.stringify(profile)));
+      }
+      if (heapProfiler) {
+        const file = join(cfg.heapProfileDir as string, `${cfg.mode}-${padding}-${result.polls}-polls.heapprofile`);
+        const written = heapProfiler.post('HeapProfiler.stopSampling').then(({ profile }) => writeFileSync(file, JSON.stringify(profile)));
+        profileWritten = Promise.all([profileWritten, written]).then(() => undefined);
       }
     }, cfg.measureSec * 1000);
   };

@@ -141,7 +141,8 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
     const configFile = join(dir, 'client.json');
     // VIGIL_BENCH_PROFILE_DIR: each client writes a V8 CPU profile of its measured window there, named by its client and polls.
-    writeFileSync(configFile, JSON.stringify({ ...config, profileDir: process.env.VIGIL_BENCH_PROFILE_DIR }));
+    // VIGIL_BENCH_HEAP_PROFILE_DIR: a sampling heap profile of the window, of what outlived the young generation (poll-client.ts).
+    writeFileSync(configFile, JSON.stringify({ ...config, profileDir: process.env.VIGIL_BENCH_PROFILE_DIR, heapProfileDir: process.env.VIGIL_BENCH_HEAP_PROFILE_DIR }));
     const nodeArgs: string[] = [];
     // VIGIL_BENCH_NODE_FLAGS: V8/Node flags for both clients alike (heap sizes, say), space-separated.
     nodeArgs.push(...(process.env.VIGIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
