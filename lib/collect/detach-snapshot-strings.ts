@@ -25,7 +25,7 @@ function detachOrNull(text: string | null): string | null {
 }
 
 /**
- * Detaches, in place, every string of a snapshot from the output it was parsed from, for a
+ * Detaches, in place, the strings of a snapshot from the output it was parsed from, for a
  * caller about to keep it past its poll. Filesystems carried from an earlier snapshot were
  * detached when that one was kept and are left as they are.
  */
@@ -38,7 +38,7 @@ export function detachSnapshotStrings(snapshot: HostSnapshot): HostSnapshot {
     }
   }
   if (snapshot.interfaces !== null) for (const iface of snapshot.interfaces) iface.name = detachString(iface.name);
-  if (snapshot.virtualInterfaces !== null) snapshot.virtualInterfaces = snapshot.virtualInterfaces.map(detachString);
+  if (snapshot.virtualInterfaces !== null) detachEach(snapshot.virtualInterfaces);
   if (snapshot.disks !== null) for (const disk of snapshot.disks) disk.name = detachString(disk.name);
   if (snapshot.processes !== null) {
     for (const p of snapshot.processes) {
@@ -51,7 +51,7 @@ export function detachSnapshotStrings(snapshot: HostSnapshot): HostSnapshot {
       }
     }
   }
-  if (snapshot.failedUnits !== null) snapshot.failedUnits = snapshot.failedUnits.map(detachString);
+  if (snapshot.failedUnits !== null) detachEach(snapshot.failedUnits);
   if (snapshot.gpus !== null) {
     for (const gpu of snapshot.gpus) {
       gpu.uuid = detachString(gpu.uuid);
@@ -67,7 +67,12 @@ export function detachSnapshotStrings(snapshot: HostSnapshot): HostSnapshot {
     f.cpuModel = detachOrNull(f.cpuModel);
     f.architecture = detachOrNull(f.architecture);
   }
-  snapshot.unsupportedOs = detachOrNull(snapshot.unsupportedOs);
-  snapshot.missing = snapshot.missing.map(detachString);
+  // Not `missing`: its names are the parser's own constants, never cut from the output. Not
+  // `unsupportedOs`: a poll that sets it is a failure, whose snapshot is not kept.
   return snapshot;
+}
+
+/** In place: no new array on every poll. */
+function detachEach(texts: string[]): void {
+  for (let i = 0; i < texts.length; i++) texts[i] = detachString(texts[i] as string);
 }

@@ -1,7 +1,8 @@
 // The worker keeps each host's last snapshot until the host's next poll, as the base of its rates.
 // Keeping the one just parsed made every poll's counters survive the young generation and die
-// old: the garbage collector copied a few hundred small objects a poll (a CPU's ten counters are
-// eleven objects, each count boxed as a double) and later marked and swept them. Instead the host
+// old, for the garbage collector to copy and later mark and sweep: the 2,000 simulated hosts'
+// light snapshots held 7.7 kB each on average, 3.6 kB of it per-CPU counters (13 CPUs on average,
+// about 270 bytes for ten numbers, as if each number were an object of its own). Instead the host
 // keeps one snapshot of its own, and each poll writes its counters into it in place: a double
 // written over a double needs no new object. Measured over 2,000 simulated hosts (parse, sample and
 // encode, bench/keep-snapshot.ts, medians of 3): 127 µs of CPU a poll keeping the parsed snapshots
@@ -19,8 +20,9 @@ import type { CpuTimes, DiskCounters, HostSnapshot, InterfaceCounters, KernelAct
 export function keepSnapshot(kept: HostSnapshot | undefined, current: HostSnapshot): HostSnapshot {
   // A key that comes or goes (a host switched to node_exporter, say) changes the object's shape: a new one.
   const into = kept !== undefined && sameOptionalKeys(kept, current) ? kept : undefined;
-  const snapshot: HostSnapshot = into ?? { ...current, cpuTotal: null, cpuPerCore: null, activity: null, memory: null, load: null, interfaces: null, disks: null };
-  if (!('activity' in current)) delete snapshot.activity;
+  // A new one starts as `current` with its counters emptied, to be copied below.
+  const snapshot: HostSnapshot = into
+    ?? { ...current, cpuTotal: null, cpuPerCore: null, memory: null, load: null, interfaces: null, disks: null, ...('activity' in current && { activity: null }) };
   snapshot.script = current.script;
   if ('source' in current) snapshot.source = current.source;
   snapshot.cpuTotal = current.cpuTotal === null ? null : keepCpuTimes(snapshot.cpuTotal, current.cpuTotal);
