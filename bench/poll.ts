@@ -45,6 +45,14 @@ const { values } = parseArgs({
      * before it in the same run, on the same hosts.
      */
     'vigil-from': { type: 'string' },
+    /**
+     * With --vigil-from: the two workers at once instead of in turn, each on half the hosts with
+     * half the polls in flight (the halves swapped every round), so that both see the same load
+     * of the machine: on a shared machine whose speed drifts between rounds, this compares their
+     * CPU a poll to a few percent where rounds in turn differ by a quarter. Host CPU is then the
+     * two workers' together.
+     */
+    'side-by-side': { type: 'boolean', default: false },
     /** Add the bench-only scripts of poll-script-variants.ts to the per-script runs. */
     'script-variants': { type: 'boolean', default: false },
   },
@@ -116,7 +124,18 @@ async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Me
     const clients: Array<Pick<PollClientConfig, 'mode' | 'padding' | 'checkout'>> = values['compare-padding'] === true
       ? [{ mode: 'bare', padding: 'stock' }, { mode: 'bare', padding: 'pooled' }, { mode: 'vigil', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }]
       : [{ mode: 'bare', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }];
-    if (values['vigil-from'] !== undefined) clients.push({ mode: 'vigil', checkout: values['vigil-from'] });
+    const other = values['vigil-from'];
+    if (other !== undefined && values['side-by-side'] === true) {
+      runs.push(await measure({ ...clients[0], mode: 'bare', targets, inFlight, warmupSec, measureSec }, hostPids));
+      const halves = [targets.slice(0, targets.length / 2), targets.slice(targets.length / 2)];
+      const [mine, theirs] = round % 2 === 0 ? halves : [...halves].reverse();
+      runs.push(...await Promise.all([
+        measure({ mode: 'vigil', padding: 'pooled', targets: mine ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
+        measure({ mode: 'vigil', checkout: other, targets: theirs ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
+      ]));
+      continue;
+    }
+    if (other !== undefined) clients.push({ mode: 'vigil', checkout: other });
     for (const client of clients) runs.push(await measure({ ...client, targets, inFlight, warmupSec, measureSec }, hostPids));
   }
   return runs;
