@@ -7,6 +7,7 @@ import { selectAvailabilityInputs, type AvailabilityEpisode } from '../db/querie
 import { toApiFigures, toApiTarget, type ApiAvailabilityReport, type ApiHostAvailability } from '../web/api-availability.ts';
 import { computeAvailability } from './compute-availability.ts';
 import { maintenanceSpansOf } from './maintenance-spans.ts';
+import { unmonitoredSpans } from './unmonitored-spans.ts';
 
 const HOSTS_PER_TURN = 1000;
 
@@ -45,9 +46,7 @@ export async function buildAvailabilityReport(db: VigilDb, query: AvailabilityRe
       list.push(episode);
       checks.set(episode.check, list);
     }
-    // While a bastion it is reached through was down, its own state was unknown: left out, not up.
-    const unmonitored = entry.via.flatMap((bastion) => (byHost.get(bastion) ?? []).filter((e) => e.kind === 'host-down'));
-    const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime, unmonitored);
+    const figures = computeAvailability(own.filter((e) => e.kind === 'host-down'), spans, lifetime, unmonitoredSpans(entry.via, byHost));
     rows.push({
       ratio: figures.ratio,
       row: {

@@ -1,5 +1,6 @@
 // Availability per UTC day, for the status page's bars: each of the last `days` days (today so far
-// the last) as computeAvailability figures it, null for a day the subject did not exist. The
+// the last) as computeAvailability figures it, null for a day the subject did not exist or could
+// not be watched at all. The
 // counted and down spans are worked out once for the whole range and then spread over the days:
 // one computeAvailability a day took a 3,334-host page 0.5 s.
 import { intersectSpans, mergeSpans, subtractSpans, type OutageSpan } from './compute-availability.ts';
@@ -18,11 +19,16 @@ type Span = [number, number];
 
 export function dailyAvailability(
   outages: readonly OutageSpan[], maintenance: ReadonlyArray<Span>, life: { since: number; until: number | null; now: number }, days: number,
+  unmonitored: readonly OutageSpan[] = [],
 ): DayAvailability[] {
   const first = Math.floor(life.now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
   const from = Math.max(first, life.since);
   const to = Math.min(life.now, life.until ?? Infinity);
-  const counted = to > from ? subtractSpans([[from, to]], maintenance) : [];
+  const outsideMaintenance = to > from ? subtractSpans([[from, to]], maintenance) : [];
+  // As computeAvailability: time the subject could not be watched is left out, like maintenance.
+  const counted = unmonitored.length === 0
+    ? outsideMaintenance
+    : subtractSpans(outsideMaintenance, mergeSpans(unmonitored.map((o): Span => [o.startedAt, o.endedAt ?? life.now])));
   const down = intersectSpans(mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? life.now])), counted);
   const countedByDay = spreadOverDays(counted, first, days);
   const downByDay = spreadOverDays(down, first, days);

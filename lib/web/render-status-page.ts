@@ -11,7 +11,7 @@ const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
   outage: 'All systems are down',
 };
 
-const STATE_TEXT: Record<ApiStatusSubject['state'], string> = { up: 'Up', down: 'Down', maintenance: 'Maintenance' };
+const STATE_TEXT: Record<ApiStatusSubject['state'], string> = { up: 'Up', down: 'Down', maintenance: 'Maintenance', unknown: 'Unknown' };
 
 
 function pctText(pct: number | null): string {
@@ -149,6 +149,7 @@ ul { list-style: none; margin: 0; padding: 0; background: var(--panel); border-r
 .state-up { background: var(--up); }
 .state-down { background: var(--low); }
 .state-maintenance { background: #4f7fd9; }
+.state-unknown { background: #777; }
 .bars { display: flex; gap: 2px; height: 1.6rem; margin-top: 0.35rem; }
 .bar { flex: 1; border-radius: 2px; }
 .bar-full { background: var(--up); }

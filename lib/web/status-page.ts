@@ -4,6 +4,7 @@
 // answer and the HTML page (render-status-page.ts) are one model.
 import { computeAvailability } from '../availability/compute-availability.ts';
 import { dailyAvailability } from '../availability/daily-availability.ts';
+import { unmonitoredSpans } from '../availability/unmonitored-spans.ts';
 import type { AvailabilityEpisode, AvailabilityHost } from '../db/queries/select-availability-inputs.ts';
 import type { MaintenanceFacts } from '../availability/maintenance-spans.ts';
 import type { LatestCheck } from '../db/queries/select-latest-checks.ts';
@@ -12,7 +13,8 @@ import type { PublicIncident } from './status-incidents.ts';
 
 export const STATUS_DAYS = 90;
 
-export type SubjectState = 'up' | 'down' | 'maintenance';
+/** unknown: the host's SSH bastion is down, so it cannot be polled (nor its checks that run over SSH, which keep their last state). */
+export type SubjectState = 'up' | 'down' | 'maintenance' | 'unknown';
 
 export interface ApiStatusSubject {
   /** The host's vigil_status_name or inventory name; a check's name (vigil_checks) or id. */
@@ -21,7 +23,10 @@ export interface ApiStatusSubject {
   /** For a check, its host, named as the host is. */
   host: string;
   state: SubjectState;
-  /** Over the whole period, percent with three decimals; null when nothing was counted. */
+  /**
+   * Over the whole period, percent with three decimals; null when nothing was counted. A host's
+   * time behind a down bastion is not counted, as time in maintenance is not.
+   */
   availabilityPct: number | null;
   /** Per day, oldest first, aligned with ApiStatusPage.days; null for a day not counted. */
   daily: Array<number | null>;
@@ -31,7 +36,7 @@ export interface ApiStatusPage {
   title: string;
   /** When it was built, ISO 8601. */
   at: string;
-  /** operational: nothing down; degraded: something down; outage: everything down. */
+  /** operational: nothing down; degraded: something down; outage: everything down. A host whose state is unknown counts as neither. */
   overall: 'operational' | 'degraded' | 'outage';
   /** YYYY-MM-DD (UTC), oldest first; the last is today so far. */
   days: string[];
@@ -83,13 +88,15 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
   let down = 0;
   const subjectOf = (
     name: string, kind: ApiStatusSubject['kind'], host: AvailabilityHost, outages: AvailabilityEpisode[], facts: MaintenanceFacts,
+    unmonitored: readonly AvailabilityEpisode[] = [],
   ): ApiStatusSubject => {
     const spans = facts.spans;
     const life = { since: host.createdAt, until: host.removedAt, now: ctx.now };
-    const whole = computeAvailability(outages, spans, { from, to: ctx.now, ...life });
-    const daily = dailyAvailability(outages, spans, life, STATUS_DAYS);
+    const whole = computeAvailability(outages, spans, { from, to: ctx.now, ...life }, unmonitored);
+    const daily = dailyAvailability(outages, spans, life, STATUS_DAYS, unmonitored);
     if (days.length === 0) days = daily.map((d) => d.day);
-    const state: SubjectState = whole.down ? 'down' : facts.now ? 'maintenance' : 'up';
+    const unknownNow = unmonitored.some((e) => e.endedAt === null);
+    const state: SubjectState = whole.down ? 'down' : facts.now ? 'maintenance' : unknownNow ? 'unknown' : 'up';
     total++;
     if (state === 'down') down++;
     return { name, kind, host: host.statusName ?? host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
@@ -119,7 +126,7 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
         else maintenance.set(key, { span: next, hosts: new Set([name]) });
       }
       const own = byHost.get(host.name) ?? [];
-      subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), facts));
+      subjects.push(subjectOf(name, 'host', host, own.filter((e) => e.kind === 'host-down'), facts, unmonitoredSpans(host.via, byHost)));
       const checks = new Map<string, string>();
       for (const check of ctx.checks.get(host.name) ?? []) checks.set(check.id, check.name ?? check.id);
       for (const e of own) if (e.kind === 'check-failing' && e.check !== null && e.endedAt === null && !checks.has(e.check)) checks.set(e.check, e.check);

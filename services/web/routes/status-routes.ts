@@ -48,7 +48,8 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       const from = at - STATUS_DAYS * DAY_MS;
       const groups: StatusGroupInputs[] = [];
       for (const group of statusPage.groups) {
-        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to: at, group });
+        // With the bastions' host-down episodes: a host behind a down bastion is unknown, not up (unmonitored-spans.ts).
+        const { hosts, episodes } = await selectAvailabilityInputs(db, { from, to: at, group, bastions: true });
         groups.push({ group, hosts, episodes });
       }
       const names = [...new Set(groups.flatMap((g) => g.hosts.map((h) => h.name)))];
@@ -67,7 +68,7 @@ export const statusRoutes: Plugin<StatusRoutesOptions> = {
       options: {
         auth: false,
         description: 'The public status page as JSON (no login; only with VIGIL_STATUS_PAGE)',
-        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window) and its availability over the last 90 days, whole and per UTC day; and the incidents posted (POST /api/v1/incidents), open and resolved in the last 14 days. Built at most every 30 s, and again once an incident is posted, updated or deleted: at once through this server, within about a second through another web server or vigil incident on the database.',
+        notes: 'Per configured inventory group, each host and each service check it runs: its state now (down while host_down or check_failing fires, maintenance while in a maintenance window, unknown while an SSH bastion it is reached through is down) and its availability over the last 90 days, whole and per UTC day, leaving out time in maintenance and, for a host, time behind a down bastion; and the incidents posted (POST /api/v1/incidents), open and resolved in the last 14 days. Built at most every 30 s, and again once an incident is posted, updated or deleted: at once through this server, within about a second through another web server or vigil incident on the database.',
         tags: ['api', 'status'],
         validate: { query: Joi.object({}) },
       },

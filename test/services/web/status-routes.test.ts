@@ -166,3 +166,51 @@ void describe('status routes with public names (vigil_status_name, a check\'s na
     assert.ok(html.indexOf('<h2>Scheduled maintenance</h2>') < html.indexOf('<h2>shop</h2>'));
   });
 });
+
+void describe('status routes with hosts behind SSH bastions', () => {
+  const web = useTestWebServer({ now: () => NOW, statusPage: { groups: ['web'], title: 'Web' } });
+
+  before(async () => {
+    const { db } = web.testDb;
+    const host = (name: string, group: string, via: string[]) => ({
+      name, address: '127.0.0.1', connection: 'ssh', groups: JSON.stringify([group]), interval_sec: 10, created_at: new Date(NOW - 100 * DAY), via: JSON.stringify(via),
+    });
+    // The bastions are in a group the page does not show.
+    await db.insertInto('hosts').values([
+      host('jump-a', 'infra', []), host('jump-b', 'infra', []), host('app-1', 'web', ['jump-a']), host('app-2', 'web', ['jump-b']), host('app-3', 'web', []),
+    ]).execute();
+    const down = (name: string, startedAt: number, endedAt: number | null) => ({
+      alert_key: `host_down|${name}|`, rule: 'host_down', kind: 'host-down', host: name, labels: '{}', severity: 'critical',
+      started_at: new Date(startedAt), ended_at: endedAt === null ? null : new Date(endedAt),
+    });
+    await db.insertInto('alert_episodes').values([
+      // jump-a down for the last hour: app-1 cannot be polled now.
+      down('jump-a', NOW - HOUR, null),
+      // Yesterday app-2 was down 01:00-05:00 (4 h), and its bastion 02:00-04:00 of it.
+      down('app-2', NOW - 35 * HOUR, NOW - 31 * HOUR),
+      down('jump-b', NOW - 34 * HOUR, NOW - 32 * HOUR),
+    ]).execute();
+  });
+
+  void test('a host behind a down bastion is unknown, not up, and its time behind it is not counted', async () => {
+    const res = await web.server.inject({ url: '/api/v1/status' });
+    assert.equal(res.statusCode, 200, res.payload);
+    const page = JSON.parse(res.payload) as ApiStatusPage;
+    assert.deepEqual(page.sections.map((s) => [s.group, s.subjects.map((x) => `${x.name} ${x.state} ${x.availabilityPct}`)]), [
+      ['web', [
+        'app-1 unknown 100',
+        // 2 h down of 90 days less the 2 h behind the down bastion, not 4 h.
+        `app-2 up ${Math.round((1 - (2 * HOUR) / (90 * DAY - 2 * HOUR)) * 100_000) / 1000}`,
+        'app-3 up 100',
+      ]],
+    ]);
+    assert.equal(page.overall, 'operational', 'an unknown host is not a down one');
+    const app2 = page.sections[0]?.subjects[1];
+    assert.equal(app2?.daily[88], 90.91, 'yesterday: 2 h down of the 22 h counted');
+    const app1 = page.sections[0]?.subjects[0];
+    assert.equal(app1?.daily[89], 100, 'today: the 11 h before the bastion went down');
+    const html = (await web.server.inject({ url: '/status' })).payload;
+    assert.match(html, /<span class="name">app-1<\/span><span class="pct">100 %<\/span><span class="state state-unknown">Unknown<\/span>/);
+    for (const body of [res.payload, html]) assert.ok(!body.includes('jump-'), 'nothing of the bastions, which the page does not show');
+  });
+});
