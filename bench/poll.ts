@@ -46,11 +46,11 @@ const { values } = parseArgs({
      */
     'vigil-from': { type: 'string' },
     /**
-     * With --vigil-from: the two workers at once instead of in turn, each on half the hosts with
-     * half the polls in flight (the halves swapped every round), so that both see the same load
-     * of the machine: on a shared machine whose speed drifts between rounds, this compares their
-     * CPU a poll to a few percent where rounds in turn differ by a quarter. Host CPU is then the
-     * two workers' together.
+     * The worker and the bare loop (or, with --vigil-from, the two workers) at once instead of in
+     * turn, each on half the hosts with half the polls in flight (the halves swapped every round),
+     * so that both see the same load of the machine: on a shared machine whose speed drifts
+     * between rounds, this compares their CPU a poll to a few percent where rounds in turn differ
+     * by a quarter. Host CPU and TCP segments are then the two clients' together.
      */
     'side-by-side': { type: 'boolean', default: false },
     /** Add the bench-only scripts of poll-script-variants.ts to the per-script runs. */
@@ -125,13 +125,15 @@ async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Me
       ? [{ mode: 'bare', padding: 'stock' }, { mode: 'bare', padding: 'pooled' }, { mode: 'vigil', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }]
       : [{ mode: 'bare', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }];
     const other = values['vigil-from'];
-    if (other !== undefined && values['side-by-side'] === true) {
-      runs.push(await measure({ ...clients[0], mode: 'bare', targets, inFlight, warmupSec, measureSec }, hostPids));
+    if (values['side-by-side'] === true) {
+      // Against another checkout, the bare loop alone first, for the table's ratios; else the bare loop is the other half.
+      if (other !== undefined) runs.push(await measure({ mode: 'bare', padding: 'stock', targets, inFlight, warmupSec, measureSec }, hostPids));
       const halves = [targets.slice(0, targets.length / 2), targets.slice(targets.length / 2)];
       const [mine, theirs] = round % 2 === 0 ? halves : [...halves].reverse();
+      const beside: Pick<PollClientConfig, 'mode' | 'padding' | 'checkout'> = other !== undefined ? { mode: 'vigil', checkout: other } : { mode: 'bare', padding: 'stock' };
       runs.push(...await Promise.all([
         measure({ mode: 'vigil', padding: 'pooled', targets: mine ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
-        measure({ mode: 'vigil', checkout: other, targets: theirs ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
+        measure({ ...beside, targets: theirs ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
       ]));
       continue;
     }
