@@ -167,6 +167,8 @@ function runClient(config: PollClientConfig, hostPids: number[]): Promise<Measur
     const nodeArgs: string[] = [];
     // VIGIL_BENCH_NODE_FLAGS: V8/Node flags for both clients alike (heap sizes, say), space-separated.
     nodeArgs.push(...(process.env.VIGIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
+    // VIGIL_BENCH_FROM_NODE_FLAGS: more flags for the --vigil-from worker alone (a V8 flag tried side by side on the same code, say).
+    if (config.checkout !== undefined) nodeArgs.push(...(process.env.VIGIL_BENCH_FROM_NODE_FLAGS ?? '').split(' ').filter(Boolean));
     const client = config.checkout === undefined ? new URL('./poll-client.ts', import.meta.url).pathname : join(config.checkout, 'bench', 'poll-client.ts');
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', client, configFile], {
       ...(config.checkout !== undefined && { cwd: config.checkout }),
