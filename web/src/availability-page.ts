@@ -1,7 +1,7 @@
 // <vigil-availability-page>: how much of a period (the last 24 hours to 90 days) each host was up,
 // as Uptime Kuma's and Zabbix's SLA reports show it: lowest availability first, with down time,
-// outages, the longest one, time in maintenance (not counted), who is down now, and under a host
-// its service checks that failed. Optionally one inventory group; the table downloads as CSV.
+// outages, the longest one, time in maintenance and behind a down SSH bastion (neither counted),
+// who is down now, and under a host its service checks that failed. Optionally one inventory group; the table downloads as CSV.
 // Host names, groups and check ids come from the inventory: rendered as text, never as markup.
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -217,7 +217,7 @@ export class VigilAvailabilityPage extends LitElement {
         availability <strong data-stat="availability">${formatAvailability(fleet.availabilityPct)}</strong> ·
         <strong data-stat="down-now" class=${fleet.downNow > 0 ? 'low' : ''}>${fleet.downNow}</strong> down now ·
         <strong data-stat="below-target" class=${fleet.belowTarget > 0 ? 'low' : ''}>${fleet.belowTarget}</strong> below target
-        <br /><span class="muted">${formatDateTime(report.from)} – ${formatDateTime(report.to)}; time in maintenance is not counted.${this.loading ? ' Loading…' : ''}</span>
+        <br /><span class="muted">${formatDateTime(report.from)} – ${formatDateTime(report.to)}; time in maintenance, and behind a down SSH bastion, is not counted.${this.loading ? ' Loading…' : ''}</span>
       </p>
       ${report.hosts.length === 0
         ? html`<p class="muted">No hosts in this period${this.group === '' ? '' : ' and group'}.</p>`
@@ -232,6 +232,7 @@ export class VigilAvailabilityPage extends LitElement {
                   <th scope="col" class="num">Outages</th>
                   <th scope="col" class="num">Longest outage</th>
                   <th scope="col" class="num">In maintenance</th>
+                  <th scope="col" class="num" title="Behind a down SSH bastion: its state could not be known, so not counted">Not watched</th>
                   <th scope="col" class="num" title="vigil_availability_target, and the down time it still allows in the period">Target</th>
                 </tr>
               </thead>
@@ -274,7 +275,8 @@ export class VigilAvailabilityPage extends LitElement {
       <td class="num down-time">${f.downSeconds > 0 ? formatDuration(f.downSeconds) : '—'}</td>
       <td class="num outages">${f.outages}</td>
       <td class="num longest">${f.longestOutageSeconds > 0 ? formatDuration(f.longestOutageSeconds) : '—'}</td>
-      <td class="num maintenance">${f.maintenanceSeconds > 0 ? formatDuration(f.maintenanceSeconds) : '—'}</td>`;
+      <td class="num maintenance">${f.maintenanceSeconds > 0 ? formatDuration(f.maintenanceSeconds) : '—'}</td>
+      <td class="num unmonitored">${f.unmonitoredSeconds > 0 ? formatDuration(f.unmonitoredSeconds) : '—'}</td>`;
   }
 
   private choosePeriod(id: string): void {
@@ -350,6 +352,8 @@ export class VigilAvailabilityPage extends LitElement {
 const CSV_COLUMNS = [
   'host', 'check', 'groups', 'removed', 'availability_pct', 'down_seconds', 'outages', 'longest_outage_seconds',
   'maintenance_seconds', 'counted_seconds', 'down_now', 'target_pct', 'target_met', 'budget_left_seconds',
+  // Last, after the columns the CSV had before it, so that readers by position keep working.
+  'unmonitored_seconds',
 ];
 
 /** One line per host and one per check under it (the check column set), as the table shows them. */
@@ -362,8 +366,8 @@ export function availabilityCsv(report: ApiAvailabilityReport): string {
   for (const host of report.hosts) {
     const own = [csvTextCell(host.host), '', csvTextCell(host.groups.join(' ')), String(host.removed)];
     const target = [host.targetPct, host.targetMet, host.budgetLeftSeconds].map((value) => (value === null ? '' : String(value)));
-    lines.push([...own, ...figures(host), ...target].join(','));
-    for (const check of host.checks) lines.push([csvTextCell(host.host), csvTextCell(check.id), ...own.slice(2), ...figures(check), '', '', ''].join(','));
+    lines.push([...own, ...figures(host), ...target, String(host.unmonitoredSeconds)].join(','));
+    for (const check of host.checks) lines.push([csvTextCell(host.host), csvTextCell(check.id), ...own.slice(2), ...figures(check), '', '', '', String(check.unmonitoredSeconds)].join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
