@@ -44,7 +44,8 @@ void describe('incidents page in Chromium', () => {
   const confirms: string[] = [];
   let confirmAnswer = true;
 
-  const openAs = async (user: TestUser): Promise<Page> => {
+  /** A page logged in as `user` on the incidents page; `refreshMs` shortens how often it reads the lists again (15 s). */
+  const openAs = async (user: TestUser, refreshMs?: number): Promise<Page> => {
     const context = await chrome.browser.newContext({ baseURL: server.info.uri, viewport: { width: 1300, height: 1000 } });
     contexts.push(context);
     const login = await context.request.post('/api/v1/session', { data: { name: user.name, password: user.password } });
@@ -64,6 +65,13 @@ void describe('incidents page in Chromium', () => {
       }
     });
     await page.goto('/#/');
+    if (refreshMs !== undefined) {
+      await page.evaluate((ms) => {
+        const element = customElements.get('vigil-incidents-page') as unknown as { refreshMs: number } | undefined;
+        if (element === undefined) throw new Error('vigil-incidents-page is not defined yet');
+        element.refreshMs = ms;
+      }, refreshMs);
+    }
     await page.locator('vigil-app nav').getByRole('link', { name: 'Incidents', exact: true }).click();
     await page.locator('vigil-incidents-page section[aria-labelledby="open-title"] :is(ul.incidents, p.empty)').waitFor();
     return page;
@@ -243,6 +251,25 @@ void describe('incidents page in Chromium', () => {
     assert.equal(await incidentsPage.getByRole('button').count(), 0);
     assert.equal(await incidentsPage.getByRole('heading', { name: 'Open an incident' }).count(), 0);
     await saveScreenshot(page, 'incidents-viewer');
+    assert.deepEqual(problems, []);
+  });
+
+  void test('an open page shows, without a reload, an incident another operator opens and then deletes', async () => {
+    const page = await openAs(viewer, 300);
+    assert.deepEqual(await titles(page, 'Open'), [HOSTILE]);
+    const other = await chrome.browser.newContext({ baseURL: server.info.uri });
+    contexts.push(other);
+    assert.equal((await other.request.post('/api/v1/session', { data: { name: admin.name, password: admin.password } })).status(), 200);
+    const { csrfToken } = (await (await other.request.get('/api/v1/session')).json()) as { csrfToken: string };
+    const headers = { 'x-csrf-token': csrfToken };
+    const posted = await other.request.post('/api/v1/incidents', { headers, data: { title: 'Payments delayed', impact: 'major', message: 'Card payments take minutes.' } });
+    assert.equal(posted.status(), 201, await posted.text());
+    const { id } = ((await posted.json()) as { incident: { id: number } }).incident;
+    await waitFor('the new incident on the open page', 10_000, async () => (JSON.stringify(await titles(page, 'Open')) === JSON.stringify(['Payments delayed', HOSTILE]) ? true : undefined));
+    assert.deepEqual((await timeline(incident(section(page, 'Open'), 'Payments delayed'))).map((u) => u.message), ['Card payments take minutes.']);
+    assert.equal((await other.request.delete(`/api/v1/incidents/${id}`, { headers })).status(), 204);
+    await incident(section(page, 'Open'), 'Payments delayed').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.deepEqual(await titles(page, 'Open'), [HOSTILE]);
     assert.deepEqual(problems, []);
   });
 

@@ -2,8 +2,8 @@
 // then the resolved ones, newest first, each with its impact, its status and its timeline of
 // updates (who posted each). Admins open one, post updates (resolved closes it, any other status
 // reopens it; the impact may change) and delete one posted by mistake; viewers see no such forms
-// (the server refuses them anyway). Titles and messages are what operators typed: rendered as
-// text, never as markup; a message keeps its line breaks.
+// (the server refuses them anyway). The lists are read again every 15 s while shown. Titles and
+// messages are what operators typed: rendered as text, never as markup; a message keeps its line breaks.
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { errorMessage } from './api-client.ts';
@@ -48,8 +48,15 @@ export class IncidentsPage extends LitElement {
   /** The write under way: 'open', or 'update:ID' / 'delete:ID'. */
   declare busy: string | null;
 
+  /**
+   * How often the lists are read again while the page is shown in a visible tab, so that what
+   * another operator (or `vigil incident`) posts shows up without a reload; tests shorten it.
+   */
+  static refreshMs = 15_000;
+
   /** Bumped per load: an answer older than the latest asked for is dropped. */
   private generation = 0;
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
     super();
@@ -222,6 +229,16 @@ export class IncidentsPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    // Forms are read only when sent, and the lists are keyed by incident: a refresh keeps what is being typed.
+    this.refreshTimer = setInterval(() => {
+      if (!document.hidden) void this.load();
+    }, IncidentsPage.refreshMs);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
   }
 
   override render() {
