@@ -1,8 +1,7 @@
 // Availability per UTC day, for the status page's bars: each of the last `days` days (today so far
 // the last) as computeAvailability figures it, null for a day the subject did not exist or could
-// not be watched at all. The
-// counted and down spans are worked out once for the whole range and then spread over the days:
-// one computeAvailability a day took a 3,334-host page 0.5 s.
+// not be watched at all. The counted and down spans are worked out once for the whole range and
+// then spread over the days: one computeAvailability a day took a 3,334-host page 0.5 s.
 import { intersectSpans, mergeSpans, subtractSpans, type OutageSpan } from './compute-availability.ts';
 
 const DAY_MS = 86_400_000;

@@ -36,7 +36,7 @@ export interface ApiStatusPage {
   title: string;
   /** When it was built, ISO 8601. */
   at: string;
-  /** operational: nothing down; degraded: something down; outage: everything down. A host whose state is unknown counts as neither. */
+  /** operational: nothing down; degraded: something down; outage: everything down; of the subjects whose state is known. */
   overall: 'operational' | 'degraded' | 'outage';
   /** YYYY-MM-DD (UTC), oldest first; the last is today so far. */
   days: string[];
@@ -97,7 +97,8 @@ export async function buildStatusPage(groups: readonly StatusGroupInputs[], ctx:
     if (days.length === 0) days = daily.map((d) => d.day);
     const unknownNow = unmonitored.some((e) => e.endedAt === null);
     const state: SubjectState = whole.down ? 'down' : facts.now ? 'maintenance' : unknownNow ? 'unknown' : 'up';
-    total++;
+    // The overall state is of what can be seen: a host behind a down bastion is left out of it.
+    if (state !== 'unknown') total++;
     if (state === 'down') down++;
     return { name, kind, host: host.statusName ?? host.name, state, availabilityPct: toPercent(whole.ratio, 3), daily: daily.map((d) => toPercent(d.ratio, 2)) };
   };
