@@ -12,6 +12,8 @@ const OVERALL_TEXT: Record<ApiStatusPage['overall'], string> = {
 };
 
 const STATE_TEXT: Record<ApiStatusSubject['state'], string> = { up: 'Up', down: 'Down', maintenance: 'Maintenance', unknown: 'Unknown' };
+/** What a visitor may wonder at; nothing of how the host is reached (a bastion's name stays internal). */
+const STATE_HINT: Partial<Record<ApiStatusSubject['state'], string>> = { unknown: 'Cannot be checked right now; this time is not counted.' };
 
 
 function pctText(pct: number | null): string {
@@ -30,9 +32,10 @@ function renderSubject(subject: ApiStatusSubject, days: readonly string[]): stri
   const bars = subject.daily
     .map((pct, i) => `<span class="bar bar-${barLevel(pct)}" title="${escapeHtml(`${days[i] ?? ''}: ${pctText(pct)}`)}"></span>`)
     .join('');
+  const hint = STATE_HINT[subject.state];
   const label = subject.kind === 'check' ? `<span class="of-host">${escapeHtml(subject.host)} ·</span> ${escapeHtml(subject.name)}` : escapeHtml(subject.name);
   return `<li class="subject ${subject.kind}">
-<div class="line"><span class="name">${label}</span><span class="pct">${escapeHtml(pctText(subject.availabilityPct))}</span><span class="state state-${subject.state}">${STATE_TEXT[subject.state]}</span></div>
+<div class="line"><span class="name">${label}</span><span class="pct">${escapeHtml(pctText(subject.availabilityPct))}</span><span class="state state-${subject.state}"${hint === undefined ? '' : ` title="${escapeHtml(hint)}"`}>${STATE_TEXT[subject.state]}</span></div>
 <div class="bars" aria-label="${escapeHtml(`availability per day, ${days[0] ?? ''} to ${days[days.length - 1] ?? ''}`)}">${bars}</div>
 </li>`;
 }
