@@ -53,11 +53,9 @@ export function computeAvailability(
   const end = Math.min(period.to, period.now, period.until ?? Infinity);
   const existed: Span[] = end > start ? [[start, end]] : [];
   const outsideMaintenance = subtractSpans(existed, maintenance);
-  const counted = unmonitored.length === 0
-    ? outsideMaintenance
-    : subtractSpans(outsideMaintenance, mergeSpans(unmonitored.map((o): Span => [o.startedAt, o.endedAt ?? period.now])));
+  const counted = subtractSpans(outsideMaintenance, outageSpans(unmonitored, period.now));
   const countedMs = totalMs(counted);
-  const merged = mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? period.now]));
+  const merged = outageSpans(outages, period.now);
   let downMs = 0;
   let count = 0;
   let longestOutageMs = 0;
@@ -78,6 +76,11 @@ export function computeAvailability(
     ratio: countedMs > 0 ? 1 - downMs / countedMs : null,
     down: period.until === null && outages.some((o) => o.endedAt === null),
   };
+}
+
+/** Outages (or unmonitored times) as sorted spans, overlapping ones joined; an open one ends at `now`. */
+export function outageSpans(outages: readonly OutageSpan[], now: number): Span[] {
+  return mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? now]));
 }
 
 /** Sorted, overlapping and touching spans joined; empty ones dropped. */

@@ -2,7 +2,7 @@
 // the last) as computeAvailability figures it, null for a day the subject did not exist or could
 // not be watched at all. The counted and down spans are worked out once for the whole range and
 // then spread over the days: one computeAvailability a day took a 3,334-host page 0.5 s.
-import { intersectSpans, mergeSpans, subtractSpans, type OutageSpan } from './compute-availability.ts';
+import { intersectSpans, outageSpans, subtractSpans, type OutageSpan } from './compute-availability.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,12 +23,10 @@ export function dailyAvailability(
   const first = Math.floor(life.now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
   const from = Math.max(first, life.since);
   const to = Math.min(life.now, life.until ?? Infinity);
+  // As computeAvailability: time in maintenance, and time the subject could not be watched, left out.
   const outsideMaintenance = to > from ? subtractSpans([[from, to]], maintenance) : [];
-  // As computeAvailability: time the subject could not be watched is left out, like maintenance.
-  const counted = unmonitored.length === 0
-    ? outsideMaintenance
-    : subtractSpans(outsideMaintenance, mergeSpans(unmonitored.map((o): Span => [o.startedAt, o.endedAt ?? life.now])));
-  const down = intersectSpans(mergeSpans(outages.map((o): Span => [o.startedAt, o.endedAt ?? life.now])), counted);
+  const counted = subtractSpans(outsideMaintenance, outageSpans(unmonitored, life.now));
+  const down = intersectSpans(outageSpans(outages, life.now), counted);
   const countedByDay = spreadOverDays(counted, first, days);
   const downByDay = spreadOverDays(down, first, days);
   return countedByDay.map((countedMs, i) => {
