@@ -126,14 +126,16 @@ async function runClients(targets: HostTarget[], hostPids: number[]): Promise<Me
       : [{ mode: 'bare', padding: 'stock' }, { mode: 'vigil', padding: 'pooled' }];
     const other = values['vigil-from'];
     if (values['side-by-side'] === true) {
+      if (values['compare-padding'] === true) throw new Error('--side-by-side runs two clients at once: it cannot also --compare-padding');
       // Against another checkout, the bare loop alone first, for the table's ratios; else the bare loop is the other half.
       if (other !== undefined) runs.push(await measure({ mode: 'bare', padding: 'stock', targets, inFlight, warmupSec, measureSec }, hostPids));
-      const halves = [targets.slice(0, targets.length / 2), targets.slice(targets.length / 2)];
+      const half = Math.floor(targets.length / 2);
+      const halves = [targets.slice(0, half), targets.slice(half)];
       const [mine, theirs] = round % 2 === 0 ? halves : [...halves].reverse();
       const beside: Pick<PollClientConfig, 'mode' | 'padding' | 'checkout'> = other !== undefined ? { mode: 'vigil', checkout: other } : { mode: 'bare', padding: 'stock' };
       runs.push(...await Promise.all([
-        measure({ mode: 'vigil', padding: 'pooled', targets: mine ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
-        measure({ ...beside, targets: theirs ?? [], inFlight: inFlight / 2, warmupSec, measureSec }, hostPids),
+        measure({ mode: 'vigil', padding: 'pooled', targets: mine ?? [], inFlight: Math.ceil(inFlight / 2), warmupSec, measureSec }, hostPids),
+        measure({ ...beside, targets: theirs ?? [], inFlight: Math.ceil(inFlight / 2), warmupSec, measureSec }, hostPids),
       ]));
       continue;
     }
