@@ -49,7 +49,7 @@ const { values } = parseArgs({
      * The worker and the bare loop (or, with --vigil-from, the two workers) at once instead of in
      * turn, each on half the hosts with half the polls in flight (the halves swapped every round),
      * so that both see the same load of the machine: on a shared machine whose speed drifts
-     * between rounds, this compares their CPU a poll to a few percent where rounds in turn differ
+     * between rounds, this compares their CPU a poll to about 6% a round (the same code against itself, BENCHMARKS.md) where rounds in turn differ
      * by a quarter. Host CPU and TCP segments are then the two clients' together.
      */
     'side-by-side': { type: 'boolean', default: false },
