@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatInventoryList } from '../lib/inventory/inventory-output.ts';
-import { readInventorySync } from '../lib/inventory/read-inventory.ts';
+import { readInventory } from '../lib/inventory/read-inventory.ts';
 
 const RUNS = 7;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-inventory-'));
@@ -47,11 +47,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function time(run: () => void, runs: number): number {
+async function time(run: () => unknown, runs: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    run();
+    await run();
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return median(samples);
@@ -66,15 +66,15 @@ const source = generate();
 try {
   let hosts = 0;
   // Warm up the JIT once, as a long-running scheduler would be.
-  hosts = readInventorySync(source).hosts.length;
-  const baseline = time(() => {
+  hosts = (await readInventory(source)).hosts.length;
+  const baseline = await time(() => {
     for (const file of allFiles(dir)) readFileSync(file, 'utf8').split('\n');
   }, RUNS);
-  const vigil = time(() => {
-    hosts = readInventorySync(source).hosts.length;
+  const vigil = await time(async () => {
+    hosts = (await readInventory(source)).hosts.length;
   }, RUNS);
-  const vigilList = time(() => {
-    formatInventoryList(readInventorySync(source));
+  const vigilList = await time(async () => {
+    formatInventoryList(await readInventory(source));
   }, 3);
 
   let ansible: number | null = null;
@@ -84,7 +84,7 @@ try {
     mkdirSync(home);
     writeFileSync(join(home, 'ansible.cfg'), '');
     const env = { PATH: '/usr/bin:/bin', HOME: home, ANSIBLE_HOME: join(home, '.ansible'), ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True' };
-    ansible = time(() => {
+    ansible = await time(() => {
       execFileSync(ansibleInventory, ['-i', source, '--list'], { env, cwd: home, maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'ignore', 'inherit'] });
     }, 1);
   }

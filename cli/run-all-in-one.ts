@@ -92,6 +92,8 @@ export async function runAllInOne(config: VigilConfig, log: Logger, tell: (text:
       log: log.child({ service: 'scheduler' }),
       inventoryPath: config.inventory,
       vaultPasswordFile: config.vaultPasswordFile,
+      scriptRefreshMs: config.inventoryScriptRefreshSec * 1000,
+      scriptTimeoutMs: config.inventoryScriptTimeoutSec * 1000,
     });
     steps.unshift({ name: 'scheduler', run: () => scheduler.stop() });
     // Last before the database closes: a role stopped on purpose leaves no stale row.

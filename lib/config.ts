@@ -33,6 +33,10 @@ export interface VigilConfig {
   smtpUrl: string | null;
   /** Sender address of alert mail. */
   mailFrom: string;
+  /** VIGIL_INVENTORY_SCRIPT_REFRESH: seconds between reads of an inventory that has scripts. */
+  inventoryScriptRefreshSec: number;
+  /** VIGIL_INVENTORY_SCRIPT_TIMEOUT: seconds an inventory script may run. */
+  inventoryScriptTimeoutSec: number;
   /** VIGIL_VAULT_PASSWORD_FILE: decrypts vaulted inventory values. */
   vaultPasswordFile: string | null;
   /** known_hosts file Vigil reads and pins new host keys to (accept-new). */
@@ -67,6 +71,8 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_AMQP_PREFIX', 'Prefix of exchange and queue names (default vigil).'],
   ['VIGIL_DATA_DIR', 'Where `vigil up` keeps its embedded database (default ./data).'],
   ['VIGIL_INVENTORY', 'Ansible inventory file (default inventory/hosts).'],
+  ['VIGIL_INVENTORY_SCRIPT_REFRESH', 'Seconds between reads of an inventory that has inventory scripts, whose hosts change without an edit (default 300).'],
+  ['VIGIL_INVENTORY_SCRIPT_TIMEOUT', 'Seconds an inventory script may run (each --list and --host call) before it is stopped and the read fails (default 60).'],
   ['VIGIL_HTTP_HOST', 'Address the web server listens on (default 127.0.0.1).'],
   ['VIGIL_HTTP_PORT', 'Port of the web server (default 8080).'],
   ['VIGIL_DOWN_AFTER', 'Consecutive failed polls before a host is down (default 3).'],
@@ -141,6 +147,8 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     amqpPacking: readPackOptions(env, problems),
     dataDir: path.resolve(text('VIGIL_DATA_DIR') ?? './data'),
     inventory: path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'),
+    inventoryScriptRefreshSec: integer('VIGIL_INVENTORY_SCRIPT_REFRESH', 300, 10, 86400),
+    inventoryScriptTimeoutSec: integer('VIGIL_INVENTORY_SCRIPT_TIMEOUT', 60, 1, 3600),
     httpHost: text('VIGIL_HTTP_HOST') ?? '127.0.0.1',
     httpPort: integer('VIGIL_HTTP_PORT', 8080, 0, 65535),
     downAfter: integer('VIGIL_DOWN_AFTER', 3, 1, 1000),

@@ -36,6 +36,8 @@ export interface Inventory {
   groups: InventoryGroup[];
   /** Every host in the order Ansible first saw it. */
   hosts: InventoryHost[];
+  /** The sources that were inventory scripts, run to read them: their hosts change without an edit. */
+  scripts: string[];
 }
 
 export class InventoryError extends Error {

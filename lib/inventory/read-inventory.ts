@@ -1,5 +1,5 @@
-// The one way Vigil reads an Ansible inventory: a file (INI or YAML, told apart as Ansible's
-// plugin chain does), a directory of them (sorted, with Ansible's ignore rules), or a
+// The one way Vigil reads an Ansible inventory: a file (an inventory script, INI or YAML, told
+// apart as Ansible's plugin chain does), a directory of them (sorted, with Ansible's ignore rules), or a
 // comma-separated host list; then group_vars/ and host_vars/ beside each source, and every
 // host's variables merged in the order of Ansible's VariableManager:
 //   all's vars < other groups' vars (by depth, priority, name) < group_vars/all
@@ -20,12 +20,23 @@ import { readVarsFor, VarsFilesCache } from './vars-files.ts';
 import { DataMapping, decryptFileIfVaulted, loadYamlOrJson } from './yaml-data-loader.ts';
 import type { LoadOptions } from './yaml-data-loader.ts';
 import { NotYamlInventoryError, parseYamlInventory } from './yaml-inventory-reader.ts';
+import { DEFAULT_SCRIPT_TIMEOUT_MS, hasShebang, isInventoryScript, readScriptInventory, ScriptInventoryError } from './script-inventory-reader.ts';
 
 export interface ReadInventoryOptions {
   /** Decrypts `!vault` values and vault-encrypted files; without it they stay encrypted. */
   vaultPassword?: string | undefined;
   /** Where Ansible's warnings go (entries skipped in a YAML inventory); default: dropped. */
   warn?: (message: string) => void;
+  /** How long an inventory script may run (each --list and --host call); default 60 s. */
+  scriptTimeoutMs?: number | undefined;
+}
+
+interface ReadContext {
+  load: LoadOptions;
+  warn: (message: string) => void;
+  scriptTimeoutMs: number;
+  /** The sources read by running them, in the order they were run. */
+  scripts: string[];
 }
 
 /** Variables ansible-inventory never shows: Ansible's own (magic) variables overwrite them. */
@@ -41,22 +52,22 @@ const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(?:\.pyc|\.pyo|\.sw
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export async function readInventory(source: string | readonly string[], options: ReadInventoryOptions = {}): Promise<Inventory> {
-  return readInventorySync(source, options);
-}
-
-export function readInventorySync(source: string | readonly string[], options: ReadInventoryOptions = {}): Inventory {
   const given = typeof source === 'string' ? [source] : [...source];
   const sources = given.map((path) => (path.includes(',') && !existsSync(path) ? path : absolutePath(path)));
   const inventory = new InventoryData();
-  const load: LoadOptions = { vaultPassword: options.vaultPassword };
-  const warn = options.warn ?? (() => {});
+  const context: ReadContext = {
+    load: { vaultPassword: options.vaultPassword },
+    warn: options.warn ?? (() => {}),
+    scriptTimeoutMs: options.scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
+    scripts: [],
+  };
 
   for (const path of sources) {
     if (path.includes(',') && !existsSync(path)) parseHostList(path, inventory);
-    else parseSource(path, inventory, load, warn);
+    else await parseSource(path, inventory, context);
   }
   inventory.reconcile();
-  return mergeInventory(inventory, sources, load, given[0] ?? '');
+  return { ...mergeInventory(inventory, sources, context.load, given[0] ?? ''), scripts: context.scripts };
 }
 
 /** Ansible's unfrackpath(follow=False): ~ and $VARS expanded, made absolute and normalised. */
@@ -75,7 +86,7 @@ function parseHostList(list: string, inventory: InventoryData): void {
   }
 }
 
-function parseSource(path: string, inventory: InventoryData, load: LoadOptions, warn: (message: string) => void): void {
+async function parseSource(path: string, inventory: InventoryData, context: ReadContext): Promise<void> {
   let stats;
   try {
     stats = statSync(path);
@@ -86,24 +97,42 @@ function parseSource(path: string, inventory: InventoryData, load: LoadOptions, 
     const entries = readdirSync(path).sort(comparePythonStrings);
     for (const entry of entries) {
       if (IGNORED.test(entry)) continue;
-      parseSource(`${path}/${entry}`, inventory, load, warn);
+      await parseSource(`${path}/${entry}`, inventory, context);
     }
     return;
   }
-  parseFile(path, inventory, load, warn);
+  await parseFile(path, inventory, context);
 }
 
-/** Tries the plugins Ansible enables by default, in its order: (script,) auto, yaml, ini. */
-function parseFile(path: string, inventory: InventoryData, load: LoadOptions, warn: (message: string) => void): void {
+/** Tries the plugins Ansible enables by default, in its order: script, auto, yaml, ini. */
+async function parseFile(path: string, inventory: InventoryData, context: ReadContext): Promise<void> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     throw new InventoryError(path, null, `cannot read inventory: ${(err as Error).message}`);
   }
-  if (bytes.subarray(0, 2).toString('latin1') === '#!') {
-    throw new InventoryError(path, 1, 'inventory scripts are not supported: Vigil reads INI and YAML inventories only');
+  if (!isInventoryScript(path, bytes)) return parseStaticFile(path, bytes, inventory, context.load, context.warn);
+  try {
+    await readScriptInventory(path, bytes, inventory, { load: context.load, timeoutMs: context.scriptTimeoutMs });
+    context.scripts.push(path);
+    return;
+  } catch (err) {
+    if (!(err instanceof ScriptInventoryError)) throw err;
+    // As in Ansible, a file the script plugin fails on is tried as YAML and INI: an INI file
+    // with the executable bit set is still an INI file. When they fail too, a script that was
+    // meant as one (it ran, or it starts with #!) is what the error is about.
+    try {
+      parseStaticFile(path, bytes, inventory, context.load, context.warn);
+    } catch (staticErr) {
+      if (staticErr instanceof InventoryError && (err.ran || hasShebang(bytes))) throw err;
+      throw staticErr;
+    }
   }
+}
+
+/** The auto, yaml and ini plugins, in Ansible's order. */
+function parseStaticFile(path: string, bytes: Buffer, inventory: InventoryData, load: LoadOptions, warn: (message: string) => void): void {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -160,7 +189,7 @@ function parseFile(path: string, inventory: InventoryData, load: LoadOptions, wa
   throw meantAsYaml && yamlFailure ? yamlFailure : iniFailure;
 }
 
-function mergeInventory(inventory: InventoryData, sources: string[], load: LoadOptions, source: string): Inventory {
+function mergeInventory(inventory: InventoryData, sources: string[], load: LoadOptions, source: string): Omit<Inventory, 'scripts'> {
   const baseDirs = sources
     .filter((path) => !(path.includes(',') && !existsSync(path)))
     .map((path) => (statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path)));

@@ -114,8 +114,10 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
 export interface LoadHostTargetsOptions {
   /** Decrypts vaulted values and files; without it a vaulted connection variable is an error. */
   vaultPassword?: string | undefined;
+  /** How long each run of an inventory script may take; default readInventory's. */
+  scriptTimeoutMs?: number | undefined;
   /** Reads the inventory; default readInventory (tests give their own). */
-  read?: (path: string, options: { vaultPassword?: string | undefined }) => Promise<Inventory>;
+  read?: (path: string, options: { vaultPassword?: string | undefined; scriptTimeoutMs?: number | undefined }) => Promise<Inventory>;
 }
 
 /**
@@ -125,7 +127,7 @@ export interface LoadHostTargetsOptions {
  */
 export async function loadHostTargets(path: string, options: LoadHostTargetsOptions = {}): Promise<HostTarget[]> {
   const read = options.read ?? readInventory;
-  const inventory = await read(path, { vaultPassword: options.vaultPassword });
+  const inventory = await read(path, { vaultPassword: options.vaultPassword, scriptTimeoutMs: options.scriptTimeoutMs });
   const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
   const hostOptions: HostTargetOptions = {
     inventoryDir: resolve(isDirectory ? path : dirname(path)),

@@ -21,7 +21,7 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
   const databaseUrl = required(config.databaseUrl, 'VIGIL_DATABASE_URL');
   // A broken inventory fails the start at once, on the active and the standby alike.
   const vaultPassword = config.vaultPasswordFile ? await readVaultPasswordFile(config.vaultPasswordFile) : undefined;
-  await loadHostTargets(config.inventory, vaultPassword === undefined ? {} : { vaultPassword });
+  await loadHostTargets(config.inventory, { vaultPassword, scriptTimeoutMs: config.inventoryScriptTimeoutSec * 1000 });
   const database = await openDatabase({ url: databaseUrl, log });
   await migrateToLatest(database.db);
   const bus = await connectAmqpBus({ url: required(config.amqpUrl, 'VIGIL_AMQP_URL'), prefix: config.amqpPrefix, packing: config.amqpPacking, log });
@@ -54,7 +54,10 @@ export async function runScheduler(config: VigilConfig, log: Logger): Promise<Sh
     // The inventory may have broken since start: keep the lock and retry, as a standby could do no better.
     while (!lost && !abort.signal.aborted) {
       try {
-        return await startInventoryScheduler({ bus, db: database.db, log, inventoryPath: config.inventory, vaultPasswordFile: config.vaultPasswordFile });
+        return await startInventoryScheduler({
+          bus, db: database.db, log, inventoryPath: config.inventory, vaultPasswordFile: config.vaultPasswordFile,
+          scriptRefreshMs: config.inventoryScriptRefreshSec * 1000, scriptTimeoutMs: config.inventoryScriptTimeoutSec * 1000,
+        });
       } catch (error) {
         log.error('cannot start scheduling; retrying', { error });
         await new Promise((resolve) => setTimeout(resolve, LEADER_CHECK_MS));

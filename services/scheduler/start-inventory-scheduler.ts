@@ -4,6 +4,8 @@
 // reload keeps the last good hosts polled; what went wrong (file, line, message, never a
 // variable's value) is logged and recorded for the API and the dashboard's banner. A good
 // reload also stores a snapshot of the inventory, secrets masked, for the inventory page.
+// An inventory script's hosts change without any edit (a cloud's instances come and go), so
+// while the inventory has scripts it is read again every scriptRefreshMs as well.
 import path from 'node:path';
 import type { MessageBus } from '../../lib/bus/message-bus.ts';
 import type { VigilDb } from '../../lib/db/database.ts';
@@ -15,6 +17,7 @@ import type { Inventory } from '../../lib/inventory/inventory.ts';
 import { buildInventorySnapshot } from '../../lib/inventory/inventory-snapshot.ts';
 import { describeReloadFailure, diffHostTargets, toRedactedInventoryError } from '../../lib/inventory/inventory-reloader.ts';
 import { readInventory } from '../../lib/inventory/read-inventory.ts';
+import type { ReadInventoryOptions } from '../../lib/inventory/read-inventory.ts';
 import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 import { watchInventory } from '../../lib/inventory/watch-inventory.ts';
@@ -47,6 +50,10 @@ export interface InventorySchedulerOptions {
   livePollsEveryMs?: number;
   /** The first wait before storing the hosts again when the database refused them; it doubles up to a minute. Default 1000 ms. */
   hostsRetryMs?: number;
+  /** While the last good inventory had scripts, how long after a load it is read again; default 5 min. */
+  scriptRefreshMs?: number;
+  /** How long each run of an inventory script may take; default 60 s. */
+  scriptTimeoutMs?: number;
 }
 
 export async function startInventoryScheduler(options: InventorySchedulerOptions): Promise<CountingScheduler> {
@@ -54,16 +61,25 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
   const source = path.resolve(options.inventoryPath);
   // The inventory each good load was read from, keyed by the targets the scheduler hands back.
   const readFrom = new WeakMap<HostTarget[], Inventory>();
+  const scriptRefreshMs = options.scriptRefreshMs ?? 300_000;
+  // The inventory scripts of the last good load: while there are any, the inventory is read again.
+  let scripts: string[] = [];
   const load =
     options.loadTargets ??
     (async () => {
       const file = options.vaultPasswordFile;
       const vaultPassword = file ? await readVaultPasswordFile(file) : undefined;
       let inventory: Inventory | undefined;
-      const read = async (inventoryPath: string, readOptions: { vaultPassword?: string | undefined }): Promise<Inventory> =>
+      const read = async (inventoryPath: string, readOptions: ReadInventoryOptions): Promise<Inventory> =>
         (inventory = await readInventory(inventoryPath, readOptions));
-      const targets = await loadHostTargets(options.inventoryPath, vaultPassword === undefined ? { read } : { vaultPassword, read });
-      if (inventory) readFrom.set(targets, inventory);
+      const targets = await loadHostTargets(options.inventoryPath, { vaultPassword, scriptTimeoutMs: options.scriptTimeoutMs, read });
+      if (inventory) {
+        readFrom.set(targets, inventory);
+        if (inventory.scripts.length > 0 && scripts.length === 0) {
+          log.info('the inventory has scripts: it is read again every few minutes for their changes', { inventory: source, scripts: inventory.scripts, everySeconds: scriptRefreshMs / 1000 });
+        }
+        scripts = inventory.scripts;
+      }
       return targets;
     });
   // The hosts of the last good load, to tell what a reload added, removed or changed.
@@ -117,6 +133,16 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
     await record({ source, ok: true, ...counts });
   };
 
+  // Set once the scheduler has started: the first load runs inside startScheduler.
+  let reloadNow: (() => void) | null = null;
+  let scriptRefresh: NodeJS.Timeout | undefined;
+  // Counted from the end of the last load of any kind, so an edit's reload postpones it.
+  const armScriptRefresh = (): void => {
+    clearTimeout(scriptRefresh);
+    if (stopped || scripts.length === 0) return;
+    scriptRefresh = setTimeout(() => (reloadNow ? reloadNow() : armScriptRefresh()), scriptRefreshMs);
+  };
+
   const loadTargets = async (): Promise<HostTarget[]> => {
     try {
       return await load();
@@ -125,6 +151,8 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       await record({ source, ok: false, hosts: current.length, error: failure });
       // Rethrown redacted: the scheduler logs what it gets.
       throw toRedactedInventoryError(failure, source);
+    } finally {
+      armScriptRefresh();
     }
   };
 
@@ -144,6 +172,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
     },
   });
 
+  reloadNow = () => void scheduler.reload();
   const watcher = options.watch === false ? null : watchInventory(options.inventoryPath, () => void scheduler.reload(), options.watch ?? {});
   const livePolls = followLivePolls({
     db, log, scheduler,
@@ -155,6 +184,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
     stop: async () => {
       stopped = true;
       clearTimeout(hostsRetry);
+      clearTimeout(scriptRefresh);
       watcher?.close();
       await livePolls.stop();
       await scheduler.stop();

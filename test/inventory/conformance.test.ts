@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { formatHostVars, formatInventoryGraph, formatInventoryList } from '../../lib/inventory/inventory-output.ts';
 import { InventoryError } from '../../lib/inventory/inventory.ts';
-import { readInventorySync } from '../../lib/inventory/read-inventory.ts';
+import { readInventory } from '../../lib/inventory/read-inventory.ts';
 import { readVaultPasswordFile } from '../../lib/inventory/vault.ts';
 import { ansibleReferences, assertAnsibleInstalled } from './ansible-inventory-reference.ts';
 import type { AnsibleResult } from './ansible-inventory-reference.ts';
@@ -66,9 +66,9 @@ const UNSORTABLE_KEYS = new Set(['yaml-non-string-var-keys']);
 const listReference = new Map<string, AnsibleResult>();
 const queryReference = new Map<string, AnsibleResult>();
 
-async function readCase(c: ConformanceCase): Promise<ReturnType<typeof readInventorySync>> {
+async function readCase(c: ConformanceCase): ReturnType<typeof readInventory> {
   const vaultPassword = c.passwordFile ? await readVaultPasswordFile(c.passwordFile) : undefined;
-  return readInventorySync(c.source, { vaultPassword });
+  return readInventory(c.source, { vaultPassword });
 }
 
 void describe('inventory conformance with ansible-inventory', () => {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { InventoryError } from '../../lib/inventory/inventory.ts';
 import { EncryptedString, plainVariables } from '../../lib/inventory/python-values.ts';
 import { readInventory } from '../../lib/inventory/read-inventory.ts';
+import { readInventoryError } from './read-inventory-error.ts';
 import { loadHostTargets } from '../../lib/inventory/to-host-target.ts';
 
 const VAULT_CASE = resolve(import.meta.dirname, '../fixtures/inventory-conformance/vault-encrypted-group-vars');
@@ -24,15 +24,6 @@ function tree(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-async function readError(path: string, options = {}): Promise<InventoryError> {
-  return readInventory(path, options).then(
-    () => assert.fail('should not read'),
-    (err: unknown) => {
-      assert.ok(err instanceof InventoryError, `expected an InventoryError, got ${String(err)}`);
-      return err;
-    },
-  );
-}
 
 void describe('readInventory', () => {
   void it('merges group_vars and host_vars over inline variables as Ansible does', async () => {
@@ -50,7 +41,7 @@ void describe('readInventory', () => {
 
   void it('names the file and line of a broken group_vars file', async () => {
     const dir = tree('broken-vars', { hosts: '[web]\nw1\n', 'group_vars/web.yml': 'a: 1\nb: [2\nc: 3\n' });
-    const err = await readError(join(dir, 'hosts'));
+    const err = await readInventoryError(join(dir, 'hosts'));
     assert.equal(err.file, join(dir, 'group_vars/web.yml'));
     assert.equal(typeof err.line, 'number');
     assert.match(err.message, /group_vars\/web\.yml:\d+: invalid YAML/);
@@ -58,18 +49,18 @@ void describe('readInventory', () => {
 
   void it('refuses a directory with one unreadable file rather than reading half of it', async () => {
     const dir = tree('half', { 'inventory/a': '[web]\nw1\n', 'inventory/b': '[db]\nd1 not-a-variable\n' });
-    const err = await readError(join(dir, 'inventory'));
+    const err = await readInventoryError(join(dir, 'inventory'));
     assert.equal(err.file, join(dir, 'inventory/b'));
     assert.equal(err.line, 2);
   });
 
   void it('refuses a path that does not exist', async () => {
-    const err = await readError(join(root, 'nowhere'));
+    const err = await readInventoryError(join(root, 'nowhere'));
     assert.match(err.message, /no such file or directory/);
   });
 
   void it('needs the password for a vault-encrypted file, and decrypts !vault values with it', async () => {
-    const locked = await readError(join(VAULT_CASE, 'hosts'));
+    const locked = await readInventoryError(join(VAULT_CASE, 'hosts'));
     assert.match(locked.message, /vault-encrypted and no vault password was given/);
 
     const inventory = await readInventory(join(VAULT_CASE, 'hosts'), { vaultPassword: VAULT_PASSWORD });
@@ -79,7 +70,7 @@ void describe('readInventory', () => {
   });
 
   void it('names the file of a vault value the password does not open', async () => {
-    const err = await readError(join(VAULT_CASE, 'hosts'), { vaultPassword: 'wrong' });
+    const err = await readInventoryError(join(VAULT_CASE, 'hosts'), { vaultPassword: 'wrong' });
     assert.ok(err.file.startsWith(VAULT_CASE));
   });
 

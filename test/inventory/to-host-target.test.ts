@@ -167,6 +167,7 @@ void describe('loadHostTargets', () => {
     const read = async (path: string): Promise<Inventory> => ({
       source: path,
       sources: [path],
+      scripts: [],
       groups: [],
       hosts: [
         { name: 'a', groups: [], vars: {} },

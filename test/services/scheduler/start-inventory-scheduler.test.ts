@@ -54,10 +54,18 @@ interface Live {
   api(): Promise<InventoryStatus>;
 }
 
-async function startLive(t: TestContext, inventory: string, extraFiles: Record<string, string> = {}, hostsRetryMs?: number): Promise<Live> {
+interface LiveOptions {
+  hostsRetryMs?: number;
+  scriptRefreshMs?: number;
+  /** The inventory file's mode: 0o755 makes it an inventory script. */
+  mode?: number;
+}
+
+async function startLive(t: TestContext, inventory: string, extraFiles: Record<string, string> = {}, liveOptions: LiveOptions = {}): Promise<Live> {
+  const { mode, ...schedulerOptions } = liveOptions;
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-live-'));
   const hostsFile = path.join(dir, 'hosts');
-  await writeFile(hostsFile, inventory);
+  await writeFile(hostsFile, inventory, mode === undefined ? {} : { mode });
   for (const [name, text] of Object.entries(extraFiles)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
@@ -83,7 +91,7 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
   });
   const logs: string[] = [];
   const log = createLogger({}, { level: 'debug', write: (line) => logs.push(line) });
-  const scheduler = await startInventoryScheduler({ bus, db: testDb.db, log, inventoryPath: hostsFile, ...(hostsRetryMs === undefined ? {} : { hostsRetryMs }) });
+  const scheduler = await startInventoryScheduler({ bus, db: testDb.db, log, inventoryPath: hostsFile, ...schedulerOptions });
   const server = await createWebServer({ db: testDb.db, host: '127.0.0.1', port: 0, staticDir: '/nonexistent', log: silentLogger });
   const viewer = await createTestUser(testDb.db, { role: 'viewer' });
   t.after(async () => {
@@ -164,7 +172,7 @@ void describe('startInventoryScheduler with live edits', () => {
   });
 
   void test('hosts the database refused are polled at once, stored again until it takes them, and the reload recorded only then', async (t) => {
-    const live = await startLive(t, TWO_HOSTS, {}, 100);
+    const live = await startLive(t, TWO_HOSTS, {}, { hostsRetryMs: 100 });
     await live.nextJob('web1', 0, 'a job for web1');
     const seen = await live.reloadCount();
     // A real failure of the real database: the table is not there while the edit is applied.
@@ -263,6 +271,39 @@ void describe('startInventoryScheduler with live edits', () => {
     assert.deepEqual([fixed.lastReload?.added, fixed.lastReload?.removed], [1, 0]);
     await live.nextJob('web3', brokenAt, 'web3 polled after the fix');
     assert.equal((await live.api()).lastError, null);
+  });
+
+  void test('an inventory script is run again for the hosts it adds and drops, without any edit; a failing run keeps the last good hosts', async (t) => {
+    // What the script prints lives outside the inventory's directory, so no file watch sees it change.
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'vigil-cloud-'));
+    t.after(() => rm(elsewhere, { recursive: true, force: true }));
+    const answer = path.join(elsewhere, 'instances.json');
+    const instances = (...names: string[]): string =>
+      JSON.stringify({ cloud: names, _meta: { hostvars: Object.fromEntries(names.map((name, i) => [name, { ansible_host: `127.0.0.${21 + i}`, vigil_interval: 1 }])) } });
+    await writeFile(answer, instances('vm-1'));
+    const live = await startLive(t, `#!/bin/sh\ncat ${answer}\n`, {}, { scriptRefreshMs: 300, mode: 0o755 });
+    await live.nextJob('vm-1', 0, 'a job for vm-1');
+    assert.ok(live.logs.some((line) => line.includes('the inventory has scripts')), 'the operator is told it is read again');
+
+    let seen = await live.reloadCount();
+    const grownAt = Date.now();
+    await writeFile(answer, instances('vm-2', 'vm-3'));
+    await live.nextJob('vm-3', grownAt, 'a job for vm-3, new in the script\'s answer');
+    const grown = await live.nextReload(seen, 'the reload record');
+    assert.deepEqual([grown.lastReload?.ok, grown.lastReload?.hosts], [true, 2]);
+    assert.ok((await hostRow(live.db, 'vm-1'))?.removed_at, 'vm-1, gone from the answer, is marked removed');
+
+    // The cloud's API fails: the script exits non-zero, and vm-2 and vm-3 stay polled.
+    seen = await live.reloadCount();
+    await rm(answer);
+    const failed = await live.nextReload(seen, 'the failed reload record');
+    assert.equal(failed.lastError?.ok, false);
+    assert.match(failed.lastError?.error?.message ?? '', /had an execution error: cat: .*instances\.json: No such file or directory/);
+    const failedAt = Date.now();
+    await live.nextJob('vm-3', failedAt, 'vm-3 still polled');
+    // And it recovers on a later run, still without an edit.
+    await writeFile(answer, instances('vm-2', 'vm-3', 'vm-4'));
+    await live.nextJob('vm-4', failedAt, 'vm-4 polled once the script works again');
   });
 
   void test('an atomic save (temp file renamed over the inventory) is applied, and so is the next one', async (t) => {

@@ -1,0 +1,116 @@
+// Inventory scripts beyond what test/inventory/conformance.test.ts compares with Ansible:
+// Vigil's time limit, the errors an operator reads, and which sources were scripts. The
+// scripts are real executables run by readInventory.
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { readInventory } from '../../lib/inventory/read-inventory.ts';
+import { readInventoryError } from './read-inventory-error.ts';
+import { ANSIBLE_INVENTORY, assertAnsibleInstalled } from './ansible-inventory-reference.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'vigil-script-inventory-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let count = 0;
+function script(text: string, mode = 0o755): string {
+  const dir = join(root, `case-${++count}`);
+  mkdirSync(dir);
+  const path = join(dir, 'inventory.sh');
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+  return path;
+}
+
+
+void describe('inventory scripts', () => {
+  void it('stops a script that does not finish within the time limit, naming it', async () => {
+    const path = script('#!/bin/sh\nsleep 30\n');
+    const started = Date.now();
+    const err = await readInventoryError(path, { scriptTimeoutMs: 300 });
+    assert.equal(err.file, path);
+    assert.match(err.message, /inventory\.sh --list did not finish within 0\.3 s and was stopped/);
+    // Killed, not waited for: far less than the script's 30 s.
+    assert.ok(Date.now() - started < 20_000);
+  });
+
+  void it('says what the script wrote on stderr when it fails', async () => {
+    const err = await readInventoryError(script('#!/bin/sh\necho "Traceback: boto3 missing" >&2\necho "cloud: credentials expired" >&2\nexit 1\n'));
+    assert.match(err.message, /had an execution error: Traceback: boto3 missing\ncloud: credentials expired/);
+  });
+
+  void it('asks a script that is not executable to be made so', async () => {
+    const err = await readInventoryError(script('#!/bin/sh\necho \'{"web": ["w1"]}\'\n', 0o644));
+    assert.match(err.message, /problem running .*inventory\.sh --list \(permission denied: is it executable\?\)/);
+  });
+
+  void it('lists the sources that were scripts, and reads a script again for its new hosts', async () => {
+    const dir = join(root, 'mixed');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a-static'), '[db]\nd1\n');
+    const state = join(root, 'mixed-state');
+    writeFileSync(state, 'w1');
+    writeFileSync(join(dir, 'b-cloud'), `#!/bin/sh\nprintf '{"web": ["%s"]}' "$(cat ${state})"\n`);
+    chmodSync(join(dir, 'b-cloud'), 0o755);
+
+    const first = await readInventory(dir);
+    assert.deepEqual(first.scripts, [join(dir, 'b-cloud')]);
+    assert.deepEqual(first.hosts.map((host) => host.name), ['d1', 'w1']);
+
+    writeFileSync(state, 'w2');
+    const second = await readInventory(dir);
+    assert.deepEqual(second.hosts.map((host) => host.name), ['d1', 'w2']);
+  });
+
+  void it('asks --host once for each host of a script without _meta', async () => {
+    const calls = join(root, 'host-calls');
+    writeFileSync(calls, '');
+    const hosts = Array.from({ length: 20 }, (_, i) => `h${i}`);
+    const path = script(
+      `#!/bin/sh\necho "$*" >> ${calls}\nif [ "$1" = --list ]; then echo '{"app": ${JSON.stringify(hosts)}}'; else printf '{"me": "%s"}' "$2"; fi\n`,
+    );
+    const inventory = await readInventory(path);
+    assert.deepEqual(inventory.hosts.map((host) => [host.name, host.vars['me']]), hosts.map((host) => [host, host]));
+    const asked = readFileSync(calls, 'utf8').trim().split('\n');
+    assert.equal(asked.filter((line) => line === '--list').length, 1);
+    assert.deepEqual(asked.filter((line) => line.startsWith('--host')).sort(), hosts.map((host) => `--host ${host}`).sort());
+  });
+
+  void it('reads an inventory plugin\'s hosts through ansible-inventory in a two-line script, as the README suggests', async () => {
+    assertAnsibleInstalled();
+    const dir = join(root, 'plugin');
+    mkdirSync(dir);
+    // ansible.builtin.generator ships with ansible-core and needs no cloud.
+    writeFileSync(join(dir, 'generated.yml'), [
+      'plugin: ansible.builtin.generator',
+      'hosts:',
+      '  name: "{{ app }}-{{ env }}"',
+      '  parents:',
+      '    - name: "{{ env }}"',
+      '      vars: { stage: "{{ env }}" }',
+      'layers:',
+      '  app: [web, api]',
+      '  env: [dev, prod]',
+      '',
+    ].join('\n'));
+    const wrapper = join(dir, 'inventory.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${ANSIBLE_INVENTORY} -i ${join(dir, 'generated.yml')} --export "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const inventory = await readInventory(wrapper);
+    assert.deepEqual(
+      inventory.hosts.map((host) => [host.name, host.groups, host.vars['stage']]),
+      [['web-dev', ['dev'], 'dev'], ['api-dev', ['dev'], 'dev'], ['web-prod', ['prod'], 'prod'], ['api-prod', ['prod'], 'prod']],
+    );
+  });
+
+  void it('reads an INI file that has the executable bit as INI, without running it', async () => {
+    // Valid INI, and a shell command that would create the marker if /bin/sh ran the file.
+    const marker = join(root, 'ran');
+    const path = script(`[web]\nw1 note=$(touch\${IFS}${marker})\n`);
+    const inventory = await readInventory(path);
+    assert.deepEqual(inventory.hosts.map((host) => [host.name, host.vars['note']]), [['w1', `$(touch\${IFS}${marker})`]]);
+    assert.deepEqual(inventory.scripts, []);
+    assert.equal(existsSync(marker), false);
+  });
+});
