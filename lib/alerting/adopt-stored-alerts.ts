@@ -69,6 +69,7 @@ function seededState(kind: RuleKind, event: AlertEvent, settings: ReadonlyMap<st
   switch (kind) {
     case 'threshold':
     case 'process-missing':
+    case 'unit-failed':
       return threshold;
     case 'anomaly': {
       const anomaly: AnomalyState = { ...INITIAL_ANOMALY_STATE, active, pending, threshold };

@@ -20,7 +20,9 @@ export type RuleKind =
   /** Uptime went backwards between two polls. */
   | 'reboot'
   /** A service check (vigil_checks) failed `polls` polls in a row; one alert per check. */
-  | 'check-failing';
+  | 'check-failing'
+  /** A systemd unit is in the failed state; one alert per unit. */
+  | 'unit-failed';
 
 export interface AlertRule {
   name: string;

@@ -63,6 +63,7 @@ export const DEFAULT_RULES: AlertRule[] = [
     levels: { warning: 14 }, recoverAt: 14, summary: 'TLS certificate expires in', unit: 'days',
   },
   { name: 'process_missing', kind: 'process-missing', metric: 'processes.matches.count', severity: 'critical', summary: 'Watched process not running' },
+  { name: 'unit_failed', kind: 'unit-failed', severity: 'warning', summary: 'systemd unit failed' },
   { name: 'reboot', kind: 'reboot', forMs: 15 * MINUTE, severity: 'info', summary: 'Host rebooted' },
   { name: 'no_data', kind: 'absent', forMs: 5 * MINUTE, severity: 'warning', summary: 'No poll results' },
 ];

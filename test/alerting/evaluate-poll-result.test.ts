@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AlertEvent } from '../../lib/alerting/alert-event.ts';
 import type { AlertsConfig, AlertRule } from '../../lib/alerting/alerts-config.ts';
+import { hostAlertingFromVars } from '../../lib/alerting/host-alerting-from-vars.ts';
 import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
 import { activeAlerts, createFleetState, dependentsOf, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
@@ -287,6 +288,33 @@ void test('process missing: a watched pattern with no match', () => {
     success(sample('a', T0 + 30_000, { processes: null })),
     success(sample('a', T0 + 40_000, { processes: processes(2, 1) })),
   ]), ['firing process_missing a nginx critical', 'resolved process_missing a nginx critical']);
+});
+
+void test('unit failed: one alert per failed systemd unit, kept through polls that do not read units, resolved when the unit is no longer failed', () => {
+  const config = rules(DEFAULT_ALERTS.rules.find((r) => r.kind === 'unit-failed') as AlertRule);
+  // As an inventory writes it: vigil_thresholds: {unit_failed: {flaky.service: false}}.
+  const { alerting } = hostAlertingFromVars({ vigil_thresholds: { unit_failed: { 'flaky.service': false } } }, (name, message) => assert.fail(`${name}: ${message}`));
+  const hosts = hostsOf({ name: 'a' }, { name: 'b', alerting: alerting ?? null });
+  const fleet = createFleetState();
+  assert.deepEqual(feed(fleet, config, hosts, [
+    success(sample('a', T0, { failedUnits: [] })),
+    success(sample('a', T0 + 10_000, { failedUnits: ['nginx.service', 'backup.timer'] })),
+    // A light poll carries no failedUnits; a host without systemctl has null: neither ends anything.
+    success(sample('a', T0 + 20_000, {})),
+    success(sample('a', T0 + 30_000, { failedUnits: null })),
+    success(sample('a', T0 + 40_000, { failedUnits: ['nginx.service', 'backup.timer'] })),
+    success(sample('a', T0 + 70_000, { failedUnits: ['backup.timer'] })),
+    success(sample('a', T0 + 130_000, { failedUnits: [] })),
+  ]), [
+    'firing unit_failed a nginx.service warning',
+    'firing unit_failed a backup.timer warning',
+    'resolved unit_failed a nginx.service warning',
+    'resolved unit_failed a backup.timer warning',
+  ]);
+  // A unit the host's vigil_thresholds leaves out never fires; the others on that host do.
+  assert.deepEqual(feed(fleet, config, hosts, [success(sample('b', T0, { failedUnits: ['flaky.service', 'db.service'] }))]), ['firing unit_failed b db.service warning']);
+  const [event] = evaluatePollResult(createFleetState(), success(sample('a', T0, { failedUnits: ['nginx.service'] })), config, hosts, { downAfter: 3 });
+  assert.equal(event?.summary, 'systemd unit failed nginx.service');
 });
 
 void test('absent: no result for `for` (at least three intervals) fires from the timer; data resolves', () => {
