@@ -3,6 +3,9 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readPackOptions, type PackOptions } from './bus/amqp-pack.ts';
+import { readAnsibleConfig } from './inventory/ansible-config.ts';
+import type { AnsibleConfig } from './inventory/ansible-config.ts';
+import { InventoryError } from './inventory/inventory.ts';
 import { redactUrl } from './redact-url.ts';
 
 export interface VigilConfig {
@@ -70,7 +73,7 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_AMQP_URL', 'RabbitMQ URL (amqp://user:pass@host:5672). Unset in `vigil up`: in-process queue.'],
   ['VIGIL_AMQP_PREFIX', 'Prefix of exchange and queue names (default vigil).'],
   ['VIGIL_DATA_DIR', 'Where `vigil up` keeps its embedded database (default ./data).'],
-  ['VIGIL_INVENTORY', 'Ansible inventory file (default inventory/hosts).'],
+  ['VIGIL_INVENTORY', 'Ansible inventory: a file, a directory or an inventory script (default: ansible.cfg\'s inventory, else inventory/hosts).'],
   ['VIGIL_INVENTORY_SCRIPT_REFRESH', 'Seconds between reads of an inventory that has inventory scripts, whose hosts change without an edit (default 300).'],
   ['VIGIL_INVENTORY_SCRIPT_TIMEOUT', 'Seconds an inventory script may run (each --list and --host call) before it is stopped and the read fails (default 60).'],
   ['VIGIL_HTTP_HOST', 'Address the web server listens on (default 127.0.0.1).'],
@@ -90,7 +93,7 @@ export const CONFIG_VARIABLES = [
   ['VIGIL_API_TOKEN', 'API token (vigil_…) that commands calling the web API, such as `vigil silence` beside a running `vigil up`, send.'],
   ['VIGIL_STATUS_PAGE', 'Inventory groups, comma-separated, whose hosts and service checks the public status page (/status, no login) shows, one section each. Unset: no status page.'],
   ['VIGIL_STATUS_PAGE_TITLE', 'Heading of the public status page (default "Service status").'],
-  ['VIGIL_VAULT_PASSWORD_FILE', 'Ansible Vault password file for vaulted inventory values (an executable one is run).'],
+  ['VIGIL_VAULT_PASSWORD_FILE', 'Ansible Vault password file for vaulted inventory values (an executable one is run; default: ansible.cfg\'s vault_password_file).'],
   ['VIGIL_LOG_LEVEL', 'debug, info, warn or error (default info).'],
 ] as const;
 
@@ -105,6 +108,15 @@ export class ConfigError extends Error {
 
 export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const problems: string[] = [];
+  // An Ansible repository's ansible.cfg (or ANSIBLE_INVENTORY) names its inventory and vault
+  // password file: `vigil up` run there needs neither VIGIL_INVENTORY nor VIGIL_VAULT_PASSWORD_FILE.
+  let ansible: AnsibleConfig = { file: null };
+  try {
+    ansible = readAnsibleConfig({ env });
+  } catch (err) {
+    if (!(err instanceof InventoryError)) throw err;
+    problems.push(`Ansible's configuration: ${err.message}`);
+  }
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -146,7 +158,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     amqpPrefix: text('VIGIL_AMQP_PREFIX') ?? 'vigil',
     amqpPacking: readPackOptions(env, problems),
     dataDir: path.resolve(text('VIGIL_DATA_DIR') ?? './data'),
-    inventory: path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'),
+    inventory: path.resolve(text('VIGIL_INVENTORY') ?? ansible.inventory?.[0] ?? 'inventory/hosts'),
     inventoryScriptRefreshSec: integer('VIGIL_INVENTORY_SCRIPT_REFRESH', 300, 10, 86400),
     inventoryScriptTimeoutSec: integer('VIGIL_INVENTORY_SCRIPT_TIMEOUT', 60, 1, 3600),
     httpHost: text('VIGIL_HTTP_HOST') ?? '127.0.0.1',
@@ -156,9 +168,9 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     sshConnectRate: integer('VIGIL_SSH_CONNECT_RATE', 25, 1, 10000),
     rawRetentionDays: integer('VIGIL_RETENTION_RAW_DAYS', 14, 1, 3650),
     rollupRetentionDays: integer('VIGIL_RETENTION_ROLLUP_DAYS', 400, 1, 36500),
-    alertRules: path.resolve(text('VIGIL_ALERT_RULES') ?? defaultAlertRules(path.resolve(text('VIGIL_INVENTORY') ?? 'inventory/hosts'))),
+    alertRules: path.resolve(text('VIGIL_ALERT_RULES') ?? defaultAlertRules(path.resolve(text('VIGIL_INVENTORY') ?? ansible.inventory?.[0] ?? 'inventory/hosts'))),
     smtpUrl: url('VIGIL_SMTP_URL', ['smtp:', 'smtps:'], false),
-    vaultPasswordFile: text('VIGIL_VAULT_PASSWORD_FILE') === undefined ? null : path.resolve(text('VIGIL_VAULT_PASSWORD_FILE')!),
+    vaultPasswordFile: text('VIGIL_VAULT_PASSWORD_FILE') === undefined ? (ansible.vaultPasswordFile ?? null) : path.resolve(text('VIGIL_VAULT_PASSWORD_FILE')!),
     mailFrom: text('VIGIL_MAIL_FROM') ?? 'vigil@localhost',
     knownHostsFile: path.resolve(text('VIGIL_KNOWN_HOSTS') ?? path.join(text('VIGIL_DATA_DIR') ?? './data', 'known_hosts')),
     hostKeyChecking: 'accept-new',

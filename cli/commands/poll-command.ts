@@ -22,7 +22,7 @@ export const pollCommand: Command = {
   summary: 'Poll one host (or --all) once and print what Vigil sees',
   usage: 'vigil poll HOST [-i INVENTORY] [--json] | vigil poll --all [-i INVENTORY] [--forks N] [--json]',
   details: [
-    'HOST is a name from the inventory (default VIGIL_INVENTORY, else inventory/hosts). The host is polled',
+    'HOST is a name from the inventory (default VIGIL_INVENTORY, else ansible.cfg\'s inventory, else inventory/hosts). The host is polled',
     `twice, ${RATE_WINDOW_MS / 1000} s apart over the same connection, so that CPU and network rates can be shown;`,
     'its service checks (vigil_checks) run with the second poll, as the worker runs them.',
     '--all polls every enabled host once and prints the failures grouped by reason; the exit status is 1',

@@ -16,6 +16,8 @@ import { CHECKS_VARIABLE, parseCheckSpecs } from '../checks/parse-check-specs.ts
 import type { CheckSpec } from '../checks/check-spec.ts';
 import { libvirtSettingsFromVars } from '../libvirt/libvirt-target.ts';
 import { hostParentProblems } from './check-host-parents.ts';
+import { readAnsibleConfig } from './ansible-config.ts';
+import type { AnsibleConfig } from './ansible-config.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
 import { EncryptedString, plainVariables } from './python-values.ts';
@@ -28,6 +30,8 @@ export interface HostTargetOptions {
   defaultUser: string;
   /** The inventory file, to name in errors; defaults to inventoryDir. */
   source?: string;
+  /** Ansible's configuration (ansible.cfg, ANSIBLE_*): the connection settings a host's variables leave out. */
+  ansible?: AnsibleConfig;
 }
 
 /** A host variable with a value Vigil cannot use. */
@@ -58,7 +62,7 @@ const CONNECTIONS: Record<string, ConnectionKind> = {
 /** The poll target of one inventory host, or null when the host opts out with vigil_enabled=false. */
 export function toHostTarget(host: InventoryHost, options: HostTargetOptions): HostTarget | null {
   // Ansible's typed values (vault, unsafe text, whole floats) as plain strings and numbers.
-  const vars = plainVariables(host.vars);
+  const vars = withConnectionDefaults(plainVariables(host.vars), options.ansible);
   const invalid = (variable: string, message: string): never => {
     throw new HostTargetError(options.source ?? options.inventoryDir, host.name, variable, message);
   };
@@ -118,6 +122,8 @@ export interface LoadHostTargetsOptions {
   scriptTimeoutMs?: number | undefined;
   /** Reads the inventory; default readInventory (tests give their own). */
   read?: (path: string, options: { vaultPassword?: string | undefined; scriptTimeoutMs?: number | undefined }) => Promise<Inventory>;
+  /** Ansible's configuration; default: read now from ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg or /etc/ansible/ansible.cfg. */
+  ansible?: AnsibleConfig;
 }
 
 /**
@@ -127,12 +133,15 @@ export interface LoadHostTargetsOptions {
  */
 export async function loadHostTargets(path: string, options: LoadHostTargetsOptions = {}): Promise<HostTarget[]> {
   const read = options.read ?? readInventory;
+  // Read at every load, as the inventory is: an edited ansible.cfg applies with the next reload.
+  const ansible = options.ansible ?? readAnsibleConfig();
   const inventory = await read(path, { vaultPassword: options.vaultPassword, scriptTimeoutMs: options.scriptTimeoutMs });
   const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
   const hostOptions: HostTargetOptions = {
     inventoryDir: resolve(isDirectory ? path : dirname(path)),
     defaultUser: localUser(),
     source: inventory.source,
+    ansible,
   };
   const targets: HostTarget[] = [];
   const seen = new Set<string>();
@@ -157,6 +166,19 @@ function readChecks(host: string, value: unknown, invalid: (message: string) => 
   const parsed = parseCheckSpecs(host, value);
   if (parsed.ok) return parsed.specs;
   return invalid(parsed.errors.map((error) => (error.index === null ? error.problem : `[${error.index}]: ${error.problem}`)).join('; '));
+}
+
+/** ansible.cfg's remote_user, remote_port, private_key_file and ssh_common_args where the host's own variables say nothing. */
+function withConnectionDefaults(vars: Record<string, unknown>, ansible: AnsibleConfig | undefined): Record<string, unknown> {
+  if (!ansible) return vars;
+  const out = { ...vars };
+  if (out['ansible_user'] === undefined && ansible.remoteUser !== undefined) out['ansible_user'] = ansible.remoteUser;
+  if (out['ansible_port'] === undefined && ansible.remotePort !== undefined) out['ansible_port'] = ansible.remotePort;
+  if (out['ansible_ssh_private_key_file'] === undefined && out['ansible_private_key_file'] === undefined && ansible.privateKeyFile !== undefined) {
+    out['ansible_ssh_private_key_file'] = ansible.privateKeyFile;
+  }
+  if (out['ansible_ssh_common_args'] === undefined && ansible.sshCommonArgs !== undefined) out['ansible_ssh_common_args'] = ansible.sshCommonArgs;
+  return out;
 }
 
 function localUser(): string {

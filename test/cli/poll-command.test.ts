@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatSample } from '../../cli/commands/poll-command.ts';
@@ -42,11 +42,14 @@ interface Outcome {
   stderr: string;
 }
 
-function vigil(args: string[]): Promise<Outcome> {
+const VIGIL_BIN = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
+
+function vigil(args: string[], cwd?: string): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vigil.mjs', ...args], {
+    execFile(process.execPath, [VIGIL_BIN, ...args], {
       env: { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_KNOWN_HOSTS: join(dir, 'known_hosts'), VIGIL_HOST_KEY_CHECKING: 'accept-new' },
       timeout: 60_000,
+      ...(cwd === undefined ? {} : { cwd }),
     }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
@@ -66,6 +69,23 @@ void test('vigil poll HOST prints a readable table with CPU, memory and disks', 
   assert.match(stdout, /^ {2}\/ /m);
   // The host key was pinned on first contact, as the worker would.
   assert.match(await readFile(join(dir, 'known_hosts'), 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
+});
+
+void test('run in an Ansible repository, a host whose user, port and key only ansible.cfg gives is polled with them', async () => {
+  const repo = await mkdtemp(join(tmpdir(), 'vigil-ansible-repo-'));
+  try {
+    await mkdir(join(repo, 'keys'));
+    await copyFile(sshd.clientKeyFile, join(repo, 'keys', 'deploy'));
+    await chmod(join(repo, 'keys', 'deploy'), 0o600);
+    await writeFile(join(repo, 'ansible.cfg'), `[defaults]\ninventory = hosts\nremote_user = ${sshd.user}\nremote_port = ${sshd.port}\nprivate_key_file = keys/deploy\n`);
+    await writeFile(join(repo, 'hosts'), '[web]\napp1 ansible_host=127.0.0.1\n');
+    // No -i: the inventory too comes from ansible.cfg, as for `ansible all -m ping` run there.
+    const { code, stdout, stderr } = await vigil(['poll', 'app1', '--json'], repo);
+    assert.equal(code, 0, stderr);
+    assert.equal((JSON.parse(stdout) as { host: string }).host, 'app1');
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
 });
 
 void test('vigil poll HOST --json prints the sample as JSON', async () => {

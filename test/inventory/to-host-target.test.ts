@@ -137,6 +137,16 @@ void describe('toHostTarget', () => {
     assert.match(notAList.message, /host 'web1': vigil_checks must be a list of checks/);
   });
 
+  void it('takes user, port, key and ProxyJump from ansible.cfg where the host\'s variables say nothing', () => {
+    const ansible = { file: '/repo/ansible.cfg', remoteUser: 'deploy', remotePort: 2200, privateKeyFile: '/repo/keys/deploy', sshCommonArgs: '-o ProxyJump=ops@bastion:2222' };
+    const defaulted = toHostTarget(inventoryHost({}), { ...OPTIONS, ansible });
+    assert.deepEqual([defaulted?.user, defaulted?.port, defaulted?.privateKeyFile], ['deploy', 2200, '/repo/keys/deploy']);
+    assert.deepEqual(defaulted?.jumpHosts?.map((hop) => [hop.user, hop.address, hop.port]), [['ops', 'bastion', 2222]]);
+    // As in Ansible, a host's own variables beat its configuration.
+    const own = toHostTarget(inventoryHost({ ansible_user: 'root', ansible_port: 22, ansible_private_key_file: 'k', ansible_ssh_common_args: '' }), { ...OPTIONS, ansible });
+    assert.deepEqual([own?.user, own?.port, own?.privateKeyFile, own?.jumpHosts ?? []], ['root', 22, '/etc/vigil/k', []]);
+  });
+
   void it('names the source file in errors when given', () => {
     try {
       toHostTarget(inventoryHost({ ansible_port: 'x' }), { ...OPTIONS, source: '/etc/vigil/hosts' });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
@@ -98,3 +100,25 @@ function captureConfigError(fn: () => unknown): ConfigError {
   }
   assert.fail('expected a ConfigError');
 }
+
+test('an Ansible repository\'s ansible.cfg names the inventory and the vault password file; VIGIL_* variables win; a broken one is a problem listed', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-config-ansible-'));
+  try {
+    const cfg = path.join(dir, 'ansible.cfg');
+    writeFileSync(cfg, '[defaults]\ninventory = inventories/prod/hosts.yml, inventories/extra\nvault_password_file = .vault_pass\n');
+    const fromAnsible = loadConfig('up', { ANSIBLE_CONFIG: cfg });
+    assert.equal(fromAnsible.inventory, path.join(dir, 'inventories/prod/hosts.yml'));
+    assert.equal(fromAnsible.alertRules, path.join(dir, 'inventories/prod/alerts.yml'));
+    assert.equal(fromAnsible.vaultPasswordFile, path.join(dir, '.vault_pass'));
+    const own = loadConfig('up', { ANSIBLE_CONFIG: cfg, VIGIL_INVENTORY: 'mine/hosts', VIGIL_VAULT_PASSWORD_FILE: 'mine/pass' });
+    assert.equal(own.inventory, path.resolve('mine/hosts'));
+    assert.equal(own.vaultPasswordFile, path.resolve('mine/pass'));
+
+    writeFileSync(cfg, '[defaults]\ninventory = a\ninventory = b\n');
+    const error = captureConfigError(() => loadConfig('up', { ANSIBLE_CONFIG: cfg, VIGIL_HTTP_PORT: 'x' }));
+    assert.equal(error.problems.length, 2, error.message);
+    assert.match(error.message, new RegExp(`Ansible's configuration: ${cfg}:3: Error reading config file: option 'inventory' already exists`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
