@@ -73,10 +73,16 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
   const connection = CONNECTIONS[connectionName];
   if (!connection) invalid('ansible_connection', `'${connectionName}' is not supported (use ssh or local)`);
 
-  const address = readString(vars['ansible_host'], host.name, (message) => invalid('ansible_host', message));
-  const port = readNumber(vars['ansible_port'], 22, (message) => invalid('ansible_port', message));
-  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid('ansible_port', `must be an integer 1..65535, got ${show(vars['ansible_port'])}`);
-  const user = readString(vars['ansible_user'], options.defaultUser, (message) => invalid('ansible_user', message));
+  // The old ansible_ssh_* names, still in many inventories, win over the new ones as in Ansible's ssh plugin.
+  const hostVariable = vars['ansible_ssh_host'] !== undefined ? 'ansible_ssh_host' : 'ansible_host';
+  const portVariable = vars['ansible_ssh_port'] !== undefined ? 'ansible_ssh_port' : 'ansible_port';
+  const userVariable = vars['ansible_ssh_user'] !== undefined ? 'ansible_ssh_user' : 'ansible_user';
+  const address = readString(vars[hostVariable], host.name, (message) => invalid(hostVariable, message));
+  // What reads ansible_host further on (SNMP, vSphere, node_exporter's URL) gets the same address.
+  if (hostVariable === 'ansible_ssh_host') vars['ansible_host'] = address;
+  const port = readNumber(vars[portVariable], 22, (message) => invalid(portVariable, message));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(portVariable, `must be an integer 1..65535, got ${show(vars[portVariable])}`);
+  const user = readString(vars[userVariable], options.defaultUser, (message) => invalid(userVariable, message));
   const intervalSec = readNumber(vars['vigil_interval'], DEFAULT_INTERVAL_SEC, (message) => invalid('vigil_interval', message));
   // Whole seconds: the hosts table stores the interval as an integer.
   if (!Number.isInteger(intervalSec) || intervalSec < 1) {
@@ -172,8 +178,8 @@ function readChecks(host: string, value: unknown, invalid: (message: string) => 
 function withConnectionDefaults(vars: Record<string, unknown>, ansible: AnsibleConfig | undefined): Record<string, unknown> {
   if (!ansible) return vars;
   const out = { ...vars };
-  if (out['ansible_user'] === undefined && ansible.remoteUser !== undefined) out['ansible_user'] = ansible.remoteUser;
-  if (out['ansible_port'] === undefined && ansible.remotePort !== undefined) out['ansible_port'] = ansible.remotePort;
+  if (out['ansible_user'] === undefined && out['ansible_ssh_user'] === undefined && ansible.remoteUser !== undefined) out['ansible_user'] = ansible.remoteUser;
+  if (out['ansible_port'] === undefined && out['ansible_ssh_port'] === undefined && ansible.remotePort !== undefined) out['ansible_port'] = ansible.remotePort;
   if (out['ansible_ssh_private_key_file'] === undefined && out['ansible_private_key_file'] === undefined && ansible.privateKeyFile !== undefined) {
     out['ansible_ssh_private_key_file'] = ansible.privateKeyFile;
   }

@@ -16,8 +16,9 @@ export interface SshOptionsFromVars {
 /** Called with the variable at fault and what is wrong with it; must throw. */
 export type InvalidVariable = (variable: string, message: string) => never;
 
-// In Ansible's order of precedence: the first name set wins.
-const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'];
+// In Ansible's order of precedence: the first name set wins. For the password that is the
+// reverse of the ssh plugin's list, whose last name set wins (checked with its get_option).
+const PASSWORD_VARS = ['ansible_ssh_password', 'ansible_ssh_pass', 'ansible_password'];
 const PRIVATE_KEY_VARS = ['ansible_ssh_private_key', 'ansible_private_key'];
 const PASSPHRASE_VARS = ['ansible_ssh_private_key_passphrase', 'ansible_private_key_passphrase'];
 const HOST_KEY_CHECKING_VARS = ['ansible_ssh_host_key_checking', 'ansible_host_key_checking'];

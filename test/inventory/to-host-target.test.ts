@@ -137,6 +137,18 @@ void describe('toHostTarget', () => {
     assert.match(notAList.message, /host 'web1': vigil_checks must be a list of checks/);
   });
 
+  void it('reads the old ansible_ssh_host, ansible_ssh_port and ansible_ssh_user, which win over the new names as in Ansible\'s ssh plugin', () => {
+    const legacy = toHostTarget(inventoryHost({ ansible_ssh_host: '10.0.0.4', ansible_ssh_port: '2201', ansible_ssh_user: 'ops' }), OPTIONS);
+    assert.deepEqual([legacy?.address, legacy?.port, legacy?.user], ['10.0.0.4', 2201, 'ops']);
+    // Both names set: Ansible's get_option('host') gives ansible_ssh_host's value, and so on.
+    const both = toHostTarget(inventoryHost({ ansible_host: 'a', ansible_ssh_host: 'b', ansible_port: 1, ansible_ssh_port: 2, ansible_user: 'u0', ansible_ssh_user: 'u1' }), OPTIONS);
+    assert.deepEqual([both?.address, both?.port, both?.user], ['b', 2, 'u1']);
+    assert.match(targetError({ ansible_ssh_port: 'ssh' }).message, /ansible_ssh_port must be a number/);
+    // ansible.cfg's remote_user is only the default: ansible_ssh_user beats it.
+    const configured = toHostTarget(inventoryHost({ ansible_ssh_user: 'ops' }), { ...OPTIONS, ansible: { file: null, remoteUser: 'deploy' } });
+    assert.equal(configured?.user, 'ops');
+  });
+
   void it('takes user, port, key and ProxyJump from ansible.cfg where the host\'s variables say nothing', () => {
     const ansible = { file: '/repo/ansible.cfg', remoteUser: 'deploy', remotePort: 2200, privateKeyFile: '/repo/keys/deploy', sshCommonArgs: '-o ProxyJump=ops@bastion:2222' };
     const defaulted = toHostTarget(inventoryHost({}), { ...OPTIONS, ansible });

@@ -12,7 +12,9 @@ void test('a host without SSH variables gets nothing, so its target keeps the pl
 
 void test('passwords, inline keys and passphrases, by Ansible\'s names in its order', () => {
   assert.deepEqual(sshOptionsFromVars({ ansible_ssh_pass: 'p1' }, invalid), { password: 'p1' });
-  assert.deepEqual(sshOptionsFromVars({ ansible_password: 'p0', ansible_ssh_pass: 'p1' }, invalid), { password: 'p0' });
+  // As Ansible's ssh plugin: the last of ansible_password, ansible_ssh_pass, ansible_ssh_password set wins.
+  assert.deepEqual(sshOptionsFromVars({ ansible_password: 'p0', ansible_ssh_pass: 'p1' }, invalid), { password: 'p1' });
+  assert.deepEqual(sshOptionsFromVars({ ansible_password: 'p0', ansible_ssh_pass: 'p1', ansible_ssh_password: 'p2' }, invalid), { password: 'p2' });
   assert.deepEqual(sshOptionsFromVars({ ansible_ssh_password: 'p2' }, invalid), { password: 'p2' });
   assert.deepEqual(
     sshOptionsFromVars({ ansible_ssh_private_key: '-----BEGIN…', ansible_ssh_private_key_passphrase: 'pp' }, invalid),
