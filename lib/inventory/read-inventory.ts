@@ -20,7 +20,7 @@ import { readVarsFor, VarsFilesCache } from './vars-files.ts';
 import { DataMapping, decryptFileIfVaulted, loadYamlOrJson } from './yaml-data-loader.ts';
 import type { LoadOptions } from './yaml-data-loader.ts';
 import { NotYamlInventoryError, parseYamlInventory } from './yaml-inventory-reader.ts';
-import { DEFAULT_SCRIPT_TIMEOUT_MS, hasShebang, isInventoryScript, readScriptInventory, ScriptInventoryError } from './script-inventory-reader.ts';
+import { DEFAULT_SCRIPT_TIMEOUT_MS, hasShebang, isInventoryScript, readPluginInventory, readScriptInventory, ScriptInventoryError } from './script-inventory-reader.ts';
 
 export interface ReadInventoryOptions {
   /** Decrypts `!vault` values and vault-encrypted files; without it they stay encrypted. */
@@ -112,27 +112,37 @@ async function parseFile(path: string, inventory: InventoryData, context: ReadCo
   } catch (err) {
     throw new InventoryError(path, null, `cannot read inventory: ${(err as Error).message}`);
   }
-  if (!isInventoryScript(path, bytes)) return parseStaticFile(path, bytes, inventory, context.load, context.warn);
-  try {
-    await readScriptInventory(path, bytes, inventory, { load: context.load, timeoutMs: context.scriptTimeoutMs });
-    context.scripts.push(path);
-    return;
-  } catch (err) {
-    if (!(err instanceof ScriptInventoryError)) throw err;
-    // As in Ansible, a file the script plugin fails on is tried as YAML and INI: an INI file
-    // with the executable bit set is still an INI file. When they fail too, a script that was
-    // meant as one (it ran, or it starts with #!) is what the error is about.
+  const scriptOptions = { load: context.load, timeoutMs: context.scriptTimeoutMs };
+  let scriptFailure: ScriptInventoryError | null = null;
+  if (isInventoryScript(path, bytes)) {
     try {
-      parseStaticFile(path, bytes, inventory, context.load, context.warn);
-    } catch (staticErr) {
-      if (staticErr instanceof InventoryError && (err.ran || hasShebang(bytes))) throw err;
-      throw staticErr;
+      await readScriptInventory(path, bytes, inventory, scriptOptions);
+      context.scripts.push(path);
+      return;
+    } catch (err) {
+      if (!(err instanceof ScriptInventoryError)) throw err;
+      scriptFailure = err;
     }
+  }
+  // As in Ansible, a file the script plugin fails on is tried as YAML and INI: an INI file with
+  // the executable bit set is still an INI file. When they fail too, a script that was meant as
+  // one (it ran, or it starts with #!) is what the error is about.
+  let configured: { plugin: string } | void;
+  try {
+    configured = parseStaticFile(path, bytes, inventory, context.load, context.warn);
+  } catch (staticErr) {
+    if (scriptFailure && staticErr instanceof InventoryError && (scriptFailure.ran || hasShebang(bytes))) throw scriptFailure;
+    throw staticErr;
+  }
+  if (configured) {
+    await readPluginInventory(path, configured.plugin, inventory, scriptOptions);
+    // Its hosts change without an edit, as a script's do.
+    context.scripts.push(path);
   }
 }
 
-/** The auto, yaml and ini plugins, in Ansible's order. */
-function parseStaticFile(path: string, bytes: Buffer, inventory: InventoryData, load: LoadOptions, warn: (message: string) => void): void {
+/** The auto, yaml and ini plugins, in Ansible's order; a configuration of another plugin (auto's) is returned, not read. */
+function parseStaticFile(path: string, bytes: Buffer, inventory: InventoryData, load: LoadOptions, warn: (message: string) => void): { plugin: string } | void {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -158,9 +168,7 @@ function parseStaticFile(path: string, bytes: Buffer, inventory: InventoryData, 
     } catch (err) {
       if (!(err instanceof InventoryError)) throw err;
     }
-    if (plugin !== undefined && plugin !== null && plugin !== '' && plugin !== false) {
-      throw new InventoryError(path, null, `inventory plugin configuration (plugin: ${String(plugin)}) is not supported: Vigil reads INI and YAML inventories only`);
-    }
+    if (plugin !== undefined && plugin !== null && plugin !== '' && plugin !== false) return { plugin: String(plugin) };
   }
 
   if (extension === '' || YAML_EXTENSIONS.has(extension)) {

@@ -55,9 +55,39 @@ export async function readScriptInventory(path: string, bytes: Buffer, inventory
   if (!hasShebang(bytes) && !isElf(bytes)) {
     throw new ScriptInventoryError(path, `problem running ${path} --list ([Errno 8] Exec format error)`, false);
   }
-  const listed = await runScript(path, ['--list'], options.timeoutMs);
+  await readListedInventory(path, { file: path, list: ['--list'], host: (name) => ['--host', name] }, inventory, options);
+}
+
+/**
+ * An inventory plugin's configuration (`plugin: amazon.aws.aws_ec2`), read by Ansible's own
+ * `ansible-inventory`, whose --list --export answer is an inventory script's.
+ */
+export async function readPluginInventory(path: string, plugin: string, inventory: InventoryData, options: ScriptOptions): Promise<void> {
+  // constructed (and its like) builds groups from the hosts of the sources read before it; run
+  // alone it would see none and quietly add nothing.
+  if (/^(?:ansible\.builtin\.)?constructed$/.test(plugin)) {
+    throw new ScriptInventoryError(path, `plugin: ${plugin} builds on the inventory's other sources, and Vigil runs each plugin configuration alone: it cannot be read`, false);
+  }
+  // A configuration it cannot parse (an unknown plugin, bad options) is by default only a warning
+  // and an empty inventory; Vigil never polls half an inventory, so it must be an error.
+  const env = { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True', ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: 'True' };
+  await readListedInventory(path, { file: ANSIBLE_INVENTORY_COMMAND, list: ['-i', path, '--list', '--export'], host: (name) => ['-i', path, '--host', name], env }, inventory, options);
+}
+
+/** On PATH, as a shell would find it: the Ansible the operator runs. */
+export const ANSIBLE_INVENTORY_COMMAND = 'ansible-inventory';
+
+interface InventoryCommand {
+  file: string;
+  list: string[];
+  host: (name: string) => string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+async function readListedInventory(path: string, command: InventoryCommand, inventory: InventoryData, options: ScriptOptions): Promise<void> {
+  const listed = await runScript(command, command.list, options.timeoutMs, path);
   if (listed.code !== 0) {
-    throw new ScriptInventoryError(path, `Inventory script (${path}) had an execution error: ${tail(listed.stderr)}`, true);
+    throw new ScriptInventoryError(path, `Inventory script (${[command.file, ...command.list].join(' ')}) had an execution error: ${tail(listed.stderr)}`, true);
   }
   const text = decodeUtf8(listed.stdout, path);
   const parsed = parsePythonJson(text);
@@ -93,7 +123,7 @@ export async function readScriptInventory(path: string, bytes: Buffer, inventory
       if (!(metaHostVars instanceof DataMapping)) throw new ScriptInventoryError(path, `Improperly formatted host information for ${host}: _meta.hostvars is not a mapping`, true);
       return metaHostVars.get(host);
     })
-    : await askEachHost(path, [...hosts], options);
+    : await askEachHost(path, command, [...hosts], options);
   [...hosts].forEach((host, index) => {
     const vars = hostVars[index];
     if (vars === undefined || isEmptySequence(vars)) return;
@@ -146,7 +176,7 @@ function iteratePython(value: unknown, group: string): unknown[] {
   throw new InventoryDataError(`You defined a group '${group}' with bad data for its children: ${describe(value)}`);
 }
 
-async function askEachHost(path: string, hosts: string[], options: ScriptOptions): Promise<unknown[]> {
+async function askEachHost(path: string, command: InventoryCommand, hosts: string[], options: ScriptOptions): Promise<unknown[]> {
   const answers: unknown[] = new Array(hosts.length);
   let next = 0;
   const askNext = async (): Promise<void> => {
@@ -155,7 +185,7 @@ async function askEachHost(path: string, hosts: string[], options: ScriptOptions
       const host = hosts[index] as string;
       // As Ansible: the exit status of --host is not looked at, only what it printed; an empty
       // answer is an error (Ansible's check for one compares bytes with a str, never equal).
-      const answer = await runScript(path, ['--host', host], options.timeoutMs);
+      const answer = await runScript(command, command.host(host), options.timeoutMs, path);
       const text = decodeUtf8(answer.stdout, path);
       try {
         answers[index] = loadYamlOrJson(text, path, options.load);
@@ -175,14 +205,20 @@ interface ScriptOutput {
   stderr: Buffer;
 }
 
-function runScript(path: string, args: string[], timeoutMs: number): Promise<ScriptOutput> {
-  const command = `${path} ${args.join(' ')}`;
+/** Runs the command's file with `args`; errors name `path`, the inventory source it reads. */
+function runScript(run: InventoryCommand, args: string[], timeoutMs: number, path: string): Promise<ScriptOutput> {
+  const file = run.file;
+  const command = `${file} ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
-    execFile(path, args, { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    execFile(file, args, { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, timeout: timeoutMs, killSignal: 'SIGKILL', ...(run.env ? { env: run.env } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve({ code: 0, stdout, stderr });
       const failure = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string; signal?: NodeJS.Signals | null };
       if (typeof failure.code === 'string' && failure.code !== 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-        const reason = failure.code === 'EACCES' ? 'permission denied: is it executable?' : failure.code === 'ENOENT' ? 'no such file, or its interpreter is missing' : failure.message;
+        const reason = failure.code === 'EACCES'
+          ? 'permission denied: is it executable?'
+          : failure.code === 'ENOENT'
+            ? file === ANSIBLE_INVENTORY_COMMAND ? 'not found on PATH: reading an inventory plugin\'s configuration needs Ansible (ansible-core)' : 'no such file, or its interpreter is missing'
+            : failure.message;
         return reject(new ScriptInventoryError(path, `problem running ${command} (${reason})`, false));
       }
       if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {

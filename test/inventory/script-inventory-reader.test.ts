@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readInventory } from '../../lib/inventory/read-inventory.ts';
 import { readInventoryError } from './read-inventory-error.ts';
-import { ANSIBLE_INVENTORY, assertAnsibleInstalled } from './ansible-inventory-reference.ts';
+import { assertAnsibleInstalled } from './ansible-inventory-reference.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'vigil-script-inventory-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -77,31 +77,38 @@ void describe('inventory scripts', () => {
     assert.deepEqual(asked.filter((line) => line.startsWith('--host')).sort(), hosts.map((host) => `--host ${host}`).sort());
   });
 
-  void it('reads an inventory plugin\'s hosts through ansible-inventory in a two-line script, as the README suggests', async () => {
+  void it('reads an inventory plugin\'s configuration through ansible-inventory, and reads it again like a script', async () => {
     assertAnsibleInstalled();
-    const dir = join(root, 'plugin');
+    const dir = join(root, 'plugin-direct');
     mkdirSync(dir);
-    // ansible.builtin.generator ships with ansible-core and needs no cloud.
-    writeFileSync(join(dir, 'generated.yml'), [
-      'plugin: ansible.builtin.generator',
-      'hosts:',
-      '  name: "{{ app }}-{{ env }}"',
-      '  parents:',
-      '    - name: "{{ env }}"',
-      '      vars: { stage: "{{ env }}" }',
-      'layers:',
-      '  app: [web, api]',
-      '  env: [dev, prod]',
-      '',
-    ].join('\n'));
-    const wrapper = join(dir, 'inventory.sh');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${ANSIBLE_INVENTORY} -i ${join(dir, 'generated.yml')} --export "$@"\n`);
-    chmodSync(wrapper, 0o755);
-    const inventory = await readInventory(wrapper);
-    assert.deepEqual(
-      inventory.hosts.map((host) => [host.name, host.groups, host.vars['stage']]),
-      [['web-dev', ['dev'], 'dev'], ['api-dev', ['dev'], 'dev'], ['web-prod', ['prod'], 'prod'], ['api-prod', ['prod'], 'prod']],
-    );
+    writeFileSync(join(dir, 'generated.yml'), 'plugin: ansible.builtin.generator\nhosts:\n  name: "{{ app }}-1"\n  parents:\n    - name: apps\n      vars: { tier: "{{ app }}" }\nlayers:\n  app: [web, db]\n');
+    writeFileSync(join(dir, 'static'), '[apps]\nlegacy-1\n');
+    const inventory = await readInventory(dir);
+    assert.deepEqual(inventory.hosts.map((host) => [host.name, host.groups]), [['web-1', ['apps']], ['db-1', ['apps']], ['legacy-1', ['apps']]]);
+    assert.deepEqual(inventory.scripts, [join(dir, 'generated.yml')]);
+  });
+
+  void it('refuses the constructed plugin, which needs the other sources read with it, and says why', async () => {
+    const dir = join(root, 'constructed');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'groups.yml'), 'plugin: ansible.builtin.constructed\ngroups:\n  big: true\n');
+    const err = await readInventoryError(join(dir, 'groups.yml'));
+    assert.match(err.message, /plugin: ansible\.builtin\.constructed builds on the inventory's other sources/);
+  });
+
+  void it('says that a plugin configuration needs Ansible when ansible-inventory is not on PATH', async () => {
+    const dir = join(root, 'no-ansible');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'aws_ec2.yml'), 'plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n');
+    const path = process.env['PATH'];
+    process.env['PATH'] = dir;
+    try {
+      const err = await readInventoryError(join(dir, 'aws_ec2.yml'));
+      assert.equal(err.file, join(dir, 'aws_ec2.yml'));
+      assert.match(err.message, /ansible-inventory .*\(not found on PATH: reading an inventory plugin's configuration needs Ansible \(ansible-core\)\)/);
+    } finally {
+      process.env['PATH'] = path;
+    }
   });
 
   void it('reads an INI file that has the executable bit as INI, without running it', async () => {
