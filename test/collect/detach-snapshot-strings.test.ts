@@ -35,7 +35,10 @@ test('a kept snapshot no longer holds the output it was parsed from (regression:
   const detached = keptBytesPerSnapshot(100, detachSnapshotStrings);
   // As parsed, the mount points and command lines cut from the text keep all of it.
   assert.ok(asParsed > output.length, `as parsed: ${Math.round(asParsed)} bytes kept, the output is ${output.length}`);
-  assert.ok(asParsed - detached > output.length * 0.9, `detached: ${Math.round(detached)} bytes kept against ${Math.round(asParsed)}`);
+  // Detached, most of the output's size is gone. Not all: heap figures on a loaded machine swing
+  // by a few kB a snapshot (a CI run measured 38.0 kB less for a 43.1 kB output, under load),
+  // while a snapshot that still held the text would keep about as much as the one as parsed.
+  assert.ok(asParsed - detached > output.length * 0.75, `detached: ${Math.round(detached)} bytes kept against ${Math.round(asParsed)}`);
 });
 
 test('detaching changes no value', () => {
