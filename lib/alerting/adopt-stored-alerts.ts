@@ -15,6 +15,7 @@ import type { CheckFailingState } from './evaluate-check-failing.ts';
 import { dependentsOf, track, type FleetState } from './evaluate-poll-result.ts';
 import { INITIAL_PREDICT_FULL_STATE, type PredictFullState } from './evaluate-predict-full.ts';
 import { INITIAL_REBOOT_STATE } from './evaluate-reboot.ts';
+import type { InterfaceDownState } from './evaluate-interface-down.ts';
 import type { ThresholdState } from './evaluate-threshold.ts';
 import { resolvedEvent } from './rule-state.ts';
 import type { AlertStateBase, HostSettings } from './rule-state.ts';
@@ -71,6 +72,11 @@ function seededState(kind: RuleKind, event: AlertEvent, settings: ReadonlyMap<st
     case 'process-missing':
     case 'unit-failed':
       return threshold;
+    case 'interface-down': {
+      // Its alert was raised, so the link had been up.
+      const link: InterfaceDownState = { ...threshold, seenUp: true };
+      return link;
+    }
     case 'anomaly': {
       const anomaly: AnomalyState = { ...INITIAL_ANOMALY_STATE, active, pending, threshold };
       return anomaly;

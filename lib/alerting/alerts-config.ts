@@ -22,7 +22,9 @@ export type RuleKind =
   /** A service check (vigil_checks) failed `polls` polls in a row; one alert per check. */
   | 'check-failing'
   /** A systemd unit is in the failed state; one alert per unit. */
-  | 'unit-failed';
+  | 'unit-failed'
+  /** A physical network interface's link, once seen up, is down; one alert per interface. */
+  | 'interface-down';
 
 export interface AlertRule {
   name: string;

@@ -28,7 +28,7 @@ export class AlertsFileError extends Error {
 }
 
 export const RULE_KINDS: readonly RuleKind[] = [
-  'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot', 'check-failing', 'unit-failed',
+  'threshold', 'absent', 'anomaly', 'predict-full', 'host-down', 'host-key-changed', 'process-missing', 'reboot', 'check-failing', 'unit-failed', 'interface-down',
 ];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 

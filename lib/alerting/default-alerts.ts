@@ -64,6 +64,7 @@ export const DEFAULT_RULES: AlertRule[] = [
   },
   { name: 'process_missing', kind: 'process-missing', metric: 'processes.matches.count', severity: 'critical', summary: 'Watched process not running' },
   { name: 'unit_failed', kind: 'unit-failed', severity: 'warning', summary: 'systemd unit failed' },
+  { name: 'interface_down', kind: 'interface-down', severity: 'warning', summary: 'Network link down' },
   { name: 'reboot', kind: 'reboot', forMs: 15 * MINUTE, severity: 'info', summary: 'Host rebooted' },
   { name: 'no_data', kind: 'absent', forMs: 5 * MINUTE, severity: 'warning', summary: 'No poll results' },
 ];

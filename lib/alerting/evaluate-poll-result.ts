@@ -17,6 +17,8 @@ import { evaluatePredictFull, INITIAL_PREDICT_FULL_STATE } from './evaluate-pred
 import type { PredictFullState } from './evaluate-predict-full.ts';
 import { DEFAULT_PROCESS_METRIC, evaluateProcessMissing } from './evaluate-process-missing.ts';
 import { evaluateUnitFailed, failedUnitValues } from './evaluate-unit-failed.ts';
+import { evaluateInterfaceDown, INITIAL_INTERFACE_DOWN_STATE, linkStateValues } from './evaluate-interface-down.ts';
+import type { InterfaceDownState } from './evaluate-interface-down.ts';
 import { evaluateReboot, INITIAL_REBOOT_STATE } from './evaluate-reboot.ts';
 import type { RebootState } from './evaluate-reboot.ts';
 import { evaluateThreshold, INITIAL_THRESHOLD_STATE } from './evaluate-threshold.ts';
@@ -178,6 +180,7 @@ function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, 
   const unvalued: Array<Record<string, string>> = [];
   if (rule.kind === 'predict-full') values = fillLevels(sample, rule.metric ?? 'filesystems');
   else if (rule.kind === 'unit-failed') values = failedUnitValues(sample.failedUnits);
+  else if (rule.kind === 'interface-down') values = linkStateValues(sample.interfaces);
   else values = metricValues(sample, rule.metric ?? (rule.kind === 'process-missing' ? DEFAULT_PROCESS_METRIC : ''), unvalued);
   // Still listed, without a figure this poll (a disk that served no write has no write latency):
   // its alert stays as it is, neither ended nor restarted.
@@ -206,6 +209,9 @@ function evaluateSampleRule(fleet: FleetState, rule: AlertRule, sample: Sample, 
         break;
       case 'process-missing':
         events.push(...step<ThresholdState>(fleet, rule, host, labels, now, INITIAL_THRESHOLD_STATE, (state, ctx) => evaluateProcessMissing(state, value, itemRule, ctx)));
+        break;
+      case 'interface-down':
+        events.push(...step<InterfaceDownState>(fleet, rule, host, labels, now, INITIAL_INTERFACE_DOWN_STATE, (state, ctx) => evaluateInterfaceDown(state, value, itemRule, ctx)));
         break;
       case 'unit-failed':
         events.push(...step<ThresholdState>(fleet, rule, host, labels, now, INITIAL_THRESHOLD_STATE, (state, ctx) => evaluateUnitFailed(state, value, itemRule, ctx)));

@@ -284,6 +284,7 @@ function rateInterfaces(
       txErrors,
       rxDrops,
       txDrops,
+      ...(iface.operState !== undefined && { operState: iface.operState }),
       loopback,
       virtual: loopback || virtual.has(iface.name),
     });

@@ -98,8 +98,12 @@ function keepInterface(into: InterfaceCounters | null, from: InterfaceCounters):
     return {
       name: from.name, rxBytes: from.rxBytes, rxPackets: from.rxPackets, rxErrors: from.rxErrors, rxDrops: from.rxDrops,
       txBytes: from.txBytes, txPackets: from.txPackets, txErrors: from.txErrors, txDrops: from.txDrops,
+      ...(from.operState !== undefined && { operState: from.operState }),
     };
   }
+  // The parser's own constant strings: nothing of the output is held.
+  if (from.operState !== undefined) into.operState = from.operState;
+  else if (into.operState !== undefined) delete into.operState;
   into.rxBytes = from.rxBytes;
   into.rxPackets = from.rxPackets;
   into.rxErrors = from.rxErrors;

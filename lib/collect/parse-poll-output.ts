@@ -1,4 +1,4 @@
-import type { FilesystemUsage, HostFacts, HostSnapshot, Pressure, ProcessCounters } from './sample.ts';
+import type { FilesystemUsage, HostFacts, HostSnapshot, InterfaceCounters, OperState, Pressure, ProcessCounters } from './sample.ts';
 import { cleanText } from './clean-command-line.ts';
 import { parseCount } from './parse-count.ts';
 import { parseCpuModel } from './parse-cpu-model.ts';
@@ -60,6 +60,8 @@ export function parsePollOutput(stdout: string): HostSnapshot {
   const stat = parseFile(stdout, head, '/proc/stat', true, parseProcStatIn, sections.get('stat'), parseProcStat);
   const processes = head === null || script === 'light' ? null : parseProcesses(stdout, head);
   const facts = script === 'light' ? null : parseFacts(sections, head);
+  const interfaces = parseFile(stdout, head, '/proc/net/dev', true, parseNetDevIn, sections.get('netdev'), parseNetDev);
+  if (interfaces !== null && head !== null) addOperStates(interfaces, head.files);
   const snapshot: HostSnapshot = {
     script,
     cpuTotal: stat?.cpuTotal ?? null,
@@ -69,7 +71,7 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     memory: parseFile(stdout, head, '/proc/meminfo', false, parseMeminfoIn, sections.get('meminfo'), parseMeminfo),
     load: parseFile(stdout, head, '/proc/loadavg', false, parseLoadavgIn, sections.get('loadavg'), parseLoadavg),
     uptimeSec: parseFile(stdout, head, '/proc/uptime', false, parseUptimeIn, sections.get('uptime'), parseUptime),
-    interfaces: parseFile(stdout, head, '/proc/net/dev', true, parseNetDevIn, sections.get('netdev'), parseNetDev),
+    interfaces,
     virtualInterfaces: parseText(sections.get('virtualnet'), parseNames),
     filesystems: parseText(sections.get('df'), parseDf),
     disks: parseFile(stdout, head, '/proc/diskstats', true, parseDiskstatsIn, undefined, parseDiskstats),
@@ -150,6 +152,29 @@ function parseFile<T>(
 
 function parseDf(text: string): FilesystemUsage[] | null {
   return parseDfOutput(text) ?? parseDfP(text);
+}
+
+/** Each interface's /sys/class/net/<name>/operstate, where head printed it; a value the kernel does not give is left out. */
+function addOperStates(interfaces: InterfaceCounters[], files: ReadonlyMap<string, string>): void {
+  for (const iface of interfaces) {
+    const text = files.get(`/sys/class/net/${iface.name}/operstate`);
+    const state = text === undefined ? null : operStateOf(text.trim());
+    if (state !== null) iface.operState = state;
+  }
+}
+
+/** The state as the code's own string, not a slice of the output: a kept snapshot must not hold the output. */
+function operStateOf(text: string): OperState | null {
+  switch (text) {
+    case 'up': return 'up';
+    case 'down': return 'down';
+    case 'lowerlayerdown': return 'lowerlayerdown';
+    case 'dormant': return 'dormant';
+    case 'testing': return 'testing';
+    case 'notpresent': return 'notpresent';
+    case 'unknown': return 'unknown';
+    default: return null;
+  }
 }
 
 function parseShellPid(text: string): number | null {

@@ -30,8 +30,8 @@
 // printf, not echo: dash's echo interprets backslashes. The first line of each is a comment naming
 // it, which a forced-command wrapper reads to choose between its pinned copies (forced-command-wrapper.ts).
 
-/** 5: the light script runs no df (4: /proc/stat and meminfo through head; 3: the light script). */
-export const POLL_SCRIPT_VERSION = 5;
+/** 6: interfaces' link states (5: the light script runs no df; 4: /proc/stat and meminfo through head; 3: the light script). */
+export const POLL_SCRIPT_VERSION = 6;
 
 /** head's per-file byte cap; a file this long was cut and its last line is not trusted (16384 until version 4). */
 export const FILE_BYTE_CAP = 65536;
@@ -60,6 +60,13 @@ export const HEAD_FILES = [
 export const GPU_QUERY =
   'index,uuid,name,temperature.gpu,utilization.gpu,utilization.memory,memory.total,memory.used,memory.free,power.draw,power.limit';
 
+/**
+ * Every interface's link state, read by the same `head` (sysfs files, no process of their own):
+ * fixed files, so after the /proc ones and before the per-process files. No match leaves the
+ * pattern as is, which head cannot open: nothing is printed.
+ */
+export const OPERSTATE_FILES = '/sys/class/net/*/operstate';
+
 export type PollScriptKind = 'full' | 'light';
 
 /** The files of the light script's `head`: counters and levels wanted on every poll. */
@@ -67,7 +74,7 @@ const LIGHT_HEAD_FILES = HEAD_FILES.filter((path) => !path.startsWith('/proc/sys
 
 function pollScript(kind: PollScriptKind): string {
   const full = kind === 'full';
-  const files = full ? `${HEAD_FILES.join(' ')} /proc/[0-9]*/stat /proc/[0-9]*/cmdline` : LIGHT_HEAD_FILES.join(' ');
+  const files = full ? `${HEAD_FILES.join(' ')} ${OPERSTATE_FILES} /proc/[0-9]*/stat /proc/[0-9]*/cmdline` : `${LIGHT_HEAD_FILES.join(' ')} ${OPERSTATE_FILES}`;
   return `# vigil-poll-script ${POLL_SCRIPT_VERSION} ${kind}
 LC_ALL=C
 export LC_ALL

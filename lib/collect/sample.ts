@@ -18,8 +18,13 @@ export interface CpuTimes {
   guestNice: number;
 }
 
+/** The kernel's operstate of a network interface (RFC 2863), as /sys/class/net/<name>/operstate says it. */
+export type OperState = 'up' | 'down' | 'lowerlayerdown' | 'dormant' | 'testing' | 'notpresent' | 'unknown';
+
 export interface InterfaceCounters {
   name: string;
+  /** Its link state, where the script could read it (version 6 on; not from node_exporter). */
+  operState?: OperState;
   rxBytes: number;
   rxPackets: number;
   rxErrors: number;
@@ -201,6 +206,8 @@ export interface InterfaceRate {
   loopback?: boolean;
   /** A software interface (bridge, veth, tunnel, bond, loopback): its traffic may repeat a physical one's. */
   virtual?: boolean;
+  /** Its link state at the poll, where known: `down` is a cable pulled, a switch port off, a bond member lost. */
+  operState?: OperState;
 }
 
 export interface DiskRate {

@@ -5,7 +5,7 @@
 // section or a file, its generator slots in; until then that part is absent from the output, as
 // an unreadable file is on a real host (and the simulator's tests, which demand that nothing is
 // missing, say so).
-import { POLL_SCRIPT, POLL_SCRIPT_VERSION, POLL_SCRIPTS } from '../collect/poll-script.ts';
+import { OPERSTATE_FILES, POLL_SCRIPT, POLL_SCRIPT_VERSION, POLL_SCRIPTS } from '../collect/poll-script.ts';
 import type { PollScriptKind } from '../collect/poll-script.ts';
 import type { SimulatedCpu, SimulatedHostState, SimulatedProcess } from './simulated-host-state.ts';
 
@@ -50,6 +50,8 @@ export const SECTION_GENERATORS: Readonly<Record<string, SectionGenerator>> = {
 interface ScriptShape {
   sections: string[];
   headFiles: string[];
+  /** Whether its `head` copies every interface's operstate. */
+  operStates: boolean;
   /** Whether its `head` copies every process's stat and cmdline. */
   processes: boolean;
 }
@@ -81,6 +83,7 @@ function shapeOf(script: string): ScriptShape {
       ? Object.keys(FILE_GENERATORS)
       : line.split(/\s+/).filter((word) => word.startsWith('/') && !word.includes('*') && !word.includes('[')),
     processes: line?.includes('/proc/[0-9]*/stat') ?? false,
+    operStates: line?.includes(OPERSTATE_FILES) ?? false,
   };
 }
 
@@ -91,6 +94,11 @@ function renderFiles(state: SimulatedHostState, kind: PollScriptKind): string {
   for (const path of shape.headFiles) {
     const content = FILE_GENERATORS[path]?.(state);
     if (content !== undefined && content !== null) parts.push(`==> ${path} <==\n${content}`);
+  }
+  if (shape.operStates) {
+    // Up unless a test says otherwise; loopback's is "unknown", as the kernel gives it.
+    const byName = [...state.interfaces].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const iface of byName) parts.push(`==> /sys/class/net/${iface.name}/operstate <==\n${iface.operState ?? (iface.name === 'lo' ? 'unknown' : 'up')}\n`);
   }
   // The shell's glob sorts paths as strings: /proc/10/stat before /proc/2/stat.
   const byPath = shape.processes ? [...state.processes].sort((a, b) => (String(a.pid) < String(b.pid) ? -1 : 1)) : [];

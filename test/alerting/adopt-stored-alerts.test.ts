@@ -7,6 +7,7 @@ import { DEFAULT_ALERTS } from '../../lib/alerting/default-alerts.ts';
 import { activeAlerts, createFleetState, evaluateFleetTick, evaluatePollResult } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { HostSettings } from '../../lib/alerting/rule-state.ts';
+import type { Sample } from '../../lib/collect/sample.ts';
 import { failure, sample, success } from './synthetic-sample.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -111,4 +112,16 @@ void test('a stored pending host_down carries its failures on: the next failure 
   assert.deepEqual(brief(fired), ['firing host_down a']);
   assert.equal(fired[0]?.startsAt, T0, 'down since the first failure, before the restart');
   assert.deepEqual(brief(evaluatePollResult(fleet, success(sample('b', T0 + 10_000)), config, hosts, { downAfter: 2 })), ['resolved host_down b']);
+});
+
+void test('a stored firing interface_down is taken back as a link seen up: still down, it holds; up, it resolves', () => {
+  const link: AlertRule = { name: 'interface_down', kind: 'interface-down', severity: 'warning', summary: 'Network link down' };
+  const links: AlertsConfig = { ...DEFAULT_ALERTS, rules: [link] };
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const row: StoredActiveAlert = { ...stored('interface_down', 'a', 'firing', T0), key: 'interface_down|a|name=eth0', labels: { name: 'eth0' }, severity: 'warning', value: 1, threshold: 0 };
+  assert.equal(adoptStoredAlerts(fleet, links, hosts, [row], T0 + 60_000).adopted, 1);
+  const eth0 = (operState: 'up' | 'down'): Sample['interfaces'] => [{ name: 'eth0', rxBytesPerSec: 0, txBytesPerSec: 0, operState }];
+  assert.deepEqual(brief(evaluatePollResult(fleet, success(sample('a', T0 + 70_000, { interfaces: eth0('down') })), links, hosts, { downAfter: 2 })), []);
+  assert.deepEqual(brief(evaluatePollResult(fleet, success(sample('a', T0 + 80_000, { interfaces: eth0('up') })), links, hosts, { downAfter: 2 })), ['resolved interface_down a']);
 });

@@ -8,6 +8,7 @@ import { activeAlerts, createFleetState, dependentsOf, evaluateFleetTick, evalua
 import type { FleetState } from '../../lib/alerting/evaluate-poll-result.ts';
 import type { HostSettings } from '../../lib/alerting/rule-state.ts';
 import type { PollResult } from '../../lib/poll/poll-messages.ts';
+import type { InterfaceRate } from '../../lib/collect/sample.ts';
 import { failure, filesystem, sample, success } from './synthetic-sample.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -315,6 +316,32 @@ void test('unit failed: one alert per failed systemd unit, kept through polls th
   assert.deepEqual(feed(fleet, config, hosts, [success(sample('b', T0, { failedUnits: ['flaky.service', 'db.service'] }))]), ['firing unit_failed b db.service warning']);
   const [event] = evaluatePollResult(createFleetState(), success(sample('a', T0, { failedUnits: ['nginx.service'] })), config, hosts, { downAfter: 3 });
   assert.equal(event?.summary, 'systemd unit failed nginx.service');
+});
+
+void test('interface down: a physical link that was up goes down; a port never up, software interfaces and polls without link states change nothing', () => {
+  const config = rules(DEFAULT_ALERTS.rules.find((r) => r.kind === 'interface-down') as AlertRule);
+  const hosts = hostsOf({ name: 'a' });
+  const fleet = createFleetState();
+  const link = (name: string, operState: InterfaceRate['operState'], more: Partial<InterfaceRate> = {}): InterfaceRate =>
+    ({ name, rxBytesPerSec: 0, txBytesPerSec: 0, ...(operState && { operState }), ...more });
+  const links = (eth0: InterfaceRate['operState'], eth1: InterfaceRate['operState']): InterfaceRate[] => [
+    link('lo', 'unknown', { loopback: true, virtual: true }), link('eth0', eth0), link('eth1', eth1), link('veth1a2b', 'down', { virtual: true }),
+  ];
+  assert.deepEqual(feed(fleet, config, hosts, [
+    // eth1 was never cabled: down from the start, never an alert.
+    success(sample('a', T0, { interfaces: links('up', 'down') })),
+    success(sample('a', T0 + 10_000, { interfaces: links('down', 'down') })),
+    // A worker's first poll of the host has no rates yet, and an old script no link states: nothing ends.
+    success(sample('a', T0 + 20_000, { interfaces: [] })),
+    success(sample('a', T0 + 30_000, { interfaces: [link('eth0', undefined), link('eth1', undefined)] })),
+    // dormant is neither up nor down.
+    success(sample('a', T0 + 40_000, { interfaces: links('dormant', 'down') })),
+    success(sample('a', T0 + 50_000, { interfaces: links('up', 'down') })),
+    success(sample('a', T0 + 60_000, { interfaces: links('up', 'up') })),
+    success(sample('a', T0 + 70_000, { interfaces: links('up', 'lowerlayerdown') })),
+  ]), ['firing interface_down a eth0 warning', 'resolved interface_down a eth0 warning', 'firing interface_down a eth1 warning']);
+  const [event] = evaluatePollResult(fleet, success(sample('a', T0 + 80_000, { interfaces: links('down', 'lowerlayerdown') })), config, hosts, { downAfter: 3 });
+  assert.equal(event?.summary, 'Network link down eth0');
 });
 
 void test('absent: no result for `for` (at least three intervals) fires from the timer; data resolves', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { buildSample } from '../../lib/collect/build-sample.ts';
 import { parsePollOutput, POLL_SECTIONS } from '../../lib/collect/parse-poll-output.ts';
 
 function fixture(path: string): string {
@@ -322,4 +323,23 @@ void test('a line after a light poll\'s files that only looks like a marker belo
   assert.equal(snapshot.pollShellPid, null);
   assert.equal(parsePollOutput(output.replace('@@Odd\n', '')).pollShellPid, 123);
   assert.equal(parsePollOutput(output.replace('@@Odd\n', '').replaceAll('\n', '\r\n')).pollShellPid, 123);
+});
+
+void test('each interface gets its link state from /sys/class/net/<name>/operstate; a word the kernel does not give, or a missing file, none', () => {
+  const netDev = 'Inter-|   Receive |  Transmit\n face |bytes packets errs drop fifo frame compressed multicast|bytes packets errs drop fifo colls carrier compressed\n'
+    + ['lo', 'eth0', 'eth1', 'wg0', 'odd0'].map((name) => `${name.padStart(6)}: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0\n`).join('');
+  const output = fullPollOfFiles([
+    ['/proc/net/dev', netDev],
+    ['/sys/class/net/eth0/operstate', 'up\n'],
+    ['/sys/class/net/eth1/operstate', 'lowerlayerdown\n'],
+    ['/sys/class/net/lo/operstate', 'unknown\n'],
+    ['/sys/class/net/odd0/operstate', 'sideways\n'],
+  ]);
+  const interfaces = parsePollOutput(output).interfaces ?? [];
+  assert.deepEqual(interfaces.map((i) => [i.name, i.operState ?? null]), [['lo', 'unknown'], ['eth0', 'up'], ['eth1', 'lowerlayerdown'], ['wg0', null], ['odd0', null]]);
+  // Through the sample: the rates carry it, for the host page and the interface_down rule.
+  const first = parsePollOutput(`${output.replace('==> /proc/net/dev', '==> /proc/uptime <==\n100.00 50.00\n\n==> /proc/net/dev')}`);
+  const second = parsePollOutput(output.replace('==> /proc/net/dev', '==> /proc/uptime <==\n110.00 55.00\n\n==> /proc/net/dev').replace('eth1: 1 2', 'eth1: 5 6'));
+  const rates = buildSample('h', 1_000, second, first).interfaces;
+  assert.deepEqual(rates.map((i) => [i.name, i.operState ?? null]), [['lo', 'unknown'], ['eth0', 'up'], ['eth1', 'lowerlayerdown'], ['wg0', null], ['odd0', null]]);
 });
