@@ -135,6 +135,8 @@ export const HOST_METRIC_FAMILIES: readonly Family[] = [
   ofDevices('vigil_host_network_transmit_errors', 'Transmit errors since the previous poll.', (l) => l.interfaces, deviceLabel, (i) => i.txErrors),
   ofDevices('vigil_host_network_receive_drops', 'Received packets dropped since the previous poll.', (l) => l.interfaces, deviceLabel, (i) => i.rxDrops),
   ofDevices('vigil_host_network_transmit_drops', 'Packets to send dropped since the previous poll.', (l) => l.interfaces, deviceLabel, (i) => i.txDrops),
+  // node_exporter's node_network_up: 1 when the kernel's operstate is "up", 0 otherwise.
+  ofDevices('vigil_host_network_up', 'Whether the interface\'s link is up (its operstate is "up"), 1 or 0.', (l) => l.interfaces, deviceLabel, (i) => (i.operState === undefined ? null : i.operState === 'up' ? 1 : 0)),
   ofDevices('vigil_host_disk_read_bytes_per_second', 'Bytes read per second since the previous poll.', (l) => l.disks, deviceLabel, (d) => d.readBytesPerSec),
   ofDevices('vigil_host_disk_written_bytes_per_second', 'Bytes written per second since the previous poll.', (l) => l.disks, deviceLabel, (d) => d.writeBytesPerSec),
   ofDevices('vigil_host_disk_reads_per_second', 'Reads completed per second since the previous poll.', (l) => l.disks, deviceLabel, (d) => d.readIops),

@@ -17,7 +17,11 @@ function latest(fields: Partial<HostMetricsSample> = {}): HostMetricsSample {
       { mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100, usedBytes: 60, availableBytes: 40, usedPct: 60, inodesUsedPct: 12.5 },
       { mount: '/mnt/a "quoted" \\ dir', device: 'server:/export', fsType: null, sizeBytes: 10, usedBytes: 1, availableBytes: 9, usedPct: 10, inodesUsedPct: null },
     ],
-    interfaces: [{ name: 'eth0', rxBytesPerSec: 7929067.8, txBytesPerSec: 3672632.8, rxPacketsPerSec: 9911.3, txPacketsPerSec: 6121, rxErrors: 2, txErrors: 0, rxDrops: 1, txDrops: 0 }],
+    interfaces: [
+      { name: 'eth0', rxBytesPerSec: 7929067.8, txBytesPerSec: 3672632.8, rxPacketsPerSec: 9911.3, txPacketsPerSec: 6121, rxErrors: 2, txErrors: 0, rxDrops: 1, txDrops: 0, operState: 'up' },
+      { name: 'eth1', rxBytesPerSec: 0, txBytesPerSec: 0, operState: 'lowerlayerdown' },
+      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0 },
+    ],
     disks: [{ name: 'vda', readBytesPerSec: 12712396.8, writeBytesPerSec: 2525849.6, readIops: 387.9, writeIops: 205.6, busyPct: 23.81, readLatencyMs: 0.4, writeLatencyMs: null }],
     gpus: [{ index: 0, uuid: 'GPU-1', name: 'NVIDIA A100', utilizationPct: 97, memoryUtilizationPct: 40, memoryUsedBytes: 1000, memoryTotalBytes: 4000, temperatureC: 71, powerDrawW: 250.5, powerLimitW: null }],
     pressure: { cpu: { some: { avg10: 3.64, avg60: 2, avg300: 1 }, full: null }, io: { some: { avg10: 0.86, avg60: 0.86, avg300: 0.86 }, full: { avg10: 0.2, avg60: 0.2, avg300: 0.2 } }, memory: null },
@@ -124,6 +128,10 @@ void describe('renderHostMetrics', () => {
     assert.equal(valueOf(samples, 'vigil_host_filesystem_avail_bytes', { host: 'web-1', mountpoint: '/', device: '/dev/vda1', fstype: 'ext4' }), 40);
     assert.equal(valueOf(samples, 'vigil_host_network_receive_bytes_per_second', { host: 'web-1', device: 'eth0' }), 7929067.8);
     assert.equal(valueOf(samples, 'vigil_host_network_receive_errors', { host: 'web-1', device: 'eth0' }), 2);
+    // As node_exporter's node_network_up: 1 for operstate "up", 0 for any other; no series where it is not known.
+    assert.equal(valueOf(samples, 'vigil_host_network_up', { host: 'web-1', device: 'eth0' }), 1);
+    assert.equal(valueOf(samples, 'vigil_host_network_up', { host: 'web-1', device: 'eth1' }), 0);
+    assert.equal(valueOf(samples, 'vigil_host_network_up', { host: 'web-1', device: 'wg0' }), undefined);
     assert.equal(valueOf(samples, 'vigil_host_gpu_temperature_celsius', { host: 'web-1', gpu: '0', uuid: 'GPU-1', name: 'NVIDIA A100' }), 71);
     assert.equal(valueOf(samples, 'vigil_host_check_up', { host: 'web-1', check: 'ssh-port', kind: 'tcp' }), 0);
     assert.equal(valueOf(samples, 'vigil_host_check_http_status_code', { host: 'web-1', check: 'https', kind: 'http' }), 200);
