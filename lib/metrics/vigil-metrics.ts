@@ -92,6 +92,26 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
   });
   const publishFailed = new Counter({ name: 'vigil_jobs_publish_failed_total', help: 'Poll jobs the message bus refused (retried at the next due time).', registers });
   const reloads = new Counter({ name: 'vigil_inventory_reloads_total', help: 'Inventory loads, by outcome (ok, or failed: the last good hosts stay polled).', labelNames: ['outcome'], registers });
+  // As Prometheus' own prometheus_config_last_reload_successful and _success_timestamp_seconds: what
+  // an alert on a failing inventory (an inventory script whose cloud API refuses) is written on.
+  let lastReloadOk: boolean | null = null;
+  let lastGoodReloadAt: number | null = null;
+  new Gauge({
+    name: 'vigil_inventory_last_reload_successful',
+    help: 'Whether the last inventory load succeeded, 1 or 0 (NaN before the first); while 0 the last good hosts stay polled.',
+    registers,
+    collect() {
+      this.set(lastReloadOk === null ? Number.NaN : lastReloadOk ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_inventory_last_reload_success_timestamp_seconds',
+    help: 'When the inventory was last loaded successfully, in seconds since the epoch (NaN before the first).',
+    registers,
+    collect() {
+      this.set(lastGoodReloadAt === null ? Number.NaN : lastGoodReloadAt / 1000);
+    },
+  });
   const batchSize = new Histogram({ name: 'vigil_write_batch_size', help: 'Poll results per committed write transaction.', buckets: BATCH_SIZE_BUCKETS, registers });
   const writeDuration = new Histogram({ name: 'vigil_write_duration_seconds', help: 'Duration of one committed write transaction.', buckets: WRITE_BUCKETS, registers });
   const samplesWritten = new Counter({ name: 'vigil_samples_written_total', help: 'Samples stored in the database.', registers });
@@ -193,7 +213,11 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     jobLost: () => lost.inc(),
     jobAnsweredLate: () => answeredLate.inc(),
     jobPublishFailed: () => publishFailed.inc(),
-    inventoryReloaded: (ok) => (ok ? reloadsBy.ok : reloadsBy.failed).inc(),
+    inventoryReloaded(ok) {
+      (ok ? reloadsBy.ok : reloadsBy.failed).inc();
+      lastReloadOk = ok;
+      if (ok) lastGoodReloadAt = now();
+    },
     recordWrite(results, seconds) {
       let samples = 0;
       let newest = newestWrittenAt ?? 0;

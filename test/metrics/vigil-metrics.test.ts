@@ -53,6 +53,8 @@ void test('every metric is defined up front, without process metrics when asked'
   // Before the first write the lag is unknown, not zero.
   assert.ok(Number.isNaN(valueOf(samples, 'vigil_write_lag_seconds')));
   assert.equal(valueOf(samples, 'vigil_inventory_reloads_total', { outcome: 'failed' }), 0);
+  assert.ok(Number.isNaN(valueOf(samples, 'vigil_inventory_last_reload_successful')));
+  assert.ok(Number.isNaN(valueOf(samples, 'vigil_inventory_last_reload_success_timestamp_seconds')));
 });
 
 void test('a failure reason this build does not know counts as error', async () => {
@@ -98,10 +100,14 @@ void test('the scheduler counts the jobs it publishes and loses, as its stats do
     if (broken) throw new Error('inventory broken');
     return [host];
   } });
+  let failedAt: PromSample[];
+  let goodSince = 0;
   try {
     broken = true;
     await again.reload();
+    failedAt = await read(metrics);
     broken = false;
+    goodSince = Date.now();
     await again.reload();
   } finally {
     await again.stop();
@@ -110,6 +116,12 @@ void test('the scheduler counts the jobs it publishes and loses, as its stats do
   const samples = await read(metrics);
   assert.equal(valueOf(samples, 'vigil_inventory_reloads_total', { outcome: 'ok' }), 3);
   assert.equal(valueOf(samples, 'vigil_inventory_reloads_total', { outcome: 'failed' }), 1);
+  // As Prometheus' prometheus_config_last_reload_successful: 0 while the last load failed, 1 again after a good one.
+  assert.equal(valueOf(failedAt, 'vigil_inventory_last_reload_successful'), 0);
+  assert.equal(valueOf(samples, 'vigil_inventory_last_reload_successful'), 1);
+  const goodAt = valueOf(samples, 'vigil_inventory_last_reload_success_timestamp_seconds') ?? 0;
+  assert.ok(goodAt >= goodSince / 1000 && goodAt <= Date.now() / 1000, `${goodAt}`);
+  assert.ok((valueOf(failedAt, 'vigil_inventory_last_reload_success_timestamp_seconds') ?? 0) <= goodAt);
 });
 
 void test('the writer counts batches, samples and their durations, and the lag of the newest result', async () => {
