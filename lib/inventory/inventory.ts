@@ -36,7 +36,7 @@ export interface Inventory {
   groups: InventoryGroup[];
   /** Every host in the order Ansible first saw it. */
   hosts: InventoryHost[];
-  /** The sources that were inventory scripts, run to read them: their hosts change without an edit. */
+  /** The sources read by running something (inventory scripts, plugin configurations through ansible-inventory): their hosts change without an edit. */
   scripts: string[];
 }
 

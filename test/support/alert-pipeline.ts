@@ -27,6 +27,8 @@ export interface AlertPipelineOptions {
   receivers?: Record<string, string>;
   /** The alerts file's routes, as YAML flow mappings: '{ groups: [dbservers], receivers: [dba] }'. */
   routes?: string[];
+  /** More rules after cpu_busy, each a YAML flow mapping: '{ name: interface_down, kind: interface-down }'. */
+  rules?: string[];
 }
 
 /** The rule's warning level and recovery level: far from both simulated loads (see idle/busy). */
@@ -95,6 +97,7 @@ export async function startAlertPipeline(options: AlertPipelineOptions): Promise
       `    for: ${options.for}`,
       '    summary: CPU busy',
       "    unit: '%'",
+      ...(options.rules ?? []).map((rule) => `  - ${rule}`),
       'receivers:',
       ...Object.entries({ ops: 'ops@example.test', ...options.receivers }).map(([name, address]) => `  - { name: ${name}, email: [${address}] }`),
       ...(options.routes ? ['routes:', ...options.routes.map((route) => `  - ${route}`)] : []),
