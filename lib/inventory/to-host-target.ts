@@ -71,7 +71,8 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
 
   const connectionName = readString(vars['ansible_connection'], 'ssh', (message) => invalid('ansible_connection', message));
   const connection = CONNECTIONS[connectionName];
-  if (!connection) invalid('ansible_connection', `'${connectionName}' is not supported (use ssh or local)`);
+  // A mixed inventory (Windows over winrm, switches over network_cli) is common: say how to keep those hosts out.
+  if (!connection) invalid('ansible_connection', `'${connectionName}' is not supported (use ssh or local; to leave such hosts unpolled, set vigil_enabled: false on them, e.g. in their group's group_vars)`);
 
   // The old ansible_ssh_* names, still in many inventories, win over the new ones as in Ansible's ssh plugin.
   const hostVariable = vars['ansible_ssh_host'] !== undefined ? 'ansible_ssh_host' : 'ansible_host';

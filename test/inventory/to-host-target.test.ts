@@ -69,7 +69,7 @@ void describe('toHostTarget', () => {
     const err = targetError({ ansible_connection: 'winrm' });
     assert.equal(err.host, 'web1');
     assert.equal(err.variable, 'ansible_connection');
-    assert.match(err.message, /host 'web1': ansible_connection 'winrm' is not supported/);
+    assert.match(err.message, /host 'web1': ansible_connection 'winrm' is not supported \(use ssh or local; to leave such hosts unpolled, set vigil_enabled: false on them/);
   });
 
   void it('skips hosts with vigil_enabled false or no', () => {
