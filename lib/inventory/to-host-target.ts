@@ -17,6 +17,7 @@ import type { CheckSpec } from '../checks/check-spec.ts';
 import { libvirtSettingsFromVars } from '../libvirt/libvirt-target.ts';
 import { hostParentProblems } from './check-host-parents.ts';
 import { readAnsibleConfig } from './ansible-config.ts';
+import { renderConnectionVariables } from './render-host-template.ts';
 import type { AnsibleConfig } from './ansible-config.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
@@ -32,6 +33,8 @@ export interface HostTargetOptions {
   source?: string;
   /** Ansible's configuration (ansible.cfg, ANSIBLE_*): the connection settings a host's variables leave out. */
   ansible?: AnsibleConfig;
+  /** What lookup('env', …) in a variable reads; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A host variable with a value Vigil cannot use. */
@@ -61,11 +64,13 @@ const CONNECTIONS: Record<string, ConnectionKind> = {
 
 /** The poll target of one inventory host, or null when the host opts out with vigil_enabled=false. */
 export function toHostTarget(host: InventoryHost, options: HostTargetOptions): HostTarget | null {
-  // Ansible's typed values (vault, unsafe text, whole floats) as plain strings and numbers.
-  const vars = withConnectionDefaults(plainVariables(host.vars), options.ansible);
   const invalid = (variable: string, message: string): never => {
     throw new HostTargetError(options.source ?? options.inventoryDir, host.name, variable, message);
   };
+  // Ansible's typed values (vault, unsafe text, whole floats) as plain strings and numbers, with
+  // the Jinja2 of the variables Vigil reads rendered as Ansible renders it when it connects.
+  const plain = renderConnectionVariables(host.vars, plainVariables(host.vars), host.name, host.groups, options.env ?? process.env, invalid);
+  const vars = withConnectionDefaults(plain, options.ansible);
 
   if (!readBoolean(vars['vigil_enabled'], true, (message) => invalid('vigil_enabled', message))) return null;
 
