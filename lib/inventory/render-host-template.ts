@@ -16,7 +16,7 @@ import { UnsafeText } from './python-values.ts';
 export function renderConnectionVariables(
   raw: Readonly<Record<string, unknown>>, plain: Readonly<Record<string, unknown>>, host: string, groups: readonly string[],
   env: NodeJS.ProcessEnv, invalid: (variable: string, message: string) => never,
-): Record<string, unknown> {
+): Readonly<Record<string, unknown>> {
   const unsafe = new Set(Object.keys(raw).filter((name) => raw[name] instanceof UnsafeText));
   const renderer = new Renderer({ vars: plain, unsafe, host, groups, env });
   let out: Record<string, unknown> | null = null;
@@ -30,7 +30,7 @@ export function renderConnectionVariables(
       throw err;
     }
   }
-  return out ?? { ...plain };
+  return out ?? plain;
 }
 
 function holdsTemplate(value: unknown): boolean {
