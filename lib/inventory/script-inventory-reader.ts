@@ -55,7 +55,7 @@ export async function readScriptInventory(path: string, bytes: Buffer, inventory
   if (!hasShebang(bytes) && !isElf(bytes)) {
     throw new ScriptInventoryError(path, `problem running ${path} --list ([Errno 8] Exec format error)`, false);
   }
-  await readListedInventory(path, { file: path, list: ['--list'], host: (name) => ['--host', name] }, inventory, options);
+  await readListedInventory(path, { label: `Inventory script (${path} --list)`, file: path, list: ['--list'], host: (name) => ['--host', name] }, inventory, options);
 }
 
 /**
@@ -71,13 +71,16 @@ export async function readPluginInventory(path: string, plugin: string, inventor
   // A configuration it cannot parse (an unknown plugin, bad options) is by default only a warning
   // and an empty inventory; Vigil never polls half an inventory, so it must be an error.
   const env = { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True', ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: 'True' };
-  await readListedInventory(path, { file: ANSIBLE_INVENTORY_COMMAND, list: ['-i', path, '--list', '--export'], host: (name) => ['-i', path, '--host', name], env }, inventory, options);
+  const list = ['-i', path, '--list', '--export'];
+  await readListedInventory(path, { label: `${ANSIBLE_INVENTORY_COMMAND} ${list.join(' ')}`, file: ANSIBLE_INVENTORY_COMMAND, list, host: (name) => ['-i', path, '--host', name], env }, inventory, options);
 }
 
 /** On PATH, as a shell would find it: the Ansible the operator runs. */
 export const ANSIBLE_INVENTORY_COMMAND = 'ansible-inventory';
 
 interface InventoryCommand {
+  /** What errors call it: "Inventory script (path --list)", "ansible-inventory -i path --list --export". */
+  label: string;
   file: string;
   list: string[];
   host: (name: string) => string[];
@@ -87,7 +90,7 @@ interface InventoryCommand {
 async function readListedInventory(path: string, command: InventoryCommand, inventory: InventoryData, options: ScriptOptions): Promise<void> {
   const listed = await runScript(command, command.list, options.timeoutMs, path);
   if (listed.code !== 0) {
-    throw new ScriptInventoryError(path, `Inventory script (${[command.file, ...command.list].join(' ')}) had an execution error: ${tail(listed.stderr)}`, true);
+    throw new ScriptInventoryError(path, `${command.label} had an execution error: ${tail(listed.stderr)}`, true);
   }
   const text = decodeUtf8(listed.stdout, path);
   const parsed = parsePythonJson(text);

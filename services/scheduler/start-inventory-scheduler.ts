@@ -76,7 +76,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       if (inventory) {
         readFrom.set(targets, inventory);
         if (inventory.scripts.length > 0 && scripts.length === 0) {
-          log.info('the inventory has scripts: it is read again every few minutes for their changes', { inventory: source, scripts: inventory.scripts, everySeconds: scriptRefreshMs / 1000 });
+          log.info('the inventory has scripts or plugin configurations: it is read again every everySeconds for their changes', { inventory: source, scripts: inventory.scripts, everySeconds: scriptRefreshMs / 1000 });
         }
         scripts = inventory.scripts;
       }
