@@ -53,6 +53,11 @@ export const DEFAULT_RULES: AlertRule[] = [
     name: 'printer_error', kind: 'threshold', metric: 'device.errors.active',
     levels: { warning: 0 }, recoverAt: 0, forMs: 2 * MINUTE, summary: 'Printer error',
   },
+  // Zabbix's "System time is out of sync": over a minute from the worker's clock (measured to about a second).
+  {
+    name: 'clock_skew', kind: 'threshold', metric: 'clockSkewSec',
+    levels: { warning: 60 }, recoverAt: 30, forMs: 2 * MINUTE, summary: 'Clock off by', unit: 's',
+  },
   { name: 'filesystem_full_soon', kind: 'predict-full', hours: 24, windowMs: 6 * HOUR, severity: 'warning', summary: 'Filesystem full within' },
   { name: 'host_down', kind: 'host-down', severity: 'critical', summary: 'Host down' },
   { name: 'host_key_changed', kind: 'host-key-changed', severity: 'critical', summary: 'SSH host key changed' },

@@ -19,6 +19,8 @@ const DERIVED: Record<string, (sample: Sample) => number | null> = {
   loadPerCore: (s) => (s.load1 !== null && s.cpuCount ? s.load1 / s.cpuCount : null),
   load5PerCore: (s) => (s.load5 !== null && s.cpuCount ? s.load5 / s.cpuCount : null),
   load15PerCore: (s) => (s.load15 !== null && s.cpuCount ? s.load15 / s.cpuCount : null),
+  // How far the host's clock is off, either way.
+  clockSkewSec: (s) => (s.clockOffsetSec == null ? null : Math.abs(s.clockOffsetSec)),
 };
 
 /**

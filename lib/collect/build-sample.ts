@@ -85,6 +85,7 @@ export function buildSample(
     loadPerCore: load1 !== null && current.cpuCount !== null && current.cpuCount > 0 ? roundPercent(load1 / current.cpuCount) : null,
     uptimeSec: current.uptimeSec,
     bootTime: bootTime(ts, current.uptimeSec),
+    clockOffsetSec: clockOffsetSec(ts, current),
     rebooted,
     // Whole bytes per second: the fractions are the jitter of the poll's timing, and cost stored bytes.
     netRxBytesPerSec: wholeOrNull(interfaceRates.rxTotal),
@@ -320,6 +321,13 @@ function averageLatencyMs(ms: number, operations: number): number | null {
   if (operations <= 0) return null;
   const latency = ms / operations;
   return Number.isFinite(latency) ? roundHundredths(latency) : null;
+}
+
+/** The host's clock (its boot time by that clock, plus its uptime) minus `ts`, the worker's, to the second. */
+function clockOffsetSec(ts: number, current: HostSnapshot): number | null {
+  if (current.hostBootTimeSec == null || current.uptimeSec === null) return null;
+  const offset = Math.round(current.hostBootTimeSec + current.uptimeSec - ts / 1000);
+  return Number.isFinite(offset) ? offset : null;
 }
 
 /** As for interfaces: a disk whose counters went backwards has no rate; the totals then are null. */

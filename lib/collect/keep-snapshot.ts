@@ -33,6 +33,7 @@ export function keepSnapshot(kept: HostSnapshot | undefined, current: HostSnapsh
   snapshot.uptimeSec = current.uptimeSec;
   if ('activity' in current) snapshot.activity = keepActivity(snapshot.activity ?? null, current.activity ?? null);
   snapshot.interfaces = keepEach(snapshot.interfaces, current.interfaces, keepInterface, (a, b) => a.name === b.name);
+  if ('hostBootTimeSec' in current) snapshot.hostBootTimeSec = current.hostBootTimeSec;
   snapshot.virtualInterfaces = current.virtualInterfaces;
   snapshot.filesystems = current.filesystems;
   if ('filesystemsAt' in current) snapshot.filesystemsAt = current.filesystemsAt;
@@ -49,7 +50,8 @@ export function keepSnapshot(kept: HostSnapshot | undefined, current: HostSnapsh
 }
 
 function sameOptionalKeys(a: HostSnapshot, b: HostSnapshot): boolean {
-  return ('source' in a) === ('source' in b) && ('activity' in a) === ('activity' in b) && ('filesystemsAt' in a) === ('filesystemsAt' in b);
+  return ('source' in a) === ('source' in b) && ('activity' in a) === ('activity' in b) && ('filesystemsAt' in a) === ('filesystemsAt' in b)
+    && ('hostBootTimeSec' in a) === ('hostBootTimeSec' in b);
 }
 
 /**

@@ -50,6 +50,8 @@ export function nodeExporterSnapshot(metrics: PrometheusText): HostSnapshot {
     uptimeSec: readUptime(metrics),
     activity: readActivity(metrics),
     interfaces: readInterfaces(metrics),
+    // With the uptime above, the exporter's node_time_seconds: the host's clock, for its offset.
+    hostBootTimeSec: single(metrics, 'node_boot_time_seconds'),
     // node_exporter does not say which interfaces are software ones; buildSample then flags loopback alone.
     virtualInterfaces: null,
     filesystems: readFilesystems(metrics),

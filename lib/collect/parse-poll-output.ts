@@ -72,6 +72,7 @@ export function parsePollOutput(stdout: string): HostSnapshot {
     load: parseFile(stdout, head, '/proc/loadavg', false, parseLoadavgIn, sections.get('loadavg'), parseLoadavg),
     uptimeSec: parseFile(stdout, head, '/proc/uptime', false, parseUptimeIn, sections.get('uptime'), parseUptime),
     interfaces,
+    hostBootTimeSec: stat?.bootTimeSec ?? null,
     virtualInterfaces: parseText(sections.get('virtualnet'), parseNames),
     filesystems: parseText(sections.get('df'), parseDf),
     disks: parseFile(stdout, head, '/proc/diskstats', true, parseDiskstatsIn, undefined, parseDiskstats),

@@ -10,6 +10,11 @@ export interface ProcStat {
   cpuPerCore: CpuTimes[] | null;
   /** The kernel's activity counters and levels below the cpu lines; each null when absent or malformed (or cut off by the byte cap). */
   activity: KernelActivity;
+  /**
+   * `btime`: when the host booted, in whole seconds by the host's own clock. The kernel derives it
+   * from the clock as it is now, so btime plus uptime is the host's time: the way to its clock's offset.
+   */
+  bootTimeSec: number | null;
 }
 
 /** user nice system idle iowait irq softirq steal guest guest_nice. */
@@ -33,6 +38,7 @@ export function parseProcStatIn(text: string, start: number, end: number): ProcS
   let cpuCount = 0;
   let cpuPerCore: CpuTimes[] | null = [];
   const activity: KernelActivity = { contextSwitches: null, interrupts: null, forks: null, procsBlocked: null };
+  let bootTimeSec: number | null = null;
   // Numbers are read in place, not split out: a 64-core host has 65 lines of 11 fields here on every poll.
   for (let lineStart = start; lineStart <= end;) {
     const newline = text.indexOf('\n', lineStart);
@@ -43,6 +49,7 @@ export function parseProcStatIn(text: string, start: number, end: number): ProcS
       if (first === 105 /* i */ && text.startsWith('intr ', lineStart)) activity.interrupts = leadingCount(text, lineStart + 5, lineEnd);
       else if (first === 112 /* p */ && text.startsWith('processes ', lineStart)) activity.forks = leadingCount(text, lineStart + 10, lineEnd);
       else if (first === 112 && text.startsWith('procs_blocked ', lineStart)) activity.procsBlocked = leadingCount(text, lineStart + 14, lineEnd);
+      else if (first === 98 /* b */ && text.startsWith('btime ', lineStart)) bootTimeSec = leadingCount(text, lineStart + 6, lineEnd);
       lineStart = lineEnd + 1;
       continue;
     }
@@ -64,7 +71,7 @@ export function parseProcStatIn(text: string, start: number, end: number): ProcS
     lineStart = lineEnd + 1;
   }
   if (cpuTotal === null) return null;
-  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null, activity };
+  return { cpuTotal, cpuCount: cpuCount > 0 ? cpuCount : null, cpuPerCore: cpuCount > 0 ? cpuPerCore : null, activity, bootTimeSec };
 }
 
 /** The count that text[start, end) starts with, up to the first space: intr's total is followed by one count per interrupt. */

@@ -166,6 +166,8 @@ export interface HostSnapshot {
   /** /proc/stat's context switch, interrupt and fork counters and blocked tasks; absent or null where the source has none. */
   activity?: KernelActivity | null;
   interfaces: InterfaceCounters[] | null;
+  /** When the host booted by its own clock, in whole seconds (/proc/stat's btime, node_boot_time_seconds); null: not said. Absent: a snapshot from before it was read. */
+  hostBootTimeSec?: number | null;
   /** Interface names under /sys/devices/virtual/net (bridges, veths, tunnels, loopback); null if unknown. */
   virtualInterfaces: string[] | null;
   /** Null after a light poll (script version 5 on: no df) until carryFilesystems gives it the host's last ones. */
@@ -292,6 +294,11 @@ export interface Sample {
   uptimeSec: number | null;
   /** Milliseconds since the epoch, the host's boot by the worker's clock (to the second). */
   bootTime?: number | null;
+  /**
+   * The host's clock minus the worker's, in whole seconds (btime plus uptime against the time the
+   * output arrived: good to about a second); null where the host did not say its boot time.
+   */
+  clockOffsetSec?: number | null;
   /** Uptime went down since the previous poll of this host. */
   rebooted?: boolean;
   /** Sum over interfaces other than loopback. */

@@ -172,7 +172,7 @@ function renderStat(state: SimulatedHostState): string {
   // Tasks in D state: one now and then on a busy host.
   const blocked = state.busy > 0.6 ? 1 : 0;
   return `cpu  ${cpuFields(total)}\n${perCpu}intr ${Math.floor(k.interrupts)} 0 0 0 0\nctxt ${Math.floor(k.contextSwitches)}\n`
-    + `btime ${Math.floor(state.advancedAtMs / 1000 - state.uptimeSec)}\nprocesses ${k.forks}\nprocs_running ${Math.max(1, Math.round(state.load1))}\n`
+    + `btime ${Math.floor(state.advancedAtMs / 1000 + (state.clockOffsetSec ?? 0) - state.uptimeSec)}\nprocesses ${k.forks}\nprocs_running ${Math.max(1, Math.round(state.load1))}\n`
     + `procs_blocked ${blocked}\n`;
 }
 

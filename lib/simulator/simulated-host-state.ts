@@ -99,6 +99,8 @@ export interface SimulatedHostState {
   /** Share of CPU time busy lately, drifting between polls. */
   busy: number;
   uptimeSec: number;
+  /** How far the host's clock is off, in seconds (its btime moves with it, as the kernel's does); absent: none. */
+  clockOffsetSec?: number;
   /** Second field of /proc/uptime: idle seconds summed over CPUs. */
   idleSec: number;
   memTotalKb: number;

@@ -344,6 +344,18 @@ void test('interface down: a physical link that was up goes down; a port never u
   assert.equal(event?.summary, 'Network link down eth0');
 });
 
+void test('clock skew: a host\'s clock a minute or more off, either way, for 2 minutes; back within 30 s, resolved; no offset known, nothing changes', () => {
+  const config = rules(DEFAULT_ALERTS.rules.find((r) => r.name === 'clock_skew') as AlertRule);
+  const hosts = hostsOf({ name: 'ahead' }, { name: 'behind' });
+  const fleet = createFleetState();
+  const polls = (host: string, offsets: Array<number | null>): PollResult[] => offsets.map((clockOffsetSec, i) => success(sample(host, T0 + i * 60_000, { clockOffsetSec })));
+  assert.deepEqual(feed(fleet, config, hosts, polls('ahead', [2, 75, 80, null, 90, 45, 20])), ['pending clock_skew ahead warning', 'firing clock_skew ahead warning', 'resolved clock_skew ahead warning']);
+  const events = feed(fleet, config, hosts, polls('behind', [-1, -600, -601, -602]));
+  assert.deepEqual(events, ['pending clock_skew behind warning', 'firing clock_skew behind warning']);
+  const [firing] = evaluatePollResult(createFleetState(), success(sample('behind', T0, { clockOffsetSec: -600 })), { ...config, rules: [{ ...config.rules[0]!, forMs: 0 }] }, hosts, { downAfter: 3 });
+  assert.match(firing?.summary ?? '', /^Clock off by 600 s > 60 s/);
+});
+
 void test('absent: no result for `for` (at least three intervals) fires from the timer; data resolves', () => {
   const config = rules({ name: 'no_data', kind: 'absent', forMs: 60_000 });
   const hosts = hostsOf({ name: 'fast' }, { name: 'slow', intervalSec: 60 });

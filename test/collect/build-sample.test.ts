@@ -8,6 +8,8 @@ import { parseProcStat } from '../../lib/collect/parse-proc-stat.ts';
 import { roundPercent } from '../../lib/collect/round-percent.ts';
 import type { HostSnapshot, InterfaceCounters, ProcessCounters } from '../../lib/collect/sample.ts';
 import { simulatedSamples } from '../../lib/simulator/simulated-samples.ts';
+import { advanceHostState, createHostState } from '../../lib/simulator/simulated-host-state.ts';
+import { renderPollOutput } from '../../lib/simulator/render-poll-output.ts';
 
 function fixture(path: string): string {
   return readFileSync(new URL(`../fixtures/hosts/${path}`, import.meta.url), 'utf8');
@@ -390,4 +392,19 @@ void test('kernel activity: context switches, interrupts and forks per second ov
   const real = buildSample('vm', 1, light, full);
   for (const value of [real.contextSwitchesPerSec, real.interruptsPerSec, real.forksPerSec, real.processesBlocked]) assert.ok(typeof value === 'number' && value >= 0, String(value));
   assert.equal(light.activity?.contextSwitches, 14_382_405);
+});
+
+void test('the host\'s clock offset: btime (the boot by the host\'s clock) plus uptime against the worker\'s time, either way, to the second', () => {
+  const at = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const state = createHostState('skewed', 7, at - 60_000);
+  advanceHostState(state, at);
+  for (const offset of [0, 300, -95]) {
+    state.clockOffsetSec = offset;
+    const snapshot = parsePollOutput(renderPollOutput(state, 'light'));
+    // btime is whole seconds: the offset reads to within one.
+    const sample = buildSample('skewed', at, snapshot, undefined);
+    assert.ok(sample.clockOffsetSec !== null && sample.clockOffsetSec !== undefined && Math.abs(sample.clockOffsetSec - offset) <= 1, `${sample.clockOffsetSec} for ${offset}`);
+  }
+  // Without btime (a host that hides it, a source that does not say), no figure rather than a guess.
+  assert.equal(buildSample('h', at, emptySnapshot({ uptimeSec: 100, hostBootTimeSec: null }), undefined).clockOffsetSec, null);
 });

@@ -14,6 +14,8 @@ function fixture(name: string): string {
 // The exporter's answer and the poll script's output, captured on one VM within the same second.
 const exporter = nodeExporterSnapshot(parsePrometheusText(fixture('metrics.txt')));
 const polled = parsePollOutput(fixture('poll-output.txt'));
+/** node_time_seconds in metrics.txt: the exporter's clock when it was scraped. */
+const NODE_TIME_SECONDS = 1.7954682288947608e9;
 
 function fromText(text: string): HostSnapshot {
   return nodeExporterSnapshot(parsePrometheusText(text));
@@ -75,6 +77,10 @@ void test("maps a real node_exporter answer to the figures the poll script read 
     assert.ok(Number.isInteger(exporterTotal[mode]));
   }
   assert.ok(exporter.uptimeSec !== null && polled.uptimeSec !== null && Math.abs(exporter.uptimeSec - polled.uptimeSec) < 2);
+  // node_boot_time_seconds is /proc/stat's btime, the boot by the host's clock: with the uptime, the
+  // exporter's node_time_seconds, the host's clock for its offset (this capture predates btime in the poll's).
+  assert.equal(exporter.hostBootTimeSec, 1795466120);
+  assert.ok(Math.abs((exporter.hostBootTimeSec ?? 0) + (exporter.uptimeSec ?? 0) - NODE_TIME_SECONDS) < 1e-6);
   assert.equal(exporter.load?.load15, polled.load?.load15);
   assert.deepEqual(exporter.disks?.map((d) => d.name), polled.disks?.map((d) => d.name));
   assert.deepEqual(exporter.disks?.map((d) => d.name), ['vda']);

@@ -20,6 +20,7 @@ void test('a pre-2.6.11 line with only eight fields reads the absent ones as zer
     cpuCount: 1,
     cpuPerCore: [{ user: 10, nice: 1, system: 20, idle: 300, iowait: 4, irq: 5, softirq: 6, steal: 0, guest: 0, guestNice: 0 }],
     activity: { contextSwitches: null, interrupts: null, forks: null, procsBlocked: null },
+    bootTimeSec: null,
   });
 });
 
@@ -27,6 +28,9 @@ void test('the activity lines after the cpu ones: intr\'s total (not its per-int
   assert.deepEqual(parseProcStat(gpuStat)?.activity, { contextSwitches: 22194, interrupts: 56723, forks: 494, procsBlocked: 0 });
   const text = 'cpu  1 2 3 4\nintr 123456789012 5 0 7\nctxt 98765\nbtime 1700000000\nprocesses 4321\nprocs_running 3\nprocs_blocked 2\nsoftirq 1 2 3\n';
   assert.deepEqual(parseProcStat(text)?.activity, { contextSwitches: 98765, interrupts: 123456789012, forks: 4321, procsBlocked: 2 });
+  // btime: the boot by the host's own clock, the way to its clock's offset.
+  assert.equal(parseProcStat(text)?.bootTimeSec, 1_700_000_000);
+  assert.equal(parseProcStat('cpu  1 2 3 4\nbtime soon\n')?.bootTimeSec, null);
   // A malformed or negative number is no figure; the others stand.
   assert.deepEqual(parseProcStat('cpu  1 2 3 4\nintr x 1\nctxt -5\nprocesses 12\n')?.activity, { contextSwitches: null, interrupts: null, forks: 12, procsBlocked: null });
 });
