@@ -60,7 +60,6 @@ export function hasTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
 
-
 class Renderer {
   private readonly context: TemplateContext;
   /** Variables being rendered, to refuse a loop as Ansible does ("recursive loop detected"). */
