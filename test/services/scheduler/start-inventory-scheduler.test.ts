@@ -285,7 +285,7 @@ void describe('startInventoryScheduler with live edits', () => {
     await live.nextJob('vm-1', 0, 'a job for vm-1');
     assert.ok(live.logs.some((line) => line.includes('the inventory has scripts')), 'the operator is told it is read again');
 
-    let seen = await live.reloadCount();
+    const seen = await live.reloadCount();
     const grownAt = Date.now();
     await writeFile(answer, instances('vm-2', 'vm-3'));
     await live.nextJob('vm-3', grownAt, 'a job for vm-3, new in the script\'s answer');
@@ -293,10 +293,13 @@ void describe('startInventoryScheduler with live edits', () => {
     assert.deepEqual([grown.lastReload?.ok, grown.lastReload?.hosts], [true, 2]);
     assert.ok((await hostRow(live.db, 'vm-1'))?.removed_at, 'vm-1, gone from the answer, is marked removed');
 
-    // The cloud's API fails: the script exits non-zero, and vm-2 and vm-3 stay polled.
-    seen = await live.reloadCount();
+    // The cloud's API fails: the script exits non-zero, and vm-2 and vm-3 stay polled. Good reloads
+    // go on being recorded until the script's next run, so the wait is for the failed one itself.
     await rm(answer);
-    const failed = await live.nextReload(seen, 'the failed reload record');
+    const failed = await waitFor('the failed reload record', APPLY_WITHIN_MS + 1500, async () => {
+      const status = await selectInventoryStatus(live.db);
+      return status.lastError ? status : undefined;
+    }, 20);
     assert.equal(failed.lastError?.ok, false);
     assert.match(failed.lastError?.error?.message ?? '', /had an execution error: cat: .*instances\.json: No such file or directory/);
     const failedAt = Date.now();
