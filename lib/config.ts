@@ -68,6 +68,9 @@ const NEEDS: Record<Role, { database: boolean; amqp: boolean }> = {
   evaluator: { database: true, amqp: true },
 };
 
+/** The roles that read the inventory's path or alerts.yml beside it, where ansible.cfg may name them. */
+const USES_INVENTORY_PATHS: readonly Role[] = ['up', 'scheduler', 'evaluator', 'alerter'];
+
 export const CONFIG_VARIABLES = [
   ['VIGIL_DATABASE_URL', 'PostgreSQL URL (postgres://user:pass@host:5432/db). Unset in `vigil up`: embedded PGlite in VIGIL_DATA_DIR.'],
   ['VIGIL_AMQP_URL', 'RabbitMQ URL (amqp://user:pass@host:5672). Unset in `vigil up`: in-process queue.'],
@@ -115,7 +118,9 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Vi
     ansible = readAnsibleConfig({ env });
   } catch (err) {
     if (!(err instanceof InventoryError)) throw err;
-    problems.push(`Ansible's configuration: ${err.message}`);
+    // Only where its values are used (the inventory, and alerts.yml beside it): a writer, a worker
+    // or a web server has no business refusing to start over an Ansible setting.
+    if (USES_INVENTORY_PATHS.includes(role)) problems.push(`Ansible's configuration: ${err.message}`);
   }
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();

@@ -118,6 +118,8 @@ test('an Ansible repository\'s ansible.cfg names the inventory and the vault pas
     const error = captureConfigError(() => loadConfig('up', { ANSIBLE_CONFIG: cfg, VIGIL_HTTP_PORT: 'x' }));
     assert.equal(error.problems.length, 2, error.message);
     assert.match(error.message, new RegExp(`Ansible's configuration: ${cfg}:3: Error reading config file: option 'inventory' already exists`));
+    // A service that reads neither the inventory nor alerts.yml starts whatever the file holds.
+    assert.equal(loadConfig('writer', { ANSIBLE_CONFIG: cfg, VIGIL_DATABASE_URL: 'postgres://127.0.0.1/x', VIGIL_AMQP_URL: 'amqp://127.0.0.1' }).inventory, path.resolve('inventory/hosts'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
