@@ -98,6 +98,8 @@ export interface SamplesTable {
   interrupts_per_sec: ColumnType<number | null, number | null | undefined, number | null>;
   forks_per_sec: ColumnType<number | null, number | null | undefined, number | null>;
   processes_blocked: ColumnType<number | null, number | null | undefined, number | null>;
+  // Added by migration 0025: the host's clock minus the worker's, whole seconds.
+  clock_offset_sec: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PollFailuresTable {

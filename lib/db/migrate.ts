@@ -27,6 +27,7 @@ import * as alertHeldBack from './migrations/0021-alert-held-back.ts';
 import * as alertEpisodes from './migrations/0022-alert-episodes.ts';
 import * as statusIncidents from './migrations/0023-status-incidents.ts';
 import * as alertEscalation from './migrations/0024-alert-escalation.ts';
+import * as sampleClockOffset from './migrations/0025-sample-clock-offset.ts';
 
 // Listed by hand, not scanned from a directory, so that bundling cannot drop or reorder one.
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-alert-episodes': alertEpisodes,
   '0023-status-incidents': statusIncidents,
   '0024-alert-escalation': alertEscalation,
+  '0025-sample-clock-offset': sampleClockOffset,
 };
 
 /** Every migration's name, in order: what kysely_migration holds once the schema is current. */

@@ -119,6 +119,7 @@ export const HOST_METRIC_FAMILIES: readonly Family[] = [
   ofSample('vigil_host_swap_total_bytes', 'SwapTotal.', (l) => l.swapTotalBytes),
   ofSample('vigil_host_swap_used_bytes', 'SwapTotal minus SwapFree.', (l) => l.swapUsedBytes),
   ofSample('vigil_host_processes_blocked', 'Tasks blocked on I/O (procs_blocked).', (l) => l.processesBlocked),
+  ofSample('vigil_host_clock_offset_seconds', 'The host\'s clock minus the worker\'s when its poll answered, whole seconds (btime plus uptime).', (l) => l.clockOffsetSec),
   ofSample('vigil_host_context_switches_per_second', 'Context switches per second since the previous poll.', (l) => l.contextSwitchesPerSec),
   ofSample('vigil_host_interrupts_per_second', 'Interrupts serviced per second since the previous poll.', (l) => l.interruptsPerSec),
   ofSample('vigil_host_forks_per_second', 'Processes and threads created per second since the previous poll.', (l) => l.forksPerSec),

@@ -12,7 +12,7 @@ function latest(fields: Partial<HostMetricsSample> = {}): HostMetricsSample {
     ts: TS, cpuBusyPct: 75.78, cpuCount: 2, cpuModes: { user: 54.54, nice: 1.52, system: 13.62, idle: 23.47, iowait: 0.75, irq: 0.77, softirq: 3.05, steal: 2.27, guest: 0 },
     perCoreBusyPct: [78.44, 53.51], memTotalBytes: 8_459_479_040, memAvailableBytes: 6_769_018_880, memBuffersBytes: 203_070_464, memCachedBytes: 3_046_057_984,
     swapTotalBytes: 0, swapUsedBytes: 0, load1: 2.64, load5: 2.72, load15: 2.73, uptimeSec: 30327003.43, processesBlocked: 1,
-    contextSwitchesPerSec: 21072.8, interruptsPerSec: 9480.3, forksPerSec: 3.2,
+    contextSwitchesPerSec: 21072.8, interruptsPerSec: 9480.3, forksPerSec: 3.2, clockOffsetSec: -3,
     filesystems: [
       { mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100, usedBytes: 60, availableBytes: 40, usedPct: 60, inodesUsedPct: 12.5 },
       { mount: '/mnt/a "quoted" \\ dir', device: 'server:/export', fsType: null, sizeBytes: 10, usedBytes: 1, availableBytes: 9, usedPct: 10, inodesUsedPct: null },
@@ -125,6 +125,7 @@ void describe('renderHostMetrics', () => {
   void test('levels and rates as stored, per device where they are', () => {
     assert.equal(valueOf(samples, 'vigil_host_memory_total_bytes', { host: 'web-1' }), 8_459_479_040);
     assert.equal(valueOf(samples, 'vigil_host_load15', { host: 'web-1' }), 2.73);
+    assert.equal(valueOf(samples, 'vigil_host_clock_offset_seconds', { host: 'web-1' }), -3);
     assert.equal(valueOf(samples, 'vigil_host_filesystem_avail_bytes', { host: 'web-1', mountpoint: '/', device: '/dev/vda1', fstype: 'ext4' }), 40);
     assert.equal(valueOf(samples, 'vigil_host_network_receive_bytes_per_second', { host: 'web-1', device: 'eth0' }), 7929067.8);
     assert.equal(valueOf(samples, 'vigil_host_network_receive_errors', { host: 'web-1', device: 'eth0' }), 2);

@@ -65,6 +65,8 @@ const SAMPLE_COLUMNS = {
   interrupts_per_sec: 'number',
   forks_per_sec: 'number',
   processes_blocked: 'number',
+  // Chunks written before migration 0025 lack it, read as null likewise.
+  clock_offset_sec: 'number',
 } as const satisfies Record<Exclude<keyof SamplesTable, 'host' | 'ts'>, ChunkColumnType>;
 
 const ROLLUP_COLUMNS = {

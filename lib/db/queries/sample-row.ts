@@ -46,6 +46,7 @@ export const SAMPLE_COLUMNS = [
   ['interrupts_per_sec', 'float8'],
   ['forks_per_sec', 'float8'],
   ['processes_blocked', 'int4'],
+  ['clock_offset_sec', 'int4'],
 ] as const satisfies ReadonlyArray<readonly [keyof SamplesTable, string]>;
 
 // A column added to SamplesTable but not listed above fails to compile instead of storing NULL.
@@ -98,6 +99,7 @@ export function sampleRow(sample: Sample): SampleRow {
     interrupts_per_sec: sample.interruptsPerSec ?? null,
     forks_per_sec: sample.forksPerSec ?? null,
     processes_blocked: integerOrNull(sample.processesBlocked ?? null),
+    clock_offset_sec: integerOrNull(sample.clockOffsetSec ?? null),
   };
 }
 

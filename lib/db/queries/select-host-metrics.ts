@@ -30,6 +30,7 @@ export interface HostMetricsSample {
   contextSwitchesPerSec: number | null;
   interruptsPerSec: number | null;
   forksPerSec: number | null;
+  clockOffsetSec: number | null;
   filesystems: FilesystemUsage[];
   interfaces: InterfaceRate[];
   disks: DiskRate[];
@@ -90,6 +91,7 @@ const NUMBER_COLUMNS = {
   contextSwitchesPerSec: 'context_switches_per_sec',
   interruptsPerSec: 'interrupts_per_sec',
   forksPerSec: 'forks_per_sec',
+  clockOffsetSec: 'clock_offset_sec',
 } as const satisfies { [K in keyof HostMetricsSample]?: string };
 type NumberField = keyof typeof NUMBER_COLUMNS;
 const NUMBER_ENTRIES = Object.entries(NUMBER_COLUMNS) as Array<[NumberField, (typeof NUMBER_COLUMNS)[NumberField]]>;

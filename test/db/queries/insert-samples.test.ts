@@ -96,7 +96,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
     void test('stores a sample once and reads back exactly what was written', async () => {
       const ts = Date.now() - 1234;
-      const written = { ...makeSample('web-1', ts), cpuCount: null, load15: null, contextSwitchesPerSec: 1234.56, interruptsPerSec: 789.5, forksPerSec: 2.25, processesBlocked: 3 };
+      const written = { ...makeSample('web-1', ts), cpuCount: null, load15: null, contextSwitchesPerSec: 1234.56, interruptsPerSec: 789.5, forksPerSec: 2.25, processesBlocked: 3, clockOffsetSec: -7 };
       assert.equal(await insertSamples(testDb.db, [written]), 1);
       assert.equal(await insertSamples(testDb.db, [written, makeSample('web-1', ts + 10_000)]), 1);
       const rows = await testDb.db.selectFrom('samples').selectAll().where('host', '=', 'web-1').orderBy('ts').execute();
@@ -142,6 +142,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
         interrupts_per_sec: 789.5,
         forks_per_sec: 2.25,
         processes_blocked: 3,
+        clock_offset_sec: -7,
       });
     });
 

@@ -29,7 +29,7 @@ function deviceSample(host: string, ts: number): Sample {
   return testSample(host, ts, {
     cpuBusyPct: 75.78, cpuModes: { user: 54.54, nice: 1.52, system: 13.62, idle: 23.47, iowait: 0.75, irq: 0.77, softirq: 3.05, steal: 2.27, guest: 0 },
     perCoreBusyPct: [78.44, 53.51], memTotalBytes: 8_459_479_040, memBuffersBytes: 203_070_464, memCachedBytes: 3_046_057_984,
-    processesBlocked: 1, contextSwitchesPerSec: 21072.8, interruptsPerSec: 9480.3, forksPerSec: 3.2,
+    processesBlocked: 1, contextSwitchesPerSec: 21072.8, interruptsPerSec: 9480.3, forksPerSec: 3.2, clockOffsetSec: 95,
     filesystems: [{ mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100, usedBytes: 60, availableBytes: 40, usedPct: 60, inodesUsedPct: 12.5 }],
     interfaces: [{ name: 'eth0', rxBytesPerSec: 7929067.8, txBytesPerSec: 3672632.8, rxPacketsPerSec: 9911.3, txPacketsPerSec: 6121, rxErrors: 2, txErrors: 0, rxDrops: 1, txDrops: 0 }],
     disks: [{ name: 'vda', readBytesPerSec: 12712396.8, writeBytesPerSec: 2525849.6, readIops: 387.9, writeIops: 205.6, busyPct: 23.81, readLatencyMs: 0.4, writeLatencyMs: null }],
@@ -92,6 +92,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       assert.equal(web.latest.memTotalBytes, 8_459_479_040);
       assert.equal(web.latest.memBuffersBytes, 203_070_464);
       assert.equal(web.latest.processesBlocked, 1);
+      assert.equal(web.latest.clockOffsetSec, 95);
       assert.equal(web.latest.contextSwitchesPerSec, 21072.8);
       assert.deepEqual(web.latest.filesystems, sample.filesystems);
       assert.deepEqual(web.latest.interfaces, sample.interfaces);
