@@ -95,6 +95,8 @@ function sampleAt(tsMs: number, i: number): Sample {
     ],
     uptimeSec: 40 * DAY_MS / 1000,
     bootTime: Date.now() - 40 * DAY_MS,
+    // Its clock 95 s slow: the facts say so, marked as clock_skew would.
+    clockOffsetSec: -95,
     pollScript: full ? 'full' : 'light',
     ...(full ? { processes: processesAt(tsMs), failedUnits: [] } : {}),
     ...(i === 0 ? { facts: { hostname: 'web-1.example.net', kernel: '6.1.0-18-amd64', osName: 'Debian GNU/Linux', osVersion: '12 (bookworm)', cpuModel: 'AMD EPYC 7B13', architecture: 'x86_64' } } : {}),
@@ -214,7 +216,7 @@ void describe('the host page in Chromium', () => {
     const facts = await waitFor('the host facts', 30_000, async () => ((await page.locator('vigil-host-facts dl').count()) > 0 ? page.locator('vigil-host-facts dl').innerText() : undefined));
     // The GPU's model, from the host's detail, names its chart.
     assert.match((await page.locator('vigil-chart[data-chart="gpu:0"] h3').textContent()) ?? '', /GPU 0 \(NVIDIA H100 80GB HBM3\)/);
-    for (const fact of ['web-1.example.net', 'Debian GNU/Linux 12 (bookworm)', '6.1.0-18-amd64', 'AMD EPYC 7B13, 8 cores', 'x86_64', 'SSH (poll script)']) {
+    for (const fact of ['web-1.example.net', 'Debian GNU/Linux 12 (bookworm)', '6.1.0-18-amd64', 'AMD EPYC 7B13, 8 cores', 'x86_64', 'SSH (poll script)', '1 min 35 s behind Vigil']) {
       assert.ok(facts.includes(fact), fact);
     }
     // The newest full poll's processes, its hostile command line shown as text.

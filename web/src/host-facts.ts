@@ -63,6 +63,7 @@ export class VigilHostFacts extends LitElement {
       ${this.item('CPU', cpu)} ${this.item('Architecture', f.architecture)} ${this.item('Memory', f.memTotalBytes === null ? null : formatBytes(f.memTotalBytes))}
       ${this.item('Swap', f.swapTotalBytes === null ? null : formatBytes(f.swapTotalBytes))}
       ${this.item('Booted', booted === null ? null : `${booted.toLocaleString()} (up ${formatDuration(uptime)})`)}
+      ${clockItem(f.clockOffsetSec)}
       ${d.parent === null ? '' : html`${this.hostItem('Polled through', d.parent)} ${this.item('Power state', d.powerState)} ${this.hostItem('Runs on', d.runsOn)}`}
       ${this.item('Groups', d.groups.length === 0 ? null : d.groups.join(', '))} ${d.via.length === 0 ? '' : this.item('Reached via', d.via.join(' → '))}
       ${d.parents.length === 0 ? '' : html`<div><dt>Parents</dt><dd>${d.parents.map((parent, i) => html`${i > 0 ? ', ' : ''}<a href=${hostHref(parent)}>${parent}</a>`)}</dd></div>`}
@@ -83,6 +84,14 @@ export class VigilHostFacts extends LitElement {
   private hostItem(label: string, host: string | null) {
     return html`<div><dt>${label}</dt><dd>${host === null ? '—' : html`<a href=${hostHref(host)}>${host}</a>`}</dd></div>`;
   }
+}
+
+/** How far the host's clock is from Vigil's (its worker's), marked as the clock_skew rule would: a minute or more. */
+function clockItem(offsetSec: number | null) {
+  if (offsetSec === null) return html`<div><dt>Clock</dt><dd>—</dd></div>`;
+  // Read to about a second: a second either way is in step.
+  const text = Math.abs(offsetSec) <= 1 ? 'in step with Vigil' : `${formatDuration(Math.abs(offsetSec))} ${offsetSec > 0 ? 'ahead of' : 'behind'} Vigil`;
+  return html`<div><dt>Clock</dt><dd class=${Math.abs(offsetSec) >= 60 ? 'failed' : ''}>${text}</dd></div>`;
 }
 
 /** A node_exporter host whose exporter missed a poll shows SSH here until the exporter answers again. */

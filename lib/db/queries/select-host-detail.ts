@@ -22,6 +22,8 @@ export interface HostFactsDetail {
   /** ISO 8601, by the worker's clock. */
   bootTime: string | null;
   uptimeSec: number | null;
+  /** The host's clock minus the worker's at the newest sample, whole seconds; null where not known. */
+  clockOffsetSec: number | null;
   /** When the facts were last collected, ISO 8601. */
   factsAt: string | null;
 }
@@ -120,6 +122,7 @@ interface DetailRow {
   mem_total_bytes: number | string | null;
   swap_total_bytes: number | string | null;
   uptime_sec: number | string | null;
+  clock_offset_sec: number | string | null;
   filesystems: unknown;
   interfaces: unknown;
   disks: unknown;
@@ -143,13 +146,13 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
     select h.name, h.address, h.connection, h.groups, h.via, h.alerting, h.interval_sec, h.status, h.status_reason, h.status_message,
       h.last_poll_at, h.last_sample_at, h.last_sample_source, h.removed_at, h.parent, h.power_state, h.runs_on, h.boot_time, h.hostname, h.kernel, h.os_name, h.os_version,
       h.cpu_model, h.architecture, h.facts_at,
-      l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec,
+      l.ts as latest_ts, l.cpu_count, l.mem_total_bytes, l.swap_total_bytes, l.uptime_sec, l.clock_offset_sec,
       l.filesystems, l.interfaces, l.disks, l.gpus, l.pressure, l.missing, l.checks, l.device,
       f.ts as full_ts, f.failed_units,
       pf.ts as failure_ts, pf.checks as failure_checks
     from hosts h
     left join lateral (
-      select s.ts, s.cpu_count, s.mem_total_bytes, s.swap_total_bytes, s.uptime_sec,
+      select s.ts, s.cpu_count, s.mem_total_bytes, s.swap_total_bytes, s.uptime_sec, s.clock_offset_sec,
         s.filesystems, s.interfaces, s.disks, s.gpus, s.pressure, s.missing, s.checks, s.device
       from samples s where s.host = h.name order by s.ts desc limit 1
     ) l on true
@@ -196,6 +199,7 @@ export async function selectHostDetail(db: VigilDb, name: string): Promise<HostD
       swapTotalBytes: numberOrNull(row.swap_total_bytes),
       bootTime: iso(row.boot_time),
       uptimeSec: numberOrNull(row.uptime_sec),
+      clockOffsetSec: numberOrNull(row.clock_offset_sec),
       factsAt: iso(row.facts_at),
     },
     latest:

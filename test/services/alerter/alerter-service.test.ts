@@ -124,7 +124,13 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
 
   /** Every queued notification went out, the firing one in `format` at its second attempt, after the 500. */
   const assertSentAfterOne500 = async (format: WebhookReceiver['format']): Promise<void> => {
-    const notifications = await listNotifications(testDb.db, { limit: 50 });
+    // The receiver has the last request before the sender records it as sent: under load a row can
+    // still read "sending" a moment after the request arrived (seen on CI), so wait for the records.
+    let notifications = await listNotifications(testDb.db, { limit: 50 });
+    for (const until = Date.now() + 10_000; !notifications.every((n) => n.status === 'sent') && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      notifications = await listNotifications(testDb.db, { limit: 50 });
+    }
     assert.ok(notifications.every((n) => n.status === 'sent'), JSON.stringify(notifications.map((n) => [n.target['format'], n.status, n.lastError])));
     const row = notifications.find((n) => n.target['format'] === format && n.kind === 'firing');
     assert.equal(row?.attempts, 2);

@@ -251,6 +251,7 @@ void describe('host detail, processes at a moment, and every chart column', () =
         interruptsPerSec: 9400,
         forksPerSec: 3.2,
         processesBlocked: 1,
+        clockOffsetSec: 4,
       }),
     ]);
   });
@@ -269,7 +270,7 @@ void describe('host detail, processes at a moment, and every chart column', () =
     assert.deepEqual(host.facts, {
       hostname: 'db-1.example', osName: 'Debian GNU/Linux', osVersion: '12', kernel: '6.1.0-18-amd64', cpuModel: 'AMD EPYC 7B13',
       architecture: 'x86_64', cpuCount: 8, memTotalBytes: 1000, swapTotalBytes: 0, bootTime: new Date(NOW - 86_400_000).toISOString(),
-      uptimeSec: 86_390, factsAt: new Date(NOW - 3_600_000).toISOString(),
+      uptimeSec: 86_390, clockOffsetSec: 4, factsAt: new Date(NOW - 3_600_000).toISOString(),
     });
     assert.equal(host.latest?.ts, new Date(NOW - 10_000).toISOString());
     assert.equal(host.latest?.filesystems[0]?.mount, '/var/lib/postgresql');
