@@ -288,15 +288,20 @@ void describe('startInventoryScheduler with live edits', () => {
     const seen = await live.reloadCount();
     const grownAt = Date.now();
     await writeFile(answer, instances('vm-2', 'vm-3'));
-    await live.nextJob('vm-3', grownAt, 'a job for vm-3, new in the script\'s answer');
-    const grown = await live.nextReload(seen, 'the reload record');
+    // No promise of 2 s here, as for an edit: the script's next run, and a loaded machine, set the pace.
+    const scriptPace = 10_000;
+    await waitFor('a job for vm-3, new in the script\'s answer', scriptPace, () => live.jobsOf('vm-3', grownAt)[0], 20);
+    const grown = await waitFor('the reload record', scriptPace, async () => {
+      const status = await selectInventoryStatus(live.db);
+      return (await live.reloadCount()) > seen && status.lastReload?.hosts === 2 ? status : undefined;
+    }, 20);
     assert.deepEqual([grown.lastReload?.ok, grown.lastReload?.hosts], [true, 2]);
     assert.ok((await hostRow(live.db, 'vm-1'))?.removed_at, 'vm-1, gone from the answer, is marked removed');
 
     // The cloud's API fails: the script exits non-zero, and vm-2 and vm-3 stay polled. Good reloads
     // go on being recorded until the script's next run, so the wait is for the failed one itself.
     await rm(answer);
-    const failed = await waitFor('the failed reload record', APPLY_WITHIN_MS + 1500, async () => {
+    const failed = await waitFor('the failed reload record', scriptPace, async () => {
       const status = await selectInventoryStatus(live.db);
       return status.lastError ? status : undefined;
     }, 20);
@@ -306,7 +311,7 @@ void describe('startInventoryScheduler with live edits', () => {
     await live.nextJob('vm-3', failedAt, 'vm-3 still polled');
     // And it recovers on a later run, still without an edit.
     await writeFile(answer, instances('vm-2', 'vm-3', 'vm-4'));
-    await live.nextJob('vm-4', failedAt, 'vm-4 polled once the script works again');
+    await waitFor('vm-4 polled once the script works again', scriptPace, () => live.jobsOf('vm-4', failedAt)[0], 20);
   });
 
   void test('an atomic save (temp file renamed over the inventory) is applied, and so is the next one', async (t) => {
