@@ -62,8 +62,10 @@ describe('pack format and settings', () => {
   });
 
   it("gives a pack its shortest-lived member's expiration", () => {
-    const now = Date.now();
     const jobs = [pollJob('a', 1, 9000), pollJob('b', 1, 4000), pollJob('c', 1, 7000)];
+    // Read after the jobs are made, each from its own Date.now(): read before, a loaded machine's
+    // milliseconds in between made b's 4,000 ms look like 4,006 (seen on CI).
+    const now = Date.now();
     const expiration = Number(packExpirationFor('poll.jobs', jobs, now));
     assert.ok(expiration <= 4000 && expiration > 3000, `expiration ${expiration}`);
     assert.equal(packExpirationFor('poll.results', [pollResult('a', 1)], now), undefined);
