@@ -5,10 +5,11 @@
 // the first of $ANSIBLE_CONFIG, ./ansible.cfg (not in a world-writable directory),
 // ~/.ansible.cfg and /etc/ansible/ansible.cfg; each setting's ANSIBLE_* environment variable
 // beats the file; a host's inventory variables (ansible_user, …) beat both.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InventoryError } from './inventory.ts';
+import { unfrackPath } from './unfrack-path.ts';
 
 export interface AnsibleConfig {
   /** The ansible.cfg read, or null when there is none. */
@@ -56,7 +57,7 @@ export function findAnsibleConfigFile(places: AnsibleConfigPlaces = {}): string 
   const candidates: string[] = [];
   const fromEnv = env['ANSIBLE_CONFIG'];
   if (fromEnv !== undefined) {
-    const path = expandPath(fromEnv, cwd, home, env);
+    const path = unfrackPath(fromEnv, cwd, { home, env });
     candidates.push(isDirectory(path) ? join(path, 'ansible.cfg') : path);
   }
   // Ansible skips a world-writable working directory's file: anyone could have put it there.
@@ -94,7 +95,7 @@ export function readAnsibleConfig(places: AnsibleConfigPlaces = {}): AnsibleConf
   const user = lookup(SETTINGS.remoteUser);
   if (user && user.value.trim() !== '') config.remoteUser = user.value.trim();
   const key = lookup(SETTINGS.privateKeyFile);
-  if (key && key.value.trim() !== '') config.privateKeyFile = expandPath(key.value.trim(), key.base, home, env);
+  if (key && key.value.trim() !== '') config.privateKeyFile = unfrackPath(key.value.trim(), key.base, { home, env });
   const port = lookup(SETTINGS.remotePort);
   if (port && port.value.trim() !== '') {
     const value = port.value.trim();
@@ -105,10 +106,10 @@ export function readAnsibleConfig(places: AnsibleConfigPlaces = {}): AnsibleConf
   if (common && common.value.trim() !== '') config.sshCommonArgs = common.value.trim();
   const inventory = lookup(SETTINGS.inventory);
   if (inventory && inventory.value.trim() !== '') {
-    config.inventory = inventory.value.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => expandPath(item, inventory.base, home, env));
+    config.inventory = inventory.value.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => unfrackPath(item, inventory.base, { home, env }));
   }
   const vault = lookup(SETTINGS.vaultPasswordFile);
-  if (vault && vault.value.trim() !== '') config.vaultPasswordFile = expandPath(vault.value.trim(), vault.base, home, env);
+  if (vault && vault.value.trim() !== '') config.vaultPasswordFile = unfrackPath(vault.value.trim(), vault.base, { home, env });
   return config;
 }
 
@@ -189,14 +190,6 @@ function readConfigText(file: string): string {
   }
 }
 
-/** Ansible's resolve_path: ~ and $VARS expanded, then relative to `base`. */
-function expandPath(path: string, base: string, home: string, env: NodeJS.ProcessEnv): string {
-  const expanded = path
-    .replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a?: string, b?: string) => env[a ?? b ?? ''] ?? whole)
-    .replace(/^~(?=$|\/)/, home);
-  return normalize(isAbsolute(expanded) ? expanded : resolve(base, expanded));
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -206,7 +199,6 @@ function isDirectory(path: string): boolean {
 }
 
 function isReadableFile(path: string): boolean {
-  if (!existsSync(path)) return false;
   try {
     accessSync(path, constants.R_OK);
     return true;

@@ -7,8 +7,7 @@
 // Stricter than Ansible in one way: any source or vars file that cannot be read is an error,
 // never a warning, so Vigil never monitors half an inventory.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname } from 'node:path';
 import { parseIniInventory } from './ini-inventory-reader.ts';
 import { InventoryData, sortGroups } from './inventory-data.ts';
 import type { GroupData, HostData } from './inventory-data.ts';
@@ -20,6 +19,7 @@ import { readVarsFor, VarsFilesCache } from './vars-files.ts';
 import { DataMapping, decryptFileIfVaulted, loadYamlOrJson } from './yaml-data-loader.ts';
 import type { LoadOptions } from './yaml-data-loader.ts';
 import { NotYamlInventoryError, parseYamlInventory } from './yaml-inventory-reader.ts';
+import { unfrackPath } from './unfrack-path.ts';
 import { DEFAULT_SCRIPT_TIMEOUT_MS, hasShebang, isInventoryScript, readPluginInventory, readScriptInventory, ScriptInventoryError } from './script-inventory-reader.ts';
 
 export interface ReadInventoryOptions {
@@ -53,7 +53,7 @@ const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export async function readInventory(source: string | readonly string[], options: ReadInventoryOptions = {}): Promise<Inventory> {
   const given = typeof source === 'string' ? [source] : [...source];
-  const sources = given.map((path) => (path.includes(',') && !existsSync(path) ? path : absolutePath(path)));
+  const sources = given.map((path) => (path.includes(',') && !existsSync(path) ? path : unfrackPath(path, process.cwd())));
   const inventory = new InventoryData();
   const context: ReadContext = {
     load: { vaultPassword: options.vaultPassword },
@@ -70,11 +70,6 @@ export async function readInventory(source: string | readonly string[], options:
   return { ...mergeInventory(inventory, sources, context.load, given[0] ?? ''), scripts: context.scripts };
 }
 
-/** Ansible's unfrackpath(follow=False): ~ and $VARS expanded, made absolute and normalised. */
-function absolutePath(path: string): string {
-  const expanded = path.replace(/^~(?=$|\/)/, homedir()).replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a?: string, b?: string) => process.env[a ?? b ?? ''] ?? whole);
-  return resolve(expanded);
-}
 
 function parseHostList(list: string, inventory: InventoryData): void {
   for (const item of list.split(',')) {
