@@ -37,7 +37,7 @@ export interface Inventory {
   /** Every host in the order Ansible first saw it. */
   hosts: InventoryHost[];
   /** The sources read by running something (inventory scripts, plugin configurations through ansible-inventory): their hosts change without an edit. */
-  scripts: string[];
+  dynamicSources: string[];
 }
 
 export class InventoryError extends Error {

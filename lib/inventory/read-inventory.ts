@@ -36,7 +36,7 @@ interface ReadContext {
   warn: (message: string) => void;
   scriptTimeoutMs: number;
   /** The sources read by running them, in the order they were run. */
-  scripts: string[];
+  dynamicSources: string[];
 }
 
 /** Variables ansible-inventory never shows: Ansible's own (magic) variables overwrite them. */
@@ -59,7 +59,7 @@ export async function readInventory(source: string | readonly string[], options:
     load: { vaultPassword: options.vaultPassword },
     warn: options.warn ?? (() => {}),
     scriptTimeoutMs: options.scriptTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
-    scripts: [],
+    dynamicSources: [],
   };
 
   for (const path of sources) {
@@ -67,7 +67,7 @@ export async function readInventory(source: string | readonly string[], options:
     else await parseSource(path, inventory, context);
   }
   inventory.reconcile();
-  return { ...mergeInventory(inventory, sources, context.load, given[0] ?? ''), scripts: context.scripts };
+  return { ...mergeInventory(inventory, sources, context.load, given[0] ?? ''), dynamicSources: context.dynamicSources };
 }
 
 
@@ -112,7 +112,7 @@ async function parseFile(path: string, inventory: InventoryData, context: ReadCo
   if (isInventoryScript(path, bytes)) {
     try {
       await readScriptInventory(path, bytes, inventory, scriptOptions);
-      context.scripts.push(path);
+      context.dynamicSources.push(path);
       return;
     } catch (err) {
       if (!(err instanceof ScriptInventoryError)) throw err;
@@ -132,7 +132,7 @@ async function parseFile(path: string, inventory: InventoryData, context: ReadCo
   if (configured) {
     await readPluginInventory(path, configured.plugin, inventory, scriptOptions);
     // Its hosts change without an edit, as a script's do.
-    context.scripts.push(path);
+    context.dynamicSources.push(path);
   }
 }
 
@@ -192,7 +192,7 @@ function parseStaticFile(path: string, bytes: Buffer, inventory: InventoryData, 
   throw meantAsYaml && yamlFailure ? yamlFailure : iniFailure;
 }
 
-function mergeInventory(inventory: InventoryData, sources: string[], load: LoadOptions, source: string): Omit<Inventory, 'scripts'> {
+function mergeInventory(inventory: InventoryData, sources: string[], load: LoadOptions, source: string): Omit<Inventory, 'dynamicSources'> {
   const baseDirs = sources
     .filter((path) => !(path.includes(',') && !existsSync(path)))
     .map((path) => (statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path)));

@@ -55,7 +55,7 @@ export async function readScriptInventory(path: string, bytes: Buffer, inventory
   if (!hasShebang(bytes) && !isElf(bytes)) {
     throw new ScriptInventoryError(path, `problem running ${path} --list ([Errno 8] Exec format error)`, false);
   }
-  await readListedInventory(path, { label: `Inventory script (${path} --list)`, file: path, list: ['--list'], host: (name) => ['--host', name] }, inventory, options);
+  await readListedInventory(path, { label: `Inventory script (${path} --list)`, notFound: 'no such file, or its interpreter is missing', file: path, list: ['--list'], host: (name) => ['--host', name] }, inventory, options);
 }
 
 /**
@@ -72,7 +72,14 @@ export async function readPluginInventory(path: string, plugin: string, inventor
   // and an empty inventory; Vigil never polls half an inventory, so it must be an error.
   const env = { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'True', ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: 'True' };
   const list = ['-i', path, '--list', '--export'];
-  await readListedInventory(path, { label: `${ANSIBLE_INVENTORY_COMMAND} ${list.join(' ')}`, file: ANSIBLE_INVENTORY_COMMAND, list, host: (name) => ['-i', path, '--host', name], env }, inventory, options);
+  await readListedInventory(path, {
+    label: `${ANSIBLE_INVENTORY_COMMAND} ${list.join(' ')}`,
+    notFound: 'not found on PATH: reading an inventory plugin\'s configuration needs Ansible (ansible-core)',
+    file: ANSIBLE_INVENTORY_COMMAND,
+    list,
+    host: (name) => ['-i', path, '--host', name],
+    env,
+  }, inventory, options);
 }
 
 /** On PATH, as a shell would find it: the Ansible the operator runs. */
@@ -81,6 +88,8 @@ export const ANSIBLE_INVENTORY_COMMAND = 'ansible-inventory';
 interface InventoryCommand {
   /** What errors call it: "Inventory script (path --list)", "ansible-inventory -i path --list --export". */
   label: string;
+  /** Why it could not be started when the file is not there. */
+  notFound: string;
   file: string;
   list: string[];
   host: (name: string) => string[];
@@ -216,16 +225,12 @@ function runScript(run: InventoryCommand, args: string[], timeoutMs: number, pat
     execFile(file, args, { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES, timeout: timeoutMs, killSignal: 'SIGKILL', ...(run.env ? { env: run.env } : {}) }, (err, stdout, stderr) => {
       if (!err) return resolve({ code: 0, stdout, stderr });
       const failure = err as NodeJS.ErrnoException & { killed?: boolean; code?: number | string; signal?: NodeJS.Signals | null };
-      if (typeof failure.code === 'string' && failure.code !== 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-        const reason = failure.code === 'EACCES'
-          ? 'permission denied: is it executable?'
-          : failure.code === 'ENOENT'
-            ? file === ANSIBLE_INVENTORY_COMMAND ? 'not found on PATH: reading an inventory plugin\'s configuration needs Ansible (ansible-core)' : 'no such file, or its interpreter is missing'
-            : failure.message;
-        return reject(new ScriptInventoryError(path, `problem running ${command} (${reason})`, false));
-      }
       if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
         return reject(new ScriptInventoryError(path, `${command} printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, true));
+      }
+      if (typeof failure.code === 'string') {
+        const reason = failure.code === 'EACCES' ? 'permission denied: is it executable?' : failure.code === 'ENOENT' ? run.notFound : failure.message;
+        return reject(new ScriptInventoryError(path, `problem running ${command} (${reason})`, false));
       }
       if (failure.killed && failure.signal === 'SIGKILL') {
         return reject(new ScriptInventoryError(path, `${command} did not finish within ${timeoutMs / 1000} s and was stopped`, true));

@@ -62,8 +62,8 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
   // The inventory each good load was read from, keyed by the targets the scheduler hands back.
   const readFrom = new WeakMap<HostTarget[], Inventory>();
   const scriptRefreshMs = options.scriptRefreshMs ?? 300_000;
-  // The inventory scripts of the last good load: while there are any, the inventory is read again.
-  let scripts: string[] = [];
+  // The dynamic sources of the last good load: while there are any, the inventory is read again.
+  let dynamicSources: string[] = [];
   const load =
     options.loadTargets ??
     (async () => {
@@ -75,10 +75,10 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
       const targets = await loadHostTargets(options.inventoryPath, { vaultPassword, scriptTimeoutMs: options.scriptTimeoutMs, read });
       if (inventory) {
         readFrom.set(targets, inventory);
-        if (inventory.scripts.length > 0 && scripts.length === 0) {
-          log.info('the inventory has scripts or plugin configurations: it is read again every everySeconds for their changes', { inventory: source, scripts: inventory.scripts, everySeconds: scriptRefreshMs / 1000 });
+        if (inventory.dynamicSources.length > 0 && dynamicSources.length === 0) {
+          log.info('the inventory has scripts or plugin configurations: it is also read again on a timer (everySeconds), for their changes', { inventory: source, dynamicSources: inventory.dynamicSources, everySeconds: scriptRefreshMs / 1000 });
         }
-        scripts = inventory.scripts;
+        dynamicSources = inventory.dynamicSources;
       }
       return targets;
     });
@@ -139,7 +139,7 @@ export async function startInventoryScheduler(options: InventorySchedulerOptions
   // Counted from the end of the last load of any kind, so an edit's reload postpones it.
   const armScriptRefresh = (): void => {
     clearTimeout(scriptRefresh);
-    if (stopped || scripts.length === 0) return;
+    if (stopped || dynamicSources.length === 0) return;
     scriptRefresh = setTimeout(() => (reloadNow ? reloadNow() : armScriptRefresh()), scriptRefreshMs);
   };
 

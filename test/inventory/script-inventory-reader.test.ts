@@ -55,7 +55,7 @@ void describe('inventory scripts', () => {
     chmodSync(join(dir, 'b-cloud'), 0o755);
 
     const first = await readInventory(dir);
-    assert.deepEqual(first.scripts, [join(dir, 'b-cloud')]);
+    assert.deepEqual(first.dynamicSources, [join(dir, 'b-cloud')]);
     assert.deepEqual(first.hosts.map((host) => host.name), ['d1', 'w1']);
 
     writeFileSync(state, 'w2');
@@ -85,7 +85,7 @@ void describe('inventory scripts', () => {
     writeFileSync(join(dir, 'static'), '[apps]\nlegacy-1\n');
     const inventory = await readInventory(dir);
     assert.deepEqual(inventory.hosts.map((host) => [host.name, host.groups]), [['web-1', ['apps']], ['db-1', ['apps']], ['legacy-1', ['apps']]]);
-    assert.deepEqual(inventory.scripts, [join(dir, 'generated.yml')]);
+    assert.deepEqual(inventory.dynamicSources, [join(dir, 'generated.yml')]);
   });
 
   void it('refuses the constructed plugin, which needs the other sources read with it, and says why', async () => {
@@ -117,7 +117,7 @@ void describe('inventory scripts', () => {
     const path = script(`[web]\nw1 note=$(touch\${IFS}${marker})\n`);
     const inventory = await readInventory(path);
     assert.deepEqual(inventory.hosts.map((host) => [host.name, host.vars['note']]), [['w1', `$(touch\${IFS}${marker})`]]);
-    assert.deepEqual(inventory.scripts, []);
+    assert.deepEqual(inventory.dynamicSources, []);
     assert.equal(existsSync(marker), false);
   });
 });

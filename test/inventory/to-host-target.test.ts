@@ -189,7 +189,7 @@ void describe('loadHostTargets', () => {
     const read = async (path: string): Promise<Inventory> => ({
       source: path,
       sources: [path],
-      scripts: [],
+      dynamicSources: [],
       groups: [],
       hosts: [
         { name: 'a', groups: [], vars: {} },

@@ -47,7 +47,8 @@ interface Live {
   logs: string[];
   jobsOf(host: string, since?: number): PollJob[];
   /** Waits for a job of `host` received after `since` that satisfies `check`. */
-  nextJob(host: string, since: number, what: string, check?: (job: PollJob) => boolean): Promise<PollJob>;
+  /** `timeoutMs`: by default the 2 s an edit promises, and 1.5 s for the job to travel. */
+  nextJob(host: string, since: number, what: string, check?: (job: PollJob) => boolean, timeoutMs?: number): Promise<PollJob>;
   /** Waits for the reload record after the `seen`-th one; returns the new status. */
   nextReload(seen: number, what: string): Promise<InventoryStatus>;
   reloadCount(): Promise<number>;
@@ -117,8 +118,8 @@ async function startLive(t: TestContext, inventory: string, extraFiles: Record<s
     jobs,
     logs,
     jobsOf,
-    nextJob: (host, since, what, check = () => true) =>
-      waitFor(what, APPLY_WITHIN_MS + 1500, () => jobsOf(host, since).find(check), 20),
+    nextJob: (host, since, what, check = () => true, timeoutMs = APPLY_WITHIN_MS + 1500) =>
+      waitFor(what, timeoutMs, () => jobsOf(host, since).find(check), 20),
     nextReload: async (seen, what) => {
       await waitFor(what, APPLY_WITHIN_MS, async () => ((await reloadCount()) > seen ? true : undefined), 20);
       return selectInventoryStatus(testDb.db);
@@ -290,7 +291,7 @@ void describe('startInventoryScheduler with live edits', () => {
     await writeFile(answer, instances('vm-2', 'vm-3'));
     // No promise of 2 s here, as for an edit: the script's next run, and a loaded machine, set the pace.
     const scriptPace = 10_000;
-    await waitFor('a job for vm-3, new in the script\'s answer', scriptPace, () => live.jobsOf('vm-3', grownAt)[0], 20);
+    await live.nextJob('vm-3', grownAt, 'a job for vm-3, new in the script\'s answer', undefined, scriptPace);
     const grown = await waitFor('the reload record', scriptPace, async () => {
       const status = await selectInventoryStatus(live.db);
       return (await live.reloadCount()) > seen && status.lastReload?.hosts === 2 ? status : undefined;
@@ -311,7 +312,7 @@ void describe('startInventoryScheduler with live edits', () => {
     await live.nextJob('vm-3', failedAt, 'vm-3 still polled');
     // And it recovers on a later run, still without an edit.
     await writeFile(answer, instances('vm-2', 'vm-3', 'vm-4'));
-    await waitFor('vm-4 polled once the script works again', scriptPace, () => live.jobsOf('vm-4', failedAt)[0], 20);
+    await live.nextJob('vm-4', failedAt, 'vm-4 polled once the script works again', undefined, scriptPace);
   });
 
   void test('an atomic save (temp file renamed over the inventory) is applied, and so is the next one', async (t) => {
