@@ -5,7 +5,7 @@
 // out: a veth goes down with every container stopped. It is a threshold on "down" (1) once the
 // link has been up, so `for` and per-interface overrides work as for any threshold.
 import type { AlertRule } from './alerts-config.ts';
-import { evaluateThreshold, INITIAL_THRESHOLD_STATE } from './evaluate-threshold.ts';
+import { evaluateThreshold, INITIAL_THRESHOLD_STATE, singleLevelRule } from './evaluate-threshold.ts';
 import type { ThresholdState } from './evaluate-threshold.ts';
 import type { MetricValue } from './evaluate-metric.ts';
 import { subjectOf } from './rule-state.ts';
@@ -42,9 +42,7 @@ export function linkStateValues(interfaces: readonly InterfaceRate[] | null | un
 
 export function evaluateInterfaceDown(state: InterfaceDownState, value: number, rule: AlertRule, ctx: AlertContext): Evaluation<InterfaceDownState> {
   const seenUp = state.seenUp || value === UP;
-  const severity = rule.severity ?? 'warning';
-  const thresholdRule: AlertRule = { ...rule, direction: 'above', levels: { [severity]: 0 }, recoverAt: 0 };
   const judged = seenUp && value !== OTHER ? value : null;
-  const evaluation = evaluateThreshold(state, judged, thresholdRule, ctx, () => subjectOf(rule, ctx.labels));
+  const evaluation = evaluateThreshold(state, judged, singleLevelRule(rule, 'warning', 'above', 0), ctx, () => subjectOf(rule, ctx.labels));
   return { state: { ...evaluation.state, seenUp }, events: evaluation.events };
 }

@@ -20,6 +20,15 @@ export const INITIAL_THRESHOLD_STATE: ThresholdState = { active: null, since: {}
 
 export type Describe = (value: number, threshold: number, above: boolean, forMs: number) => string;
 
+/**
+ * `rule` as one fixed level at its own severity (else `fallback`) that it also recovers at: the
+ * shape of rules on a condition (a process missing, a unit failed, a link down) rather than on a
+ * figure, which still get `for` and per-item overrides as any threshold does.
+ */
+export function singleLevelRule(rule: AlertRule, fallback: Severity, direction: 'above' | 'below', level: number): AlertRule {
+  return { ...rule, direction, levels: { [rule.severity ?? fallback]: level }, recoverAt: level };
+}
+
 /** `value` null: the sample lacks the metric, which neither fires nor resolves. */
 export function evaluateThreshold(
   state: ThresholdState,

@@ -4,7 +4,7 @@
 // by default. It is a threshold on "listed as failed" (1), so `for` and per-unit overrides
 // (`items`, keyed by the unit's name) work as for any threshold.
 import type { AlertRule } from './alerts-config.ts';
-import { evaluateThreshold } from './evaluate-threshold.ts';
+import { evaluateThreshold, singleLevelRule } from './evaluate-threshold.ts';
 import type { ThresholdState } from './evaluate-threshold.ts';
 import type { MetricValue } from './evaluate-metric.ts';
 import { subjectOf } from './rule-state.ts';
@@ -21,7 +21,5 @@ export function failedUnitValues(failedUnits: readonly string[] | null | undefin
 }
 
 export function evaluateUnitFailed(state: ThresholdState, value: number | null, rule: AlertRule, ctx: AlertContext): Evaluation<ThresholdState> {
-  const severity = rule.severity ?? 'warning';
-  const thresholdRule: AlertRule = { ...rule, direction: 'above', levels: { [severity]: 0 }, recoverAt: 0 };
-  return evaluateThreshold(state, value, thresholdRule, ctx, () => subjectOf(rule, ctx.labels));
+  return evaluateThreshold(state, value, singleLevelRule(rule, 'warning', 'above', 0), ctx, () => subjectOf(rule, ctx.labels));
 }
