@@ -114,7 +114,7 @@ void test('a stored pending host_down carries its failures on: the next failure 
   assert.deepEqual(brief(evaluatePollResult(fleet, success(sample('b', T0 + 10_000)), config, hosts, { downAfter: 2 })), ['resolved host_down b']);
 });
 
-void test('a stored firing interface_down is taken back as a link seen up: still down, it holds; up, it resolves', () => {
+void test('a stored firing interface_down is taken back: still down, it holds; up, it resolves', () => {
   const link: AlertRule = { name: 'interface_down', kind: 'interface-down', severity: 'warning', summary: 'Network link down' };
   const links: AlertsConfig = { ...DEFAULT_ALERTS, rules: [link] };
   const hosts = hostsOf({ name: 'a' });

@@ -29,8 +29,11 @@ test('a physical link that goes down is mailed naming host and interface; back u
   const state = sim.stateOf(host);
   const nic = state.interfaces.find((iface) => iface.name !== 'lo' && !iface.name.startsWith('docker') && !iface.name.startsWith('veth'));
   assert.ok(nic, 'every simulated host has a NIC');
-  // Software interfaces going down are no news (a docker0 with no container is down).
-  for (const iface of state.interfaces) if (iface.name.startsWith('docker') || iface.name.startsWith('veth')) iface.operState = 'down';
+  // Software interfaces going down are no news (a docker0 with no container is down). The
+  // simulator's first host has docker0 and a veth; without them this would check nothing.
+  const software = state.interfaces.filter((iface) => iface.name.startsWith('docker') || iface.name.startsWith('veth'));
+  assert.ok(software.length > 0, `no software interface on ${host}: ${state.interfaces.map((iface) => iface.name).join(', ')}`);
+  for (const iface of software) iface.operState = 'down';
   await waitFor('a sample stored with the link up', 30_000, async () => {
     const row = await pipeline.database.db.selectFrom('samples').select('interfaces').where('host', '=', host).orderBy('ts', 'desc').limit(1).executeTakeFirst();
     const stored = (row?.interfaces ?? []) as Array<{ name: string; operState?: string }>;

@@ -126,12 +126,12 @@ void describe('alerter service (PostgreSQL, real SMTP server and HTTP receiver)'
   const assertSentAfterOne500 = async (format: WebhookReceiver['format']): Promise<void> => {
     // The receiver has the last request before the sender records it as sent: under load a row can
     // still read "sending" a moment after the request arrived (seen on CI), so wait for the records.
-    let notifications = await listNotifications(testDb.db, { limit: 50 });
-    for (const until = Date.now() + 10_000; !notifications.every((n) => n.status === 'sent') && Date.now() < until;) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      notifications = await listNotifications(testDb.db, { limit: 50 });
-    }
-    assert.ok(notifications.every((n) => n.status === 'sent'), JSON.stringify(notifications.map((n) => [n.target['format'], n.status, n.lastError])));
+    const notifications = await waitFor('every notification recorded as sent', 10_000, async () => {
+      const listed = await listNotifications(testDb.db, { limit: 50 });
+      // Thrown, not returned: on a timeout waitFor reports the last one, with every row's state.
+      assert.ok(listed.every((n) => n.status === 'sent'), JSON.stringify(listed.map((n) => [n.target['format'], n.status, n.lastError])));
+      return listed;
+    }, 50);
     const row = notifications.find((n) => n.target['format'] === format && n.kind === 'firing');
     assert.equal(row?.attempts, 2);
     assert.match(row?.lastError ?? '', /answered 500/);
