@@ -5,32 +5,34 @@
 // (default/d, lower, upper, trim, int, string, replace, join) and lookup('env', NAME). Anything
 // else is refused with the expression named, never passed on as text (a literal "{{ … }}" host
 // would only fail later, as a DNS error).
-import { UnsafeText } from './python-values.ts';
+import type { InventoryHost } from './inventory.ts';
+import { plainVariables, UnsafeText } from './python-values.ts';
 
 /**
- * The variables Vigil reads (ansible_* and vigil_*) with their Jinja2 rendered, the others as
- * they are: a template elsewhere in the inventory (an application's setting) is none of Vigil's
- * business and must not fail the host. `raw` is the host's variables as read (UnsafeText kept),
- * `plain` the same as plain values.
+ * The host's variables as plain values (plainVariables), with the Jinja2 of those Vigil reads
+ * (ansible_* and vigil_*) rendered; the others as they are: a template elsewhere in the inventory
+ * (an application's setting) is none of Vigil's business and must not fail the host.
  */
 export function renderConnectionVariables(
-  raw: Readonly<Record<string, unknown>>, plain: Readonly<Record<string, unknown>>, host: string, groups: readonly string[],
-  env: NodeJS.ProcessEnv, invalid: (variable: string, message: string) => never,
-): Readonly<Record<string, unknown>> {
+  host: InventoryHost, env: NodeJS.ProcessEnv, invalid: (variable: string, message: string) => never,
+): Record<string, unknown> {
+  const raw = host.vars;
+  const plain = plainVariables(raw);
   const unsafe = new Set(Object.keys(raw).filter((name) => raw[name] instanceof UnsafeText));
-  const renderer = new Renderer({ vars: plain, unsafe, host, groups, env });
-  let out: Record<string, unknown> | null = null;
+  // Made at the first template (most hosts have none), over the variables as written: the
+  // rendered ones replace theirs in `plain` as the loop goes, and references must see the originals.
+  let renderer: Renderer | null = null;
   for (const name of Object.keys(plain)) {
     if (!(name.startsWith('ansible_') || name.startsWith('vigil_')) || unsafe.has(name) || !holdsTemplate(plain[name])) continue;
-    out ??= { ...plain };
+    renderer ??= new Renderer({ vars: { ...plain }, unsafe, host: host.name, groups: host.groups, env });
     try {
-      out[name] = renderer.variable(name);
+      plain[name] = renderer.variable(name);
     } catch (err) {
       if (err instanceof TemplateError) invalid(name, `cannot be rendered: ${err.message}`);
       throw err;
     }
   }
-  return out ?? plain;
+  return plain;
 }
 
 function holdsTemplate(value: unknown): boolean {
@@ -40,7 +42,7 @@ function holdsTemplate(value: unknown): boolean {
   return false;
 }
 
-export class TemplateError extends Error {}
+class TemplateError extends Error {}
 
 export interface TemplateContext {
   /** The host's variables, merged as Ansible merges them, as plain values. */
@@ -56,7 +58,7 @@ export interface TemplateContext {
 const MAX_DEPTH = 20;
 
 /** Whether Ansible would render this text: it holds an expression, statement or comment opener. */
-export function hasTemplate(text: string): boolean {
+function hasTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
 

@@ -21,7 +21,7 @@ import { renderConnectionVariables } from './render-host-template.ts';
 import type { AnsibleConfig } from './ansible-config.ts';
 import { InventoryError } from './inventory.ts';
 import type { Inventory, InventoryHost } from './inventory.ts';
-import { EncryptedString, plainVariables } from './python-values.ts';
+import { EncryptedString } from './python-values.ts';
 import { readInventory } from './read-inventory.ts';
 
 export interface HostTargetOptions {
@@ -69,7 +69,7 @@ export function toHostTarget(host: InventoryHost, options: HostTargetOptions): H
   };
   // Ansible's typed values (vault, unsafe text, whole floats) as plain strings and numbers, with
   // the Jinja2 of the variables Vigil reads rendered as Ansible renders it when it connects.
-  const plain = renderConnectionVariables(host.vars, plainVariables(host.vars), host.name, host.groups, options.env ?? process.env, invalid);
+  const plain = renderConnectionVariables(host, options.env ?? process.env, invalid);
   const vars = withConnectionDefaults(plain, options.ansible);
 
   if (!readBoolean(vars['vigil_enabled'], true, (message) => invalid('vigil_enabled', message))) return null;

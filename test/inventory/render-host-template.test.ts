@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { plainVariables } from '../../lib/inventory/python-values.ts';
 import { readInventory } from '../../lib/inventory/read-inventory.ts';
 import { renderConnectionVariables } from '../../lib/inventory/render-host-template.ts';
 import { HostTargetError, toHostTarget } from '../../lib/inventory/to-host-target.ts';
@@ -86,7 +85,7 @@ void describe('Jinja2 in the variables Vigil reads', () => {
     for (const name of CHECKED) {
       const reference = await ansibleVar(path, name);
       for (const host of inventory.hosts) {
-        const rendered = renderConnectionVariables(host.vars, plainVariables(host.vars), host.name, host.groups, ENV, invalid);
+        const rendered = renderConnectionVariables(host, ENV, invalid);
         assert.deepEqual(normal(rendered[name]), normal(reference.get(host.name)), `${host.name} ${name}`);
       }
     }
