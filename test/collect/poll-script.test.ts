@@ -43,7 +43,15 @@ void test('run by /bin/sh on this machine, every section parses and matches /pro
   assert.equal(snapshot.cpuCount, perCpuLines.length);
   assert.ok(snapshot.interfaces?.some((i) => i.name === 'lo'));
   assert.ok(snapshot.filesystems?.some((fs) => fs.mount === '/'));
+  // Each interface's link state as the kernel says it (version 6), and the boot by the host's clock.
+  assert.deepEqual(snapshot.interfaces?.map((i) => [i.name, i.operState]), snapshot.interfaces?.map((i) => [i.name, operStateOf(i.name)]));
+  const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+  assert.equal(snapshot.hostBootTimeSec, btime);
 });
+
+function operStateOf(name: string): string {
+  return readFileSync(`/sys/class/net/${name}/operstate`, 'utf8').trim();
+}
 
 void test('the same script fed on stdin to sh -s gives the same sections', () => {
   const result = spawnSync('/bin/sh', ['-s'], { input: POLL_SCRIPT, encoding: 'utf8', timeout: 30_000 });
@@ -87,6 +95,8 @@ void test('busybox sh with only busybox applets on PATH runs it: df falls back t
     assert.equal(light.stderr, '');
     assert.deepEqual(parsePollOutput(light.stdout).missing, []);
     assert.equal(parsePollOutput(light.stdout).cpuCount, snapshot.cpuCount);
+    // busybox's head copies the link states too, in the light script as in the full one.
+    assert.ok(parsePollOutput(light.stdout).interfaces?.every((i) => i.operState !== undefined));
   } finally {
     rmSync(applets, { recursive: true, force: true });
   }
